@@ -1,0 +1,3 @@
+from vaultsync.cli import main
+
+main()

@@ -1,0 +1,182 @@
+"""The .ics calendar: every open deadline as an RFC 5545 VEVENT, byte-for-byte deterministic.
+
+Same vault and same ``today`` give the same bytes: UIDs come from the note, the rule and the
+interview date; DTSTAMP from the interview date, never from the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, vDuration
+
+from vaultsync import __version__
+from vaultsync.config import Settings
+from vaultsync.contact import Contact
+from vaultsync.dates import day_of
+from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.vault import Vault
+
+PRODID = f"-//vaultsync//vaultsync {__version__}//EN"
+INTERVIEW_LENGTH = dt.timedelta(minutes=30)
+#: The rule id each kind of event carries in CATEGORIES.
+CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One VEVENT, before it becomes iCalendar text."""
+
+    uid: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    summary: str
+    description: str
+    category: str
+    alarm: dt.timedelta  # relative to the start
+    alarm_text: str
+    url: str
+    stamp: dt.datetime
+
+
+def note_linker(root: Path) -> Callable[[str], str]:
+    """Links that open a note: in Obsidian when the vault is one, else as a file."""
+    root = root.resolve()
+    if (root / ".obsidian").is_dir():
+        vault = quote(root.name, safe="")
+        return lambda path: f"obsidian://open?vault={vault}&file={quote(path.removesuffix('.md'), safe='')}"
+    return lambda path: (root / path).as_uri()
+
+
+def _uid(deadline: Deadline, suffix: str = "") -> str:
+    note = hashlib.sha256(deadline.contact.path.encode()).hexdigest()[:16]
+    anchor = deadline.anchor.isoformat().replace(":", "")
+    return f"{CATEGORY[deadline.kind]}-{anchor}-{note}{suffix}@vaultsync"
+
+
+def _context(contact: Contact, link: str) -> str:
+    """What helps write the letter: advice, referrals, and the way back to the note."""
+    parts = []
+    if contact.advice:
+        parts.append("Advice they offered:\n" + "\n".join(f"- {a}" for a in contact.advice))
+    if contact.referrals:
+        people = (f"- {p.name}" + (f" ({p.detail})" if p.detail else "") for p in contact.referrals)
+        parts.append("People they suggested:\n" + "\n".join(people))
+    parts.append(f"Open the note: {link}")
+    return "\n\n".join(parts)
+
+
+def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) -> list[Item]:
+    contact = deadline.contact
+    context = _context(contact, link)
+    stamp = dt.datetime.combine(deadline.interview_day, dt.time(), dt.UTC)
+    at_reminder = dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+    one_day = dt.timedelta(days=1)
+    held = deadline.interview_day
+    if deadline.kind == THANK_YOU:
+        summary = f"Thank-you letter: {contact.display}"
+        text = (
+            f"Send a thank-you letter for the {held} interview by {deadline.end}. Mention what "
+            "you enjoyed, the advice that helped and what you plan to do with it. No typos."
+        )
+    elif deadline.kind == CHECK_IN:
+        summary = f"Check in with {contact.display}"
+        text = (
+            f"Write again between {deadline.start} and {deadline.end} (interview {held}): how "
+            "their advice helped, how your search is going."
+        )
+    else:
+        start, end = _interview_times(deadline, settings.timezone)
+        text = f"Informational interview with {contact.display}. Prepare the questions most important to you; respect their time."
+        return [Item(
+            _uid(deadline), start, end, f"Informational interview: {contact.display}",
+            f"{text}\n\n{context}", CATEGORY[INTERVIEW], -one_day,
+            f"Tomorrow: informational interview with {contact.display}. Prepare your questions.",
+            link, stamp,
+        )]
+    items = [Item(
+        _uid(deadline), deadline.start, deadline.start + one_day, summary, f"{text}\n\n{context}",
+        CATEGORY[deadline.kind], at_reminder, summary, link, stamp,
+    )]
+    if today > deadline.end:
+        overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
+        items.append(Item(
+            _uid(deadline, "-overdue"), today, today + one_day, overdue,
+            f"Overdue since {deadline.end}. {text}\n\n{context}", CATEGORY[deadline.kind],
+            at_reminder, overdue, link, stamp,
+        ))
+    return items
+
+
+def _interview_times(deadline: Deadline, timezone: str) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
+    moment = deadline.anchor
+    if not isinstance(moment, dt.datetime):
+        return moment, moment + dt.timedelta(days=1)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    elif timezone:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment, moment + INTERVIEW_LENGTH
+
+
+def calendar_items(vault: Vault, today: dt.date) -> list[Item]:
+    """Every event of the calendar, in a stable order."""
+    link = note_linker(vault.root)
+    items = [
+        item
+        for contact in vault.contacts
+        for deadline in deadlines(contact, today, vault.settings)
+        for item in _items(deadline, today, vault.settings, link(contact.path))
+    ]
+    return sorted(items, key=lambda i: (day_of(i.start), i.uid))
+
+
+def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
+    """The whole calendar as iCalendar bytes (CRLF, folded at 75 octets)."""
+    settings = vault.settings
+    refresh = dt.timedelta(minutes=settings.refresh_minutes)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("name", settings.calendar_name)
+    cal.add("x-wr-calname", settings.calendar_name)
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(refresh))
+    if settings.timezone:
+        cal.add("x-wr-timezone", settings.timezone)
+    for item in calendar_items(vault, today):
+        cal.add_component(_event(item))
+    if settings.timezone:
+        cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _event(item: Item) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", item.stamp)
+    event.add("dtstart", item.start)
+    event.add("dtend", item.end)
+    event.add("summary", item.summary)
+    event.add("description", item.description)
+    event.add("categories", [item.category])
+    event.add("transp", "TRANSPARENT")
+    event.add("url", item.url)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", item.alarm_text)
+    alarm.add("trigger", item.alarm)
+    event.add_component(alarm)
+    return event
+
+
+def calendar_path(vault: Vault) -> Path:
+    path = Path(vault.settings.calendar_path).expanduser()
+    return path if path.is_absolute() else vault.root / path

@@ -1,0 +1,107 @@
+"""The command line: parse options, call the library, print. Nothing else lives here.
+
+Heavy modules (YAML, markdown-it, icalendar) are imported inside the commands, so
+``vaultsync --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vaultsync import __version__
+from vaultsync.errors import UsageError, VaultsyncError
+
+
+class _Group(click.Group):
+    """Turns every expected failure into one line on stderr and its exit code: no traceback."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name or "vaultsync", standalone_mode=False, **extra)
+        except click.exceptions.Exit as done:
+            code = done.exit_code
+        except click.UsageError as err:
+            hint = f" (see 'vaultsync {err.ctx.info_name} --help')" if err.ctx and err.ctx.parent else ""
+            click.echo(f"vaultsync: {err.format_message()}{hint}", err=True)
+            code = 2
+        except click.Abort:
+            click.echo("vaultsync: interrupted", err=True)
+            code = 130
+        except VaultsyncError as err:
+            click.echo(f"vaultsync: {err}", err=True)
+            code = err.exit_code
+        except KeyboardInterrupt:
+            code = 130
+        sys.exit(code or 0)
+
+
+def parse_today(value: str | None) -> dt.date:
+    """``--today``: an ISO date, or the local date when not given (the only clock read)."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+VAULT = click.argument("vault", default=".", type=click.Path(path_type=Path))
+TODAY = click.option("--today", metavar="YYYY-MM-DD", help="The day to judge deadlines by (default: today).")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vaultsync")
+def cli() -> None:
+    """Keep up with the people you meet while looking for work.
+
+    Checks a vault of contact notes against the etiquette of informational interviews
+    and writes an .ics calendar of thank-you, check-in and interview deadlines.
+    """
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def audit(vault: Path, today: str | None, fmt: str) -> int:
+    """Check VAULT (default: this folder) and list what to do, most urgent first.
+
+    Exit 0 when nothing is overdue and every note could be read, 1 otherwise, 2 on a usage error.
+    """
+    from vaultsync.report import FORMATS
+    from vaultsync.sync import audit as run_audit
+
+    result = run_audit(vault, parse_today(today))
+    click.echo(FORMATS[fmt](result, str(vault)), nl=False)
+    return result.exit_code
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option("--calendar", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to write the .ics (default: calendar_path from the config).")
+def build(vault: Path, today: str | None, calendar: Path | None) -> int:
+    """Write VAULT's calendar of deadlines (only when its content changed).
+
+    Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
+    written from every other note.
+    """
+    from vaultsync.sync import build as run_build
+
+    result = run_build(vault, parse_today(today), calendar)
+    state = "wrote" if result.written else "unchanged"
+    click.echo(f"{state} {result.path}: {result.events} events from "
+               f"{len(result.audit.vault.contacts)} contacts")
+    for err in result.audit.vault.errors:
+        click.echo(f"vaultsync: {err.path}{f':{err.line}' if err.line else ''}: {err.message}", err=True)
+    return 1 if result.audit.vault.errors else 0
+
+
+def main() -> None:
+    cli.main()

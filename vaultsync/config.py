@@ -1,0 +1,265 @@
+"""Settings: one declarative table drives loading ``.vaultsync.toml``, validating it, and the docs.
+
+Every setting is optional; a vault without ``.vaultsync.toml`` uses the defaults below.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from vaultsync.errors import ConfigError
+
+CONFIG_FILE = ".vaultsync.toml"
+
+#: The properties vaultsync reads from a contact note, in the order the docs list them.
+CANONICAL_PROPERTIES = (
+    "name",
+    "aliases",
+    "organization",
+    "role",
+    "email",
+    "phone",
+    "address",
+    "interviews",
+    "thank_you_sent",
+    "check_ins",
+    "referrals",
+    "referred_by",
+    "advice",
+    "follow_up",
+)
+
+#: Names other vaults use for the same thing; ``property_aliases`` in the config adds to these.
+DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "organization": ("organisation", "company", "org", "firm", "employer", "organizations"),
+        "role": ("title", "job_title", "position"),
+        "email": ("e-mail", "mail", "emails"),
+        "phone": ("telephone", "tel", "mobile", "phones"),
+        "interviews": ("interview", "meetings", "met", "last_contact", "last_contacted_at"),
+        "thank_you_sent": ("thank_you", "thanks_sent", "thank_you_letter"),
+        "check_ins": ("check_in", "checkins", "followed_up"),
+        "referrals": ("referral", "suggested", "suggested_contacts"),
+        "referred_by": ("introduced_by", "referrer"),
+        "follow_up": ("followup", "remind"),
+    }
+)
+
+
+def property_key(name: str) -> str:
+    """Fold a property name so ``Last-Contact``, ``last_contact`` and ``lastContact`` meet."""
+    return re.sub(r"[\s_\-]", "", name).casefold()
+
+
+# --- validators: each takes the raw TOML value and returns the typed value or raises ValueError
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of text, like [\"a\", \"b\"]")
+    return tuple(value)
+
+
+def _folders(value: Any) -> tuple[str, ...]:
+    folders = []
+    for folder in _words(value):
+        clean = folder.replace("\\", "/").strip("/")
+        if not clean or clean.startswith("../") or clean == "..":
+            raise ValueError(f"{folder!r} is not a folder inside the vault")
+        folders.append(clean)
+    return tuple(folders)
+
+
+def _days(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("expected a whole number of days, 0 or more")
+    return value
+
+
+def _minutes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("expected a whole number of minutes, 1 or more")
+    return value
+
+
+def _timezone(value: Any) -> str:
+    text = _text(value)
+    if text:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {text!r} (use an IANA name like Europe/Paris)")
+    return text
+
+
+def _clock(value: Any) -> str:
+    text = _text(value)
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text):
+        raise ValueError(f"expected a time of day as HH:MM, got {text!r}")
+    return text
+
+
+def _calendar_path(value: Any) -> str:
+    text = _text(value)
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+def _property_aliases(value: Any) -> Mapping[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a table: [property_aliases] then canonical = [\"alias\", ...]")
+    merged = {key: list(names) for key, names in DEFAULT_PROPERTY_ALIASES.items()}
+    for canonical, names in value.items():
+        if canonical not in CANONICAL_PROPERTIES:
+            raise ValueError(
+                f"{canonical!r} is not a property vaultsync reads "
+                f"(one of: {', '.join(CANONICAL_PROPERTIES)})"
+            )
+        if isinstance(names, str):
+            names = [names]
+        merged.setdefault(canonical, []).extend(_words(names))
+    return MappingProxyType({key: tuple(names) for key, names in merged.items()})
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    validate: Callable[[Any], Any]
+    toml: str  # the default as written in TOML, for the docs
+    description: str
+
+
+SPEC: tuple[Setting, ...] = (
+    Setting("contacts_folders", (), _folders, "[]",
+            "Folders (from the vault root) whose notes are all contacts, whatever their properties."),
+    Setting("templates_folders", ("Templates", "templates"), _folders, '["Templates", "templates"]',
+            "Folders whose notes are templates: never contacts, never reported."),
+    Setting("contact_types", ("contact", "person"), _words, '["contact", "person"]',
+            "A note whose `type` is one of these is a contact."),
+    Setting("contact_tags", ("contact", "person"), _words, '["contact", "person"]',
+            "A note tagged with one of these (`tags` property, with or without `#`) is a contact."),
+    Setting("contact_categories", ("People", "Contacts"), _words, '["People", "Contacts"]',
+            "A note whose `categories` links one of these (`\"[[People]]\"`) is a contact."),
+    Setting("thank_you_days", 3, _days, "3",
+            "Days after an interview by which the thank-you letter is due."),
+    Setting("check_in_opens_days", 30, _days, "30",
+            "Days after the latest interview when the check-in window opens."),
+    Setting("check_in_closes_days", 60, _days, "60",
+            "Days after the latest interview when the check-in window closes (then overdue)."),
+    Setting("check_in_notice_days", 14, _days, "14",
+            "A check-in is `upcoming` this many days before its window opens."),
+    Setting("prepare_days", 7, _days, "7",
+            "Remind to prepare questions for an interview this many days ahead."),
+    Setting("calendar_path", "vaultsync.ics", _calendar_path, '"vaultsync.ics"',
+            "Where `build` writes the calendar; relative paths are from the vault root."),
+    Setting("calendar_name", "Informational interviews", _text, '"Informational interviews"',
+            "The calendar's name as clients show it (`NAME`, `X-WR-CALNAME`)."),
+    Setting("refresh_minutes", 60, _minutes, "60",
+            "How often subscribed clients should refresh (`REFRESH-INTERVAL`, `X-PUBLISHED-TTL`)."),
+    Setting("timezone", "", _timezone, '""',
+            "IANA zone for interview times written without an offset; empty = floating local time."),
+    Setting("reminder_time", "09:00", _clock, '"09:00"',
+            "Time of day of the alarm on each deadline's day."),
+    Setting("job_ask_phrases", (), _words, "[]",
+            "Extra phrases (case-insensitive) that count as asking directly for a job."),
+    Setting("property_aliases", DEFAULT_PROPERTY_ALIASES, _property_aliases, "(see below)",
+            "Other names for the canonical properties, added to the built-in ones: "
+            "a table of `canonical = [\"alias\", ...]`."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    contacts_folders: tuple[str, ...]
+    templates_folders: tuple[str, ...]
+    contact_types: tuple[str, ...]
+    contact_tags: tuple[str, ...]
+    contact_categories: tuple[str, ...]
+    thank_you_days: int
+    check_in_opens_days: int
+    check_in_closes_days: int
+    check_in_notice_days: int
+    prepare_days: int
+    calendar_path: str
+    calendar_name: str
+    refresh_minutes: int
+    timezone: str
+    reminder_time: str
+    job_ask_phrases: tuple[str, ...]
+    property_aliases: Mapping[str, tuple[str, ...]]
+
+    def property_lookup(self) -> dict[str, str]:
+        """Folded property name -> canonical name, canonical names first."""
+        lookup = {property_key(name): name for name in CANONICAL_PROPERTIES}
+        for canonical, names in self.property_aliases.items():
+            for name in names:
+                lookup.setdefault(property_key(name), canonical)
+        return lookup
+
+
+assert {s.name for s in SPEC} == {f.name for f in fields(Settings)}, "SPEC and Settings differ"
+
+DEFAULTS = Settings(**{s.name: s.default for s in SPEC})
+
+
+def load_settings(vault: Path) -> Settings:
+    """Read ``VAULT/.vaultsync.toml`` if present; raise ConfigError naming the file and reason."""
+    path = vault / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return DEFAULTS
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    return settings_from_mapping(data, source=str(path))
+
+
+def settings_from_mapping(data: Mapping[str, Any], source: str = CONFIG_FILE) -> Settings:
+    by_name = {s.name: s for s in SPEC}
+    values = {s.name: s.default for s in SPEC}
+    for key, raw in data.items():
+        setting = by_name.get(key)
+        if setting is None:
+            raise ConfigError(f"{source}: unknown setting {key!r} (see docs/configuration.md)")
+        try:
+            values[key] = setting.validate(raw)
+        except ValueError as err:
+            raise ConfigError(f"{source}: {key}: {err}") from None
+    if values["check_in_closes_days"] < values["check_in_opens_days"]:
+        raise ConfigError(f"{source}: check_in_closes_days must not be before check_in_opens_days")
+    return Settings(**values)
+
+
+def settings_markdown() -> str:
+    """The settings table for docs/configuration.md (a test keeps the docs in step)."""
+    rows = ["| setting | default | meaning |", "|---|---|---|"]
+    rows += [f"| `{s.name}` | `{s.toml}` | {s.description} |" for s in SPEC]
+    rows += ["", "Built-in property aliases (matched ignoring case, `_`, `-` and spaces):", ""]
+    rows += ["| property | also read from |", "|---|---|"]
+    rows += [
+        f"| `{name}` | {', '.join(f'`{a}`' for a in aliases)} |"
+        for name, aliases in DEFAULT_PROPERTY_ALIASES.items()
+    ]
+    return "\n".join(rows) + "\n"

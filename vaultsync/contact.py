@@ -1,0 +1,233 @@
+"""The contact model: which notes are contacts, and their properties as typed values.
+
+``build_contact`` turns a parsed Note into a Contact plus the problems found in its values; a
+bad value is reported and left out, and the rest of the contact is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from vaultsync.config import Settings, property_key
+from vaultsync.dates import Moment, day_of, moment_sort_key, parse_moment
+from vaultsync.note import Note, NoteError
+from vaultsync.sections import EMPTY, Sections, read_sections
+
+WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
+_BODY_TAG = re.compile(r"(?<![\w#/&])#([\w/-]+)")
+_NAME_END = re.compile(r"\s*(?:[,;(<]|\s[-–—]\s|\s\+?\d[\d\s().-]{5,})")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """Someone named in ``referrals`` or ``referred_by``: a wikilink or free text."""
+
+    name: str  # who, for messages and matching
+    target: str | None = None  # the wikilinked file name, without folder or .md
+    detail: str = ""  # what followed the name: a phone number, an email, a note
+
+
+@dataclass(frozen=True)
+class Contact:
+    path: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    organization: str = ""
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    interviews: tuple[Moment, ...] = ()  # sorted
+    thank_you_sent: tuple[dt.date, ...] = ()
+    check_ins: tuple[dt.date, ...] = ()
+    referrals: tuple[PersonRef, ...] = ()
+    referred_by: tuple[PersonRef, ...] = ()
+    advice: tuple[str, ...] = ()  # from the property and the Advice section
+    follow_up: bool = True
+    sections: Sections = EMPTY
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.path).stem
+
+    def held(self, today: dt.date) -> tuple[Moment, ...]:
+        """Interviews on or before ``today``."""
+        return tuple(m for m in self.interviews if day_of(m) <= today)
+
+    def scheduled(self, today: dt.date) -> tuple[Moment, ...]:
+        """Interviews after ``today``."""
+        return tuple(m for m in self.interviews if day_of(m) > today)
+
+    @property
+    def display(self) -> str:
+        return f"{self.name} ({self.organization})" if self.organization else self.name
+
+
+def _folded(values: Any) -> list[str]:
+    """A property that may be text or a list of text, each entry as ``[[Link]]``, ``#tag`` or text."""
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        values = [values]
+    out = []
+    for value in values:
+        if isinstance(value, list) and len(value) == 1:  # unquoted [[Link]] -> [['Link']]
+            value = value[0]
+        if isinstance(value, str):
+            link = WIKILINK.search(value)
+            text = link.group(1) if link else value
+            out.append(text.strip().lstrip("#").casefold())
+    return out
+
+
+def is_contact(note: Note, settings: Settings) -> bool:
+    """A note is a contact by its type, its tags, its categories, its folder or a #tag in the body."""
+    meta = {property_key(k): v for k, v in note.meta.items()}
+    types = {t.casefold() for t in settings.contact_types}
+    tags = {t.casefold().lstrip("#") for t in settings.contact_tags}
+    categories = {c.casefold() for c in settings.contact_categories}
+    if types & set(_folded(meta.get("type"))):
+        return True
+    raw_tags = meta.get("tags")
+    if isinstance(raw_tags, str):
+        raw_tags = re.split(r"[\s,]+", raw_tags)
+    if any(tag in tags or tag.split("/")[0] in tags for tag in _folded(raw_tags)):
+        return True
+    if categories & set(_folded(meta.get("categories"))):
+        return True
+    if any(note.path.startswith(folder + "/") for folder in settings.contacts_folders):
+        return True
+    if "#" in note.body:
+        return any(m.group(1).casefold().split("/")[0] in tags for m in _BODY_TAG.finditer(note.body))
+    return False
+
+
+def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteError]]:
+    """The Contact in ``note``, and a NoteError for each value that could not be used."""
+    lookup = settings.property_lookup()
+    props: dict[str, tuple[str, Any]] = {}  # canonical -> (key as written, value)
+    for key, value in note.meta.items():
+        canonical = lookup.get(property_key(key))
+        if canonical and (canonical not in props or key == canonical):
+            props[canonical] = (key, value)
+    problems: list[NoteError] = []
+
+    def problem(canonical: str, message: str) -> None:
+        key = props[canonical][0]
+        problems.append(NoteError(note.path, note.line_of(key), f"{key}: {message}"))
+
+    def value(canonical: str) -> Any:
+        return props.get(canonical, ("", None))[1]
+
+    def moments(canonical: str) -> list[Moment]:
+        found = []
+        for item in _as_list(value(canonical)):
+            parsed = parse_moment(item)
+            if isinstance(parsed, str):
+                problem(canonical, parsed)
+            else:
+                found.append(parsed)
+        return found
+
+    follow_up = value("follow_up")
+    if isinstance(follow_up, str):
+        follow_up = {"false": False, "true": True}.get(follow_up.strip().casefold(), follow_up)
+    if follow_up is not None and not isinstance(follow_up, bool):
+        problem("follow_up", f"expected true or false, got {follow_up!r}")
+        follow_up = True
+
+    sections = read_sections(note.body, note.body_line)
+    advice = [_text(item) for item in _as_list(value("advice"))]
+    advice += [line.text for line in sections.advice]
+
+    contact = Contact(
+        path=note.path,
+        name=_text(value("name")) or PurePosixPath(note.path).stem,
+        aliases=tuple(filter(None, (_text(a) for a in _as_list(value("aliases"))))),
+        organization=_joined(value("organization")),
+        role=_joined(value("role")),
+        email=_joined(value("email")),
+        phone=_joined(value("phone")),
+        address=_joined(value("address")),
+        interviews=tuple(sorted(set(moments("interviews")), key=moment_sort_key)),
+        thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent")})),
+        check_ins=tuple(sorted({day_of(m) for m in moments("check_ins")})),
+        referrals=_people(value("referrals")),
+        referred_by=_people(value("referred_by")),
+        advice=tuple(a for a in advice if a),
+        follow_up=follow_up is not False,
+        sections=sections,
+    )
+    return contact, problems
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str:
+    """One value as display text: wikilinks shown by their alias or name, nested lists flattened."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(filter(None, (_text(v) for v in value)))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    text = str(value).strip()
+    return WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
+
+
+def _joined(value: Any) -> str:
+    return "; ".join(filter(None, (_text(v) for v in _as_list(value))))
+
+
+def _people(value: Any) -> tuple[PersonRef, ...]:
+    people = (_person(item) for item in _as_list(value))
+    return tuple(p for p in people if p is not None)
+
+
+def _person(item: Any) -> PersonRef | None:
+    if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+        item = f"[[{item[0]}]]"  # an unquoted wikilink reads as a nested list
+    if isinstance(item, dict):
+        fields = {property_key(k): v for k, v in item.items()}
+        named = _person(fields.pop("name", None))
+        if named is None:
+            return None
+        extra = "; ".join(_text(v) for v in fields.values() if _text(v))
+        return PersonRef(named.name, named.target, "; ".join(filter(None, (named.detail, extra))))
+    text = _text(item) if not isinstance(item, str) else item.strip()
+    if not text:
+        return None
+    link = WIKILINK.search(text)
+    if link:
+        target = PurePosixPath(link.group(1).strip()).name.removesuffix(".md")
+        rest = (text[: link.start()] + text[link.end() :]).strip(" ,;-–—()")
+        return PersonRef((link.group(2) or target).strip(), target or None, rest)
+    end = _NAME_END.search(text)
+    name = text[: end.start()] if end else text
+    detail = text[end.start() :].strip(" ,;-–—()<>") if end else ""
+    return PersonRef(name.strip(), None, detail) if name.strip() else None
+
+
+def name_keys(contact: Contact) -> Iterable[str]:
+    """Every way a referral may name this contact, folded: file name, name, aliases."""
+    yield contact.stem.casefold()
+    yield contact.name.casefold()
+    yield from (alias.casefold() for alias in contact.aliases)
+
+
+def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
+    index: dict[str, Contact] = {}
+    for contact in contacts:
+        for key in name_keys(contact):
+            index.setdefault(key, contact)
+    return index
+

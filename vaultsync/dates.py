@@ -1,0 +1,65 @@
+"""Date values from front-matter: what counts as a date, and the reason when something doesn't.
+
+Nothing is guessed: ``next tuesday``, ``2026-02-30`` or the number YAML makes of ``10:30`` are
+reported, never turned into a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from vaultsync.note import InvalidDate
+
+#: A date, or a date and a time (naive = the user's local time, or aware with an offset).
+Moment = dt.date | dt.datetime
+
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_WIKILINKED = re.compile(r"\[\[([^\]|#]+)(?:[#|][^\]]*)?\]\]")
+
+
+def parse_moment(value: Any) -> Moment | str:
+    """A date or date-time, or a str saying why ``value`` is not one."""
+    if isinstance(value, InvalidDate):
+        return f"{value} is not a real date"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, bool) or value is None:
+        return f"{value!r} is not a date"
+    if isinstance(value, (int, float)):
+        return (
+            f"{value!r} is a number, not a date (YAML reads an unquoted 10:30 as 630: "
+            'write "2026-11-20T10:30")'
+        )
+    if not isinstance(value, str):
+        return f"{value!r} is not a date"
+    text = value.strip()
+    linked = _WIKILINKED.fullmatch(text)  # "[[2026-11-20]]": a link to a daily note
+    if linked:
+        text = linked.group(1).strip()
+    if not _ISO.fullmatch(text):
+        return f"{value!r} is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)"
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return f"{value!r} is not a real date"
+
+
+def day_of(moment: Moment) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def has_time(moment: Moment) -> bool:
+    return isinstance(moment, dt.datetime)
+
+
+def moment_sort_key(moment: Moment) -> tuple[dt.date, dt.time]:
+    if isinstance(moment, dt.datetime):
+        return (moment.date(), moment.time().replace(tzinfo=None))
+    return (moment, dt.time.min)

@@ -1,0 +1,185 @@
+"""Reading one note: bytes -> front-matter properties + body, or a NoteError saying why not.
+
+This is the only module that touches YAML. It never raises for bad input: every problem
+becomes a ``NoteError`` with the note's path, the file line when known, and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+#: Larger notes are refused unread: nobody types 4 MiB of notes about one person.
+MAX_NOTE_BYTES = 4 * 1024 * 1024
+#: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
+MAX_NODES = 20_000
+MAX_DEPTH = 32
+
+_YAML_HANDLER = frontmatter.YAMLHandler()
+_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
+
+_DELIMITER = re.compile(r"---[ \t]*")
+_CLOSING = re.compile(r"(---|\.\.\.)[ \t]*")
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(\s|$)", re.MULTILINE)
+
+
+class InvalidDate(str):
+    """An unquoted date-shaped value that is no real date, like ``2026-02-30``.
+
+    Kept as text so the one property can be reported instead of the whole note failing."""
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader, except that an impossible date does not sink the whole note."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return InvalidDate(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+@dataclass(frozen=True)
+class NoteError:
+    """A note that could not be read, or one property of it that could not be used."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Note:
+    path: str  # relative to the vault, '/'-separated
+    meta: Mapping[str, Any]
+    body: str
+    body_line: int  # file line (1-based) of the body's first line
+    key_lines: Mapping[str, int] = field(default_factory=dict)  # property -> file line
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+
+def read_note(root: Path, path: str) -> Note | NoteError:
+    """Read ``root/path`` without following it out of the vault (the caller checked that)."""
+    try:
+        with open(root / path, "rb") as handle:
+            data = handle.read(MAX_NOTE_BYTES + 1)
+    except FileNotFoundError:
+        return NoteError(path, None, "the note disappeared while it was being read")
+    except IsADirectoryError:
+        return NoteError(path, None, "is a folder, not a note")
+    except OSError as err:
+        return NoteError(path, None, f"cannot read: {err.strerror or err}")
+    return parse_note(path, data)
+
+
+def parse_note(path: str, data: bytes) -> Note | NoteError:
+    """Parse a note's bytes. Pure: the same bytes always give the same result."""
+    if len(data) > MAX_NOTE_BYTES:
+        return NoteError(path, None, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read")
+    if b"\0" in data:
+        return NoteError(path, None, "contains NUL bytes: not a text note")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return NoteError(
+            path, line, f"not UTF-8 (byte 0x{data[err.start]:02X}): re-save the note as UTF-8"
+        )
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not _DELIMITER.fullmatch(lines[0]):
+        return Note(path, {}, text, 1)
+    end = next((i for i in range(1, len(lines)) if _CLOSING.fullmatch(lines[i])), None)
+    if end is None:
+        return NoteError(path, 1, "the front-matter opened on line 1 is never closed with ---")
+    yaml_text = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    loaded = _load_yaml(path, yaml_text)
+    if isinstance(loaded, NoteError):
+        return loaded
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict):
+        kind = "a list" if isinstance(loaded, list) else "a single value"
+        return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
+    try:
+        meta = _plain(loaded)
+    except _TooBig:
+        return NoteError(
+            path,
+            2,
+            "the front-matter is too large or too deeply nested (over "
+            f"{MAX_NODES} values or {MAX_DEPTH} levels, or a self-referencing YAML alias)",
+        )
+    return Note(path, meta, body, end + 2, _key_lines(yaml_text))
+
+
+def _load_yaml(path: str, yaml_text: str) -> Any:
+    try:
+        return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 2 if mark is not None else None
+        reason = err.problem or err.context or "invalid YAML"
+        hint = ""
+        if "{{" in yaml_text or "<%" in yaml_text:
+            hint = " (a template placeholder like {{date}} must be filled in or quoted)"
+        return NoteError(path, line, f"invalid YAML in the front-matter: {reason}{hint}")
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+        return NoteError(path, None, f"invalid YAML in the front-matter: {err}")
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _plain(value: Any) -> Any:
+    """Copy the loaded YAML into plain values; raise _TooBig on alias bombs and self-references."""
+    budget = [MAX_NODES]
+
+    def walk(node: Any, depth: int, seen: frozenset[int]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > MAX_DEPTH:
+            raise _TooBig
+        if isinstance(node, dict):
+            if id(node) in seen:
+                raise _TooBig
+            inner = seen | {id(node)}
+            return {str(k): walk(v, depth + 1, inner) for k, v in node.items()}
+        if isinstance(node, list):
+            if id(node) in seen:
+                raise _TooBig
+            inner = seen | {id(node)}
+            return [walk(v, depth + 1, inner) for v in node]
+        if isinstance(node, (bytes, set)):
+            return str(node)
+        return node
+
+    return walk(value, 0, frozenset())
+
+
+def _key_lines(yaml_text: str) -> dict[str, int]:
+    """Top-level property name -> file line, for pointing at a bad value."""
+    lines: dict[str, int] = {}
+    for match in _TOP_LEVEL_KEY.finditer(yaml_text):
+        key = match.group(1).strip("'\"")
+        lines.setdefault(key, yaml_text.count("\n", 0, match.start()) + 2)
+    return lines
+

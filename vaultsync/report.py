@@ -1,0 +1,59 @@
+"""Formatting an audit for people (text, grouped by urgency) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+
+from vaultsync.sync import Audit
+
+GROUPS = (
+    ("overdue", "Overdue"),
+    ("due", "Due"),
+    ("upcoming", "Upcoming"),
+    ("warning", "Warnings"),
+    ("info", "Record gaps and suggestions"),
+)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def as_text(audit: Audit, vault_label: str) -> str:
+    vault = audit.vault
+    lines = [
+        f"{vault_label} on {audit.today}: {_plural(len(vault.contacts), 'contact')}, "
+        f"{_plural(len(audit.findings), 'finding')}, "
+        f"{_plural(len(vault.errors), 'unreadable note')}"
+    ]
+    for level, title in GROUPS:
+        group = [f for f in audit.findings if f.level == level]
+        if group:
+            lines += ["", f"{title} ({len(group)})"]
+            lines += [
+                f"  {f.due.isoformat() if f.due else '':10}  {f.contact}: {f.message}  "
+                f"[{f.rule}] {f.path}"
+                for f in group
+            ]
+    if vault.errors:
+        lines += ["", f"Unreadable notes ({len(vault.errors)})"]
+        lines += [
+            f"  {e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in vault.errors
+        ]
+    if not audit.findings and not vault.errors:
+        lines += ["", "Nothing to do: every thank-you and check-in is done."]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(audit: Audit, vault_label: str) -> str:
+    document = {
+        "vault": vault_label,
+        "today": audit.today.isoformat(),
+        "contacts": len(audit.vault.contacts),
+        "findings": [f.as_dict() for f in audit.findings],
+        "errors": [e.as_dict() for e in audit.vault.errors],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS = {"text": as_text, "json": as_json}

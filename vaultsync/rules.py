@@ -1,0 +1,260 @@
+"""The etiquette of informational interviews as rules: pure functions of (contact, today, settings).
+
+Rule ids, levels and the Finding fields are part of the interface (JSON output, calendar
+CATEGORIES). No rule reads the clock or the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from vaultsync.config import Settings
+from vaultsync.contact import Contact, PersonRef, index_by_name
+from vaultsync.dates import day_of
+from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.sections import Line
+
+LEVELS = ("overdue", "due", "upcoming", "warning", "info")
+RULES = ("thank-you", "check-in", "prepare", "ask-referrals", "referral", "record", "job-ask")
+
+#: Phrases that ask directly for a job (guide rule 2). Asking in a general way whether they know
+#: of openings is fine, so "do you know of any openings" is deliberately not here.
+JOB_ASK_PHRASES = (
+    "hire me",
+    "give me a job",
+    "give me an internship",
+    "offer me a job",
+    "offer me an internship",
+    "offer me a position",
+    "get me a job",
+    "get me an internship",
+    "find me a job",
+    "a job for me",
+    "an internship for me",
+    "a position for me",
+    "an opening for me",
+    "a role for me",
+    "are you hiring",
+    "is your company hiring",
+    "is your team hiring",
+    "do you have any openings",
+    "do you have an opening",
+    "do you have any jobs",
+    "do you have a job",
+    "can i get a job",
+    "could i get a job",
+    "can i get an internship",
+    "could i get an internship",
+    "can i have a job",
+    "can i work for you",
+    "could i work for you",
+    "refer me for",
+    "recommend me for",
+    "put in a good word",
+    "consider me for",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    level: str
+    contact: str
+    path: str
+    due: dt.date | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "contact": self.contact,
+            "path": self.path,
+            "due": self.due.isoformat() if self.due else None,
+            "message": self.message,
+        }
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (
+            LEVELS.index(self.level),
+            self.due or dt.date.max,
+            self.contact.casefold(),
+            self.path,
+            RULES.index(self.rule),
+            self.message,
+        )
+
+
+def _finding(rule: str, level: str, contact: Contact, due: dt.date | None, message: str) -> Finding:
+    return Finding(rule, level, contact.name, contact.path, due, message)
+
+
+def _open(contact: Contact, today: dt.date, settings: Settings, kind: str) -> list[Deadline]:
+    return [d for d in deadlines(contact, today, settings) if d.kind == kind]
+
+
+def thank_you(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 5: a thank-you letter within three days of each interview."""
+    found = []
+    for deadline in _open(contact, today, settings, THANK_YOU):
+        held = deadline.interview_day
+        if today == held:
+            level, when = "upcoming", f"by {deadline.end}"
+        elif today <= deadline.end:
+            level, when = "due", f"by {deadline.end}"
+        else:
+            level, when = "overdue", f"it was due {deadline.end}"
+        found.append(_finding("thank-you", level, contact, deadline.end, (
+            f"Send a thank-you letter for the {held} interview, {when}: what you enjoyed, "
+            "the advice that helped, what you plan to do with it. Then record thank_you_sent."
+        )))
+    return found
+
+
+def check_in(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 7: write again a month or two after the latest interview."""
+    found = []
+    for deadline in _open(contact, today, settings, CHECK_IN):
+        if today < deadline.start - dt.timedelta(days=settings.check_in_notice_days):
+            continue
+        level = "upcoming" if today < deadline.start else "due" if today <= deadline.end else "overdue"
+        window = f"between {deadline.start} and {deadline.end}"
+        found.append(_finding("check-in", level, contact, deadline.end, (
+            f"{'Write' if level != 'overdue' else 'You meant to write'} again {window} "
+            f"(interview {deadline.interview_day}): how their advice helped, how your search "
+            "is going. Then record it in check_ins."
+        )))
+    return found
+
+
+def prepare(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 1: prepare the questions most important to you before a scheduled interview."""
+    if contact.sections.questions:
+        return []
+    horizon = today + dt.timedelta(days=settings.prepare_days)
+    return [
+        _finding("prepare", "due", contact, deadline.start, (
+            f"Prepare the questions most important to you for the {deadline.start} interview "
+            "(a ## Questions section with at least one item); respect their time."
+        ))
+        for deadline in _open(contact, today, settings, INTERVIEW)
+        if deadline.start <= horizon
+    ]
+
+
+def ask_referrals(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 3: ask whether they know other people who could help."""
+    if contact.referrals or not contact.follow_up or not contact.held(today):
+        return []
+    letters = [d for d in deadlines(contact, today, settings) if d.kind in (THANK_YOU, CHECK_IN)]
+    due = min((d.end for d in letters), default=None)
+    where = "in your thank-you letter or check-in" if letters else "next time you write"
+    return [_finding("ask-referrals", "info", contact, due, (
+        f"Ask {where} whether they know other people who could help, "
+        "then record them in referrals."
+    ))]
+
+
+def record(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 6: keep a record of every contact."""
+    if not contact.follow_up:
+        return []
+    found = []
+    if not (contact.email or contact.phone or contact.address):
+        found.append(_finding("record", "info", contact, None,
+                              "Record how to reach them: email, phone or address."))
+    held = contact.held(today)
+    if held and not contact.advice:
+        found.append(_finding("record", "info", contact, None, (
+            f"Record the advice they offered at the {day_of(held[-1])} interview "
+            "(the advice property or an ## Advice section)."
+        )))
+    first = day_of(contact.interviews[0]) if contact.interviews else None
+    early = [d for d in contact.thank_you_sent if first is None or d < first]
+    if early:
+        when = f"before the first interview ({first})" if first else "but no interview is recorded"
+        found.append(_finding("record", "warning", contact, None,
+                              f"thank_you_sent {early[0]} is {when}: check the dates."))
+    return found
+
+
+@cache
+def _job_ask_pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
+    phrases = sorted({*JOB_ASK_PHRASES, *(p.casefold().strip() for p in extra if p.strip())})
+    words = (r"\s+".join(map(re.escape, phrase.split())) for phrase in phrases)
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]:
+    """(file line, phrase as written) of each direct ask for a job; phrases may span lines."""
+    text, starts = "", []
+    for line in lines:
+        starts.append((len(text), line.line))
+        text += line.text + " "
+    found = []
+    for match in _job_ask_pattern(settings.job_ask_phrases).finditer(text):
+        line = max(number for offset, number in starts if offset <= match.start())
+        found.append((line, " ".join(match.group(0).split())))
+    return found
+
+
+def job_ask(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 2: never ask directly for a job or internship."""
+    if not contact.follow_up:
+        return []
+    sections = contact.sections
+    found = []
+    for where, lines in (("question", sections.questions), ("letter draft", sections.letter)):
+        for line, phrase in job_asks(lines, settings):
+            found.append(_finding("job-ask", "warning", contact, None, (
+                f"Line {line}: your {where} asks directly for a job (\u201c{phrase}\u201d). "
+                "Ask instead, at the end and in a general way, whether they know of openings."
+            )))
+    return found
+
+
+ContactRule = Callable[[Contact, dt.date, Settings], list[Finding]]
+CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
+
+
+def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 3's other half: reach out to the people your contacts suggested."""
+    by_name = index_by_name(contacts)
+    pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
+    for referrer in contacts:
+        if not referrer.follow_up:
+            continue
+        for person in referrer.referrals:
+            note = by_name.get((person.target or person.name).casefold())
+            if note is None and person.target:
+                note = by_name.get(person.name.casefold())
+            if note is not None and (note.interviews or not note.follow_up):
+                continue
+            key = note.path if note else person.name.casefold()
+            entry = pending.setdefault(key, (person, note, []))
+            if referrer not in entry[2]:
+                entry[2].append(referrer)
+    found = []
+    for person, note, referrers in pending.values():
+        by = " and ".join(r.name for r in referrers)
+        detail = f" ({person.detail})" if person.detail else ""
+        if note is None:
+            message = f"Reach out to {person.name}{detail}, suggested by {by}; no note for them yet."
+            found.append(Finding("referral", "info", person.name, referrers[0].path, None, message))
+        else:
+            message = f"Reach out to {note.name}{detail}, suggested by {by}; no interview yet."
+            found.append(Finding("referral", "info", note.name, note.path, None, message))
+    return found
+
+
+def evaluate(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+    """Every finding for the vault's contacts on ``today``, in a stable order."""
+    contacts = list(contacts)
+    found = [f for contact in contacts for rule in CONTACT_RULES for f in rule(contact, today, settings)]
+    found += referral(contacts, today, settings)
+    return sorted(found, key=Finding.sort_key)
