@@ -94,27 +94,56 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
     else:
         start, end = _interview_times(deadline, settings.timezone)
         text = f"Informational interview with {contact.display}. Prepare the questions most important to you; respect their time."
-        return [Item(
-            _uid(deadline), start, end, f"Informational interview: {contact.display}",
-            f"{text}\n\n{context}", CATEGORY[INTERVIEW], -one_day,
-            f"Tomorrow: informational interview with {contact.display}. Prepare your questions.",
-            link, stamp,
-        )]
-    items = [Item(
-        _uid(deadline), deadline.start, deadline.start + one_day, summary, f"{text}\n\n{context}",
-        CATEGORY[deadline.kind], at_reminder, summary, link, stamp,
-    )]
+        return [
+            Item(
+                _uid(deadline),
+                start,
+                end,
+                f"Informational interview: {contact.display}",
+                f"{text}\n\n{context}",
+                CATEGORY[INTERVIEW],
+                -one_day,
+                f"Tomorrow: informational interview with {contact.display}. Prepare your questions.",
+                link,
+                stamp,
+            )
+        ]
+    items = [
+        Item(
+            _uid(deadline),
+            deadline.start,
+            deadline.start + one_day,
+            summary,
+            f"{text}\n\n{context}",
+            CATEGORY[deadline.kind],
+            at_reminder,
+            summary,
+            link,
+            stamp,
+        )
+    ]
     if today > deadline.end:
         overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
-        items.append(Item(
-            _uid(deadline, "-overdue"), today, today + one_day, overdue,
-            f"Overdue since {deadline.end}. {text}\n\n{context}", CATEGORY[deadline.kind],
-            at_reminder, overdue, link, stamp,
-        ))
+        items.append(
+            Item(
+                _uid(deadline, "-overdue"),
+                today,
+                today + one_day,
+                overdue,
+                f"Overdue since {deadline.end}. {text}\n\n{context}",
+                CATEGORY[deadline.kind],
+                at_reminder,
+                overdue,
+                link,
+                stamp,
+            )
+        )
     return items
 
 
-def _interview_times(deadline: Deadline, timezone: str) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
+def _interview_times(
+    deadline: Deadline, timezone: str
+) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
     moment = deadline.anchor
     if not isinstance(moment, dt.datetime):
         return moment, moment + dt.timedelta(days=1)

@@ -84,8 +84,11 @@ def audit(vault: Path, today: str | None, fmt: str) -> int:
 @cli.command()
 @VAULT
 @TODAY
-@click.option("--calendar", type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to write the .ics (default: calendar_path from the config).")
+@click.option(
+    "--calendar",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the .ics (default: calendar_path from the config).",
+)
 def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     """Write VAULT's calendar of deadlines (only when its content changed).
 
@@ -96,8 +99,9 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
 
     result = run_build(vault, parse_today(today), calendar)
     state = "wrote" if result.written else "unchanged"
-    click.echo(f"{state} {result.path}: {result.events} events from "
-               f"{len(result.audit.vault.contacts)} contacts")
+    click.echo(
+        f"{state} {result.path}: {result.events} events from {len(result.audit.vault.contacts)} contacts"
+    )
     for err in result.audit.vault.errors:
         click.echo(f"vaultsync: {err.path}{f':{err.line}' if err.line else ''}: {err.message}", err=True)
     return 1 if result.audit.vault.errors else 0

@@ -68,7 +68,7 @@ def _text(value: Any) -> str:
 
 def _words(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("expected a list of text, like [\"a\", \"b\"]")
+        raise ValueError('expected a list of text, like ["a", "b"]')
     return tuple(value)
 
 
@@ -122,13 +122,12 @@ def _calendar_path(value: Any) -> str:
 
 def _property_aliases(value: Any) -> Mapping[str, tuple[str, ...]]:
     if not isinstance(value, dict):
-        raise ValueError("expected a table: [property_aliases] then canonical = [\"alias\", ...]")
+        raise ValueError('expected a table: [property_aliases] then canonical = ["alias", ...]')
     merged = {key: list(names) for key, names in DEFAULT_PROPERTY_ALIASES.items()}
     for canonical, names in value.items():
         if canonical not in CANONICAL_PROPERTIES:
             raise ValueError(
-                f"{canonical!r} is not a property vaultsync reads "
-                f"(one of: {', '.join(CANONICAL_PROPERTIES)})"
+                f"{canonical!r} is not a property vaultsync reads (one of: {', '.join(CANONICAL_PROPERTIES)})"
             )
         if isinstance(names, str):
             names = [names]
@@ -146,41 +145,110 @@ class Setting:
 
 
 SPEC: tuple[Setting, ...] = (
-    Setting("contacts_folders", (), _folders, "[]",
-            "Folders (from the vault root) whose notes are all contacts, whatever their properties."),
-    Setting("templates_folders", ("Templates", "templates"), _folders, '["Templates", "templates"]',
-            "Folders whose notes are templates: never contacts, never reported."),
-    Setting("contact_types", ("contact", "person"), _words, '["contact", "person"]',
-            "A note whose `type` is one of these is a contact."),
-    Setting("contact_tags", ("contact", "person"), _words, '["contact", "person"]',
-            "A note tagged with one of these (`tags` property, with or without `#`) is a contact."),
-    Setting("contact_categories", ("People", "Contacts"), _words, '["People", "Contacts"]',
-            "A note whose `categories` links one of these (`\"[[People]]\"`) is a contact."),
-    Setting("thank_you_days", 3, _days, "3",
-            "Days after an interview by which the thank-you letter is due."),
-    Setting("check_in_opens_days", 30, _days, "30",
-            "Days after the latest interview when the check-in window opens."),
-    Setting("check_in_closes_days", 60, _days, "60",
-            "Days after the latest interview when the check-in window closes (then overdue)."),
-    Setting("check_in_notice_days", 14, _days, "14",
-            "A check-in is `upcoming` this many days before its window opens."),
-    Setting("prepare_days", 7, _days, "7",
-            "Remind to prepare questions for an interview this many days ahead."),
-    Setting("calendar_path", "vaultsync.ics", _calendar_path, '"vaultsync.ics"',
-            "Where `build` writes the calendar; relative paths are from the vault root."),
-    Setting("calendar_name", "Informational interviews", _text, '"Informational interviews"',
-            "The calendar's name as clients show it (`NAME`, `X-WR-CALNAME`)."),
-    Setting("refresh_minutes", 60, _minutes, "60",
-            "How often subscribed clients should refresh (`REFRESH-INTERVAL`, `X-PUBLISHED-TTL`)."),
-    Setting("timezone", "", _timezone, '""',
-            "IANA zone for interview times written without an offset; empty = floating local time."),
-    Setting("reminder_time", "09:00", _clock, '"09:00"',
-            "Time of day of the alarm on each deadline's day."),
-    Setting("job_ask_phrases", (), _words, "[]",
-            "Extra phrases (case-insensitive) that count as asking directly for a job."),
-    Setting("property_aliases", DEFAULT_PROPERTY_ALIASES, _property_aliases, "(see below)",
-            "Other names for the canonical properties, added to the built-in ones: "
-            "a table of `canonical = [\"alias\", ...]`."),
+    Setting(
+        "contacts_folders",
+        (),
+        _folders,
+        "[]",
+        "Folders (from the vault root) whose notes are all contacts, whatever their properties.",
+    ),
+    Setting(
+        "templates_folders",
+        ("Templates", "templates"),
+        _folders,
+        '["Templates", "templates"]',
+        "Folders whose notes are templates: never contacts, never reported.",
+    ),
+    Setting(
+        "contact_types",
+        ("contact", "person"),
+        _words,
+        '["contact", "person"]',
+        "A note whose `type` is one of these is a contact.",
+    ),
+    Setting(
+        "contact_tags",
+        ("contact", "person"),
+        _words,
+        '["contact", "person"]',
+        "A note tagged with one of these (`tags` property, with or without `#`) is a contact.",
+    ),
+    Setting(
+        "contact_categories",
+        ("People", "Contacts"),
+        _words,
+        '["People", "Contacts"]',
+        'A note whose `categories` links one of these (`"[[People]]"`) is a contact.',
+    ),
+    Setting("thank_you_days", 3, _days, "3", "Days after an interview by which the thank-you letter is due."),
+    Setting(
+        "check_in_opens_days",
+        30,
+        _days,
+        "30",
+        "Days after the latest interview when the check-in window opens.",
+    ),
+    Setting(
+        "check_in_closes_days",
+        60,
+        _days,
+        "60",
+        "Days after the latest interview when the check-in window closes (then overdue).",
+    ),
+    Setting(
+        "check_in_notice_days",
+        14,
+        _days,
+        "14",
+        "A check-in is `upcoming` this many days before its window opens.",
+    ),
+    Setting(
+        "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
+    ),
+    Setting(
+        "calendar_path",
+        "vaultsync.ics",
+        _calendar_path,
+        '"vaultsync.ics"',
+        "Where `build` writes the calendar; relative paths are from the vault root.",
+    ),
+    Setting(
+        "calendar_name",
+        "Informational interviews",
+        _text,
+        '"Informational interviews"',
+        "The calendar's name as clients show it (`NAME`, `X-WR-CALNAME`).",
+    ),
+    Setting(
+        "refresh_minutes",
+        60,
+        _minutes,
+        "60",
+        "How often subscribed clients should refresh (`REFRESH-INTERVAL`, `X-PUBLISHED-TTL`).",
+    ),
+    Setting(
+        "timezone",
+        "",
+        _timezone,
+        '""',
+        "IANA zone for interview times written without an offset; empty = floating local time.",
+    ),
+    Setting("reminder_time", "09:00", _clock, '"09:00"', "Time of day of the alarm on each deadline's day."),
+    Setting(
+        "job_ask_phrases",
+        (),
+        _words,
+        "[]",
+        "Extra phrases (case-insensitive) that count as asking directly for a job.",
+    ),
+    Setting(
+        "property_aliases",
+        DEFAULT_PROPERTY_ALIASES,
+        _property_aliases,
+        "(see below)",
+        "Other names for the canonical properties, added to the built-in ones: "
+        'a table of `canonical = ["alias", ...]`.',
+    ),
 )
 
 

@@ -230,4 +230,3 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
         for key in name_keys(contact):
             index.setdefault(key, contact)
     return index
-

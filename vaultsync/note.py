@@ -98,9 +98,7 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        return NoteError(
-            path, line, f"not UTF-8 (byte 0x{data[err.start]:02X}): re-save the note as UTF-8"
-        )
+        return NoteError(path, line, f"not UTF-8 (byte 0x{data[err.start]:02X}): re-save the note as UTF-8")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -182,4 +180,3 @@ def _key_lines(yaml_text: str) -> dict[str, int]:
         key = match.group(1).strip("'\"")
         lines.setdefault(key, yaml_text.count("\n", 0, match.start()) + 2)
     return lines
-

@@ -31,15 +31,12 @@ def as_text(audit: Audit, vault_label: str) -> str:
         if group:
             lines += ["", f"{title} ({len(group)})"]
             lines += [
-                f"  {f.due.isoformat() if f.due else '':10}  {f.contact}: {f.message}  "
-                f"[{f.rule}] {f.path}"
+                f"  {f.due.isoformat() if f.due else '':10}  {f.contact}: {f.message}  [{f.rule}] {f.path}"
                 for f in group
             ]
     if vault.errors:
         lines += ["", f"Unreadable notes ({len(vault.errors)})"]
-        lines += [
-            f"  {e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in vault.errors
-        ]
+        lines += [f"  {e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in vault.errors]
     if not audit.findings and not vault.errors:
         lines += ["", "Nothing to do: every thank-you and check-in is done."]
     return "\n".join(lines) + "\n"

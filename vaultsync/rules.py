@@ -109,10 +109,18 @@ def thank_you(contact: Contact, today: dt.date, settings: Settings) -> list[Find
             level, when = "due", f"by {deadline.end}"
         else:
             level, when = "overdue", f"it was due {deadline.end}"
-        found.append(_finding("thank-you", level, contact, deadline.end, (
-            f"Send a thank-you letter for the {held} interview, {when}: what you enjoyed, "
-            "the advice that helped, what you plan to do with it. Then record thank_you_sent."
-        )))
+        found.append(
+            _finding(
+                "thank-you",
+                level,
+                contact,
+                deadline.end,
+                (
+                    f"Send a thank-you letter for the {held} interview, {when}: what you enjoyed, "
+                    "the advice that helped, what you plan to do with it. Then record thank_you_sent."
+                ),
+            )
+        )
     return found
 
 
@@ -124,11 +132,19 @@ def check_in(contact: Contact, today: dt.date, settings: Settings) -> list[Findi
             continue
         level = "upcoming" if today < deadline.start else "due" if today <= deadline.end else "overdue"
         window = f"between {deadline.start} and {deadline.end}"
-        found.append(_finding("check-in", level, contact, deadline.end, (
-            f"{'Write' if level != 'overdue' else 'You meant to write'} again {window} "
-            f"(interview {deadline.interview_day}): how their advice helped, how your search "
-            "is going. Then record it in check_ins."
-        )))
+        found.append(
+            _finding(
+                "check-in",
+                level,
+                contact,
+                deadline.end,
+                (
+                    f"{'Write' if level != 'overdue' else 'You meant to write'} again {window} "
+                    f"(interview {deadline.interview_day}): how their advice helped, how your search "
+                    "is going. Then record it in check_ins."
+                ),
+            )
+        )
     return found
 
 
@@ -138,10 +154,16 @@ def prepare(contact: Contact, today: dt.date, settings: Settings) -> list[Findin
         return []
     horizon = today + dt.timedelta(days=settings.prepare_days)
     return [
-        _finding("prepare", "due", contact, deadline.start, (
-            f"Prepare the questions most important to you for the {deadline.start} interview "
-            "(a ## Questions section with at least one item); respect their time."
-        ))
+        _finding(
+            "prepare",
+            "due",
+            contact,
+            deadline.start,
+            (
+                f"Prepare the questions most important to you for the {deadline.start} interview "
+                "(a ## Questions section with at least one item); respect their time."
+            ),
+        )
         for deadline in _open(contact, today, settings, INTERVIEW)
         if deadline.start <= horizon
     ]
@@ -154,10 +176,15 @@ def ask_referrals(contact: Contact, today: dt.date, settings: Settings) -> list[
     letters = [d for d in deadlines(contact, today, settings) if d.kind in (THANK_YOU, CHECK_IN)]
     due = min((d.end for d in letters), default=None)
     where = "in your thank-you letter or check-in" if letters else "next time you write"
-    return [_finding("ask-referrals", "info", contact, due, (
-        f"Ask {where} whether they know other people who could help, "
-        "then record them in referrals."
-    ))]
+    return [
+        _finding(
+            "ask-referrals",
+            "info",
+            contact,
+            due,
+            (f"Ask {where} whether they know other people who could help, then record them in referrals."),
+        )
+    ]
 
 
 def record(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
@@ -166,20 +193,32 @@ def record(contact: Contact, today: dt.date, settings: Settings) -> list[Finding
         return []
     found = []
     if not (contact.email or contact.phone or contact.address):
-        found.append(_finding("record", "info", contact, None,
-                              "Record how to reach them: email, phone or address."))
+        found.append(
+            _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
+        )
     held = contact.held(today)
     if held and not contact.advice:
-        found.append(_finding("record", "info", contact, None, (
-            f"Record the advice they offered at the {day_of(held[-1])} interview "
-            "(the advice property or an ## Advice section)."
-        )))
+        found.append(
+            _finding(
+                "record",
+                "info",
+                contact,
+                None,
+                (
+                    f"Record the advice they offered at the {day_of(held[-1])} interview "
+                    "(the advice property or an ## Advice section)."
+                ),
+            )
+        )
     first = day_of(contact.interviews[0]) if contact.interviews else None
     early = [d for d in contact.thank_you_sent if first is None or d < first]
     if early:
         when = f"before the first interview ({first})" if first else "but no interview is recorded"
-        found.append(_finding("record", "warning", contact, None,
-                              f"thank_you_sent {early[0]} is {when}: check the dates."))
+        found.append(
+            _finding(
+                "record", "warning", contact, None, f"thank_you_sent {early[0]} is {when}: check the dates."
+            )
+        )
     return found
 
 
@@ -211,10 +250,18 @@ def job_ask(contact: Contact, today: dt.date, settings: Settings) -> list[Findin
     found = []
     for where, lines in (("question", sections.questions), ("letter draft", sections.letter)):
         for line, phrase in job_asks(lines, settings):
-            found.append(_finding("job-ask", "warning", contact, None, (
-                f"Line {line}: your {where} asks directly for a job (\u201c{phrase}\u201d). "
-                "Ask instead, at the end and in a general way, whether they know of openings."
-            )))
+            found.append(
+                _finding(
+                    "job-ask",
+                    "warning",
+                    contact,
+                    None,
+                    (
+                        f"Line {line}: your {where} asks directly for a job (\u201c{phrase}\u201d). "
+                        "Ask instead, at the end and in a general way, whether they know of openings."
+                    ),
+                )
+            )
     return found
 
 

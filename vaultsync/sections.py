@@ -21,9 +21,7 @@ HEADINGS = {
     "letter": re.compile(r"thank[\s-]?you|thanks", re.IGNORECASE),
     "plan": re.compile(r"\bplans?\b", re.IGNORECASE),
 }
-_ANY_HEADING = re.compile(
-    r"^ {0,3}#{1,6}[ \t].*(?:question|advice|thank|plan)", re.IGNORECASE | re.MULTILINE
-)
+_ANY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t].*(?:question|advice|thank|plan)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,10 @@ def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Itera
         base = Path(folder).relative_to(root).as_posix()
         prefix = "" if base == "." else base + "/"
         dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and not os.path.islink(os.path.join(folder, d))
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and not os.path.islink(os.path.join(folder, d))
             and not is_ignored(prefix + d + "/x.md", settings)
         )
         for name in sorted(files):
@@ -90,9 +92,15 @@ def load_entry(root: Path, path: str, settings: Settings) -> Entry:
     """Read one note and decide what it contributes."""
     if CONFLICT_COPY.search(path):
         original = CONFLICT_COPY.sub("", path).replace(" .md", ".md")
-        return Entry(path, None, (NoteError(
-            path, None, f"a sync tool's conflict copy of {original}: merge it there and delete it"
-        ),))
+        return Entry(
+            path,
+            None,
+            (
+                NoteError(
+                    path, None, f"a sync tool's conflict copy of {original}: merge it there and delete it"
+                ),
+            ),
+        )
     note = read_note(root, path)
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
