@@ -93,7 +93,10 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
         )
     else:
         start, end = _interview_times(deadline, settings.timezone)
-        text = f"Informational interview with {contact.display}. Prepare the questions most important to you; respect their time."
+        text = (
+            f"Informational interview with {contact.display}. "
+            "Prepare the questions most important to you; respect their time."
+        )
         return [
             Item(
                 _uid(deadline),

@@ -102,7 +102,7 @@ def _timezone(value: Any) -> str:
         try:
             ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {text!r} (use an IANA name like Europe/Paris)")
+            raise ValueError(f"unknown time zone {text!r} (use an IANA name like Europe/Paris)") from None
     return text
 
 
