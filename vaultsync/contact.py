@@ -209,12 +209,17 @@ def _person(item: Any) -> PersonRef | None:
     link = WIKILINK.search(text)
     if link:
         target = PurePosixPath(link.group(1).strip()).name.removesuffix(".md")
-        rest = (text[: link.start()] + text[link.end() :]).strip(" ,;-–—()")
+        rest = _detail(text[: link.start()] + text[link.end() :])
         return PersonRef((link.group(2) or target).strip(), target or None, rest)
     end = _NAME_END.search(text)
     name = text[: end.start()] if end else text
-    detail = text[end.start() :].strip(" ,;-–—()<>") if end else ""
+    detail = _detail(text[end.start() :]) if end else ""
     return PersonRef(name.strip(), None, detail) if name.strip() else None
+
+
+def _detail(text: str) -> str:
+    """What follows a name, tidied: "(copy editor), theo@x" -> "copy editor, theo@x"."""
+    return re.sub(r"\s*[()<>]\s*", " ", text).strip(" ,;-–—").replace(" ,", ",")
 
 
 def name_keys(contact: Contact) -> Iterable[str]:

@@ -134,8 +134,10 @@ def _load_yaml(path: str, yaml_text: str) -> Any:
         return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark is not None and "end of stream" in (err.problem or ""):
+            mark = err.context_mark  # an unclosed quote or bracket: point at where it opened
         line = mark.line + 2 if mark is not None else None
-        reason = err.problem or err.context or "invalid YAML"
+        reason = "; ".join(filter(None, (err.context, err.problem))) or "invalid YAML"
         hint = ""
         if "{{" in yaml_text or "<%" in yaml_text:
             hint = " (a template placeholder like {{date}} must be filled in or quoted)"

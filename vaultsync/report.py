@@ -24,7 +24,7 @@ def as_text(audit: Audit, vault_label: str) -> str:
     lines = [
         f"{vault_label} on {audit.today}: {_plural(len(vault.contacts), 'contact')}, "
         f"{_plural(len(audit.findings), 'finding')}, "
-        f"{_plural(len(vault.errors), 'unreadable note')}"
+        f"{_plural(len(vault.errors), 'problem')} reading notes"
     ]
     for level, title in GROUPS:
         group = [f for f in audit.findings if f.level == level]
@@ -35,7 +35,7 @@ def as_text(audit: Audit, vault_label: str) -> str:
                 for f in group
             ]
     if vault.errors:
-        lines += ["", f"Unreadable notes ({len(vault.errors)})"]
+        lines += ["", f"Unreadable notes and values ({len(vault.errors)})"]
         lines += [f"  {e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in vault.errors]
     if not audit.findings and not vault.errors:
         lines += ["", "Nothing to do: every thank-you and check-in is done."]

@@ -103,24 +103,13 @@ def thank_you(contact: Contact, today: dt.date, settings: Settings) -> list[Find
     found = []
     for deadline in _open(contact, today, settings, THANK_YOU):
         held = deadline.interview_day
-        if today == held:
-            level, when = "upcoming", f"by {deadline.end}"
-        elif today <= deadline.end:
-            level, when = "due", f"by {deadline.end}"
-        else:
-            level, when = "overdue", f"it was due {deadline.end}"
-        found.append(
-            _finding(
-                "thank-you",
-                level,
-                contact,
-                deadline.end,
-                (
-                    f"Send a thank-you letter for the {held} interview, {when}: what you enjoyed, "
-                    "the advice that helped, what you plan to do with it. Then record thank_you_sent."
-                ),
-            )
+        level = "upcoming" if today == held else "due" if today <= deadline.end else "overdue"
+        when = f"{'was ' if level == 'overdue' else ''}due {deadline.end}"
+        message = (
+            f"Send a thank-you letter for the {held} interview ({when}): what you enjoyed, "
+            "the advice that helped, what you plan to do with it; then record thank_you_sent."
         )
+        found.append(_finding("thank-you", level, contact, deadline.end, message))
     return found
 
 
@@ -165,7 +154,7 @@ def prepare(contact: Contact, today: dt.date, settings: Settings) -> list[Findin
             ),
         )
         for deadline in _open(contact, today, settings, INTERVIEW)
-        if deadline.start <= horizon
+        if today < deadline.start <= horizon
     ]
 
 
