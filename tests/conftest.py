@@ -1,0 +1,60 @@
+"""Factory fixtures: real vaults on disk, built from literal note text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from vaultsync.config import DEFAULTS
+from vaultsync.contact import Contact, build_contact
+from vaultsync.note import Note, parse_note
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_VAULT = REPO / "sample-vault"
+SHARED = REPO.parent / "shared"
+KEPANO = SHARED / "corpora" / "kepano-obsidian"
+SAMPLE_TODAY = dt.date(2026, 11, 20)  # the README's fixed --today
+
+
+def write_note(root: Path, path: str, text: str) -> Path:
+    """Write ``text`` (dedented, leading newline dropped) to ``root/path``."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    root = tmp_path / "vault"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def note(vault: Path) -> Callable[[str, str], Path]:
+    """``note("Contacts/Jane.md", '''---\\ntype: contact\\n---''')`` writes a note into ``vault``."""
+    return lambda path, text: write_note(vault, path, text)
+
+
+def contact(text: str, path: str = "Contacts/Jane Doe.md", settings=DEFAULTS) -> Contact:
+    """A Contact parsed from literal note text, as the vault would read it."""
+    parsed = parse_note(path, textwrap.dedent(text).lstrip("\n").encode())
+    assert isinstance(parsed, Note), parsed
+    built, problems = build_contact(parsed, settings)
+    assert not problems, problems
+    return built
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root``: proof that a command changed nothing."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
