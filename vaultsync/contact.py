@@ -163,7 +163,7 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
         follow_up=follow_up is not False,
         sections=sections,
     )
-    return contact, problems
+    return contact, sorted(problems, key=lambda p: p.line or 0)
 
 
 def _as_list(value: Any) -> list[Any]:
