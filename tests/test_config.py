@@ -34,10 +34,19 @@ def test_values_are_read(vault: Path):
         ("thank_you_days = true", "thank_you_days: expected a whole number of days, 0 or more"),
         ("calendar_name = 3", "calendar_name: expected text, got int"),
         ("colour = 'blue'", "unknown setting 'colour' (see docs/configuration.md)"),
-        ("timezone = 'Mars/Olympus'", "timezone: unknown time zone 'Mars/Olympus' (use an IANA name like Europe/Paris)"),
+        (
+            "timezone = 'Mars/Olympus'",
+            "timezone: unknown time zone 'Mars/Olympus' (use an IANA name like Europe/Paris)",
+        ),
         ("reminder_time = '9am'", "reminder_time: expected a time of day as HH:MM, got '9am'"),
-        ("contacts_folders = ['../elsewhere']", "contacts_folders: '../elsewhere' is not a folder inside the vault"),
-        ("[property_aliases]\nsalary = ['pay']", "property_aliases: 'salary' is not a property vaultsync reads"),
+        (
+            "contacts_folders = ['../elsewhere']",
+            "contacts_folders: '../elsewhere' is not a folder inside the vault",
+        ),
+        (
+            "[property_aliases]\nsalary = ['pay']",
+            "property_aliases: 'salary' is not a property vaultsync reads",
+        ),
         ("thank_you_days = \ncalendar_name = 'x'", "invalid TOML: Invalid value (at line 1, column 18)"),
         ("check_in_opens_days = 70", "check_in_closes_days must not be before check_in_opens_days"),
         ("name = 'x'\nthank_you_days = [1,", "invalid TOML: "),

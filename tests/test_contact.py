@@ -145,6 +145,8 @@ def test_bad_values_are_reported_and_the_rest_kept():
     ]
 
 
-@pytest.mark.parametrize(("value", "expected"), [("false", False), ("no", False), ("'false'", False), ("true", True)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("false", False), ("no", False), ("'false'", False), ("true", True)]
+)
 def test_follow_up_values(value, expected):
     assert contact(f"---\ntype: contact\nfollow_up: {value}\n---\n").follow_up is expected

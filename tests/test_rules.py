@@ -156,7 +156,10 @@ def test_record_gaps():
     bare = contact("---\ntype: contact\ninterviews: [2026-11-10]\nthank_you_sent: 2026-11-01\n---\n")
     assert sorted((f.level, f.message.split(":")[0]) for f in record(bare, today, DEFAULTS)) == [
         ("info", "Record how to reach them"),
-        ("info", "Record the advice they offered at the 2026-11-10 interview (the advice property or an ## Advice section)."),
+        (
+            "info",
+            "Record the advice they offered at the 2026-11-10 interview (the advice property or an ## Advice section).",
+        ),
         ("warning", "thank_you_sent 2026-11-01 is before the first interview (2026-11-10)"),
     ]
     advice_in_body = contact(
@@ -187,9 +190,7 @@ def test_job_ask_in_questions(text, expected):
 
 
 def test_job_ask_in_letter_across_lines_and_extra_phrases():
-    c = contact(
-        "---\ntype: contact\n---\n## Thank-you draft\nDear Ana,\nthanks. Please give me\na job.\n"
-    )
+    c = contact("---\ntype: contact\n---\n## Thank-you draft\nDear Ana,\nthanks. Please give me\na job.\n")
     found = job_ask(c, D(2026, 11, 20), DEFAULTS)
     assert [f.message.split(" (")[0] for f in found] == ["Line 6: your letter draft asks directly for a job"]
     custom = settings_from_mapping({"job_ask_phrases": ["Dear Ana"]})
@@ -254,4 +255,6 @@ def test_evaluate_order_is_stable():
     one = evaluate([a, b], D(2026, 11, 20), DEFAULTS)
     two = evaluate([b, a], D(2026, 11, 20), DEFAULTS)
     assert one == two
-    assert [f.level for f in one] == sorted((f.level for f in one), key=["overdue", "due", "upcoming", "warning", "info"].index)
+    assert [f.level for f in one] == sorted(
+        (f.level for f in one), key=["overdue", "due", "upcoming", "warning", "info"].index
+    )

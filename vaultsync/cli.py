@@ -95,15 +95,13 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
     written from every other note.
     """
+    from vaultsync.report import build_line, error_line
     from vaultsync.sync import build as run_build
 
     result = run_build(vault, parse_today(today), calendar)
-    state = "wrote" if result.written else "unchanged"
-    click.echo(
-        f"{state} {result.path}: {result.events} events from {len(result.audit.vault.contacts)} contacts"
-    )
+    click.echo(build_line(result))
     for err in result.audit.vault.errors:
-        click.echo(f"vaultsync: {err.path}{f':{err.line}' if err.line else ''}: {err.message}", err=True)
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
     return 1 if result.audit.vault.errors else 0
 
 

@@ -134,7 +134,8 @@ def _load_yaml(path: str, yaml_text: str) -> Any:
         return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        if err.context_mark is not None and "end of stream" in (err.problem or ""):
+        unclosed = ("found unexpected end of stream", "did not find expected")
+        if err.context_mark is not None and (err.problem or "").startswith(unclosed):
             mark = err.context_mark  # an unclosed quote or bracket: point at where it opened
         line = mark.line + 2 if mark is not None else None
         reason = "; ".join(filter(None, (err.context, err.problem))) or "invalid YAML"
