@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
 import icalendar
@@ -124,7 +123,7 @@ def test_event_details(small_vault: Path):
     result = build(small_vault, TODAY)
     jane = next(e for e in events(result.path) if str(e["SUMMARY"]).startswith("Thank-you letter: Jane"))
     assert str(jane["UID"]).startswith("thank-you-2026-11-18-") and str(jane["UID"]).endswith("@vaultsync")
-    assert jane.decoded("DTSTAMP") == dt.datetime(2026, 11, 18, tzinfo=dt.timezone.utc)
+    assert jane.decoded("DTSTAMP") == dt.datetime(2026, 11, 18, tzinfo=dt.UTC)
     assert str(jane["TRANSP"]) == "TRANSPARENT"
     description = str(jane["DESCRIPTION"])
     assert "Advice they offered:\n- Volunteer first." in description

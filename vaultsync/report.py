@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from vaultsync.note import NoteError
-
 from vaultsync.sync import Audit, Build
 
 GROUPS = (
