@@ -134,8 +134,10 @@ def _load_yaml(path: str, yaml_text: str) -> Any:
         return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        unclosed = ("found unexpected end of stream", "did not find expected")
-        if err.context_mark is not None and (err.problem or "").startswith(unclosed):
+        unclosed = (err.problem or "").startswith("found unexpected end of stream") or (
+            err.context or ""
+        ).startswith("while parsing a flow")
+        if err.context_mark is not None and unclosed:
             mark = err.context_mark  # an unclosed quote or bracket: point at where it opened
         line = mark.line + 2 if mark is not None else None
         reason = "; ".join(filter(None, (err.context, err.problem))) or "invalid YAML"
