@@ -23,8 +23,8 @@ def test_values_are_read(vault: Path):
     settings = load_settings(vault)
     assert settings.contacts_folders == ("People",)
     assert settings.thank_you_days == 2 and settings.timezone == "Europe/Paris"
-    assert settings.property_lookup()["employer"] == "organization"
-    assert settings.property_lookup()["company"] == "organization"  # built-ins are kept
+    assert settings.property_lookup["employer"] == "organization"
+    assert settings.property_lookup["company"] == "organization"  # built-ins are kept
 
 
 @pytest.mark.parametrize(

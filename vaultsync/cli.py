@@ -20,7 +20,7 @@ from vaultsync.errors import UsageError, VaultsyncError
 class _Group(click.Group):
     """Turns every expected failure into one line on stderr and its exit code: no traceback."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
         try:
             code = super().main(args, prog_name or "vaultsync", standalone_mode=False, **extra)
         except click.exceptions.Exit as done:

@@ -40,7 +40,7 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
     """libyaml's safe loader, except that an impossible date does not sink the whole note."""
 
 
-def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return loader.construct_yaml_timestamp(node)
     except ValueError:
