@@ -24,20 +24,26 @@ from pathlib import Path
 TODAY = dt.date(2026, 11, 20)
 MARKER = ".vaultsync-benchmark"  # a hidden file: vaultsync ignores it
 
-FIRST = (
-    "Ada Aisha Alejandro Amara Ana Andrés Anika Arjun Beatriz Bilal Camille Carlos Chen Chiara Chloé Dae Daniel "
-    "Dmitri Elena Emeka Emily Esther Fatima Felix Grace Hana Hannah Hiro Ines Ingrid Isaac Jamal Jane Javier "
-    "Jin Jonas Jose Julia Kai Kofi Lars Lea Lena Leo Lina Lucas Maya Marcus Mariam Mateo Mei Mia Miguel Nadia "
-    "Nia Noah Noor Olga Omar Oskar Pablo Priya Rafael Ravi Rosa Ruth Sam Samir Sara Sofia Sven Tariq Thabo "
-    "Theo Tomás Uma Valentina Wei Yara Yusuf Zoë"
-).split()
-LAST = (
-    "Abara Adeyemi Alvarez Andersen Baker Banerjee Becker Bianchi Brandt Castillo Chen Costa Cruz Delgado Diaz "
-    "Dubois Eriksen Fischer Fontaine Garcia Gupta Haddad Hansen Herrera Hoffmann Ibrahim Ito Jansen Kaur Kim "
-    "Kowalski Kumar Larsen Lee Lopez Mbeki Mehta Mensah Moreau Müller Nakamura Natarajan Nguyen Novak Okafor "
-    "Olsen Ortiz Park Patel Petrov Quinn Rahman Reyes Rossi Santos Sato Schmidt Silva Singh Sousa Suzuki "
-    "Tanaka Torres Tran Vargas Weber Wong Yamamoto Yilmaz Young Zhang Zimmermann"
-).split()
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST = _words(
+    "Ada Aisha Alejandro Amara Ana Andrés Anika Arjun Beatriz Bilal Camille Carlos Chen Chiara Chloé "
+    "Dae Daniel Dmitri Elena Emeka Emily Esther Fatima Felix Grace Hana Hannah Hiro Ines Ingrid Isaac "
+    "Jamal Jane Javier Jin Jonas Jose Julia Kai Kofi Lars Lea Lena Leo Lina Lucas Maya Marcus Mariam "
+    "Mateo Mei Mia Miguel Nadia Nia Noah Noor Olga Omar Oskar Pablo Priya Rafael Ravi Rosa Ruth Sam "
+    "Samir Sara Sofia Sven Tariq Thabo Theo Tomás Uma Valentina Wei Yara Yusuf Zoë"
+)
+LAST = _words(
+    "Abara Adeyemi Alvarez Andersen Baker Banerjee Becker Bianchi Brandt Castillo Chen Costa Cruz "
+    "Delgado Diaz Dubois Eriksen Fischer Fontaine Garcia Gupta Haddad Hansen Herrera Hoffmann Ibrahim "
+    "Ito Jansen Kaur Kim Kowalski Kumar Larsen Lee Lopez Mbeki Mehta Mensah Moreau Müller Nakamura "
+    "Natarajan Nguyen Novak Okafor Olsen Ortiz Park Patel Petrov Quinn Rahman Reyes Rossi Santos Sato "
+    "Schmidt Silva Singh Sousa Suzuki Tanaka Torres Tran Vargas Weber Wong Yamamoto Yilmaz Young "
+    "Zhang Zimmermann"
+)
 ORGS = (
     "Northwind Health",
     "Lumen Books",
@@ -72,13 +78,14 @@ ROLES = (
     "Founder",
     "Recruiter",
 )
-WORDS = (
-    "team project research users budget career portfolio mentor network field industry policy design data "
-    "interview customers growth strategy training community product writing editing analysis funding client "
-    "process schedule manager conference workshop review quality impact story experience skills advice study "
-    "report campaign partner program library archive health energy transit school press robotics climate "
-    "method survey insight roadmap pipeline hiring culture feedback launch pilot prototype evidence outcome"
-).split()
+WORDS = _words(
+    "team project research users budget career portfolio mentor network field industry policy design "
+    "data interview customers growth strategy training community product writing editing analysis "
+    "funding client process schedule manager conference workshop review quality impact story "
+    "experience skills advice study report campaign partner program library archive health energy "
+    "transit school press robotics climate method survey insight roadmap pipeline hiring culture "
+    "feedback launch pilot prototype evidence outcome"
+)
 QUESTIONS = (
     "How did you move into {field}?",
     "What does a typical week look like in your role?",
@@ -179,9 +186,14 @@ def _contact(rng: random.Random, name: str, names: list[str]) -> str:
         lambda: ["aliases:", f"  - {first}"],
         lambda: [f"thank_you_sent: {_day(min(0, interviews[-1] + rng.randint(1, 4)))}"],
         lambda: ["check_ins:", f"  - {_day(min(0, interviews[-1] + rng.randint(25, 70)))}"],
-        lambda: ["referrals:"]
-        + [f'  - "[[{rng.choice(names)}]]"' for _ in range(rng.randint(1, 2))]
-        + ([f'  - "{rng.choice(FIRST)} {rng.choice(LAST)}, 617-555-{rng.randint(0, 9999):04}"'] * rng.randint(0, 1)),
+        lambda: (
+            ["referrals:"]
+            + [f'  - "[[{rng.choice(names)}]]"' for _ in range(rng.randint(1, 2))]
+            + (
+                [f'  - "{rng.choice(FIRST)} {rng.choice(LAST)}, 617-555-{rng.randint(0, 9999):04}"']
+                * rng.randint(0, 1)
+            )
+        ),
         lambda: [f'referred_by: "[[{rng.choice(names)}]]"'],
         lambda: ["advice:", f"  - {rng.choice(ADVICE).format(**fill)}"],
         lambda: [f"created: {_day(interviews[0] - rng.randint(1, 30))}"],
@@ -213,10 +225,16 @@ def _contact_body(rng: random.Random, name: str, first: str, names: list[str], f
     for _ in range(rng.randint(1, 3)):
         out += _wrap(_paragraph(rng, rng.randint(3, 5)))
         if rng.random() < 0.5:
-            out.append(f"Mentioned [[{rng.choice(names)}]] and #{rng.choice(['followup', 'idea', 'reading'])}.")
+            out.append(
+                f"Mentioned [[{rng.choice(names)}]] and #{rng.choice(['followup', 'idea', 'reading'])}."
+            )
         out.append("")
     if rng.random() < 0.4:
-        out += ["## Advice", *(f"- {rng.choice(ADVICE).format(**fill)}" for _ in range(rng.randint(1, 3))), ""]
+        out += [
+            "## Advice",
+            *(f"- {rng.choice(ADVICE).format(**fill)}" for _ in range(rng.randint(1, 3))),
+            "",
+        ]
     if rng.random() < 0.3:
         out += ["## Plan", f"- {_sentence(rng, 6, 10)}", f"- {_sentence(rng, 6, 10)}", ""]
     if rng.random() < 0.6:
@@ -235,15 +253,20 @@ def _ordinary(rng: random.Random, index: int, names: list[str]) -> tuple[str, st
         if index // 4 >= 900:
             path = f"Daily/{day.isoformat()} ({index // 3600}).md"
         head = f"---\ntags:\n  - daily\ncreated: {day.isoformat()}\n---\n"
-        body = f"# {day:%A %d %B %Y}\n\n" + "\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(3, 12)))
+        body = f"# {day:%A %d %B %Y}\n\n" + "\n".join(
+            f"- {_sentence(rng)}" for _ in range(rng.randint(3, 12))
+        )
     elif kind == 1:
         path = f"Projects/Project {index:05}.md"
-        head = f"---\nstatus: {rng.choice(['active', 'paused'])}\ntags: [project]\nowner: \"[[{rng.choice(names)}]]\"\n---\n"
+        status, owner = rng.choice(["active", "paused"]), rng.choice(names)
+        head = f'---\nstatus: {status}\ntags: [project]\nowner: "[[{owner}]]"\n---\n'
         body = "## Summary\n" + "\n".join(_wrap(_paragraph(rng, 4))) + "\n\n## Plan\n- " + _sentence(rng)
     elif kind == 2:
         path = f"Reading/Reading note {index:05}.md"
         head = f"---\nauthor: {rng.choice(FIRST)} {rng.choice(LAST)}\nyear: {rng.randint(1990, 2026)}\n---\n"
-        body = "\n\n".join("\n".join(_wrap(_paragraph(rng, rng.randint(3, 6)))) for _ in range(rng.randint(2, 5)))
+        body = "\n\n".join(
+            "\n".join(_wrap(_paragraph(rng, rng.randint(3, 6)))) for _ in range(rng.randint(2, 5))
+        )
     else:
         path = f"Inbox/Idea {index:05}.md"
         head = ""
@@ -281,7 +304,11 @@ def generate(root: Path, n: int, seed: int = 2026) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dir", type=Path, help="folder to write the vault into (missing, empty, or an earlier generated vault)")
+    parser.add_argument(
+        "dir",
+        type=Path,
+        help="folder to write the vault into (missing, empty, or an earlier generated vault)",
+    )
     parser.add_argument("n", type=int, help="number of contact notes")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)

@@ -52,6 +52,9 @@ def parse_today(value: str | None) -> dt.date:
 
 VAULT = click.argument("vault", default=".", type=click.Path(path_type=Path))
 TODAY = click.option("--today", metavar="YYYY-MM-DD", help="The day to judge deadlines by (default: today).")
+NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Read every note again, without using or updating the cache."
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,17 +71,17 @@ def cli() -> None:
 @VAULT
 @TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def audit(vault: Path, today: str | None, fmt: str) -> int:
+@NO_CACHE
+def audit(vault: Path, today: str | None, fmt: str, no_cache: bool) -> int:
     """Check VAULT (default: this folder) and list what to do, most urgent first.
 
     Exit 0 when nothing is overdue and every note could be read, 1 otherwise, 2 on a usage error.
     """
-    from vaultsync.report import FORMATS
-    from vaultsync.sync import audit as run_audit
+    from vaultsync.report import audit_report
 
-    result = run_audit(vault, parse_today(today))
-    click.echo(FORMATS[fmt](result, str(vault)), nl=False)
-    return result.exit_code
+    report, code = audit_report(vault, parse_today(today), fmt, str(vault), cache=not no_cache)
+    click.echo(report, nl=False)
+    return code
 
 
 @cli.command()
@@ -89,7 +92,8 @@ def audit(vault: Path, today: str | None, fmt: str) -> int:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the .ics (default: calendar_path from the config).",
 )
-def build(vault: Path, today: str | None, calendar: Path | None) -> int:
+@NO_CACHE
+def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool) -> int:
     """Write VAULT's calendar of deadlines (only when its content changed).
 
     Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
@@ -98,7 +102,7 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     from vaultsync.report import build_line, error_line
     from vaultsync.sync import build as run_build
 
-    result = run_build(vault, parse_today(today), calendar)
+    result = run_build(vault, parse_today(today), calendar, cache=not no_cache)
     click.echo(build_line(result))
     for err in result.audit.vault.errors:
         click.echo(f"vaultsync: {error_line(err)}", err=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vaultsync.note import NoteError
-from vaultsync.sync import Audit, Build
+if TYPE_CHECKING:  # the cached report needs neither: imported when auditing
+    from vaultsync.note import NoteError
+    from vaultsync.sync import Audit, Build
 
 GROUPS = (
     ("overdue", "Overdue"),
@@ -66,3 +70,29 @@ def as_json(audit: Audit, vault_label: str) -> str:
 
 
 FORMATS = {"text": as_text, "json": as_json}
+
+
+def audit_report(root: Path, today: dt.date, fmt: str, label: str, *, cache: bool = False) -> tuple[str, int]:
+    """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``),
+    and its exit code.
+
+    With ``cache``, notes unchanged since the last run are not read again, and when no note
+    changed since a report in this format on this day, that report is given again at once.
+    """
+    from vaultsync.sync import audit_vault
+    from vaultsync.vault import load_scan, scan_vault
+
+    scan = scan_vault(root, stat=cache)
+    if not cache:
+        result = audit_vault(load_scan(scan), today)
+        return FORMATS[fmt](result, label), result.exit_code
+    from vaultsync.cache import ReportCache
+
+    stored = ReportCache(scan, fmt, today, label)
+    hit = stored.get()
+    if hit is not None:
+        return hit
+    result = audit_vault(load_scan(scan, cache=True), today)
+    report = FORMATS[fmt](result, label)
+    stored.put(report, result.exit_code)
+    return report, result.exit_code

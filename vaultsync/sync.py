@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultsync.calendar import calendar_bytes, calendar_path
 from vaultsync.files import write_if_changed
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
@@ -43,18 +42,22 @@ def audit_vault(vault: Vault, today: dt.date) -> Audit:
     return Audit(vault, today, tuple(evaluate(vault.contacts, today, vault.settings)))
 
 
-def audit(root: Path, today: dt.date) -> Audit:
-    """Read the vault at ``root`` and check it against the rules on ``today``."""
-    return audit_vault(load_vault(root), today)
+def audit(root: Path, today: dt.date, *, cache: bool = False) -> Audit:
+    """Read the vault at ``root`` and check it against the rules on ``today``.
+
+    ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
+    return audit_vault(load_vault(root, cache=cache), today)
 
 
 def build_vault(vault: Vault, today: dt.date, calendar: Path | None = None) -> Build:
+    from vaultsync.calendar import calendar_bytes, calendar_path  # icalendar: only when building
+
     data = calendar_bytes(vault, today)
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
     return Build(audit_vault(vault, today), path, written, data.count(b"BEGIN:VEVENT"))
 
 
-def build(root: Path, today: dt.date, calendar: Path | None = None) -> Build:
+def build(root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False) -> Build:
     """Audit the vault and write its calendar (to ``calendar`` or the configured path)."""
-    return build_vault(load_vault(root), today, calendar)
+    return build_vault(load_vault(root, cache=cache), today, calendar)
