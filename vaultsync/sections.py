@@ -106,8 +106,9 @@ _LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])(?: |$)")
 _LIST_ITEM = re.compile(r"(?:[-*+]|([0-9]{1,9})[.)]) {1,4}(?=\S)")
 #: Thematic breaks, setext underlines, empty items: left to markdown-it.
 _RULE_LIKE = re.compile(r"[-*_= ]+$")
-#: A line that may open a fenced code block or an HTML block, which could hide a heading.
-_FENCE_OR_HTML = re.compile(r"^ *[`~<]", re.MULTILINE)
+#: A line that may open a fenced code block or an HTML block (which could hide the heading
+#: after it), or underline a setext heading (which could be a Questions heading itself).
+_BEFORE_HEADING = re.compile(r"^ *(?:[`~<]|[-=][-= ]*$)", re.MULTILINE)
 #: Lines starting otherwise are paragraph text (or its continuation) wherever they are.
 _SPECIAL_START = frozenset("#-*+_=`~<>[0123456789 ")
 
@@ -138,10 +139,10 @@ def _simple_sections(body: str, body_line: int) -> Sections | None:
     indentation that is not a continuation, code, quotes, HTML, setext headings, rules, nested
     or empty list items, link definitions), which markdown-it then parses."""
     start = _ANY_HEADING.search(body)
-    if "\t" in body or start is None or _FENCE_OR_HTML.search(body, 0, start.start()):
+    if "\t" in body or start is None or _BEFORE_HEADING.search(body, 0, start.start()):
         return None
-    # Nothing is recorded before the first candidate heading, and without a fence or HTML
-    # block before it, that heading stands whatever precedes it: start the scan there.
+    # Nothing is recorded before the first candidate heading and, without a fence, an HTML
+    # block or a setext heading before it, what precedes it changes nothing: start there.
     body_line += body.count("\n", 0, start.start())
     found: dict[str, list[tuple[Line, bool]]] = {name: [] for name in HEADINGS}
     headings: set[str] = set()
