@@ -12,6 +12,7 @@ loads the text the ordinary way, which gives the same values or the error to rep
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -57,6 +58,85 @@ class _Loader:
             if first is not None
         }
         self.wildcard = tuple(wildcard)
+        self.constructed: dict[str, Any] = {}
+
+    def flat(self, text: str, budget: int) -> dict[Any, Any]:
+        """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
+        by ``- item`` lines, values plain, simply quoted or ``[a, b]``. Raises _Fallback for
+        anything else (comments, blank lines, nesting, escapes, multi-line values, ...)."""
+        if not text or _UNUSUAL.search(text):
+            raise _Fallback
+        mapping: dict[Any, Any] = {}
+        key: Any = _NO_KEY  # the key with nothing after its colon: a block sequence may follow
+        items: list[Any] | None = None
+        indent = 0
+        for line in text.split("\n"):
+            budget -= 1
+            if budget < 0:
+                raise _Fallback
+            if line[:1] == "-" or line[:1] == " ":
+                item = line.lstrip(" ")
+                if key is _NO_KEY or item[:1] != "-" or item[1:2] not in ("", " "):
+                    raise _Fallback
+                if items is None:
+                    items, indent = [], len(line) - len(item)
+                    mapping[key] = items
+                elif len(line) - len(item) != indent:
+                    raise _Fallback
+                value = item[1:].strip(" ")
+                items.append(self.value(value) if value else self.plain(value))
+                continue
+            match = _KEY_LINE.match(line)
+            if match is None:
+                raise _Fallback
+            name = self.plain(match.group(1))
+            value = line[match.end() :].strip(" ")
+            mapping[name] = self.value(value) if value else None
+            key, items = (_NO_KEY, None) if value else (name, None)
+        if all(type(name) is str for name in mapping):
+            return mapping
+        return {str(name): value for name, value in mapping.items()}  # as note._plain does
+
+    def value(self, text: str) -> Any:
+        """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar."""
+        first = text[0]
+        if first == '"' or first == "'":
+            inner = text[1:-1]
+            if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
+                raise _Fallback  # escapes, or more after the closing quote
+            return inner
+        if first == "[":
+            inner = text[1:-1]
+            if text[-1] != "]" or any(c in inner for c in _NOT_IN_FLOW):
+                raise _Fallback
+            parts = [part.strip(" ") for part in inner.split(",")]
+            if parts == [""]:
+                return []
+            if "" in parts:
+                raise _Fallback
+            return [self.plain(part) for part in parts]
+        return self.plain(text)
+
+    def plain(self, text: str) -> Any:
+        """A plain scalar as the loader resolves and constructs it."""
+        if text[:1] in _INDICATORS or ": " in text or " #" in text or text[-1:] == ":":
+            raise _Fallback
+        resolvers = self.by_first.get(text[:1], self.wildcard)
+        if not resolvers:
+            return text
+        value = self.constructed.get(text, _NO_KEY)  # the same dates and numbers recur in every note
+        if value is _NO_KEY:
+            value = text
+            for tag, regexp in resolvers:
+                if regexp.match(text):
+                    if tag not in _CONSTRUCTED:
+                        raise _Fallback
+                    value = self.constructors[tag](self.instance, ScalarNode(tag, text))
+                    break
+            if len(self.constructed) > 50_000:
+                self.constructed.clear()
+            self.constructed[text] = value  # immutable values only: dates, numbers, booleans, None
+        return value
 
     def build(self, text: str, budget: int, max_depth: int) -> dict[str, Any]:
         """Raises _Fallback outside the common case."""
@@ -121,6 +201,14 @@ class _Loader:
 
 
 _NO_KEY = object()
+#: A top-level key as the line scan takes it: a word (letters, digits, _ and -), then ": " or an end.
+_KEY_LINE = re.compile(r"([^\W\d][\w-]{0,200}):(?= |$)")
+#: Characters that start something other than a plain scalar.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_IN_FLOW = frozenset("[]{}'\"#:")
+#: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
+#: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters.
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _loaders: dict[type, _Loader] = {}
 
 
@@ -132,6 +220,10 @@ def load_mapping(text: str, loader_class: type, max_nodes: int, max_depth: int) 
     loader = _loaders.get(loader_class)
     if loader is None:
         loader = _loaders[loader_class] = _Loader(loader_class)
+    try:
+        return loader.flat(text, max_nodes)
+    except (_Fallback, ValueError, TypeError):
+        pass
     try:
         return loader.build(text, max_nodes, max_depth)
     except (_Fallback, yaml.YAMLError, ValueError, TypeError, RecursionError):

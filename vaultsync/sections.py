@@ -22,6 +22,8 @@ HEADINGS = {
     "plan": re.compile(r"\bplans?\b", re.IGNORECASE),
 }
 _ANY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t].*(?:question|advice|thank|plan)", re.IGNORECASE | re.MULTILINE)
+#: Every heading of HEADINGS holds one of these words.
+_SECTION_WORD = re.compile(r"question|advice|thank|plan", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,10 @@ def _markdown() -> MarkdownIt:
 
 def read_sections(body: str, body_line: int) -> Sections:
     """Find the sections in ``body``, whose first line is file line ``body_line``."""
-    if not _ANY_HEADING.search(body):
+    start = _ANY_HEADING.search(body)
+    if start is None:
         return EMPTY
-    simple = _simple_sections(body, body_line)
+    simple = _simple_sections(body, body_line, start.start())
     return simple if simple is not None else _parsed_sections(body, body_line)
 
 
@@ -72,7 +75,7 @@ def _parsed_sections(body: str, body_line: int) -> Sections:
         if token.type == "heading_open":
             level = int(token.tag[1])
             title = tokens[index + 1].content
-            names = [name for name, rx in HEADINGS.items() if rx.search(title)]
+            names = _section_names(title)
             if names or level <= current_level:
                 current, current_level = names, level if names else 0
                 headings.update(names)
@@ -133,23 +136,29 @@ def _heading(text: str) -> tuple[int, str] | None:
     return level, rest.strip()
 
 
-def _simple_sections(body: str, body_line: int) -> Sections | None:
+def _section_names(title: str) -> list[str]:
+    """The sections a heading titled ``title`` opens (most open none: one search says so)."""
+    if not _SECTION_WORD.search(title):
+        return []
+    return [name for name, rx in HEADINGS.items() if rx.search(title)]
+
+
+def _simple_sections(body: str, body_line: int, start: int) -> Sections | None:
     """The same Sections markdown-it would give, from a line scan, for bodies made only of ATX
     headings, paragraphs and one level of lists (most notes); None for anything else (tabs,
     indentation that is not a continuation, code, quotes, HTML, setext headings, rules, nested
     or empty list items, link definitions), which markdown-it then parses."""
-    start = _ANY_HEADING.search(body)
-    if "\t" in body or start is None or _BEFORE_HEADING.search(body, 0, start.start()):
+    if "\t" in body or _BEFORE_HEADING.search(body, 0, start):
         return None
     # Nothing is recorded before the first candidate heading and, without a fence, an HTML
     # block or a setext heading before it, what precedes it changes nothing: start there.
-    body_line += body.count("\n", 0, start.start())
+    body_line += body.count("\n", 0, start)
     found: dict[str, list[tuple[Line, bool]]] = {name: [] for name in HEADINGS}
     headings: set[str] = set()
     current: list[str] = []
     current_level = 0
     previous = "blank"  # the last line: blank, heading, para (text) or item (text in a list item)
-    for number, line in enumerate(body[start.start() :].split("\n"), body_line):
+    for number, line in enumerate(body[start:].split("\n"), body_line):
         text = line
         if not line or line[0] in _SPECIAL_START or line[0].isspace():
             text = line.lstrip(" ")
@@ -163,7 +172,7 @@ def _simple_sections(body: str, body_line: int) -> Sections | None:
                     return None
             elif text[0] == "#" and (heading := _heading(text)) is not None:
                 level, title = heading
-                names = [name for name, rx in HEADINGS.items() if rx.search(title)]
+                names = _section_names(title)
                 if names or level <= current_level:
                     current, current_level = names, level if names else 0
                     headings.update(names)
