@@ -102,6 +102,8 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     click.echo(
         f"{state} {result.path}: {result.events} events from {len(result.audit.vault.contacts)} contacts"
     )
+    if result.dashboard:
+        click.echo(f"{'wrote' if result.dashboard_written else 'unchanged'} {result.dashboard}: dashboard")
     for err in result.audit.vault.errors:
         click.echo(f"vaultsync: {err.path}{f':{err.line}' if err.line else ''}: {err.message}", err=True)
     return 1 if result.audit.vault.errors else 0

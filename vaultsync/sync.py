@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultsync.calendar import calendar_bytes, calendar_path
+from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
+from vaultsync.outputs import dashboard_path, write_generated_note
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
 
@@ -37,6 +39,8 @@ class Build:
     path: Path
     written: bool  # False when the calendar already held these bytes
     events: int
+    dashboard: Path | None = None  # the dashboard note, when the config asks for one
+    dashboard_written: bool = False
 
 
 def audit_vault(vault: Vault, today: dt.date) -> Audit:
@@ -49,10 +53,16 @@ def audit(root: Path, today: dt.date) -> Audit:
 
 
 def build_vault(vault: Vault, today: dt.date, calendar: Path | None = None) -> Build:
+    """Write every output of ``vault``: the calendar, and the dashboard note when configured."""
+    checked = audit_vault(vault, today)
     data = calendar_bytes(vault, today)
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
-    return Build(audit_vault(vault, today), path, written, data.count(b"BEGIN:VEVENT"))
+    dashboard = dashboard_path(vault.root, vault.settings)
+    dashboard_written = dashboard is not None and write_generated_note(
+        dashboard, dashboard_markdown(vault, checked.findings, today)
+    )
+    return Build(checked, path, written, data.count(b"BEGIN:VEVENT"), dashboard, dashboard_written)
 
 
 def build(root: Path, today: dt.date, calendar: Path | None = None) -> Build:

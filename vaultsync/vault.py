@@ -57,9 +57,9 @@ def vault_root(path: str | os.PathLike[str]) -> Path:
 
 
 def is_ignored(path: str, settings: Settings) -> bool:
-    """Never a contact and never reported: hidden files and folders, templates, non-notes."""
+    """Never a contact and never reported: hidden files and folders, templates, non-notes, the dashboard."""
     parts = path.split("/")
-    if any(part.startswith(".") for part in parts) or not path.endswith(".md"):
+    if any(part.startswith(".") for part in parts) or not path.endswith(".md") or path == settings.dashboard:
         return True
     return any(path.startswith(folder + "/") for folder in settings.templates_folders)
 
