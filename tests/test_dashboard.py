@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_TODAY, SAMPLE_VAULT, run_cli, tree_digest, write_note
+from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, tree_digest, write_note
 from markdown_it import MarkdownIt
 
 from vaultsync.config import settings_from_mapping
@@ -358,3 +360,34 @@ def test_silenced_contacts_are_left_out_of_the_shares(vault: Path):
     assert rows["Contacts"] == "1"
     assert rows["Thank-you letters sent within 3 days"] == "none yet"
     assert rows["Check-ins done, of the contacts whose check-in window has opened"] == "none yet"
+
+
+MERMAID = REPO / "tests" / "js"
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (MERMAID / "node_modules" / "mermaid").is_dir(),
+    reason="Mermaid's parser is not installed: npm install --prefix tests/js (.ci/run does)",
+)
+def test_graphs_parse_with_mermaids_own_parser(sample: Path, vault: Path, note):
+    build(sample, SAMPLE_TODAY)
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    note(
+        "Jane.md",
+        '---\ntype: contact\nname: Jane "JD" <Doe> (α) [x] {y}\nreferrals: ["Bo #1 >> B; x"]\n---\n',
+    )
+    build(vault, SAMPLE_TODAY)
+    graphs = [read_dashboard(root / "Networking.md")[2] for root in (sample, vault)]
+    assert all(graphs)
+    broken = graphs[0] + "  p1 -->> \n"  # proof that the parser does refuse a bad graph
+    run = subprocess.run(
+        ["node", str(MERMAID / "mermaid-parse.mjs")],
+        input=json.dumps([*graphs, broken]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    first, second, third = json.loads(run.stdout)
+    assert (first, second) == (None, None)
+    assert third.startswith("Parse error")
