@@ -68,17 +68,26 @@ def cli() -> None:
 @VAULT
 @TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def audit(vault: Path, today: str | None, fmt: str) -> int:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["overdue", "errors"]),
+    default="overdue",
+    show_default=True,
+    help="Exit 1 on an overdue deadline or an unreadable note (overdue), or only on an unreadable note "
+    "(errors: for a pre-commit hook).",
+)
+def audit(vault: Path, today: str | None, fmt: str, fail_on: str) -> int:
     """Check VAULT (default: this folder) and list what to do, most urgent first.
 
-    Exit 0 when nothing is overdue and every note could be read, 1 otherwise, 2 on a usage error.
+    Exit 0 when nothing is overdue and every note could be read, 1 otherwise (with --fail-on errors:
+    only when a note could not be read), 2 on a usage error.
     """
     from vaultsync.report import FORMATS
     from vaultsync.sync import audit as run_audit
 
     result = run_audit(vault, parse_today(today))
     click.echo(FORMATS[fmt](result, str(vault)), nl=False)
-    return result.exit_code
+    return result.exit_code_on(fail_on)
 
 
 @cli.command()

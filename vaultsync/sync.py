@@ -16,6 +16,10 @@ from vaultsync.outputs import dashboard_path, write_generated_note
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
 
+#: What makes ``audit`` exit 1: "overdue" = an overdue deadline or an unreadable note (the
+#: default); "errors" = only an unreadable note or value (for pre-commit hooks).
+FAIL_ON = ("overdue", "errors")
+
 
 @dataclass(frozen=True)
 class Audit:
@@ -30,7 +34,13 @@ class Audit:
     @property
     def exit_code(self) -> int:
         """0 when nothing is overdue and every note could be read, else 1."""
-        return 1 if self.overdue or self.vault.errors else 0
+        return self.exit_code_on("overdue")
+
+    def exit_code_on(self, fail_on: str) -> int:
+        """1 when the audit fails by ``fail_on`` (one of FAIL_ON), else 0."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on: {fail_on!r} is not one of {FAIL_ON}")
+        return 1 if self.vault.errors or (fail_on == "overdue" and self.overdue) else 0
 
 
 @dataclass(frozen=True)
