@@ -118,5 +118,66 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     return 1 if result.audit.vault.errors else 0
 
 
+FIND_VAULT = click.option(
+    "--vault",
+    "vault_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The vault (default: the nearest folder at or above the note, or the current folder, "
+    "that holds .obsidian/ or .vaultsync.toml; else that folder).",
+)
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--folder",
+    help="Folder of the vault for the note (default: the first contacts_folders, else Obsidian's "
+    "folder for new notes, else the vault's root).",
+)
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Template to fill (default: Contact.md or 'Contact Template.md' in the vault's templates "
+    "folder, else the built-in one).",
+)
+@FIND_VAULT
+@TODAY
+def new(
+    name: str, folder: str | None, template: Path | None, vault_dir: Path | None, today: str | None
+) -> int:
+    """Create the contact note NAME from a template and print its path; never overwrites.
+
+    Fills {{title}}, {{date}}, {{time}} and Templater's <% tp.file.title %> and
+    <% tp.date.now("YYYY-MM-DD") %>.
+    """
+    from vaultsync.config import load_settings
+    from vaultsync.templates import create_note
+    from vaultsync.vault import locate_vault
+
+    root = locate_vault(vault_dir, Path.cwd())
+    now = dt.datetime.now().replace(microsecond=0)  # the only clock read
+    if today is not None:
+        now = dt.datetime.combine(parse_today(today), now.time())
+    created = create_note(root, load_settings(root), name, now, folder, template)
+    for placeholder in created.unfilled:
+        click.echo(f"vaultsync: left as written (vaultsync cannot fill it): {placeholder}", err=True)
+    if not created.is_contact:
+        click.echo(
+            f"vaultsync: the template ({created.template}) does not mark the note as a contact: "
+            "add 'type: contact' to it",
+            err=True,
+        )
+    click.echo(shown(created.path))
+    return 0
+
+
 def main() -> None:
     cli.main()
