@@ -179,5 +179,41 @@ def new(
     return 0
 
 
+@cli.command()
+@click.argument("note")
+@click.option(
+    "--check",
+    "check_draft",
+    is_flag=True,
+    help="Check the draft under the note's Thank-you heading instead: spelling, a direct ask for a job, "
+    "the advice it mentions. Exit 1 when something is found.",
+)
+@FIND_VAULT
+@TODAY
+def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | None) -> int:
+    """Print a thank-you letter draft for NOTE's latest interview (or --check the one in the note).
+
+    NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
+    Never writes into the note.
+    """
+    from vaultsync.letter import check, draft, open_letter
+
+    opened = open_letter(note, vault_dir, Path.cwd())
+    for err in opened.problems:
+        click.echo(f"vaultsync: {err.path}{f':{err.line}' if err.line else ''}: {err.message}", err=True)
+    if not check_draft:
+        click.echo(draft(opened, parse_today(today)), nl=False)
+        return 0
+    where = shown(opened.vault.root / opened.contact.path)
+    problems = check(opened)
+    for problem in problems:
+        click.echo(f"{where}:{f'{problem.line}:' if problem.line else ''} {problem.kind}: {problem.message}")
+    if not problems:
+        click.echo(
+            f"{where}: the draft is ready: spelled right, no direct ask for a job, mentions their advice"
+        )
+    return 1 if problems else 0
+
+
 def main() -> None:
     cli.main()
