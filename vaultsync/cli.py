@@ -118,13 +118,15 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     return 1 if result.audit.vault.errors else 0
 
 
-FIND_VAULT = click.option(
-    "--vault",
-    "vault_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The vault (default: the nearest folder at or above the note, or the current folder, "
-    "that holds .obsidian/ or .vaultsync.toml; else that folder).",
-)
+def vault_option(start: str, otherwise: str) -> Any:
+    """``--vault`` for commands that find the vault from ``start``, as git finds its repository."""
+    return click.option(
+        "--vault",
+        "vault_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help=f"The vault (default: the nearest folder at or above {start} that holds .obsidian/ or "
+        f".vaultsync.toml, else {otherwise}).",
+    )
 
 
 def shown(path: Path) -> str:
@@ -148,8 +150,8 @@ def shown(path: Path) -> str:
     help="Template to fill (default: Contact.md or 'Contact Template.md' in the vault's templates "
     "folder, else the built-in one).",
 )
-@FIND_VAULT
-@TODAY
+@vault_option("the current folder", "the current folder")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date that fills {{date}} (default: today).")
 def new(
     name: str, folder: str | None, template: Path | None, vault_dir: Path | None, today: str | None
 ) -> int:
@@ -188,8 +190,12 @@ def new(
     help="Check the draft under the note's Thank-you heading instead: spelling, a direct ask for a job, "
     "the advice it mentions. Exit 1 when something is found.",
 )
-@FIND_VAULT
-@TODAY
+@vault_option("the note", "the current folder if the note is in it, else the note's folder")
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="The day of writing (default: today): the latest interview on or before it is the one thanked for.",
+)
 def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | None) -> int:
     """Print a thank-you letter draft for NOTE's latest interview (or --check the one in the note).
 
