@@ -317,6 +317,14 @@ def test_cells_and_labels_are_escaped(vault: Path, note):
     }
 
 
+def at_a_glance(vault: Path, properties: str, today: str) -> dict[str, str]:
+    """The dashboard's counts for a vault of one contact with these properties."""
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    write_note(vault, "Jane.md", f"---\ntype: contact\n{properties}\n---\n")
+    build(vault, dt.date.fromisoformat(today))
+    return {row[0]: row[1] for row in read_dashboard(vault / "Networking.md")[1]["At a glance"]}
+
+
 @pytest.mark.parametrize(
     ("sent", "today", "share"),
     [
@@ -327,11 +335,8 @@ def test_cells_and_labels_are_escaped(vault: Path, note):
         (["2026-10-30"], "2026-11-20", "0 of 1 (0%)"),  # before the interview: not a thank-you for it
     ],
 )
-def test_thank_you_share(vault: Path, note, sent, today, share):
-    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
-    note("Jane.md", f"---\ntype: contact\ninterviews: [2026-11-01]\nthank_you_sent: {sent}\n---\n")
-    build(vault, dt.date.fromisoformat(today))
-    rows = dict(map(tuple, read_dashboard(vault / "Networking.md")[1]["At a glance"]))
+def test_thank_you_share(vault: Path, sent, today, share):
+    rows = at_a_glance(vault, f"interviews: [2026-11-01]\nthank_you_sent: {sent}", today)
     assert rows["Thank-you letters sent within 3 days"] == share
 
 
@@ -344,19 +349,13 @@ def test_thank_you_share(vault: Path, note, sent, today, share):
         (["2026-09-15"], "2026-10-31", "0 of 1 (0%)"),  # written before it: not a check-in for it
     ],
 )
-def test_check_in_share(vault: Path, note, check_ins, today, share):
-    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
-    note("Jane.md", f"---\ntype: contact\ninterviews: [2026-10-01]\ncheck_ins: {check_ins}\n---\n")
-    build(vault, dt.date.fromisoformat(today))
-    rows = dict(map(tuple, read_dashboard(vault / "Networking.md")[1]["At a glance"]))
+def test_check_in_share(vault: Path, check_ins, today, share):
+    rows = at_a_glance(vault, f"interviews: [2026-10-01]\ncheck_ins: {check_ins}", today)
     assert rows["Check-ins done, of the contacts whose check-in window has opened"] == share
 
 
 def test_silenced_contacts_are_left_out_of_the_shares(vault: Path):
-    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
-    write_note(vault, "Rosa.md", "---\ntype: contact\ninterviews: [2026-06-01]\nfollow_up: false\n---\n")
-    build(vault, SAMPLE_TODAY)
-    rows = dict(map(tuple, read_dashboard(vault / "Networking.md")[1]["At a glance"]))
+    rows = at_a_glance(vault, "interviews: [2026-06-01]\nfollow_up: false", TODAY)
     assert rows["Contacts"] == "1"
     assert rows["Thank-you letters sent within 3 days"] == "none yet"
     assert rows["Check-ins done, of the contacts whose check-in window has opened"] == "none yet"
