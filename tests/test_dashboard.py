@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 
 from vaultsync.config import settings_from_mapping
 from vaultsync.contact import WIKILINK
+from vaultsync.dashboard import MAX_EDGES, MAX_GRAPH_TEXT, MAX_ROWS
 from vaultsync.errors import OutputError
 from vaultsync.note import Note, parse_note
 from vaultsync.outputs import output_paths
@@ -390,3 +391,32 @@ def test_graphs_parse_with_mermaids_own_parser(sample: Path, vault: Path, note):
     first, second, third = json.loads(run.stdout)
     assert (first, second) == (None, None)
     assert third.startswith("Parse error")
+
+
+def test_long_tables_are_cut_and_counted(vault: Path):
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    for n in range(MAX_ROWS + 5):
+        write_note(
+            vault, f"C/{n:03}.md", "---\ntype: contact\nemail: a@b.example\ninterviews: [2026-11-01]\n---\n"
+        )
+    build(vault, SAMPLE_TODAY)
+    _, tables, _, body = read_dashboard(vault / "Networking.md")
+    assert len(tables["Overdue"]) == MAX_ROWS
+    assert f"## Overdue ({MAX_ROWS + 5})\n" in body
+    assert "\nAnd 5 more: `vaultsync audit` lists every finding.\n" in body
+
+
+@pytest.mark.parametrize(("count", "name_length"), [(MAX_EDGES + 100, 8), (400, 150)])
+def test_the_graph_stays_within_mermaids_limits(vault: Path, count: int, name_length: int):
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    names = [f"{n:04}".ljust(name_length, "x") for n in range(count)]
+    referrals = "".join(f"\n  - {name}" for name in names)
+    write_note(vault, "Hub.md", f"---\ntype: contact\ninterviews: [2026-11-01]\nreferrals:{referrals}\n---\n")
+    write_note(vault, "Met.md", "---\ntype: contact\ninterviews: [2026-11-01]\nreferred_by: '[[Hub]]'\n---\n")
+    build(vault, SAMPLE_TODAY)
+    _, _, mermaid, body = read_dashboard(vault / "Networking.md")
+    edges, classes = mermaid_graph(mermaid)
+    assert len(edges) <= MAX_EDGES and len(f"```mermaid\n{mermaid}```\n") <= MAX_GRAPH_TEXT
+    assert f" It shows {len(edges)} of {count + 1} referrals, those to people not yet contacted first" in body
+    assert ("Hub", "Met") not in edges  # the one to someone already met is the first left out
+    assert set(classes.values()) == {"met", "notcontacted"} and classes["Hub"] == "met"

@@ -23,6 +23,11 @@ from vaultsync.vault import Vault
 
 #: "Due this week": not overdue, and due within this many days from today.
 WEEK = dt.timedelta(days=7)
+#: Rows a table lists; a real vault rarely comes near, and a note of thousands of rows is slow to open.
+MAX_ROWS = 200
+#: Mermaid's own limits (its maxEdges and maxTextSize defaults): past them it draws nothing.
+MAX_EDGES = 500
+MAX_GRAPH_TEXT = 50_000
 #: Mermaid class per state of a person in the referral graph, and how the legend names it.
 STYLES = {
     MET: ("fill:#d3f9d8,stroke:#2b8a3e,color:#000", "green: met"),
@@ -163,7 +168,10 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _section(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], empty: str) -> str:
-    body = _table(header, rows) if rows else f"{empty}\n"
+    """A titled table; past MAX_ROWS rows the rest is counted, not listed (the title keeps the total)."""
+    body = _table(header, rows[:MAX_ROWS]) if rows else f"{empty}\n"
+    if len(rows) > MAX_ROWS:
+        body += f"\nAnd {len(rows) - MAX_ROWS} more: `vaultsync audit` lists every finding.\n"
     return f"## {title}\n\n{body}"
 
 
@@ -264,18 +272,37 @@ def _label(text: str) -> str:
 def _network_section(network: Network) -> str:
     if not network.edges:
         return "## Referral network\n\nNo referrals are recorded yet.\n"
-    ids = {person.key: f"p{index}" for index, person in enumerate(network.people, 1)}
+    rank = {state: index for index, state in enumerate((NOT_CONTACTED, SCHEDULED, MET, OTHER))}
+    states = {person.key: person.state for person in network.people}
+    edges = sorted(network.edges, key=lambda edge: (rank[states[edge[1]]], edge))[:MAX_EDGES]
+    graph = _mermaid(network, edges)
+    while len(graph) > MAX_GRAPH_TEXT:
+        edges = edges[: len(edges) * 3 // 4]
+        graph = _mermaid(network, edges)
+    used = [state for state in STYLES if f"classDef {state.replace('-', '')} " in graph]
+    legend = "; ".join(STYLES[state][1] for state in used)
+    shown = ""
+    if len(edges) < len(network.edges):
+        shown = (
+            f" It shows {len(edges)} of {len(network.edges)} referrals, those to people not yet contacted "
+            "first: Mermaid draws no more."
+        )
+    return f"## Referral network\n\nWho suggested whom ({legend}).{shown}\n\n{graph}"
+
+
+def _mermaid(network: Network, edges: Sequence[tuple[str, str]]) -> str:
+    """A Mermaid flowchart of ``edges``, people coloured by state."""
+    linked = {key for edge in edges for key in edge}
+    people = [person for person in network.people if person.key in linked]
+    ids = {person.key: f"p{index}" for index, person in enumerate(people, 1)}
     lines = ["```mermaid", "graph LR"]
-    lines += [f'  {ids[p.key]}["{_label(p.name)}"]' for p in network.people]
-    lines += [f"  {ids[a]} --> {ids[b]}" for a, b in network.edges]
-    used = []
+    lines += [f'  {ids[p.key]}["{_label(p.name)}"]' for p in people]
+    lines += [f"  {ids[a]} --> {ids[b]}" for a, b in sorted(edges)]
     for state, (style, _) in STYLES.items():
-        members = [ids[p.key] for p in network.people if p.state == state]
+        members = [ids[p.key] for p in people if p.state == state]
         if members:
             name = state.replace("-", "")
             lines.append(f"  classDef {name} {style}")
             lines.append(f"  class {','.join(members)} {name}")
-            used.append(state)
     lines.append("```")
-    legend = "; ".join(STYLES[state][1] for state in used)
-    return "## Referral network\n\nWho suggested whom (" + legend + ").\n\n" + "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ person referred), so a link written on either note counts once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vaultsync.contact import Contact, PersonRef, find_person, index_by_name
@@ -57,9 +57,10 @@ def referral_network(contacts: Iterable[Contact], today: dt.date) -> Network:
         return key
 
     def add(contact: Contact) -> str:
-        people.setdefault(
-            contact.path, Person(contact.path, contact.name, contact_state(contact, today), contact.path)
-        )
+        if contact.path not in people:
+            people[contact.path] = Person(
+                contact.path, contact.name, contact_state(contact, today), contact.path
+            )
         return contact.path
 
     for contact in contacts:
@@ -73,7 +74,3 @@ def referral_network(contacts: Iterable[Contact], today: dt.date) -> Network:
         tuple(people[key] for key in sorted(linked)),
         tuple(sorted(edges)),
     )
-
-
-def by_key(network: Network) -> Mapping[str, Person]:
-    return {person.key: person for person in network.people}
