@@ -2,9 +2,11 @@
 
     python3 benchmarks/helpers.py VAULT [--today YYYY-MM-DD] [--repeat N]
 
+(from the repository's root, with vaultsync installed from it, or with ``PYTHONPATH=.``)
+
 Prints the best of N runs (default 3) of each step, in milliseconds, on any vault (a real one,
 the sample vault, or a synthetic one from a generator). Nothing in VAULT is changed: the
-dashboard is rendered in memory, and the new note goes to a temporary copy of nothing.
+dashboard is rendered in memory, and the new notes go to a temporary folder.
 """
 
 from __future__ import annotations
