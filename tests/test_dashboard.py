@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, tree_digest, write_note
+from conftest import KEPANO, REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, tree_digest, write_note
 from markdown_it import MarkdownIt
 
 from vaultsync.config import settings_from_mapping
@@ -420,3 +420,20 @@ def test_the_graph_stays_within_mermaids_limits(vault: Path, count: int, name_le
     assert f" It shows {len(edges)} of {count + 1} referrals, those to people not yet contacted first" in body
     assert ("Hub", "Met") not in edges  # the one to someone already met is the first left out
     assert set(classes.values()) == {"met", "notcontacted"} and classes["Hub"] == "met"
+
+
+@pytest.mark.skipif(not KEPANO.is_dir(), reason=f"the public Obsidian vault is not at {KEPANO}")
+def test_dashboard_of_a_real_vault(tmp_path: Path):
+    root = tmp_path / "kepano"
+    shutil.copytree(KEPANO, root)
+    (root / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    before = load_vault(root)
+    result = build(root, SAMPLE_TODAY)
+    _, tables, _, body = read_dashboard(result.dashboard)
+    assert tables["At a glance"][0] == ["Contacts", str(len(before.contacts))]
+    for rows in tables.values():
+        for cell in (cell for row in rows for cell in row):
+            for match in WIKILINK.finditer(cell):
+                assert (root / f"{match.group(1)}.md").is_file(), cell
+    assert load_vault(root).contacts == before.contacts
+    assert not build(root, SAMPLE_TODAY).dashboard_written

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE_VAULT, run_cli, tree_digest, write_note
+from conftest import KEPANO, REPO, SAMPLE_VAULT, run_cli, tree_digest, write_note
 
 from vaultsync.config import CANONICAL_PROPERTIES, DEFAULTS, settings_from_mapping
 from vaultsync.contact import build_contact, is_contact
@@ -251,3 +251,20 @@ def test_find_vault(tmp_path: Path):
     assert find_vault(tmp_path / "v" / "a" / "b") == (tmp_path / "v").resolve()
     (tmp_path / "v" / "a" / ".vaultsync.toml").write_text("")
     assert find_vault(tmp_path / "v" / "a" / "b") == (tmp_path / "v" / "a").resolve()
+
+
+@pytest.mark.skipif(not KEPANO.is_dir(), reason=f"the public Obsidian vault is not at {KEPANO}")
+def test_kepano_templates_all_read_once_filled(tmp_path: Path):
+    templates = sorted((KEPANO / "Templates").rglob("*.md"))
+    unreadable_before = [t for t in templates if not isinstance(parse_note(t.name, t.read_bytes()), Note)]
+    assert len(unreadable_before) >= 20  # unquoted {{date}} placeholders, as its README says
+    for template in templates:
+        filled = fill(template.read_text(encoding="utf-8"), "Jane Doe", NOW)
+        assert isinstance(parse_note(template.name, filled.text.encode()), Note), template.name
+    # and `new` in a vault laid out like it picks its "Contact Template.md"
+    root = tmp_path / "kepano"
+    shutil.copytree(KEPANO / ".obsidian", root / ".obsidian")
+    shutil.copytree(KEPANO / "Templates", root / "Templates")
+    created = create_note(root, DEFAULTS, "Jane Doe", NOW)
+    assert created.template == str(root / "Templates" / "Contact Template.md")
+    assert created.is_contact and created.path == root / "Jane Doe.md"

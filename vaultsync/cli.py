@@ -99,7 +99,8 @@ def audit(vault: Path, today: str | None, fmt: str, fail_on: str) -> int:
     help="Where to write the .ics (default: calendar_path from the config).",
 )
 def build(vault: Path, today: str | None, calendar: Path | None) -> int:
-    """Write VAULT's calendar of deadlines (only when its content changed).
+    """Write VAULT's calendar of deadlines, and its dashboard note when the config sets one
+    (each only when its content changed).
 
     Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
     written from every other note.
