@@ -1,22 +1,13 @@
-"""The settings the helpers added (dashboard, spelling), and the generated settings table in the docs."""
+"""The settings the helpers added: dashboard, spelling (tests/test_config.py checks the docs table)."""
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 
 import pytest
-from conftest import REPO
 
-from vaultsync.config import DEFAULTS, SPELLING_LANGUAGES, settings_from_mapping, settings_markdown
+from vaultsync.config import DEFAULTS, SPELLING_LANGUAGES, settings_from_mapping
 from vaultsync.errors import ConfigError
-
-
-def test_configuration_docs_match_the_generator():
-    text = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- settings:begin -->\n(.*?)\n<!-- settings:end -->", text, re.S)
-    assert block is not None
-    assert block.group(1) == settings_markdown()
 
 
 def test_helpers_defaults():

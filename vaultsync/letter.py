@@ -19,6 +19,7 @@ from vaultsync.contact import Contact, PersonRef, build_contact, find_person, in
 from vaultsync.dates import day_of
 from vaultsync.errors import UsageError, VaultsyncError
 from vaultsync.note import Note, NoteError, read_note
+from vaultsync.report import error_line
 from vaultsync.rules import job_asks
 from vaultsync.sections import Line
 from vaultsync.spelling import accepted_words, misspellings, words
@@ -67,7 +68,7 @@ def open_letter(note: str, vault_dir: Path | None, cwd: Path) -> Letter:
     if found is None:
         read = read_note(root, relpath)
         if not isinstance(read, Note):
-            raise VaultsyncError(f"{relpath}{f':{read.line}' if read.line else ''}: {read.message}")
+            raise VaultsyncError(error_line(read))
         found, more = build_contact(read, vault.settings)
         problems += tuple(more)
     return Letter(vault, found, problems)
