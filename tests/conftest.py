@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,12 @@ def write_note(root: Path, path: str, text: str) -> Path:
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return target
+
+
+def copy_sample_vault(target: Path) -> Path:
+    """A copy of sample-vault as git holds it: without outputs a local build left there."""
+    shutil.copytree(SAMPLE_VAULT, target, ignore=shutil.ignore_patterns("vaultsync.ics", "Networking.md"))
     return target
 
 

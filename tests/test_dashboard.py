@@ -10,7 +10,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import KEPANO, REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, tree_digest, write_note
+from conftest import (
+    KEPANO,
+    REPO,
+    SAMPLE_TODAY,
+    copy_sample_vault,
+    run_cli,
+    tree_digest,
+    write_note,
+)
 from markdown_it import MarkdownIt
 
 from vaultsync.config import settings_from_mapping
@@ -28,8 +36,7 @@ TODAY = "2026-11-20"
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """A copy of the sample vault with the dashboard turned on."""
-    root = tmp_path / "sample-vault"
-    shutil.copytree(SAMPLE_VAULT, root)
+    root = copy_sample_vault(tmp_path / "sample-vault")
     (root / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n', encoding="utf-8")
     return root
 
