@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +38,12 @@ def cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return home
 
 
+def copy_sample_vault(target: Path) -> Path:
+    """A copy of sample-vault as git holds it: without outputs a local build left there."""
+    shutil.copytree(SAMPLE_VAULT, target, ignore=shutil.ignore_patterns("vaultsync.ics", "Networking.md"))
+    return target
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     root = tmp_path / "vault"
@@ -66,3 +73,13 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def run_cli(*args: str | Path) -> tuple[int, str, str]:
+    """Run ``vaultsync ARGS`` in-process: (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from vaultsync.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, SAMPLE_VAULT, write_note
+from conftest import REPO, copy_sample_vault, write_note
 
 from vaultsync import cache, parallel, vault
 from vaultsync.cli import cli
@@ -78,7 +77,7 @@ def generated_vault(root: Path, contacts: int) -> Path:
 def test_sample_vault_cached_audits_are_byte_for_byte_the_uncached_one(
     tmp_path: Path, settled: None, cache_home: Path, fmt: str
 ):
-    copy = shutil.copytree(SAMPLE_VAULT, tmp_path / "sample-vault")
+    copy = copy_sample_vault(tmp_path / "sample-vault")
     args = (str(copy), "--today", "2026-11-20", "--format", fmt)
     expected = audit(*args, "--no-cache")
     assert cache_files(cache_home) == []

@@ -235,23 +235,24 @@ class ReportCache:
             else b""
         )
 
-    def get(self) -> tuple[str, int] | None:
-        """The stored report and exit code, when made from the same; else None."""
+    def get(self) -> tuple[str, dict[str, int]] | None:
+        """The stored report and its exit codes, when made from the same; else None."""
         if not self.usable:
             return None
         try:
             data = self.path.read_bytes()
-            magic, form, root, key, report, code = _PlainUnpickler(io.BytesIO(data)).load()
+            magic, form, root, key, report, codes = _PlainUnpickler(io.BytesIO(data)).load()
         except Exception:  # missing, corrupt, another version: as if empty
             return None
         if (magic, form, root, key) != (MAGIC, FORMAT, self.root, self.key):
             return None
-        return report, code
+        return report, codes
 
-    def put(self, report: str, code: int) -> None:
-        """Keep ``report`` for next time, unless a note changed too recently; never raises."""
+    def put(self, report: str, codes: dict[str, int]) -> None:
+        """Keep ``report`` and its exit codes (by way of failing) for next time, unless a note
+        changed too recently; never raises."""
         if self.usable:
-            data = (MAGIC, FORMAT, self.root, self.key, report, code)
+            data = (MAGIC, FORMAT, self.root, self.key, report, codes)
             _write_atomically(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -54,6 +54,11 @@ def build_line(build: Build) -> str:
     return f"{state} {build.path}: {plural(build.events, 'event')} from {contacts}"
 
 
+def dashboard_line(build: Build) -> str:
+    """What ``build`` did with the dashboard note (when the config sets one)."""
+    return f"{'wrote' if build.dashboard_written else 'unchanged'} {build.dashboard}: dashboard"
+
+
 def error_line(error: NoteError) -> str:
     return f"{error.path}{f':{error.line}' if error.line else ''}: {error.message}"
 
@@ -72,27 +77,31 @@ def as_json(audit: Audit, vault_label: str) -> str:
 FORMATS = {"text": as_text, "json": as_json}
 
 
-def audit_report(root: Path, today: dt.date, fmt: str, label: str, *, cache: bool = False) -> tuple[str, int]:
+def audit_report(
+    root: Path, today: dt.date, fmt: str, label: str, *, fail_on: str = "overdue", cache: bool = False
+) -> tuple[str, int]:
     """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``),
-    and its exit code.
+    and its exit code by ``fail_on`` (see ``sync.FAIL_ON``).
 
     With ``cache``, notes unchanged since the last run are not read again, and when no note
     changed since a report in this format on this day, that report is given again at once.
     """
-    from vaultsync.sync import audit_vault
+    from vaultsync.sync import FAIL_ON, audit_vault
     from vaultsync.vault import load_scan, scan_vault
 
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"fail_on: {fail_on!r} is not one of {FAIL_ON}")
     scan = scan_vault(root, stat=cache)
     if not cache:
         result = audit_vault(load_scan(scan), today)
-        return FORMATS[fmt](result, label), result.exit_code
+        return FORMATS[fmt](result, label), result.exit_code_on(fail_on)
     from vaultsync.cache import ReportCache
 
     stored = ReportCache(scan, fmt, today, label)
     hit = stored.get()
     if hit is not None:
-        return hit
+        return hit[0], hit[1][fail_on]
     result = audit_vault(load_scan(scan, cache=True), today)
     report = FORMATS[fmt](result, label)
-    stored.put(report, result.exit_code)
-    return report, result.exit_code
+    stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
+    return report, result.exit_code_on(fail_on)
