@@ -86,22 +86,22 @@ def audit_report(
     With ``cache``, notes unchanged since the last run are not read again, and when no note
     changed since a report in this format on this day, that report is given again at once.
     """
-    from vaultsync.sync import FAIL_ON, audit_vault
     from vaultsync.vault import load_scan, scan_vault
 
-    if fail_on not in FAIL_ON:
-        raise ValueError(f"fail_on: {fail_on!r} is not one of {FAIL_ON}")
     scan = scan_vault(root, stat=cache)
-    if not cache:
-        result = audit_vault(load_scan(scan), today)
-        return FORMATS[fmt](result, label), result.exit_code_on(fail_on)
-    from vaultsync.cache import ReportCache
+    stored = None
+    if cache:
+        from vaultsync.cache import ReportCache
 
-    stored = ReportCache(scan, fmt, today, label)
-    hit = stored.get()
-    if hit is not None:
-        return hit[0], hit[1][fail_on]
-    result = audit_vault(load_scan(scan, cache=True), today)
+        stored = ReportCache(scan, fmt, today, label)
+        hit = stored.get()
+        if hit is not None and fail_on in hit[1]:
+            return hit[0], hit[1][fail_on]
+    from vaultsync.sync import FAIL_ON, audit_vault  # the rules: only when there is work for them
+
+    result = audit_vault(load_scan(scan, cache=cache), today)
+    code = result.exit_code_on(fail_on)
     report = FORMATS[fmt](result, label)
-    stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
-    return report, result.exit_code_on(fail_on)
+    if stored is not None:
+        stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
+    return report, code
