@@ -107,5 +107,33 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     return 1 if result.audit.vault.errors else 0
 
 
+@cli.command()
+@VAULT
+@click.option(
+    "--calendar",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the .ics (default: calendar_path from the config).",
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="Pin the day (default: the local date, kept current).")
+@click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")
+def watch(
+    vault: Path, calendar: Path | None, today: str | None, polling: bool, quiet: bool, verbose: bool
+) -> int:
+    """Keep VAULT's calendar in step with its notes and with the date, until Ctrl-C.
+
+    Builds at start, then after every save (within about a second) and at midnight.
+    A note that becomes unreadable keeps its last readable version until it is fixed.
+    See docs/watch.md for running it as a service.
+    """
+    from vaultsync.watch import Watcher, configure_logging
+    from vaultsync.watch import watch as run_watch
+
+    configure_logging(verbose - quiet)
+    run_watch(Watcher(vault, calendar=calendar, today=today and parse_today(today), polling=polling))
+    return 0
+
+
 def main() -> None:
     cli.main()
