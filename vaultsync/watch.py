@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +42,12 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from vaultsync import sync
+from vaultsync.calendar import calendar_path
 from vaultsync.config import CONFIG_FILE, load_settings
 from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.index import VaultIndex
 from vaultsync.note import NoteError
-from vaultsync.vault import is_ignored, vault_root
+from vaultsync.vault import Vault, is_ignored, vault_root
 
 log = logging.getLogger("vaultsync.watch")
 
@@ -220,8 +222,8 @@ class Watcher:
         with self._lock:
             if self._index is None:
                 root = vault_root(self.root)
-                self._index = VaultIndex(root)
                 self._watched = str(root.resolve())
+                self._use(VaultIndex(root))
 
     def _next_burst(self) -> _Pending | None:
         """Wait up to ``tick``; the pending burst once it has settled, else None."""
@@ -314,7 +316,6 @@ class Watcher:
                 log.error("%s: %s (trying again at the next change)", reason, err)
                 return None
             self._stale = False
-            self._note_outputs(build.path)
             self._log(build, reason or "rebuild", time.perf_counter() - started)
         if self.on_build is not None:
             try:
@@ -333,15 +334,17 @@ class Watcher:
             return False
         if settings == self._index.settings:
             return False
-        self._index = VaultIndex(self._index.root, settings)
+        self._use(VaultIndex(self._index.root, settings))
         return True
 
-    def _note_outputs(self, path: Path) -> None:
+    def _use(self, index: VaultIndex) -> None:
+        """Work from ``index`` from now on; its calendar is ours, never read back as a note."""
+        self._index = index
+        path = self.calendar or calendar_path(Vault.from_entries(index.root, index.settings, ()))
         try:
-            relative = path.resolve().relative_to(self._watched)
-        except ValueError:
-            return
-        self._outputs = {relative.as_posix()}
+            self._outputs = {path.resolve().relative_to(self._watched).as_posix()}
+        except ValueError:  # outside the vault
+            self._outputs = set()
 
     def _log(self, build: sync.Build, reason: str, seconds: float) -> None:
         audit = build.audit
@@ -369,6 +372,9 @@ class Watcher:
     def _observe(self) -> BaseObserver:
         """watchdog's native observer, or polling when asked to or when it cannot serve."""
         handler = _Handler(self._mark)
+        # A folder moved out of the vault and back in keeps its inotify watch, which watchdog then
+        # re-adds: safe, but it warns on its thread (gorakhargosh/watchdog#1278).
+        warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning)
         reason = "--polling" if self.polling else None
         kind = None if self.polling else remote_file_system(Path(self._watched))
         if kind:
