@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultsync.calendar import calendar_bytes, calendar_path
+from vaultsync.calendar import EventCache, calendar_bytes, calendar_path
 from vaultsync.files import write_if_changed
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
@@ -48,8 +48,11 @@ def audit(root: Path, today: dt.date) -> Audit:
     return audit_vault(load_vault(root), today)
 
 
-def build_vault(vault: Vault, today: dt.date, calendar: Path | None = None) -> Build:
-    data = calendar_bytes(vault, today)
+def build_vault(
+    vault: Vault, today: dt.date, calendar: Path | None = None, cache: EventCache | None = None
+) -> Build:
+    """Audit ``vault`` and write its calendar; ``cache`` lets repeated builds reuse unchanged events."""
+    data = calendar_bytes(vault, today, cache)
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
     return Build(audit_vault(vault, today), path, written, data.count(b"BEGIN:VEVENT"))

@@ -42,7 +42,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from vaultsync import sync
-from vaultsync.calendar import calendar_path
+from vaultsync.calendar import EventCache, calendar_path
 from vaultsync.config import CONFIG_FILE, load_settings
 from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.index import VaultIndex
@@ -189,6 +189,7 @@ class Watcher:
         self._built_for: dt.date | None = None
         self._problems: set[NoteError] = set()
         self._stale = False  # the last build could not write its calendar
+        self._events = EventCache()  # unchanged events are not serialised again
         self.observer: BaseObserver | None = None
 
     # --- the loop
@@ -310,7 +311,7 @@ class Watcher:
                 reason = _describe(changed) if changed else f"new day {today}" if new_day else "rebuild"
             self._built_for = today
             try:
-                build = sync.build_vault(index.vault(), today, self.calendar)
+                build = sync.build_vault(index.vault(), today, self.calendar, self._events)
             except VaultsyncError as err:
                 self._stale = True
                 log.error("%s: %s (trying again at the next change)", reason, err)
