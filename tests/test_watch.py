@@ -139,41 +139,45 @@ def in_place(path: Path, text: str, outside: Path) -> None:
         handle.write(text)
 
 
-def atomic_dotted_temp(path: Path, text: str, outside: Path) -> None:
-    temp = path.with_name(f".{path.name}.tmp1234")
+def replace_with(temp: Path, path: Path, text: str) -> None:
+    """An atomic save: write ``temp``, then rename it over ``path``."""
     temp.write_text(text, encoding="utf-8")
     os.replace(temp, path)
+
+
+def atomic_dotted_temp(path: Path, text: str, outside: Path) -> None:
+    replace_with(path.with_name(f".{path.name}.tmp1234"), path, text)
 
 
 def atomic_temp_outside(path: Path, text: str, outside: Path) -> None:
-    temp = outside / "save.tmp"
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    replace_with(outside / "save.tmp", path, text)
 
 
 def atomic_suffixed_temp(path: Path, text: str, outside: Path) -> None:
-    temp = path.with_name(path.name + ".tmp.5678")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    replace_with(path.with_name(path.name + ".tmp.5678"), path, text)
 
 
 def syncthing(path: Path, text: str, outside: Path) -> None:
-    temp = path.with_name(f".syncthing.{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    replace_with(path.with_name(f".syncthing.{path.name}.tmp"), path, text)
+
+
+def backup_and_write(path: Path, text: str, *, keep_backup: bool) -> None:
+    """Rename the note to note~, write it anew, then drop the backup (vim) or keep it (Emacs)."""
+    backup = path.with_name(path.name + "~")
+    os.rename(path, backup)
+    path.write_text(text, encoding="utf-8")
+    if not keep_backup:
+        backup.unlink()
 
 
 def vim_backup_rename(path: Path, text: str, outside: Path) -> None:
-    """vim's writebackup dance: swap file, '4913' probe, rename to note~, write anew, drop note~."""
+    """vim's writebackup: a swap file, the '4913' probe, then the backup rename."""
     swap = path.with_name(f".{path.name}.swp")
     swap.write_bytes(b"b0VIM 9.0")
     probe = path.with_name("4913")
     probe.write_bytes(b"")
     probe.unlink()
-    backup = path.with_name(path.name + "~")
-    os.rename(path, backup)
-    path.write_text(text, encoding="utf-8")
-    backup.unlink()
+    backup_and_write(path, text, keep_backup=False)
     swap.unlink()
 
 
@@ -187,14 +191,12 @@ def jetbrains(path: Path, text: str, outside: Path) -> None:
 
 
 def emacs(path: Path, text: str, outside: Path) -> None:
-    """Lock link .#note, auto-save #note#, then backup rename to note~ and a fresh write."""
+    """A lock link .#note and an auto-save #note#, then the backup rename."""
     lock = path.with_name(f".#{path.name}")
     os.symlink("sam@laptop.4242:1700000000", lock)
     autosave = path.with_name(f"#{path.name}#")
     autosave.write_text(text, encoding="utf-8")
-    backup = path.with_name(path.name + "~")
-    os.rename(path, backup)
-    path.write_text(text, encoding="utf-8")
+    backup_and_write(path, text, keep_backup=True)
     autosave.unlink()
     lock.unlink()
 
