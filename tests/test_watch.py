@@ -31,7 +31,7 @@ from watchdog.observers.polling import PollingObserver
 from vaultsync import sync
 from vaultsync.calendar import calendar_bytes
 from vaultsync.cli import cli
-from vaultsync.errors import UsageError, VaultsyncError
+from vaultsync.errors import OutputError, UsageError, VaultsyncError
 from vaultsync.index import KEPT
 from vaultsync.vault import load_vault
 from vaultsync.watch import Watcher, remote_file_system
@@ -465,6 +465,37 @@ def test_the_vault_vanishing_stops_the_watcher(vault: Path) -> None:
         shutil.rmtree(vault)
         eventually(lambda: not live.thread.is_alive())
     assert isinstance(live.failure, VaultsyncError) and "vault folder is gone" in str(live.failure)
+
+
+def test_an_unwritable_calendar_fails_at_start_and_is_retried_later(vault, tmp_path, caplog) -> None:
+    path = write_note(vault, JANE, contact("Acme"))
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the calendar's folder should be")
+    with pytest.raises(OutputError, match="Not a directory"):
+        Watcher(vault, today=TODAY, calendar=blocker / "cal.ics").run(threading.Event())
+    blocker.unlink()
+    with caplog.at_level(logging.ERROR, logger="vaultsync"), Live(vault, calendar=blocker / "cal.ics"):
+        shutil.rmtree(blocker)
+        blocker.write_text("in the way again")
+        path.write_text(contact("Globex"), encoding="utf-8")
+        eventually(lambda: "Not a directory (trying again at the next change)" in caplog.text)
+        blocker.unlink()
+        path.write_text(contact("Initech"), encoding="utf-8")
+        eventually(lambda: (blocker / "cal.ics").exists())
+        assert "Thank-you letter: Jane Doe (Initech)" in summaries(blocker / "cal.ics")
+
+
+def test_a_failing_on_build_callback_does_not_stop_the_watcher(vault: Path, caplog) -> None:
+    path = write_note(vault, JANE, contact("Acme"))
+    with caplog.at_level(logging.ERROR, logger="vaultsync"), Live(vault) as live:
+        live.watcher.on_build = lambda build: 1 / 0
+        path.write_text(contact("Globex"), encoding="utf-8")
+        live.shows(GLOBEX)
+        eventually(lambda: "on_build failed" in caplog.text)
+        live.watcher.on_build = live.builds.append
+        path.write_text(contact("Initech"), encoding="utf-8")
+        live.shows("Thank-you letter: Jane Doe (Initech)")
+        assert live.thread.is_alive()
 
 
 def test_build_now_without_running(vault: Path) -> None:

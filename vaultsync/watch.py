@@ -199,15 +199,21 @@ class Watcher:
         self._open()
         self.observer = self._observe()
         try:
-            self._update(reason="start", rescan=True, force=True)
+            self._update(reason="start", rescan=True, force=True, strict=True)
             next_reconcile = time.monotonic() + self.reconcile_every
             while not stop.is_set():
                 burst = self._next_burst()
-                if time.monotonic() >= next_reconcile:
-                    next_reconcile = time.monotonic() + self.reconcile_every
-                    self._update(burst, reason="reconcile", rescan=True, force=self._stale)
-                elif burst or self._clock() != self._built_for:
-                    self._update(burst)
+                try:
+                    if time.monotonic() >= next_reconcile:
+                        next_reconcile = time.monotonic() + self.reconcile_every
+                        self._update(burst, reason="reconcile", rescan=True, force=self._stale)
+                    elif burst or self._clock() != self._built_for:
+                        self._update(burst)
+                except VaultsyncError:
+                    raise
+                except Exception as err:  # a bug must not end live mode: say so, keep watching
+                    details = log.isEnabledFor(logging.DEBUG)  # the traceback only with -v
+                    log.error("unexpected error, still watching: %r", err, exc_info=details)
         finally:
             self.observer.stop()
             self.observer.join(timeout=5)
@@ -215,8 +221,8 @@ class Watcher:
     def build_now(self) -> sync.Build:
         """Reconcile the index with the disk and build at once, whatever changed (for tests, servers)."""
         self._open()
-        build = self._update(reason="requested", rescan=True, force=True)
-        assert build is not None  # force=True always builds, or raises
+        build = self._update(reason="requested", rescan=True, force=True, strict=True)
+        assert build is not None  # a strict, forced update builds or raises
         return build
 
     def _open(self) -> None:
@@ -289,9 +295,18 @@ class Watcher:
     # --- building
 
     def _update(
-        self, burst: _Pending | None = None, *, reason: str = "", rescan: bool = False, force: bool = False
+        self,
+        burst: _Pending | None = None,
+        *,
+        reason: str = "",
+        rescan: bool = False,
+        force: bool = False,
+        strict: bool = False,
     ) -> sync.Build | None:
-        """Apply a burst (or reconcile) to the index and build when anything changed."""
+        """Apply a burst (or a reconcile) to the index and build when anything changed (or ``force``).
+
+        A calendar that cannot be written is raised when ``strict``, else reported and retried.
+        """
         with self._lock:
             started = time.perf_counter()
             index = self._index
@@ -313,11 +328,13 @@ class Watcher:
             try:
                 build = sync.build_vault(index.vault(), today, self.calendar, self._events)
             except VaultsyncError as err:
+                if strict:
+                    raise
                 self._stale = True
                 log.error("%s: %s (trying again at the next change)", reason, err)
                 return None
             self._stale = False
-            self._log(build, reason or "rebuild", time.perf_counter() - started)
+            self._log(build, reason, time.perf_counter() - started)
         if self.on_build is not None:
             try:
                 self.on_build(build)
