@@ -367,7 +367,7 @@ class Watcher:
     def _log(self, build: sync.Build, reason: str, seconds: float) -> None:
         audit = build.audit
         problems = set(audit.vault.errors)
-        for err in sorted(problems - self._problems, key=lambda e: (e.path, e.line or 0, e.message)):
+        for err in (e for e in audit.vault.errors if e not in self._problems):
             log.warning("%s%s: %s", err.path, f":{err.line}" if err.line else "", err.message)
         self._problems = problems
         deadlines = sum(f.level in ("overdue", "due", "upcoming") for f in audit.findings)
