@@ -73,9 +73,11 @@ class Live:
     def __init__(self, root: Path, **options: Any) -> None:
         options.setdefault("today", TODAY)
         options.setdefault("debounce", 0.05)
+        reconcile_every = options.pop("reconcile_every", 60.0)
         self.root = root
         self.builds: list[sync.Build] = []
         self.watcher = Watcher(root, on_build=self.builds.append, **options)
+        self.watcher.reconcile_every = reconcile_every
         self.watcher.max_wait = 0.5
         self.watcher.tick = 0.02
         self.watcher.poll_interval = 0.1
@@ -347,8 +349,7 @@ def test_sync_conflict_copies_are_reported_not_doubled(vault: Path) -> None:
 def test_an_idle_vault_is_an_idle_disk(vault: Path) -> None:
     write_note(vault, JANE, contact())
     (vault / ".obsidian").mkdir()
-    with Live(vault) as live:
-        live.watcher.reconcile_every = 0.05
+    with Live(vault, reconcile_every=0.05) as live:
         before = live.calendar.stat()
         # What is not a note, or is ours, or belongs to another tool, never rebuilds.
         (vault / ".obsidian" / "workspace.json").write_text("{}")
@@ -407,6 +408,20 @@ def test_network_drives_are_polled(vault, monkeypatch, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="vaultsync"), Live(vault) as live:
         assert isinstance(live.watcher.observer, PollingObserver)
     assert "nfs4 file system" in caplog.text
+
+
+def test_a_periodic_reconcile_catches_what_the_os_dropped(vault: Path, monkeypatch) -> None:
+    def deaf(watcher: Watcher) -> Observer:  # an observer that reports nothing at all
+        observer = Observer()
+        observer.start()
+        return observer
+
+    monkeypatch.setattr(Watcher, "_observe", deaf)
+    path = write_note(vault, JANE, contact("Acme"))
+    with Live(vault, reconcile_every=0.2) as live:
+        path.write_text(contact("Globex"), encoding="utf-8")
+        live.shows(GLOBEX, absent=(ACME,))
+        assert live.builds[-1].path == live.calendar
 
 
 def test_remote_file_system_from_mounts() -> None:
