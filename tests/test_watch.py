@@ -31,6 +31,7 @@ from watchdog.observers.polling import PollingObserver
 from vaultsync import sync
 from vaultsync.calendar import calendar_bytes
 from vaultsync.cli import cli
+from vaultsync.dashboard import dashboard_markdown
 from vaultsync.errors import OutputError, UsageError, VaultsyncError
 from vaultsync.index import KEPT
 from vaultsync.vault import load_vault
@@ -349,8 +350,10 @@ def test_sync_conflict_copies_are_reported_not_doubled(vault: Path) -> None:
 def test_an_idle_vault_is_an_idle_disk(vault: Path) -> None:
     write_note(vault, JANE, contact())
     (vault / ".obsidian").mkdir()
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
     with Live(vault, reconcile_every=0.05) as live:
         before = live.calendar.stat()
+        dashboard = (vault / "Networking.md").stat()
         # What is not a note, or is ours, or belongs to another tool, never rebuilds.
         (vault / ".obsidian" / "workspace.json").write_text("{}")
         write_note(vault, ".trash/Old.md", contact("Gone"))
@@ -364,6 +367,24 @@ def test_an_idle_vault_is_an_idle_disk(vault: Path) -> None:
         assert len(live.builds) == 1
         after = live.calendar.stat()
         assert (after.st_ino, after.st_size) == (before.st_ino, before.st_size)
+        assert (vault / "Networking.md").stat().st_ino == dashboard.st_ino
+
+
+def test_the_dashboard_note_follows_too(vault: Path) -> None:
+    path = write_note(vault, JANE, contact("Acme"))
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    dashboard = vault / "Networking.md"
+
+    def fresh() -> str:
+        loaded = load_vault(vault)
+        return dashboard_markdown(loaded, sync.audit_vault(loaded, TODAY).findings, TODAY)
+
+    with Live(vault) as live:
+        before = dashboard.read_text(encoding="utf-8")
+        assert before == fresh()
+        path.write_text(contact("Acme", "2026-11-02"), encoding="utf-8")  # now overdue
+        eventually(lambda: dashboard.read_text(encoding="utf-8") == fresh() != before)
+        assert live.builds[-1].dashboard_written
 
 
 def test_the_calendar_moves_on_when_the_day_changes(vault: Path) -> None:
@@ -486,14 +507,14 @@ def test_an_unwritable_calendar_fails_at_start_and_is_retried_later(vault, tmp_p
     path = write_note(vault, JANE, contact("Acme"))
     blocker = tmp_path / "out"
     blocker.write_text("a file where the calendar's folder should be")
-    with pytest.raises(OutputError, match="Not a directory"):
+    with pytest.raises(OutputError, match="cannot write"):
         Watcher(vault, today=TODAY, calendar=blocker / "cal.ics").run(threading.Event())
     blocker.unlink()
     with caplog.at_level(logging.ERROR, logger="vaultsync"), Live(vault, calendar=blocker / "cal.ics"):
         shutil.rmtree(blocker)
         blocker.write_text("in the way again")
         path.write_text(contact("Globex"), encoding="utf-8")
-        eventually(lambda: "Not a directory (trying again at the next change)" in caplog.text)
+        eventually(lambda: "(trying again at the next change)" in caplog.text)
         blocker.unlink()
         path.write_text(contact("Initech"), encoding="utf-8")
         eventually(lambda: (blocker / "cal.ics").exists())
@@ -559,8 +580,11 @@ def test_cli_stops_cleanly_on_signals(vault: Path, sig: int, flags: list[str]) -
         assert err == ""
     else:
         lines = err.splitlines()
-        assert "start: 1 contacts, 1 deadlines (0 overdue), 0 problems; wrote" in lines[0]
-        assert "Contacts/Jane Doe.md changed: 1 contacts" in lines[1]
+        assert "vaultsync: start: 1 deadline (0 overdue), 0 problems; wrote " in lines[0]
+        assert lines[0].endswith(": 2 events from 1 contact in " + lines[0].split(" in ")[-1])
+        assert (
+            "vaultsync: Contacts/Jane Doe.md changed: 1 deadline (0 overdue), 0 problems; wrote" in lines[1]
+        )
         assert lines[-1].endswith("vaultsync: stopped")
     assert (vault / "vaultsync.ics").read_bytes() == calendar_bytes(load_vault(vault), TODAY)
 

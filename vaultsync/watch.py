@@ -42,12 +42,14 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from vaultsync import sync
-from vaultsync.calendar import EventCache, calendar_path
+from vaultsync.calendar import EventCache
 from vaultsync.config import CONFIG_FILE, load_settings
 from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.index import VaultIndex
 from vaultsync.note import NoteError
-from vaultsync.vault import Vault, is_ignored, vault_root
+from vaultsync.outputs import output_paths
+from vaultsync.report import build_line, dashboard_line, error_line, plural
+from vaultsync.vault import is_ignored, vault_root
 
 log = logging.getLogger("vaultsync.watch")
 
@@ -356,32 +358,25 @@ class Watcher:
         return True
 
     def _use(self, index: VaultIndex) -> None:
-        """Work from ``index`` from now on; its calendar is ours, never read back as a note."""
+        """Work from ``index`` from now on; what a build writes is never read back as a change."""
         self._index = index
-        path = self.calendar or calendar_path(Vault.from_entries(index.root, index.settings, ()))
-        try:
-            self._outputs = {path.resolve().relative_to(self._watched).as_posix()}
-        except ValueError:  # outside the vault
-            self._outputs = set()
+        self._outputs = output_paths(index.root, index.settings, self.calendar)
 
     def _log(self, build: sync.Build, reason: str, seconds: float) -> None:
+        """Each new problem once, then one line: what changed and what the build did."""
         audit = build.audit
-        problems = set(audit.vault.errors)
         for err in (e for e in audit.vault.errors if e not in self._problems):
-            log.warning("%s%s: %s", err.path, f":{err.line}" if err.line else "", err.message)
-        self._problems = problems
+            log.warning("%s", error_line(err))
+        self._problems = set(audit.vault.errors)
         deadlines = sum(f.level in ("overdue", "due", "upcoming") for f in audit.findings)
-        state = "wrote" if build.written else "unchanged"
+        did = [build_line(build), *([dashboard_line(build)] if build.dashboard else [])]
         log.info(
-            "%s: %d contacts, %d deadlines (%d overdue), %d problems; %s %s (%d events) in %.3f s",
+            "%s: %s (%d overdue), %s; %s in %.3f s",
             reason,
-            len(audit.vault.contacts),
-            deadlines,
+            plural(deadlines, "deadline"),
             audit.overdue,
-            len(problems),
-            state,
-            build.path,
-            build.events,
+            plural(len(self._problems), "problem"),
+            "; ".join(did),
             seconds,
         )
 
