@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, write_note
+from conftest import REPO, run_cli, write_note
 from icalendar import Calendar
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from vaultsync import sync
 from vaultsync.calendar import calendar_bytes
-from vaultsync.cli import cli
 from vaultsync.dashboard import dashboard_markdown
 from vaultsync.errors import OutputError, UsageError, VaultsyncError
 from vaultsync.index import KEPT
@@ -550,11 +549,19 @@ def test_a_missing_vault_is_a_usage_error_before_any_thread(tmp_path: Path) -> N
     assert threading.active_count() == threads
 
 
-def test_cli_missing_vault_exits_2(tmp_path: Path, capsys) -> None:
-    with pytest.raises(SystemExit) as done:
-        cli.main(["watch", str(tmp_path / "nope")])
-    assert done.value.code == 2
-    assert capsys.readouterr().err == f"vaultsync: vault not found: {tmp_path / 'nope'}\n"
+def test_cli_usage_errors_exit_2(vault: Path, tmp_path: Path) -> None:
+    assert run_cli("watch", tmp_path / "nope") == (
+        2,
+        "",
+        f"vaultsync: vault not found: {tmp_path / 'nope'}\n",
+    )
+    code, out, err = run_cli("watch", vault, "--today", "")
+    assert (code, out, err) == (2, "", "vaultsync: --today: '' is not a date (use YYYY-MM-DD)\n")
+    (vault / ".vaultsync.toml").write_text("thank_you_days = -1\n")
+    code, _, err = run_cli("watch", vault)
+    assert (
+        code == 2 and err.startswith("vaultsync: ") and "thank_you_days" in err and len(err.splitlines()) == 1
+    )
 
 
 @pytest.mark.parametrize(

@@ -244,8 +244,9 @@ def watch(
     from vaultsync.watch import Watcher, configure_logging
     from vaultsync.watch import watch as run_watch
 
+    pinned = None if today is None else parse_today(today)
     configure_logging(verbose - quiet)
-    run_watch(Watcher(vault, calendar=calendar, today=today and parse_today(today), polling=polling))
+    run_watch(Watcher(vault, calendar=calendar, today=pinned, polling=polling))
     return 0
 
 
