@@ -137,6 +137,11 @@ class _Pending:
         return bool(self.paths or self.rescan or self.settings or self.relink)
 
 
+def _unexpected(what: str, err: Exception) -> None:
+    """A bug must not end live mode: one line, and the traceback only with -v."""
+    log.error("%s: unexpected error, still watching: %r", what, err, exc_info=log.isEnabledFor(logging.DEBUG))
+
+
 class _Handler(FileSystemEventHandler):
     def __init__(self, mark: Callable[[FileSystemEvent], None]) -> None:
         self._mark = mark
@@ -144,8 +149,8 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         try:
             self._mark(event)
-        except Exception:  # an exception here would end watchdog's thread: log it and go on
-            log.exception("could not handle %r", event)
+        except Exception as err:  # raised here, it would end watchdog's thread
+            _unexpected(f"{event.event_type} {os.fsdecode(event.src_path)}", err)
 
 
 class Watcher:
@@ -213,9 +218,8 @@ class Watcher:
                         self._update(burst)
                 except VaultsyncError:
                     raise
-                except Exception as err:  # a bug must not end live mode: say so, keep watching
-                    details = log.isEnabledFor(logging.DEBUG)  # the traceback only with -v
-                    log.error("unexpected error, still watching: %r", err, exc_info=details)
+                except Exception as err:
+                    _unexpected("rebuild", err)
         finally:
             self.observer.stop()
             self.observer.join(timeout=5)
@@ -340,8 +344,8 @@ class Watcher:
         if self.on_build is not None:
             try:
                 self.on_build(build)
-            except Exception:
-                log.exception("on_build failed")
+            except Exception as err:
+                _unexpected("on_build", err)
         return build
 
     def _reload_settings(self) -> bool:
