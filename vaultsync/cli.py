@@ -241,12 +241,11 @@ def watch(
     A note that becomes unreadable keeps its last readable version until it is fixed.
     See docs/watch.md for running it as a service.
     """
-    from vaultsync.watch import Watcher, configure_logging
-    from vaultsync.watch import watch as run_watch
+    from vaultsync.watch import Watcher, configure_logging, run_until_signalled
 
     pinned = None if today is None else parse_today(today)
     configure_logging(verbose - quiet)
-    run_watch(Watcher(vault, calendar=calendar, today=pinned, polling=polling))
+    run_until_signalled(Watcher(vault, calendar=calendar, today=pinned, polling=polling))
     return 0
 
 

@@ -94,8 +94,7 @@ class VaultIndex:
         if sig is None:
             self._signatures.pop(path, None)
             return self._entries.pop(path, None) is not None
-        known = self._signatures.get(path)
-        if known is not None and known == sig and path in self._entries:
+        if self._signatures.get(path) == sig:  # None (never read, or read racily) never equals
             return False
         entry = self._kept(load_entry(self.root, path, self.settings), sig)
         racy = time.time_ns() - sig.mtime_ns < RACY_NS

@@ -453,7 +453,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-def watch(watcher: Watcher) -> None:
+def run_until_signalled(watcher: Watcher) -> None:
     """Run ``watcher`` in this process until Ctrl-C or SIGTERM; the calendar is left complete."""
     stop = threading.Event()
     with stop_on_signals(stop):
