@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
 from vaultsync.outputs import dashboard_path, write_generated_note
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
+
+if TYPE_CHECKING:
+    from vaultsync.calendar import EventCache
 
 #: What makes ``audit`` exit 1: "overdue" = an overdue deadline or an unreadable note (the
 #: default); "errors" = only an unreadable note or value (for pre-commit hooks).
@@ -63,12 +67,17 @@ def audit(root: Path, today: dt.date, *, cache: bool = False) -> Audit:
     return audit_vault(load_vault(root, cache=cache), today)
 
 
-def build_vault(vault: Vault, today: dt.date, calendar: Path | None = None) -> Build:
-    """Write every output of ``vault``: the calendar, and the dashboard note when configured."""
+def build_vault(
+    vault: Vault, today: dt.date, calendar: Path | None = None, cache: EventCache | None = None
+) -> Build:
+    """Write every output of ``vault``: the calendar, and the dashboard note when configured.
+
+    ``cache`` lets a driver that builds again and again reuse the events that did not change.
+    """
     from vaultsync.calendar import calendar_bytes, calendar_path  # icalendar: only when building
 
     checked = audit_vault(vault, today)
-    data = calendar_bytes(vault, today)
+    data = calendar_bytes(vault, today, cache)
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
     dashboard = dashboard_path(vault.root, vault.settings)
