@@ -121,8 +121,8 @@ def fingerprint(settings: Settings) -> str:
     for name in _LIBRARIES:
         spec = find_spec(name)
         origin = spec.origin if spec else None
-        stat = os.stat(origin) if origin and os.path.exists(origin) else None
-        parts.append((name, origin, stat and (stat.st_size, stat.st_mtime_ns)))
+        installed = os.stat(origin) if origin and os.path.exists(origin) else None
+        parts.append((name, origin, installed and (installed.st_size, installed.st_mtime_ns)))
     return repr(parts)
 
 
@@ -137,7 +137,9 @@ class EntryCache:
         self._sizes: list[int] = []  # entries in each segment
         self._hits: list[int] = []  # entries of each segment served by get()
         self._served: set[str] = set()
-        self._index: dict[str, tuple[Signature, int, Entry]] = {}  # path -> (signature, segment, entry)
+        self._index: dict[
+            str, tuple[Signature | None, int, Entry]
+        ] = {}  # path -> (signature, segment, entry)
         self._new: dict[str, Record] = {}
         self._kept: list[tuple[int, bytes]] = []  # new segments pickled by a loader, with their size
 
@@ -156,7 +158,7 @@ class EntryCache:
             magic, form, fingerprint, root, segments = _PlainUnpickler(io.BytesIO(data)).load()
             if (magic, form, fingerprint, root) != (MAGIC, FORMAT, self.fingerprint, self.root):
                 return
-            index: dict[str, tuple[Signature, int, Entry]] = {}
+            index: dict[str, tuple[Signature | None, int, Entry]] = {}
             sizes = []
             for number, (crc, blob) in enumerate(segments):
                 if zlib.crc32(blob) != crc:

@@ -29,6 +29,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+CParser: Any
 try:
     from yaml._yaml import CParser
 except ImportError:  # PyYAML without libyaml: the ordinary loader does all the work
@@ -48,7 +49,7 @@ class _Fallback(Exception):
 class _Loader:
     """The loader class's implicit resolvers and constructors, looked up once."""
 
-    def __init__(self, loader_class: type) -> None:
+    def __init__(self, loader_class: Any) -> None:
         self.instance = loader_class("")
         self.constructors = loader_class.yaml_constructors
         wildcard = loader_class.yaml_implicit_resolvers.get(None, [])
@@ -143,14 +144,14 @@ class _Loader:
         get = CParser(text).get_event
         if type(get()) is not StreamStartEvent:
             raise _Fallback
-        start = get()
+        start: Any = get()
         if type(start) is not DocumentStartEvent or start.version or start.tags:
             raise _Fallback
         by_first, wildcard = self.by_first, self.wildcard
         containers: list[Any] = []  # the open mappings and sequences, innermost last
         keys: list[Any] = []  # for each open mapping, its key waiting for a value (_NO_KEY: none)
         while True:
-            event = get()
+            event: Any = get()
             kind = type(event)
             if kind is ScalarEvent:
                 if event.anchor is not None or event.tag is not None:

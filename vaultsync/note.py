@@ -113,11 +113,12 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
     body = text[closing.end() + 1 :]
     body_line = text.count("\n", 0, closing.start()) + 2
     meta = load_mapping(yaml_text, _Loader, MAX_NODES, MAX_DEPTH)
-    if meta is None:  # not the common case: the ordinary loader decides, and explains errors
-        meta = _meta(path, yaml_text)
-        if isinstance(meta, NoteError):
-            return meta
-    return Note(path, meta, body, body_line, _key_lines(yaml_text))
+    if meta is not None:
+        return Note(path, meta, body, body_line, _key_lines(yaml_text))
+    loaded = _meta(path, yaml_text)  # not the common case: the ordinary loader decides, and explains
+    if isinstance(loaded, NoteError):
+        return loaded
+    return Note(path, loaded, body, body_line, _key_lines(yaml_text))
 
 
 def _meta(path: str, yaml_text: str) -> dict[str, Any] | NoteError:
