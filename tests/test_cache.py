@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, copy_sample_vault, write_note
 
-from vaultsync import cache, parallel, vault
+from vaultsync import cache, parallel
+from vaultsync import vault as vault_module
 from vaultsync.cli import cli
 from vaultsync.config import DEFAULTS
 from vaultsync.vault import load_vault
@@ -42,13 +43,13 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The notes read from disk (in this process), in order."""
     seen: list[str] = []
-    real = vault.load_entry
+    real = vault_module.load_entry
 
     def counting(root: Path, path: str, settings: object) -> object:
         seen.append(path)
         return real(root, path, settings)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(vault, "load_entry", counting)
+    monkeypatch.setattr(vault_module, "load_entry", counting)
     monkeypatch.setattr(parallel, "MIN_NOTES", 10**9)  # one process, so every read is seen
     return seen
 
@@ -317,3 +318,12 @@ def test_a_worker_that_dies_costs_time_not_notes(tmp_path: Path, monkeypatch: py
     expected = load_vault(root, processes=1)
     monkeypatch.setattr(parallel, "_work", lambda *args: os._exit(3))
     assert load_vault(root, processes=2) == expected
+
+
+def test_a_scan_without_signatures_is_signed_before_reading(vault: Path, settled: None, reads: list[str]):
+    write_note(vault, "Contacts/Jane.md", JANE)
+    expected = load_vault(vault)
+    assert vault_module.load_scan(vault_module.scan_vault(vault), cache=True) == expected
+    reads.clear()
+    assert vault_module.load_scan(vault_module.scan_vault(vault), cache=True) == expected
+    assert reads == []

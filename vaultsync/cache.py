@@ -73,11 +73,11 @@ def cache_dir() -> Path:
     return Path(base) / "vaultsync"
 
 
-def signature(entry: os.DirEntry[str], now_ns: int) -> Signature | None:
-    """The note's signature, or None when it changed less than RACY_NS before ``now_ns`` (or
-    after), or vanished."""
+def signature(note: os.DirEntry[str] | str, now_ns: int) -> Signature | None:
+    """The signature of a note (its directory entry, or its path), or None when it changed less
+    than RACY_NS before ``now_ns`` (or after), or vanished."""
     try:
-        stat = entry.stat(follow_symlinks=False)
+        stat = os.lstat(note) if isinstance(note, str) else note.stat(follow_symlinks=False)
     except OSError:
         return None
     if now_ns - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS:

@@ -169,6 +169,8 @@ def load_vault(
     ``cache``: keep entries between runs in the cache folder (``vaultsync.cache``), so
     unchanged notes are not read again. ``processes``: how many processes read notes; by
     default two for a large vault when the platform allows (see ``vaultsync.parallel``).
+    The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
+    entries hold no cycles, and walking them again and again would cost a quarter of an audit.
     """
     return load_scan(scan_vault(root, settings, stat=cache), cache=cache, processes=processes)
 
@@ -194,11 +196,12 @@ def _load_entries(scan: Scan, cache: bool, processes: int | None) -> list[Entry]
     if not cache:
         loaded = parallel.load(root, settings, [(path, None) for path in scan.paths], processes=processes)
         return [entry for records, _ in loaded for _, entry in records.values()]
-    from vaultsync.cache import EntryCache
+    from vaultsync.cache import EntryCache, signature
 
     signatures = scan.signatures
-    if signatures is None:
-        signatures = scan_vault(root, settings, stat=True).signatures or ()
+    if signatures is None:  # scanned without stat: take the signatures now, before any read
+        now = time.time_ns()
+        signatures = tuple(signature(os.path.join(root, path), now) for path in scan.paths)
     store = EntryCache.open(root, settings)
     entries: list[Entry] = []
     missing = []
