@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from vaultsync.config import Settings
 from vaultsync.contact import Contact, PersonRef, find_person, index_by_name
@@ -94,26 +94,32 @@ def _finding(rule: str, level: str, contact: Contact, due: dt.date | None, messa
     return Finding(rule, level, contact.name, contact.path, due, message)
 
 
-_last: tuple[Contact, dt.date, Settings, list[Deadline]] | None = None
+class ContactRule(Protocol):
+    """A rule about one contact: a pure function of (contact, today, settings).
+
+    ``known`` may pass ``deadlines(contact, today, settings)`` when the caller has it already
+    (four rules start from it); a rule that does not need it ignores it.
+    """
+
+    def __call__(
+        self, contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    ) -> list[Finding]: ...
 
 
-def _deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
-    """deadlines(), remembered for the contact the rules are on: four of them ask in turn."""
-    global _last
-    last = _last
-    if last is None or last[0] is not contact or last[1] != today or last[2] is not settings:
-        last = _last = (contact, today, settings, deadlines(contact, today, settings))
-    return last[3]
+def _open(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None, *kinds: str
+) -> list[Deadline]:
+    """The contact's open deadlines of these kinds (``known``, or worked out now)."""
+    found = deadlines(contact, today, settings) if known is None else known
+    return [d for d in found if d.kind in kinds]
 
 
-def _open(contact: Contact, today: dt.date, settings: Settings, kind: str) -> list[Deadline]:
-    return [d for d in _deadlines(contact, today, settings) if d.kind == kind]
-
-
-def thank_you(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def thank_you(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 5: a thank-you letter within three days of each interview."""
     found = []
-    for deadline in _open(contact, today, settings, THANK_YOU):
+    for deadline in _open(contact, today, settings, known, THANK_YOU):
         held = deadline.interview_day
         level = "upcoming" if today == held else "due" if today <= deadline.end else "overdue"
         when = f"{'was ' if level == 'overdue' else ''}due {deadline.end}"
@@ -125,10 +131,12 @@ def thank_you(contact: Contact, today: dt.date, settings: Settings) -> list[Find
     return found
 
 
-def check_in(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def check_in(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 7: write again a month or two after the latest interview."""
     found = []
-    for deadline in _open(contact, today, settings, CHECK_IN):
+    for deadline in _open(contact, today, settings, known, CHECK_IN):
         if today < deadline.start - dt.timedelta(days=settings.check_in_notice_days):
             continue
         level = "upcoming" if today < deadline.start else "due" if today <= deadline.end else "overdue"
@@ -149,7 +157,9 @@ def check_in(contact: Contact, today: dt.date, settings: Settings) -> list[Findi
     return found
 
 
-def prepare(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def prepare(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 1: prepare the questions most important to you before a scheduled interview."""
     if contact.sections.questions:
         return []
@@ -165,16 +175,18 @@ def prepare(contact: Contact, today: dt.date, settings: Settings) -> list[Findin
                 "(a ## Questions section with at least one item); respect their time."
             ),
         )
-        for deadline in _open(contact, today, settings, INTERVIEW)
+        for deadline in _open(contact, today, settings, known, INTERVIEW)
         if today < deadline.start <= horizon
     ]
 
 
-def ask_referrals(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def ask_referrals(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 3: ask whether they know other people who could help."""
     if contact.referrals or not contact.follow_up or not contact.held(today):
         return []
-    letters = [d for d in _deadlines(contact, today, settings) if d.kind in (THANK_YOU, CHECK_IN)]
+    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN)
     due = min((d.end for d in letters), default=None)
     where = "in your thank-you letter or check-in" if letters else "next time you write"
     return [
@@ -188,7 +200,9 @@ def ask_referrals(contact: Contact, today: dt.date, settings: Settings) -> list[
     ]
 
 
-def record(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def record(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 6: keep a record of every contact."""
     if not contact.follow_up:
         return []
@@ -252,7 +266,9 @@ def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]
     return found
 
 
-def job_ask(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def job_ask(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 2: never ask directly for a job or internship."""
     if not contact.follow_up:
         return []
@@ -275,8 +291,15 @@ def job_ask(contact: Contact, today: dt.date, settings: Settings) -> list[Findin
     return found
 
 
-ContactRule = Callable[[Contact, dt.date, Settings], list[Finding]]
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
+
+
+def contact_findings(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """What every rule about one contact finds (its deadlines worked out once for all of them)."""
+    known = deadlines(contact, today, settings) if known is None else known
+    return [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
 
 
 @dataclass(frozen=True)
@@ -322,9 +345,26 @@ def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) ->
     return found
 
 
+def referral_inputs(contact: Contact) -> tuple[Hashable, ...]:
+    """All that ``referral`` reads of one contact: contacts whose inputs are equal, in the same
+    order, have the same referral findings (so a driver that builds again and again can keep them)."""
+    return (
+        contact.path,
+        contact.name,
+        contact.aliases,
+        contact.follow_up,
+        bool(contact.interviews),
+        contact.referrals,
+    )
+
+
+def findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+    """Every finding for the vault's contacts on ``today``, in no particular order."""
+    contacts = list(contacts)
+    found = [f for contact in contacts for f in contact_findings(contact, today, settings)]
+    return found + referral(contacts, today, settings)
+
+
 def evaluate(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
     """Every finding for the vault's contacts on ``today``, in a stable order."""
-    contacts = list(contacts)
-    found = [f for contact in contacts for rule in CONTACT_RULES for f in rule(contact, today, settings)]
-    found += referral(contacts, today, settings)
-    return sorted(found, key=Finding.sort_key)
+    return sorted(findings(contacts, today, settings), key=Finding.sort_key)

@@ -1,0 +1,146 @@
+"""What each contact gave the last build, kept for the next one by a driver that builds again and again.
+
+The watcher's ``VaultIndex`` keeps the same Contact object for every note that did not change,
+so what the rules found for a contact and the bytes of its calendar events can be reused by
+identity, as long as the day, the settings and the note links are those of the last build.
+Only the saved contact is evaluated again; the vault-wide ``referral`` rule runs again only
+when what it reads of the contacts changed (``rules.referral_inputs``). The rules stay pure:
+the memo only remembers their results. A one-shot build needs none of this (``sync.build_vault``
+without a memo runs the rules and writes the calendar the plain way, to the same bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, insort
+from collections.abc import Hashable
+from dataclasses import dataclass
+from operator import itemgetter
+
+from vaultsync.calendar import (
+    NoteLinks,
+    calendar_head,
+    calendar_pieces,
+    contact_items,
+    event_bytes,
+    event_order,
+    event_zones,
+    note_linker,
+)
+from vaultsync.config import Settings
+from vaultsync.contact import Contact
+from vaultsync.deadlines import deadlines
+from vaultsync.rules import Finding, contact_findings, referral, referral_inputs
+from vaultsync.vault import Vault
+
+Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What else than the contact its results depend on."""
+
+    today: dt.date
+    settings: Settings
+    links: NoteLinks
+
+
+@dataclass(frozen=True, slots=True)
+class _Gave:
+    """What one contact gave a build: its findings and events, and what the referral rule reads."""
+
+    contact: Contact
+    findings: tuple[Finding, ...]
+    events: tuple[Event, ...]  # in contact_items order, not yet in the calendar's
+    zones: frozenset[str]
+    referral_inputs: tuple[Hashable, ...]
+
+
+@dataclass(frozen=True)
+class Built:
+    """The results of one build: every finding (in no particular order) and the calendar."""
+
+    found: tuple[Finding, ...]
+    calendar: list[bytes]  # the calendar's bytes, in pieces (see files.write_if_changed)
+    events: int
+
+
+class BuildMemo:
+    """Per-contact results of the last build, by note path. One build at a time (the watcher's lock)."""
+
+    def __init__(self) -> None:
+        self._basis: _Basis | None = None
+        self._gave: dict[str, _Gave] = {}
+        self._order: list[Event] = []  # every event of the last calendar, in order
+        self._referrals: tuple[Hashable, tuple[Finding, ...]] = (None, ())
+        self._head: tuple[Hashable, bytes] = (None, b"")
+
+    def build(self, vault: Vault, today: dt.date) -> Built:
+        """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
+        settings = vault.settings
+        basis, last = _Basis(today, settings, note_linker(vault.root)), self._basis
+        known = self._gave if basis == last else {}
+        gave, fresh = {}, []
+        for contact in vault.contacts:
+            done = known.get(contact.path)
+            if done is None or done.contact is not contact:
+                done = _give(contact, basis, self._gave.get(contact.path), last)
+                fresh.append(done)
+            gave[contact.path] = done
+        stale = [done for path, done in self._gave.items() if gave.get(path) is not done]
+        self._basis, self._gave = basis, gave
+        self._order = _reorder(self._order, stale, fresh)
+
+        found = [finding for done in gave.values() for finding in done.findings]
+        inputs = (today, settings, tuple(done.referral_inputs for done in gave.values()))
+        if inputs != self._referrals[0]:
+            self._referrals = (inputs, tuple(referral(vault.contacts, today, settings)))
+        found += self._referrals[1]
+
+        zones = frozenset[str]()
+        if settings.timezone:
+            zones = zones.union(*(done.zones for done in gave.values()))
+        if (settings, zones) != self._head[0]:
+            self._head = ((settings, zones), calendar_head(settings, zones))
+        pieces = calendar_pieces(self._head[1], map(itemgetter(1), self._order))
+        return Built(tuple(found), pieces, len(self._order))
+
+
+def _reorder(order: list[Event], stale: list[_Gave], fresh: list[_Gave]) -> list[Event]:
+    """``order`` without the events of ``stale`` and with those of ``fresh``, still in calendar order.
+
+    A few changes are made in place, with a binary search each; many, by sorting again."""
+    removed = [event for done in stale for event in done.events]
+    added = [event for done in fresh for event in done.events]
+    if 8 * (len(removed) + len(added)) > len(order):
+        gone = {id(event) for event in removed}
+        order = [event for event in order if id(event) not in gone] + added
+        order.sort(key=itemgetter(0))
+        return order
+    for event in removed:
+        at = bisect_left(order, event[0], key=itemgetter(0))
+        while order[at] is not event:  # never in practice: no two events share a day and a UID
+            at += 1
+        del order[at]
+    for event in added:
+        insort(order, event, key=itemgetter(0))
+    return order
+
+
+def _give(contact: Contact, basis: _Basis, previous: _Gave | None, last: _Basis | None) -> _Gave:
+    """Evaluate ``contact``; serialise only the events that ``previous`` (made on ``last``) did not have."""
+    today, settings = basis.today, basis.settings
+    open_deadlines = deadlines(contact, today, settings)
+    items = contact_items(open_deadlines, today, settings, basis.links(contact.path))
+    serialised = {}
+    if previous is not None and last is not None:
+        old, day, were = previous.contact, last.today, last.settings
+        before = contact_items(deadlines(old, day, were), day, were, last.links(old.path))
+        serialised = dict(zip(before, (data for _, data in previous.events), strict=True))
+    return _Gave(
+        contact,
+        tuple(contact_findings(contact, today, settings, open_deadlines)),
+        tuple((event_order(item), serialised.get(item) or event_bytes(item)) for item in items),
+        frozenset().union(*map(event_zones, items)),
+        referral_inputs(contact),
+    )
