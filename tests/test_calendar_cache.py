@@ -1,4 +1,4 @@
-"""Events serialised one by one (and reused by EventCache) give exactly icalendar's whole calendar."""
+"""Events serialised one by one (as vaultsync.memo keeps them) give exactly icalendar's whole calendar."""
 
 from __future__ import annotations
 

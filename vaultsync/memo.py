@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from vaultsync.calendar import (
+    Item,
     NoteLinks,
     calendar_head,
     calendar_pieces,
@@ -136,11 +137,17 @@ def _give(contact: Contact, basis: _Basis, previous: _Gave | None, last: _Basis 
     if previous is not None and last is not None:
         old, day, were = previous.contact, last.today, last.settings
         before = contact_items(deadlines(old, day, were), day, were, last.links(old.path))
-        serialised = dict(zip(before, (data for _, data in previous.events), strict=True))
+        serialised = dict(zip(map(_exactly, before), (data for _, data in previous.events), strict=True))
     return _Gave(
         contact,
         tuple(contact_findings(contact, today, settings, open_deadlines)),
-        tuple((event_order(item), serialised.get(item) or event_bytes(item)) for item in items),
+        tuple((event_order(item), serialised.get(_exactly(item)) or event_bytes(item)) for item in items),
         frozenset().union(*map(event_zones, items)),
         referral_inputs(contact),
     )
+
+
+def _exactly(item: Item) -> tuple[Item, frozenset[str]]:
+    """What makes an event's bytes: its Item, and its time zones (two times at the same instant in
+    two zones with the same offset compare equal, but are written with different TZIDs)."""
+    return item, event_zones(item)
