@@ -63,3 +63,10 @@ def check_error(error: NoteError, data: bytes, path: str) -> None:
 def test_no_note_crashes_the_pipeline(data: bytes, today: dt.date) -> None:
     through_everything(data, today)
 
+
+def test_explicit_timestamp_tag_on_text_is_reported_not_raised() -> None:
+    note = through_everything(b"---\ninterviews:\n  - !!timestamp '1458-10-04 07:11:04+01:16:28'\n---\n")
+    assert isinstance(note, Note)
+    _, problems = build_contact(note, DEFAULTS)
+    assert [p.message for p in problems] == ["interviews: 1458-10-04 07:11:04+01:16:28 is not a real date"]
+    assert problems[0].line == 2

@@ -43,7 +43,7 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
 def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
         return loader.construct_yaml_timestamp(node)
-    except ValueError:
+    except (ValueError, AttributeError):  # AttributeError: an explicit !!timestamp on non-date text
         return InvalidDate(loader.construct_scalar(node))
 
 
