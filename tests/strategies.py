@@ -199,3 +199,21 @@ file_names = (
     .filter(lambda name: len(name.encode()) <= 255 and not name.startswith("."))
 )
 ascii_names = st.text(string.ascii_letters + string.digits + " -_", min_size=1, max_size=20)
+
+
+SHAPES = ("nested lists", "nested maps", "many properties", "long list")
+
+
+def hostile_front_matter(size: int, kind: str) -> bytes:
+    """A note of about ``size`` bytes whose front-matter is one hostile shape."""
+    if kind == "nested lists":
+        depth = size // 2
+        yaml_text = "a: " + "[" * depth + "]" * depth
+    elif kind == "nested maps":
+        depth = size // 5
+        yaml_text = "a: " + "{a: " * depth + "1" + "}" * depth
+    elif kind == "many properties":
+        yaml_text = "".join(f"k{i:07d}: 1\n" for i in range(size // 12))
+    else:  # a long list
+        yaml_text = "a:\n" + "- 1\n" * (size // 4)
+    return f"---\n{yaml_text}\n---\n".encode()

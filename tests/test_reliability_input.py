@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
+import tracemalloc
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -18,12 +22,13 @@ from icalendar import Calendar
 from vaultsync.calendar import calendar_bytes
 from vaultsync.config import DEFAULTS
 from vaultsync.contact import build_contact, is_contact
-from vaultsync.note import Note, NoteError, parse_note
+from vaultsync.note import MAX_NOTE_BYTES, Note, NoteError, parse_note
 from vaultsync.report import as_json, as_text
 from vaultsync.sync import audit_vault
 from vaultsync.vault import Entry, Vault
 
-from strategies import note_bytes
+from conftest import REPO
+from strategies import SHAPES, hostile_front_matter, note_bytes
 
 TODAY = dt.date(2026, 11, 20)
 PATH = "Contacts/Jane Doe.md"
@@ -70,3 +75,40 @@ def test_explicit_timestamp_tag_on_text_is_reported_not_raised() -> None:
     _, problems = build_contact(note, DEFAULTS)
     assert [p.message for p in problems] == ["interviews: 1458-10-04 07:11:04+01:16:28 is not a real date"]
     assert problems[0].line == 2
+
+
+TOO_BIG = "the front-matter is too large or too deeply nested"
+
+
+@pytest.mark.parametrize("kind", SHAPES)
+def test_hostile_shapes_are_refused_in_a_child_process(kind: str) -> None:
+    """500,000 nested brackets used to overflow libyaml's C stack: the process died (SIGSEGV).
+
+    Run in a child process, so that a regression fails this test instead of killing pytest."""
+    code = (
+        "import sys; sys.path.insert(0, 'tests')\n"
+        "from strategies import hostile_front_matter\n"
+        "from vaultsync.note import parse_note\n"
+        f"print(parse_note('x.md', hostile_front_matter(1_000_000, {kind!r})).message)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(TOO_BIG)
+
+
+@pytest.mark.parametrize("kind", SHAPES)
+def test_hostile_shapes_are_refused_in_bounded_memory(kind: str) -> None:
+    """A 4 MiB front-matter of 350,000 small values used to cost 276 MB (and 15 s) to refuse.
+
+    (Before the fix the nested shapes killed the process; the test above proves they don't.)"""
+    data = hostile_front_matter(MAX_NOTE_BYTES - 64, kind)
+    assert len(data) <= MAX_NOTE_BYTES
+    tracemalloc.start()
+    try:
+        refused = parse_note(PATH, data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(refused, NoteError) and refused.message.startswith(TOO_BIG)
+    assert refused.line == 2
+    assert peak < 100 * 1024 * 1024

@@ -20,6 +20,8 @@ MAX_NOTE_BYTES = 4 * 1024 * 1024
 #: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
 MAX_NODES = 20_000
 MAX_DEPTH = 32
+#: Longer front-matter is walked event by event before it is loaded (see _check_shape).
+SCAN_ABOVE = 4096
 
 _YAML_HANDLER = frontmatter.YAMLHandler()
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,15 +111,15 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
         return NoteError(path, 1, "the front-matter opened on line 1 is never closed with ---")
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    loaded = _load_yaml(path, yaml_text)
-    if isinstance(loaded, NoteError):
-        return loaded
-    if loaded is None:
-        loaded = {}
-    if not isinstance(loaded, dict):
-        kind = "a list" if isinstance(loaded, list) else "a single value"
-        return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
     try:
+        loaded = _load_yaml(path, yaml_text)
+        if isinstance(loaded, NoteError):
+            return loaded
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            kind = "a list" if isinstance(loaded, list) else "a single value"
+            return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
         meta = _plain(loaded)
     except _TooBig:
         return NoteError(
@@ -131,6 +133,8 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
 
 def _load_yaml(path: str, yaml_text: str) -> Any:
     try:
+        if len(yaml_text) > SCAN_ABOVE:
+            _check_shape(yaml_text)
         return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -148,6 +152,27 @@ def _load_yaml(path: str, yaml_text: str) -> Any:
 
 class _TooBig(Exception):
     pass
+
+
+def _check_shape(yaml_text: str) -> None:
+    """Raise _TooBig as soon as the YAML's events overrun the bounds, before any node is built.
+
+    libyaml composes nodes recursively (some 30,000 nested brackets overflow the C stack and kill
+    the process) and builds all of them before _plain can count (4 MiB of short values took 15 s
+    and 300 MB). Walking the events is iterative and stops early. Keys count as events but not as
+    values, hence twice the budget: _plain stays the judge of what is accepted."""
+    depth = events = 0
+    for event in yaml.parse(yaml_text, Loader=_BASE_LOADER):
+        if isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            continue
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            continue
+        events += 1
+        if events > 2 * MAX_NODES or depth > MAX_DEPTH + 1:
+            raise _TooBig
 
 
 def _plain(value: Any) -> Any:
