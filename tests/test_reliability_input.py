@@ -112,3 +112,14 @@ def test_hostile_shapes_are_refused_in_bounded_memory(kind: str) -> None:
     assert isinstance(refused, NoteError) and refused.message.startswith(TOO_BIG)
     assert refused.line == 2
     assert peak < 100 * 1024 * 1024
+
+
+def test_a_value_spanning_lines_does_not_hide_the_next_property_line() -> None:
+    """Key lines were found by a pattern that ran across lines: here it took ``b]\\ninterviews``
+    for one key, so the bad date had no line (and a long quoted text made the search quadratic:
+    40 KB took 7.5 s)."""
+    note = through_everything(b"---\ntags: [a,\nb]\ninterviews: next tuesday\n---\n")
+    assert isinstance(note, Note)
+    assert note.key_lines == {"tags": 2, "interviews": 4}
+    _, problems = build_contact(note, DEFAULTS)
+    assert [(p.line, p.message[:26]) for p in problems] == [(4, "interviews: 'next tuesday'")]

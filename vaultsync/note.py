@@ -29,7 +29,7 @@ HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
 
 _DELIMITER = re.compile(r"---[ \t]*")
 _CLOSING = re.compile(r"(---|\.\.\.)[ \t]*")
-_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(\s|$)", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(\s|$)", re.MULTILINE)
 
 
 class InvalidDate(str):
