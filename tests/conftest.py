@@ -65,3 +65,13 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def run_cli(*args: str | Path) -> tuple[int, str, str]:
+    """Run ``vaultsync ARGS`` in-process, as a user would: (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from vaultsync.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr

@@ -6,7 +6,10 @@ becomes a ``NoteError`` with the note's path, the file line when known, and the 
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,7 @@ import yaml
 
 #: Larger notes are refused unread: nobody types 4 MiB of notes about one person.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
+TOO_LARGE = f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read"
 #: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
 MAX_NODES = 20_000
 MAX_DEPTH = 32
@@ -77,15 +81,27 @@ class Note:
 
 
 def read_note(root: Path, path: str) -> Note | NoteError:
-    """Read ``root/path`` without following it out of the vault (the caller checked that)."""
+    """Read ``root/path`` without following it out of the vault (the caller checked that).
+
+    Only a regular file is read, and only when it is small enough: a pipe named ``x.md`` would
+    block forever, a 50 MB note would fill memory for nothing. The file is opened without
+    following a symbolic link, in case one replaced the note since it was listed."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(root / path, "rb") as handle:
+        with open(os.open(root / path, flags), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                return NoteError(path, None, "is a folder, not a note")
+            if not stat.S_ISREG(info.st_mode):
+                return NoteError(path, None, "is not a regular file (a pipe, socket or device): not read")
+            if info.st_size > MAX_NOTE_BYTES:
+                return NoteError(path, None, TOO_LARGE)
             data = handle.read(MAX_NOTE_BYTES + 1)
     except FileNotFoundError:
         return NoteError(path, None, "the note disappeared while it was being read")
-    except IsADirectoryError:
-        return NoteError(path, None, "is a folder, not a note")
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            return NoteError(path, None, "became a symbolic link while it was being read: not followed")
         return NoteError(path, None, f"cannot read: {err.strerror or err}")
     return parse_note(path, data)
 
@@ -93,7 +109,7 @@ def read_note(root: Path, path: str) -> Note | NoteError:
 def parse_note(path: str, data: bytes) -> Note | NoteError:
     """Parse a note's bytes. Pure: the same bytes always give the same result."""
     if len(data) > MAX_NOTE_BYTES:
-        return NoteError(path, None, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read")
+        return NoteError(path, None, TOO_LARGE)
     if b"\0" in data:
         return NoteError(path, None, "contains NUL bytes: not a text note")
     try:

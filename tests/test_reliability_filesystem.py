@@ -1,0 +1,82 @@
+"""Guarantee 4: the file system misbehaves, vaultsync doesn't (docs/reliability.md).
+
+Each misbehaviour is reported with the note's path and the reason, and every other note is
+still read. Permission tests drop root's privileges in a child process (root reads anything).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+from vaultsync.note import TOO_LARGE, NoteError, read_note
+
+from conftest import REPO, run_cli, write_note
+
+TODAY = "2026-11-20"
+GOOD = """
+---
+type: contact
+email: ana@example.org
+interviews: [2026-11-01]
+thank_you_sent: 2026-11-02
+advice: [Talk to people]
+referrals: ["Bo"]
+---
+"""
+
+
+def audit_json(vault: Path) -> tuple[int, dict]:
+    code, out, err = run_cli("audit", vault, "--today", TODAY, "--format", "json")
+    return code, json.loads(out)
+
+
+def errors_of(report: dict) -> dict[str, str]:
+    return {e["path"]: e["message"] for e in report["errors"]}
+
+
+def test_a_pipe_named_like_a_note_is_reported_not_waited_on(vault: Path) -> None:
+    """Opening a FIFO for reading blocks until a writer comes: the audit used to hang forever."""
+    write_note(vault, "Contacts/Ana.md", GOOD)
+    os.mkfifo(vault / "Contacts" / "Pipe.md")
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultsync", "audit", vault, "--today", TODAY, "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = json.loads(done.stdout)
+    assert (done.returncode, report["contacts"]) == (1, 1)
+    assert errors_of(report) == {
+        "Contacts/Pipe.md": "is not a regular file (a pipe, socket or device): not read"
+    }
+
+
+def test_a_50_mb_note_is_refused_unread(vault: Path) -> None:
+    write_note(vault, "Contacts/Ana.md", GOOD)
+    with open(vault / "Contacts" / "Huge.md", "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: no disk needed
+    tracemalloc.start()
+    try:
+        refused = read_note(vault, "Contacts/Huge.md")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused == NoteError("Contacts/Huge.md", None, TOO_LARGE)
+    assert peak < 64 * 1024  # not one byte of the note was read
+    code, report = audit_json(vault)
+    assert (code, report["contacts"], errors_of(report)) == (1, 1, {"Contacts/Huge.md": TOO_LARGE})
+
+
+def test_a_note_replaced_by_a_link_after_listing_is_not_followed(vault: Path, tmp_path: Path) -> None:
+    secret = write_note(tmp_path, "outside/secret.md", "---\ntype: contact\n---\n")
+    (vault / "Contacts").mkdir()
+    (vault / "Contacts" / "Ana.md").symlink_to(secret)
+    assert read_note(vault, "Contacts/Ana.md") == NoteError(
+        "Contacts/Ana.md", None, "became a symbolic link while it was being read: not followed"
+    )
