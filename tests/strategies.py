@@ -96,7 +96,8 @@ NASTY_BLOCKS = (
 )
 
 _TIMEZONES = st.builds(
-    dt.timezone, st.timedeltas(min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23))
+    dt.timezone,
+    st.timedeltas(min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23)),
 )
 scalars = st.one_of(
     st.none(),

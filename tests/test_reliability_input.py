@@ -15,9 +15,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_cli, write_note
 from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Calendar
+from strategies import SHAPES, hostile_front_matter, note_bytes
 
 from vaultsync.calendar import calendar_bytes
 from vaultsync.config import DEFAULTS
@@ -26,9 +28,6 @@ from vaultsync.note import MAX_NOTE_BYTES, Note, NoteError, parse_note
 from vaultsync.report import as_json, as_text
 from vaultsync.sync import audit_vault
 from vaultsync.vault import Entry, Vault
-
-from conftest import REPO
-from strategies import SHAPES, hostile_front_matter, note_bytes
 
 TODAY = dt.date(2026, 11, 20)
 PATH = "Contacts/Jane Doe.md"
@@ -123,3 +122,34 @@ def test_a_value_spanning_lines_does_not_hide_the_next_property_line() -> None:
     assert note.key_lines == {"tags": 2, "interviews": 4}
     _, problems = build_contact(note, DEFAULTS)
     assert [(p.line, p.message[:26]) for p in problems] == [(4, "interviews: 'next tuesday'")]
+
+
+@pytest.mark.parametrize(
+    ("written", "reported"),
+    [
+        ("9999-12-31", "9999-12-31 is outside the years 1900 to 2999: check the date"),
+        ('"9999-12-31T23:59"', "9999-12-31T23:59:00 is outside the years 1900 to 2999: check the date"),
+        (
+            "0001-01-01 00:00:00+05:00",
+            "0001-01-01T00:00:00+05:00 is outside the years 1900 to 2999: check the date",
+        ),
+        ("0206-11-20", "0206-11-20 is outside the years 1900 to 2999: check the date"),
+    ],
+)
+def test_dates_at_the_ends_of_time_are_reported_not_overflowed(written: str, reported: str) -> None:
+    """Adding the thank-you days to 9999-12-31 raised OverflowError: the whole audit died."""
+    note = through_everything(f"---\ninterviews: [2026-11-01, {written}]\n---\n".encode())
+    assert isinstance(note, Note)
+    contact, problems = build_contact(note, DEFAULTS)
+    assert [(p.line, p.message) for p in problems] == [(2, f"interviews: {reported}")]
+    assert contact.interviews == (dt.date(2026, 11, 1),)
+
+
+@pytest.mark.parametrize("today", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+def test_a_today_at_the_ends_of_time_is_a_usage_error(vault: Path, today: str) -> None:
+    write_note(vault, "Jane.md", "---\ntype: contact\ninterviews: [2026-11-01]\n---\n")
+    for command in ("audit", "build"):
+        code, out, err = run_cli(command, vault, "--today", today)
+        year = today[:4]
+        assert (code, out) == (2, "")
+        assert err.startswith(f"vaultsync: --today: {year}-") and "outside the years 1900 to 2999" in err
