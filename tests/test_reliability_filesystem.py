@@ -13,9 +13,9 @@ import sys
 import tracemalloc
 from pathlib import Path
 
-from vaultsync.note import TOO_LARGE, NoteError, read_note
-
 from conftest import REPO, run_cli, write_note
+
+from vaultsync.note import TOO_LARGE, NoteError, read_note
 
 TODAY = "2026-11-20"
 GOOD = """

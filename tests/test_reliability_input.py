@@ -153,3 +153,23 @@ def test_a_today_at_the_ends_of_time_is_a_usage_error(vault: Path, today: str) -
         year = today[:4]
         assert (code, out) == (2, "")
         assert err.startswith(f"vaultsync: --today: {year}-") and "outside the years 1900 to 2999" in err
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "check_in_closes_days = 10000000",
+            "check_in_closes_days: expected a whole number of days from 0 to 3650",
+        ),
+        ("thank_you_days = 3651", "thank_you_days: expected a whole number of days from 0 to 3650"),
+        ("refresh_minutes = 10000000000000", "refresh_minutes: expected a whole number of minutes from 1 to"),
+    ],
+)
+def test_settings_that_would_overflow_dates_are_usage_errors(vault: Path, setting: str, message: str) -> None:
+    """A check-in window of ten million days used to end the build in an OverflowError traceback."""
+    write_note(vault, "Jane.md", "---\ntype: contact\ninterviews: [2026-11-01]\n---\n")
+    (vault / ".vaultsync.toml").write_text(setting + "\n", encoding="utf-8")
+    code, out, err = run_cli("build", vault, "--today", "2026-11-20")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"vaultsync: {vault / '.vaultsync.toml'}: {message}")
