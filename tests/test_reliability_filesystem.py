@@ -80,3 +80,28 @@ def test_a_note_replaced_by_a_link_after_listing_is_not_followed(vault: Path, tm
     assert read_note(vault, "Contacts/Ana.md") == NoteError(
         "Contacts/Ana.md", None, "became a symbolic link while it was being read: not followed"
     )
+
+
+def test_links_that_lose_notes_are_reported_and_the_rest_is_read(vault: Path, tmp_path: Path) -> None:
+    write_note(vault, "Contacts/Ana.md", GOOD)
+    outside = write_note(tmp_path, "elsewhere/People/Bo.md", GOOD).parent
+    contacts = vault / "Contacts"
+    (contacts / "Bo.md").symlink_to(outside / "Bo.md")  # a note outside
+    (vault / "People").symlink_to(outside)  # a folder outside
+    (contacts / "Same Ana.md").symlink_to(contacts / "Ana.md")  # inside: Ana is read once, at home
+    (contacts / "again").symlink_to(vault)  # a loop back to the vault root
+    (contacts / "Loop.md").symlink_to(contacts / "Loop2.md")
+    (contacts / "Loop2.md").symlink_to(contacts / "Loop.md")
+    (contacts / "Gone.md").symlink_to(tmp_path / "deleted.md")
+    code, report = audit_json(vault)
+    nowhere = "a symbolic link that leads nowhere (or round in a loop): not followed"
+    assert (code, report["contacts"]) == (1, 1)
+    assert errors_of(report) == {
+        "Contacts/Bo.md": f"a symbolic link to {outside / 'Bo.md'}, outside the vault: not followed",
+        "People": f"a symbolic link to {outside}, outside the vault: not followed",
+        "Contacts/Loop.md": nowhere,
+        "Contacts/Loop2.md": nowhere,
+        "Contacts/Gone.md": nowhere,
+    }
+    assert {f["path"] for f in report["findings"]} == {"Contacts/Ana.md"}
+

@@ -65,11 +65,27 @@ def is_ignored(path: str, settings: Settings) -> bool:
 
 
 def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Iterator[str]:
-    """Every note of the vault as a '/'-separated path, sorted; links are not followed."""
+    """Every note of the vault as a '/'-separated path, sorted.
+
+    What cannot be read is reported in ``errors`` rather than lost in silence: a folder that
+    cannot be listed, a symbolic link that leads out of the vault or
+    nowhere. Links are never followed (one whose target is in the vault is read there)."""
+    real_root = root.resolve()
 
     def unreadable(err: OSError) -> None:
         where = Path(err.filename).relative_to(root).as_posix() if err.filename else "."
-        errors.append(NoteError(where, None, f"cannot read folder: {err.strerror or err}"))
+        errors.append(NoteError(_printable(where), None, f"cannot read folder: {err.strerror or err}"))
+
+    def passed_over(folder: str, name: str, path: str) -> bool:
+        """True for a link: not read here, reported when a note is lost."""
+        full = os.path.join(folder, name)
+        if os.path.islink(full):
+            problem = _link_problem(real_root, full)
+        else:
+            return False
+        if problem:
+            errors.append(NoteError(_printable(path), None, problem))
+        return True
 
     for folder, dirs, files in os.walk(root, onerror=unreadable):
         base = Path(folder).relative_to(root).as_posix()
@@ -78,14 +94,29 @@ def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Itera
             d
             for d in dirs
             if not d.startswith(".")
-            and not os.path.islink(os.path.join(folder, d))
             and not is_ignored(prefix + d + "/x.md", settings)
+            and not passed_over(folder, d, prefix + d)
         )
         for name in sorted(files):
             path = prefix + name
-            if is_ignored(path, settings) or os.path.islink(os.path.join(folder, name)):
-                continue
-            yield path
+            if not is_ignored(path, settings) and not passed_over(folder, name, path):
+                yield path
+
+
+def _link_problem(real_root: Path, link: str) -> str | None:
+    """Why the notes behind ``link`` would be lost, or None when its target is in the vault."""
+    try:
+        target = Path(link).resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return "a symbolic link that leads nowhere (or round in a loop): not followed"
+    if target.is_relative_to(real_root):
+        return None
+    return f"a symbolic link to {_printable(str(target))}, outside the vault: not followed"
+
+
+def _printable(path: str) -> str:
+    """``path`` fit for a report: bytes that are not UTF-8 become U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def load_entry(root: Path, path: str, settings: Settings) -> Entry:
