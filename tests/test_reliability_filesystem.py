@@ -105,3 +105,23 @@ def test_links_that_lose_notes_are_reported_and_the_rest_is_read(vault: Path, tm
     }
     assert {f["path"] for f in report["findings"]} == {"Contacts/Ana.md"}
 
+
+def test_names_that_are_not_utf8_are_reported_and_the_rest_is_read(vault: Path) -> None:
+    """``build`` used to die on a Latin-1 file name (UnicodeEncodeError hashing the UID)."""
+    write_note(vault, "Contacts/Ana.md", GOOD)
+    raw = os.fsencode(vault / "Contacts")
+    for name in (b"Jos\xe9.md", b"Caf\xe9/Bo.md"):
+        os.makedirs(os.path.dirname(raw + b"/" + name), exist_ok=True)
+        with open(raw + b"/" + name, "w", encoding="utf-8") as handle:
+            handle.write(GOOD.lstrip())
+    not_utf8 = "the name is not UTF-8 text: rename it so that vaultsync can read it"
+    code, report = audit_json(vault)
+    assert (code, report["contacts"]) == (1, 1)
+    assert errors_of(report) == {"Contacts/Caf\ufffd": not_utf8, "Contacts/Jos\ufffd.md": not_utf8}
+    code, out, err = run_cli("build", vault, "--today", TODAY)
+    assert code == 1
+    assert out.startswith(f"wrote {vault / 'vaultsync.ics'}: ")
+    assert err.splitlines() == [
+        f"vaultsync: Contacts/Caf\ufffd: {not_utf8}",
+        f"vaultsync: Contacts/Jos\ufffd.md: {not_utf8}",
+    ]

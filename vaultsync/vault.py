@@ -68,7 +68,7 @@ def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Itera
     """Every note of the vault as a '/'-separated path, sorted.
 
     What cannot be read is reported in ``errors`` rather than lost in silence: a folder that
-    cannot be listed, a symbolic link that leads out of the vault or
+    cannot be listed, a name that is not UTF-8, a symbolic link that leads out of the vault or
     nowhere. Links are never followed (one whose target is in the vault is read there)."""
     real_root = root.resolve()
 
@@ -77,10 +77,12 @@ def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Itera
         errors.append(NoteError(_printable(where), None, f"cannot read folder: {err.strerror or err}"))
 
     def passed_over(folder: str, name: str, path: str) -> bool:
-        """True for a link: not read here, reported when a note is lost."""
+        """True for a link or an undecodable name: not read here, reported when a note is lost."""
         full = os.path.join(folder, name)
         if os.path.islink(full):
             problem = _link_problem(real_root, full)
+        elif not _is_utf8(name):
+            problem = "the name is not UTF-8 text: rename it so that vaultsync can read it"
         else:
             return False
         if problem:
@@ -112,6 +114,14 @@ def _link_problem(real_root: Path, link: str) -> str | None:
     if target.is_relative_to(real_root):
         return None
     return f"a symbolic link to {_printable(str(target))}, outside the vault: not followed"
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+        return False
+    return True
 
 
 def _printable(path: str) -> str:
