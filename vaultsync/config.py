@@ -165,7 +165,8 @@ SPEC: tuple[Setting, ...] = (
         ("contact", "person"),
         _words,
         '["contact", "person"]',
-        "A note whose `type` is one of these is a contact.",
+        "A note whose `type` is one of these, or with a ticked checkbox of that name "
+        "(`person: true`), is a contact.",
     ),
     Setting(
         "contact_tags",

@@ -93,6 +93,8 @@ def is_contact(note: Note, settings: Settings) -> bool:
     categories = {c.casefold() for c in settings.contact_categories}
     if types & set(_folded(meta.get("type"))):
         return True
+    if any(meta.get(property_key(t)) is True for t in settings.contact_types):  # person: true
+        return True
     raw_tags = meta.get("tags")
     if isinstance(raw_tags, str):
         raw_tags = re.split(r"[\s,]+", raw_tags)
