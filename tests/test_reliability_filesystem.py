@@ -84,7 +84,7 @@ def test_a_note_replaced_by_a_link_after_listing_is_not_followed(vault: Path, tm
 
 def test_links_that_lose_notes_are_reported_and_the_rest_is_read(vault: Path, tmp_path: Path) -> None:
     write_note(vault, "Contacts/Ana.md", GOOD)
-    outside = write_note(tmp_path, "elsewhere/People/Bo.md", GOOD).parent
+    outside = write_note(tmp_path, "elsewhere/People/Bo.md", GOOD).parent.resolve()
     contacts = vault / "Contacts"
     (contacts / "Bo.md").symlink_to(outside / "Bo.md")  # a note outside
     (vault / "People").symlink_to(outside)  # a folder outside
