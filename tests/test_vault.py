@@ -70,7 +70,10 @@ def test_symlinks_are_not_followed(vault: Path, tmp_path: Path):
     # the notes behind links out of the vault are lost, so they are reported; the loop is not
     assert [(e.path, e.message) for e in loaded.errors] == [
         ("Linked", f"a symbolic link to {outside.resolve()}, outside the vault: not followed"),
-        ("People/Secret.md", f"a symbolic link to {outside.resolve() / 'Secret.md'}, outside the vault: not followed"),
+        (
+            "People/Secret.md",
+            f"a symbolic link to {outside.resolve() / 'Secret.md'}, outside the vault: not followed",
+        ),
     ]
 
 
