@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
-from conftest import REPO, run_cli, write_note
+import pytest
+from conftest import REPO, run_cli, tree_digest, write_note
+from sandbox import reachable_tmp, unprivileged
 
+from vaultsync import vault as vault_module
+from vaultsync.config import Settings
 from vaultsync.note import TOO_LARGE, NoteError, read_note
+from vaultsync.vault import Entry, load_vault
 
 TODAY = "2026-11-20"
 GOOD = """
@@ -124,4 +131,120 @@ def test_names_that_are_not_utf8_are_reported_and_the_rest_is_read(vault: Path) 
     assert err.splitlines() == [
         f"vaultsync: Contacts/Caf\ufffd: {not_utf8}",
         f"vaultsync: Contacts/Jos\ufffd.md: {not_utf8}",
+    ]
+
+
+def test_unreadable_notes_and_folders_are_reported_and_the_rest_is_read() -> None:
+    """Real permissions: as root they would not stop a read, so the commands run as ``nobody``."""
+    with reachable_tmp() as scratch:
+        vault, out = scratch / "vault", scratch / "out"
+        write_note(vault, "Ana.md", GOOD)
+        for path in (
+            "Locked.md",
+            "Private/Bo.md",
+            "Unlisted/Cy.md",
+            "Unopenable/Di.md",
+            "Unopenable/Sub/Ed.md",
+        ):
+            write_note(vault, path, GOOD)
+        (vault / "Locked.md").chmod(0)
+        (vault / "Private").chmod(0)
+        (vault / "Unlisted").chmod(0o311)  # may be entered, not listed
+        (vault / "Unopenable").chmod(0o644)  # may be listed, nothing in it opened
+        out.mkdir(mode=0o777)
+        out.chmod(0o777)
+        run_cli("build", vault, "--today", TODAY, "--calendar", out / "warm-up.ics")  # imports, as root
+        before = tree_digest(vault)
+        with unprivileged():
+            code, report = audit_json(vault)
+            built = run_cli("build", vault, "--today", TODAY, "--calendar", out / "vaultsync.ics")
+        denied = "Permission denied"
+        assert (code, report["contacts"]) == (1, 1)
+        assert errors_of(report) == {
+            "Locked.md": f"cannot read: {denied}",
+            "Private": f"cannot read folder: {denied}",
+            "Unlisted": f"cannot read folder: {denied}",
+            "Unopenable/Di.md": f"cannot read: {denied}",
+            "Unopenable/Sub": f"cannot read folder: {denied}",
+        }
+        assert built[0] == 1 and built[1].startswith(f"wrote {out / 'vaultsync.ics'}: ")
+        assert len(built[2].splitlines()) == 5
+        for folder in ("Private", "Unlisted", "Unopenable"):
+            (vault / folder).chmod(0o755)
+        assert tree_digest(vault) == before
+
+
+def test_an_unreadable_config_is_a_usage_error() -> None:
+    with reachable_tmp() as scratch:
+        write_note(scratch, "Ana.md", GOOD)
+        config = scratch / ".vaultsync.toml"
+        config.write_text('calendar_name = "Jobs"\n', encoding="utf-8")
+        config.chmod(0)
+        audit_json(scratch)  # imports, as root
+        with unprivileged():
+            code, out, err = run_cli("audit", scratch, "--today", TODAY)
+        assert (code, out, err) == (2, "", f"vaultsync: {config}: cannot read: Permission denied\n")
+
+
+@pytest.fixture
+def meddling(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
+    """``meddling[path] = action``: the action runs on the disk just before ``path`` is read,
+    after the folders were listed: a note or folder vanishes, or is renamed, mid-scan."""
+    actions: dict[str, Callable[[], object]] = {}
+    original = vault_module.load_entry
+
+    def load_entry(root: Path, path: str, settings: Settings) -> Entry:
+        if path in actions:
+            actions.pop(path)()
+        return original(root, path, settings)
+
+    monkeypatch.setattr(vault_module, "load_entry", load_entry)
+    return actions
+
+
+def test_notes_and_folders_vanishing_mid_scan_are_reported(vault: Path, meddling: dict) -> None:
+    for path in ("A.md", "B.md", "C.md", "Later/D.md", "Later/E.md"):
+        write_note(vault, path, GOOD)
+    meddling["A.md"] = lambda: shutil.rmtree(vault / "Later")
+    meddling["B.md"] = (vault / "B.md").unlink
+    loaded = load_vault(vault)
+    assert [c.path for c in loaded.contacts] == ["A.md", "C.md"]
+    assert [(e.path, e.message) for e in loaded.errors] == [
+        ("B.md", "the note disappeared while it was being read"),
+        ("Later", "cannot read folder: No such file or directory"),
+    ]
+
+
+def test_a_case_only_rename_mid_scan_is_reported_then_read(vault: Path, meddling: dict) -> None:
+    write_note(vault, "Contacts/ana lopez.md", GOOD)
+    meddling["Contacts/ana lopez.md"] = lambda: (vault / "Contacts/ana lopez.md").rename(
+        vault / "Contacts/Ana Lopez.md"
+    )
+    first = load_vault(vault)
+    assert (first.contacts, [e.message for e in first.errors]) == (
+        (),
+        ["the note disappeared while it was being read"],
+    )
+    second = load_vault(vault)
+    assert ([c.name for c in second.contacts], second.errors) == (["Ana Lopez"], ())
+
+
+def test_notes_differing_only_in_case_are_two_contacts(vault: Path) -> None:
+    """Possible on Linux (and after a sync from there): both are read, neither is lost."""
+    write_note(vault, "Ana.md", GOOD)
+    write_note(vault, "ana.md", GOOD)
+    code, report = audit_json(vault)
+    assert (code, report["contacts"], report["errors"]) == (0, 2, [])
+
+
+def test_the_vault_deleted_mid_scan_is_reported_not_raised(vault: Path, meddling: dict) -> None:
+    for path in ("A.md", "B.md", "C.md", "Sub/D.md"):
+        write_note(vault, path, GOOD)
+    meddling["B.md"] = lambda: shutil.rmtree(vault)
+    loaded = load_vault(vault)
+    assert [c.path for c in loaded.contacts] == ["A.md"]
+    assert [(e.path, e.message) for e in loaded.errors] == [
+        ("B.md", "the note disappeared while it was being read"),
+        ("C.md", "the note disappeared while it was being read"),
+        ("Sub", "cannot read folder: No such file or directory"),
     ]
