@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from vaultsync.config import Settings
@@ -220,13 +222,12 @@ def _job_ask_pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
 
 def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]:
     """(file line, phrase as written) of each direct ask for a job; phrases may span lines."""
-    text, starts = "", list[tuple[int, int]]()
-    for line in lines:
-        starts.append((len(text), line.line))
-        text += line.text + " "
+    text = "".join(f"{line.text} " for line in lines)
+    starts = [0, *accumulate(len(line.text) + 1 for line in lines)][:-1]  # where each line begins
+    latest = list(accumulate((line.line for line in lines), max))  # the latest line begun by each start
     found = []
     for match in _job_ask_pattern(settings.job_ask_phrases).finditer(text):
-        number = max(number for offset, number in starts if offset <= match.start())
+        number = latest[bisect_right(starts, match.start()) - 1]
         found.append((number, " ".join(match.group(0).split())))
     return found
 
