@@ -80,6 +80,19 @@ def test_a_50_mb_note_is_refused_unread(vault: Path) -> None:
     assert (code, report["contacts"], errors_of(report)) == (1, 1, {"Contacts/Huge.md": TOO_LARGE})
 
 
+def test_reading_a_note_costs_its_size_not_the_limit(vault: Path) -> None:
+    """read(MAX_NOTE_BYTES + 1) allocated 4 MiB for every note read, whatever its size."""
+    write_note(vault, "Ana.md", GOOD * 10)
+    tracemalloc.start()
+    try:
+        read = read_note(vault, "Ana.md")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not isinstance(read, NoteError)
+    assert peak < 64 * 1024
+
+
 def test_a_note_replaced_by_a_link_after_listing_is_not_followed(vault: Path, tmp_path: Path) -> None:
     secret = write_note(tmp_path, "outside/secret.md", "---\ntype: contact\n---\n")
     (vault / "Contacts").mkdir()

@@ -96,7 +96,7 @@ def read_note(root: Path, path: str) -> Note | NoteError:
                 return NoteError(path, None, "is not a regular file (a pipe, socket or device): not read")
             if info.st_size > MAX_NOTE_BYTES:
                 return NoteError(path, None, TOO_LARGE)
-            data = handle.read(MAX_NOTE_BYTES + 1)
+            data = handle.read(info.st_size + 1)  # not MAX_NOTE_BYTES: read(n) allocates n bytes first
     except FileNotFoundError:
         return NoteError(path, None, "the note disappeared while it was being read")
     except OSError as err:
