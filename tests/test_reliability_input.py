@@ -73,7 +73,7 @@ def test_hostile_shapes_are_refused_in_bounded_memory(kind: str) -> None:
         tracemalloc.stop()
     assert isinstance(refused, NoteError) and refused.message.startswith(TOO_BIG)
     assert refused.line == 2
-    assert peak < 100 * 1024 * 1024
+    assert peak < 8 * MAX_NOTE_BYTES  # was 20x (a string per line); now about 3x
 
 
 def test_a_value_spanning_lines_does_not_hide_the_next_property_line() -> None:
@@ -149,3 +149,26 @@ def test_many_job_asks_keep_their_lines() -> None:
     contact, _ = build_contact(note, DEFAULTS)
     found = job_asks(contact.sections.questions, DEFAULTS)
     assert found == [(5 + 2 * i, "Is your team hiring") for i in range(asks)]
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("---", "never closed"),
+        ("---\n", "never closed"),
+        ("---\n---", ({}, "", 3)),
+        ("---\n---\n", ({}, "", 3)),
+        ("---\n\n---\nbody", ({}, "body", 4)),
+        ("--- \t\na: 1\n...\t\nbody\n---\nmore", ({"a": 1}, "body\n---\nmore", 4)),
+        ("---\na: |\n  ---\n---\n", ({"a": "---"}, "", 5)),  # an indented --- is text
+        ("\n---\na: 1\n---\n", ({}, "\n---\na: 1\n---\n", 1)),
+        ("x\n---\na: 1\n---\n", ({}, "x\n---\na: 1\n---\n", 1)),
+    ],
+)
+def test_the_front_matter_is_found_by_its_lines(text: str, outcome: object) -> None:
+    """The closing line is searched for, not found by splitting the note into lines."""
+    note = parse_note(PATH, text.encode())
+    if isinstance(outcome, str):
+        assert isinstance(note, NoteError) and outcome in note.message
+    else:
+        assert isinstance(note, Note) and (note.meta, note.body, note.body_line) == outcome

@@ -32,7 +32,7 @@ _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
 
 _DELIMITER = re.compile(r"---[ \t]*")
-_CLOSING = re.compile(r"(---|\.\.\.)[ \t]*")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(\s|$)", re.MULTILINE)
 
 
@@ -119,14 +119,17 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
         return NoteError(path, line, f"not UTF-8 (byte 0x{data[err.start]:02X}): re-save the note as UTF-8")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if not _DELIMITER.fullmatch(lines[0]):
+    # Found by searching, not by splitting the note into lines: a 4 MiB note of short lines
+    # made a million strings.
+    first_end = text.find("\n")
+    if not _DELIMITER.fullmatch(text if first_end < 0 else text[:first_end]):
         return Note(path, {}, text, 1)
-    end = next((i for i in range(1, len(lines)) if _CLOSING.fullmatch(lines[i])), None)
-    if end is None:
+    closing = _CLOSING.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
         return NoteError(path, 1, "the front-matter opened on line 1 is never closed with ---")
-    yaml_text = "\n".join(lines[1:end])
-    body = "\n".join(lines[end + 1 :])
+    end = text.count("\n", 0, closing.start())  # the closing line's index
+    yaml_text = text[first_end + 1 : closing.start()].removesuffix("\n")
+    body = text[closing.end() + 1 :]
     try:
         loaded = _load_yaml(path, yaml_text)
         if isinstance(loaded, NoteError):
