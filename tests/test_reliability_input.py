@@ -17,9 +17,11 @@ import pytest
 from conftest import REPO, run_cli, write_note
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from pipeline import PATH, through_everything
-from strategies import SHAPES, hostile_front_matter, note_bytes
+from strategies import SHAPES, bodies, hostile_front_matter, note_bytes
 
+from vaultsync import sections
 from vaultsync.config import DEFAULTS
 from vaultsync.contact import build_contact
 from vaultsync.note import MAX_NOTE_BYTES, Note, NoteError, parse_note
@@ -172,3 +174,21 @@ def test_the_front_matter_is_found_by_its_lines(text: str, outcome: object) -> N
         assert isinstance(note, NoteError) and outcome in note.message
     else:
         assert isinstance(note, Note) and (note.meta, note.body, note.body_line) == outcome
+
+
+@given(bodies)
+def test_sections_are_read_the_same_without_inline_parsing(body: str) -> None:
+    """Inline parsing is off (it cost most of the time, quadratic on ``*a _b [c`` runs): the
+    sections must come out exactly as with the full parser."""
+    body = "## Questions\n" + body
+    with_inline = MarkdownIt("commonmark")
+    assert sections.read_sections(body, 5) == _sections_with(with_inline, body)
+
+
+def _sections_with(parser: MarkdownIt, body: str) -> sections.Sections:
+    original = sections._markdown
+    sections._markdown = lambda: parser  # type: ignore[assignment]
+    try:
+        return sections.read_sections(body, 5)
+    finally:
+        sections._markdown = original

@@ -49,7 +49,9 @@ EMPTY = Sections()
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    # Only the block structure is read (an inline token's ``content`` is its raw text), so inline
+    # parsing is switched off: it was most of the time, and quadratic on some emphasis and links.
+    return MarkdownIt("commonmark").disable("inline")
 
 
 def read_sections(body: str, body_line: int) -> Sections:
