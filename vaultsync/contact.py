@@ -144,6 +144,8 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
         follow_up = True
 
     sections = read_sections(note.body, note.body_line)
+    if sections.unread:
+        problems.append(NoteError(note.path, note.body_line, sections.unread))
     advice = [_text(item) for item in _as_list(value("advice"))]
     advice += [line.text for line in sections.advice]
 

@@ -40,9 +40,17 @@ class Sections:
     plan: tuple[Line, ...] = ()  # list items, else paragraph lines
     has_questions_heading: bool = False
     has_letter: bool = False
+    unread: str = ""  # why the sections were not read, if they were not
 
 
 EMPTY = Sections()
+#: Longer bodies are not parsed for sections: markdown-it holds some 2 KB per line of dense
+#: headings and lists (a 4 MiB note of them took 16 s and 1 GB). Prose costs far less.
+MAX_BODY_LINES = 20_000
+TOO_LONG = Sections(
+    unread=f"the body has over {MAX_BODY_LINES:,} lines: its Questions, Advice, Thank-you and Plan "
+    "sections are not read"
+)
 
 
 @cache
@@ -58,6 +66,8 @@ def read_sections(body: str, body_line: int) -> Sections:
     """Find the sections in ``body``, whose first line is file line ``body_line``."""
     if not _ANY_HEADING.search(body):
         return EMPTY
+    if body.count("\n") >= MAX_BODY_LINES:
+        return TOO_LONG
     tokens = _markdown().parse(body)
     found: dict[str, list[tuple[Line, bool]]] = {name: [] for name in HEADINGS}
     headings: set[str] = set()
