@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,20 @@ def write_note(root: Path, path: str, text: str) -> Path:
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has its own empty cache folder: none reads or writes the real ~/.cache."""
+    home = tmp_path_factory.mktemp("cache-home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def copy_sample_vault(target: Path) -> Path:
+    """A copy of sample-vault as git holds it: without outputs a local build left there."""
+    shutil.copytree(SAMPLE_VAULT, target, ignore=shutil.ignore_patterns("vaultsync.ics", "Networking.md"))
     return target
 
 
@@ -68,7 +83,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 
 def run_cli(*args: str | Path) -> tuple[int, str, str]:
-    """Run ``vaultsync ARGS`` in-process, as a user would: (exit code, stdout, stderr)."""
+    """Run ``vaultsync ARGS`` in-process: (exit code, stdout, stderr)."""
     from click.testing import CliRunner
 
     from vaultsync.cli import cli

@@ -182,14 +182,14 @@ def test_sections_are_read_the_same_without_inline_parsing(body: str) -> None:
     sections must come out exactly as with the full parser."""
     body = "## Questions\n" + body
     with_inline = MarkdownIt("commonmark")
-    assert sections.read_sections(body, 5) == _sections_with(with_inline, body)
+    assert sections._parsed_sections(body, 5) == _sections_with(with_inline, body)
 
 
 def _sections_with(parser: MarkdownIt, body: str) -> sections.Sections:
     original = sections._markdown
     sections._markdown = lambda: parser  # type: ignore[assignment]
     try:
-        return sections.read_sections(body, 5)
+        return sections._parsed_sections(body, 5)
     finally:
         sections._markdown = original
 

@@ -9,7 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -53,6 +53,7 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
+@lru_cache(maxsize=4096)  # a vault repeats the same few dozen names in every note
 def property_key(name: str) -> str:
     """Fold a property name so ``Last-Contact``, ``last_contact`` and ``lastContact`` meet."""
     return re.sub(r"[\s_\-]", "", name).casefold()
@@ -119,6 +120,28 @@ def _calendar_path(value: Any) -> str:
     text = _text(value)
     if not text.strip():
         raise ValueError("must not be empty")
+    return text
+
+
+def _dashboard(value: Any) -> str:
+    text = _text(value).replace("\\", "/").strip()
+    if not text:
+        return ""
+    parts = text.split("/")
+    if text.startswith("/") or ".." in parts or any(part.startswith(".") for part in parts):
+        raise ValueError(f"{text!r} is not a note inside the vault (a relative path, no hidden folders)")
+    if not text.endswith(".md"):
+        raise ValueError(f"{text!r} is not a Markdown note (end it in .md)")
+    return text
+
+
+SPELLING_LANGUAGES = ("en", "es", "fr", "pt", "de", "it", "ru", "ar", "lv", "eu", "nl", "fa")
+
+
+def _spelling_language(value: Any) -> str:
+    text = _text(value)
+    if text not in SPELLING_LANGUAGES:
+        raise ValueError(f"{text!r} is not one of {', '.join(SPELLING_LANGUAGES)}")
     return text
 
 
@@ -245,6 +268,28 @@ SPEC: tuple[Setting, ...] = (
         "Extra phrases (case-insensitive) that count as asking directly for a job.",
     ),
     Setting(
+        "dashboard",
+        "",
+        _dashboard,
+        '""',
+        "Where `build` writes the dashboard note (a path in the vault ending in `.md`, "
+        'like `"Networking.md"`); empty = no dashboard. See docs/dashboard.md.',
+    ),
+    Setting(
+        "spelling_words",
+        (),
+        _words,
+        "[]",
+        "Words `vaultsync letter --check` accepts besides its dictionary (your name, jargon).",
+    ),
+    Setting(
+        "spelling_language",
+        "en",
+        _spelling_language,
+        '"en"',
+        "The dictionary `vaultsync letter --check` spells with: " + ", ".join(SPELLING_LANGUAGES) + ".",
+    ),
+    Setting(
         "property_aliases",
         DEFAULT_PROPERTY_ALIASES,
         _property_aliases,
@@ -273,6 +318,9 @@ class Settings:
     timezone: str
     reminder_time: str
     job_ask_phrases: tuple[str, ...]
+    dashboard: str
+    spelling_words: tuple[str, ...]
+    spelling_language: str
     property_aliases: Mapping[str, tuple[str, ...]]
 
     @cached_property

@@ -16,6 +16,7 @@ from typing import Any
 from vaultsync.config import Settings, property_key
 from vaultsync.dates import Moment, day_of, moment_sort_key, parse_moment
 from vaultsync.note import Note, NoteError
+from vaultsync.outputs import is_generated
 from vaultsync.sections import EMPTY, Sections, read_sections
 
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
@@ -53,7 +54,7 @@ class Contact:
 
     @property
     def stem(self) -> str:
-        return PurePosixPath(self.path).stem
+        return path_stem(self.path)
 
     def held(self, today: dt.date) -> tuple[Moment, ...]:
         """Interviews on or before ``today``."""
@@ -66,6 +67,13 @@ class Contact:
     @property
     def display(self) -> str:
         return f"{self.name} ({self.organization})" if self.organization else self.name
+
+
+def path_stem(path: str) -> str:
+    """``PurePosixPath(path).stem`` for a note's path as the vault writes it, without pathlib's cost."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _folded(values: Any) -> list[str]:
@@ -87,6 +95,8 @@ def _folded(values: Any) -> list[str]:
 
 def is_contact(note: Note, settings: Settings) -> bool:
     """A note is a contact by its type, its tags, its categories, its folder or a #tag in the body."""
+    if is_generated(note.meta):
+        return False
     meta = {property_key(k): v for k, v in note.meta.items()}
     types = {t.casefold() for t in settings.contact_types}
     tags = {t.casefold().lstrip("#") for t in settings.contact_tags}
@@ -151,7 +161,7 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
 
     contact = Contact(
         path=note.path,
-        name=_text(value("name")) or PurePosixPath(note.path).stem,
+        name=_text(value("name")) or path_stem(note.path),
         aliases=tuple(filter(None, (_text(a) for a in _as_list(value("aliases"))))),
         organization=_joined(value("organization")),
         role=_joined(value("role")),
@@ -239,3 +249,11 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
         for key in name_keys(contact):
             index.setdefault(key, contact)
     return index
+
+
+def find_person(person: PersonRef, by_name: Mapping[str, Contact]) -> Contact | None:
+    """The contact note a referral names: by its wikilink target, else by name or alias."""
+    note = by_name.get((person.target or person.name).casefold())
+    if note is None and person.target:
+        note = by_name.get(person.name.casefold())
+    return note

@@ -8,11 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vaultsync.calendar import calendar_bytes, calendar_path
+from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
+from vaultsync.outputs import dashboard_path, write_generated_note
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
+
+if TYPE_CHECKING:
+    from vaultsync.calendar import EventCache
+
+#: What makes ``audit`` exit 1: "overdue" = an overdue deadline or an unreadable note (the
+#: default); "errors" = only an unreadable note or value (for pre-commit hooks).
+FAIL_ON = ("overdue", "errors")
 
 
 @dataclass(frozen=True)
@@ -28,7 +37,13 @@ class Audit:
     @property
     def exit_code(self) -> int:
         """0 when nothing is overdue and every note could be read, else 1."""
-        return 1 if self.overdue or self.vault.errors else 0
+        return self.exit_code_on("overdue")
+
+    def exit_code_on(self, fail_on: str) -> int:
+        """1 when the audit fails by ``fail_on`` (one of FAIL_ON), else 0."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on: {fail_on!r} is not one of {FAIL_ON}")
+        return 1 if self.vault.errors or (fail_on == "overdue" and self.overdue) else 0
 
 
 @dataclass(frozen=True)
@@ -37,24 +52,41 @@ class Build:
     path: Path
     written: bool  # False when the calendar already held these bytes
     events: int
+    dashboard: Path | None = None  # the dashboard note, when the config asks for one
+    dashboard_written: bool = False
 
 
 def audit_vault(vault: Vault, today: dt.date) -> Audit:
     return Audit(vault, today, tuple(evaluate(vault.contacts, today, vault.settings)))
 
 
-def audit(root: Path, today: dt.date) -> Audit:
-    """Read the vault at ``root`` and check it against the rules on ``today``."""
-    return audit_vault(load_vault(root), today)
+def audit(root: Path, today: dt.date, *, cache: bool = False) -> Audit:
+    """Read the vault at ``root`` and check it against the rules on ``today``.
+
+    ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
+    return audit_vault(load_vault(root, cache=cache), today)
 
 
-def build_vault(vault: Vault, today: dt.date, calendar: Path | None = None) -> Build:
-    data = calendar_bytes(vault, today)
+def build_vault(
+    vault: Vault, today: dt.date, calendar: Path | None = None, cache: EventCache | None = None
+) -> Build:
+    """Write every output of ``vault``: the calendar, and the dashboard note when configured.
+
+    ``cache`` lets a driver that builds again and again reuse the events that did not change.
+    """
+    from vaultsync.calendar import calendar_bytes, calendar_path  # icalendar: only when building
+
+    checked = audit_vault(vault, today)
+    data = calendar_bytes(vault, today, cache)
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
-    return Build(audit_vault(vault, today), path, written, data.count(b"BEGIN:VEVENT"))
+    dashboard = dashboard_path(vault.root, vault.settings)
+    dashboard_written = dashboard is not None and write_generated_note(
+        dashboard, dashboard_markdown(vault, checked.findings, today)
+    )
+    return Build(checked, path, written, data.count(b"BEGIN:VEVENT"), dashboard, dashboard_written)
 
 
-def build(root: Path, today: dt.date, calendar: Path | None = None) -> Build:
+def build(root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False) -> Build:
     """Audit the vault and write its calendar (to ``calendar`` or the configured path)."""
-    return build_vault(load_vault(root), today, calendar)
+    return build_vault(load_vault(root, cache=cache), today, calendar)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vaultsync.config import Settings, load_settings
-from vaultsync.contact import Contact, build_contact, is_contact
+from vaultsync.config import CONFIG_FILE, Settings, load_settings
 from vaultsync.errors import UsageError
 from vaultsync.note import NoteError, read_note
+
+if TYPE_CHECKING:
+    from vaultsync.cache import Signature
+    from vaultsync.contact import Contact
 
 #: Copies that sync tools make when two devices changed the same note.
 CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
@@ -57,52 +63,64 @@ def vault_root(path: str | os.PathLike[str]) -> Path:
 
 
 def is_ignored(path: str, settings: Settings) -> bool:
-    """Never a contact and never reported: hidden files and folders, templates, non-notes."""
+    """Never a contact and never reported: hidden files and folders, templates, non-notes, the dashboard."""
     parts = path.split("/")
-    if any(part.startswith(".") for part in parts) or not path.endswith(".md"):
+    if any(part.startswith(".") for part in parts) or not path.endswith(".md") or path == settings.dashboard:
         return True
     return any(path.startswith(folder + "/") for folder in settings.templates_folders)
 
 
 def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Iterator[str]:
-    """Every note of the vault as a '/'-separated path, sorted.
+    """Every note of the vault as a '/'-separated path, sorted; links are not followed."""
+    return (path for path, _ in scan_notes(root, settings, errors))
 
-    What cannot be read is reported in ``errors`` rather than lost in silence: a folder that
-    cannot be listed, a name that is not UTF-8, a symbolic link that leads out of the vault or
-    nowhere. Links are never followed (one whose target is in the vault is read there)."""
+
+def scan_notes(
+    root: Path, settings: Settings, errors: list[NoteError]
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """``note_paths``, each with its directory entry (whose ``stat`` is the note's lstat).
+
+    Each folder's notes come sorted, then its folders, sorted, in turn (as ``os.walk`` would).
+    What cannot be read is added to ``errors`` rather than lost in silence: a folder that cannot
+    be listed, a name that is not UTF-8, a symbolic link that leads out of the vault or nowhere.
+    Links are never followed (one whose target is in the vault is read there)."""
     real_root = root.resolve()
 
-    def unreadable(err: OSError) -> None:
-        where = Path(err.filename).relative_to(root).as_posix() if err.filename else "."
-        errors.append(NoteError(_printable(where), None, f"cannot read folder: {err.strerror or err}"))
+    def report(path: str, problem: str) -> None:
+        errors.append(NoteError(_printable(path), None, problem))
 
-    def passed_over(folder: str, name: str, path: str) -> bool:
-        """True for a link or an undecodable name: not read here, reported when a note is lost."""
-        full = os.path.join(folder, name)
-        if os.path.islink(full):
-            problem = _link_problem(real_root, full)
-        elif not _is_utf8(name):
-            problem = "the name is not UTF-8 text: rename it so that vaultsync can read it"
-        else:
-            return False
-        if problem:
-            errors.append(NoteError(_printable(path), None, problem))
-        return True
+    def wanted(path: str, entry: os.DirEntry[str], follow: bool) -> bool:
+        # os.path.isdir, because DirEntry.is_dir raises on a loop of links
+        if os.path.isdir(entry.path) if follow else entry.is_dir(follow_symlinks=False):
+            return not entry.name.startswith(".") and not is_ignored(path + "/x.md", settings)
+        return not is_ignored(path, settings)
 
-    for folder, dirs, files in os.walk(root, onerror=unreadable):
-        base = Path(folder).relative_to(root).as_posix()
-        prefix = "" if base == "." else base + "/"
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and not is_ignored(prefix + d + "/x.md", settings)
-            and not passed_over(folder, d, prefix + d)
-        )
-        for name in sorted(files):
+    folders = [(os.fspath(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                found = sorted((entry.name, entry) for entry in listing)
+        except OSError as err:
+            where = Path(err.filename).relative_to(root).as_posix() if err.filename else "."
+            report(where, f"cannot read folder: {err.strerror or err}")
+            continue
+        subfolders = []
+        for name, entry in found:
             path = prefix + name
-            if not is_ignored(path, settings) and not passed_over(folder, name, path):
-                yield path
+            if entry.is_symlink():
+                problem = _link_problem(real_root, entry.path) if wanted(path, entry, True) else None
+                if problem:
+                    report(path, problem)
+            elif not wanted(path, entry, False):
+                continue
+            elif not _is_utf8(name):
+                report(path, "the name is not UTF-8 text: rename it so that vaultsync can read it")
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append((entry.path, path + "/"))
+            else:
+                yield path, entry
+        folders += reversed(subfolders)
 
 
 def _link_problem(real_root: Path, link: str) -> str | None:
@@ -142,6 +160,8 @@ def load_entry(root: Path, path: str, settings: Settings) -> Entry:
                 ),
             ),
         )
+    from vaultsync.contact import build_contact, is_contact  # not needed to scan or serve the cache
+
     note = read_note(root, path)
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
@@ -151,11 +171,105 @@ def load_entry(root: Path, path: str, settings: Settings) -> Entry:
     return Entry(path, contact, tuple(problems))
 
 
-def load_vault(root: Path, settings: Settings | None = None) -> Vault:
-    """Read every note of the vault at ``root`` (its own settings unless given)."""
+@dataclass(frozen=True)
+class Scan:
+    """The notes of a vault as found on disk, before any is read."""
+
+    root: Path
+    settings: Settings
+    paths: tuple[str, ...]
+    errors: tuple[NoteError, ...]  # folders that could not be read
+    #: With ``stat``: each note's signature (``vaultsync.cache``), None when it changed just now.
+    signatures: tuple[Signature | None, ...] | None = None
+
+
+def scan_vault(root: Path, settings: Settings | None = None, *, stat: bool = False) -> Scan:
+    """Find the notes of the vault at ``root`` (its own settings unless given)."""
     root = vault_root(root)
     settings = settings or load_settings(root)
-    folder_errors: list[NoteError] = []
-    entries = [load_entry(root, path, settings) for path in note_paths(root, settings, folder_errors)]
-    entries += [Entry(err.path, None, (err,)) for err in folder_errors]
-    return Vault.from_entries(root, settings, entries)
+    errors: list[NoteError] = []
+    found = list(scan_notes(root, settings, errors))
+    signatures = None
+    if stat:
+        from vaultsync.cache import signature
+
+        now = time.time_ns()
+        signatures = tuple(signature(entry, now) for _, entry in found)
+    return Scan(root, settings, tuple(path for path, _ in found), tuple(errors), signatures)
+
+
+def load_vault(
+    root: Path,
+    settings: Settings | None = None,
+    *,
+    cache: bool = False,
+    processes: int | None = None,
+) -> Vault:
+    """Read every note of the vault at ``root`` (its own settings unless given).
+
+    ``cache``: keep entries between runs in the cache folder (``vaultsync.cache``), so
+    unchanged notes are not read again. ``processes``: how many processes read notes; by
+    default two for a large vault when the platform allows (see ``vaultsync.parallel``).
+    The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
+    entries hold no cycles, and walking them again and again would cost a quarter of an audit.
+    """
+    return load_scan(scan_vault(root, settings, stat=cache), cache=cache, processes=processes)
+
+
+def load_scan(scan: Scan, *, cache: bool = False, processes: int | None = None) -> Vault:
+    """Read the notes ``scan`` found (see ``load_vault``)."""
+    collecting = gc.isenabled()
+    gc.disable()  # a collection every few thousand new objects, each walking all of them so far
+    try:
+        entries = _load_entries(scan, cache, processes)
+    finally:
+        if collecting:
+            gc.freeze()  # the entries live on and hold no cycles: spare them later collections too
+            gc.enable()
+    entries += [Entry(err.path, None, (err,)) for err in scan.errors]
+    return Vault.from_entries(scan.root, scan.settings, entries)
+
+
+def _load_entries(scan: Scan, cache: bool, processes: int | None) -> list[Entry]:
+    from vaultsync import parallel
+
+    root, settings = scan.root, scan.settings
+    if not cache:
+        loaded = parallel.load(root, settings, [(path, None) for path in scan.paths], processes=processes)
+        return [entry for records, _ in loaded for _, entry in records.values()]
+    from vaultsync.cache import EntryCache, signature
+
+    signatures = scan.signatures
+    if signatures is None:  # scanned without stat: take the signatures now, before any read
+        now = time.time_ns()
+        signatures = tuple(signature(os.path.join(root, path), now) for path in scan.paths)
+    store = EntryCache.open(root, settings)
+    entries: list[Entry] = []
+    missing = []
+    for path, sig in zip(scan.paths, signatures, strict=True):
+        entry = store.get(path, sig)
+        if entry is None:
+            missing.append((path, sig))
+        else:
+            entries.append(entry)
+    for records, blob in parallel.load(root, settings, missing, processes=processes, pickled=True):
+        store.add(records, blob)
+        entries += [entry for _, entry in records.values()]
+    store.save()
+    return entries
+
+
+def find_vault(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.obsidian/`` or ``.vaultsync.toml``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".obsidian").is_dir() or (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def locate_vault(given: Path | None, start: Path) -> Path:
+    """The vault a command works in: ``given`` (--vault), else the one around ``start``, else ``start``."""
+    if given is not None:
+        return vault_root(given)
+    return find_vault(start) or vault_root(start)
