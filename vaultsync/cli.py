@@ -20,7 +20,7 @@ from vaultsync.errors import UsageError, VaultsyncError
 class _Group(click.Group):
     """Turns every expected failure into one line on stderr and its exit code: no traceback."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
         try:
             code = super().main(args, prog_name or "vaultsync", standalone_mode=False, **extra)
         except click.exceptions.Exit as done:
@@ -95,15 +95,13 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
     written from every other note.
     """
+    from vaultsync.report import build_line, error_line
     from vaultsync.sync import build as run_build
 
     result = run_build(vault, parse_today(today), calendar)
-    state = "wrote" if result.written else "unchanged"
-    click.echo(
-        f"{state} {result.path}: {result.events} events from {len(result.audit.vault.contacts)} contacts"
-    )
+    click.echo(build_line(result))
     for err in result.audit.vault.errors:
-        click.echo(f"vaultsync: {err.path}{f':{err.line}' if err.line else ''}: {err.message}", err=True)
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
     return 1 if result.audit.vault.errors else 0
 
 

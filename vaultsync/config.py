@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -272,6 +273,7 @@ class Settings:
     job_ask_phrases: tuple[str, ...]
     property_aliases: Mapping[str, tuple[str, ...]]
 
+    @cached_property
     def property_lookup(self) -> dict[str, str]:
         """Folded property name -> canonical name, canonical names first."""
         lookup = {property_key(name): name for name in CANONICAL_PROPERTIES}

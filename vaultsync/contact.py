@@ -109,12 +109,12 @@ def is_contact(note: Note, settings: Settings) -> bool:
 
 def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteError]]:
     """The Contact in ``note``, and a NoteError for each value that could not be used."""
-    lookup = settings.property_lookup()
+    lookup = settings.property_lookup
     props: dict[str, tuple[str, Any]] = {}  # canonical -> (key as written, value)
-    for key, value in note.meta.items():
+    for key, raw in note.meta.items():
         canonical = lookup.get(property_key(key))
         if canonical and (canonical not in props or key == canonical):
-            props[canonical] = (key, value)
+            props[canonical] = (key, raw)
     problems: list[NoteError] = []
 
     def problem(canonical: str, message: str) -> None:
@@ -163,7 +163,7 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
         follow_up=follow_up is not False,
         sections=sections,
     )
-    return contact, problems
+    return contact, sorted(problems, key=lambda p: p.line or 0)
 
 
 def _as_list(value: Any) -> list[Any]:

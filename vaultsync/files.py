@@ -19,7 +19,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
     except OSError as err:
         raise OutputError(f"cannot read {path}: {err.strerror or err}") from None

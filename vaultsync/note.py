@@ -40,7 +40,7 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
     """libyaml's safe loader, except that an impossible date does not sink the whole note."""
 
 
-def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return loader.construct_yaml_timestamp(node)
     except ValueError:
@@ -134,7 +134,10 @@ def _load_yaml(path: str, yaml_text: str) -> Any:
         return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        if err.context_mark is not None and "end of stream" in (err.problem or ""):
+        unclosed = (err.problem or "").startswith("found unexpected end of stream") or (
+            err.context or ""
+        ).startswith("while parsing a flow")
+        if err.context_mark is not None and unclosed:
             mark = err.context_mark  # an unclosed quote or bracket: point at where it opened
         line = mark.line + 2 if mark is not None else None
         reason = "; ".join(filter(None, (err.context, err.problem))) or "invalid YAML"

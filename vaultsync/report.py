@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from vaultsync.sync import Audit
+from vaultsync.note import NoteError
+from vaultsync.sync import Audit, Build
 
 GROUPS = (
     ("overdue", "Overdue"),
@@ -15,16 +16,16 @@ GROUPS = (
 )
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def as_text(audit: Audit, vault_label: str) -> str:
     vault = audit.vault
     lines = [
-        f"{vault_label} on {audit.today}: {_plural(len(vault.contacts), 'contact')}, "
-        f"{_plural(len(audit.findings), 'finding')}, "
-        f"{_plural(len(vault.errors), 'problem')} reading notes"
+        f"{vault_label} on {audit.today}: {plural(len(vault.contacts), 'contact')}, "
+        f"{plural(len(audit.findings), 'finding')}, "
+        f"{plural(len(vault.errors), 'problem')} reading notes"
     ]
     for level, title in GROUPS:
         group = [f for f in audit.findings if f.level == level]
@@ -40,6 +41,17 @@ def as_text(audit: Audit, vault_label: str) -> str:
     if not audit.findings and not vault.errors:
         lines += ["", "Nothing to do: every thank-you and check-in is done."]
     return "\n".join(lines) + "\n"
+
+
+def build_line(build: Build) -> str:
+    """One line saying what ``build`` did."""
+    state = "wrote" if build.written else "unchanged"
+    contacts = plural(len(build.audit.vault.contacts), "contact")
+    return f"{state} {build.path}: {plural(build.events, 'event')} from {contacts}"
+
+
+def error_line(error: NoteError) -> str:
+    return f"{error.path}{f':{error.line}' if error.line else ''}: {error.message}"
 
 
 def as_json(audit: Audit, vault_label: str) -> str:

@@ -220,14 +220,14 @@ def _job_ask_pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
 
 def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]:
     """(file line, phrase as written) of each direct ask for a job; phrases may span lines."""
-    text, starts = "", []
+    text, starts = "", list[tuple[int, int]]()
     for line in lines:
         starts.append((len(text), line.line))
         text += line.text + " "
     found = []
     for match in _job_ask_pattern(settings.job_ask_phrases).finditer(text):
-        line = max(number for offset, number in starts if offset <= match.start())
-        found.append((line, " ".join(match.group(0).split())))
+        number = max(number for offset, number in starts if offset <= match.start())
+        found.append((number, " ".join(match.group(0).split())))
     return found
 
 

@@ -1,0 +1,222 @@
+"""The calendar, parsed back with icalendar and compared event by event with the notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import icalendar
+import pytest
+from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
+
+from vaultsync.calendar import calendar_bytes
+from vaultsync.dates import day_of
+from vaultsync.sync import build
+from vaultsync.vault import load_vault
+
+TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def small_vault(vault: Path) -> Path:
+    (vault / ".obsidian").mkdir()
+    write_note(
+        vault,
+        "Contacts/Jane Doe.md",
+        """
+        ---
+        type: contact
+        organization: Northwind
+        email: j@n.example
+        interviews: [2026-10-01, 2026-11-18]
+        thank_you_sent: 2026-10-02
+        referrals: ["Ana Ortiz, 413-555-0199"]
+        advice: [Volunteer first.]
+        ---
+        """,
+    )
+    write_note(
+        vault,
+        "Contacts/Marcus Lee.md",
+        """
+        ---
+        type: contact
+        interviews: ["2026-11-24T15:30"]
+        ---
+        """,
+    )
+    write_note(
+        vault,
+        "Contacts/Old Friend.md",
+        """
+        ---
+        type: contact
+        interviews: [2026-08-01]
+        thank_you_sent: 2026-08-02
+        ---
+        """,
+    )
+    write_note(
+        vault, "Contacts/Quiet.md", "---\ntype: contact\nfollow_up: false\ninterviews: [2026-11-01]\n---\n"
+    )
+    return vault
+
+
+def events(path: Path) -> list[icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return list(cal.walk("VEVENT"))
+
+
+def view(event: icalendar.Event) -> tuple:
+    alarm = next(iter(event.walk("VALARM")))
+    return (
+        str(event["UID"]).split("-", 1)[0],
+        event.decoded("DTSTART"),
+        event.decoded("DTEND"),
+        str(event["SUMMARY"]),
+        event.categories,
+        alarm.decoded("TRIGGER"),
+    )
+
+
+def test_events_match_the_notes(small_vault: Path):
+    result = build(small_vault, TODAY)
+    D, T = dt.date, dt.timedelta
+    assert [view(e) for e in events(result.path)] == [
+        # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30, overdue
+        ("check", D(2026, 8, 31), D(2026, 9, 1), "Check in with Old Friend", ["check-in"], T(hours=9)),
+        # ... and its overdue twin on today
+        ("check", TODAY, D(2026, 11, 21), "Overdue: check in with Old Friend", ["check-in"], T(hours=9)),
+        # Jane: thank-you for 11-18 due 11-21 (the 10-01 one was sent)
+        (
+            "thank",
+            D(2026, 11, 21),
+            D(2026, 11, 22),
+            "Thank-you letter: Jane Doe (Northwind)",
+            ["thank-you"],
+            T(hours=9),
+        ),
+        # Marcus: a timed interview, 30 minutes, alarm the day before
+        (
+            "prepare",
+            dt.datetime(2026, 11, 24, 15, 30),
+            dt.datetime(2026, 11, 24, 16, 0),
+            "Informational interview: Marcus Lee",
+            ["prepare"],
+            T(days=-1),
+        ),
+        # Jane: check-in window after the latest interview opens 2026-12-18
+        (
+            "check",
+            D(2026, 12, 18),
+            D(2026, 12, 19),
+            "Check in with Jane Doe (Northwind)",
+            ["check-in"],
+            T(hours=9),
+        ),
+    ]
+
+
+def test_event_details(small_vault: Path):
+    result = build(small_vault, TODAY)
+    jane = next(e for e in events(result.path) if str(e["SUMMARY"]).startswith("Thank-you letter: Jane"))
+    assert str(jane["UID"]).startswith("thank-you-2026-11-18-") and str(jane["UID"]).endswith("@vaultsync")
+    assert jane.decoded("DTSTAMP") == dt.datetime(2026, 11, 18, tzinfo=dt.UTC)
+    assert str(jane["TRANSP"]) == "TRANSPARENT"
+    description = str(jane["DESCRIPTION"])
+    assert "Advice they offered:\n- Volunteer first." in description
+    assert "People they suggested:\n- Ana Ortiz (413-555-0199)" in description
+    link = f"obsidian://open?vault={small_vault.name}&file=Contacts%2FJane%20Doe"
+    assert description.endswith(f"Open the note: {link}") and str(jane["URL"]) == link
+
+
+def test_calendar_properties(small_vault: Path):
+    data = build(small_vault, TODAY).path.read_bytes()
+    cal = icalendar.Calendar.from_ical(data)
+    assert str(cal["X-WR-CALNAME"]) == str(cal["NAME"]) == "Informational interviews"
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in data
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in data
+    assert b"METHOD:" not in data
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    assert data.count(b"\r\n") == data.count(b"\n")
+    uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+
+
+def test_file_link_without_obsidian(vault: Path):
+    write_note(vault, "Ana, Ortiz; é.md", "---\ntype: contact\ninterviews: [2026-11-19]\n---\n")
+    event = events(build(vault, TODAY).path)[0]
+    assert str(event["URL"]) == (vault.resolve() / "Ana, Ortiz; é.md").as_uri()
+    assert str(event["SUMMARY"]) == "Thank-you letter: Ana, Ortiz; é"
+
+
+def test_same_vault_same_day_same_bytes_and_uids_stable_across_days(small_vault: Path, tmp_path: Path):
+    one = build(small_vault, TODAY, tmp_path / "a.ics").path.read_bytes()
+    two = build(small_vault, TODAY, tmp_path / "b.ics").path.read_bytes()
+    assert one == two
+    later = events(build(small_vault, TODAY + dt.timedelta(days=1), tmp_path / "c.ics").path)
+    earlier = events(tmp_path / "a.ics")
+    assert {str(e["UID"]) for e in later} == {str(e["UID"]) for e in earlier}
+    overdue = [e for e in later if str(e["UID"]).endswith("-overdue@vaultsync")]
+    assert [e.decoded("DTSTART") for e in overdue] == [TODAY + dt.timedelta(days=1)]
+
+
+def test_unchanged_calendar_is_not_rewritten(small_vault: Path):
+    first = build(small_vault, TODAY)
+    stat = first.path.stat()
+    again = build(small_vault, TODAY)
+    assert (first.written, again.written) == (True, False)
+    assert (again.path.stat().st_mtime_ns, again.path.stat().st_ino) == (stat.st_mtime_ns, stat.st_ino)
+    assert not [p.name for p in first.path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_timezone_setting(small_vault: Path):
+    (small_vault / ".vaultsync.toml").write_text('timezone = "America/New_York"\n')
+    data = build(small_vault, TODAY).path.read_bytes()
+    assert b"DTSTART;TZID=America/New_York:20261124T153000\r\n" in data
+    assert b"BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n" in data
+
+
+def test_every_sample_vault_event_comes_from_a_note_deadline():
+    """Each thank-you event sits on interview + 3, each check-in on the latest interview + 30."""
+    vault = load_vault(SAMPLE_VAULT)
+    by_path = {c.path: c for c in vault.contacts}
+    cal = icalendar.Calendar.from_ical(calendar_bytes(vault, SAMPLE_TODAY))
+    seen = set()
+    for event in cal.walk("VEVENT"):
+        kind, anchor = re.match(
+            r"(thank-you|check-in|prepare)-(\d{4}-\d{2}-\d{2})", str(event["UID"])
+        ).groups()
+        interview = dt.date.fromisoformat(anchor)
+        path = unquote(str(event["URL"]).split("&file=")[1]) + ".md"
+        contact = by_path[path]
+        held = [day_of(m) for m in contact.interviews if day_of(m) <= SAMPLE_TODAY]
+        start = event.decoded("DTSTART")
+        assert contact.follow_up and interview in [day_of(m) for m in contact.interviews]
+        assert event.categories == [kind]
+        if str(event["UID"]).endswith("-overdue@vaultsync"):
+            assert start == SAMPLE_TODAY and str(event["SUMMARY"]).startswith("Overdue: ")
+        elif kind == "thank-you":
+            assert start == interview + dt.timedelta(days=3)
+            assert not any(sent >= interview for sent in contact.thank_you_sent)
+        elif kind == "check-in":
+            assert start == interview + dt.timedelta(days=30) and interview == max(held)
+            assert not any(done > interview for done in contact.check_ins)
+        else:
+            assert start in contact.interviews and interview >= SAMPLE_TODAY
+        seen.add(contact.name)
+    assert "Rosa Delgado" not in seen  # follow_up: false
+    assert seen == {
+        "Jane Doe",
+        "Marcus Lee",
+        "Priya Natarajan",
+        "Tomás Herrera",
+        "Grace Kim",
+        "Olusegun Adeyemi",
+        "Daniel Okafor",
+        "Lena Fischer",
+        "Samir Haddad",
+        "Emily Nakamura",
+    }  # not Hannah Schmidt or Arjun Mehta: thanked and checked in

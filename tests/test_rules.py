@@ -1,0 +1,260 @@
+"""Each rule at its boundaries, with an injected today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import contact
+
+from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.rules import (
+    ask_referrals,
+    check_in,
+    evaluate,
+    job_ask,
+    prepare,
+    record,
+    referral,
+    thank_you,
+)
+
+D = dt.date
+MET = """
+---
+type: contact
+email: a@b.example
+interviews: [2026-11-10]
+{extra}
+---
+"""
+
+
+def met(extra: str = "") -> object:
+    return contact(MET.format(extra=extra))
+
+
+def levels(findings: list) -> list[tuple[str, dt.date | None]]:
+    return [(f.level, f.due) for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (D(2026, 11, 9), []),  # before the interview: nothing yet
+        (D(2026, 11, 10), [("upcoming", D(2026, 11, 13))]),  # interview day
+        (D(2026, 11, 11), [("due", D(2026, 11, 13))]),  # day 1
+        (D(2026, 11, 12), [("due", D(2026, 11, 13))]),  # day 2
+        (D(2026, 11, 13), [("due", D(2026, 11, 13))]),  # day 3: the due day
+        (D(2026, 11, 14), [("overdue", D(2026, 11, 13))]),  # day 4
+    ],
+)
+def test_thank_you_levels(today, expected):
+    assert levels(thank_you(met(), today, DEFAULTS)) == expected
+
+
+def test_thank_you_satisfied_on_or_after_interview_only():
+    assert thank_you(met("thank_you_sent: 2026-11-10"), D(2026, 11, 20), DEFAULTS) == []
+    assert thank_you(met("thank_you_sent: 2026-11-12"), D(2026, 11, 20), DEFAULTS) == []
+    late = thank_you(met("thank_you_sent: 2026-11-09"), D(2026, 11, 20), DEFAULTS)
+    assert levels(late) == [("overdue", D(2026, 11, 13))]
+
+
+def test_thank_you_per_interview():
+    c = contact(
+        """
+        ---
+        type: contact
+        interviews: [2026-09-01, 2026-11-10]
+        thank_you_sent: 2026-09-02
+        ---
+        """
+    )
+    found = thank_you(c, D(2026, 11, 12), DEFAULTS)
+    assert levels(found) == [("due", D(2026, 11, 13))]
+    assert "2026-11-10 interview" in found[0].message
+
+
+def test_thank_you_window_is_configurable():
+    settings = settings_from_mapping({"thank_you_days": 2})
+    assert levels(thank_you(met(), D(2026, 11, 13), settings)) == [("overdue", D(2026, 11, 12))]
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (D(2026, 11, 25), []),  # day 15: window opens in 15 days, not yet upcoming
+        (D(2026, 11, 26), [("upcoming", D(2027, 1, 9))]),  # day 16: opens within 14 days
+        (D(2026, 12, 9), [("upcoming", D(2027, 1, 9))]),  # day 29
+        (D(2026, 12, 10), [("due", D(2027, 1, 9))]),  # day 30: window opens
+        (D(2027, 1, 9), [("due", D(2027, 1, 9))]),  # day 60: last day
+        (D(2027, 1, 10), [("overdue", D(2027, 1, 9))]),  # day 61
+    ],
+)
+def test_check_in_levels(today, expected):
+    assert levels(check_in(met("thank_you_sent: 2026-11-11"), today, DEFAULTS)) == expected
+
+
+def test_check_in_satisfied_only_after_latest_interview():
+    assert check_in(met("check_ins: [2026-11-11]"), D(2026, 12, 20), DEFAULTS) == []
+    assert check_in(met("check_ins: [2026-11-10]"), D(2026, 12, 20), DEFAULTS) != []
+    c = contact(
+        """
+        ---
+        type: contact
+        interviews: [2026-08-01, 2026-11-10, 2027-03-01]
+        check_ins: [2026-09-15]
+        ---
+        """
+    )
+    found = check_in(c, D(2026, 12, 20), DEFAULTS)
+    assert levels(found) == [("due", D(2027, 1, 9))]  # from the latest held interview, not the scheduled one
+
+
+@pytest.mark.parametrize(
+    ("interview", "expected"),
+    [
+        ("2026-11-20", []),  # today: held, not prepared-for any more
+        ("2026-11-21", [("due", D(2026, 11, 21))]),  # tomorrow
+        ("2026-11-27", [("due", D(2026, 11, 27))]),  # day 7
+        ("2026-11-28", []),  # day 8: too far ahead
+        ('"2026-11-24T15:30"', [("due", D(2026, 11, 24))]),  # a date-time
+    ],
+)
+def test_prepare_window(interview, expected):
+    c = contact(f"---\ntype: contact\ninterviews: [{interview}]\n---\n")
+    assert levels(prepare(c, D(2026, 11, 20), DEFAULTS)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "fires"),
+    [
+        ("## Questions\n- What does a week look like?\n", False),
+        ("## Questions to ask\n1. How did you start?\n", False),
+        ("### My questions\nHow did you start?\n", False),  # a line ending in ?
+        ("## Questions\n", True),  # heading with no item
+        ("## Questions\n- \n", True),  # an empty item
+        ("## Notes\n- What does a week look like?\n", True),  # not a Questions section
+    ],
+)
+def test_prepare_needs_a_question(body, fires):
+    c = contact(f"---\ntype: contact\ninterviews: [2026-11-22]\n---\n{body}")
+    assert bool(prepare(c, D(2026, 11, 20), DEFAULTS)) is fires
+
+
+def test_ask_referrals():
+    today = D(2026, 11, 12)
+    found = ask_referrals(met(), today, DEFAULTS)
+    assert levels(found) == [("info", D(2026, 11, 13))]  # with the open thank-you
+    assert ask_referrals(met('referrals: ["[[Ana]]"]'), today, DEFAULTS) == []
+    scheduled = contact("---\ntype: contact\ninterviews: [2026-12-01]\n---\n")
+    assert ask_referrals(scheduled, today, DEFAULTS) == []
+
+
+def test_record_gaps():
+    today = D(2026, 11, 20)
+    bare = contact("---\ntype: contact\ninterviews: [2026-11-10]\nthank_you_sent: 2026-11-01\n---\n")
+    assert sorted((f.level, f.message.split(":")[0]) for f in record(bare, today, DEFAULTS)) == [
+        ("info", "Record how to reach them"),
+        (
+            "info",
+            "Record the advice they offered at the 2026-11-10 interview (the advice property or an ## Advice section).",
+        ),
+        ("warning", "thank_you_sent 2026-11-01 is before the first interview (2026-11-10)"),
+    ]
+    advice_in_body = contact(
+        "---\ntype: contact\nphone: '555'\ninterviews: [2026-11-10]\n---\n## Advice\n- Network.\n"
+    )
+    assert record(advice_in_body, today, DEFAULTS) == []
+    address_only = contact("---\ntype: contact\naddress: 1 Main St\n---\n")
+    assert record(address_only, today, DEFAULTS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- Could you hire me?", ["Line 5: your question asks directly for a job (\u201chire me\u201d)"]),
+        (  # wrapped inside one list item: the phrase spans two file lines
+            "- What do you do?\n- Is your team\n  hiring right now?",
+            ["Line 6: your question asks directly for a job (\u201cIs your team hiring\u201d)"],
+        ),
+        ("- Do you know of any openings in the field?", []),  # general: allowed
+        ("- Are you HIRING?", ["Line 5: your question asks directly for a job (\u201cAre you HIRING\u201d)"]),
+    ],
+)
+def test_job_ask_in_questions(text, expected):
+    c = contact(f"---\ntype: contact\n---\n## Questions\n{text}\n")
+    found = job_ask(c, D(2026, 11, 20), DEFAULTS)
+    assert [f.message.split(". Ask instead")[0] for f in found] == expected
+    assert all(f.level == "warning" and f.due is None for f in found)
+
+
+def test_job_ask_in_letter_across_lines_and_extra_phrases():
+    c = contact("---\ntype: contact\n---\n## Thank-you draft\nDear Ana,\nthanks. Please give me\na job.\n")
+    found = job_ask(c, D(2026, 11, 20), DEFAULTS)
+    assert [f.message.split(" (")[0] for f in found] == ["Line 6: your letter draft asks directly for a job"]
+    custom = settings_from_mapping({"job_ask_phrases": ["Dear Ana"]})
+    assert len(job_ask(c, D(2026, 11, 20), custom)) == 2
+
+
+def test_referral_rule():
+    jane = contact(
+        """
+        ---
+        type: contact
+        interviews: [2026-11-01]
+        referrals:
+          - "[[Marcus Lee]]"
+          - "[[People/Wei Chen|Wei]]"
+          - "Ana Ortiz, 413-555-0199"
+          - "Bo Li"
+        ---
+        """,
+        path="Jane.md",
+    )
+    marcus = contact("---\ntype: contact\ninterviews: [2026-12-01]\n---\n", path="People/Marcus Lee.md")
+    wei = contact("---\ntype: contact\n---\n", path="People/Wei Chen.md")
+    bo = contact("---\ntype: contact\naliases: [Bo Li]\nfollow_up: false\n---\n", path="People/Bo.md")
+    found = referral([jane, marcus, wei, bo], D(2026, 11, 20), DEFAULTS)
+    assert [(f.contact, f.path, f.message) for f in found] == [
+        ("Wei Chen", "People/Wei Chen.md", "Reach out to Wei Chen, suggested by Jane; no interview yet."),
+        (
+            "Ana Ortiz",
+            "Jane.md",
+            "Reach out to Ana Ortiz (413-555-0199), suggested by Jane; no note for them yet.",
+        ),
+    ]
+
+
+def test_referral_names_every_referrer_once():
+    a = contact('---\ntype: contact\nreferrals: ["Ana Ortiz", "ana ortiz"]\n---\n', path="A.md")
+    b = contact('---\ntype: contact\nreferrals: ["Ana Ortiz, 555-0101"]\n---\n', path="B.md")
+    found = referral([a, b], D(2026, 11, 20), DEFAULTS)
+    assert len(found) == 1 and "suggested by A and B" in found[0].message
+
+
+def test_follow_up_false_silences_everything():
+    c = contact(
+        """
+        ---
+        type: contact
+        follow_up: false
+        interviews: [2026-08-01, 2026-11-22]
+        referrals: ["Ana Ortiz"]
+        ---
+        ## Questions
+        - Can I get a job?
+        """
+    )
+    assert evaluate([c], D(2026, 11, 20), DEFAULTS) == []
+
+
+def test_evaluate_order_is_stable():
+    a = contact(MET.format(extra=""), path="B.md")
+    b = contact(MET.format(extra=""), path="A.md")
+    one = evaluate([a, b], D(2026, 11, 20), DEFAULTS)
+    two = evaluate([b, a], D(2026, 11, 20), DEFAULTS)
+    assert one == two
+    assert [f.level for f in one] == sorted(
+        (f.level for f in one), key=["overdue", "due", "upcoming", "warning", "info"].index
+    )

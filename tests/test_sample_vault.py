@@ -1,0 +1,78 @@
+"""sample-vault at the README's fixed --today: every rule fires, the README shows the real output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import KEPANO, REPO, SAMPLE_TODAY, SAMPLE_VAULT, tree_digest
+
+from vaultsync.cli import cli
+from vaultsync.rules import RULES
+from vaultsync.sync import audit
+
+
+def test_every_rule_fires():
+    result = audit(SAMPLE_VAULT, SAMPLE_TODAY)
+    assert {f.rule for f in result.findings} == set(RULES)
+    assert {f.level for f in result.findings} == {"overdue", "due", "upcoming", "warning", "info"}
+    assert len(result.vault.contacts) >= 12
+
+
+def test_what_the_sample_vault_holds():
+    result = audit(SAMPLE_VAULT, SAMPLE_TODAY)
+    names = {c.name for c in result.vault.contacts}
+    assert "Rosa Delgado" in names  # silenced, still a contact
+    assert not [f for f in result.findings if f.contact == "Rosa Delgado"]
+    assert "Job search plan" not in names and "Contact" not in names  # plain note, template
+    assert [(e.path, e.line) for e in result.vault.errors] == [
+        ("Contacts/Chris Park.md", 3),
+        ("Contacts/Kofi Mensah.md", 6),
+    ]
+
+
+def test_readme_quick_start_shows_the_real_output():
+    readme = (REPO / "README.md").read_text()
+    command = "python3 -m pip install -e . && vaultsync audit sample-vault --today 2026-11-20"
+    assert command in readme
+    shown = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    result = CliRunner().invoke(
+        cli, ["audit", "sample-vault", "--today", "2026-11-20"], catch_exceptions=False
+    )
+    assert result.exit_code == 1
+    assert result.stdout == shown, "README's Quick start output is stale: paste the real output"
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (REPO / "README.md").read_text()
+    command = "python3 -m pip install -e '.[test]' && python3 -m pytest"
+    assert command in readme
+    assert command in (REPO / ".ci" / "run").read_text()
+
+
+def test_audit_and_build_never_change_the_sample_vault(tmp_path: Path):
+    copy = tmp_path / "sample-vault"
+    shutil.copytree(SAMPLE_VAULT, copy, ignore=shutil.ignore_patterns("vaultsync.ics"))
+    before = tree_digest(copy)
+    runner = CliRunner()
+    runner.invoke(cli, ["audit", str(copy), "--today", "2026-11-20", "--format", "json"])
+    runner.invoke(cli, ["build", str(copy), "--today", "2026-11-20", "--calendar", str(tmp_path / "c.ics")])
+    assert tree_digest(copy) == before
+
+
+@pytest.mark.skipif(
+    not KEPANO.is_dir(), reason=f"the public Obsidian vault is not at {KEPANO} (../shared is absent)"
+)
+def test_kepano_vault_people_found_without_a_crash():
+    before = tree_digest(KEPANO)
+    result = CliRunner().invoke(cli, ["audit", str(KEPANO), "--today", "2026-11-20", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["errors"] == []
+    assert report["contacts"] == 3
+    assert {f["contact"] for f in report["findings"]} == {"Kevin Kelly", "Paul Chambers", "Steph Ango"}
+    assert {f["rule"] for f in report["findings"]} == {"record"}
+    assert tree_digest(KEPANO) == before
