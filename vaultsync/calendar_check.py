@@ -156,7 +156,7 @@ def icalendar_reading(data: bytes) -> Reading:
         for prop, message in component.errors
     ]
     # icalendar keeps an X- property as raw text: unescape it as the TEXT it is
-    name = _unescape_text(cal["x-wr-calname"].to_ical().decode()) if "x-wr-calname" in cal else None
+    name = _unescape_text(str(cal["x-wr-calname"])) if "x-wr-calname" in cal else None
     return Reading(name, [_event_view(event) for event in cal.walk("VEVENT")], errors)
 
 

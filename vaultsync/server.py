@@ -21,7 +21,6 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 
 CALENDAR_FILE = "vaultsync.ics"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -106,7 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.rfile = _BoundedReader(self.rfile, MAX_HEAD)  # type: ignore[assignment]
+        self.rfile = _BoundedReader(self.rfile, MAX_HEAD)  # type: ignore[assignment,arg-type]
 
     def handle(self) -> None:
         deadline = threading.Timer(self.server.request_seconds, self._cut)
@@ -224,13 +223,14 @@ class CalendarServer(ThreadingHTTPServer):
 
     def is_calendar(self, target: str) -> bool:
         """The request target names the calendar (a query string is ignored); constant time."""
-        return hmac.compare_digest(urlsplit(target).path.encode(), self.calendar_path.encode())
+        path = target.partition("?")[0]
+        return hmac.compare_digest(path.encode(), self.calendar_path.encode())
 
     def url(self, scheme: str = "http") -> str:
-        host, port = self.server_address[:2]
+        host, port = str(self.server_address[0]), self.server_address[1]
         if host in ("0.0.0.0", "::"):
             host = socket.gethostname()
-        elif ":" in str(host):
+        elif ":" in host:
             host = f"[{host}]"
         return f"{scheme}://{host}:{port}{self.calendar_path}"
 

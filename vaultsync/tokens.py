@@ -29,10 +29,11 @@ def vault_token(root: Path, *, new: bool = False, store: Path | None = None) -> 
     path = store or config_dir() / TOKENS_FILE
     tokens = _load(path)
     key = str(root.resolve())
-    if new or not isinstance(tokens.get(key), str):
-        tokens[key] = secrets.token_urlsafe(24)
+    token = tokens.get(key)
+    if new or not isinstance(token, str):
+        token = tokens[key] = secrets.token_urlsafe(24)
         _save(path, tokens)
-    return tokens[key]
+    return token
 
 
 def _load(path: Path) -> dict[str, object]:
