@@ -105,5 +105,71 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     return 1 if result.audit.vault.errors else 0
 
 
+def _password(user: str | None, password_env: str | None) -> str | None:
+    """The CalDAV password: from the environment variable named, else asked for (never an argument)."""
+    import os
+
+    if password_env is not None:
+        if user is None:
+            raise UsageError("--password-env needs --user")
+        if password_env not in os.environ:
+            raise UsageError(f"--password-env: the environment variable {password_env} is not set")
+        return os.environ[password_env]
+    if user is not None:
+        return str(click.prompt(f"Password for {user}", hide_input=True, err=True))
+    return None
+
+
+def credentials(command: Any) -> Any:
+    """``--user`` and ``--password-env``: a password never appears on the command line."""
+    command = click.option(
+        "--password-env",
+        metavar="VAR",
+        help="Environment variable holding the password (default: ask for it when --user is given).",
+    )(command)
+    return click.option("--user", metavar="U", help="User name on the CalDAV server.")(command)
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option(
+    "--url",
+    required=True,
+    metavar="URL",
+    help="The CalDAV calendar's URL, made when missing (e.g. .../remote.php/dav/calendars/USER/vaultsync/).",
+)
+@credentials
+def push(vault: Path, today: str | None, url: str, user: str | None, password_env: str | None) -> int:
+    """Make the CalDAV calendar at URL hold exactly VAULT's deadlines.
+
+    Adds new events, replaces changed ones, deletes the ones it added before that are no longer
+    due, and leaves every event it did not add alone. Exit 1 when a note could not be read, an
+    event could not be placed, or the server failed; 2 on a usage error.
+    """
+    from vaultsync.caldav_push import check_url
+    from vaultsync.caldav_push import push as run_push
+    from vaultsync.calendar import calendar_bytes
+    from vaultsync.report import error_line
+    from vaultsync.vault import load_vault
+
+    for warning in check_url(url, password=user is not None):
+        click.echo(f"vaultsync: warning: {warning}", err=True)
+    password = _password(user, password_env)
+    loaded = load_vault(vault)
+    data = calendar_bytes(loaded, parse_today(today))
+    result = run_push(data, url, name=loaded.settings.calendar_name, username=user, password=password)
+    click.echo(result.summary())
+    for uid in result.foreign:
+        click.echo(
+            f"vaultsync: {uid}: left alone: an event vaultsync did not add holds this UID "
+            "(imported from the .ics file?); delete it there, or push to a calendar of its own",
+            err=True,
+        )
+    for err in loaded.errors:
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
+    return 1 if loaded.errors or result.foreign else 0
+
+
 def main() -> None:
     cli.main()
