@@ -171,5 +171,32 @@ def push(vault: Path, today: str | None, url: str, user: str | None, password_en
     return 1 if loaded.errors or result.foreign else 0
 
 
+@cli.command()
+@VAULT
+@TODAY
+@click.option(
+    "--calendar",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The calendar to check (default: calendar_path from the config).",
+)
+def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
+    """Check that VAULT's calendar is in place for calendar clients, and say how each subscribes.
+
+    Checks the config, the calendar's path (writable, never read as a note) and the calendar
+    itself (CRLF, 75-octet lines, unique UIDs, parses back, holds what the notes give today).
+    Exit 1 when something is wrong, 0 otherwise (warnings included). Reads only.
+    """
+    from vaultsync.doctor import client_notes, diagnose
+
+    result = diagnose(vault, parse_today(today), calendar)
+    click.echo(f"{vault} on {parse_today(today)}:")
+    for check in result.checks:
+        click.echo(f"  {check.status:<4}  {check.topic}: {check.message}")
+    click.echo("\nSubscribing:")
+    for note in client_notes(result.vault.settings):
+        click.echo(f"  - {note}")
+    return result.exit_code
+
+
 def main() -> None:
     cli.main()
