@@ -6,20 +6,23 @@ import datetime as dt
 import http.client
 import json
 import os
+import shutil
 import socket
 import stat
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT
 
 from vaultsync.calendar_check import calendar_problems, expected_reading
-from vaultsync.errors import ConfigError
-from vaultsync.server import CONTENT_TYPE, MAX_HEAD, CalendarServer, Feed, Snapshot
+from vaultsync.errors import ConfigError, VaultsyncError
+from vaultsync.server import CONTENT_TYPE, MAX_HEAD, CalendarServer, Feed, Snapshot, serve_until
 from vaultsync.sync import build
 from vaultsync.tokens import TOKENS_FILE, config_dir, vault_token
+from vaultsync.vault import load_vault
 
 TOKEN = "s3cret-token-0123456789abcdefghij"
 CALENDAR = f"/{TOKEN}/vaultsync.ics"
@@ -309,3 +312,63 @@ def test_a_broken_token_file_is_a_config_error(config_home: Path, tmp_path: Path
     store.write_text("[1, 2]")
     with pytest.raises(ConfigError, match="not a JSON object"):
         vault_token(tmp_path)
+
+
+# --- serving while a source keeps the feed current (the watcher in `vaultsync serve`)
+
+
+def stub_source(root: Path, calendar: Path, feed: Feed) -> Callable[[threading.Event], None]:
+    """Stands in for the watcher: rebuilds with sync.build whenever a note's mtime changes."""
+
+    def run(stop: threading.Event) -> None:
+        seen = None
+        while not stop.is_set():
+            stamp = sorted((p.as_posix(), p.stat().st_mtime_ns) for p in root.rglob("*.md"))
+            if stamp != seen:
+                seen = stamp
+                feed.publish_file(build(root, SAMPLE_TODAY, calendar).path)
+            stop.wait(0.02)
+
+    return run
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_serve_until_serves_each_new_build(tmp_path: Path, logs: list[str]) -> None:
+    root = shutil.copytree(SAMPLE_VAULT, tmp_path / "vault")
+    calendar = tmp_path / "out.ics"
+    feed = Feed()
+    server = CalendarServer(feed, TOKEN, log=logs.append)
+    stop = threading.Event()
+    serving = threading.Thread(target=serve_until, args=(server, stub_source(root, calendar, feed), stop))
+    serving.start()
+    try:
+        wait_for(lambda: feed.snapshot is not None)
+        status, first, body = request(server)
+        assert status == 200 and body == calendar.read_bytes()
+        jane = root / "Contacts/Jane Doe.md"
+        jane.write_text(jane.read_text().replace("Northwind Health", "Northwind Clinic"))
+        wait_for(lambda: request(server)[1]["ETag"] != first["ETag"])
+        _, _, body = request(server)
+        assert b"Check in with Jane Doe (Northwind Clinic)" in body
+        assert calendar_problems(body, expected_reading(load_vault(root), SAMPLE_TODAY)) == []
+    finally:
+        stop.set()
+        serving.join(TIMEOUT)
+    assert not serving.is_alive()
+    with pytest.raises(OSError):
+        socket.create_connection(server.server_address[:2], timeout=TIMEOUT).close()
+
+
+def test_a_failing_source_stops_serving_with_its_error(feed: Feed, logs: list[str]) -> None:
+    def failing(stop: threading.Event) -> None:
+        raise VaultsyncError("the vault folder is gone: /x")
+
+    server = CalendarServer(feed, TOKEN, log=logs.append)
+    with pytest.raises(VaultsyncError, match="the vault folder is gone"):
+        serve_until(server, failing, threading.Event())

@@ -28,6 +28,8 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 MAX_HEAD = 16 * 1024
 #: A connection is cut this many seconds after it opened, whatever it is doing.
 REQUEST_SECONDS = 10.0
+#: How long ``serve_until`` waits for the source (the watcher) to finish once stopped.
+SOURCE_STOP_SECONDS = 10.0
 #: Until the first build is ready, clients are asked to come back this many seconds later.
 RETRY_AFTER = 5
 
@@ -238,3 +240,40 @@ class CalendarServer(ThreadingHTTPServer):
         """One line in the log, never a traceback on the terminal."""
         error = sys.exc_info()[1]
         self.log(f"{client_address[0]} error: {type(error).__name__}: {error}")
+
+
+def serve_until(
+    server: CalendarServer, source: Callable[[threading.Event], None], stop: threading.Event
+) -> None:
+    """Serve until ``stop`` is set, while ``source(stop)`` keeps the feed current in a thread of its
+    own (the watcher's ``run``). When the source fails, serving stops and its error is raised here.
+    """
+    failure: list[Exception] = []
+
+    def keep_current() -> None:
+        try:
+            source(stop)
+        except Exception as err:  # re-raised below, on the caller's thread
+            failure.append(err)
+        finally:
+            stop.set()
+
+    def shut_down_on_stop() -> None:
+        stop.wait()
+        server.shutdown()
+
+    threads = [
+        threading.Thread(target=keep_current, name="vaultsync-source", daemon=True),
+        threading.Thread(target=shut_down_on_stop, name="vaultsync-stop", daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        server.serve_forever(poll_interval=0.25)
+    finally:
+        stop.set()
+        server.server_close()
+        for thread in threads:
+            thread.join(timeout=SOURCE_STOP_SECONDS)
+    if failure:
+        raise failure[0]
