@@ -161,14 +161,19 @@ def test_a_calendar_outside_the_vault(jane: Path, tmp_path: Path) -> None:
     )
 
 
+def corrupt(root: Path, *replacements: tuple[bytes, bytes]) -> Path:
+    """Build the calendar, then break it with each (old, new) replacement."""
+    build(root, TODAY)
+    ics = root / "vaultsync.ics"
+    data = ics.read_bytes()
+    for old, new in replacements:
+        data = data.replace(old, new)
+    ics.write_bytes(data)
+    return ics
+
+
 def test_a_broken_calendar_fails_with_its_problems(jane: Path) -> None:
-    build(jane, TODAY)
-    ics = jane / "vaultsync.ics"
-    ics.write_bytes(
-        ics.read_bytes()
-        .replace(b"\r\n", b"\n")
-        .replace(b"DTSTART;VALUE=DATE:20261121", b"DTSTART;VALUE=DATE:2026-11-21")
-    )
+    ics = corrupt(jane, (b"\r\n", b"\n"), (b"DTSTART;VALUE=DATE:20261121", b"DTSTART;VALUE=DATE:2026-11-21"))
     failures = [m for s, _, m in lines(jane) if s == FAIL]
     newlines = ics.read_bytes().count(b"\n")
     assert failures[:3] == [
@@ -182,13 +187,7 @@ def test_a_broken_calendar_fails_with_its_problems(jane: Path) -> None:
 
 
 def test_many_problems_are_cut_short(jane: Path) -> None:
-    build(jane, TODAY)
-    ics = jane / "vaultsync.ics"
-    ics.write_bytes(
-        ics.read_bytes()
-        .replace(b"DTSTAMP:", b"DTSTAMP:x")
-        .replace(b"DTSTART", b"DTSTART;VALUE=DATE:x\r\nX-A")
-    )
+    corrupt(jane, (b"DTSTAMP:", b"DTSTAMP:x"), (b"DTSTART", b"DTSTART;VALUE=DATE:x\r\nX-A"))
     failures = [m for s, _, m in lines(jane) if s == FAIL]
     assert len(failures) == 6 and failures[-1].startswith("and ") and failures[-1].endswith(" more")
 

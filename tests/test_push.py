@@ -219,10 +219,11 @@ def run(*args: str, **kwargs: Any) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_push_command_with_the_password_in_the_environment(url: str, awkward: Path) -> None:
-    args = (
+def push_args(root: Path, url: str) -> tuple[str, ...]:
+    """The push command with the password in VS_PW."""
+    return (
         "push",
-        str(awkward),
+        str(root),
         "--url",
         url,
         "--user",
@@ -232,6 +233,10 @@ def test_push_command_with_the_password_in_the_environment(url: str, awkward: Pa
         "--today",
         "2026-11-20",
     )
+
+
+def test_push_command_with_the_password_in_the_environment(url: str, awkward: Path) -> None:
+    args = push_args(awkward, url)
     code, out, err = run(*args, env={"VS_PW": PASSWORD})
     assert (code, out, err) == (
         0,
@@ -253,19 +258,7 @@ def test_push_command_asks_for_the_password(url: str, awkward: Path) -> None:
 
 
 def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
-    code, out, err = run(
-        "push",
-        str(SAMPLE_VAULT),
-        "--url",
-        url,
-        "--user",
-        USER,
-        "--password-env",
-        "VS_PW",
-        "--today",
-        "2026-11-20",
-        env={"VS_PW": PASSWORD},
-    )
+    code, out, err = run(*push_args(SAMPLE_VAULT, url), env={"VS_PW": PASSWORD})
     assert code == 1 and "18 added" in out
     assert err.splitlines() == [
         "vaultsync: Contacts/Chris Park.md:3: invalid YAML in the front-matter: while scanning a quoted scalar; found unexpected end of stream",

@@ -54,6 +54,15 @@ VAULT = click.argument("vault", default=".", type=click.Path(path_type=Path))
 TODAY = click.option("--today", metavar="YYYY-MM-DD", help="The day to judge deadlines by (default: today).")
 
 
+def calendar_option(purpose: str) -> Any:
+    """``--calendar PATH``: the calendar file, when not the config's ``calendar_path``."""
+    return click.option(
+        "--calendar",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=f"{purpose} (default: calendar_path from the config).",
+    )
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vaultsync")
 def cli() -> None:
@@ -84,11 +93,7 @@ def audit(vault: Path, today: str | None, fmt: str) -> int:
 @cli.command()
 @VAULT
 @TODAY
-@click.option(
-    "--calendar",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write the .ics (default: calendar_path from the config).",
-)
+@calendar_option("Where to write the .ics")
 def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     """Write VAULT's calendar of deadlines (only when its content changed).
 
@@ -174,11 +179,7 @@ def push(vault: Path, today: str | None, url: str, user: str | None, password_en
 @cli.command()
 @VAULT
 @TODAY
-@click.option(
-    "--calendar",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The calendar to check (default: calendar_path from the config).",
-)
+@calendar_option("The calendar to check")
 def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
     """Check that VAULT's calendar is in place for calendar clients, and say how each subscribes.
 

@@ -17,11 +17,16 @@ Kind = ICal.ComponentKind
 Prop = ICal.PropertyKind
 
 
+def each(first, following, kind):
+    """libical's iterators: first(kind), then following(kind) until None."""
+    item = first(kind)
+    while item is not None:
+        yield item
+        item = following(kind)
+
+
 def children(component, kind):
-    child = component.get_first_component(kind)
-    while child is not None:
-        yield child
-        child = component.get_next_component(kind)
+    return each(component.get_first_component, component.get_next_component, kind)
 
 
 def walk(component):
@@ -31,10 +36,7 @@ def walk(component):
 
 
 def properties(component, kind):
-    prop = component.get_first_property(kind)
-    while prop is not None:
-        yield prop
-        prop = component.get_next_property(kind)
+    return each(component.get_first_property, component.get_next_property, kind)
 
 
 def moment(time):
