@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from awkward_vault import BACKSLASH_NAME, LONG_NAME, make_awkward_vault
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT
-from interop_readers import READERS
+from interop_readers import READERS, unavailable
 
 from vaultsync.calendar_check import (
     MAX_OCTETS,
@@ -160,3 +160,12 @@ def test_the_calendar_name_is_escaped_text(awkward: Written) -> None:
     """A plain str is written unescaped by icalendar; vobject then cut the name at the comma."""
     assert b"\r\nNAME:Interviews\\, 2026\\; \xe2\x9c\xa8 \\\\ and more\r\n" in awkward.data
     assert b"\r\nX-WR-CALNAME:Interviews\\, 2026\\; \xe2\x9c\xa8 \\\\ and more\r\n" in awkward.data
+
+
+def test_a_missing_parser_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="npm ci --prefix tests/interop"):
+        unavailable("ical.js is missing: install Node.js, then run: npm ci --prefix tests/interop")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"CI=true: every parser must run"):
+        unavailable("ical.js is missing")
