@@ -298,3 +298,41 @@ def test_push_command_server_failure_is_one_line(awkward: Path) -> None:
     code, out, err = run("push", str(awkward), "--url", url, "--today", "2026-11-20")
     assert (code, out) == (1, "")
     assert err.startswith(f"vaultsync: {url}: cannot reach the server: ") and err.count("\n") == 1
+
+
+# --- pushing after each build (`watch --push-url`)
+
+
+def test_the_pusher_pushes_changed_builds_and_retries_after_a_failure(
+    url: str, awkward: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from caldav_server import _free_port
+
+    from vaultsync.caldav_push import Pusher
+    from vaultsync.sync import build
+
+    calendar = tmp_path / "out.ics"
+    log: list[tuple[str, str]] = []
+    pusher = Pusher(url, username=USER, password=PASSWORD, client=counting_client(log))
+    first = pusher(build(awkward, SAMPLE_TODAY, calendar))
+    assert first is not None and len(first.created) == 16 and pusher.in_step
+
+    unchanged = build(awkward, SAMPLE_TODAY, calendar)
+    assert not unchanged.written and pusher(unchanged) is None  # nothing sent at all
+    assert sum(m == "REPORT" for m, _ in log) == 1
+
+    (awkward / "Contacts/李小龙.md").unlink()
+    changed = build(awkward, SAMPLE_TODAY, calendar)
+    result = pusher(changed)
+    assert result is not None and len(result.deleted) == 3 and result.created == []
+    assert_holds_exactly_the_notes(url, awkward)
+
+    down = Pusher(f"http://127.0.0.1:{_free_port()}/alice/x/", username=USER, password=PASSWORD)
+    with caplog.at_level("ERROR", logger="vaultsync.push"):
+        assert down(changed) is None
+    assert not down.in_step
+    assert caplog.messages[-1].startswith(
+        "push failed (trying again after the next build): http://127.0.0.1:"
+    )
+    down.url = url  # the server is back: the next build is pushed even though the file did not change
+    assert down(build(awkward, SAMPLE_TODAY, calendar)) is not None and down.in_step

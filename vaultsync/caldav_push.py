@@ -13,12 +13,18 @@ store). So a second push with nothing changed reads the calendar once and writes
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from vaultsync.errors import UsageError, VaultsyncError
+
+if TYPE_CHECKING:
+    from vaultsync.sync import Build
+
+log = logging.getLogger("vaultsync.push")
 
 MARK = "X-VAULTSYNC-DIGEST"
 #: Seconds for any one request to the server.
@@ -194,3 +200,46 @@ def _sync(remote: Any, existing: list[Any], wanted: list[Resource], result: Push
 
 def _short(err: BaseException) -> str:
     return " ".join(str(err).split()) or type(err).__name__
+
+
+class Pusher:
+    """``on_build`` for the watcher: push after each build that changed the calendar, and after
+    any build that follows a failed push. A failure is one line in the log; the watcher goes on."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        client: Callable[..., Any] | None = None,
+    ) -> None:
+        self.url = url
+        self.username = username
+        self._password = password
+        self._client = client
+        self.in_step = False  # the server holds the last build (no push yet in this process: no)
+
+    def __call__(self, build: Build) -> PushResult | None:
+        if self.in_step and not build.written:
+            return None
+        try:
+            data = build.path.read_bytes()
+            name = build.audit.vault.settings.calendar_name
+            result = push(
+                data,
+                self.url,
+                name=name,
+                username=self.username,
+                password=self._password,
+                client=self._client,
+            )
+        except (PushError, OSError) as err:
+            self.in_step = False
+            log.error("push failed (trying again after the next build): %s", err)
+            return None
+        self.in_step = not result.foreign
+        log.info("%s", result.summary())
+        for uid in result.foreign:
+            log.warning("%s: left alone: an event vaultsync did not add holds this UID", uid)
+        return result
