@@ -177,8 +177,8 @@ def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    # vText: icalendar writes a plain str in these properties unescaped, and a comma in the
-    # name then cuts it short in vobject and ical.js (tests/test_interop.py)
+    # vText: icalendar writes a plain str in these properties unescaped, and vobject then cuts
+    # a name at its first comma (tests/test_interop.py)
     cal.add("name", vText(settings.calendar_name))
     cal.add("x-wr-calname", vText(settings.calendar_name))
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})

@@ -189,8 +189,9 @@ def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
     """
     from vaultsync.doctor import client_notes, diagnose
 
-    result = diagnose(vault, parse_today(today), calendar)
-    click.echo(f"{vault} on {parse_today(today)}:")
+    day = parse_today(today)
+    result = diagnose(vault, day, calendar)
+    click.echo(f"{vault} on {day}:")
     for check in result.checks:
         click.echo(f"  {check.status:<4}  {check.topic}: {check.message}")
     click.echo("\nSubscribing:")
