@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,12 @@ def write_note(root: Path, path: str, text: str) -> Path:
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return target
+
+
+def copy_sample_vault(target: Path) -> Path:
+    """A copy of sample-vault as git holds it: without outputs a local build left there."""
+    shutil.copytree(SAMPLE_VAULT, target, ignore=shutil.ignore_patterns("vaultsync.ics", "Networking.md"))
     return target
 
 
@@ -58,3 +66,14 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def run_cli(*args: str | Path, **invoke: Any) -> tuple[int, str, str]:
+    """Run ``vaultsync ARGS`` in-process: (exit code, stdout, stderr). ``invoke`` goes to
+    CliRunner.invoke (``env=``, ``input=``)."""
+    from click.testing import CliRunner
+
+    from vaultsync.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, **invoke)
+    return result.exit_code, result.stdout, result.stderr

@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_cli as run
 from conftest import tree_digest, write_note
-
-from vaultsync.cli import cli
 
 JANE = """
 ---
@@ -22,14 +20,6 @@ referrals: ["Ana Ortiz, 413-555-0199"]
 advice: [Volunteer first.]
 ---
 """
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        result.exception
-    )
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_audit_text_exact(vault: Path):

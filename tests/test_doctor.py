@@ -7,10 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import tree_digest, write_note
+from conftest import run_cli, tree_digest, write_note
 
-from vaultsync.cli import cli
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.doctor import FAIL, OK, WARN, client_notes, diagnose
 from vaultsync.sync import build
@@ -35,14 +33,6 @@ def jane(vault: Path) -> Path:
     return vault
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        result.exception
-    )
-    return result.exit_code, result.stdout, result.stderr
-
-
 def lines(root: Path, today: dt.date = TODAY, calendar: Path | None = None) -> list[tuple[str, str, str]]:
     return [(c.status, c.topic, c.message) for c in diagnose(root, today, calendar).checks]
 
@@ -57,7 +47,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
         (OK, "calendar", "3 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
         (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
     ]
-    code, out, err = run("doctor", str(jane), "--today", "2026-11-20")
+    code, out, err = run_cli("doctor", str(jane), "--today", "2026-11-20")
     assert (code, err) == (0, "")
     assert out.startswith(
         f"{jane} on 2026-11-20:\n"
@@ -74,7 +64,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
 
 
 def test_not_built_yet(jane: Path) -> None:
-    code, out, _ = run("doctor", str(jane), "--today", "2026-11-20")
+    code, out, _ = run_cli("doctor", str(jane), "--today", "2026-11-20")
     assert code == 1
     assert (
         f"  fail  calendar: {jane / 'vaultsync.ics'} is not written yet: run vaultsync build (or keep serve or watch running)\n"
@@ -116,7 +106,7 @@ def test_a_bad_config_fails_and_the_rest_is_checked_with_defaults(jane: Path) ->
         f"{jane / '.vaultsync.toml'}: thank_you_days: expected a whole number of days, 0 or more (checking the rest with the defaults)",
     )
     assert checks[1] == (OK, "notes", "1 contacts in 1 notes")
-    assert run("doctor", str(jane), "--today", "2026-11-20")[0] == 1
+    assert run_cli("doctor", str(jane), "--today", "2026-11-20")[0] == 1
 
 
 @pytest.mark.parametrize(
@@ -195,8 +185,10 @@ def test_many_problems_are_cut_short(jane: Path) -> None:
 def test_doctor_only_reads(jane: Path) -> None:
     build(jane, TODAY)
     before = tree_digest(jane.parent)
-    run("doctor", str(jane), "--today", "2026-11-20")
-    run("doctor", str(jane), "--today", "2026-11-20", "--calendar", str(jane.parent / "not-there" / "c.ics"))
+    run_cli("doctor", str(jane), "--today", "2026-11-20")
+    run_cli(
+        "doctor", str(jane), "--today", "2026-11-20", "--calendar", str(jane.parent / "not-there" / "c.ics")
+    )
     assert tree_digest(jane.parent) == before
     assert not (jane.parent / "not-there").exists()
 
@@ -209,7 +201,7 @@ def test_client_notes_follow_the_settings() -> None:
 
 
 def test_a_missing_vault_is_a_usage_error(tmp_path: Path) -> None:
-    assert run("doctor", str(tmp_path / "nope")) == (
+    assert run_cli("doctor", str(tmp_path / "nope")) == (
         2,
         "",
         f"vaultsync: vault not found: {tmp_path / 'nope'}\n",

@@ -11,13 +11,11 @@ from typing import Any
 import pytest
 from awkward_vault import make_awkward_vault
 from caldav_server import Radicale, counting_client, radicale
-from click.testing import CliRunner
-from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
+from conftest import SAMPLE_TODAY, SAMPLE_VAULT, run_cli, write_note
 
 from vaultsync.caldav_push import MARK, PushError, check_url, public_url, push, resources
 from vaultsync.calendar import calendar_bytes
 from vaultsync.calendar_check import Reading, expected_reading, icalendar_reading, reading_differences
-from vaultsync.cli import cli
 from vaultsync.errors import UsageError
 from vaultsync.vault import load_vault
 
@@ -211,14 +209,6 @@ def test_check_url() -> None:
 # --- the command
 
 
-def run(*args: str, **kwargs: Any) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args), **kwargs)
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        result.exception
-    )
-    return result.exit_code, result.stdout, result.stderr
-
-
 def push_args(root: Path, url: str) -> tuple[str, ...]:
     """The push command with the password in VS_PW."""
     return (
@@ -237,20 +227,20 @@ def push_args(root: Path, url: str) -> tuple[str, ...]:
 
 def test_push_command_with_the_password_in_the_environment(url: str, awkward: Path) -> None:
     args = push_args(awkward, url)
-    code, out, err = run(*args, env={"VS_PW": PASSWORD})
+    code, out, err = run_cli(*args, env={"VS_PW": PASSWORD})
     assert (code, out, err) == (
         0,
         f"pushed to {url}: made the calendar, 16 added, 0 replaced, 0 deleted, 0 unchanged\n",
         "",
     )
-    assert run(*args, env={"VS_PW": PASSWORD})[:2] == (
+    assert run_cli(*args, env={"VS_PW": PASSWORD})[:2] == (
         0,
         f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 16 unchanged\n",
     )
 
 
 def test_push_command_asks_for_the_password(url: str, awkward: Path) -> None:
-    code, out, err = run(
+    code, out, err = run_cli(
         "push", str(awkward), "--url", url, "--user", USER, "--today", "2026-11-20", input=PASSWORD + "\n"
     )
     assert code == 0 and out.endswith("16 added, 0 replaced, 0 deleted, 0 unchanged\n")
@@ -258,7 +248,7 @@ def test_push_command_asks_for_the_password(url: str, awkward: Path) -> None:
 
 
 def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
-    code, out, err = run(*push_args(SAMPLE_VAULT, url), env={"VS_PW": PASSWORD})
+    code, out, err = run_cli(*push_args(SAMPLE_VAULT, url), env={"VS_PW": PASSWORD})
     assert code == 1 and "18 added" in out
     assert err.splitlines() == [
         "vaultsync: Contacts/Chris Park.md:3: invalid YAML in the front-matter: while scanning a quoted scalar; found unexpected end of stream",
@@ -288,14 +278,14 @@ def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
     ],
 )
 def test_push_command_usage_errors(awkward: Path, args: list[str], env: dict[str, str], message: str) -> None:
-    assert run("push", str(awkward), *args, env=env) == (2, "", message)
+    assert run_cli("push", str(awkward), *args, env=env) == (2, "", message)
 
 
 def test_push_command_server_failure_is_one_line(awkward: Path) -> None:
     from caldav_server import _free_port
 
     url = f"http://127.0.0.1:{_free_port()}/alice/cal/"
-    code, out, err = run("push", str(awkward), "--url", url, "--today", "2026-11-20")
+    code, out, err = run_cli("push", str(awkward), "--url", url, "--today", "2026-11-20")
     assert (code, out) == (1, "")
     assert err.startswith(f"vaultsync: {url}: cannot reach the server: ") and err.count("\n") == 1
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import KEPANO, REPO, SAMPLE_TODAY, SAMPLE_VAULT, tree_digest
+from conftest import KEPANO, REPO, SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault, tree_digest
 
 from vaultsync.cli import cli
 from vaultsync.rules import RULES
@@ -54,8 +53,7 @@ def test_readme_test_command_is_what_ci_runs():
 
 
 def test_audit_and_build_never_change_the_sample_vault(tmp_path: Path):
-    copy = tmp_path / "sample-vault"
-    shutil.copytree(SAMPLE_VAULT, copy, ignore=shutil.ignore_patterns("vaultsync.ics"))
+    copy = copy_sample_vault(tmp_path / "sample-vault")
     before = tree_digest(copy)
     runner = CliRunner()
     runner.invoke(cli, ["audit", str(copy), "--today", "2026-11-20", "--format", "json"])

@@ -6,7 +6,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import shutil
 import socket
 import stat
 import threading
@@ -15,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_TODAY, SAMPLE_VAULT
+from conftest import SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault
 
 from vaultsync.calendar_check import calendar_problems, expected_reading
 from vaultsync.errors import ConfigError, VaultsyncError
@@ -340,7 +339,7 @@ def wait_for(condition: Callable[[], bool], seconds: float = TIMEOUT) -> None:
 
 
 def test_serve_until_serves_each_new_build(tmp_path: Path, logs: list[str]) -> None:
-    root = shutil.copytree(SAMPLE_VAULT, tmp_path / "vault")
+    root = copy_sample_vault(tmp_path / "vault")
     calendar = tmp_path / "out.ics"
     feed = Feed()
     server = CalendarServer(feed, TOKEN, log=logs.append)

@@ -21,6 +21,7 @@ from vaultsync.config import Settings
 from vaultsync.contact import Contact
 from vaultsync.dates import day_of
 from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.outputs import vault_file
 from vaultsync.vault import Vault
 
 PRODID = f"-//vaultsync//vaultsync {__version__}//EN"
@@ -212,5 +213,4 @@ def _event(item: Item) -> Event:
 
 
 def calendar_path(vault: Vault) -> Path:
-    path = Path(vault.settings.calendar_path).expanduser()
-    return path if path.is_absolute() else vault.root / path
+    return vault_file(vault.root, vault.settings.calendar_path)

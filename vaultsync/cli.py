@@ -77,17 +77,26 @@ def cli() -> None:
 @VAULT
 @TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def audit(vault: Path, today: str | None, fmt: str) -> int:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["overdue", "errors"]),
+    default="overdue",
+    show_default=True,
+    help="Exit 1 on an overdue deadline or an unreadable note (overdue), or only on an unreadable note "
+    "(errors: for a pre-commit hook).",
+)
+def audit(vault: Path, today: str | None, fmt: str, fail_on: str) -> int:
     """Check VAULT (default: this folder) and list what to do, most urgent first.
 
-    Exit 0 when nothing is overdue and every note could be read, 1 otherwise, 2 on a usage error.
+    Exit 0 when nothing is overdue and every note could be read, 1 otherwise (with --fail-on errors:
+    only when a note could not be read), 2 on a usage error.
     """
     from vaultsync.report import FORMATS
     from vaultsync.sync import audit as run_audit
 
     result = run_audit(vault, parse_today(today))
     click.echo(FORMATS[fmt](result, str(vault)), nl=False)
-    return result.exit_code
+    return result.exit_code_on(fail_on)
 
 
 @cli.command()
@@ -95,16 +104,19 @@ def audit(vault: Path, today: str | None, fmt: str) -> int:
 @TODAY
 @calendar_option("Where to write the .ics")
 def build(vault: Path, today: str | None, calendar: Path | None) -> int:
-    """Write VAULT's calendar of deadlines (only when its content changed).
+    """Write VAULT's calendar of deadlines, and its dashboard note when the config sets one
+    (each only when its content changed).
 
     Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
     written from every other note.
     """
-    from vaultsync.report import build_line, error_line
+    from vaultsync.report import build_line, dashboard_line, error_line
     from vaultsync.sync import build as run_build
 
     result = run_build(vault, parse_today(today), calendar)
     click.echo(build_line(result))
+    if result.dashboard:
+        click.echo(dashboard_line(result))
     for err in result.audit.vault.errors:
         click.echo(f"vaultsync: {error_line(err)}", err=True)
     return 1 if result.audit.vault.errors else 0
@@ -198,6 +210,110 @@ def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
     for note in client_notes(result.vault.settings):
         click.echo(f"  - {note}")
     return result.exit_code
+
+
+def vault_option(start: str, otherwise: str) -> Any:
+    """``--vault`` for commands that find the vault from ``start``, as git finds its repository."""
+    return click.option(
+        "--vault",
+        "vault_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help=f"The vault (default: the nearest folder at or above {start} that holds .obsidian/ or "
+        f".vaultsync.toml, else {otherwise}).",
+    )
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--folder",
+    help="Folder of the vault for the note (default: the first contacts_folders, else Obsidian's "
+    "folder for new notes, else the vault's root).",
+)
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Template to fill (default: Contact.md or 'Contact Template.md' in the vault's templates "
+    "folder, else the built-in one).",
+)
+@vault_option("the current folder", "the current folder")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date that fills {{date}} (default: today).")
+def new(
+    name: str, folder: str | None, template: Path | None, vault_dir: Path | None, today: str | None
+) -> int:
+    """Create the contact note NAME from a template and print its path; never overwrites.
+
+    Fills {{title}}, {{date}}, {{time}} and Templater's <% tp.file.title %> and
+    <% tp.date.now("YYYY-MM-DD") %>.
+    """
+    from vaultsync.config import load_settings
+    from vaultsync.templates import create_note
+    from vaultsync.vault import locate_vault
+
+    root = locate_vault(vault_dir, Path.cwd())
+    now = dt.datetime.now().replace(microsecond=0)  # the only clock read
+    if today is not None:
+        now = dt.datetime.combine(parse_today(today), now.time())
+    created = create_note(root, load_settings(root), name, now, folder, template)
+    for placeholder in created.unfilled:
+        click.echo(f"vaultsync: left as written (vaultsync cannot fill it): {placeholder}", err=True)
+    if not created.is_contact:
+        click.echo(
+            f"vaultsync: the template ({created.template}) does not mark the note as a contact: "
+            "add 'type: contact' to it",
+            err=True,
+        )
+    click.echo(shown(created.path))
+    return 0
+
+
+@cli.command()
+@click.argument("note")
+@click.option(
+    "--check",
+    "check_draft",
+    is_flag=True,
+    help="Check the draft under the note's Thank-you heading instead: spelling, a direct ask for a job, "
+    "the advice it mentions. Exit 1 when something is found.",
+)
+@vault_option("the note", "the current folder if the note is in it, else the note's folder")
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="The day of writing (default: today): the latest interview on or before it is the one thanked for.",
+)
+def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | None) -> int:
+    """Print a thank-you letter draft for NOTE's latest interview (or --check the one in the note).
+
+    NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
+    Never writes into the note.
+    """
+    from vaultsync.letter import check, draft, open_letter
+    from vaultsync.report import error_line
+
+    opened = open_letter(note, vault_dir, Path.cwd())
+    for err in opened.problems:
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
+    if not check_draft:
+        click.echo(draft(opened, parse_today(today)), nl=False)
+        return 0
+    where = shown(opened.vault.root / opened.contact.path)
+    problems = check(opened)
+    for problem in problems:
+        click.echo(f"{where}:{f'{problem.line}:' if problem.line else ''} {problem.kind}: {problem.message}")
+    if not problems:
+        click.echo(
+            f"{where}: the draft is ready: spelled right, no direct ask for a job, mentions their advice"
+        )
+    return 1 if problems else 0
 
 
 def main() -> None:

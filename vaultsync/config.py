@@ -121,6 +121,28 @@ def _calendar_path(value: Any) -> str:
     return text
 
 
+def _dashboard(value: Any) -> str:
+    text = _text(value).replace("\\", "/").strip()
+    if not text:
+        return ""
+    parts = text.split("/")
+    if text.startswith("/") or ".." in parts or any(part.startswith(".") for part in parts):
+        raise ValueError(f"{text!r} is not a note inside the vault (a relative path, no hidden folders)")
+    if not text.endswith(".md"):
+        raise ValueError(f"{text!r} is not a Markdown note (end it in .md)")
+    return text
+
+
+SPELLING_LANGUAGES = ("en", "es", "fr", "pt", "de", "it", "ru", "ar", "lv", "eu", "nl", "fa")
+
+
+def _spelling_language(value: Any) -> str:
+    text = _text(value)
+    if text not in SPELLING_LANGUAGES:
+        raise ValueError(f"{text!r} is not one of {', '.join(SPELLING_LANGUAGES)}")
+    return text
+
+
 def _property_aliases(value: Any) -> Mapping[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ValueError('expected a table: [property_aliases] then canonical = ["alias", ...]')
@@ -243,6 +265,28 @@ SPEC: tuple[Setting, ...] = (
         "Extra phrases (case-insensitive) that count as asking directly for a job.",
     ),
     Setting(
+        "dashboard",
+        "",
+        _dashboard,
+        '""',
+        "Where `build` writes the dashboard note (a path in the vault ending in `.md`, "
+        'like `"Networking.md"`); empty = no dashboard. See docs/dashboard.md.',
+    ),
+    Setting(
+        "spelling_words",
+        (),
+        _words,
+        "[]",
+        "Words `vaultsync letter --check` accepts besides its dictionary (your name, jargon).",
+    ),
+    Setting(
+        "spelling_language",
+        "en",
+        _spelling_language,
+        '"en"',
+        "The dictionary `vaultsync letter --check` spells with: " + ", ".join(SPELLING_LANGUAGES) + ".",
+    ),
+    Setting(
         "property_aliases",
         DEFAULT_PROPERTY_ALIASES,
         _property_aliases,
@@ -271,6 +315,9 @@ class Settings:
     timezone: str
     reminder_time: str
     job_ask_phrases: tuple[str, ...]
+    dashboard: str
+    spelling_words: tuple[str, ...]
+    spelling_language: str
     property_aliases: Mapping[str, tuple[str, ...]]
 
     @cached_property

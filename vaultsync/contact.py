@@ -16,6 +16,7 @@ from typing import Any
 from vaultsync.config import Settings, property_key
 from vaultsync.dates import Moment, day_of, moment_sort_key, parse_moment
 from vaultsync.note import Note, NoteError
+from vaultsync.outputs import is_generated
 from vaultsync.sections import EMPTY, Sections, read_sections
 
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
@@ -87,6 +88,8 @@ def _folded(values: Any) -> list[str]:
 
 def is_contact(note: Note, settings: Settings) -> bool:
     """A note is a contact by its type, its tags, its categories, its folder or a #tag in the body."""
+    if is_generated(note.meta):
+        return False
     meta = {property_key(k): v for k, v in note.meta.items()}
     types = {t.casefold() for t in settings.contact_types}
     tags = {t.casefold().lstrip("#") for t in settings.contact_tags}
@@ -235,3 +238,11 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
         for key in name_keys(contact):
             index.setdefault(key, contact)
     return index
+
+
+def find_person(person: PersonRef, by_name: Mapping[str, Contact]) -> Contact | None:
+    """The contact note a referral names: by its wikilink target, else by name or alias."""
+    note = by_name.get((person.target or person.name).casefold())
+    if note is None and person.target:
+        note = by_name.get(person.name.casefold())
+    return note

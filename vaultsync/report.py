@@ -50,6 +50,11 @@ def build_line(build: Build) -> str:
     return f"{state} {build.path}: {plural(build.events, 'event')} from {contacts}"
 
 
+def dashboard_line(build: Build) -> str:
+    """What ``build`` did with the dashboard note (when the config sets one)."""
+    return f"{'wrote' if build.dashboard_written else 'unchanged'} {build.dashboard}: dashboard"
+
+
 def error_line(error: NoteError) -> str:
     return f"{error.path}{f':{error.line}' if error.line else ''}: {error.message}"
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from vaultsync.config import Settings
-from vaultsync.contact import Contact, PersonRef, index_by_name
+from vaultsync.contact import Contact, PersonRef, find_person, index_by_name
 from vaultsync.dates import day_of
 from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
 from vaultsync.sections import Line
@@ -258,25 +258,38 @@ ContactRule = Callable[[Contact, dt.date, Settings], list[Finding]]
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
 
 
-def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) -> list[Finding]:
-    """Guide rule 3's other half: reach out to the people your contacts suggested."""
+@dataclass(frozen=True)
+class PendingReferral:
+    """Someone a contact suggested whom the user has not interviewed yet."""
+
+    person: PersonRef  # as the (first) referrer wrote it
+    note: Contact | None  # their contact note, when there is one
+    referrers: tuple[Contact, ...]
+
+
+def pending_referrals(contacts: Sequence[Contact]) -> list[PendingReferral]:
+    """People suggested by a contact (who still wants reminders) with no note or no interview yet."""
     by_name = index_by_name(contacts)
     pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
     for referrer in contacts:
         if not referrer.follow_up:
             continue
         for person in referrer.referrals:
-            note = by_name.get((person.target or person.name).casefold())
-            if note is None and person.target:
-                note = by_name.get(person.name.casefold())
+            note = find_person(person, by_name)
             if note is not None and (note.interviews or not note.follow_up):
                 continue
             key = note.path if note else person.name.casefold()
             entry = pending.setdefault(key, (person, note, []))
             if referrer not in entry[2]:
                 entry[2].append(referrer)
+    return [PendingReferral(person, note, tuple(referrers)) for person, note, referrers in pending.values()]
+
+
+def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+    """Guide rule 3's other half: reach out to the people your contacts suggested."""
     found = []
-    for person, note, referrers in pending.values():
+    for pending in pending_referrals(contacts):
+        person, note, referrers = pending.person, pending.note, pending.referrers
         by = " and ".join(r.name for r in referrers)
         detail = f" ({person.detail})" if person.detail else ""
         if note is None:

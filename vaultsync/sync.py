@@ -10,9 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultsync.calendar import calendar_bytes, calendar_path
+from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
+from vaultsync.outputs import dashboard_path, write_generated_note
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
+
+#: What makes ``audit`` exit 1: "overdue" = an overdue deadline or an unreadable note (the
+#: default); "errors" = only an unreadable note or value (for pre-commit hooks).
+FAIL_ON = ("overdue", "errors")
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,13 @@ class Audit:
     @property
     def exit_code(self) -> int:
         """0 when nothing is overdue and every note could be read, else 1."""
-        return 1 if self.overdue or self.vault.errors else 0
+        return self.exit_code_on("overdue")
+
+    def exit_code_on(self, fail_on: str) -> int:
+        """1 when the audit fails by ``fail_on`` (one of FAIL_ON), else 0."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on: {fail_on!r} is not one of {FAIL_ON}")
+        return 1 if self.vault.errors or (fail_on == "overdue" and self.overdue) else 0
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class Build:
     path: Path
     written: bool  # False when the calendar already held these bytes
     events: int
+    dashboard: Path | None = None  # the dashboard note, when the config asks for one
+    dashboard_written: bool = False
 
 
 def audit_vault(vault: Vault, today: dt.date) -> Audit:
@@ -49,10 +63,16 @@ def audit(root: Path, today: dt.date) -> Audit:
 
 
 def build_vault(vault: Vault, today: dt.date, calendar: Path | None = None) -> Build:
+    """Write every output of ``vault``: the calendar, and the dashboard note when configured."""
+    checked = audit_vault(vault, today)
     data = calendar_bytes(vault, today)
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
-    return Build(audit_vault(vault, today), path, written, data.count(b"BEGIN:VEVENT"))
+    dashboard = dashboard_path(vault.root, vault.settings)
+    dashboard_written = dashboard is not None and write_generated_note(
+        dashboard, dashboard_markdown(vault, checked.findings, today)
+    )
+    return Build(checked, path, written, data.count(b"BEGIN:VEVENT"), dashboard, dashboard_written)
 
 
 def build(root: Path, today: dt.date, calendar: Path | None = None) -> Build:

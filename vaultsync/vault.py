@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultsync.config import Settings, load_settings
+from vaultsync.config import CONFIG_FILE, Settings, load_settings
 from vaultsync.contact import Contact, build_contact, is_contact
 from vaultsync.errors import UsageError
 from vaultsync.note import NoteError, read_note
@@ -57,9 +57,9 @@ def vault_root(path: str | os.PathLike[str]) -> Path:
 
 
 def is_ignored(path: str, settings: Settings) -> bool:
-    """Never a contact and never reported: hidden files and folders, templates, non-notes."""
+    """Never a contact and never reported: hidden files and folders, templates, non-notes, the dashboard."""
     parts = path.split("/")
-    if any(part.startswith(".") for part in parts) or not path.endswith(".md"):
+    if any(part.startswith(".") for part in parts) or not path.endswith(".md") or path == settings.dashboard:
         return True
     return any(path.startswith(folder + "/") for folder in settings.templates_folders)
 
@@ -118,3 +118,19 @@ def load_vault(root: Path, settings: Settings | None = None) -> Vault:
     entries = [load_entry(root, path, settings) for path in note_paths(root, settings, folder_errors)]
     entries += [Entry(err.path, None, (err,)) for err in folder_errors]
     return Vault.from_entries(root, settings, entries)
+
+
+def find_vault(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.obsidian/`` or ``.vaultsync.toml``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".obsidian").is_dir() or (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def locate_vault(given: Path | None, start: Path) -> Path:
+    """The vault a command works in: ``given`` (--vault), else the one around ``start``, else ``start``."""
+    if given is not None:
+        return vault_root(given)
+    return find_vault(start) or vault_root(start)
