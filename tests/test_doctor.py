@@ -43,7 +43,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
     assert lines(jane) == [
         (OK, "config", "no .vaultsync.toml: the defaults"),
         (OK, "notes", "1 contacts in 1 notes"),
-        (OK, "calendar path", f"{ics}: writable, inside the vault, never read as a note"),
+        (OK, "calendar path", f"{ics}: writable, inside the vault, never read as a note (watch ignores it)"),
         (OK, "calendar", "3 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
         (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
     ]
@@ -53,7 +53,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
         f"{jane} on 2026-11-20:\n"
         "  ok    config: no .vaultsync.toml: the defaults\n"
         "  ok    notes: 1 contacts in 1 notes\n"
-        f"  ok    calendar path: {ics}: writable, inside the vault, never read as a note\n"
+        f"  ok    calendar path: {ics}: writable, inside the vault, never read as a note (watch ignores it)\n"
         "  ok    calendar: 3 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
         "  ok    calendar: holds exactly what the notes give on 2026-11-20\n"
         "\n"
@@ -114,7 +114,7 @@ def test_a_bad_config_fails_and_the_rest_is_checked_with_defaults(jane: Path) ->
     [
         (
             "Calendar.md",
-            "{root}/Calendar.md is a note's name inside the vault: each build would read its own calendar back as a note; end calendar_path in .ics",
+            "{root}/Calendar.md is a note's name inside the vault: every scan would read the calendar as a note, and each build would overwrite a note of yours there; end calendar_path in .ics",
         ),
         ("Contacts", "{root}/Contacts is a folder: set calendar_path to a file"),
         (

@@ -85,8 +85,8 @@ def _path_checks(root: Path, path: Path) -> list[Check]:
             Check(
                 FAIL,
                 topic,
-                f"{path} is a note's name inside the vault: each build would read its own calendar "
-                "back as a note; end calendar_path in .ics",
+                f"{path} is a note's name inside the vault: every scan would read the calendar as a "
+                "note, and each build would overwrite a note of yours there; end calendar_path in .ics",
             )
         ]
     folder = path.parent
@@ -97,7 +97,11 @@ def _path_checks(root: Path, path: Path) -> list[Check]:
     writable = os.access(folder, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
     if not writable:
         return [Check(FAIL, topic, f"{path}: cannot write there ({folder} or the file is read-only)")]
-    where = "inside the vault, never read as a note" if inside is not None else "outside the vault"
+    where = (
+        "inside the vault, never read as a note (watch ignores it)"
+        if inside is not None
+        else "outside the vault"
+    )
     return [Check(OK, topic, f"{path}: writable, {where}")]
 
 
