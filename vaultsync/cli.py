@@ -316,5 +316,33 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
     return 1 if problems else 0
 
 
+@cli.command()
+@VAULT
+@click.option(
+    "--calendar",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the .ics (default: calendar_path from the config).",
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="Pin the day (default: the local date, kept current).")
+@click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")
+def watch(
+    vault: Path, calendar: Path | None, today: str | None, polling: bool, quiet: bool, verbose: bool
+) -> int:
+    """Keep VAULT's calendar in step with its notes and with the date, until Ctrl-C.
+
+    Builds at start, then after every save (within about a second) and at midnight.
+    A note that becomes unreadable keeps its last readable version until it is fixed.
+    See docs/watch.md for running it as a service.
+    """
+    from vaultsync.watch import Watcher, configure_logging, run_until_signalled
+
+    pinned = None if today is None else parse_today(today)
+    configure_logging(verbose - quiet)
+    run_until_signalled(Watcher(vault, calendar=calendar, today=pinned, polling=polling))
+    return 0
+
+
 def main() -> None:
     cli.main()

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from vaultsync.calendar import calendar_bytes, calendar_path
+from vaultsync.calendar import EventCache, calendar_bytes, calendar_path
 from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
 from vaultsync.outputs import dashboard_path, write_generated_note
@@ -62,10 +62,15 @@ def audit(root: Path, today: dt.date) -> Audit:
     return audit_vault(load_vault(root), today)
 
 
-def build_vault(vault: Vault, today: dt.date, calendar: Path | None = None) -> Build:
-    """Write every output of ``vault``: the calendar, and the dashboard note when configured."""
+def build_vault(
+    vault: Vault, today: dt.date, calendar: Path | None = None, cache: EventCache | None = None
+) -> Build:
+    """Write every output of ``vault``: the calendar, and the dashboard note when configured.
+
+    ``cache`` lets a driver that builds again and again reuse the events that did not change.
+    """
     checked = audit_vault(vault, today)
-    data = calendar_bytes(vault, today)
+    data = calendar_bytes(vault, today, cache)
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
     dashboard = dashboard_path(vault.root, vault.settings)

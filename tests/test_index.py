@@ -1,0 +1,156 @@
+"""The incremental index: re-read only what changed on disk, keep the last good version of a note."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from vaultsync import index as index_module
+from vaultsync.index import KEPT, VaultIndex
+from vaultsync.vault import load_vault
+
+JANE = """\
+---
+type: contact
+organization: Acme
+interviews:
+  - 2026-11-18
+---
+"""
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every path the index reads from disk, in order."""
+    seen: list[str] = []
+    real = index_module.load_entry
+
+    def counting(root, path, settings):
+        seen.append(path)
+        return real(root, path, settings)
+
+    monkeypatch.setattr(index_module, "load_entry", counting)
+    return seen
+
+
+def age(path: Path, seconds: int = 60) -> None:
+    """Date the file back, so its signature is trusted (not 'racily' recent)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_scan_equals_load_vault(vault, note):
+    note("Contacts/Jane Doe.md", JANE)
+    note("Contacts/Broken.md", "---\ntype: contact\nname: 'x\n---\n")
+    note("Notes/Plain.md", "just text\n")
+    note(".obsidian/x.md", JANE)
+    index = VaultIndex(vault)
+    assert index.scan() == ["Contacts/Broken.md", "Contacts/Jane Doe.md", "Notes/Plain.md"]
+    assert index.vault() == load_vault(vault)
+    assert len(index) == 3
+
+
+def test_refresh_reads_only_changed_notes(vault, note, reads):
+    paths = [note(f"Contacts/P{i}.md", JANE) for i in range(5)]
+    for path in paths:
+        age(path)
+    index = VaultIndex(vault)
+    index.scan()
+    assert len(reads) == 5
+    reads.clear()
+    assert index.scan() == []  # nothing changed: nothing read
+    assert index.refresh(["Contacts/P1.md", "Contacts/P2.md"]) == []
+    assert reads == []
+    paths[1].write_text(JANE.replace("Acme", "Globex"), encoding="utf-8")
+    assert index.refresh(["Contacts/P1.md", "Contacts/P2.md"]) == ["Contacts/P1.md"]
+    assert reads == ["Contacts/P1.md"]
+    assert index.vault().contacts[1].organization == "Globex"
+
+
+def test_a_recently_written_note_is_read_again_even_with_the_same_signature(vault, note, reads):
+    path = note("Contacts/Jane Doe.md", JANE)
+    index = VaultIndex(vault)
+    index.scan()
+    index.refresh(["Contacts/Jane Doe.md"])
+    assert reads == ["Contacts/Jane Doe.md", "Contacts/Jane Doe.md"]  # mtime within RACY_NS of now
+    age(path)
+    index.refresh(["Contacts/Jane Doe.md"])
+    index.refresh(["Contacts/Jane Doe.md"])
+    assert len(reads) == 3  # read once more, then trusted
+
+
+def test_gone_ignored_and_linked_paths_leave_the_index(vault, note):
+    jane = note("Contacts/Jane Doe.md", JANE)
+    index = VaultIndex(vault)
+    index.scan()
+    jane.unlink()
+    (vault / "Contacts/Jane Doe.md").symlink_to(note("elsewhere.txt", JANE))
+    assert index.refresh(["Contacts/Jane Doe.md", "Contacts/Nobody.md", ".trash/x.md"]) == [
+        "Contacts/Jane Doe.md"
+    ]
+    assert index.vault().contacts == ()
+
+
+@pytest.mark.parametrize(
+    "broken, problem",
+    [
+        ("---\ntype: contact\norganization: 'Acme\n---\n", "invalid YAML"),
+        ("---\ntype: contact\norgan", "never closed"),
+        ("", "the note is empty"),
+        (b"---\ntype: contact\norganization: Caf\xe9\n---\n", "not UTF-8"),
+    ],
+)
+def test_an_unreadable_note_keeps_its_last_good_contact(vault, note, broken, problem):
+    path = note("Contacts/Jane Doe.md", JANE)
+    index = VaultIndex(vault)
+    index.scan()
+    good = index.vault().contacts
+    if isinstance(broken, bytes):
+        path.write_bytes(broken)
+    else:
+        path.write_text(broken, encoding="utf-8")
+    assert index.refresh(["Contacts/Jane Doe.md"]) == ["Contacts/Jane Doe.md"]
+    vault_now = index.vault()
+    assert vault_now.contacts == good
+    messages = [err.message for err in vault_now.errors]
+    assert problem in messages[0] and messages[1] == KEPT
+    # Fixed: the new version applies and the problems go.
+    path.write_text(JANE.replace("Acme", "Globex"), encoding="utf-8")
+    index.refresh(["Contacts/Jane Doe.md"])
+    assert [c.organization for c in index.vault().contacts] == ["Globex"]
+    assert index.vault().errors == ()
+
+
+def test_a_note_that_is_no_longer_a_contact_is_taken_as_meant(vault, note):
+    path = note("Contacts/Jane Doe.md", JANE)
+    index = VaultIndex(vault)
+    index.scan()
+    path.write_text("---\ntype: company\n---\n", encoding="utf-8")
+    index.refresh(["Contacts/Jane Doe.md"])
+    assert index.vault().contacts == () and index.vault().errors == ()
+
+
+def test_a_note_broken_from_the_start_is_only_reported(vault, note):
+    note("Contacts/Jane Doe.md", "---\ntype: contact\norganization: 'Acme\n---\n")
+    index = VaultIndex(vault)
+    index.scan()
+    assert index.vault().contacts == ()
+    assert [e.message for e in index.vault().errors if e.message == KEPT] == []
+
+
+def test_unreadable_folders_are_reported_and_cleared(vault, note):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every folder")
+    note("Private/Jane Doe.md", JANE)
+    index = VaultIndex(vault)
+    index.scan()
+    (vault / "Private").chmod(0)
+    try:
+        assert index.scan() == ["Private/Jane Doe.md", "."]
+        assert "cannot read folder" in index.vault().errors[0].message
+    finally:
+        (vault / "Private").chmod(0o755)
+    assert index.scan() == ["Private/Jane Doe.md", "."]
+    assert index.vault().errors == ()
