@@ -344,5 +344,67 @@ def watch(
     return 0
 
 
+@cli.command()
+@VAULT
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: 0.0.0.0 for every interface (a phone on the same network).",
+)
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port."
+)
+@click.option(
+    "--new-token", is_flag=True, help="Replace the secret in the URL (subscribe again with the new URL)."
+)
+@calendar_option("Where to write the .ics")
+@click.option("--today", metavar="YYYY-MM-DD", help="Pin the day (default: the local date, kept current).")
+@click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no line per request or build).")
+def serve(
+    vault: Path,
+    host: str,
+    port: int,
+    new_token: bool,
+    calendar: Path | None,
+    today: str | None,
+    polling: bool,
+    quiet: bool,
+) -> int:
+    """Serve VAULT's calendar at a secret URL for calendar apps to subscribe to, keeping it in step
+    with the notes as watch does, until Ctrl-C.
+
+    Listens on 127.0.0.1 unless --host says otherwise; the URL's token is made once per vault and
+    kept in your config folder. See docs/subscribing.md for a phone, Google and Outlook.
+    """
+    from vaultsync.server import serve as run_serve
+    from vaultsync.tokens import vault_token
+    from vaultsync.vault import vault_root
+    from vaultsync.watch import configure_logging
+
+    pinned = None if today is None else parse_today(today)
+    token = vault_token(vault_root(vault), new=new_token)
+    configure_logging(-1 if quiet else 0)
+
+    def ready(server: Any, first: Any) -> None:
+        name = first.audit.vault.settings.calendar_name
+        click.echo(f"serving {first.events} events of {name!r} from {vault}")
+        click.echo(f"  subscribe: {server.url('webcal')}")
+        click.echo(f"  or:        {server.url()}")
+        bound = str(server.server_address[0])
+        if bound in ("127.0.0.1", "::1", "localhost"):
+            click.echo(
+                f"only this computer can reach it ({bound}); a phone: see docs/subscribing.md. Ctrl-C stops."
+            )
+        else:
+            click.echo(f"listening on {bound}: anyone who has the URL can read it. Ctrl-C stops.")
+
+    run_serve(
+        vault, token, host=host, port=port, calendar=calendar, today=pinned, polling=polling, ready=ready
+    )
+    return 0
+
+
 def main() -> None:
     cli.main()

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 import socket
 import sys
@@ -20,7 +21,14 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from vaultsync.errors import VaultsyncError
+
+if TYPE_CHECKING:
+    from vaultsync.sync import Build
+
+log = logging.getLogger("vaultsync.serve")
 
 CALENDAR_FILE = "vaultsync.ics"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -73,6 +81,15 @@ class Feed:
             data = handle.read()
             modified = dt.datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, dt.UTC)
         return self.publish(data, modified)
+
+    def publish_build(self, build: Build) -> None:
+        """``on_build`` for the watcher: serve what the build wrote (the last good one if unreadable)."""
+        try:
+            self.publish_file(build.path)
+        except OSError as err:
+            log.error(
+                "cannot read %s: %s (still serving the previous calendar)", build.path, err.strerror or err
+            )
 
 
 class _TooLarge(Exception):
@@ -277,3 +294,33 @@ def serve_until(
             thread.join(timeout=SOURCE_STOP_SECONDS)
     if failure:
         raise failure[0]
+
+
+def serve(
+    root: Path,
+    token: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    calendar: Path | None = None,
+    today: dt.date | None = None,
+    polling: bool = False,
+    ready: Callable[[CalendarServer, Build], None] | None = None,
+) -> None:
+    """``vaultsync serve``: build, then serve the calendar while the watcher keeps it current,
+    until Ctrl-C or SIGTERM. ``ready`` is called once the first build is served."""
+    from vaultsync.watch import Watcher, stop_on_signals
+
+    feed = Feed()
+    watcher = Watcher(root, calendar=calendar, today=today, polling=polling, on_build=feed.publish_build)
+    first = watcher.build_now()
+    try:
+        server = CalendarServer(feed, token, host, port, log=log.info)
+    except OSError as err:
+        raise VaultsyncError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    if ready is not None:
+        ready(server, first)
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        serve_until(server, watcher.run, stop)
+    log.info("stopped")
