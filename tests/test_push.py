@@ -3,7 +3,12 @@ notes' events, a second push writes nothing, and events push did not add are lef
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +16,7 @@ from typing import Any
 import pytest
 from awkward_vault import make_awkward_vault
 from caldav_server import Radicale, counting_client, radicale
-from conftest import SAMPLE_TODAY, SAMPLE_VAULT, run_cli, write_note
+from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, write_note
 
 from vaultsync.caldav_push import MARK, PushError, check_url, public_url, push, resources
 from vaultsync.calendar import calendar_bytes
@@ -326,3 +331,99 @@ def test_the_pusher_pushes_changed_builds_and_retries_after_a_failure(
     )
     down.url = url  # the server is back: the next build is pushed even though the file did not change
     assert down(build(awkward, SAMPLE_TODAY, calendar)) is not None and down.in_step
+
+
+def _wait_until(condition: Any, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_watch_push_url_pushes_each_change(url: str, awkward: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "VS_PW": PASSWORD, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    command = [
+        "watch",
+        str(awkward),
+        "--today",
+        "2026-11-20",
+        "--push-url",
+        url,
+        "--user",
+        USER,
+        "--password-env",
+        "VS_PW",
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vaultsync", *command], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _wait_until(lambda: len(server_objects_or_none(url)) == 16)
+        assert_holds_exactly_the_notes(url, awkward)
+        (awkward / "Contacts/李小龙.md").unlink()
+        _wait_until(lambda: len(server_objects_or_none(url)) == 13)
+        assert_holds_exactly_the_notes(url, awkward)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 0 and "Traceback" not in err and PASSWORD not in err
+    assert f"pushed to {url}: made the calendar, 16 added, 0 replaced, 0 deleted, 0 unchanged" in err
+    assert f"pushed to {url}: 0 added, 0 replaced, 3 deleted, 13 unchanged" in err
+
+
+def test_watch_goes_on_when_a_push_fails(awkward: Path, tmp_path: Path) -> None:
+    from caldav_server import _free_port
+
+    url = f"http://127.0.0.1:{_free_port()}/alice/cal/"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vaultsync",
+            "watch",
+            str(awkward),
+            "--today",
+            "2026-11-20",
+            "--push-url",
+            url,
+        ],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = line_queue(process.stderr)
+    seen: list[str] = []
+    try:
+        while not seen or "push failed" not in seen[-1]:
+            seen.append(lines.get(timeout=20))
+            assert seen[-1], "the watcher ended"
+        assert (
+            seen[-1]
+            .split("vaultsync: ", 1)[1]
+            .startswith(f"push failed (trying again after the next build): {url}: cannot reach")
+        )
+        assert process.poll() is None  # still watching
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(20)
+    while line := lines.get(timeout=20):
+        seen.append(line)
+    assert process.returncode == 0 and not any("Traceback" in line for line in seen)
+
+
+def server_objects_or_none(url: str) -> list[Any]:
+    """The server's events, or none while the calendar does not exist yet."""
+    from caldav.lib import error
+
+    try:
+        return server_objects(url)
+    except error.NotFoundError:
+        return []
+
+
+def test_watch_credentials_need_a_push_url(awkward: Path) -> None:
+    assert run_cli("watch", str(awkward), "--user", "alice") == (
+        2,
+        "",
+        "vaultsync: --user and --password-env go with --push-url\n",
+    )

@@ -6,12 +6,10 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import REPO, SAMPLE_TODAY, copy_sample_vault
+from processes import line_queue
 
 from vaultsync.calendar_check import calendar_problems, expected_reading
 from vaultsync.tokens import TOKENS_FILE
@@ -39,15 +38,9 @@ class Serving:
             stderr=subprocess.PIPE,
             text=True,
         )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.out = [self.lines.get(timeout=TIMEOUT) for _ in range(4)]
+        lines = line_queue(self.process.stdout)
+        self.out = [lines.get(timeout=TIMEOUT) for _ in range(4)]
         self.url = self.out[2].split()[-1]
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
 
     def get(self, headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
         parts = urlsplit(self.url)

@@ -137,6 +137,15 @@ def _password(user: str | None, password_env: str | None) -> str | None:
     return None
 
 
+def _push_password(url: str, user: str | None, password_env: str | None) -> str | None:
+    """Check the CalDAV URL (warning about a password sent in clear), then get the password."""
+    from vaultsync.caldav_push import check_url
+
+    for warning in check_url(url, password=user is not None):
+        click.echo(f"vaultsync: warning: {warning}", err=True)
+    return _password(user, password_env)
+
+
 def credentials(command: Any) -> Any:
     """``--user`` and ``--password-env``: a password never appears on the command line."""
     command = click.option(
@@ -164,15 +173,12 @@ def push(vault: Path, today: str | None, url: str, user: str | None, password_en
     due, and leaves every event it did not add alone. Exit 1 when a note could not be read, an
     event could not be placed, or the server failed; 2 on a usage error.
     """
-    from vaultsync.caldav_push import check_url
     from vaultsync.caldav_push import push as run_push
     from vaultsync.calendar import calendar_bytes
     from vaultsync.report import error_line
     from vaultsync.vault import load_vault
 
-    for warning in check_url(url, password=user is not None):
-        click.echo(f"vaultsync: warning: {warning}", err=True)
-    password = _password(user, password_env)
+    password = _push_password(url, user, password_env)
     loaded = load_vault(vault)
     data = calendar_bytes(loaded, parse_today(today))
     result = run_push(data, url, name=loaded.settings.calendar_name, username=user, password=password)
@@ -327,8 +333,20 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
 @click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")
+@click.option(
+    "--push-url", metavar="URL", help="Also push to this CalDAV calendar after each build (see push)."
+)
+@credentials
 def watch(
-    vault: Path, calendar: Path | None, today: str | None, polling: bool, quiet: bool, verbose: bool
+    vault: Path,
+    calendar: Path | None,
+    today: str | None,
+    polling: bool,
+    quiet: bool,
+    verbose: bool,
+    push_url: str | None,
+    user: str | None,
+    password_env: str | None,
 ) -> int:
     """Keep VAULT's calendar in step with its notes and with the date, until Ctrl-C.
 
@@ -339,9 +357,21 @@ def watch(
     from vaultsync.watch import Watcher, configure_logging, run_until_signalled
 
     pinned = None if today is None else parse_today(today)
+    pusher = _pusher(push_url, user, password_env)
     configure_logging(verbose - quiet)
-    run_until_signalled(Watcher(vault, calendar=calendar, today=pinned, polling=polling))
+    run_until_signalled(Watcher(vault, calendar=calendar, today=pinned, polling=polling, on_build=pusher))
     return 0
+
+
+def _pusher(url: str | None, user: str | None, password_env: str | None) -> Any:
+    """``watch --push-url``: the on_build that pushes, with its password asked for once, up front."""
+    if url is None:
+        if user is not None or password_env is not None:
+            raise UsageError("--user and --password-env go with --push-url")
+        return None
+    from vaultsync.caldav_push import Pusher
+
+    return Pusher(url, username=user, password=_push_password(url, user, password_env))
 
 
 @cli.command()
