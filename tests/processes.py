@@ -9,13 +9,15 @@ from typing import IO
 
 def line_queue(stream: IO[str] | None) -> queue.Queue[str]:
     """The lines of ``stream`` (newline stripped) as they come, read on a thread of their own;
-    ``get(timeout=...)`` bounds each wait. The stream's end puts an empty string."""
+    ``get(timeout=...)`` bounds each wait. At its end the stream is closed and an empty string
+    put."""
     assert stream is not None
     lines: queue.Queue[str] = queue.Queue()
 
     def read() -> None:
-        for line in stream:
-            lines.put(line.rstrip("\n"))
+        with stream:
+            for line in stream:
+                lines.put(line.rstrip("\n"))
         lines.put("")
 
     threading.Thread(target=read, daemon=True).start()

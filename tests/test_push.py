@@ -17,6 +17,7 @@ import pytest
 from awkward_vault import make_awkward_vault
 from caldav_server import Radicale, counting_client, radicale
 from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, write_note
+from processes import line_queue
 
 from vaultsync.caldav_push import MARK, PushError, check_url, public_url, push, resources
 from vaultsync.calendar import calendar_bytes

@@ -54,8 +54,10 @@ class Serving:
 
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGTERM)
-        _, err = self.process.communicate(timeout=TIMEOUT)
-        return self.process.returncode, err
+        self.process.wait(TIMEOUT)
+        assert self.process.stderr is not None
+        with self.process.stderr:
+            return self.process.returncode, self.process.stderr.read()
 
 
 @pytest.fixture
@@ -77,6 +79,8 @@ def serving(vault: Path, env: dict[str, str]) -> Iterator[Serving]:
         if running.process.poll() is None:
             running.process.kill()
             running.process.wait(TIMEOUT)
+        if running.process.stderr is not None:
+            running.process.stderr.close()
 
 
 def test_serve_prints_the_urls_and_serves_the_calendar(

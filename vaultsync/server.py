@@ -313,14 +313,14 @@ def serve(
 
     feed = Feed()
     watcher = Watcher(root, calendar=calendar, today=today, polling=polling, on_build=feed.publish_build)
-    first = watcher.build_now()
-    try:
-        server = CalendarServer(feed, token, host, port, log=log.info)
-    except OSError as err:
-        raise VaultsyncError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    if ready is not None:
-        ready(server, first)
     stop = threading.Event()
-    with stop_on_signals(stop):
+    with stop_on_signals(stop):  # from the start: a SIGTERM right after the URL is printed stops cleanly
+        first = watcher.build_now()
+        try:
+            server = CalendarServer(feed, token, host, port, log=log.info)
+        except OSError as err:
+            raise VaultsyncError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+        if ready is not None:
+            ready(server, first)
         serve_until(server, watcher.run, stop)
     log.info("stopped")
