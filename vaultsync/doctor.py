@@ -148,14 +148,15 @@ def client_notes(settings: Settings) -> list[str]:
     refresh = plural(settings.refresh_minutes, "minute") if minutes else plural(hours, "hour")
     notes = [
         "Apple Calendar (macOS: File > New Calendar Subscription; iPhone/iPad: Settings > Calendar > "
-        "Accounts > Add Subscribed Calendar): paste the webcal:// URL from vaultsync serve; choose "
-        "how often it refreshes (macOS) and uncheck 'Remove alerts' to keep the reminders.",
+        "Accounts > Add Account > Other > Add Subscribed Calendar): paste the webcal:// URL from "
+        "vaultsync serve; choose how often it refreshes (macOS), and untick 'Remove: Alerts' to keep "
+        "the reminders.",
         "Google Calendar (web: Other calendars > + > From URL): Google fetches the URL from its own "
-        "servers, so it must be public https (a tunnel or reverse proxy, see README); it refreshes "
-        "every 12-24 hours whatever the calendar asks, and ignores its alarms.",
-        "Outlook (Add calendar > Subscribe from web): needs a URL Microsoft's servers can reach, "
-        f"like Google; Outlook desktop follows the calendar's X-PUBLISHED-TTL (every {refresh}), "
-        "Outlook.com refreshes on its own schedule (often several hours).",
+        "servers, so it must be public https (a tunnel or a reverse proxy: docs/subscribing.md); it "
+        "refreshes every 12-24 hours whatever the calendar asks, and ignores its alarms.",
+        "Outlook (desktop: Add Calendar > From Internet; Outlook.com: Add calendar > Subscribe from "
+        f"web, which needs a URL Microsoft's servers can reach, like Google): the desktop follows the "
+        f"calendar's X-PUBLISHED-TTL (every {refresh}), Outlook.com its own schedule (often hours).",
         "Thunderbird (New Calendar > On the Network > the http:// URL): reads the alarms; set its "
         "refresh interval in the calendar's properties.",
         "Any CalDAV account (Nextcloud, Fastmail, iCloud, Radicale): vaultsync push --url ... syncs "
