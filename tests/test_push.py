@@ -341,23 +341,17 @@ def _wait_until(condition: Any, seconds: float = 20) -> None:
         time.sleep(0.1)
 
 
-def test_watch_push_url_pushes_each_change(url: str, awkward: Path, tmp_path: Path) -> None:
-    env = {**os.environ, "VS_PW": PASSWORD, "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    command = [
-        "watch",
-        str(awkward),
-        "--today",
-        "2026-11-20",
-        "--push-url",
-        url,
-        "--user",
-        USER,
-        "--password-env",
-        "VS_PW",
-    ]
-    process = subprocess.Popen(
+def start_watch(root: Path, url: str, *options: str, env: dict[str, str] | None = None) -> Any:
+    """`vaultsync watch ROOT --push-url URL OPTIONS` in a process of its own, stderr piped."""
+    command = ["watch", str(root), "--today", "2026-11-20", "--push-url", url, *options]
+    return subprocess.Popen(
         [sys.executable, "-m", "vaultsync", *command], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
     )
+
+
+def test_watch_push_url_pushes_each_change(url: str, awkward: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "VS_PW": PASSWORD, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    process = start_watch(awkward, url, "--user", USER, "--password-env", "VS_PW", env=env)
     try:
         _wait_until(lambda: len(server_objects_or_none(url)) == 16)
         assert_holds_exactly_the_notes(url, awkward)
@@ -376,22 +370,7 @@ def test_watch_goes_on_when_a_push_fails(awkward: Path, tmp_path: Path) -> None:
     from caldav_server import _free_port
 
     url = f"http://127.0.0.1:{_free_port()}/alice/cal/"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "vaultsync",
-            "watch",
-            str(awkward),
-            "--today",
-            "2026-11-20",
-            "--push-url",
-            url,
-        ],
-        cwd=REPO,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_watch(awkward, url)
     lines = line_queue(process.stderr)
     seen: list[str] = []
     try:
