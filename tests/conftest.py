@@ -31,6 +31,14 @@ def write_note(root: Path, path: str, text: str) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has its own empty cache folder: none reads or writes the real ~/.cache."""
+    home = tmp_path_factory.mktemp("cache-home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 def copy_sample_vault(target: Path) -> Path:
     """A copy of sample-vault as git holds it: without outputs a local build left there."""
     shutil.copytree(SAMPLE_VAULT, target, ignore=shutil.ignore_patterns("vaultsync.ics", "Networking.md"))

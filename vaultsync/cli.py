@@ -52,6 +52,9 @@ def parse_today(value: str | None) -> dt.date:
 
 VAULT = click.argument("vault", default=".", type=click.Path(path_type=Path))
 TODAY = click.option("--today", metavar="YYYY-MM-DD", help="The day to judge deadlines by (default: today).")
+NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Read every note again, without using or updating the cache."
+)
 
 
 def calendar_option(purpose: str) -> Any:
@@ -85,25 +88,28 @@ def cli() -> None:
     help="Exit 1 on an overdue deadline or an unreadable note (overdue), or only on an unreadable note "
     "(errors: for a pre-commit hook).",
 )
-def audit(vault: Path, today: str | None, fmt: str, fail_on: str) -> int:
+@NO_CACHE
+def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool) -> int:
     """Check VAULT (default: this folder) and list what to do, most urgent first.
 
     Exit 0 when nothing is overdue and every note could be read, 1 otherwise (with --fail-on errors:
     only when a note could not be read), 2 on a usage error.
     """
-    from vaultsync.report import FORMATS
-    from vaultsync.sync import audit as run_audit
+    from vaultsync.report import audit_report
 
-    result = run_audit(vault, parse_today(today))
-    click.echo(FORMATS[fmt](result, str(vault)), nl=False)
-    return result.exit_code_on(fail_on)
+    report, code = audit_report(
+        vault, parse_today(today), fmt, str(vault), fail_on=fail_on, cache=not no_cache
+    )
+    click.echo(report, nl=False)
+    return code
 
 
 @cli.command()
 @VAULT
 @TODAY
 @calendar_option("Where to write the .ics")
-def build(vault: Path, today: str | None, calendar: Path | None) -> int:
+@NO_CACHE
+def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool) -> int:
     """Write VAULT's calendar of deadlines, and its dashboard note when the config sets one
     (each only when its content changed).
 
@@ -113,7 +119,7 @@ def build(vault: Path, today: str | None, calendar: Path | None) -> int:
     from vaultsync.report import build_line, dashboard_line, error_line
     from vaultsync.sync import build as run_build
 
-    result = run_build(vault, parse_today(today), calendar)
+    result = run_build(vault, parse_today(today), calendar, cache=not no_cache)
     click.echo(build_line(result))
     if result.dashboard:
         click.echo(dashboard_line(result))

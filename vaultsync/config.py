@@ -9,7 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -53,6 +53,7 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
+@lru_cache(maxsize=4096)  # a vault repeats the same few dozen names in every note
 def property_key(name: str) -> str:
     """Fold a property name so ``Last-Contact``, ``last_contact`` and ``lastContact`` meet."""
     return re.sub(r"[\s_\-]", "", name).casefold()

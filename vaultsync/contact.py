@@ -54,7 +54,7 @@ class Contact:
 
     @property
     def stem(self) -> str:
-        return PurePosixPath(self.path).stem
+        return path_stem(self.path)
 
     def held(self, today: dt.date) -> tuple[Moment, ...]:
         """Interviews on or before ``today``."""
@@ -67,6 +67,13 @@ class Contact:
     @property
     def display(self) -> str:
         return f"{self.name} ({self.organization})" if self.organization else self.name
+
+
+def path_stem(path: str) -> str:
+    """``PurePosixPath(path).stem`` for a note's path as the vault writes it, without pathlib's cost."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _folded(values: Any) -> list[str]:
@@ -150,7 +157,7 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
 
     contact = Contact(
         path=note.path,
-        name=_text(value("name")) or PurePosixPath(note.path).stem,
+        name=_text(value("name")) or path_stem(note.path),
         aliases=tuple(filter(None, (_text(a) for a in _as_list(value("aliases"))))),
         organization=_joined(value("organization")),
         role=_joined(value("role")),

@@ -15,6 +15,8 @@ from typing import Any
 import frontmatter
 import yaml
 
+from vaultsync.fastyaml import load_mapping
+
 #: Larger notes are refused unread: nobody types 4 MiB of notes about one person.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
 #: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
@@ -26,7 +28,7 @@ _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
 
 _DELIMITER = re.compile(r"---[ \t]*")
-_CLOSING = re.compile(r"(---|\.\.\.)[ \t]*")
+_CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(\s|$)", re.MULTILINE)
 
 
@@ -101,14 +103,25 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
         return NoteError(path, line, f"not UTF-8 (byte 0x{data[err.start]:02X}): re-save the note as UTF-8")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if not _DELIMITER.fullmatch(lines[0]):
+    first_end = text.find("\n")
+    if not _DELIMITER.fullmatch(text if first_end < 0 else text[:first_end]):
         return Note(path, {}, text, 1)
-    end = next((i for i in range(1, len(lines)) if _CLOSING.fullmatch(lines[i])), None)
-    if end is None:
+    closing = _CLOSING_LINE.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
         return NoteError(path, 1, "the front-matter opened on line 1 is never closed with ---")
-    yaml_text = "\n".join(lines[1:end])
-    body = "\n".join(lines[end + 1 :])
+    yaml_text = text[first_end + 1 : closing.start() - 1]
+    body = text[closing.end() + 1 :]
+    body_line = text.count("\n", 0, closing.start()) + 2
+    meta = load_mapping(yaml_text, _Loader, MAX_NODES, MAX_DEPTH)
+    if meta is not None:
+        return Note(path, meta, body, body_line, _key_lines(yaml_text))
+    loaded = _meta(path, yaml_text)  # not the common case: the ordinary loader decides, and explains
+    if isinstance(loaded, NoteError):
+        return loaded
+    return Note(path, loaded, body, body_line, _key_lines(yaml_text))
+
+
+def _meta(path: str, yaml_text: str) -> dict[str, Any] | NoteError:
     loaded = _load_yaml(path, yaml_text)
     if isinstance(loaded, NoteError):
         return loaded
@@ -118,7 +131,7 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
         kind = "a list" if isinstance(loaded, list) else "a single value"
         return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
     try:
-        meta = _plain(loaded)
+        return _plain(loaded)  # type: ignore[no-any-return]
     except _TooBig:
         return NoteError(
             path,
@@ -126,7 +139,6 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
             "the front-matter is too large or too deeply nested (over "
             f"{MAX_NODES} values or {MAX_DEPTH} levels, or a self-referencing YAML alias)",
         )
-    return Note(path, meta, body, end + 2, _key_lines(yaml_text))
 
 
 def _load_yaml(path: str, yaml_text: str) -> Any:
@@ -181,7 +193,9 @@ def _plain(value: Any) -> Any:
 def _key_lines(yaml_text: str) -> dict[str, int]:
     """Top-level property name -> file line, for pointing at a bad value."""
     lines: dict[str, int] = {}
+    line, counted = 2, 0
     for match in _TOP_LEVEL_KEY.finditer(yaml_text):
-        key = match.group(1).strip("'\"")
-        lines.setdefault(key, yaml_text.count("\n", 0, match.start()) + 2)
+        line += yaml_text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.setdefault(match.group(1).strip("'\""), line)
     return lines

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vaultsync.note import NoteError
-from vaultsync.sync import Audit, Build
+if TYPE_CHECKING:  # the cached report needs neither: imported when auditing
+    from vaultsync.note import NoteError
+    from vaultsync.sync import Audit, Build
 
 GROUPS = (
     ("overdue", "Overdue"),
@@ -71,3 +75,33 @@ def as_json(audit: Audit, vault_label: str) -> str:
 
 
 FORMATS = {"text": as_text, "json": as_json}
+
+
+def audit_report(
+    root: Path, today: dt.date, fmt: str, label: str, *, fail_on: str = "overdue", cache: bool = False
+) -> tuple[str, int]:
+    """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``),
+    and its exit code by ``fail_on`` (see ``sync.FAIL_ON``).
+
+    With ``cache``, notes unchanged since the last run are not read again, and when no note
+    changed since a report in this format on this day, that report is given again at once.
+    """
+    from vaultsync.vault import load_scan, scan_vault
+
+    scan = scan_vault(root, stat=cache)
+    stored = None
+    if cache:
+        from vaultsync.cache import ReportCache
+
+        stored = ReportCache(scan, fmt, today, label)
+        hit = stored.get()
+        if hit is not None and fail_on in hit[1]:
+            return hit[0], hit[1][fail_on]
+    from vaultsync.sync import FAIL_ON, audit_vault  # the rules: only when there is work for them
+
+    result = audit_vault(load_scan(scan, cache=cache), today)
+    code = result.exit_code_on(fail_on)
+    report = FORMATS[fmt](result, label)
+    if stored is not None:
+        stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
+    return report, code

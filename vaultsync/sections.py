@@ -22,6 +22,8 @@ HEADINGS = {
     "plan": re.compile(r"\bplans?\b", re.IGNORECASE),
 }
 _ANY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t].*(?:question|advice|thank|plan)", re.IGNORECASE | re.MULTILINE)
+#: Every heading of HEADINGS holds one of these words.
+_SECTION_WORD = re.compile(r"question|advice|thank|plan", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,15 @@ def _markdown() -> MarkdownIt:
 
 def read_sections(body: str, body_line: int) -> Sections:
     """Find the sections in ``body``, whose first line is file line ``body_line``."""
-    if not _ANY_HEADING.search(body):
+    start = _ANY_HEADING.search(body)
+    if start is None:
         return EMPTY
+    simple = _simple_sections(body, body_line, start.start())
+    return simple if simple is not None else _parsed_sections(body, body_line)
+
+
+def _parsed_sections(body: str, body_line: int) -> Sections:
+    """The sections as markdown-it's CommonMark parser sees them."""
     tokens = _markdown().parse(body)
     found: dict[str, list[tuple[Line, bool]]] = {name: [] for name in HEADINGS}
     headings: set[str] = set()
@@ -66,7 +75,7 @@ def read_sections(body: str, body_line: int) -> Sections:
         if token.type == "heading_open":
             level = int(token.tag[1])
             title = tokens[index + 1].content
-            names = [name for name, rx in HEADINGS.items() if rx.search(title)]
+            names = _section_names(title)
             if names or level <= current_level:
                 current, current_level = names, level if names else 0
                 headings.update(names)
@@ -80,6 +89,10 @@ def read_sections(body: str, body_line: int) -> Sections:
                 if text.strip():
                     for name in current:
                         found[name].append((Line(text.strip(), first + offset), in_item > 0))
+    return _sections(found, headings)
+
+
+def _sections(found: dict[str, list[tuple[Line, bool]]], headings: set[str]) -> Sections:
     return Sections(
         questions=tuple(line for line, item in found["questions"] if item or line.text.endswith("?")),
         advice=_items_else_all(found["advice"]),
@@ -88,6 +101,100 @@ def read_sections(body: str, body_line: int) -> Sections:
         has_questions_heading="questions" in headings,
         has_letter="letter" in headings,
     )
+
+
+#: A list marker: a bullet, or 1-9 digits and ``.`` or ``)``, then a space or the end of the line.
+_LIST_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])(?: |$)")
+#: A list item whose text starts after 1-4 spaces (more would make it indented code).
+_LIST_ITEM = re.compile(r"(?:[-*+]|([0-9]{1,9})[.)]) {1,4}(?=\S)")
+#: Thematic breaks, setext underlines, empty items: left to markdown-it.
+_RULE_LIKE = re.compile(r"[-*_= ]+$")
+#: A line that may open a fenced code block or an HTML block (which could hide the heading
+#: after it), or underline a setext heading (which could be a Questions heading itself).
+_BEFORE_HEADING = re.compile(r"^ *(?:[`~<]|[-=][-= ]*$)", re.MULTILINE)
+#: Lines starting otherwise are paragraph text (or its continuation) wherever they are.
+_SPECIAL_START = frozenset("#-*+_=`~<>[0123456789 ")
+
+
+def _plain_start(text: str) -> bool:
+    """Whether ``text`` (no leading spaces) can only be paragraph text, whatever precedes it."""
+    first = text[0]
+    if first in "#`~<>-*+_=" or (first == "[" and "]:" in text):
+        return False
+    return not (first in "0123456789" and _LIST_MARKER.match(text))
+
+
+def _heading(text: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading at the start of a line, as markdown-it reads it."""
+    level = len(text) - len(text.lstrip("#"))
+    if level > 6 or (len(text) > level and text[level] != " "):
+        return None  # "#tag", or seven #s: paragraph text
+    rest = text[level:].rstrip(" ")
+    unclosed = rest.rstrip("#")
+    if len(unclosed) < len(rest) and unclosed.endswith(" "):
+        rest = unclosed  # "## Questions ##"
+    return level, rest.strip()
+
+
+def _section_names(title: str) -> list[str]:
+    """The sections a heading titled ``title`` opens (most open none: one search says so)."""
+    if not _SECTION_WORD.search(title):
+        return []
+    return [name for name, rx in HEADINGS.items() if rx.search(title)]
+
+
+def _simple_sections(body: str, body_line: int, start: int) -> Sections | None:
+    """The same Sections markdown-it would give, from a line scan, for bodies made only of ATX
+    headings, paragraphs and one level of lists (most notes); None for anything else (tabs,
+    indentation that is not a continuation, code, quotes, HTML, setext headings, rules, nested
+    or empty list items, link definitions), which markdown-it then parses."""
+    if "\t" in body or _BEFORE_HEADING.search(body, 0, start):
+        return None
+    # Nothing is recorded before the first candidate heading and, without a fence, an HTML
+    # block or a setext heading before it, what precedes it changes nothing: start there.
+    body_line += body.count("\n", 0, start)
+    found: dict[str, list[tuple[Line, bool]]] = {name: [] for name in HEADINGS}
+    headings: set[str] = set()
+    current: list[str] = []
+    current_level = 0
+    previous = "blank"  # the last line: blank, heading, para (text) or item (text in a list item)
+    for number, line in enumerate(body[start:].split("\n"), body_line):
+        text = line
+        if not line or line[0] in _SPECIAL_START or line[0].isspace():
+            text = line.lstrip(" ")
+            if not text:
+                previous = "blank"
+                continue
+            if not text.strip():
+                return None  # only Unicode spaces: markdown-it sees a paragraph, str.strip() nothing
+            if len(text) < len(line):  # indented: only a continuation of the text above is simple
+                if previous not in ("para", "item") or not _plain_start(text):
+                    return None
+            elif text[0] == "#" and (heading := _heading(text)) is not None:
+                level, title = heading
+                names = _section_names(title)
+                if names or level <= current_level:
+                    current, current_level = names, level if names else 0
+                    headings.update(names)
+                previous = "heading"
+                continue
+            elif _LIST_MARKER.match(text):
+                item = _LIST_ITEM.match(text)
+                if item is None or not _plain_start(text[item.end() :]):
+                    return None
+                if item.group(1) and int(item.group(1)) != 1 and previous == "para":
+                    return None  # whether it interrupts the paragraph: markdown-it knows
+                text = text[item.end() :]
+                previous = "item"
+            elif text[0] in "`~<>" or _RULE_LIKE.match(text) or (text[0] == "[" and "]:" in text):
+                return None
+        if previous == "blank" or previous == "heading":
+            previous = "para"
+        if current:
+            text = text.strip()
+            for name in current:
+                found[name].append((Line(text, number), previous == "item"))
+    return _sections(found, headings)
 
 
 def _items_else_all(lines: list[tuple[Line, bool]]) -> tuple[Line, ...]:

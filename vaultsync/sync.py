@@ -8,13 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vaultsync.calendar import EventCache, calendar_bytes, calendar_path
 from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
 from vaultsync.outputs import dashboard_path, write_generated_note
 from vaultsync.rules import Finding, evaluate
 from vaultsync.vault import Vault, load_vault
+
+if TYPE_CHECKING:
+    from vaultsync.calendar import EventCache
 
 #: What makes ``audit`` exit 1: "overdue" = an overdue deadline or an unreadable note (the
 #: default); "errors" = only an unreadable note or value (for pre-commit hooks).
@@ -57,9 +60,11 @@ def audit_vault(vault: Vault, today: dt.date) -> Audit:
     return Audit(vault, today, tuple(evaluate(vault.contacts, today, vault.settings)))
 
 
-def audit(root: Path, today: dt.date) -> Audit:
-    """Read the vault at ``root`` and check it against the rules on ``today``."""
-    return audit_vault(load_vault(root), today)
+def audit(root: Path, today: dt.date, *, cache: bool = False) -> Audit:
+    """Read the vault at ``root`` and check it against the rules on ``today``.
+
+    ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
+    return audit_vault(load_vault(root, cache=cache), today)
 
 
 def build_vault(
@@ -69,6 +74,8 @@ def build_vault(
 
     ``cache`` lets a driver that builds again and again reuse the events that did not change.
     """
+    from vaultsync.calendar import calendar_bytes, calendar_path  # icalendar: only when building
+
     checked = audit_vault(vault, today)
     data = calendar_bytes(vault, today, cache)
     path = calendar or calendar_path(vault)
@@ -80,6 +87,6 @@ def build_vault(
     return Build(checked, path, written, data.count(b"BEGIN:VEVENT"), dashboard, dashboard_written)
 
 
-def build(root: Path, today: dt.date, calendar: Path | None = None) -> Build:
+def build(root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False) -> Build:
     """Audit the vault and write its calendar (to ``calendar`` or the configured path)."""
-    return build_vault(load_vault(root), today, calendar)
+    return build_vault(load_vault(root, cache=cache), today, calendar)

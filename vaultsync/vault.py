@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vaultsync.config import CONFIG_FILE, Settings, load_settings
-from vaultsync.contact import Contact, build_contact, is_contact
 from vaultsync.errors import UsageError
 from vaultsync.note import NoteError, read_note
+
+if TYPE_CHECKING:
+    from vaultsync.cache import Signature
+    from vaultsync.contact import Contact
 
 #: Copies that sync tools make when two devices changed the same note.
 CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
@@ -66,26 +72,38 @@ def is_ignored(path: str, settings: Settings) -> bool:
 
 def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Iterator[str]:
     """Every note of the vault as a '/'-separated path, sorted; links are not followed."""
+    return (path for path, _ in scan_notes(root, settings, errors))
+
+
+def scan_notes(
+    root: Path, settings: Settings, errors: list[NoteError]
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """``note_paths``, each with its directory entry (whose ``stat`` is the note's lstat).
+
+    Each folder's notes come sorted, then its folders, sorted, in turn (as ``os.walk`` would).
+    A folder that cannot be read is added to ``errors``."""
 
     def unreadable(err: OSError) -> None:
         where = Path(err.filename).relative_to(root).as_posix() if err.filename else "."
         errors.append(NoteError(where, None, f"cannot read folder: {err.strerror or err}"))
 
-    for folder, dirs, files in os.walk(root, onerror=unreadable):
-        base = Path(folder).relative_to(root).as_posix()
-        prefix = "" if base == "." else base + "/"
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and not os.path.islink(os.path.join(folder, d))
-            and not is_ignored(prefix + d + "/x.md", settings)
-        )
-        for name in sorted(files):
-            path = prefix + name
-            if is_ignored(path, settings) or os.path.islink(os.path.join(folder, name)):
-                continue
-            yield path
+    folders = [(os.fspath(root), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                found = sorted((entry.name, entry) for entry in listing if not entry.is_symlink())
+        except OSError as err:
+            unreadable(err)
+            continue
+        subfolders = []
+        for name, entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                if not name.startswith(".") and not is_ignored(prefix + name + "/x.md", settings):
+                    subfolders.append((entry.path, prefix + name + "/"))
+            elif not is_ignored(prefix + name, settings):
+                yield prefix + name, entry
+        folders += reversed(subfolders)
 
 
 def load_entry(root: Path, path: str, settings: Settings) -> Entry:
@@ -101,6 +119,8 @@ def load_entry(root: Path, path: str, settings: Settings) -> Entry:
                 ),
             ),
         )
+    from vaultsync.contact import build_contact, is_contact  # not needed to scan or serve the cache
+
     note = read_note(root, path)
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
@@ -110,14 +130,92 @@ def load_entry(root: Path, path: str, settings: Settings) -> Entry:
     return Entry(path, contact, tuple(problems))
 
 
-def load_vault(root: Path, settings: Settings | None = None) -> Vault:
-    """Read every note of the vault at ``root`` (its own settings unless given)."""
+@dataclass(frozen=True)
+class Scan:
+    """The notes of a vault as found on disk, before any is read."""
+
+    root: Path
+    settings: Settings
+    paths: tuple[str, ...]
+    errors: tuple[NoteError, ...]  # folders that could not be read
+    #: With ``stat``: each note's signature (``vaultsync.cache``), None when it changed just now.
+    signatures: tuple[Signature | None, ...] | None = None
+
+
+def scan_vault(root: Path, settings: Settings | None = None, *, stat: bool = False) -> Scan:
+    """Find the notes of the vault at ``root`` (its own settings unless given)."""
     root = vault_root(root)
     settings = settings or load_settings(root)
-    folder_errors: list[NoteError] = []
-    entries = [load_entry(root, path, settings) for path in note_paths(root, settings, folder_errors)]
-    entries += [Entry(err.path, None, (err,)) for err in folder_errors]
-    return Vault.from_entries(root, settings, entries)
+    errors: list[NoteError] = []
+    found = list(scan_notes(root, settings, errors))
+    signatures = None
+    if stat:
+        from vaultsync.cache import signature
+
+        now = time.time_ns()
+        signatures = tuple(signature(entry, now) for _, entry in found)
+    return Scan(root, settings, tuple(path for path, _ in found), tuple(errors), signatures)
+
+
+def load_vault(
+    root: Path,
+    settings: Settings | None = None,
+    *,
+    cache: bool = False,
+    processes: int | None = None,
+) -> Vault:
+    """Read every note of the vault at ``root`` (its own settings unless given).
+
+    ``cache``: keep entries between runs in the cache folder (``vaultsync.cache``), so
+    unchanged notes are not read again. ``processes``: how many processes read notes; by
+    default two for a large vault when the platform allows (see ``vaultsync.parallel``).
+    The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
+    entries hold no cycles, and walking them again and again would cost a quarter of an audit.
+    """
+    return load_scan(scan_vault(root, settings, stat=cache), cache=cache, processes=processes)
+
+
+def load_scan(scan: Scan, *, cache: bool = False, processes: int | None = None) -> Vault:
+    """Read the notes ``scan`` found (see ``load_vault``)."""
+    collecting = gc.isenabled()
+    gc.disable()  # a collection every few thousand new objects, each walking all of them so far
+    try:
+        entries = _load_entries(scan, cache, processes)
+    finally:
+        if collecting:
+            gc.freeze()  # the entries live on and hold no cycles: spare them later collections too
+            gc.enable()
+    entries += [Entry(err.path, None, (err,)) for err in scan.errors]
+    return Vault.from_entries(scan.root, scan.settings, entries)
+
+
+def _load_entries(scan: Scan, cache: bool, processes: int | None) -> list[Entry]:
+    from vaultsync import parallel
+
+    root, settings = scan.root, scan.settings
+    if not cache:
+        loaded = parallel.load(root, settings, [(path, None) for path in scan.paths], processes=processes)
+        return [entry for records, _ in loaded for _, entry in records.values()]
+    from vaultsync.cache import EntryCache, signature
+
+    signatures = scan.signatures
+    if signatures is None:  # scanned without stat: take the signatures now, before any read
+        now = time.time_ns()
+        signatures = tuple(signature(os.path.join(root, path), now) for path in scan.paths)
+    store = EntryCache.open(root, settings)
+    entries: list[Entry] = []
+    missing = []
+    for path, sig in zip(scan.paths, signatures, strict=True):
+        entry = store.get(path, sig)
+        if entry is None:
+            missing.append((path, sig))
+        else:
+            entries.append(entry)
+    for records, blob in parallel.load(root, settings, missing, processes=processes, pickled=True):
+        store.add(records, blob)
+        entries += [entry for _, entry in records.values()]
+    store.save()
+    return entries
 
 
 def find_vault(start: Path) -> Path | None:

@@ -1,0 +1,249 @@
+"""Measure vaultsync against the floor on generated vaults, and print the figures.
+
+    python3 benchmarks/run.py [--sizes 1000 10000] [--rounds 5] [--work DIR]
+
+For each size N, a vault of N contacts (plus N/4 other notes) is generated, then every round
+runs each measurement once, in a rotating order, each in a fresh process:
+
+- floor: benchmarks/floor.py (walk, read every note, parse its front-matter with libyaml);
+- cold: ``vaultsync audit`` with an empty cache folder;
+- warm: ``vaultsync audit`` again, nothing changed since the last run;
+- warm, another day: ``vaultsync audit --today`` a day not audited before (entries cached,
+  rules run again);
+- no cache: ``vaultsync audit --no-cache``;
+- incremental: in a watcher (``vaultsync.watch.Watcher``, when the package has one), one note
+  saved, until the calendar is written again; and the watcher's memory;
+- help: ``vaultsync --help``.
+
+It prints the median wall time of each over the rounds, its ratio to the floor of the same
+rounds, the CPU time (all processes) and the peak resident memory of the largest process.
+Ratios, not absolute times, are the targets: other work on the machine slows every process
+alike, and alternating the measurements spreads it over all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TODAY = "2026-11-20"  # the day generate.py's dates are around
+DEBOUNCE = 0.2
+
+
+@dataclass
+class Figures:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    rss: list[int] = field(default_factory=list)  # KiB
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (with its children) and peak RSS (KiB) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read() if process.stderr else b""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def vaultsync(*args: str) -> list[str]:
+    return [sys.executable, "-m", "vaultsync", *args]
+
+
+def environment(cache: Path) -> dict[str, str]:
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache), PYTHONPATH=str(REPO))
+    env.pop("PYTHONHASHSEED", None)
+    return env
+
+
+def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
+    vault = work / f"vault-{n}"
+    subprocess.run([sys.executable, str(HERE / "generate.py"), str(vault), str(n)], check=True)
+    time.sleep(2.2)  # notes changed in the last 2 s are never cached (vaultsync.cache.RACY_NS)
+    warm_cache, other_days, scratch = work / f"warm-{n}", work / f"other-days-{n}", work / "scratch"
+    shutil.rmtree(warm_cache, ignore_errors=True)
+    shutil.rmtree(other_days, ignore_errors=True)
+    run(vaultsync("audit", str(vault), "--today", TODAY), environment(warm_cache))  # fill it
+    shutil.copytree(warm_cache, other_days)  # the same entries; its reports are for other days
+    days = iter(range(1, 10_000))
+
+    def cold() -> tuple[float, float, int]:
+        shutil.rmtree(scratch, ignore_errors=True)
+        return run(vaultsync("audit", str(vault), "--today", TODAY), environment(scratch))
+
+    def another_day() -> tuple[float, float, int]:
+        day = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=next(days))).isoformat()
+        return run(vaultsync("audit", str(vault), "--today", day), environment(other_days))
+
+    measurements: dict[str, Callable[[], tuple[float, float, int]]] = {
+        "floor": lambda: run([sys.executable, str(HERE / "floor.py"), str(vault)], environment(scratch)),
+        "cold": cold,
+        "warm": lambda: run(vaultsync("audit", str(vault), "--today", TODAY), environment(warm_cache)),
+        "warm, another day": another_day,
+        "no cache": lambda: run(
+            vaultsync("audit", str(vault), "--today", TODAY, "--no-cache"), environment(scratch)
+        ),
+        "help": lambda: run(vaultsync("--help"), environment(scratch)),
+    }
+    figures = {name: Figures() for name in measurements}
+    names = list(measurements)
+    for round_ in range(rounds):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            wall, cpu, rss = measurements[name]()
+            figures[name].wall.append(wall)
+            figures[name].cpu.append(cpu)
+            figures[name].rss.append(rss)
+    incremental = measure_incremental(vault, rounds, work)
+    if incremental is not None:
+        figures["incremental"] = incremental
+    return figures
+
+
+def measure_incremental(vault: Path, rounds: int, work: Path) -> Figures | None:
+    """Save one note in a watched vault, time until the calendar is written; in a fresh process."""
+    try:
+        sys.path.insert(0, str(REPO))
+        import vaultsync.watch  # noqa: F401
+    except ImportError:
+        return None
+    finally:
+        sys.path.remove(str(REPO))
+    script = textwrap.dedent(
+        f"""
+        import datetime as dt, json, os, resource, sys, threading, time
+        from pathlib import Path
+        from vaultsync.watch import Watcher
+
+        vault, rounds = Path(sys.argv[1]), int(sys.argv[2])
+        built = threading.Event()
+        watcher = Watcher(vault, calendar=Path(sys.argv[3]), today=dt.date.fromisoformat("{TODAY}"),
+                          debounce={DEBOUNCE}, on_build=lambda build: built.set())
+        stop = threading.Event()
+        thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+        thread.start()
+        if not built.wait(600):
+            sys.exit("the watcher did not build")
+        notes = sorted((vault / "Contacts").glob("*.md"))
+        times = []
+        for round_ in range(rounds):
+            note = notes[round_ * 97 % len(notes)]
+            text = note.read_text(encoding="utf-8")
+            time.sleep(0.5)
+            built.clear()
+            started = time.perf_counter()
+            edited = text.replace("## Background", "## Background\\nSaved again.", 1)
+            note.write_text(edited, encoding="utf-8")
+            if not built.wait(60):
+                sys.exit("no build after a save")
+            times.append(time.perf_counter() - started)
+            note.write_text(text, encoding="utf-8")
+            built.clear()
+            built.wait(60)
+        stop.set()
+        thread.join(10)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(json.dumps({{"times": times, "rss": rss}}))
+        """
+    )
+    calendar = work / "incremental.ics"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(vault), str(rounds), str(calendar)],
+        env=environment(work / "scratch"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        print(f"incremental: the watcher failed: {result.stderr[-2000:]}", file=sys.stderr)
+        return None
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return Figures(wall=[t - DEBOUNCE for t in data["times"]], cpu=[], rss=[data["rss"]])
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB"
+    import yaml
+
+    return (
+        f"{cpu}, {cores} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; PyYAML {yaml.__version__} "
+        f"({'with' if yaml.__with_libyaml__ else 'WITHOUT'} libyaml)"
+    )
+
+
+def table(n: int, figures: dict[str, Figures]) -> str:
+    floor = figures["floor"]
+    rows = [
+        f"N = {n:,} contacts ({n + n // 4:,} notes)",
+        "",
+        "| measurement | median | × floor | CPU (all processes) | peak RSS |",
+        "|---|---|---|---|---|",
+    ]
+    for name, measured in figures.items():
+        wall = statistics.median(measured.wall)
+        ratio = ""
+        if name not in ("floor", "help", "incremental"):
+            ratios = [w / f for w, f in zip(measured.wall, floor.wall, strict=True)]
+            ratio = f"{statistics.median(ratios):.2f}"
+        cpu = f"{statistics.median(measured.cpu):.3f} s" if measured.cpu else ""
+        rss = f"{max(measured.rss) / 1024:.0f} MiB" if measured.rss else ""
+        label = "incremental (after the debounce)" if name == "incremental" else name
+        rows.append(f"| {label} | {wall:.3f} s | {ratio} | {cpu} | {rss} |")
+    if "incremental" not in figures:
+        rows.append("| incremental | pending: no vaultsync.watch yet | | | |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--work", type=Path, help="where to put the vaults and caches (default: a temporary folder)"
+    )
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="vaultsync-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"{dt.datetime.now():%Y-%m-%d %H:%M} {machine()}")
+    print(f"{args.rounds} rounds, median; vaults and caches in {work}\n")
+    try:
+        for n in args.sizes:
+            print(table(n, measure_size(n, args.rounds, work)), end="\n\n", flush=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The benchmark's vault generator: the same bytes every time, and a vault vaultsync reads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, tree_digest
+
+from vaultsync.cli import cli
+
+GENERATE = REPO / "benchmarks" / "generate.py"
+
+
+def generate(folder: Path, n: int) -> str:
+    done = subprocess.run(
+        [sys.executable, str(GENERATE), str(folder), str(n)], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_the_generated_vault_is_the_same_bytes_every_time(tmp_path: Path):
+    assert generate(tmp_path / "a", 20) == f"{tmp_path / 'a'}: 20 contacts, 5 other notes\n"
+    generate(tmp_path / "b", 20)
+    first = tree_digest(tmp_path / "a")
+    assert first == tree_digest(tmp_path / "b") and len(first) == 20 + 5 + 3  # + marker, app.json, template
+    generate(tmp_path / "a", 20)  # over an earlier generated vault: replaced, same bytes
+    assert tree_digest(tmp_path / "a") == first
+
+
+def test_the_generated_vault_audits_with_every_contact(tmp_path: Path):
+    generate(tmp_path / "v", 20)
+    result = CliRunner().invoke(
+        cli, ["audit", str(tmp_path / "v"), "--today", "2026-11-20", "--format", "json"]
+    )
+    report = json.loads(result.stdout)
+    assert (report["contacts"], report["errors"]) == (20, [])
+    assert {f["rule"] for f in report["findings"]} >= {"thank-you", "check-in", "record", "referral"}
+
+
+def test_a_folder_of_real_notes_is_never_overwritten(tmp_path: Path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "Note.md").write_text("mine\n")
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        generate(tmp_path / "mine", 5)
+    assert "not touching it" in failed.value.stderr
+    assert (tmp_path / "mine" / "Note.md").read_text() == "mine\n"

@@ -1,0 +1,225 @@
+"""The fast paths give exactly what the libraries give, or step aside.
+
+Front-matter built from libyaml's events must equal PyYAML's values; a body scanned line by line
+must give markdown-it's sections; the lowered job-ask search must find what the case-blind one
+finds. Each is checked on generated input and on every real note we have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pytest
+from conftest import KEPANO, SAMPLE_VAULT
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from test_cache import generated_vault
+
+from vaultsync import fastyaml, note, sections
+from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.contact import path_stem
+from vaultsync.note import Note
+from vaultsync.rules import job_asks
+from vaultsync.sections import Line
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types, all the way down (True == 1 and date == datetime do not count)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or (a != a and b != b)  # NaN
+
+
+def slow_meta(text: str) -> Any:
+    return note._meta("x.md", text)
+
+
+def fast_meta(text: str) -> dict[str, Any] | None:
+    return fastyaml.load_mapping(text, note._Loader, note.MAX_NODES, note.MAX_DEPTH)
+
+
+SCALARS = st.sampled_from(
+    [
+        "text", "Jane Doe", "2026-11-20", "2026-02-30", '"2026-11-20"', "2026-11-20T10:30",
+        "2026-11-20 10:30:00", "2026-11-20T10:30:00+02:00", "10:30", "0755", "0x1F", "1_000", "-3",
+        "+4.5", ".inf", "-.Inf", ".NaN", "1e3", "yes", "No", "on", "OFF", "y", "n", "true", "False",
+        "null", "~", "", "'single'", "'it''s'", '"esc \\" q"', '"a # b"', "a # comment", "[[Jane Doe]]",
+        '"[[Jane Doe]]"', "[a, b]", "[]", "{a: 1}", "{}", "&anchor x", "*anchor", "!!str 5", "!!binary aGk=",
+        "<<", "=", "|", ">", "@at", "`tick`", "%pct", "{{date}}", "é ünïcode", "a: b", "http://x.example/a:b",
+    ]
+)  # fmt: skip
+KEYS = st.sampled_from(
+    [
+        "type",
+        "name",
+        "tags",
+        "interviews",
+        "yes",
+        "on",
+        "123",
+        "2026-11-20",
+        "~",
+        "a b",
+        '"quoted"',
+        "<<",
+        "'k'",
+    ]
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        key = draw(KEYS)
+        shape = draw(st.sampled_from(["scalar", "block", "flow", "empty", "nested"]))
+        if shape == "scalar":
+            lines.append(f"{key}: {draw(SCALARS)}")
+        elif shape == "block":
+            indent = draw(st.sampled_from(["", "  ", "    "]))
+            lines.append(f"{key}:")
+            lines += [f"{indent}- {draw(SCALARS)}" for _ in range(draw(st.integers(0, 3)))]
+        elif shape == "flow":
+            lines.append(f"{key}: [{', '.join(draw(st.lists(SCALARS, max_size=3)))}]")
+        elif shape == "empty":
+            lines.append(f"{key}:")
+        else:
+            lines += [f"{key}:", f"  inner: {draw(SCALARS)}", f"  other:\n    - {draw(SCALARS)}"]
+        if draw(st.booleans()) and draw(st.booleans()):
+            lines.append(
+                draw(st.sampled_from(["", "# comment", "  ", "\t", "key: &a [1]", "ref: *a", "---"]))
+            )
+    return "\n".join(lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents())
+def test_front_matter_from_events_equals_pyyaml(text: str):
+    fast = fast_meta(text)
+    if fast is not None:
+        assert same(fast, slow_meta(text)), text
+
+
+def test_the_common_front_matter_takes_the_fast_path():
+    text = (
+        'type: contact\norganization: Northwind\ninterviews:\n  - 2026-10-01\n  - "2026-11-20T10:30"\n'
+        'referrals: ["[[Marcus Lee]]", "Ana Ortiz, 413-555-0199"]\nfollow_up: false\nyes: 3\n'
+    )
+    assert fast_meta(text) == {
+        "type": "contact",
+        "organization": "Northwind",
+        "interviews": [dt.date(2026, 10, 1), "2026-11-20T10:30"],
+        "referrals": ["[[Marcus Lee]]", "Ana Ortiz, 413-555-0199"],
+        "follow_up": False,
+        "True": 3,
+    }
+    for uncommon in (
+        "a: &x 1\nb: *x",
+        "a: !!str 5",
+        "<<: {a: 1}",
+        "- a",
+        "just text",
+        "a: [",
+        "a: 1\n---\nb: 2",
+    ):
+        assert fast_meta(uncommon) is None, uncommon
+
+
+def corpus_notes() -> list[tuple[str, bytes]]:
+    roots = [SAMPLE_VAULT, *([KEPANO] if KEPANO.is_dir() else [])]
+    return [(str(p), p.read_bytes()) for root in roots for p in sorted(root.rglob("*.md"))]
+
+
+def test_every_real_note_parses_the_same_without_the_fast_path(monkeypatch: pytest.MonkeyPatch):
+    notes = corpus_notes()
+    fast = [note.parse_note(path, data) for path, data in notes]
+    monkeypatch.setattr(note, "load_mapping", lambda *args: None)
+    slow = [note.parse_note(path, data) for path, data in notes]
+    assert len(notes) > 15 and all(
+        same(a.meta, b.meta) and a == b if isinstance(a, Note) else a == b
+        for a, b in zip(fast, slow, strict=True)
+    )
+
+
+LINES = st.sampled_from(
+    [
+        "", "   ", "# Questions", "## Questions ##", "### Advice", "## Thank-you draft", "## Plan", "## Notes",
+        "#tag", "####### seven", "#", " ## indented heading", "- How did you start?", "- is your team hiring",
+        "* star item", "+ plus item", "1. one", "2. two", "3) three", "-", "- ", "-     five spaces", "---",
+        "***", "===", "- - nested", "  - nested", "    code or continuation", "  continuation?", "text",
+        "a question?", "> quote", "```", "~~~", "<div>", "[ref]: /url", "\u00a0", "\u00a0x", "- [ ] task",
+        "10. ten", "-foo", "1.5 million", "- # heading in item", "hire me", "Dear Jane,", "\\# escaped",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(LINES, max_size=14), st.integers(1, 40))
+@example(["## Questions", "\u00a0", "a question?"], 3)
+@example(["## Questions", "-     five spaces"], 1)
+@example(["## Questions", "text", "2. two"], 1)
+@example(["## Questions", "- item", "  continuation?", "", "  after a blank?"], 1)
+def test_simple_body_scan_equals_markdown_it(lines: list[str], body_line: int):
+    body = "\n".join(lines)
+    start = sections._ANY_HEADING.search(body)
+    simple = sections._simple_sections(body, body_line, start.start()) if start else None
+    if simple is not None:
+        assert simple == sections._parsed_sections(body, body_line), body
+
+
+def test_generated_and_real_bodies_scan_like_markdown_it(tmp_path: Path):
+    root = generated_vault(tmp_path / "gen", 60)
+    parsed = [note.read_note(root, p.relative_to(root).as_posix()) for p in sorted(root.rglob("*.md"))] + [
+        note.parse_note(path, data) for path, data in corpus_notes()
+    ]
+    bodies = [
+        (n.body, n.body_line) for n in parsed if isinstance(n, Note) and sections._ANY_HEADING.search(n.body)
+    ]
+    simple = [
+        sections._simple_sections(*body, sections._ANY_HEADING.search(body[0]).start()) for body in bodies
+    ]
+    assert sum(s is not None for s in simple) >= 60  # the fast path is the usual one
+    assert all(s is None or s == sections._parsed_sections(*b) for s, b in zip(simple, bodies, strict=True))
+
+
+TEXTS = st.lists(
+    st.sampled_from(
+        ["Is your team hiring?", "IS YOUR\nTEAM HIRING", "could I  work for you", "hire me", "chire meow",
+         "iſ your team hiring", "could \u0131 work for you",
+         "put in a good word", "Kelvin \u212a", "ſ", "consider me for", "a job for me", "nothing", "é"]
+    ),
+    max_size=4,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.lists(st.sampled_from(["hire", "Straße", "ſome job", "team"]), max_size=2))
+@example(["iſ your team hiring"], [])
+def test_lowered_job_ask_search_finds_what_the_case_blind_one_finds(texts: list[str], extra: list[str]):
+    lines = [Line(text, number) for number, text in enumerate(texts, 5)]
+    config = settings_from_mapping({"job_ask_phrases": extra}) if extra else DEFAULTS
+    found = job_asks(lines, config)
+    text, starts = "", []
+    for line in lines:
+        starts.append((len(text), line.line))
+        text += line.text + " "
+    pattern = __import__("vaultsync.rules", fromlist=["_job_ask_pattern"])._job_ask_pattern(
+        config.job_ask_phrases
+    )
+    expected = [
+        (max(n for offset, n in starts if offset <= m.start()), " ".join(m.group(0).split()))
+        for m in pattern.finditer(text)
+    ]
+    assert found == expected
+
+
+@given(st.text(alphabet="ab. é", min_size=1, max_size=12).filter(lambda name: name not in (".", "..")))
+def test_path_stem_is_pathlibs(name: str):
+    for path in (name, f"Contacts/{name}", f"a.b/{name}"):
+        assert path_stem(path) == PurePosixPath(path).stem

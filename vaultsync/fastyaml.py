@@ -1,0 +1,236 @@
+"""Front-matter YAML in the common case, without PyYAML's Python composer and constructor.
+
+``yaml.load`` with libyaml still composes a Python node per value and constructs values in pure
+Python: 90% of its time on front-matter (0.76 s for the 11,900 front-matters of the benchmark's
+10,000-contact vault, of which libyaml's own parsing is 0.07 s). Front-matter is almost always
+a flat mapping of text, dates and lists, so ``load_mapping`` tries, in turn:
+
+1. a line scan of ``key: value`` and ``- item`` lines (``_Loader.flat``);
+2. libyaml's event stream, built straight into values (``_Loader.build``).
+
+Both resolve plain scalars with the loader's own implicit resolvers and construct non-text
+values with its own constructors, so ``yes``, ``10:30`` or ``2026-02-30`` come out as PyYAML
+makes them. Anything outside the common case (anchors, aliases, explicit tags, merge keys, a
+parse error, a document that is not a mapping, oversized input) gives None, and the caller
+loads the text the ordinary way, which gives the same values or the error to report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+CParser: Any
+try:
+    from yaml._yaml import CParser
+except ImportError:  # PyYAML without libyaml: the ordinary loader does all the work
+    CParser = None
+
+_STR = "tag:yaml.org,2002:str"
+#: Implicit tags built with the loader's constructors; any other (merge ``<<``, value ``=``) falls back.
+_CONSTRUCTED = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "timestamp")
+)
+
+
+class _Fallback(Exception):
+    """Not the common case: let the ordinary loader decide."""
+
+
+class _Loader:
+    """The loader class's implicit resolvers and constructors, looked up once."""
+
+    def __init__(self, loader_class: Any) -> None:
+        self.instance = loader_class("")
+        self.constructors = loader_class.yaml_constructors
+        wildcard = loader_class.yaml_implicit_resolvers.get(None, [])
+        self.by_first = {
+            first: tuple(resolvers + wildcard)
+            for first, resolvers in loader_class.yaml_implicit_resolvers.items()
+            if first is not None
+        }
+        self.wildcard = tuple(wildcard)
+        self.constructed: dict[str, Any] = {}
+
+    def flat(self, text: str, budget: int) -> dict[Any, Any]:
+        """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
+        by ``- item`` lines, values plain, simply quoted or ``[a, b]``. Raises _Fallback for
+        anything else (comments, blank lines, nesting, escapes, multi-line values, ...)."""
+        if not text or _UNUSUAL.search(text):
+            raise _Fallback
+        mapping: dict[Any, Any] = {}
+        key: Any = _NO_KEY  # the key with nothing after its colon: a block sequence may follow
+        items: list[Any] | None = None
+        indent = 0
+        for line in text.split("\n"):
+            budget -= 1
+            if budget < 0:
+                raise _Fallback
+            if line[:1] == "-" or line[:1] == " ":
+                item = line.lstrip(" ")
+                if key is _NO_KEY or item[:1] != "-" or item[1:2] not in ("", " "):
+                    raise _Fallback
+                if items is None:
+                    items, indent = [], len(line) - len(item)
+                    mapping[key] = items
+                elif len(line) - len(item) != indent:
+                    raise _Fallback
+                value = item[1:].strip(" ")
+                items.append(self.value(value) if value else self.plain(value))
+                continue
+            match = _KEY_LINE.match(line)
+            if match is None:
+                raise _Fallback
+            name = self.plain(match.group(1))
+            value = line[match.end() :].strip(" ")
+            mapping[name] = self.value(value) if value else None
+            key, items = (_NO_KEY, None) if value else (name, None)
+        if all(type(name) is str for name in mapping):
+            return mapping
+        return {str(name): value for name, value in mapping.items()}  # as note._plain does
+
+    def value(self, text: str) -> Any:
+        """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar."""
+        first = text[0]
+        if first == '"' or first == "'":
+            inner = text[1:-1]
+            if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
+                raise _Fallback  # escapes, or more after the closing quote
+            return inner
+        if first == "[":
+            inner = text[1:-1]
+            if text[-1] != "]" or any(c in inner for c in _NOT_IN_FLOW):
+                raise _Fallback
+            parts = [part.strip(" ") for part in inner.split(",")]
+            if parts == [""]:
+                return []
+            if "" in parts:
+                raise _Fallback
+            return [self.plain(part) for part in parts]
+        return self.plain(text)
+
+    def plain(self, text: str) -> Any:
+        """A plain scalar as the loader resolves and constructs it."""
+        if text[:1] in _INDICATORS or ": " in text or " #" in text or text[-1:] == ":":
+            raise _Fallback
+        resolvers = self.by_first.get(text[:1], self.wildcard)
+        if not resolvers:
+            return text
+        value = self.constructed.get(text, _NO_KEY)  # the same dates and numbers recur in every note
+        if value is _NO_KEY:
+            value = text
+            for tag, regexp in resolvers:
+                if regexp.match(text):
+                    if tag not in _CONSTRUCTED:
+                        raise _Fallback
+                    value = self.constructors[tag](self.instance, ScalarNode(tag, text))
+                    break
+            if len(self.constructed) > 50_000:
+                self.constructed.clear()
+            self.constructed[text] = value  # immutable values only: dates, numbers, booleans, None
+        return value
+
+    def build(self, text: str, budget: int, max_depth: int) -> dict[str, Any]:
+        """Raises _Fallback outside the common case."""
+        get = CParser(text).get_event
+        if type(get()) is not StreamStartEvent:
+            raise _Fallback
+        start: Any = get()
+        if type(start) is not DocumentStartEvent or start.version or start.tags:
+            raise _Fallback
+        by_first, wildcard = self.by_first, self.wildcard
+        containers: list[Any] = []  # the open mappings and sequences, innermost last
+        keys: list[Any] = []  # for each open mapping, its key waiting for a value (_NO_KEY: none)
+        while True:
+            event: Any = get()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Fallback
+                value = event.value
+                if event.implicit[0]:  # plain: resolve as the loader would; quoted is always text
+                    for tag, regexp in by_first.get(value[:1], wildcard):
+                        if regexp.match(value):
+                            if tag not in _CONSTRUCTED:
+                                raise _Fallback
+                            value = self.constructors[tag](self.instance, ScalarNode(tag, value))
+                            break
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None or len(containers) >= max_depth:
+                    raise _Fallback
+                if containers and keys[-1] is _NO_KEY:
+                    raise _Fallback  # a mapping or sequence as a key
+                if not containers and kind is not MappingStartEvent:
+                    raise _Fallback
+                budget -= 1
+                containers.append({} if kind is MappingStartEvent else [])
+                keys.append(_NO_KEY)
+                continue
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                value = containers.pop()
+                keys.pop()
+                if kind is MappingEndEvent and not all(type(key) is str for key in value):
+                    value = {str(key): item for key, item in value.items()}  # as note._plain does
+                if not containers:
+                    if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+                        raise _Fallback
+                    return value
+            else:
+                raise _Fallback  # an alias, or no document at all
+            budget -= 1
+            if budget < 0:
+                raise _Fallback
+            if not containers:
+                raise _Fallback  # a scalar document
+            top = containers[-1]
+            if type(top) is list:
+                top.append(value)
+            elif keys[-1] is _NO_KEY:
+                keys[-1] = value
+            else:
+                top[keys[-1]] = value
+                keys[-1] = _NO_KEY
+
+
+_NO_KEY = object()
+#: A top-level key as the line scan takes it: a word (letters, digits, _ and -), then ": " or an end.
+_KEY_LINE = re.compile(r"([^\W\d][\w-]{0,200}):(?= |$)")
+#: Characters that start something other than a plain scalar.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_IN_FLOW = frozenset("[]{}'\"#:")
+#: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
+#: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters.
+_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_loaders: dict[type, _Loader] = {}
+
+
+def load_mapping(text: str, loader_class: type, max_nodes: int, max_depth: int) -> dict[str, Any] | None:
+    """The mapping in ``text`` with text keys, as ``yaml.load(text, loader_class)`` followed by
+    note's copy into plain values would give it, or None when the ordinary loader must decide."""
+    if CParser is None:
+        return None
+    loader = _loaders.get(loader_class)
+    if loader is None:
+        loader = _loaders[loader_class] = _Loader(loader_class)
+    try:
+        return loader.flat(text, max_nodes)
+    except (_Fallback, ValueError, TypeError):
+        pass
+    try:
+        return loader.build(text, max_nodes, max_depth)
+    except (_Fallback, yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return None
