@@ -8,6 +8,7 @@ import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -82,11 +83,12 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
-def run_cli(*args: str | Path) -> tuple[int, str, str]:
-    """Run ``vaultsync ARGS`` in-process: (exit code, stdout, stderr)."""
+def run_cli(*args: str | Path, **invoke: Any) -> tuple[int, str, str]:
+    """Run ``vaultsync ARGS`` in-process: (exit code, stdout, stderr). ``invoke`` goes to
+    CliRunner.invoke (``env=``, ``input=``)."""
     from click.testing import CliRunner
 
     from vaultsync.cli import cli
 
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, **invoke)
     return result.exit_code, result.stdout, result.stderr
