@@ -103,7 +103,7 @@ def test_a_bad_config_fails_and_the_rest_is_checked_with_defaults(jane: Path) ->
     assert checks[0] == (
         FAIL,
         "config",
-        f"{jane / '.vaultsync.toml'}: thank_you_days: expected a whole number of days, 0 or more (checking the rest with the defaults)",
+        f"{jane / '.vaultsync.toml'}: thank_you_days: expected a whole number of days from 0 to 3650 (ten years) (checking the rest with the defaults)",
     )
     assert checks[1] == (OK, "notes", "1 contacts in 1 notes")
     assert run_cli("doctor", str(jane), "--today", "2026-11-20")[0] == 1
