@@ -182,14 +182,13 @@ def test_a_query_string_is_ignored(server: CalendarServer) -> None:
     assert request(server, path=CALENDAR + "?refresh=1")[0] == 200
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "TRACE"])
+@pytest.mark.parametrize(
+    "method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "TRACE", "CONNECT", "BREW", "get"]
+)
 def test_only_get_and_head(server: CalendarServer, method: str) -> None:
+    """Known or not (BREW used to get 501, a server error), every other method is a 405."""
     status, headers, _ = request(server, method)
     assert status == 405 and headers["Allow"] == "GET, HEAD"
-
-
-def test_an_unknown_method_is_not_implemented(server: CalendarServer) -> None:
-    assert request(server, "BREW")[0] == 501
 
 
 def test_503_until_the_first_build(logs: list[str]) -> None:

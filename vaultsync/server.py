@@ -157,7 +157,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _not_allowed(self) -> None:
         self._plain(405, "Only GET and HEAD.", {"Allow": "GET, HEAD"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_PROPFIND = do_TRACE = _not_allowed
+    def __getattr__(self, name: str) -> Any:
+        # The base class answers a method it has no do_ for with 501 (a server error): every
+        # method but GET and HEAD is refused alike, 405, as docs/subscribing.md says.
+        if name.startswith("do_"):
+            return self._not_allowed
+        raise AttributeError(name)
 
     def _serve(self, body: bool) -> None:
         if not self.server.is_calendar(self.path):
