@@ -138,6 +138,20 @@ def test_a_new_build_is_served_at_once_and_old_validators_fail(server: CalendarS
     assert headers["Last-Modified"] == "Fri, 20 Nov 2026 09:30:15 GMT"
 
 
+def test_two_versions_in_one_second_are_told_apart(server: CalendarServer, feed: Feed) -> None:
+    """Last-Modified has whole seconds: a client holding the first of two versions built within
+    one second sent back that second and got a 304 for the second version, until the next
+    change. Found by the load test (tests/test_reliability_serve.py)."""
+    first = feed.snapshot
+    assert first is not None
+    assert feed.publish(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", WHEN + dt.timedelta(milliseconds=600))
+    since = {"If-Modified-Since": "Fri, 20 Nov 2026 08:30:15 GMT"}
+    assert request(server, headers=since)[0] == 200
+    assert request(server, headers={"If-None-Match": first.etag})[0] == 200
+    assert feed.publish(first.data, WHEN + dt.timedelta(seconds=1))  # a later second: 304s again
+    assert request(server, headers={"If-Modified-Since": "Fri, 20 Nov 2026 08:30:16 GMT"})[0] == 304
+
+
 def test_the_same_bytes_keep_their_validators(feed: Feed) -> None:
     snapshot = feed.snapshot
     assert snapshot is not None

@@ -8,6 +8,7 @@ connection has its own thread and a hard deadline, so a client that stalls holds
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -49,6 +50,7 @@ class Snapshot:
     data: bytes
     etag: str
     modified: dt.datetime  # UTC, whole seconds (HTTP dates have no fractions)
+    shared_second: bool = False  # an earlier version was served with the same Last-Modified
 
     @classmethod
     def of(cls, data: bytes, modified: dt.datetime) -> Snapshot:
@@ -72,7 +74,10 @@ class Feed:
         current = self._snapshot
         if current is not None and current.data == data:
             return False
-        self._snapshot = Snapshot.of(data, modified)
+        snapshot = Snapshot.of(data, modified)
+        if current is not None and current.modified == snapshot.modified:
+            snapshot = dataclasses.replace(snapshot, shared_second=True)
+        self._snapshot = snapshot
         return True
 
     def publish_file(self, path: Path) -> bool:
@@ -199,6 +204,8 @@ class _Handler(BaseHTTPRequestHandler):
             return False  # an unreadable date is ignored, as RFC 9110 says
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
+        if snapshot.shared_second:  # a client holding the earlier version sends this very date
+            return snapshot.modified < when
         return snapshot.modified <= when
 
     def _plain(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
