@@ -152,6 +152,12 @@ def test_two_versions_in_one_second_are_told_apart(server: CalendarServer, feed:
     assert request(server, headers={"If-Modified-Since": "Fri, 20 Nov 2026 08:30:16 GMT"})[0] == 304
 
 
+def test_the_listen_backlog_takes_a_burst_of_clients(server: CalendarServer) -> None:
+    """socketserver listens with a backlog of 5: 200 clients at once waited out SYN retries and
+    timed out (tests/test_reliability_serve.py shows it under load)."""
+    assert server.request_queue_size >= 128
+
+
 def test_the_same_bytes_keep_their_validators(feed: Feed) -> None:
     snapshot = feed.snapshot
     assert snapshot is not None

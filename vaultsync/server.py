@@ -232,6 +232,9 @@ class CalendarServer(ThreadingHTTPServer):
     """
 
     daemon_threads = True
+    #: socketserver's default backlog is 5: under a burst of clients the kernel drops their
+    #: connection requests, which then wait out retransmission (1, 3, 7, 15 s ...).
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(
         self,
