@@ -7,11 +7,11 @@ command: not one byte, not one time stamp may move. ``build`` adds its calendar,
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import SAMPLE_VAULT, run_cli, tree_digest
+from caldav_server import radicale
+from conftest import copy_sample_vault, run_cli, tree_digest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -46,8 +46,7 @@ def run_every_command(vault: Path, elsewhere: Path) -> dict:
 
 
 def test_the_sample_vault_is_left_as_it_was(tmp_path: Path) -> None:
-    vault = tmp_path / "sample-vault"
-    shutil.copytree(SAMPLE_VAULT, vault, ignore=shutil.ignore_patterns("vaultsync.ics"))
+    vault = copy_sample_vault(tmp_path / "sample-vault")
     before = tree_state(vault)
     report = run_every_command(vault, tmp_path)
     assert (report["contacts"], len(report["findings"]), len(report["errors"])) == (15, 22, 2)
@@ -82,3 +81,25 @@ def test_no_command_changes_a_note_of_any_vault(notes: list[tuple[str, str, byte
         named = {folder + name for folder, name, _ in notes}
         assert {e["path"] for e in report["errors"]} <= named
         assert {f["path"] for f in report["findings"] if f["rule"] != "referral"} <= named
+
+
+def test_push_changes_no_note(tmp_path: Path) -> None:
+    """A push to a real CalDAV server (Radicale), a second one with nothing new, one refused."""
+    vault = copy_sample_vault(tmp_path / "vault")
+    before = tree_state(vault)
+    with radicale(tmp_path / "radicale", {"sam": "secret"}) as server:
+        url = server.calendar_url("sam", "jobs")
+        push = ("push", vault, "--url", url, "--user", "sam", "--password-env", "VS_PW", "--today", TODAY)
+        made = run_cli(*push, env={"VS_PW": "secret"})
+        again = run_cli(*push, env={"VS_PW": "secret"})
+        refused = run_cli(*push, env={"VS_PW": "wrong"})
+    assert made[:2] == (
+        1,
+        f"pushed to {url}: made the calendar, 18 added, 0 replaced, 0 deleted, 0 unchanged\n",
+    )
+    assert again[:2] == (
+        1,
+        f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 18 unchanged\n",
+    )  # 1: broken notes
+    assert refused[:2] == (1, "") and "refused the user name or password" in refused[2]
+    assert tree_state(vault) == before
