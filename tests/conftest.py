@@ -25,7 +25,7 @@ SAMPLE_TODAY = dt.date(2026, 11, 20)  # the README's fixed --today
 
 # Property-based tests: "ci" (the default) replays the same bounded set of examples on every run;
 # "dev" explores new ones: python3 -m pytest --hypothesis-profile=dev
-settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True, database=None)
+settings.register_profile("ci", max_examples=1000, deadline=None, derandomize=True, database=None)
 settings.register_profile("dev", max_examples=5000, deadline=None)
 settings.load_profile("ci")
 
