@@ -1,10 +1,14 @@
-"""Every stage a command runs, applied to one note's bytes: the reliability tests' probe."""
+"""The reliability tests' probes: every stage a command runs, applied to one note's bytes; and
+the peak memory of a call."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from icalendar import Calendar
 
@@ -16,6 +20,7 @@ from vaultsync.report import as_json, as_text
 from vaultsync.sync import audit_vault
 from vaultsync.vault import Entry, Vault
 
+T = TypeVar("T")
 TODAY = dt.date(2026, 11, 20)
 PATH = "Contacts/Jane Doe.md"
 
@@ -48,3 +53,13 @@ def check_error(error: NoteError, data: bytes, path: str) -> None:
     assert error.message.strip()
     if error.line is not None:
         assert 1 <= error.line <= data.count(b"\n") + data.count(b"\r") + 1, error
+
+
+def peak_memory(call: Callable[[], T]) -> tuple[T, int]:
+    """``call()``, and the most memory Python held for it at once (bytes, tracemalloc)."""
+    tracemalloc.start()
+    try:
+        result = call()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

@@ -11,12 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import REPO, run_cli, tree_digest, write_note
+from pipeline import peak_memory
 from sandbox import reachable_tmp, unprivileged
 
 from vaultsync import vault as vault_module
@@ -68,12 +68,7 @@ def test_a_50_mb_note_is_refused_unread(vault: Path) -> None:
     write_note(vault, "Contacts/Ana.md", GOOD)
     with open(vault / "Contacts" / "Huge.md", "wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: no disk needed
-    tracemalloc.start()
-    try:
-        refused = read_note(vault, "Contacts/Huge.md")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    refused, peak = peak_memory(lambda: read_note(vault, "Contacts/Huge.md"))
     assert refused == NoteError("Contacts/Huge.md", None, TOO_LARGE)
     assert peak < 64 * 1024  # not one byte of the note was read
     code, report = audit_json(vault)
@@ -83,12 +78,7 @@ def test_a_50_mb_note_is_refused_unread(vault: Path) -> None:
 def test_reading_a_note_costs_its_size_not_the_limit(vault: Path) -> None:
     """read(MAX_NOTE_BYTES + 1) allocated 4 MiB for every note read, whatever its size."""
     write_note(vault, "Ana.md", GOOD * 10)
-    tracemalloc.start()
-    try:
-        read = read_note(vault, "Ana.md")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    read, peak = peak_memory(lambda: read_note(vault, "Ana.md"))
     assert not isinstance(read, NoteError)
     assert peak < 64 * 1024
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from conftest import REPO, run_cli, write_note
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from pipeline import PATH, through_everything
+from pipeline import PATH, peak_memory, through_everything
 from strategies import SHAPES, bodies, hostile_front_matter, note_bytes
 
 from vaultsync import sections
@@ -67,12 +66,7 @@ def test_hostile_shapes_are_refused_in_bounded_memory(kind: str) -> None:
     (Before the fix the nested shapes killed the process; the test above proves they don't.)"""
     data = hostile_front_matter(MAX_NOTE_BYTES - 64, kind)
     assert len(data) <= MAX_NOTE_BYTES
-    tracemalloc.start()
-    try:
-        refused = parse_note(PATH, data)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    refused, peak = peak_memory(lambda: parse_note(PATH, data))
     assert isinstance(refused, NoteError) and refused.message.startswith(TOO_BIG)
     assert refused.line == 2
     assert peak < 8 * MAX_NOTE_BYTES  # was 20x (a string per line); now about 3x
@@ -200,12 +194,7 @@ def test_a_body_too_long_to_parse_is_reported_in_bounded_memory() -> None:
     data = b"---\ntype: contact\nemail: a@b.org\n---\n" + b"## Advice\n- a\n" * ((MAX_NOTE_BYTES - 64) // 14)
     note = parse_note(PATH, data)
     assert isinstance(note, Note)
-    tracemalloc.start()
-    try:
-        contact, problems = build_contact(note, DEFAULTS)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (contact, problems), peak = peak_memory(lambda: build_contact(note, DEFAULTS))
     assert peak < MAX_NOTE_BYTES
     assert (contact.email, contact.advice) == ("a@b.org", ())
     assert problems == [NoteError(PATH, 5, sections.TOO_LONG.unread)]

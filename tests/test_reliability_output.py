@@ -109,26 +109,21 @@ def assert_refused_and_kept(vault: Path, calendar: Path, previous: bytes, reason
     assert not [name for name in os.listdir(calendar.parent) if name.endswith(".tmp")]
 
 
-def test_a_full_disk_leaves_the_previous_calendar(sample: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("failure", "reason"), [("fill", "No space left on device"), ("read_only", "Read-only file system")]
+)
+def test_a_full_or_read_only_disk_leaves_the_previous_calendar(
+    sample: Path, tmp_path: Path, failure: str, reason: str
+) -> None:
     with small_disk(tmp_path / "disk") as disk:
         calendar = disk.path / "vaultsync.ics"
         assert build_into(sample, calendar, DAYS[0])[0] == 0
         previous = calendar.read_bytes()
-        disk.fill()
-        assert_refused_and_kept(sample, calendar, previous, "No space left on device")
-        disk.empty()  # the next build, once there is room, writes it
-        assert build_into(sample, calendar, DAYS[1])[0] == 0
+        getattr(disk, failure)()
+        assert_refused_and_kept(sample, calendar, previous, reason)
+        disk.empty() if failure == "fill" else disk.read_only(False)
+        assert build_into(sample, calendar, DAYS[1])[0] == 0  # once it can, the next build writes it
         assert calendar.read_bytes() != previous
-
-
-def test_a_read_only_file_system_leaves_the_previous_calendar(sample: Path, tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk") as disk:
-        calendar = disk.path / "vaultsync.ics"
-        assert build_into(sample, calendar, DAYS[0])[0] == 0
-        previous = calendar.read_bytes()
-        disk.read_only()
-        assert_refused_and_kept(sample, calendar, previous, "Read-only file system")
-        disk.read_only(False)
 
 
 def test_a_file_size_limit_leaves_the_previous_calendar(sample: Path, tmp_path: Path) -> None:
