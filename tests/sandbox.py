@@ -33,20 +33,32 @@ def reachable_tmp() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def nobody() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("running as root, and there is no 'nobody' user to drop privileges to")
+
+
+def give_to_nobody(*paths: Path) -> None:
+    """Make ``paths`` belong to the user the ``unprivileged`` block runs as (when root)."""
+    if os.geteuid() == 0:
+        user = nobody()
+        for path in paths:
+            os.chown(path, user.pw_uid, user.pw_gid)
+
+
 @contextlib.contextmanager
 def unprivileged() -> Iterator[None]:
     """Within the block, file access is checked as for ``nobody`` (when running as root)."""
     if os.geteuid() != 0:
         yield
         return
-    try:
-        nobody = pwd.getpwnam("nobody")
-    except KeyError:
-        pytest.skip("running as root, and there is no 'nobody' user to drop privileges to")
+    user = nobody()
     groups = os.getgroups()
     os.setgroups([])
-    os.setegid(nobody.pw_gid)
-    os.seteuid(nobody.pw_uid)
+    os.setegid(user.pw_gid)
+    os.seteuid(user.pw_uid)
     try:
         yield
     finally:

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from conftest import copy_sample_vault, run_cli, tree_digest, write_note
-from sandbox import reachable_tmp, small_disk, unprivileged
+from sandbox import give_to_nobody, reachable_tmp, small_disk, unprivileged
 from test_reliability_unchanged import tree_state
 from test_watch import ACME, GLOBEX, JANE, Live, contact, eventually, summaries
 
@@ -85,8 +85,7 @@ def test_the_watcher_goes_on_when_the_file_system_misbehaves(tmp_path: Path, cap
         write_note(vault, "Contacts/Wei Chen.md", contact("Initech"))
         outside = scratch / "outside"
         write_note(outside, "elsewhere.md", contact("Umbrella"))
-        for folder in (vault, vault / "Contacts", outside):
-            os.chown(folder, 65534, 65534)
+        give_to_nobody(vault, vault / "Contacts", outside)
         run_cli("build", vault, "--today", "2026-11-20")  # imports what a build needs, as root
         (vault / "vaultsync.ics").unlink()
         with unprivileged(), Live(vault) as live:
