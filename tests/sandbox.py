@@ -1,8 +1,8 @@
 """Real failures from the operating system, for the reliability tests: no monkeypatching.
 
 - ``unprivileged()``: root reads and writes anything, so permission tests run their commands as
-  the ``nobody`` user (effective ids, dropped in this process and restored after). Run as another
-  user, file modes are enough and nothing is dropped.
+  the ``nobody`` user (real and effective ids, dropped in this process and restored after, the
+  saved id staying root's). Run as another user, file modes are enough and nothing is dropped.
 - ``small_disk()``: a tmpfs of a few KiB that fills up for real (ENOSPC) and can be made
   read-only (EROFS). It needs the right to mount; the tests that use it skip, saying why, when
   that is refused.
@@ -57,13 +57,13 @@ def unprivileged() -> Iterator[None]:
     user = nobody()
     groups = os.getgroups()
     os.setgroups([])
-    os.setegid(user.pw_gid)
-    os.seteuid(user.pw_uid)
+    os.setresgid(user.pw_gid, user.pw_gid, 0)  # real and effective; the saved id lets root back
+    os.setresuid(user.pw_uid, user.pw_uid, 0)
     try:
         yield
     finally:
-        os.seteuid(0)
-        os.setegid(0)
+        os.setresuid(0, 0, 0)
+        os.setresgid(0, 0, 0)
         os.setgroups(groups)
 
 
