@@ -19,7 +19,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_VAULT, run_cli
+from conftest import copy_sample_vault, run_cli
 from icalendar import Calendar
 from sandbox import reachable_tmp, small_disk, unprivileged
 
@@ -61,8 +61,7 @@ READER = textwrap.dedent(
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """The sample vault without its two broken notes, so that a good build exits 0."""
-    vault = tmp_path / "vault"
-    shutil.copytree(SAMPLE_VAULT, vault, ignore=shutil.ignore_patterns("vaultsync.ics"))
+    vault = copy_sample_vault(tmp_path / "vault")
     for broken in ("Chris Park", "Kofi Mensah"):
         (vault / "Contacts" / f"{broken}.md").unlink()
     return vault
