@@ -42,12 +42,18 @@ class _Group(click.Group):
 
 def parse_today(value: str | None) -> dt.date:
     """``--today``: an ISO date, or the local date when not given (the only clock read)."""
+    from vaultsync.dates import out_of_range
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        today = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--today: {value!r} is not a date (use YYYY-MM-DD)") from None
+    problem = out_of_range(today)
+    if problem:
+        raise UsageError(f"--today: {problem}")
+    return today
 
 
 VAULT = click.argument("vault", default=".", type=click.Path(path_type=Path))

@@ -8,6 +8,7 @@ connection has its own thread and a hard deadline, so a client that stalls holds
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -49,6 +50,7 @@ class Snapshot:
     data: bytes
     etag: str
     modified: dt.datetime  # UTC, whole seconds (HTTP dates have no fractions)
+    shared_second: bool = False  # an earlier version was served with the same Last-Modified
 
     @classmethod
     def of(cls, data: bytes, modified: dt.datetime) -> Snapshot:
@@ -72,7 +74,10 @@ class Feed:
         current = self._snapshot
         if current is not None and current.data == data:
             return False
-        self._snapshot = Snapshot.of(data, modified)
+        snapshot = Snapshot.of(data, modified)
+        if current is not None and current.modified == snapshot.modified:
+            snapshot = dataclasses.replace(snapshot, shared_second=True)
+        self._snapshot = snapshot
         return True
 
     def publish_file(self, path: Path) -> bool:
@@ -157,7 +162,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _not_allowed(self) -> None:
         self._plain(405, "Only GET and HEAD.", {"Allow": "GET, HEAD"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_PROPFIND = do_TRACE = _not_allowed
+    def __getattr__(self, name: str) -> Any:
+        # The base class answers a method it has no do_ for with 501 (a server error): every
+        # method but GET and HEAD is refused alike, 405, as docs/subscribing.md says.
+        if name.startswith("do_"):
+            return self._not_allowed
+        raise AttributeError(name)
 
     def _serve(self, body: bool) -> None:
         if not self.server.is_calendar(self.path):
@@ -194,6 +204,8 @@ class _Handler(BaseHTTPRequestHandler):
             return False  # an unreadable date is ignored, as RFC 9110 says
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
+        if snapshot.shared_second:  # a client holding the earlier version sends this very date
+            return snapshot.modified < when
         return snapshot.modified <= when
 
     def _plain(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
@@ -220,6 +232,9 @@ class CalendarServer(ThreadingHTTPServer):
     """
 
     daemon_threads = True
+    #: socketserver's default backlog is 5: under a burst of clients the kernel drops their
+    #: connection requests, which then wait out retransmission (1, 3, 7, 15 s ...).
+    request_queue_size = socket.SOMAXCONN
 
     def __init__(
         self,
