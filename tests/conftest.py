@@ -8,8 +8,10 @@ import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from vaultsync.config import DEFAULTS
 from vaultsync.contact import Contact, build_contact
@@ -20,6 +22,12 @@ SAMPLE_VAULT = REPO / "sample-vault"
 SHARED = REPO.parent / "shared"
 KEPANO = SHARED / "corpora" / "kepano-obsidian"
 SAMPLE_TODAY = dt.date(2026, 11, 20)  # the README's fixed --today
+
+# Property-based tests: "ci" (the default) replays the same bounded set of examples on every run;
+# "dev" explores new ones: python3 -m pytest --hypothesis-profile=dev
+settings.register_profile("ci", max_examples=1000, deadline=None, derandomize=True, database=None)
+settings.register_profile("dev", max_examples=5000, deadline=None)
+settings.load_profile("ci")
 
 
 def write_note(root: Path, path: str, text: str) -> Path:
@@ -75,11 +83,12 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
-def run_cli(*args: str | Path) -> tuple[int, str, str]:
-    """Run ``vaultsync ARGS`` in-process: (exit code, stdout, stderr)."""
+def run_cli(*args: str | Path, **invoke: Any) -> tuple[int, str, str]:
+    """Run ``vaultsync ARGS`` in-process: (exit code, stdout, stderr). ``invoke`` goes to
+    CliRunner.invoke (``env=``, ``input=``)."""
     from click.testing import CliRunner
 
     from vaultsync.cli import cli
 
-    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, **invoke)
     return result.exit_code, result.stdout, result.stderr

@@ -127,7 +127,7 @@ def test_bad_config_is_a_usage_error(vault: Path):
     code, _, err = run("audit", str(vault))
     assert code == 2
     assert err == (
-        f"vaultsync: {vault / '.vaultsync.toml'}: thank_you_days: expected a whole number of days, 0 or more\n"
+        f"vaultsync: {vault / '.vaultsync.toml'}: thank_you_days: expected a whole number of days from 0 to 3650 (ten years)\n"
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration
+from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from vaultsync import __version__
 from vaultsync.config import Settings
@@ -215,8 +215,10 @@ def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("name", settings.calendar_name)
-    cal.add("x-wr-calname", settings.calendar_name)
+    # vText: icalendar writes a plain str in these properties unescaped, and vobject then cuts
+    # a name at its first comma (tests/test_interop.py)
+    cal.add("name", vText(settings.calendar_name))
+    cal.add("x-wr-calname", vText(settings.calendar_name))
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(refresh))
     if settings.timezone:

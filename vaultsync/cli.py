@@ -42,12 +42,18 @@ class _Group(click.Group):
 
 def parse_today(value: str | None) -> dt.date:
     """``--today``: an ISO date, or the local date when not given (the only clock read)."""
+    from vaultsync.dates import out_of_range
+
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        today = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--today: {value!r} is not a date (use YYYY-MM-DD)") from None
+    problem = out_of_range(today)
+    if problem:
+        raise UsageError(f"--today: {problem}")
+    return today
 
 
 VAULT = click.argument("vault", default=".", type=click.Path(path_type=Path))
@@ -55,6 +61,15 @@ TODAY = click.option("--today", metavar="YYYY-MM-DD", help="The day to judge dea
 NO_CACHE = click.option(
     "--no-cache", is_flag=True, help="Read every note again, without using or updating the cache."
 )
+
+
+def calendar_option(purpose: str) -> Any:
+    """``--calendar PATH``: the calendar file, when not the config's ``calendar_path``."""
+    return click.option(
+        "--calendar",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=f"{purpose} (default: calendar_path from the config).",
+    )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,11 +113,7 @@ def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool
 @cli.command()
 @VAULT
 @TODAY
-@click.option(
-    "--calendar",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write the .ics (default: calendar_path from the config).",
-)
+@calendar_option("Where to write the .ics")
 @NO_CACHE
 def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool) -> int:
     """Write VAULT's calendar of deadlines, and its dashboard note when the config sets one
@@ -121,6 +132,102 @@ def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool)
     for err in result.audit.vault.errors:
         click.echo(f"vaultsync: {error_line(err)}", err=True)
     return 1 if result.audit.vault.errors else 0
+
+
+def _password(user: str | None, password_env: str | None) -> str | None:
+    """The CalDAV password: from the environment variable named, else asked for (never an argument)."""
+    import os
+
+    if password_env is not None:
+        if user is None:
+            raise UsageError("--password-env needs --user")
+        if password_env not in os.environ:
+            raise UsageError(f"--password-env: the environment variable {password_env} is not set")
+        return os.environ[password_env]
+    if user is not None:
+        return str(click.prompt(f"Password for {user}", hide_input=True, err=True))
+    return None
+
+
+def _push_password(url: str, user: str | None, password_env: str | None) -> str | None:
+    """Check the CalDAV URL (warning about a password sent in clear), then get the password."""
+    from vaultsync.caldav_push import check_url
+
+    for warning in check_url(url, password=user is not None):
+        click.echo(f"vaultsync: warning: {warning}", err=True)
+    return _password(user, password_env)
+
+
+def credentials(command: Any) -> Any:
+    """``--user`` and ``--password-env``: a password never appears on the command line."""
+    command = click.option(
+        "--password-env",
+        metavar="VAR",
+        help="Environment variable holding the password (default: ask for it when --user is given).",
+    )(command)
+    return click.option("--user", metavar="U", help="User name on the CalDAV server.")(command)
+
+
+@cli.command()
+@VAULT
+@TODAY
+@click.option(
+    "--url",
+    required=True,
+    metavar="URL",
+    help="The CalDAV calendar's URL, made when missing (e.g. .../remote.php/dav/calendars/USER/vaultsync/).",
+)
+@credentials
+def push(vault: Path, today: str | None, url: str, user: str | None, password_env: str | None) -> int:
+    """Make the CalDAV calendar at URL hold exactly VAULT's deadlines.
+
+    Adds new events, replaces changed ones, deletes the ones it added before that are no longer
+    due, and leaves every event it did not add alone. Exit 1 when a note could not be read, an
+    event could not be placed, or the server failed; 2 on a usage error.
+    """
+    from vaultsync.caldav_push import push as run_push
+    from vaultsync.calendar import calendar_bytes
+    from vaultsync.report import error_line
+    from vaultsync.vault import load_vault
+
+    password = _push_password(url, user, password_env)
+    loaded = load_vault(vault)
+    data = calendar_bytes(loaded, parse_today(today))
+    result = run_push(data, url, name=loaded.settings.calendar_name, username=user, password=password)
+    click.echo(result.summary())
+    for uid in result.foreign:
+        click.echo(
+            f"vaultsync: {uid}: left alone: an event vaultsync did not add holds this UID "
+            "(imported from the .ics file?); delete it there, or push to a calendar of its own",
+            err=True,
+        )
+    for err in loaded.errors:
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
+    return 1 if loaded.errors or result.foreign else 0
+
+
+@cli.command()
+@VAULT
+@TODAY
+@calendar_option("The calendar to check")
+def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
+    """Check that VAULT's calendar is in place for calendar clients, and say how each subscribes.
+
+    Checks the config, the calendar's path (writable, never read as a note) and the calendar
+    itself (CRLF, 75-octet lines, unique UIDs, parses back, holds what the notes give today).
+    Exit 1 when something is wrong, 0 otherwise (warnings included). Reads only.
+    """
+    from vaultsync.doctor import client_notes, diagnose
+
+    day = parse_today(today)
+    result = diagnose(vault, day, calendar)
+    click.echo(f"{vault} on {day}:")
+    for check in result.checks:
+        click.echo(f"  {check.status:<4}  {check.topic}: {check.message}")
+    click.echo("\nSubscribing:")
+    for note in client_notes(result.vault.settings):
+        click.echo(f"  - {note}")
+    return result.exit_code
 
 
 def vault_option(start: str, otherwise: str) -> Any:
@@ -238,8 +345,20 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
 @click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")
+@click.option(
+    "--push-url", metavar="URL", help="Also push to this CalDAV calendar after each build (see push)."
+)
+@credentials
 def watch(
-    vault: Path, calendar: Path | None, today: str | None, polling: bool, quiet: bool, verbose: bool
+    vault: Path,
+    calendar: Path | None,
+    today: str | None,
+    polling: bool,
+    quiet: bool,
+    verbose: bool,
+    push_url: str | None,
+    user: str | None,
+    password_env: str | None,
 ) -> int:
     """Keep VAULT's calendar in step with its notes and with the date, until Ctrl-C.
 
@@ -250,8 +369,82 @@ def watch(
     from vaultsync.watch import Watcher, configure_logging, run_until_signalled
 
     pinned = None if today is None else parse_today(today)
+    pusher = _pusher(push_url, user, password_env)
     configure_logging(verbose - quiet)
-    run_until_signalled(Watcher(vault, calendar=calendar, today=pinned, polling=polling))
+    run_until_signalled(Watcher(vault, calendar=calendar, today=pinned, polling=polling, on_build=pusher))
+    return 0
+
+
+def _pusher(url: str | None, user: str | None, password_env: str | None) -> Any:
+    """``watch --push-url``: the on_build that pushes, with its password asked for once, up front."""
+    if url is None:
+        if user is not None or password_env is not None:
+            raise UsageError("--user and --password-env go with --push-url")
+        return None
+    from vaultsync.caldav_push import Pusher
+
+    return Pusher(url, username=user, password=_push_password(url, user, password_env))
+
+
+@cli.command()
+@VAULT
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: 0.0.0.0 for every interface (a phone on the same network).",
+)
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port."
+)
+@click.option(
+    "--new-token", is_flag=True, help="Replace the secret in the URL (subscribe again with the new URL)."
+)
+@calendar_option("Where to write the .ics")
+@click.option("--today", metavar="YYYY-MM-DD", help="Pin the day (default: the local date, kept current).")
+@click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no line per request or build).")
+def serve(
+    vault: Path,
+    host: str,
+    port: int,
+    new_token: bool,
+    calendar: Path | None,
+    today: str | None,
+    polling: bool,
+    quiet: bool,
+) -> int:
+    """Serve VAULT's calendar at a secret URL for calendar apps to subscribe to, keeping it in step
+    with the notes as watch does, until Ctrl-C.
+
+    Listens on 127.0.0.1 unless --host says otherwise; the URL's token is made once per vault and
+    kept in your config folder. See docs/subscribing.md for a phone, Google and Outlook.
+    """
+    from vaultsync.server import serve as run_serve
+    from vaultsync.tokens import vault_token
+    from vaultsync.vault import vault_root
+    from vaultsync.watch import configure_logging
+
+    pinned = None if today is None else parse_today(today)
+    token = vault_token(vault_root(vault), new=new_token)
+    configure_logging(-1 if quiet else 0)
+
+    def ready(server: Any, first: Any) -> None:
+        name = first.audit.vault.settings.calendar_name
+        click.echo(f"serving {first.events} events of {name!r} from {vault}")
+        click.echo(f"  subscribe: {server.url('webcal')}")
+        click.echo(f"  or:        {server.url()}")
+        bound = str(server.server_address[0])
+        if bound in ("127.0.0.1", "::1", "localhost"):
+            click.echo(
+                f"only this computer can reach it ({bound}); a phone: see docs/subscribing.md. Ctrl-C stops."
+            )
+        else:
+            click.echo(f"listening on {bound}: anyone who has the URL can read it. Ctrl-C stops.")
+
+    run_serve(
+        vault, token, host=host, port=port, calendar=calendar, today=pinned, polling=polling, ready=ready
+    )
     return 0
 
 

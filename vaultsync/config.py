@@ -85,14 +85,15 @@ def _folders(value: Any) -> tuple[str, ...]:
 
 
 def _days(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError("expected a whole number of days, 0 or more")
+    # Bounded so that a date plus these days stays a date (datetime ends in year 9999).
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
+        raise ValueError("expected a whole number of days from 0 to 3650 (ten years)")
     return value
 
 
 def _minutes(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError("expected a whole number of minutes, 1 or more")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 525_600:
+        raise ValueError("expected a whole number of minutes from 1 to 525600 (a year)")
     return value
 
 
@@ -188,7 +189,8 @@ SPEC: tuple[Setting, ...] = (
         ("contact", "person"),
         _words,
         '["contact", "person"]',
-        "A note whose `type` is one of these is a contact.",
+        "A note whose `type` is one of these, or with a ticked checkbox of that name "
+        "(`person: true`), is a contact.",
     ),
     Setting(
         "contact_tags",

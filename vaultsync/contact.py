@@ -103,6 +103,8 @@ def is_contact(note: Note, settings: Settings) -> bool:
     categories = {c.casefold() for c in settings.contact_categories}
     if types & set(_folded(meta.get("type"))):
         return True
+    if any(meta.get(property_key(t)) is True for t in settings.contact_types):  # person: true
+        return True
     raw_tags = meta.get("tags")
     if isinstance(raw_tags, str):
         raw_tags = re.split(r"[\s,]+", raw_tags)
@@ -152,6 +154,8 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
         follow_up = True
 
     sections = read_sections(note.body, note.body_line)
+    if sections.unread:
+        problems.append(NoteError(note.path, note.body_line, sections.unread))
     advice = [_text(item) for item in _as_list(value("advice"))]
     advice += [line.text for line in sections.advice]
 

@@ -20,6 +20,9 @@ _ISO = re.compile(
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 )
 _WIKILINKED = re.compile(r"\[\[([^\]|#]+)(?:[#|][^\]]*)?\]\]")
+#: The years a date may fall in. Outside lie typing mistakes (0206 for 2026) and, near datetime's
+#: own limits (years 1 and 9999), deadlines that overflow when the days after an interview are added.
+YEARS = range(1900, 3000)
 
 
 def parse_moment(value: Any) -> Moment | str:
@@ -27,7 +30,7 @@ def parse_moment(value: Any) -> Moment | str:
     if isinstance(value, InvalidDate):
         return f"{value} is not a real date"
     if isinstance(value, (dt.date, dt.datetime)):
-        return value
+        return out_of_range(value) or value
     if isinstance(value, bool) or value is None:
         return f"{value!r} is not a date"
     if isinstance(value, (int, float)):
@@ -44,11 +47,17 @@ def parse_moment(value: Any) -> Moment | str:
     if not _ISO.fullmatch(text):
         return f"{value!r} is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)"
     try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text)
+        moment = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError:
         return f"{value!r} is not a real date"
+    return out_of_range(moment) or moment
+
+
+def out_of_range(moment: Moment) -> str | None:
+    """Why ``moment`` cannot be used (its year is outside YEARS), or None when it can."""
+    if moment.year in YEARS:
+        return None
+    return f"{moment.isoformat()} is outside the years {YEARS[0]} to {YEARS[-1]}: check the date"
 
 
 def day_of(moment: Moment) -> dt.date:

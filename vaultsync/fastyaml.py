@@ -70,8 +70,8 @@ class _Loader:
         """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
         by ``- item`` lines, values plain, simply quoted or ``[a, b]``. Raises _Fallback for
         anything else (comments, blank lines, nesting, escapes, multi-line values, ...)."""
-        if not text or _UNUSUAL.search(text):
-            raise _Fallback
+        if not text or text.count("\n") >= budget or _UNUSUAL.search(text):
+            raise _Fallback  # over budget: known before the split makes a string of every line
         mapping: dict[Any, Any] = {}
         key: Any = _NO_KEY  # the key with nothing after its colon: a block sequence may follow
         items: list[Any] | None = None

@@ -6,7 +6,10 @@ becomes a ``NoteError`` with the note's path, the file line when known, and the 
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +22,12 @@ from vaultsync.fastyaml import load_mapping
 
 #: Larger notes are refused unread: nobody types 4 MiB of notes about one person.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
+TOO_LARGE = f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read"
 #: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
 MAX_NODES = 20_000
 MAX_DEPTH = 32
+#: Longer front-matter is walked event by event before it is loaded (see _check_shape).
+SCAN_ABOVE = 4096
 
 _YAML_HANDLER = frontmatter.YAMLHandler()
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -29,7 +35,7 @@ HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
 
 _DELIMITER = re.compile(r"---[ \t]*")
 _CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:]*?|'[^']*'|\"[^\"]*\")\s*:(\s|$)", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(\s|$)", re.MULTILINE)
 
 
 class InvalidDate(str):
@@ -45,7 +51,7 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return loader.construct_yaml_timestamp(node)
-    except ValueError:
+    except (ValueError, AttributeError):  # AttributeError: an explicit !!timestamp on non-date text
         return InvalidDate(loader.construct_scalar(node))
 
 
@@ -77,15 +83,27 @@ class Note:
 
 
 def read_note(root: Path, path: str) -> Note | NoteError:
-    """Read ``root/path`` without following it out of the vault (the caller checked that)."""
+    """Read ``root/path`` without following it out of the vault (the caller checked that).
+
+    Only a regular file is read, and only when it is small enough: a pipe named ``x.md`` would
+    block forever, a 50 MB note would fill memory for nothing. The file is opened without
+    following a symbolic link, in case one replaced the note since it was listed."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(root / path, "rb") as handle:
-            data = handle.read(MAX_NOTE_BYTES + 1)
+        with open(os.open(root / path, flags), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                return NoteError(path, None, "is a folder, not a note")
+            if not stat.S_ISREG(info.st_mode):
+                return NoteError(path, None, "is not a regular file (a pipe, socket or device): not read")
+            if info.st_size > MAX_NOTE_BYTES:
+                return NoteError(path, None, TOO_LARGE)
+            data = handle.read(info.st_size + 1)  # not MAX_NOTE_BYTES: read(n) allocates n bytes first
     except FileNotFoundError:
         return NoteError(path, None, "the note disappeared while it was being read")
-    except IsADirectoryError:
-        return NoteError(path, None, "is a folder, not a note")
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            return NoteError(path, None, "became a symbolic link while it was being read: not followed")
         return NoteError(path, None, f"cannot read: {err.strerror or err}")
     return parse_note(path, data)
 
@@ -93,7 +111,7 @@ def read_note(root: Path, path: str) -> Note | NoteError:
 def parse_note(path: str, data: bytes) -> Note | NoteError:
     """Parse a note's bytes. Pure: the same bytes always give the same result."""
     if len(data) > MAX_NOTE_BYTES:
-        return NoteError(path, None, f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read")
+        return NoteError(path, None, TOO_LARGE)
     if b"\0" in data:
         return NoteError(path, None, "contains NUL bytes: not a text note")
     try:
@@ -122,15 +140,15 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
 
 
 def _meta(path: str, yaml_text: str) -> dict[str, Any] | NoteError:
-    loaded = _load_yaml(path, yaml_text)
-    if isinstance(loaded, NoteError):
-        return loaded
-    if loaded is None:
-        loaded = {}
-    if not isinstance(loaded, dict):
-        kind = "a list" if isinstance(loaded, list) else "a single value"
-        return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
     try:
+        loaded = _load_yaml(path, yaml_text)
+        if isinstance(loaded, NoteError):
+            return loaded
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            kind = "a list" if isinstance(loaded, list) else "a single value"
+            return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
         return _plain(loaded)  # type: ignore[no-any-return]
     except _TooBig:
         return NoteError(
@@ -143,6 +161,8 @@ def _meta(path: str, yaml_text: str) -> dict[str, Any] | NoteError:
 
 def _load_yaml(path: str, yaml_text: str) -> Any:
     try:
+        if len(yaml_text) > SCAN_ABOVE:
+            _check_shape(yaml_text)
         return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -163,6 +183,27 @@ def _load_yaml(path: str, yaml_text: str) -> Any:
 
 class _TooBig(Exception):
     pass
+
+
+def _check_shape(yaml_text: str) -> None:
+    """Raise _TooBig as soon as the YAML's events overrun the bounds, before any node is built.
+
+    libyaml composes nodes recursively (some 30,000 nested brackets overflow the C stack and kill
+    the process) and builds all of them before _plain can count (4 MiB of short values took 15 s
+    and 300 MB). Walking the events is iterative and stops early. Keys count as events but not as
+    values, hence twice the budget: _plain stays the judge of what is accepted."""
+    depth = events = 0
+    for event in yaml.parse(yaml_text, Loader=_BASE_LOADER):
+        if isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            continue
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            continue
+        events += 1
+        if events > 2 * MAX_NODES or depth > MAX_DEPTH + 1:
+            raise _TooBig
 
 
 def _plain(value: Any) -> Any:

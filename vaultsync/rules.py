@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import Any, Protocol
 
 from vaultsync.config import Settings
@@ -250,10 +252,9 @@ def _job_ask_pattern(extra: tuple[str, ...], ignore_case: bool = True) -> re.Pat
 
 def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]:
     """(file line, phrase as written) of each direct ask for a job; phrases may span lines."""
-    text, starts = "", list[tuple[int, int]]()
-    for line in lines:
-        starts.append((len(text), line.line))
-        text += line.text + " "
+    text = "".join(f"{line.text} " for line in lines)
+    starts = [0, *accumulate(len(line.text) + 1 for line in lines)][:-1]  # where each line begins
+    latest = list(accumulate((line.line for line in lines), max))  # the latest line begun by each start
     lowered = _job_ask_pattern(settings.job_ask_phrases, False) if text.isascii() else None
     if lowered is not None:
         matches = lowered.finditer(text.lower())  # ASCII: same length, same matches
@@ -261,7 +262,7 @@ def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]
         matches = _job_ask_pattern(settings.job_ask_phrases).finditer(text)  # type: ignore[union-attr]
     found = []
     for match in matches:
-        number = max(number for offset, number in starts if offset <= match.start())
+        number = latest[bisect_right(starts, match.start()) - 1]
         found.append((number, " ".join(text[match.start() : match.end()].split())))
     return found
 

@@ -42,16 +42,26 @@ class Sections:
     plan: tuple[Line, ...] = ()  # list items, else paragraph lines
     has_questions_heading: bool = False
     has_letter: bool = False
+    unread: str = ""  # why the sections were not read, if they were not
 
 
 EMPTY = Sections()
+#: Longer bodies are not parsed for sections: markdown-it holds some 2 KB per line of dense
+#: headings and lists (a 4 MiB note of them took 16 s and 1 GB). Prose costs far less.
+MAX_BODY_LINES = 20_000
+TOO_LONG = Sections(
+    unread=f"the body has over {MAX_BODY_LINES:,} lines: its Questions, Advice, Thank-you and Plan "
+    "sections are not read"
+)
 
 
 @cache
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    # Only the block structure is read (an inline token's ``content`` is its raw text), so inline
+    # parsing is switched off: it was most of the time, and quadratic on some emphasis and links.
+    return MarkdownIt("commonmark").disable("inline")
 
 
 def read_sections(body: str, body_line: int) -> Sections:
@@ -59,6 +69,8 @@ def read_sections(body: str, body_line: int) -> Sections:
     start = _ANY_HEADING.search(body)
     if start is None:
         return EMPTY
+    if body.count("\n") >= MAX_BODY_LINES:
+        return TOO_LONG
     simple = _simple_sections(body, body_line, start.start())
     return simple if simple is not None else _parsed_sections(body, body_line)
 

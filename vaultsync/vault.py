@@ -81,29 +81,70 @@ def scan_notes(
     """``note_paths``, each with its directory entry (whose ``stat`` is the note's lstat).
 
     Each folder's notes come sorted, then its folders, sorted, in turn (as ``os.walk`` would).
-    A folder that cannot be read is added to ``errors``."""
+    What cannot be read is added to ``errors`` rather than lost in silence: a folder that cannot
+    be listed, a name that is not UTF-8, a symbolic link that leads out of the vault or nowhere.
+    Links are never followed (one whose target is in the vault is read there)."""
+    real_root = root.resolve()
 
-    def unreadable(err: OSError) -> None:
-        where = Path(err.filename).relative_to(root).as_posix() if err.filename else "."
-        errors.append(NoteError(where, None, f"cannot read folder: {err.strerror or err}"))
+    def report(path: str, problem: str) -> None:
+        errors.append(NoteError(_printable(path), None, problem))
+
+    def wanted(path: str, entry: os.DirEntry[str], follow: bool) -> bool:
+        # os.path.isdir, because DirEntry.is_dir raises on a loop of links
+        if os.path.isdir(entry.path) if follow else entry.is_dir(follow_symlinks=False):
+            return not entry.name.startswith(".") and not is_ignored(path + "/x.md", settings)
+        return not is_ignored(path, settings)
 
     folders = [(os.fspath(root), "")]
     while folders:
         folder, prefix = folders.pop()
         try:
             with os.scandir(folder) as listing:
-                found = sorted((entry.name, entry) for entry in listing if not entry.is_symlink())
+                found = sorted((entry.name, entry) for entry in listing)
         except OSError as err:
-            unreadable(err)
+            where = Path(err.filename).relative_to(root).as_posix() if err.filename else "."
+            report(where, f"cannot read folder: {err.strerror or err}")
             continue
         subfolders = []
         for name, entry in found:
-            if entry.is_dir(follow_symlinks=False):
-                if not name.startswith(".") and not is_ignored(prefix + name + "/x.md", settings):
-                    subfolders.append((entry.path, prefix + name + "/"))
-            elif not is_ignored(prefix + name, settings):
-                yield prefix + name, entry
+            path = prefix + name
+            if entry.is_symlink():
+                problem = _link_problem(real_root, entry.path) if wanted(path, entry, True) else None
+                if problem:
+                    report(path, problem)
+            elif not wanted(path, entry, False):
+                continue
+            elif not _is_utf8(name):
+                report(path, "the name is not UTF-8 text: rename it so that vaultsync can read it")
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append((entry.path, path + "/"))
+            else:
+                yield path, entry
         folders += reversed(subfolders)
+
+
+def _link_problem(real_root: Path, link: str) -> str | None:
+    """Why the notes behind ``link`` would be lost, or None when its target is in the vault."""
+    try:
+        target = Path(link).resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        return "a symbolic link that leads nowhere (or round in a loop): not followed"
+    if target.is_relative_to(real_root):
+        return None
+    return f"a symbolic link to {_printable(str(target))}, outside the vault: not followed"
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+        return False
+    return True
+
+
+def _printable(path: str) -> str:
+    """``path`` fit for a report: bytes that are not UTF-8 become U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def load_entry(root: Path, path: str, settings: Settings) -> Entry:

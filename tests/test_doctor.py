@@ -1,0 +1,207 @@
+"""vaultsync doctor: each check passing and failing, exact lines and exit codes, and it only reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, tree_digest, write_note
+from sandbox import reachable_tmp, unprivileged
+
+from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.doctor import FAIL, OK, WARN, client_notes, diagnose
+from vaultsync.sync import build
+
+TODAY = dt.date(2026, 11, 20)
+JANE = """
+---
+type: contact
+email: jane@northwind.example
+interviews: [2026-11-18, "2026-11-25T10:00"]
+advice: [Volunteer first.]
+referrals: ["Ana Ortiz"]
+---
+## Questions
+- How did you start?
+"""
+
+
+@pytest.fixture
+def jane(vault: Path) -> Path:
+    write_note(vault, "Contacts/Jane Doe.md", JANE)
+    return vault
+
+
+def lines(root: Path, today: dt.date = TODAY, calendar: Path | None = None) -> list[tuple[str, str, str]]:
+    return [(c.status, c.topic, c.message) for c in diagnose(root, today, calendar).checks]
+
+
+def test_a_built_vault_is_healthy(jane: Path) -> None:
+    build(jane, TODAY)
+    ics = jane / "vaultsync.ics"
+    assert lines(jane) == [
+        (OK, "config", "no .vaultsync.toml: the defaults"),
+        (OK, "notes", "1 contacts in 1 notes"),
+        (OK, "calendar path", f"{ics}: writable, inside the vault, never read as a note (watch ignores it)"),
+        (OK, "calendar", "3 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
+        (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
+    ]
+    code, out, err = run_cli("doctor", str(jane), "--today", "2026-11-20")
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        f"{jane} on 2026-11-20:\n"
+        "  ok    config: no .vaultsync.toml: the defaults\n"
+        "  ok    notes: 1 contacts in 1 notes\n"
+        f"  ok    calendar path: {ics}: writable, inside the vault, never read as a note (watch ignores it)\n"
+        "  ok    calendar: 3 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
+        "  ok    calendar: holds exactly what the notes give on 2026-11-20\n"
+        "\n"
+        "Subscribing:\n"
+        "  - Apple Calendar"
+    )
+    assert out.count("\n  - ") == len(client_notes(DEFAULTS)) == 6
+
+
+def test_not_built_yet(jane: Path) -> None:
+    code, out, _ = run_cli("doctor", str(jane), "--today", "2026-11-20")
+    assert code == 1
+    assert (
+        f"  fail  calendar: {jane / 'vaultsync.ics'} is not written yet: run vaultsync build (or keep serve or watch running)\n"
+        in out
+    )
+
+
+def test_a_stale_calendar_is_a_warning(jane: Path) -> None:
+    build(jane, TODAY)
+    checks = diagnose(jane, TODAY + dt.timedelta(days=10), None)
+    assert checks.exit_code == 0
+    assert checks.checks[-1] == (
+        type(checks.checks[-1])(
+            WARN,
+            "calendar",
+            "differs from what the notes give on 2026-11-30 (6 differences): run vaultsync build, or keep serve or watch running",
+        )
+    )
+
+
+def test_unreadable_notes_are_a_warning(jane: Path) -> None:
+    write_note(jane, "Contacts/Broken.md", "---\ntype: contact\nname: [oops\n---\n")
+    build(jane, TODAY)
+    result = diagnose(jane, TODAY)
+    assert (
+        WARN,
+        "notes",
+        "1 contacts in 2 notes; 1 problems reading them (vaultsync audit lists them)",
+    ) in lines(jane)
+    assert result.exit_code == 0
+
+
+def test_a_bad_config_fails_and_the_rest_is_checked_with_defaults(jane: Path) -> None:
+    (jane / ".vaultsync.toml").write_text("thank_you_days = -1\n")
+    checks = lines(jane)
+    assert checks[0] == (
+        FAIL,
+        "config",
+        f"{jane / '.vaultsync.toml'}: thank_you_days: expected a whole number of days from 0 to 3650 (ten years) (checking the rest with the defaults)",
+    )
+    assert checks[1] == (OK, "notes", "1 contacts in 1 notes")
+    assert run_cli("doctor", str(jane), "--today", "2026-11-20")[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("calendar_path", "message"),
+    [
+        (
+            "Calendar.md",
+            "{root}/Calendar.md is a note's name inside the vault: every scan would read the calendar as a note, and each build would overwrite a note of yours there; end calendar_path in .ics",
+        ),
+        ("Contacts", "{root}/Contacts is a folder: set calendar_path to a file"),
+        (
+            "Contacts/Jane Doe.md/cal.ics",
+            "{root}/Contacts/Jane Doe.md/cal.ics: {root}/Contacts/Jane Doe.md is a file, not a folder",
+        ),
+    ],
+)
+def test_calendar_paths_that_cannot_work(jane: Path, calendar_path: str, message: str) -> None:
+    (jane / ".vaultsync.toml").write_text(f'calendar_path = "{calendar_path}"\n')
+    assert (FAIL, "calendar path", message.format(root=jane)) in lines(jane)
+    assert diagnose(jane, TODAY).exit_code == 1
+
+
+def test_a_read_only_folder() -> None:
+    with reachable_tmp() as scratch:  # root may write anywhere: the check runs as nobody
+        vault = scratch / "vault"
+        write_note(vault, "Contacts/Jane Doe.md", JANE)
+        locked = scratch / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)
+        lines(vault, calendar=locked / "c.ics")  # imports, as root
+        with unprivileged():
+            assert lines(vault, calendar=locked / "c.ics")[2][0] == FAIL
+
+
+def test_a_calendar_outside_the_vault(jane: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "new" / "c.ics"
+    assert lines(jane, calendar=outside)[2] == (
+        OK,
+        "calendar path",
+        f"{outside}: writable, outside the vault",
+    )
+
+
+def corrupt(root: Path, *replacements: tuple[bytes, bytes]) -> Path:
+    """Build the calendar, then break it with each (old, new) replacement."""
+    build(root, TODAY)
+    ics = root / "vaultsync.ics"
+    data = ics.read_bytes()
+    for old, new in replacements:
+        data = data.replace(old, new)
+    ics.write_bytes(data)
+    return ics
+
+
+def test_a_broken_calendar_fails_with_its_problems(jane: Path) -> None:
+    ics = corrupt(jane, (b"\r\n", b"\n"), (b"DTSTART;VALUE=DATE:20261121", b"DTSTART;VALUE=DATE:2026-11-21"))
+    failures = [m for s, _, m in lines(jane) if s == FAIL]
+    newlines = ics.read_bytes().count(b"\n")
+    assert failures[:3] == [
+        f"{ics}: does not start with BEGIN:VCALENDAR and CRLF",
+        f"{ics}: does not end with END:VCALENDAR and CRLF",
+        f"{ics}: {newlines} line(s) end in a bare LF or CR instead of CRLF (first: line 1)",
+    ]
+    assert len(failures) == 4
+    assert failures[3].startswith(f"{ics}: icalendar: VEVENT thank-you-2026-11-18-")
+    assert failures[3].endswith(" DTSTART: Expected datetime, date, or time. Got: '2026-11-21'")
+
+
+def test_many_problems_are_cut_short(jane: Path) -> None:
+    corrupt(jane, (b"DTSTAMP:", b"DTSTAMP:x"), (b"DTSTART", b"DTSTART;VALUE=DATE:x\r\nX-A"))
+    failures = [m for s, _, m in lines(jane) if s == FAIL]
+    assert len(failures) == 6 and failures[-1].startswith("and ") and failures[-1].endswith(" more")
+
+
+def test_doctor_only_reads(jane: Path) -> None:
+    build(jane, TODAY)
+    before = tree_digest(jane.parent)
+    run_cli("doctor", str(jane), "--today", "2026-11-20")
+    run_cli(
+        "doctor", str(jane), "--today", "2026-11-20", "--calendar", str(jane.parent / "not-there" / "c.ics")
+    )
+    assert tree_digest(jane.parent) == before
+    assert not (jane.parent / "not-there").exists()
+
+
+def test_client_notes_follow_the_settings() -> None:
+    floating = client_notes(DEFAULTS)
+    zoned = client_notes(settings_from_mapping({"timezone": "Europe/Paris", "refresh_minutes": 90}))
+    assert floating[-1].startswith("Interview times are floating") and len(zoned) == 5
+    assert "(every 1 hour)" in floating[2] and "(every 90 minutes)" in zoned[2]
+
+
+def test_a_missing_vault_is_a_usage_error(tmp_path: Path) -> None:
+    assert run_cli("doctor", str(tmp_path / "nope")) == (
+        2,
+        "",
+        f"vaultsync: vault not found: {tmp_path / 'nope'}\n",
+    )
