@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, insort
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -78,33 +78,55 @@ class BuildMemo:
 
     def build(self, vault: Vault, today: dt.date) -> Built:
         """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
-        settings = vault.settings
-        basis, last = _Basis(today, settings, note_linker(vault.root)), self._basis
-        known = self._gave if basis == last else {}
-        gave, fresh = {}, []
-        for contact in vault.contacts:
-            done = known.get(contact.path)
-            if done is None or done.contact is not contact:
-                done = _give(contact, basis, self._gave.get(contact.path), last)
+        basis = _Basis(today, vault.settings, note_linker(vault.root))
+        found, read_by_referral = self._evaluate(vault.contacts, basis)
+        found += self._referral_findings(vault, basis, read_by_referral)
+        pieces = calendar_pieces(self._calendar_head(vault.settings), map(itemgetter(1), self._order))
+        return Built(tuple(found), pieces, len(self._order))
+
+    def _evaluate(self, contacts: Iterable[Contact], basis: _Basis) -> tuple[list[Finding], list[Hashable]]:
+        """Bring every contact's results up to date; their findings, and what the referral rule reads.
+
+        One pass over the contacts: at 10,000 of them, each pass costs milliseconds."""
+        previous, last = self._gave, self._basis
+        gave: dict[str, _Gave] = {}
+        fresh: list[_Gave] = []
+        stale: list[_Gave] = []
+        found: list[Finding] = []
+        read_by_referral: list[Hashable] = []
+        for contact in contacts:
+            before = previous.get(contact.path)
+            if before is not None and before.contact is contact and basis == last:
+                done = before
+            else:
+                done = _give(contact, basis, before, last)
                 fresh.append(done)
+                if before is not None:
+                    stale.append(before)
             gave[contact.path] = done
-        stale = [done for path, done in self._gave.items() if gave.get(path) is not done]
+            found += done.findings
+            read_by_referral.append(done.referral_inputs)
+        if len(gave) - len(fresh) + len(stale) < len(previous):  # notes gone since the last build
+            stale += [done for path, done in previous.items() if path not in gave]
         self._basis, self._gave = basis, gave
         self._order = _reorder(self._order, stale, fresh)
+        return found, read_by_referral
 
-        found = [finding for done in gave.values() for finding in done.findings]
-        inputs = (today, settings, tuple(done.referral_inputs for done in gave.values()))
+    def _referral_findings(self, vault: Vault, basis: _Basis, reads: list[Hashable]) -> tuple[Finding, ...]:
+        """The vault-wide referral rule's findings: run again only when what it reads changed."""
+        inputs = (basis.today, basis.settings, tuple(reads))
         if inputs != self._referrals[0]:
-            self._referrals = (inputs, tuple(referral(vault.contacts, today, settings)))
-        found += self._referrals[1]
+            self._referrals = (inputs, tuple(referral(vault.contacts, basis.today, basis.settings)))
+        return self._referrals[1]
 
+    def _calendar_head(self, settings: Settings) -> bytes:
+        """``calendar_head``, made again only when the settings or the time zones used changed."""
         zones = frozenset[str]()
         if settings.timezone:
-            zones = zones.union(*(done.zones for done in gave.values()))
+            zones = zones.union(*(done.zones for done in self._gave.values()))
         if (settings, zones) != self._head[0]:
             self._head = ((settings, zones), calendar_head(settings, zones))
-        pieces = calendar_pieces(self._head[1], map(itemgetter(1), self._order))
-        return Built(tuple(found), pieces, len(self._order))
+        return self._head[1]
 
 
 def _reorder(order: list[Event], stale: list[_Gave], fresh: list[_Gave]) -> list[Event]:

@@ -6,8 +6,10 @@ The CLI, and later the watcher and the server, call these; none of them repeats 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,9 +38,14 @@ class Audit:
         """Every finding in the reports' stable order (sorted when first read: the watcher never reads it)."""
         return tuple(sorted(self.found, key=Finding.sort_key))
 
+    @cached_property
+    def levels(self) -> Counter[str]:
+        """How many findings there are at each level."""
+        return Counter(map(attrgetter("level"), self.found))
+
     @property
     def overdue(self) -> int:
-        return sum(f.level == "overdue" for f in self.found)
+        return self.levels["overdue"]
 
     @property
     def exit_code(self) -> int:

@@ -372,7 +372,7 @@ class Watcher:
         for err in (e for e in audit.vault.errors if e not in self._problems):
             log.warning("%s", error_line(err))
         self._problems = set(audit.vault.errors)
-        deadlines = sum(f.level in ("overdue", "due", "upcoming") for f in audit.found)
+        deadlines = sum(audit.levels[level] for level in ("overdue", "due", "upcoming"))
         did = [build_line(build), *([dashboard_line(build)] if build.dashboard else [])]
         log.info(
             "%s: %s (%d overdue), %s; %s in %.3f s",
