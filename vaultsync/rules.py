@@ -62,7 +62,7 @@ JOB_ASK_PHRASES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands in a large vault
 class Finding:
     rule: str
     level: str
