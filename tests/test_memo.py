@@ -39,10 +39,10 @@ class Rebuilds:
         self.memo = BuildMemo()
         self.last = self.check()
 
-    def reload_settings(self) -> None:
-        """A changed .vaultsync.toml: the watcher starts a new index (every Contact is a new object)."""
+    def configure(self, text: str) -> None:
+        """A new .vaultsync.toml: the watcher starts a new index (every Contact is a new object)."""
+        (self.root / ".vaultsync.toml").write_text(text, encoding="utf-8")
         self.index = VaultIndex(self.root)
-        self.index.scan()
 
     def check(self) -> tuple[object, ...]:
         """Build with the memo and from scratch; both must write the same bytes and find the same."""
@@ -84,11 +84,14 @@ def edit(root: Path, path: str, old: str, new: str) -> None:
     note.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def settings(root: Path, text: str) -> None:
-    (root / ".vaultsync.toml").write_text(text, encoding="utf-8")
+def same_offset_zone(r: Rebuilds) -> None:
+    """Same offsets all year: the times compare equal, but are written with another TZID."""
+    r.configure('timezone = "Europe/Paris"\n')
+    r.check()
+    r.configure('timezone = "Europe/Berlin"\n')
 
 
-CHANGES: dict[str, Callable[[Rebuilds], None]] = {
+CHANGES: dict[str, Callable[[Rebuilds], object]] = {
     "an edit": lambda r: edit(r.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso"),
     "an edit of the dates": lambda r: edit(r.root, "Contacts/Jane Doe.md", "2026-10-01", "2026-11-02"),
     "a new note": lambda r: write_note(
@@ -101,16 +104,9 @@ CHANGES: dict[str, Callable[[Rebuilds], None]] = {
     "a rename": lambda r: (r.root / "Contacts/Grace Kim.md").rename(r.root / "Contacts/Grace Kim-Lee.md"),
     "a name referred to": lambda r: edit(r.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C."),
     "a day change": lambda r: setattr(r, "today", r.today + 5 * ONE_DAY),
-    "a settings change": lambda r: (settings(r.root, "thank_you_days = 5\n"), r.reload_settings()),
-    "a time zone": lambda r: (settings(r.root, 'timezone = "Europe/Paris"\n'), r.reload_settings()),
-    # Same offsets all year: the times compare equal, but are written with another TZID.
-    "a time zone at the same offset": lambda r: (
-        settings(r.root, 'timezone = "Europe/Paris"\n'),
-        r.reload_settings(),
-        r.check(),
-        settings(r.root, 'timezone = "Europe/Berlin"\n'),
-        r.reload_settings(),
-    ),
+    "a settings change": lambda r: r.configure("thank_you_days = 5\n"),
+    "a time zone": lambda r: r.configure('timezone = "Europe/Paris"\n'),
+    "a time zone at the same offset": same_offset_zone,
     "not an Obsidian vault any more": lambda r: shutil.rmtree(r.root / ".obsidian"),
     "a note that becomes unreadable": lambda r: edit(
         r.root, "Contacts/Jane Doe.md", "type: contact", "type: [x"
@@ -237,3 +233,24 @@ def test_the_watcher_keeps_one_memo(tmp_path: Path) -> None:
         == [c.path for c in third.audit.vault.contacts]
         == ["Notes/Coffee with Arjun Mehta.md"]
     )
+
+
+def test_a_build_that_fails_leaves_the_memo_as_it_was(
+    rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher reports an unexpected error and goes on with the same memo: it must still be right."""
+    real = memo_module.contact_findings
+
+    def failing(contact, *args):  # type: ignore[no-untyped-def]
+        if contact.path == "Contacts/Wei Chen.md":
+            raise RuntimeError("a bug in a rule")
+        return real(contact, *args)
+
+    edit(rebuilds.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
+    edit(rebuilds.root, "Contacts/Wei Chen.md", "Harbor Genomics", "Harbor Labs")
+    rebuilds.index.scan()
+    with monkeypatch.context() as patched:
+        patched.setattr(memo_module, "contact_findings", failing)
+        with pytest.raises(RuntimeError):
+            rebuilds.memo.build(rebuilds.index.vault(), rebuilds.today)
+    assert rebuilds.changed()

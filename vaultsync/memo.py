@@ -109,8 +109,8 @@ class BuildMemo:
             read_by_referral.append(done.referral_inputs)
         if len(gave) - len(fresh) + len(stale) < len(previous):  # notes gone since the last build
             stale += [done for path, done in previous.items() if path not in gave]
-        self._basis, self._gave = basis, gave
         self._order = _reorder(self._order, stale, fresh)
+        self._basis, self._gave = basis, gave  # only now: a rule that raised above left the memo as it was
         return found, read_by_referral
 
     def _referral_findings(self, vault: Vault, basis: _Basis, reads: list[Hashable]) -> tuple[Finding, ...]:
