@@ -29,9 +29,9 @@ from vaultsync.calendar import (
     note_linker,
 )
 from vaultsync.config import Settings
-from vaultsync.contact import Contact
+from vaultsync.contact import Contact, index_by_name
 from vaultsync.deadlines import deadlines
-from vaultsync.rules import Finding, contact_findings, referral, referral_inputs
+from vaultsync.rules import Finding, ReferralInputs, contact_findings, referral, referral_inputs
 from vaultsync.vault import Vault
 
 Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
@@ -54,7 +54,7 @@ class _Gave:
     findings: tuple[Finding, ...]
     events: tuple[Event, ...]  # in contact_items order, not yet in the calendar's
     zones: frozenset[str]
-    referral_inputs: tuple[Hashable, ...]
+    referral_inputs: ReferralInputs
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,9 @@ class BuildMemo:
         pieces = calendar_pieces(self._calendar_head(vault.settings), map(itemgetter(1), self._order))
         return Built(tuple(found), pieces, len(self._order))
 
-    def _evaluate(self, contacts: Iterable[Contact], basis: _Basis) -> tuple[list[Finding], list[Hashable]]:
+    def _evaluate(
+        self, contacts: Iterable[Contact], basis: _Basis
+    ) -> tuple[list[Finding], list[ReferralInputs]]:
         """Bring every contact's results up to date; their findings, and what the referral rule reads.
 
         One pass over the contacts: at 10,000 of them, each pass costs milliseconds."""
@@ -94,7 +96,7 @@ class BuildMemo:
         fresh: list[_Gave] = []
         stale: list[_Gave] = []
         found: list[Finding] = []
-        read_by_referral: list[Hashable] = []
+        read_by_referral: list[ReferralInputs] = []
         for contact in contacts:
             before = previous.get(contact.path)
             if before is not None and before.contact is contact and same_basis:
@@ -113,11 +115,15 @@ class BuildMemo:
         self._basis, self._gave = basis, gave  # only now: a rule that raised above left the memo as it was
         return found, read_by_referral
 
-    def _referral_findings(self, vault: Vault, basis: _Basis, reads: list[Hashable]) -> tuple[Finding, ...]:
+    def _referral_findings(
+        self, vault: Vault, basis: _Basis, reads: list[ReferralInputs]
+    ) -> tuple[Finding, ...]:
         """The vault-wide referral rule's findings: run again only when what it reads changed."""
         inputs = (basis.today, basis.settings, tuple(reads))
         if inputs != self._referrals[0]:
-            self._referrals = (inputs, tuple(referral(vault.contacts, basis.today, basis.settings)))
+            by_name = index_by_name(vault.contacts, (read.keys for read in reads))  # names folded once
+            found = referral(vault.contacts, basis.today, basis.settings, by_name)
+            self._referrals = (inputs, tuple(found))
         return self._referrals[1]
 
     def _calendar_head(self, settings: Settings) -> bytes:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from vaultsync.config import Settings
-from vaultsync.contact import Contact, PersonRef, find_person, index_by_name
+from vaultsync.contact import Contact, PersonRef, find_person, index_by_name, name_keys
 from vaultsync.dates import day_of
 from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
 from vaultsync.sections import Line
@@ -312,9 +312,13 @@ class PendingReferral:
     referrers: tuple[Contact, ...]
 
 
-def pending_referrals(contacts: Sequence[Contact]) -> list[PendingReferral]:
-    """People suggested by a contact (who still wants reminders) with no note or no interview yet."""
-    by_name = index_by_name(contacts)
+def pending_referrals(
+    contacts: Sequence[Contact], by_name: Mapping[str, Contact] | None = None
+) -> list[PendingReferral]:
+    """People suggested by a contact (who still wants reminders) with no note or no interview yet.
+
+    ``by_name``: ``index_by_name(contacts)``, when the caller has it already."""
+    by_name = index_by_name(contacts) if by_name is None else by_name
     pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
     for referrer in contacts:
         if not referrer.follow_up:
@@ -330,10 +334,15 @@ def pending_referrals(contacts: Sequence[Contact]) -> list[PendingReferral]:
     return [PendingReferral(person, note, tuple(referrers)) for person, note, referrers in pending.values()]
 
 
-def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+def referral(
+    contacts: Sequence[Contact],
+    today: dt.date,
+    settings: Settings,
+    by_name: Mapping[str, Contact] | None = None,
+) -> list[Finding]:
     """Guide rule 3's other half: reach out to the people your contacts suggested."""
     found = []
-    for pending in pending_referrals(contacts):
+    for pending in pending_referrals(contacts, by_name):
         person, note, referrers = pending.person, pending.note, pending.referrers
         by = " and ".join(r.name for r in referrers)
         detail = f" ({person.detail})" if person.detail else ""
@@ -346,13 +355,23 @@ def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) ->
     return found
 
 
-def referral_inputs(contact: Contact) -> tuple[Hashable, ...]:
+class ReferralInputs(NamedTuple):
     """All that ``referral`` reads of one contact: contacts whose inputs are equal, in the same
     order, have the same referral findings (so a driver that builds again and again can keep them)."""
-    return (
+
+    path: str
+    name: str
+    keys: tuple[str, ...]  # name_keys: how a referral may name them
+    follow_up: bool
+    interviewed: bool  # any interview at all, held or scheduled
+    referrals: tuple[PersonRef, ...]
+
+
+def referral_inputs(contact: Contact) -> ReferralInputs:
+    return ReferralInputs(
         contact.path,
         contact.name,
-        contact.aliases,
+        tuple(name_keys(contact)),
         contact.follow_up,
         bool(contact.interviews),
         contact.referrals,
