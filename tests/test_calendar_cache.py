@@ -1,4 +1,4 @@
-"""Events serialised one by one (and reused by EventCache) give exactly icalendar's whole calendar."""
+"""Events serialised one by one (as vaultsync.memo keeps them) give exactly icalendar's whole calendar."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 from icalendar import Calendar
 
 from vaultsync import calendar as calendar_module
-from vaultsync.calendar import EventCache, calendar_bytes, calendar_items
+from vaultsync.calendar import calendar_bytes, calendar_items
 from vaultsync.vault import Vault, load_vault
 
 
@@ -36,7 +36,6 @@ def test_same_bytes_as_one_icalendar_calendar(timezone: str, today: dt.date) -> 
     vault = with_timezone(load_vault(SAMPLE_VAULT), timezone)
     data = calendar_bytes(vault, today)
     assert data == as_one_calendar(vault, today, data)
-    assert data == calendar_bytes(vault, today, EventCache())
     if timezone and today == SAMPLE_TODAY:  # timed interviews ahead: their zone comes first
         assert data.count(b"BEGIN:VTIMEZONE") == 1
         assert data.index(b"BEGIN:VTIMEZONE") < data.index(b"BEGIN:VEVENT")
@@ -50,25 +49,3 @@ def test_offsets_and_floating_times(vault: Path) -> None:
         data = calendar_bytes(loaded, SAMPLE_TODAY)
         assert data == as_one_calendar(loaded, SAMPLE_TODAY, data)
         assert (b"BEGIN:VTIMEZONE" in data) == bool(timezone)
-
-
-def person(org: str) -> str:
-    return f"---\ntype: contact\norganization: {org}\ninterviews:\n  - 2026-11-18\n---\n"
-
-
-def test_the_cache_serialises_only_changed_events(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("Ann", "Bo", "Cy"):
-        write_note(vault, f"{name}.md", person("Acme"))
-    cache = EventCache()
-    first = calendar_bytes(load_vault(vault), SAMPLE_TODAY, cache)
-    serialised: list[str] = []
-    real = calendar_module._event
-    monkeypatch.setattr(calendar_module, "_event", lambda item: serialised.append(item.summary) or real(item))
-    assert calendar_bytes(load_vault(vault), SAMPLE_TODAY, cache) == first
-    assert serialised == []
-    write_note(vault, "Bo.md", person("Globex"))
-    after = load_vault(vault)
-    data = calendar_bytes(after, SAMPLE_TODAY, cache)
-    assert sorted(set(serialised)) == ["Check in with Bo (Globex)", "Thank-you letter: Bo (Globex)"]
-    assert data == calendar_bytes(after, SAMPLE_TODAY)
-    assert len(cache._events) == len(calendar_items(after, SAMPLE_TODAY))  # one calendar's worth

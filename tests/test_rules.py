@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import contact
+from conftest import SAMPLE_VAULT, contact
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.rules import (
+    CONTACT_RULES,
     ask_referrals,
     check_in,
+    contact_findings,
     evaluate,
     job_ask,
     prepare,
@@ -18,6 +20,7 @@ from vaultsync.rules import (
     referral,
     thank_you,
 )
+from vaultsync.vault import load_vault
 
 D = dt.date
 MET = """
@@ -258,3 +261,12 @@ def test_evaluate_order_is_stable():
     assert [f.level for f in one] == sorted(
         (f.level for f in one), key=["overdue", "due", "upcoming", "warning", "info"].index
     )
+
+
+@pytest.mark.parametrize("today", [D(2026, 10, 1), D(2026, 11, 20), D(2026, 11, 24), D(2027, 1, 5)])
+def test_rules_given_the_deadlines_find_what_they_find_alone(today: dt.date) -> None:
+    """contact_findings works the deadlines out once and hands them to every rule: same findings."""
+    vault = load_vault(SAMPLE_VAULT)
+    for person in vault.contacts:
+        alone = [f for rule in CONTACT_RULES for f in rule(person, today, vault.settings)]
+        assert contact_findings(person, today, vault.settings) == alone

@@ -6,15 +6,16 @@ interview date; DTSTAMP from the interview date, never from the clock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vDuration, vText
+from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from vaultsync import __version__
 from vaultsync.config import Settings
@@ -46,13 +47,24 @@ class Item:
     stamp: dt.datetime
 
 
-def note_linker(root: Path) -> Callable[[str], str]:
-    """Links that open a note: in Obsidian when the vault is one, else as a file."""
+@dataclass(frozen=True)
+class NoteLinks:
+    """Links that open a note: in Obsidian when the vault is one, else as a file.
+
+    A value, so a driver can tell whether the links changed since its last build."""
+
+    root: Path  # resolved
+    obsidian: str | None  # the vault's name, quoted, when it has .obsidian/
+
+    def __call__(self, path: str) -> str:
+        if self.obsidian is not None:
+            return f"obsidian://open?vault={self.obsidian}&file={quote(path.removesuffix('.md'), safe='')}"
+        return (self.root / path).as_uri()
+
+
+def note_linker(root: Path) -> NoteLinks:
     root = root.resolve()
-    if (root / ".obsidian").is_dir():
-        vault = quote(root.name, safe="")
-        return lambda path: f"obsidian://open?vault={vault}&file={quote(path.removesuffix('.md'), safe='')}"
-    return lambda path: (root / path).as_uri()
+    return NoteLinks(root, quote(root.name, safe="") if (root / ".obsidian").is_dir() else None)
 
 
 def _uid(deadline: Deadline, suffix: str = "") -> str:
@@ -158,46 +170,46 @@ def _interview_times(
     return moment, moment + INTERVIEW_LENGTH
 
 
+def contact_items(
+    open_deadlines: Iterable[Deadline], today: dt.date, settings: Settings, link: str
+) -> list[Item]:
+    """The events of one contact: its open deadlines on ``today``, whose note opens at ``link``."""
+    return [item for deadline in open_deadlines for item in _items(deadline, today, settings, link)]
+
+
 def calendar_items(vault: Vault, today: dt.date) -> list[Item]:
     """Every event of the calendar, in a stable order."""
-    link = note_linker(vault.root)
+    link, settings = note_linker(vault.root), vault.settings
     items = [
         item
         for contact in vault.contacts
-        for deadline in deadlines(contact, today, vault.settings)
-        for item in _items(deadline, today, vault.settings, link(contact.path))
+        for item in contact_items(deadlines(contact, today, settings), today, settings, link(contact.path))
     ]
-    return sorted(items, key=lambda i: (day_of(i.start), i.uid))
+    return sorted(items, key=event_order)
 
 
-class EventCache:
-    """The serialised VEVENTs of the last calendar built, reused for the events that did not change.
+def event_order(item: Item) -> tuple[dt.date, str]:
+    """Where an event goes in the calendar: by day, then by UID."""
+    return day_of(item.start), item.uid
 
-    icalendar needs about half a millisecond per event (folding, escaping), so a driver that
-    rebuilds after every save (the watcher) keeps one of these and a rebuild serialises only the
-    new or changed events. It holds one calendar's worth of events, never more.
-    """
 
-    def __init__(self) -> None:
-        self._events: dict[Item, bytes] = {}
+def event_bytes(item: Item) -> bytes:
+    """One VEVENT as iCalendar text (about 0.3 ms each: icalendar folds and escapes)."""
+    return _event(item).to_ical()
 
-    def serialise(self, items: list[Item]) -> list[bytes]:
-        known = self._events
-        self._events = {item: known.get(item) or _event(item).to_ical() for item in items}
-        return [self._events[item] for item in items]
+
+def event_zones(item: Item) -> frozenset[str]:
+    """The TZIDs icalendar writes on the event's times (its VTIMEZONE must come first)."""
+    if not isinstance(item.start, dt.datetime):
+        return frozenset()
+    return frozenset(filter(None, (vDDDTypes(t).params.get("TZID") for t in (item.start, item.end))))
 
 
 _END = b"END:VCALENDAR\r\n"
 
 
-def calendar_bytes(vault: Vault, today: dt.date, cache: EventCache | None = None) -> bytes:
-    """The whole calendar as iCalendar bytes (CRLF, folded at 75 octets).
-
-    The same bytes as one icalendar ``Calendar`` holding every event, but each event is
-    serialised on its own (and, with ``cache``, only when it changed); nothing holds them all.
-    """
-    settings = vault.settings
-    items = calendar_items(vault, today)
+def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
+    """What comes before the events: the calendar's properties and the VTIMEZONEs of ``zones``."""
     refresh = dt.timedelta(minutes=settings.refresh_minutes)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -211,15 +223,30 @@ def calendar_bytes(vault: Vault, today: dt.date, cache: EventCache | None = None
     cal.add("x-published-ttl", vDuration(refresh))
     if settings.timezone:
         cal.add("x-wr-timezone", settings.timezone)
-        timed = Calendar()  # the VTIMEZONEs the timed events need, which come before every event
-        for item in items:
-            if isinstance(item.start, dt.datetime):
-                timed.add_component(_event(item))
-        timed.add_missing_timezones()
-        for timezone in timed.timezones:
-            cal.add_component(timezone)
-    events = (cache or EventCache()).serialise(items)
-    return cal.to_ical().removesuffix(_END) + b"".join(events) + _END
+        for tzid in sorted(zones):  # as Calendar.add_missing_timezones makes them
+            with contextlib.suppress(ValueError):  # a zone icalendar does not know is left out
+                cal.add_component(Timezone.from_tzid(tzid))
+    return cal.to_ical().removesuffix(_END)
+
+
+def calendar_pieces(head: bytes, events: Iterable[bytes]) -> list[bytes]:
+    """The whole calendar, in pieces: ``calendar_head``, the VEVENTs in ``event_order``, the end."""
+    pieces = [head]
+    pieces += events
+    pieces.append(_END)
+    return pieces
+
+
+def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
+    """The whole calendar as iCalendar bytes (CRLF, folded at 75 octets).
+
+    The same bytes as one icalendar ``Calendar`` holding every event, but each event is
+    serialised on its own, so a driver that builds again and again (``vaultsync.memo``) can
+    keep the bytes of the events that did not change.
+    """
+    items = calendar_items(vault, today)
+    zones = frozenset().union(*map(event_zones, items))
+    return b"".join(calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items)))
 
 
 def _event(item: Item) -> Event:

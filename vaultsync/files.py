@@ -9,15 +9,21 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from vaultsync.errors import OutputError
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly that; True when written."""
+def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; True when written.
+
+    ``data`` may also be the pieces of the bytes, in order (a calendar's events): they are then
+    compared and written a block at a time, never joined into one more copy of the whole file.
+    """
+    pieces = [data] if isinstance(data, bytes) else data
     try:
-        if path.read_bytes() == data:
+        if _holds(path, pieces):
             return False
     except (FileNotFoundError, NotADirectoryError):
         pass
@@ -30,7 +36,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for block in _blocks(pieces):
+                handle.write(block)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, _mode_for(path))
@@ -42,6 +49,20 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             f"cannot write {path}: {err.strerror or err}; the previous file is unchanged"
         ) from None
     return True
+
+
+def _holds(path: Path, pieces: Sequence[bytes]) -> bool:
+    """Whether the file at ``path`` holds exactly ``pieces``, joined."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size != sum(map(len, pieces)):
+            return False
+        return all(handle.read(len(block)) == block for block in _blocks(pieces))
+
+
+def _blocks(pieces: Sequence[bytes], count: int = 128) -> Iterator[bytes]:
+    """``pieces`` joined ``count`` at a time: blocks small enough for the allocator to reuse their
+    memory, where each new buffer of megabytes would cost a page fault per 4 KiB."""
+    return (b"".join(pieces[at : at + count]) for at in range(0, len(pieces), count))
 
 
 def _mode_for(path: Path) -> int:

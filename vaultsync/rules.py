@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from vaultsync.config import Settings
-from vaultsync.contact import Contact, PersonRef, find_person, index_by_name
+from vaultsync.contact import Contact, PersonRef, find_person, index_by_name, name_keys
 from vaultsync.dates import day_of
 from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
 from vaultsync.sections import Line
@@ -62,7 +62,7 @@ JOB_ASK_PHRASES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of thousands in a large vault
 class Finding:
     rule: str
     level: str
@@ -96,26 +96,32 @@ def _finding(rule: str, level: str, contact: Contact, due: dt.date | None, messa
     return Finding(rule, level, contact.name, contact.path, due, message)
 
 
-_last: tuple[Contact, dt.date, Settings, list[Deadline]] | None = None
+class ContactRule(Protocol):
+    """A rule about one contact: a pure function of (contact, today, settings).
+
+    ``known`` may pass ``deadlines(contact, today, settings)`` when the caller has it already
+    (four rules start from it); a rule that does not need it ignores it.
+    """
+
+    def __call__(
+        self, contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    ) -> list[Finding]: ...
 
 
-def _deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
-    """deadlines(), remembered for the contact the rules are on: four of them ask in turn."""
-    global _last
-    last = _last
-    if last is None or last[0] is not contact or last[1] != today or last[2] is not settings:
-        last = _last = (contact, today, settings, deadlines(contact, today, settings))
-    return last[3]
+def _open(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None, *kinds: str
+) -> list[Deadline]:
+    """The contact's open deadlines of these kinds (``known``, or worked out now)."""
+    found = deadlines(contact, today, settings) if known is None else known
+    return [d for d in found if d.kind in kinds]
 
 
-def _open(contact: Contact, today: dt.date, settings: Settings, kind: str) -> list[Deadline]:
-    return [d for d in _deadlines(contact, today, settings) if d.kind == kind]
-
-
-def thank_you(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def thank_you(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 5: a thank-you letter within three days of each interview."""
     found = []
-    for deadline in _open(contact, today, settings, THANK_YOU):
+    for deadline in _open(contact, today, settings, known, THANK_YOU):
         held = deadline.interview_day
         level = "upcoming" if today == held else "due" if today <= deadline.end else "overdue"
         when = f"{'was ' if level == 'overdue' else ''}due {deadline.end}"
@@ -127,10 +133,12 @@ def thank_you(contact: Contact, today: dt.date, settings: Settings) -> list[Find
     return found
 
 
-def check_in(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def check_in(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 7: write again a month or two after the latest interview."""
     found = []
-    for deadline in _open(contact, today, settings, CHECK_IN):
+    for deadline in _open(contact, today, settings, known, CHECK_IN):
         if today < deadline.start - dt.timedelta(days=settings.check_in_notice_days):
             continue
         level = "upcoming" if today < deadline.start else "due" if today <= deadline.end else "overdue"
@@ -151,7 +159,9 @@ def check_in(contact: Contact, today: dt.date, settings: Settings) -> list[Findi
     return found
 
 
-def prepare(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def prepare(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 1: prepare the questions most important to you before a scheduled interview."""
     if contact.sections.questions:
         return []
@@ -167,16 +177,18 @@ def prepare(contact: Contact, today: dt.date, settings: Settings) -> list[Findin
                 "(a ## Questions section with at least one item); respect their time."
             ),
         )
-        for deadline in _open(contact, today, settings, INTERVIEW)
+        for deadline in _open(contact, today, settings, known, INTERVIEW)
         if today < deadline.start <= horizon
     ]
 
 
-def ask_referrals(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def ask_referrals(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 3: ask whether they know other people who could help."""
     if contact.referrals or not contact.follow_up or not contact.held(today):
         return []
-    letters = [d for d in _deadlines(contact, today, settings) if d.kind in (THANK_YOU, CHECK_IN)]
+    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN)
     due = min((d.end for d in letters), default=None)
     where = "in your thank-you letter or check-in" if letters else "next time you write"
     return [
@@ -190,7 +202,9 @@ def ask_referrals(contact: Contact, today: dt.date, settings: Settings) -> list[
     ]
 
 
-def record(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def record(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 6: keep a record of every contact."""
     if not contact.follow_up:
         return []
@@ -253,7 +267,9 @@ def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]
     return found
 
 
-def job_ask(contact: Contact, today: dt.date, settings: Settings) -> list[Finding]:
+def job_ask(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
     """Guide rule 2: never ask directly for a job or internship."""
     if not contact.follow_up:
         return []
@@ -276,8 +292,15 @@ def job_ask(contact: Contact, today: dt.date, settings: Settings) -> list[Findin
     return found
 
 
-ContactRule = Callable[[Contact, dt.date, Settings], list[Finding]]
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
+
+
+def contact_findings(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """What every rule about one contact finds (its deadlines worked out once for all of them)."""
+    known = deadlines(contact, today, settings) if known is None else known
+    return [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
 
 
 @dataclass(frozen=True)
@@ -289,9 +312,13 @@ class PendingReferral:
     referrers: tuple[Contact, ...]
 
 
-def pending_referrals(contacts: Sequence[Contact]) -> list[PendingReferral]:
-    """People suggested by a contact (who still wants reminders) with no note or no interview yet."""
-    by_name = index_by_name(contacts)
+def pending_referrals(
+    contacts: Sequence[Contact], by_name: Mapping[str, Contact] | None = None
+) -> list[PendingReferral]:
+    """People suggested by a contact (who still wants reminders) with no note or no interview yet.
+
+    ``by_name``: ``index_by_name(contacts)``, when the caller has it already."""
+    by_name = index_by_name(contacts) if by_name is None else by_name
     pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
     for referrer in contacts:
         if not referrer.follow_up:
@@ -307,10 +334,15 @@ def pending_referrals(contacts: Sequence[Contact]) -> list[PendingReferral]:
     return [PendingReferral(person, note, tuple(referrers)) for person, note, referrers in pending.values()]
 
 
-def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+def referral(
+    contacts: Sequence[Contact],
+    today: dt.date,
+    settings: Settings,
+    by_name: Mapping[str, Contact] | None = None,
+) -> list[Finding]:
     """Guide rule 3's other half: reach out to the people your contacts suggested."""
     found = []
-    for pending in pending_referrals(contacts):
+    for pending in pending_referrals(contacts, by_name):
         person, note, referrers = pending.person, pending.note, pending.referrers
         by = " and ".join(r.name for r in referrers)
         detail = f" ({person.detail})" if person.detail else ""
@@ -323,9 +355,36 @@ def referral(contacts: Sequence[Contact], today: dt.date, settings: Settings) ->
     return found
 
 
+class ReferralInputs(NamedTuple):
+    """All that ``referral`` reads of one contact: contacts whose inputs are equal, in the same
+    order, have the same referral findings (so a driver that builds again and again can keep them)."""
+
+    path: str
+    name: str
+    keys: tuple[str, ...]  # name_keys: how a referral may name them
+    follow_up: bool
+    interviewed: bool  # any interview at all, held or scheduled
+    referrals: tuple[PersonRef, ...]
+
+
+def referral_inputs(contact: Contact) -> ReferralInputs:
+    return ReferralInputs(
+        contact.path,
+        contact.name,
+        tuple(name_keys(contact)),
+        contact.follow_up,
+        bool(contact.interviews),
+        contact.referrals,
+    )
+
+
+def findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+    """Every finding for the vault's contacts on ``today``, in no particular order."""
+    contacts = list(contacts)
+    found = [f for contact in contacts for f in contact_findings(contact, today, settings)]
+    return found + referral(contacts, today, settings)
+
+
 def evaluate(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
     """Every finding for the vault's contacts on ``today``, in a stable order."""
-    contacts = list(contacts)
-    found = [f for contact in contacts for rule in CONTACT_RULES for f in rule(contact, today, settings)]
-    found += referral(contacts, today, settings)
-    return sorted(found, key=Finding.sort_key)
+    return sorted(findings(contacts, today, settings), key=Finding.sort_key)

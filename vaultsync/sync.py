@@ -6,18 +6,21 @@ The CLI, and later the watcher and the server, call these; none of them repeats 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
 from vaultsync.outputs import dashboard_path, write_generated_note
-from vaultsync.rules import Finding, evaluate
+from vaultsync.rules import Finding, findings
 from vaultsync.vault import Vault, load_vault
 
 if TYPE_CHECKING:
-    from vaultsync.calendar import EventCache
+    from vaultsync.memo import BuildMemo
 
 #: What makes ``audit`` exit 1: "overdue" = an overdue deadline or an unreadable note (the
 #: default); "errors" = only an unreadable note or value (for pre-commit hooks).
@@ -28,11 +31,21 @@ FAIL_ON = ("overdue", "errors")
 class Audit:
     vault: Vault
     today: dt.date
-    findings: tuple[Finding, ...]
+    found: tuple[Finding, ...]  # every finding, in no particular order
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding in the reports' stable order (sorted when first read: the watcher never reads it)."""
+        return tuple(sorted(self.found, key=Finding.sort_key))
+
+    @cached_property
+    def levels(self) -> Counter[str]:
+        """How many findings there are at each level."""
+        return Counter(map(attrgetter("level"), self.found))
 
     @property
     def overdue(self) -> int:
-        return sum(f.level == "overdue" for f in self.findings)
+        return self.levels["overdue"]
 
     @property
     def exit_code(self) -> int:
@@ -57,7 +70,7 @@ class Build:
 
 
 def audit_vault(vault: Vault, today: dt.date) -> Audit:
-    return Audit(vault, today, tuple(evaluate(vault.contacts, today, vault.settings)))
+    return Audit(vault, today, tuple(findings(vault.contacts, today, vault.settings)))
 
 
 def audit(root: Path, today: dt.date, *, cache: bool = False) -> Audit:
@@ -68,23 +81,29 @@ def audit(root: Path, today: dt.date, *, cache: bool = False) -> Audit:
 
 
 def build_vault(
-    vault: Vault, today: dt.date, calendar: Path | None = None, cache: EventCache | None = None
+    vault: Vault, today: dt.date, calendar: Path | None = None, memo: BuildMemo | None = None
 ) -> Build:
     """Write every output of ``vault``: the calendar, and the dashboard note when configured.
 
-    ``cache`` lets a driver that builds again and again reuse the events that did not change.
+    ``memo``: a driver that builds again and again keeps one and passes it to every build, so
+    only the contacts that changed are evaluated again (the outputs are the same bytes).
     """
     from vaultsync.calendar import calendar_bytes, calendar_path  # icalendar: only when building
 
-    checked = audit_vault(vault, today)
-    data = calendar_bytes(vault, today, cache)
+    data: bytes | list[bytes]
+    if memo is None:
+        checked, data = audit_vault(vault, today), calendar_bytes(vault, today)
+        events = data.count(b"BEGIN:VEVENT")
+    else:
+        built = memo.build(vault, today)
+        checked, data, events = Audit(vault, today, built.found), built.calendar, built.events
     path = calendar or calendar_path(vault)
     written = write_if_changed(path, data)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, today)
     )
-    return Build(checked, path, written, data.count(b"BEGIN:VEVENT"), dashboard, dashboard_written)
+    return Build(checked, path, written, events, dashboard, dashboard_written)
 
 
 def build(root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False) -> Build:

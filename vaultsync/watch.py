@@ -42,10 +42,10 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from vaultsync import sync
-from vaultsync.calendar import EventCache
 from vaultsync.config import CONFIG_FILE, load_settings
 from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.index import VaultIndex
+from vaultsync.memo import BuildMemo
 from vaultsync.note import NoteError
 from vaultsync.outputs import output_paths
 from vaultsync.report import build_line, dashboard_line, error_line, plural
@@ -196,7 +196,7 @@ class Watcher:
         self._built_for: dt.date | None = None
         self._problems: set[NoteError] = set()
         self._stale = False  # the last build could not write its calendar
-        self._events = EventCache()  # unchanged events are not serialised again
+        self._memo = BuildMemo()  # only the contacts that changed are evaluated again
         self.observer: BaseObserver | None = None
 
     # --- the loop
@@ -332,7 +332,7 @@ class Watcher:
                 reason = _describe(changed) if changed else f"new day {today}" if new_day else "rebuild"
             self._built_for = today
             try:
-                build = sync.build_vault(index.vault(), today, self.calendar, self._events)
+                build = sync.build_vault(index.vault(), today, self.calendar, self._memo)
             except VaultsyncError as err:
                 if strict:
                     raise
@@ -372,7 +372,7 @@ class Watcher:
         for err in (e for e in audit.vault.errors if e not in self._problems):
             log.warning("%s", error_line(err))
         self._problems = set(audit.vault.errors)
-        deadlines = sum(f.level in ("overdue", "due", "upcoming") for f in audit.findings)
+        deadlines = sum(audit.levels[level] for level in ("overdue", "due", "upcoming"))
         did = [build_line(build), *([dashboard_line(build)] if build.dashboard else [])]
         log.info(
             "%s: %s (%d overdue), %s; %s in %.3f s",

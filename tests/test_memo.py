@@ -1,0 +1,256 @@
+"""The watcher's BuildMemo: a memoised rebuild writes byte for byte what a fresh build writes.
+
+Each change is made on disk, the watcher's own VaultIndex picks it up (keeping the Contact object
+of every other note), and the memoised build is compared with ``vaultsync build`` from scratch:
+the calendar's bytes, every finding, the event count. Each change is also checked to change the
+output, so results kept from before the change would be caught.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_TODAY, contact, copy_sample_vault, write_note
+
+from vaultsync import memo as memo_module
+from vaultsync import sync
+from vaultsync.calendar import calendar_bytes, calendar_items
+from vaultsync.config import DEFAULTS
+from vaultsync.index import KEPT, VaultIndex
+from vaultsync.memo import BuildMemo
+from vaultsync.vault import Vault, load_vault
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+class Rebuilds:
+    """A vault on disk, an index and a memo kept from build to build, as the watcher keeps them."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root, self.out = root, out
+        self.today = SAMPLE_TODAY
+        self.index = VaultIndex(root)
+        self.index.scan()
+        self.memo = BuildMemo()
+        self.last = self.check()
+
+    def configure(self, text: str) -> None:
+        """A new .vaultsync.toml: the watcher starts a new index (every Contact is a new object)."""
+        (self.root / ".vaultsync.toml").write_text(text, encoding="utf-8")
+        self.index = VaultIndex(self.root)
+
+    def check(self) -> tuple[object, ...]:
+        """Build with the memo and from scratch; both must write the same bytes and find the same."""
+        self.index.scan()
+        vault = self.index.vault()
+        memoised = sync.build_vault(vault, self.today, self.out / "memo.ics", self.memo)
+        fresh = sync.build_vault(vault, self.today, self.out / "fresh.ics")
+        data = (self.out / "memo.ics").read_bytes()
+        assert data == (self.out / "fresh.ics").read_bytes()
+        assert memoised.audit.findings == fresh.audit.findings
+        assert sorted(memoised.audit.found, key=lambda f: f.sort_key()) == list(fresh.audit.findings)
+        assert (memoised.events, memoised.audit.overdue) == (fresh.events, fresh.audit.overdue)
+        assert memoised.audit.exit_code == fresh.audit.exit_code
+        if not any(err.message == KEPT for err in vault.errors):  # else the index differs on purpose
+            assert data == calendar_bytes(load_vault(self.root), self.today)
+        return data, fresh.audit.findings, vault.errors
+
+    def changed(self) -> bool:
+        """Check, and tell whether the calendar or the findings differ from the last check."""
+        now = self.check()
+        differs = now != self.last
+        self.last = now
+        return differs
+
+
+@pytest.fixture
+def rebuilds(tmp_path: Path) -> Rebuilds:
+    root = copy_sample_vault(tmp_path / "vault")
+    (root / ".vaultsync.toml").write_text('timezone = "America/New_York"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    return Rebuilds(root, out)
+
+
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    note = root / path
+    text = note.read_text(encoding="utf-8")
+    assert old in text
+    note.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def same_offset_zone(r: Rebuilds) -> None:
+    """Same offsets all year: the times compare equal, but are written with another TZID."""
+    r.configure('timezone = "Europe/Paris"\n')
+    r.check()
+    r.configure('timezone = "Europe/Berlin"\n')
+
+
+CHANGES: dict[str, Callable[[Rebuilds], object]] = {
+    "an edit": lambda r: edit(r.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso"),
+    "an edit of the dates": lambda r: edit(r.root, "Contacts/Jane Doe.md", "2026-10-01", "2026-11-02"),
+    "a new note": lambda r: write_note(
+        r.root, "Contacts/Ana Ortiz.md", "---\ntype: contact\ninterviews:\n  - 2026-11-19\n---\n"
+    ),
+    "a new note someone referred": lambda r: write_note(
+        r.root, "People/Noor Rahman.md", "---\ntype: contact\nemail: noor@example.org\n---\n"
+    ),
+    "a deletion": lambda r: (r.root / "Contacts/Samir Haddad.md").unlink(),
+    "a rename": lambda r: (r.root / "Contacts/Grace Kim.md").rename(r.root / "Contacts/Grace Kim-Lee.md"),
+    "a name referred to": lambda r: edit(r.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C."),
+    "a day change": lambda r: setattr(r, "today", r.today + 5 * ONE_DAY),
+    "a settings change": lambda r: r.configure("thank_you_days = 5\n"),
+    "a time zone": lambda r: r.configure('timezone = "Europe/Paris"\n'),
+    "a time zone at the same offset": same_offset_zone,
+    "not an Obsidian vault any more": lambda r: shutil.rmtree(r.root / ".obsidian"),
+    "a note that becomes unreadable": lambda r: edit(
+        r.root, "Contacts/Jane Doe.md", "type: contact", "type: [x"
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_memoised_rebuild_is_a_fresh_build(rebuilds: Rebuilds, change: str) -> None:
+    CHANGES[change](rebuilds)
+    assert rebuilds.changed()
+
+
+def test_one_memo_through_every_change_in_turn(rebuilds: Rebuilds) -> None:
+    for change in CHANGES.values():
+        change(rebuilds)
+        assert rebuilds.changed()
+
+
+def test_a_change_nobody_sees_changes_nothing(rebuilds: Rebuilds) -> None:
+    before = rebuilds.index.vault().contacts
+    edit(rebuilds.root, "Contacts/Jane Doe.md", "## Questions", "Met at a meetup.\n\n## Questions")
+    assert not rebuilds.changed()
+    assert rebuilds.index.vault().contacts != before  # its questions moved down two lines
+
+
+# --- what is kept, and what is not
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[object]:
+    """Record the first argument of every call of ``vaultsync.memo.<name>``."""
+    calls: list[object] = []
+    real = getattr(memo_module, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(memo_module, name, counted)
+    return calls
+
+
+def test_only_the_changed_contact_is_evaluated_again(
+    rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evaluated = counting(monkeypatch, "contact_findings")
+    serialised = counting(monkeypatch, "event_bytes")
+    referrals = counting(monkeypatch, "referral")
+    edit(rebuilds.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
+    assert rebuilds.changed()
+    assert [c.path for c in evaluated] == ["Contacts/Jane Doe.md"]  # type: ignore[attr-defined]
+    assert {item.summary for item in serialised} == {"Check in with Jane Doe (Contoso)"}  # type: ignore[attr-defined]
+    assert referrals == []  # nothing the referral rule reads changed
+    edit(rebuilds.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C.")
+    assert rebuilds.changed()
+    assert len(referrals) == 1
+
+
+def test_a_new_day_serialises_only_the_events_that_changed(
+    rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = rebuilds.index.vault()
+    before = set(calendar_items(vault, rebuilds.today))
+    rebuilds.today += ONE_DAY
+    after = set(calendar_items(vault, rebuilds.today))
+    evaluated = counting(monkeypatch, "contact_findings")
+    serialised = counting(monkeypatch, "event_bytes")
+    assert rebuilds.changed()
+    assert len(evaluated) == len(vault.contacts)  # every finding depends on the day
+    assert set(serialised) == after - before  # the overdue events, moved to the new day
+    assert 0 < len(serialised) < len(after)
+
+
+def test_stale_results_are_never_reused(tmp_path: Path) -> None:
+    """Kept by the Contact's identity, the day and the settings: change any, and they are made again."""
+
+    def vault(*contacts: object) -> Vault:
+        return Vault(tmp_path, DEFAULTS, tuple(contacts), (), len(contacts))  # type: ignore[arg-type]
+
+    def summaries(built: memo_module.Built) -> list[str]:
+        return sorted(f"{f.rule} {f.level} {f.due}" for f in built.found)
+
+    memo = BuildMemo()
+    held = contact(
+        "---\ntype: contact\nemail: a@b.c\nadvice: [x]\ninterviews: [2026-11-18]\nreferrals: [y]\n---\n"
+    )
+    assert summaries(memo.build(vault(held), SAMPLE_TODAY)) == [
+        "referral info None",
+        "thank-you due 2026-11-21",
+    ]
+    # The same object on another day.
+    assert summaries(memo.build(vault(held), SAMPLE_TODAY + 3 * ONE_DAY)) == [
+        "referral info None",
+        "thank-you overdue 2026-11-21",
+    ]
+    # The same object and day, other settings.
+    later = dataclasses.replace(DEFAULTS, thank_you_days=5)
+    built = memo.build(dataclasses.replace(vault(held), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
+    assert summaries(built) == ["referral info None", "thank-you due 2026-11-23"]
+    # The same path, day and settings; another Contact (equal but for a date).
+    thanked = dataclasses.replace(held, thank_you_sent=(dt.date(2026, 11, 19),))
+    built = memo.build(dataclasses.replace(vault(thanked), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
+    assert summaries(built) == ["referral info None"]
+    assert b"Thank-you letter" not in b"".join(built.calendar)
+
+
+def test_the_watcher_keeps_one_memo(tmp_path: Path) -> None:
+    """The soak test in test_watch.py compares the watcher with fresh builds; here, that it memoises."""
+    from vaultsync.watch import Watcher
+
+    root = copy_sample_vault(tmp_path / "vault")
+    watcher = Watcher(root, today=SAMPLE_TODAY)
+    first = watcher.build_now()
+    memo = watcher._memo
+    assert len(memo._gave) == len(first.audit.vault.contacts)
+    edit(root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
+    second = watcher.build_now()
+    assert watcher._memo is memo
+    assert second.path.read_bytes() == calendar_bytes(load_vault(root), SAMPLE_TODAY)
+    shutil.rmtree(root / "Contacts")
+    third = watcher.build_now()
+    assert (
+        list(memo._gave)
+        == [c.path for c in third.audit.vault.contacts]
+        == ["Notes/Coffee with Arjun Mehta.md"]
+    )
+
+
+def test_a_build_that_fails_leaves_the_memo_as_it_was(
+    rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher reports an unexpected error and goes on with the same memo: it must still be right."""
+    real = memo_module.contact_findings
+
+    def failing(contact, *args):  # type: ignore[no-untyped-def]
+        if contact.path == "Contacts/Wei Chen.md":
+            raise RuntimeError("a bug in a rule")
+        return real(contact, *args)
+
+    edit(rebuilds.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
+    edit(rebuilds.root, "Contacts/Wei Chen.md", "Harbor Genomics", "Harbor Labs")
+    rebuilds.index.scan()
+    with monkeypatch.context() as patched:
+        patched.setattr(memo_module, "contact_findings", failing)
+        with pytest.raises(RuntimeError):
+            rebuilds.memo.build(rebuilds.index.vault(), rebuilds.today)
+    assert rebuilds.changed()
