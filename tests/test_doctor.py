@@ -205,3 +205,13 @@ def test_a_missing_vault_is_a_usage_error(tmp_path: Path) -> None:
         "",
         f"vaultsync: vault not found: {tmp_path / 'nope'}\n",
     )
+
+
+def test_missing_libyaml_is_a_warning(jane: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultsync import doctor, note
+
+    monkeypatch.setattr(note, "HAVE_LIBYAML", False)
+    checks = [(c.status, c.topic, c.message) for c in diagnose(jane, TODAY).checks]
+    assert (WARN, "yaml", doctor.LIBYAML_MISSING) in checks
+    monkeypatch.setattr(note, "HAVE_LIBYAML", True)
+    assert "yaml" not in [c.topic for c in diagnose(jane, TODAY).checks]

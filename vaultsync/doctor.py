@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from vaultsync import note
 from vaultsync.calendar import calendar_path
 from vaultsync.calendar_check import expected_reading, format_problems, icalendar_reading, reading_differences
 from vaultsync.config import CONFIG_FILE, DEFAULTS, Settings, load_settings
@@ -20,6 +21,10 @@ from vaultsync.report import plural
 from vaultsync.vault import Vault, load_vault, vault_root
 
 OK, WARN, FAIL = "ok", "warn", "fail"
+LIBYAML_MISSING = (
+    "PyYAML runs without libyaml, so notes are read several times slower: "
+    "reinstall PyYAML where libyaml's headers are present (Debian: libyaml-dev)"
+)
 #: Problems listed in full before "and N more".
 SHOWN = 5
 
@@ -66,6 +71,8 @@ def diagnose(root: Path, today: dt.date, calendar: Path | None = None) -> Diagno
         )
     else:
         checks.append(Check(OK, "notes", read))
+    if not note.HAVE_LIBYAML:
+        checks.append(Check(WARN, "yaml", LIBYAML_MISSING))
     path = calendar or calendar_path(vault)
     checks += _path_checks(root, path)
     checks += _calendar_checks(vault, path, today)
