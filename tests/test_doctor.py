@@ -42,7 +42,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
     ics = jane / "vaultsync.ics"
     assert lines(jane) == [
         (OK, "config", "no .vaultsync.toml: the defaults"),
-        (OK, "notes", "1 contacts in 1 notes"),
+        (OK, "notes", "1 contact in 1 note"),
         (OK, "calendar path", f"{ics}: writable, inside the vault, never read as a note (watch ignores it)"),
         (OK, "calendar", "3 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
         (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
@@ -52,7 +52,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
     assert out.startswith(
         f"{jane} on 2026-11-20:\n"
         "  ok    config: no .vaultsync.toml: the defaults\n"
-        "  ok    notes: 1 contacts in 1 notes\n"
+        "  ok    notes: 1 contact in 1 note\n"
         f"  ok    calendar path: {ics}: writable, inside the vault, never read as a note (watch ignores it)\n"
         "  ok    calendar: 3 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
         "  ok    calendar: holds exactly what the notes give on 2026-11-20\n"
@@ -92,7 +92,7 @@ def test_unreadable_notes_are_a_warning(jane: Path) -> None:
     assert (
         WARN,
         "notes",
-        "1 contacts in 2 notes; 1 problems reading them (vaultsync audit lists them)",
+        "1 contact in 2 notes; 1 problem reading them (vaultsync audit lists them)",
     ) in lines(jane)
     assert result.exit_code == 0
 
@@ -105,7 +105,7 @@ def test_a_bad_config_fails_and_the_rest_is_checked_with_defaults(jane: Path) ->
         "config",
         f"{jane / '.vaultsync.toml'}: thank_you_days: expected a whole number of days from 0 to 3650 (ten years) (checking the rest with the defaults)",
     )
-    assert checks[1] == (OK, "notes", "1 contacts in 1 notes")
+    assert checks[1] == (OK, "notes", "1 contact in 1 note")
     assert run_cli("doctor", str(jane), "--today", "2026-11-20")[0] == 1
 
 

@@ -60,13 +60,13 @@ def diagnose(root: Path, today: dt.date, calendar: Path | None = None) -> Diagno
         settings = DEFAULTS
         checks.append(Check(FAIL, "config", f"{err} (checking the rest with the defaults)"))
     vault = load_vault(root, settings)
-    read = f"{len(vault.contacts)} contacts in {vault.notes} notes"
+    read = f"{plural(len(vault.contacts), 'contact')} in {plural(vault.notes, 'note')}"
     if vault.errors:
         checks.append(
             Check(
                 WARN,
                 "notes",
-                f"{read}; {len(vault.errors)} problems reading them (vaultsync audit lists them)",
+                f"{read}; {plural(len(vault.errors), 'problem')} reading them (vaultsync audit lists them)",
             )
         )
     else:
