@@ -222,13 +222,18 @@ def _person(item: Any) -> PersonRef | None:
         return None
     link = WIKILINK.search(text)
     if link:
-        target = PurePosixPath(link.group(1).strip()).name.removesuffix(".md")
+        target = _file_name(link.group(1).strip()).removesuffix(".md")
         rest = _detail(text[: link.start()] + text[link.end() :])
         return PersonRef((link.group(2) or target).strip(), target or None, rest)
     end = _NAME_END.search(text)
     name = text[: end.start()] if end else text
     detail = _detail(text[end.start() :]) if end else ""
     return PersonRef(name.strip(), None, detail) if name.strip() else None
+
+
+def _file_name(target: str) -> str:
+    """``PurePosixPath(target).name``; a plain name (most links) is its own."""
+    return target if "/" not in target and target != "." else PurePosixPath(target).name
 
 
 def _detail(text: str) -> str:

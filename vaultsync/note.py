@@ -11,7 +11,8 @@ import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,12 @@ class Note:
     meta: Mapping[str, Any]
     body: str
     body_line: int  # file line (1-based) of the body's first line
-    key_lines: Mapping[str, int] = field(default_factory=dict)  # property -> file line
+    front_matter: str = ""  # the YAML text, from file line 2
+
+    @cached_property
+    def key_lines(self) -> Mapping[str, int]:
+        """Property -> file line; worked out only when a problem is reported (most notes have none)."""
+        return _key_lines(self.front_matter)
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
@@ -90,7 +96,7 @@ def read_note(root: Path, path: str) -> Note | NoteError:
     following a symbolic link, in case one replaced the note since it was listed."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(os.open(root / path, flags), "rb") as handle:
+        with open(os.open(os.path.join(root, path), flags), "rb") as handle:
             info = os.fstat(handle.fileno())
             if stat.S_ISDIR(info.st_mode):
                 return NoteError(path, None, "is a folder, not a note")
@@ -132,11 +138,11 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
     body_line = text.count("\n", 0, closing.start()) + 2
     meta = load_mapping(yaml_text, _Loader, MAX_NODES, MAX_DEPTH)
     if meta is not None:
-        return Note(path, meta, body, body_line, _key_lines(yaml_text))
+        return Note(path, meta, body, body_line, yaml_text)
     loaded = _meta(path, yaml_text)  # not the common case: the ordinary loader decides, and explains
     if isinstance(loaded, NoteError):
         return loaded
-    return Note(path, loaded, body, body_line, _key_lines(yaml_text))
+    return Note(path, loaded, body, body_line, yaml_text)
 
 
 def _meta(path: str, yaml_text: str) -> dict[str, Any] | NoteError:
