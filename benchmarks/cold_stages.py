@@ -75,7 +75,9 @@ def main() -> None:
     notes = [n for n in notes if isinstance(n, Note)]
     people = stage("is it a contact", lambda: [n for n in notes if is_contact(n, settings)])
     stage("body sections", lambda: [read_sections(n.body, n.body_line) for n in people])
-    built = stage("build the Contact (sections included)", lambda: [build_contact(n, settings) for n in people])
+    built = stage(
+        "build the Contact (sections included)", lambda: [build_contact(n, settings) for n in people]
+    )
     contacts = [contact for contact, _ in built]
     records = {c.path: (None, Entry(c.path, c)) for c in contacts}
     blob = stage("pickle the entries", lambda: dump_records(records))
