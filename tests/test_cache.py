@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import os
 import pickle
@@ -318,6 +319,55 @@ def test_a_worker_that_dies_costs_time_not_notes(tmp_path: Path, monkeypatch: py
     expected = load_vault(root, processes=1)
     monkeypatch.setattr(parallel, "_work", lambda *args: os._exit(3))
     assert load_vault(root, processes=2) == expected
+
+
+def _paths_evaluated(entries: list[vault_module.Entry]) -> list[str]:
+    return [entry.path for entry in entries]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_every_entry_is_evaluated_once_where_it_was_read(tmp_path: Path, settled: None, processes: int):
+    root = generated_vault(tmp_path / "gen", 1100)
+    expected = load_vault(root, processes=1)
+    scan = vault_module.scan_vault(root, stat=True)
+    for use_cache in (False, True, True):  # no cache; the cache filled; every entry from the cache
+        vault, evaluated = vault_module.load_and_evaluate(
+            scan, _paths_evaluated, cache=use_cache, processes=processes
+        )
+        assert vault == expected
+        assert sorted(path for part in evaluated for path in part) == sorted(scan.paths)
+
+
+def test_an_audit_checked_in_two_processes_is_the_audit_of_one(tmp_path: Path, settled: None):
+    from vaultsync.sync import audit_scan, audit_vault
+
+    root = generated_vault(tmp_path / "gen", 1100)
+    today = dt.date(2026, 11, 20)
+    expected = audit_vault(load_vault(root, processes=1), today)
+    for use_cache in (False, True, True):
+        checked = audit_scan(vault_module.scan_vault(root, stat=use_cache), today, cache=use_cache)
+        assert checked.vault == expected.vault
+        assert checked.findings == expected.findings
+        assert len(checked.findings) > 1000
+
+
+def test_a_worker_that_dies_halfway_costs_time_not_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    root = generated_vault(tmp_path / "gen", 1100)
+    expected = load_vault(root, processes=1)
+    parent, sent = os.getpid(), []
+    dump = parallel.dump_records
+
+    def dies_after_two(records: dict[str, cache.Record]) -> bytes:
+        if os.getpid() != parent and len(sent) == 2:
+            os._exit(3)  # the worker, with two chunks sent and more claimed
+        sent.append(1)
+        return dump(records)
+
+    monkeypatch.setattr(parallel, "dump_records", dies_after_two)
+    scan = vault_module.scan_vault(root)
+    vault, evaluated = vault_module.load_and_evaluate(scan, _paths_evaluated, processes=2)
+    assert vault == expected
+    assert sorted(path for part in evaluated for path in part) == sorted(scan.paths)  # each once
 
 
 def test_a_scan_without_signatures_is_signed_before_reading(vault: Path, settled: None, reads: list[str]):

@@ -1,20 +1,25 @@
 """Reading many notes on two cores: this process and one forked worker share a list of chunks.
 
 Each takes the next chunk from a shared counter until none is left, so neither waits for the
-other whatever the notes cost. The worker sends back its chunks pickled (the same bytes the
-cache stores); if it dies, this process reads whatever it had claimed. A fork copies the
-settings and paths for free, and is only safe with one thread: elsewhere (a second thread,
-macOS, Windows) everything is read in this process.
+other whatever the notes cost. The worker sends each chunk back as soon as it is read, pickled
+(the same bytes the cache stores), and this process unpickles them between chunks of its own,
+so that work is shared too. If the worker dies, this process reads whatever it had claimed. A
+fork copies the settings and paths for free, and is only safe with one thread: elsewhere (a
+second thread, macOS, Windows) everything is read in this process.
+
+``evaluate``, when given, runs on each chunk's entries in the process that read them (the
+rules about each contact, when auditing), so that work is shared as well.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import queue
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +27,7 @@ from vaultsync.cache import Record, Signature, dump_records, load_records
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
+    from vaultsync.vault import Entry
 
 #: Notes per chunk, and the fewest worth a second process (forking costs ~10 ms).
 CHUNK = 200
@@ -30,7 +36,22 @@ MIN_NOTES = 1000
 PROCESSES = 2
 
 Chunk = Sequence[tuple[str, Signature | None]]
-Loaded = tuple[dict[str, Record], bytes | None]
+#: What is worked out from a chunk's entries where they were read; its result must pickle.
+Evaluate = Callable[[list["Entry"]], Any]
+
+
+class Loaded:
+    """One chunk read: its records, pickled too when asked (for the cache), and what
+    ``evaluate`` made of it."""
+
+    __slots__ = ("records", "blob", "evaluated")
+
+    def __init__(self, records: dict[str, Record], blob: bytes | None, evaluated: Any) -> None:
+        self.records, self.blob, self.evaluated = records, blob, evaluated
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry for _, entry in self.records.values()]
 
 
 def default_processes() -> int:
@@ -50,19 +71,38 @@ def read_chunk(root: Path, settings: Settings, chunk: Chunk) -> dict[str, Record
     return {path: (sig, load_entry(root, path, settings)) for path, sig in chunk}
 
 
+def _loaded(records: dict[str, Record], blob: bytes | None, evaluate: Evaluate | None) -> Loaded:
+    evaluated = evaluate([entry for _, entry in records.values()]) if evaluate is not None else None
+    return Loaded(records, blob, evaluated)
+
+
 def load(
-    root: Path, settings: Settings, items: Chunk, *, processes: int | None = None, pickled: bool = False
+    root: Path,
+    settings: Settings,
+    items: Chunk,
+    *,
+    processes: int | None = None,
+    pickled: bool = False,
+    evaluate: Evaluate | None = None,
 ) -> list[Loaded]:
-    """Read the notes of ``items``; each chunk's records, pickled too when ``pickled`` (for the cache)."""
+    """Read the notes of ``items``, a chunk at a time; each chunk pickled too when ``pickled``
+    (for the cache), and passed to ``evaluate`` when given."""
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     if processes is None:
         processes = default_processes()
     if processes < 2 or len(items) < MIN_NOTES:
-        return [(read_chunk(root, settings, chunk), None) for chunk in chunks]
-    return _load_forked(root, settings, chunks, pickled)
+        return [_read(root, settings, chunk, pickled, evaluate) for chunk in chunks]
+    return _load_forked(root, settings, chunks, pickled, evaluate)
 
 
-def _load_forked(root: Path, settings: Settings, chunks: list[Chunk], pickled: bool) -> list[Loaded]:
+def _read(root: Path, settings: Settings, chunk: Chunk, pickled: bool, evaluate: Evaluate | None) -> Loaded:
+    records = read_chunk(root, settings, chunk)
+    return _loaded(records, dump_records(records) if pickled else None, evaluate)
+
+
+def _load_forked(
+    root: Path, settings: Settings, chunks: list[Chunk], pickled: bool, evaluate: Evaluate | None
+) -> list[Loaded]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -70,26 +110,40 @@ def _load_forked(root: Path, settings: Settings, chunks: list[Chunk], pickled: b
     receive, send = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):  # or the worker would flush a copy of what is buffered
         stream.flush()
-    worker = context.Process(target=_work, args=(root, settings, chunks, counter, send), daemon=True)
+    worker = context.Process(
+        target=_work, args=(root, settings, chunks, evaluate, counter, send), daemon=True
+    )
     worker.start()
     send.close()
     results: list[Loaded | None] = [None] * len(chunks)
+    done = 0  # chunks read here or received
+    open_ = True  # until the worker is gone: done, or dead
+
+    def take() -> None:
+        nonlocal done, open_
+        try:
+            index, blob, evaluated = receive.recv()
+        except (EOFError, OSError):
+            open_ = False  # its chunks not received are read below
+            return
+        results[index] = Loaded(load_records(blob), blob, evaluated)
+        done += 1
+
     try:
         for index in _claim(counter, len(chunks)):
-            records = read_chunk(root, settings, chunks[index])
-            results[index] = (records, dump_records(records) if pickled else None)
-        try:
-            for index, blob in receive.recv():
-                results[index] = (load_records(blob), blob)
-        except (EOFError, OSError):
-            pass  # the worker died: its chunks are read below
+            results[index] = _read(root, settings, chunks[index], pickled, evaluate)
+            done += 1
+            while open_ and receive.poll():
+                take()
+        while open_ and done < len(chunks):  # every chunk is claimed: the rest are the worker's
+            take()
     finally:
         receive.close()
         if worker.is_alive():
             worker.kill()
         worker.join()
     return [
-        result if result is not None else (read_chunk(root, settings, chunks[index]), None)
+        result if result is not None else _read(root, settings, chunks[index], False, evaluate)
         for index, result in enumerate(results)
     ]
 
@@ -104,16 +158,27 @@ def _claim(counter: Any, total: int) -> Iterator[int]:
         yield index
 
 
-def _work(root: Path, settings: Settings, chunks: list[Chunk], counter: Any, send: Any) -> None:
-    """The worker: read chunks until none is left, send them pickled, leave without a trace."""
+def _work(
+    root: Path, settings: Settings, chunks: list[Chunk], evaluate: Evaluate | None, counter: Any, send: Any
+) -> None:
+    """The worker: read chunks until none is left, sending each as it is done (by a second thread,
+    so reading never waits for the pipe), then leave without a trace."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     gc.disable()
+    outbox: queue.SimpleQueue[tuple[int, bytes | None, Any] | None] = queue.SimpleQueue()
+
+    def post() -> None:
+        while (message := outbox.get()) is not None:
+            send.send(message)
+
     try:
-        done = [
-            (index, dump_records(read_chunk(root, settings, chunks[index])))
-            for index in _claim(counter, len(chunks))
-        ]
-        send.send(done)
+        sender = threading.Thread(target=post, daemon=True)
+        sender.start()
+        for index in _claim(counter, len(chunks)):
+            loaded = _read(root, settings, chunks[index], True, evaluate)
+            outbox.put((index, loaded.blob, loaded.evaluated))
+        outbox.put(None)
+        sender.join()
         send.close()
     except BaseException:
         os._exit(1)  # no traceback: the parent reads these chunks itself, and reports any error

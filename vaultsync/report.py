@@ -86,7 +86,7 @@ def audit_report(
     With ``cache``, notes unchanged since the last run are not read again, and when no note
     changed since a report in this format on this day, that report is given again at once.
     """
-    from vaultsync.vault import load_scan, scan_vault
+    from vaultsync.vault import scan_vault
 
     scan = scan_vault(root, stat=cache)
     stored = None
@@ -97,9 +97,9 @@ def audit_report(
         hit = stored.get()
         if hit is not None and fail_on in hit[1]:
             return hit[0], hit[1][fail_on]
-    from vaultsync.sync import FAIL_ON, audit_vault  # the rules: only when there is work for them
+    from vaultsync.sync import FAIL_ON, audit_scan  # the rules: only when there is work for them
 
-    result = audit_vault(load_scan(scan, cache=cache), today)
+    result = audit_scan(scan, today, cache=cache)
     code = result.exit_code_on(fail_on)
     report = FORMATS[fmt](result, label)
     if stored is not None:

@@ -378,11 +378,16 @@ def referral_inputs(contact: Contact) -> ReferralInputs:
     )
 
 
+def each_contact_findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+    """What the rules about one contact find for each of ``contacts``: all but ``referral``,
+    which looks across them (so a vault's contacts may be checked a part at a time)."""
+    return [f for contact in contacts for f in contact_findings(contact, today, settings)]
+
+
 def findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
     """Every finding for the vault's contacts on ``today``, in no particular order."""
     contacts = list(contacts)
-    found = [f for contact in contacts for f in contact_findings(contact, today, settings)]
-    return found + referral(contacts, today, settings)
+    return each_contact_findings(contacts, today, settings) + referral(contacts, today, settings)
 
 
 def evaluate(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:

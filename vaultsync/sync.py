@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING
 from vaultsync.dashboard import dashboard_markdown
 from vaultsync.files import write_if_changed
 from vaultsync.outputs import dashboard_path, write_generated_note
-from vaultsync.rules import Finding, findings
-from vaultsync.vault import Vault, load_vault
+from vaultsync.rules import Finding, each_contact_findings, findings, referral
+from vaultsync.vault import Entry, Scan, Vault, load_and_evaluate, load_vault, scan_vault
 
 if TYPE_CHECKING:
+    from vaultsync.config import Settings
     from vaultsync.memo import BuildMemo
 
 #: What makes ``audit`` exit 1: "overdue" = an overdue deadline or an unreadable note (the
@@ -73,11 +75,28 @@ def audit_vault(vault: Vault, today: dt.date) -> Audit:
     return Audit(vault, today, tuple(findings(vault.contacts, today, vault.settings)))
 
 
+def audit_scan(scan: Scan, today: dt.date, *, cache: bool = False) -> Audit:
+    """Read the notes ``scan`` found and check them against the rules on ``today``.
+
+    The rules about one contact run in whichever process read its note (``vaultsync.parallel``),
+    the one across contacts (``referral``) here, once all are read. ``cache``: reuse (and
+    update) the entries of notes unchanged since the last run."""
+    each = partial(_each_contact_findings, today=today, settings=scan.settings)
+    vault, found = load_and_evaluate(scan, each, cache=cache)
+    found.append(referral(vault.contacts, today, vault.settings))
+    return Audit(vault, today, tuple(chain.from_iterable(found)))
+
+
+def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Settings) -> list[Finding]:
+    contacts = (entry.contact for entry in entries if entry.contact is not None)
+    return each_contact_findings(contacts, today, settings)
+
+
 def audit(root: Path, today: dt.date, *, cache: bool = False) -> Audit:
     """Read the vault at ``root`` and check it against the rules on ``today``.
 
     ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
-    return audit_vault(load_vault(root, cache=cache), today)
+    return audit_scan(scan_vault(root, stat=cache), today, cache=cache)
 
 
 def build_vault(

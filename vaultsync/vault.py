@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vaultsync.config import CONFIG_FILE, Settings, load_settings
 from vaultsync.errors import UsageError
@@ -18,6 +18,7 @@ from vaultsync.note import NoteError, read_note
 if TYPE_CHECKING:
     from vaultsync.cache import Signature
     from vaultsync.contact import Contact
+    from vaultsync.parallel import Evaluate
 
 #: Copies that sync tools make when two devices changed the same note.
 CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
@@ -218,25 +219,37 @@ def load_vault(
 
 def load_scan(scan: Scan, *, cache: bool = False, processes: int | None = None) -> Vault:
     """Read the notes ``scan`` found (see ``load_vault``)."""
+    return load_and_evaluate(scan, None, cache=cache, processes=processes)[0]
+
+
+def load_and_evaluate(
+    scan: Scan, evaluate: Evaluate | None, *, cache: bool = False, processes: int | None = None
+) -> tuple[Vault, list[Any]]:
+    """Read the notes ``scan`` found (see ``load_vault``), and pass every note's entry, a few
+    hundred at a time, to ``evaluate``: in the process that read them, or in this one for the
+    entries the cache held. Gives the vault and what each call of ``evaluate`` returned."""
     collecting = gc.isenabled()
     gc.disable()  # a collection every few thousand new objects, each walking all of them so far
     try:
-        entries = _load_entries(scan, cache, processes)
+        entries, evaluated = _load_entries(scan, cache, processes, evaluate)
     finally:
         if collecting:
             gc.freeze()  # the entries live on and hold no cycles: spare them later collections too
             gc.enable()
     entries += [Entry(err.path, None, (err,)) for err in scan.errors]
-    return Vault.from_entries(scan.root, scan.settings, entries)
+    return Vault.from_entries(scan.root, scan.settings, entries), evaluated
 
 
-def _load_entries(scan: Scan, cache: bool, processes: int | None) -> list[Entry]:
+def _load_entries(
+    scan: Scan, cache: bool, processes: int | None, evaluate: Evaluate | None
+) -> tuple[list[Entry], list[Any]]:
     from vaultsync import parallel
 
     root, settings = scan.root, scan.settings
     if not cache:
-        loaded = parallel.load(root, settings, [(path, None) for path in scan.paths], processes=processes)
-        return [entry for records, _ in loaded for _, entry in records.values()]
+        items = [(path, None) for path in scan.paths]
+        loaded = parallel.load(root, settings, items, processes=processes, evaluate=evaluate)
+        return [entry for chunk in loaded for entry in chunk.entries], [chunk.evaluated for chunk in loaded]
     from vaultsync.cache import EntryCache, signature
 
     signatures = scan.signatures
@@ -252,11 +265,13 @@ def _load_entries(scan: Scan, cache: bool, processes: int | None) -> list[Entry]
             missing.append((path, sig))
         else:
             entries.append(entry)
-    for records, blob in parallel.load(root, settings, missing, processes=processes, pickled=True):
-        store.add(records, blob)
-        entries += [entry for _, entry in records.values()]
+    evaluated = [evaluate(entries)] if evaluate is not None and entries else []
+    for chunk in parallel.load(root, settings, missing, processes=processes, pickled=True, evaluate=evaluate):
+        store.add(chunk.records, chunk.blob)
+        entries += chunk.entries
+        evaluated.append(chunk.evaluated)
     store.save()
-    return entries
+    return entries, evaluated
 
 
 def find_vault(start: Path) -> Path | None:
