@@ -8,6 +8,7 @@ finds. Each is checked on generated input and on every real note we have.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -223,3 +224,11 @@ def test_lowered_job_ask_search_finds_what_the_case_blind_one_finds(texts: list[
 def test_path_stem_is_pathlibs(name: str):
     for path in (name, f"Contacts/{name}", f"a.b/{name}"):
         assert path_stem(path) == PurePosixPath(path).stem
+
+
+def test_unusual_characters_are_all_but_the_ones_yaml_allows_in_plain_lines():
+    allowed = re.compile(
+        "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+    every = [chr(code) for code in range(0x110000)]
+    assert [c for c in every if fastyaml._UNUSUAL.match(c)] == [c for c in every if not allowed.match(c)]

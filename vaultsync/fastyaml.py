@@ -213,8 +213,9 @@ _KEY_LINE = re.compile(r"([^\W\d][\w-]{0,200}):(?= |$)")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
-#: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters.
-_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+#: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
+#: surrogates. Written as the few ranges it takes, not the many it leaves: 0.5 ms to compile, not 6.
+_UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _loaders: dict[type, _Loader] = {}
 
 

@@ -14,9 +14,6 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultsync.dashboard import dashboard_markdown
-from vaultsync.files import write_if_changed
-from vaultsync.outputs import dashboard_path, write_generated_note
 from vaultsync.rules import Finding, each_contact_findings, findings, referral
 from vaultsync.vault import Entry, Scan, Vault, load_and_evaluate, load_vault, scan_vault
 
@@ -108,6 +105,9 @@ def build_vault(
     only the contacts that changed are evaluated again (the outputs are the same bytes).
     """
     from vaultsync.calendar import calendar_bytes, calendar_path  # icalendar: only when building
+    from vaultsync.dashboard import dashboard_markdown
+    from vaultsync.files import write_if_changed
+    from vaultsync.outputs import dashboard_path, write_generated_note
 
     data: bytes | list[bytes]
     if memo is None:
