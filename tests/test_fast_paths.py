@@ -174,6 +174,17 @@ def test_simple_body_scan_equals_markdown_it(lines: list[str], body_line: int):
         assert simple == sections._parsed_sections(body, body_line), body
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINES, max_size=14), st.data())
+def test_first_line_is_what_a_multiline_search_finds(lines: list[str], data: st.DataObject):
+    body = "\n".join(lines)
+    end = data.draw(st.integers(0, len(body)))
+    for pattern in (sections._ANY_HEADING, sections._BEFORE_HEADING):
+        for until in (None, end):
+            found = pattern.search(body, 0, len(body) if until is None else until)
+            assert sections.first_line(pattern, body, until) == (found.start() if found else None)
+
+
 def test_generated_and_real_bodies_scan_like_markdown_it(tmp_path: Path):
     root = generated_vault(tmp_path / "gen", 60)
     parsed = [note.read_note(root, p.relative_to(root).as_posix()) for p in sorted(root.rglob("*.md"))] + [

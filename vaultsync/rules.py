@@ -252,19 +252,22 @@ def _job_ask_pattern(extra: tuple[str, ...], ignore_case: bool = True) -> re.Pat
 
 def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]:
     """(file line, phrase as written) of each direct ask for a job; phrases may span lines."""
-    text = "".join(f"{line.text} " for line in lines)
-    starts = [0, *accumulate(len(line.text) + 1 for line in lines)][:-1]  # where each line begins
-    latest = list(accumulate((line.line for line in lines), max))  # the latest line begun by each start
+    if not lines:
+        return []
+    text = " ".join([line.text for line in lines]) + " "
     lowered = _job_ask_pattern(settings.job_ask_phrases, False) if text.isascii() else None
     if lowered is not None:
-        matches = lowered.finditer(text.lower())  # ASCII: same length, same matches
+        matches = list(lowered.finditer(text.lower()))  # ASCII: same length, same matches
     else:
-        matches = _job_ask_pattern(settings.job_ask_phrases).finditer(text)  # type: ignore[union-attr]
-    found = []
-    for match in matches:
-        number = latest[bisect_right(starts, match.start()) - 1]
-        found.append((number, " ".join(text[match.start() : match.end()].split())))
-    return found
+        matches = list(_job_ask_pattern(settings.job_ask_phrases).finditer(text))  # type: ignore[union-attr]
+    if not matches:
+        return []  # most texts: no need to know where each line begins
+    starts = [0, *accumulate(len(line.text) + 1 for line in lines)][:-1]  # where each line begins
+    latest = list(accumulate((line.line for line in lines), max))  # the latest line begun by each start
+    return [
+        (latest[bisect_right(starts, match.start()) - 1], " ".join(text[match.start() : match.end()].split()))
+        for match in matches
+    ]
 
 
 def job_ask(

