@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -21,6 +22,7 @@ from vaultsync.sections import EMPTY, Sections, read_sections
 
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
 _BODY_TAG = re.compile(r"(?<![\w#/&])#([\w/-]+)")
+_BRACKETS = re.compile(r"\s*[()<>]\s*")
 _NAME_END = re.compile(r"\s*(?:[,;(<]|\s[-–—]\s|\s\+?\d[\d\s().-]{5,})")
 
 
@@ -98,12 +100,12 @@ def is_contact(note: Note, settings: Settings) -> bool:
     if is_generated(note.meta):
         return False
     meta = {property_key(k): v for k, v in note.meta.items()}
-    types = {t.casefold() for t in settings.contact_types}
-    tags = {t.casefold().lstrip("#") for t in settings.contact_tags}
-    categories = {c.casefold() for c in settings.contact_categories}
+    types, tags, categories, type_keys = _marks(
+        settings.contact_types, settings.contact_tags, settings.contact_categories
+    )
     if types & set(_folded(meta.get("type"))):
         return True
-    if any(meta.get(property_key(t)) is True for t in settings.contact_types):  # person: true
+    if any(meta.get(key) is True for key in type_keys):  # person: true
         return True
     raw_tags = meta.get("tags")
     if isinstance(raw_tags, str):
@@ -117,6 +119,19 @@ def is_contact(note: Note, settings: Settings) -> bool:
     if "#" in note.body:
         return any(m.group(1).casefold().split("/")[0] in tags for m in _BODY_TAG.finditer(note.body))
     return False
+
+
+@cache
+def _marks(
+    types: tuple[str, ...], tags: tuple[str, ...], categories: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[str, ...]]:
+    """The settings' contact types, tags and categories folded, and the types as property keys."""
+    return (
+        frozenset(t.casefold() for t in types),
+        frozenset(t.casefold().lstrip("#") for t in tags),
+        frozenset(c.casefold() for c in categories),
+        tuple(property_key(t) for t in types),
+    )
 
 
 def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteError]]:
@@ -195,10 +210,14 @@ def _text(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
     text = str(value).strip()
+    if "[[" not in text:
+        return text  # most values: no link to show by its name
     return WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
 
 
 def _joined(value: Any) -> str:
+    if isinstance(value, str):
+        return _text(value)  # the usual case: one value
     return "; ".join(filter(None, (_text(v) for v in _as_list(value))))
 
 
@@ -238,7 +257,7 @@ def _file_name(target: str) -> str:
 
 def _detail(text: str) -> str:
     """What follows a name, tidied: "(copy editor), theo@x" -> "copy editor, theo@x"."""
-    return re.sub(r"\s*[()<>]\s*", " ", text).strip(" ,;-–—").replace(" ,", ",")
+    return _BRACKETS.sub(" ", text).strip(" ,;-–—").replace(" ,", ",")
 
 
 def name_keys(contact: Contact) -> Iterable[str]:
