@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vaultsync import index, memo, sync, watch  # noqa: E402
+from vaultsync import files, index, memo, sync, watch  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)  # the day generate.py's dates are around
 CPU: dict[str, list[float]] = {}
@@ -70,7 +70,7 @@ def measure_stages(vault: Path, calendar: Path, saves: int, rename: bool) -> Non
         (memo.BuildMemo, "build", "BuildMemo.build"),
         (memo, "index_by_name", "  of which the name index"),
         (memo, "referral", "  of which the referral rule"),
-        (sync, "write_if_changed", "write_if_changed"),
+        (files, "write_if_changed", "write_if_changed"),
         (watch.Watcher, "_log", "the log line"),
         (watch.Watcher, "_update", "the whole update"),
     ]

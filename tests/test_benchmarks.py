@@ -49,3 +49,22 @@ def test_a_folder_of_real_notes_is_never_overwritten(tmp_path: Path):
         generate(tmp_path / "mine", 5)
     assert "not touching it" in failed.value.stderr
     assert (tmp_path / "mine" / "Note.md").read_text() == "mine\n"
+
+
+def run_script(name: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / name), *args], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_profiling_scripts_run_on_a_small_vault(tmp_path: Path):
+    """They patch and call vaultsync's internals: a refactoring must not leave them broken."""
+    vault = tmp_path / "vault"
+    generate(vault, 40)
+    stages = run_script("cold_stages.py", str(vault), "--rounds", "1")
+    assert "| the rules |" in stages and "| the floor (floor.py) |" in stages
+    watched = run_script("watch_stages.py", str(vault), "--saves", "1")
+    assert "the whole update" in watched and "write_if_changed" in watched
+    assert "load vault + rules" in run_script("helpers.py", str(vault), "--repeat", "1")
