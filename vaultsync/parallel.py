@@ -71,11 +71,6 @@ def read_chunk(root: Path, settings: Settings, chunk: Chunk) -> dict[str, Record
     return {path: (sig, load_entry(root, path, settings)) for path, sig in chunk}
 
 
-def _loaded(records: dict[str, Record], blob: bytes | None, evaluate: Evaluate | None) -> Loaded:
-    evaluated = evaluate([entry for _, entry in records.values()]) if evaluate is not None else None
-    return Loaded(records, blob, evaluated)
-
-
 def load(
     root: Path,
     settings: Settings,
@@ -97,7 +92,10 @@ def load(
 
 def _read(root: Path, settings: Settings, chunk: Chunk, pickled: bool, evaluate: Evaluate | None) -> Loaded:
     records = read_chunk(root, settings, chunk)
-    return _loaded(records, dump_records(records) if pickled else None, evaluate)
+    loaded = Loaded(records, dump_records(records) if pickled else None, None)
+    if evaluate is not None:
+        loaded.evaluated = evaluate(loaded.entries)
+    return loaded
 
 
 def _load_forked(
@@ -117,14 +115,14 @@ def _load_forked(
     send.close()
     results: list[Loaded | None] = [None] * len(chunks)
     done = 0  # chunks read here or received
-    open_ = True  # until the worker is gone: done, or dead
+    receiving = True  # until the worker is gone: done, or dead
 
     def take() -> None:
-        nonlocal done, open_
+        nonlocal done, receiving
         try:
             index, blob, evaluated = receive.recv()
         except (EOFError, OSError):
-            open_ = False  # its chunks not received are read below
+            receiving = False  # its chunks not received are read below
             return
         results[index] = Loaded(load_records(blob), blob, evaluated)
         done += 1
@@ -133,9 +131,9 @@ def _load_forked(
         for index in _claim(counter, len(chunks)):
             results[index] = _read(root, settings, chunks[index], pickled, evaluate)
             done += 1
-            while open_ and receive.poll():
+            while receiving and receive.poll():
                 take()
-        while open_ and done < len(chunks):  # every chunk is claimed: the rest are the worker's
+        while receiving and done < len(chunks):  # every chunk is claimed: the rest are the worker's
             take()
     finally:
         receive.close()
