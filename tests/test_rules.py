@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pytest
 from conftest import SAMPLE_VAULT, contact
@@ -10,6 +11,7 @@ from conftest import SAMPLE_VAULT, contact
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.rules import (
     CONTACT_RULES,
+    Finding,
     ask_referrals,
     check_in,
     contact_findings,
@@ -270,3 +272,12 @@ def test_rules_given_the_deadlines_find_what_they_find_alone(today: dt.date) -> 
     for person in vault.contacts:
         alone = [f for rule in CONTACT_RULES for f in rule(person, today, vault.settings)]
         assert contact_findings(person, today, vault.settings) == alone
+
+
+def test_findings_pickle_back_to_equal_findings():
+    """A worker process sends its findings pickled (vaultsync.parallel)."""
+    found = [
+        Finding("thank-you", "due", "Jane", "Contacts/Jane.md", dt.date(2026, 11, 20), "Send it."),
+        Finding("record", "info", "Ünal", "Contacts/Ünal.md", None, "Record how to reach them."),
+    ]
+    assert pickle.loads(pickle.dumps(found, pickle.HIGHEST_PROTOCOL)) == found

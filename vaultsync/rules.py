@@ -81,6 +81,11 @@ class Finding:
             "message": self.message,
         }
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        """Pickled as its fields in order: twice as fast as the state of slots (a worker process
+        sends thousands)."""
+        return (Finding, (self.rule, self.level, self.contact, self.path, self.due, self.message))
+
     def sort_key(self) -> tuple[Any, ...]:
         return (
             LEVELS.index(self.level),
