@@ -166,8 +166,11 @@ def _work(
     outbox: queue.SimpleQueue[tuple[int, bytes | None, Any] | None] = queue.SimpleQueue()
 
     def post() -> None:
-        while (message := outbox.get()) is not None:
-            send.send(message)
+        try:
+            while (message := outbox.get()) is not None:
+                send.send(message)
+        except OSError:
+            os._exit(1)  # the parent stopped listening (it is on its way out): no traceback
 
     try:
         sender = threading.Thread(target=post, daemon=True)
