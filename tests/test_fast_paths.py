@@ -23,7 +23,6 @@ from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.contact import path_stem
 from vaultsync.note import Note
 from vaultsync.rules import job_asks
-from vaultsync.sections import Line
 
 
 def same(a: Any, b: Any) -> bool:
@@ -214,13 +213,13 @@ TEXTS = st.lists(
 @given(TEXTS, st.lists(st.sampled_from(["hire", "Straße", "ſome job", "team"]), max_size=2))
 @example(["iſ your team hiring"], [])
 def test_lowered_job_ask_search_finds_what_the_case_blind_one_finds(texts: list[str], extra: list[str]):
-    lines = [Line(text, number) for number, text in enumerate(texts, 5)]
+    lines = [(text, number) for number, text in enumerate(texts, 5)]
     config = settings_from_mapping({"job_ask_phrases": extra}) if extra else DEFAULTS
     found = job_asks(lines, config)
     text, starts = "", []
-    for line in lines:
-        starts.append((len(text), line.line))
-        text += line.text + " "
+    for line_text, number in lines:
+        starts.append((len(text), number))
+        text += line_text + " "
     pattern = __import__("vaultsync.rules", fromlist=["_job_ask_pattern"])._job_ask_pattern(
         config.job_ask_phrases
     )

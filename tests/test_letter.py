@@ -9,7 +9,6 @@ import pytest
 from conftest import SAMPLE_VAULT, run_cli, tree_digest, write_note
 
 from vaultsync.letter import mentions
-from vaultsync.sections import Line
 from vaultsync.spelling import accepted_words, misspellings, words
 
 TODAY = ("--today", "2026-11-20")
@@ -307,7 +306,7 @@ def test_words_worth_spelling():
 
 
 def test_misspellings_accept_names_and_the_word_list():
-    lines = [Line("Thanks, Olusegun, for the Helix tuor.", 4)]
+    lines = [("Thanks, Olusegun, for the Helix tuor.", 4)]
     accepted = accepted_words(["Olusegun Adeyemi", "Helix Biotech"])
     found = misspellings(lines, accepted)
     assert [(m.line, m.word, m.suggestions) for m in found] == [(4, "tuor", ("tour", "tumor", "tutor"))]
@@ -326,4 +325,4 @@ def test_misspellings_accept_names_and_the_word_list():
     ],
 )
 def test_mentions(draft, advice, mentioned):
-    assert mentions([Line(draft, 1)], advice) is mentioned
+    assert mentions([(draft, 1)], advice) is mentioned

@@ -207,6 +207,6 @@ def test_a_body_just_short_enough_is_parsed() -> None:
     read = sections.read_sections(body, 5)
     assert (len(read.advice), read.advice[-1], read.unread) == (
         sections.MAX_BODY_LINES - 1,
-        sections.Line("last", 5 + sections.MAX_BODY_LINES - 1),
+        ("last", 5 + sections.MAX_BODY_LINES - 1),
         "",
     )

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from vaultsync.config import Settings
     from vaultsync.vault import Entry, Scan
 
-FORMAT = 1
+FORMAT = 2  # 2: section lines are plain tuples
 MAGIC = "vaultsync entry cache"
 #: Notes changed more recently than this are not cached (see the module docstring).
 RACY_NS = 2_000_000_000
@@ -54,7 +54,6 @@ _ALLOWED = {
     ("vaultsync.contact", "Contact"),
     ("vaultsync.contact", "PersonRef"),
     ("vaultsync.sections", "Sections"),
-    ("vaultsync.sections", "Line"),
     ("vaultsync.note", "NoteError"),
     ("datetime", "date"),
     ("datetime", "datetime"),

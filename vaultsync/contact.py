@@ -172,7 +172,7 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
     if sections.unread:
         problems.append(NoteError(note.path, note.body_line, sections.unread))
     advice = [_text(item) for item in _as_list(value("advice"))]
-    advice += [line.text for line in sections.advice]
+    advice += [text for text, _ in sections.advice]
 
     contact = Contact(
         path=note.path,

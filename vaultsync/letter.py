@@ -116,7 +116,7 @@ def draft(letter: Letter, today: dt.date) -> str:
     work = " at ".join(filter(None, (contact.role, contact.organization)))
     about = f" about your work as {work}" if contact.role else f" about your work at {work}" if work else ""
     asks = {line for line, _ in job_asks(contact.sections.questions, settings)}
-    topics = [f"\u201c{q.text}\u201d" for q in contact.sections.questions if q.line not in asks]
+    topics = [f"\u201c{text}\u201d" for text, number in contact.sections.questions if number not in asks]
     talk = f"; you asked: {'; '.join(topics)}" if topics else ""
     when = _when(day_of(held[-1]), today)
     when += "," if about and when.startswith("on ") else ""
@@ -131,7 +131,7 @@ def draft(letter: Letter, today: dt.date) -> str:
         parts.append("[The advice that helped you most, and why.]")
     if contact.sections.plan:
         parts.append(
-            "Here is what I plan to do next:\n" + "\n".join(f"- {p.text}" for p in contact.sections.plan)
+            "Here is what I plan to do next:\n" + "\n".join(f"- {text}" for text, _ in contact.sections.plan)
         )
     else:
         parts.append("[What you plan to do with their advice.]")
@@ -196,7 +196,7 @@ def _stems(text: str) -> set[str]:
 def mentions(draft_lines: Sequence[Line], advice: str) -> bool:
     """True when the draft has at least a third of the content words of ``advice`` (and one at least)."""
     wanted = _stems(advice)
-    shared = wanted & set().union(*(_stems(line.text) for line in draft_lines))
+    shared = wanted & set().union(*(_stems(text) for text, _ in draft_lines))
     return bool(shared) and 3 * len(shared) >= len(wanted)
 
 
@@ -217,6 +217,7 @@ def check(letter: Letter) -> list[Problem]:
         )
     if not lines:
         return [Problem(0, "empty", "the Thank-you section is empty")]
+    draft_start = lines[0][1]  # the file line where the draft begins
     found = [
         Problem(
             line,
@@ -227,9 +228,9 @@ def check(letter: Letter) -> list[Problem]:
         for line, phrase in job_asks(lines, settings)
     ]
     found += [
-        Problem(line.line, "placeholder", f"replace the prompt [{m.group(1)}]")
-        for line in lines
-        for m in PLACEHOLDER.finditer(line.text)
+        Problem(number, "placeholder", f"replace the prompt [{m.group(1)}]")
+        for text, number in lines
+        for m in PLACEHOLDER.finditer(text)
     ]
     accepted = accepted_words(
         [
@@ -251,7 +252,7 @@ def check(letter: Letter) -> list[Problem]:
     if not contact.advice:
         found.append(
             Problem(
-                lines[0].line,
+                draft_start,
                 "advice",
                 "no advice is recorded in the note (advice, or an ## Advice section), "
                 "so the draft cannot be checked for it: record the advice that helped and mention it",
@@ -260,7 +261,7 @@ def check(letter: Letter) -> list[Problem]:
     elif not any(mentions(lines, advice) for advice in contact.advice):
         found.append(
             Problem(
-                lines[0].line,
+                draft_start,
                 "advice",
                 f"the draft mentions none of the advice they offered "
                 f"(like \u201c{contact.advice[0]}\u201d): say which advice helped you",

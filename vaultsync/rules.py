@@ -259,7 +259,7 @@ def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]
     """(file line, phrase as written) of each direct ask for a job; phrases may span lines."""
     if not lines:
         return []
-    text = " ".join([line.text for line in lines]) + " "
+    text = " ".join([line_text for line_text, _ in lines]) + " "
     lowered = _job_ask_pattern(settings.job_ask_phrases, False) if text.isascii() else None
     if lowered is not None:
         matches = list(lowered.finditer(text.lower()))  # ASCII: same length, same matches
@@ -267,8 +267,8 @@ def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]
         matches = list(_job_ask_pattern(settings.job_ask_phrases).finditer(text))  # type: ignore[union-attr]
     if not matches:
         return []  # most texts: no need to know where each line begins
-    starts = [0, *accumulate(len(line.text) + 1 for line in lines)][:-1]  # where each line begins
-    latest = list(accumulate((line.line for line in lines), max))  # the latest line begun by each start
+    starts = [0, *accumulate(len(line_text) + 1 for line_text, _ in lines)][:-1]  # where each line begins
+    latest = list(accumulate((number for _, number in lines), max))  # the latest line begun by each start
     return [
         (latest[bisect_right(starts, match.start()) - 1], " ".join(text[match.start() : match.end()].split()))
         for match in matches

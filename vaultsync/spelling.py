@@ -72,11 +72,11 @@ def misspellings(lines: Sequence[Line], accepted: frozenset[str], language: str 
     """Each word of ``lines`` that neither the dictionary nor ``accepted`` knows, with corrections."""
     checker = _checker(language)
     found = []
-    for line in lines:
-        for word in words(line.text):
+    for text, number in lines:
+        for word in words(text):
             folded = word.casefold()
             stem = folded.removesuffix("'s")
             if folded in accepted or stem in accepted or checker.known([folded]) or checker.known([stem]):
                 continue
-            found.append(Misspelling(line.line, word, _corrections(language, folded)))
+            found.append(Misspelling(number, word, _corrections(language, folded)))
     return found
