@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_cache import generated_vault
 
-from vaultsync import fastyaml, note, sections
+from vaultsync import fastyaml, note, rules, sections
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.contact import path_stem
 from vaultsync.note import Note
@@ -220,14 +220,31 @@ def test_lowered_job_ask_search_finds_what_the_case_blind_one_finds(texts: list[
     for line_text, number in lines:
         starts.append((len(text), number))
         text += line_text + " "
-    pattern = __import__("vaultsync.rules", fromlist=["_job_ask_pattern"])._job_ask_pattern(
-        config.job_ask_phrases
-    )
+    pattern = rules._job_ask_pattern(config.job_ask_phrases)
     expected = [
         (max(n for offset, n in starts if offset <= m.start()), " ".join(m.group(0).split()))
         for m in pattern.finditer(text)
     ]
     assert found == expected
+
+
+PHRASE_WORDS = st.sampled_from(["hire", "me", "hire me", "a", "an", "job", "a job", "an opening", "for me"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(PHRASE_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=6), st.data()
+)
+def test_the_phrase_trie_finds_what_the_plain_alternation_finds(phrases: list[str], data: st.DataObject):
+    """Phrases that begin others ("hire", "hire me") included: the same match, the same phrase."""
+    phrases = sorted(set(phrases))
+    plain = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\b")
+    trie = re.compile(r"\b" + rules._trie(phrases) + r"\b")
+    text = " ".join(
+        data.draw(st.lists(PHRASE_WORDS | st.sampled_from(["x", "hirer", "me,", "\n"]), max_size=12))
+    )
+    found = [(m.start(), m.group()) for m in trie.finditer(text)]
+    assert found == [(m.start(), m.group()) for m in plain.finditer(text)]
 
 
 @given(st.text(alphabet="ab. é", min_size=1, max_size=12).filter(lambda name: name not in (".", "..")))
