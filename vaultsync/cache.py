@@ -170,6 +170,11 @@ class EntryCache:
             return
         self._segments, self._sizes, self._hits, self._index = segments, sizes, [0] * len(sizes), index
 
+    @property
+    def empty(self) -> bool:
+        """Nothing cached (a first run, or a cache from another version)."""
+        return not self._index
+
     def get(self, path: str, sig: Signature | None) -> Entry | None:
         """The entry of ``path`` if it was cached with this very signature."""
         found = self._index.get(path)
@@ -235,6 +240,11 @@ class ReportCache:
             if self.usable
             else b""
         )
+
+    @staticmethod
+    def stored(root: Path, fmt: str) -> bool:
+        """Whether a report of the vault at ``root`` in ``fmt`` is stored (made from what, unknown)."""
+        return os.path.exists(_cache_file(str(root.resolve()), f"{fmt}-report"))  # False when unreadable
 
     def get(self) -> tuple[str, dict[str, int]] | None:
         """The stored report and its exit codes, when made from the same; else None."""

@@ -8,7 +8,9 @@ fork copies the settings and paths for free, and is only safe with one thread: e
 second thread, macOS, Windows) everything is read in this process.
 
 ``evaluate``, when given, runs on each chunk's entries in the process that read them (the
-rules about each contact, when auditing), so that work is shared as well.
+rules about each contact, when auditing), so that work is shared as well. So does taking the
+notes' signatures for the cache (``signed``), on a first run, when nothing was there to compare
+them with before reading.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ import queue
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultsync.cache import Record, Signature, dump_records, load_records
+from vaultsync.cache import Record, Signature, dump_records, load_records, signature
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
@@ -65,9 +68,13 @@ def default_processes() -> int:
     return min(PROCESSES, cores)
 
 
-def read_chunk(root: Path, settings: Settings, chunk: Chunk) -> dict[str, Record]:
+def read_chunk(root: Path, settings: Settings, chunk: Chunk, signed: bool = False) -> dict[str, Record]:
+    """Each note of ``chunk`` read, with its signature; taken here, before reading, when ``signed``."""
     from vaultsync.vault import load_entry
 
+    if signed:
+        now = time.time_ns()
+        chunk = [(path, signature(os.path.join(root, path), now)) for path, _ in chunk]
     return {path: (sig, load_entry(root, path, settings)) for path, sig in chunk}
 
 
@@ -78,20 +85,24 @@ def load(
     *,
     processes: int | None = None,
     pickled: bool = False,
+    signed: bool = False,
     evaluate: Evaluate | None = None,
 ) -> list[Loaded]:
     """Read the notes of ``items``, a chunk at a time; each chunk pickled too when ``pickled``
-    (for the cache), and passed to ``evaluate`` when given."""
+    (for the cache), and passed to ``evaluate`` when given. ``signed``: take each note's
+    signature just before reading it (the signatures of ``items`` are not used)."""
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     if processes is None:
         processes = default_processes()
     if processes < 2 or len(items) < MIN_NOTES:
-        return [_read(root, settings, chunk, pickled, evaluate) for chunk in chunks]
-    return _load_forked(root, settings, chunks, pickled, evaluate)
+        return [_read(root, settings, chunk, pickled, signed, evaluate) for chunk in chunks]
+    return _load_forked(root, settings, chunks, pickled, signed, evaluate)
 
 
-def _read(root: Path, settings: Settings, chunk: Chunk, pickled: bool, evaluate: Evaluate | None) -> Loaded:
-    records = read_chunk(root, settings, chunk)
+def _read(
+    root: Path, settings: Settings, chunk: Chunk, pickled: bool, signed: bool, evaluate: Evaluate | None
+) -> Loaded:
+    records = read_chunk(root, settings, chunk, signed)
     loaded = Loaded(records, dump_records(records) if pickled else None, None)
     if evaluate is not None:
         loaded.evaluated = evaluate(loaded.entries)
@@ -99,7 +110,12 @@ def _read(root: Path, settings: Settings, chunk: Chunk, pickled: bool, evaluate:
 
 
 def _load_forked(
-    root: Path, settings: Settings, chunks: list[Chunk], pickled: bool, evaluate: Evaluate | None
+    root: Path,
+    settings: Settings,
+    chunks: list[Chunk],
+    pickled: bool,
+    signed: bool,
+    evaluate: Evaluate | None,
 ) -> list[Loaded]:
     import multiprocessing
 
@@ -109,7 +125,7 @@ def _load_forked(
     for stream in (sys.stdout, sys.stderr):  # or the worker would flush a copy of what is buffered
         stream.flush()
     worker = context.Process(
-        target=_work, args=(root, settings, chunks, evaluate, counter, send), daemon=True
+        target=_work, args=(root, settings, chunks, signed, evaluate, counter, send), daemon=True
     )
     worker.start()
     send.close()
@@ -129,7 +145,7 @@ def _load_forked(
 
     try:
         for index in _claim(counter, len(chunks)):
-            results[index] = _read(root, settings, chunks[index], pickled, evaluate)
+            results[index] = _read(root, settings, chunks[index], pickled, signed, evaluate)
             done += 1
             while receiving and receive.poll():
                 take()
@@ -141,7 +157,7 @@ def _load_forked(
             worker.kill()
         worker.join()
     return [
-        result if result is not None else _read(root, settings, chunks[index], False, evaluate)
+        result if result is not None else _read(root, settings, chunks[index], False, signed, evaluate)
         for index, result in enumerate(results)
     ]
 
@@ -157,7 +173,13 @@ def _claim(counter: Any, total: int) -> Iterator[int]:
 
 
 def _work(
-    root: Path, settings: Settings, chunks: list[Chunk], evaluate: Evaluate | None, counter: Any, send: Any
+    root: Path,
+    settings: Settings,
+    chunks: list[Chunk],
+    signed: bool,
+    evaluate: Evaluate | None,
+    counter: Any,
+    send: Any,
 ) -> None:
     """The worker: read chunks until none is left, sending each as it is done (by a second thread,
     so reading never waits for the pipe), then leave without a trace."""
@@ -176,7 +198,7 @@ def _work(
         sender = threading.Thread(target=post, daemon=True)
         sender.start()
         for index in _claim(counter, len(chunks)):
-            loaded = _read(root, settings, chunks[index], True, evaluate)
+            loaded = _read(root, settings, chunks[index], True, signed, evaluate)
             outbox.put((index, loaded.blob, loaded.evaluated))
         outbox.put(None)
         sender.join()

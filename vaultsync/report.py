@@ -86,15 +86,14 @@ def audit_report(
     With ``cache``, notes unchanged since the last run are not read again, and when no note
     changed since a report in this format on this day, that report is given again at once.
     """
+    from vaultsync.cache import ReportCache
     from vaultsync.vault import scan_vault
 
-    scan = scan_vault(root, stat=cache)
-    stored = None
-    if cache:
-        from vaultsync.cache import ReportCache
-
-        stored = ReportCache(scan, fmt, today, label)
-        hit = stored.get()
+    # The notes' signatures are taken first only when a stored report could be given again;
+    # otherwise they are taken as the notes are read (vault.load_and_evaluate).
+    scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
+    if scan.signatures is not None:
+        hit = ReportCache(scan, fmt, today, label).get()
         if hit is not None and fail_on in hit[1]:
             return hit[0], hit[1][fail_on]
     from vaultsync.sync import FAIL_ON, audit_scan  # the rules: only when there is work for them
@@ -102,6 +101,7 @@ def audit_report(
     result = audit_scan(scan, today, cache=cache)
     code = result.exit_code_on(fail_on)
     report = FORMATS[fmt](result, label)
-    if stored is not None:
-        stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
+    if cache and result.scan is not None:
+        codes = {way: result.exit_code_on(way) for way in FAIL_ON}
+        ReportCache(result.scan, fmt, today, label).put(report, codes)
     return report, code

@@ -31,6 +31,7 @@ class Audit:
     vault: Vault
     today: dt.date
     found: tuple[Finding, ...]  # every finding, in no particular order
+    scan: Scan | None = None  # the notes as read, when read from a Scan (the report cache's key)
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
@@ -79,9 +80,9 @@ def audit_scan(scan: Scan, today: dt.date, *, cache: bool = False) -> Audit:
     the one across contacts (``referral``) here, once all are read. ``cache``: reuse (and
     update) the entries of notes unchanged since the last run."""
     each = partial(_each_contact_findings, today=today, settings=scan.settings)
-    vault, found = load_and_evaluate(scan, each, cache=cache)
+    vault, found, read = load_and_evaluate(scan, each, cache=cache)
     found.append(referral(vault.contacts, today, vault.settings))
-    return Audit(vault, today, tuple(chain.from_iterable(found)))
+    return Audit(vault, today, tuple(chain.from_iterable(found)), read)
 
 
 def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Settings) -> list[Finding]:
