@@ -155,6 +155,8 @@ LINES = st.sampled_from(
         "***", "===", "- - nested", "  - nested", "    code or continuation", "  continuation?", "text",
         "a question?", "> quote", "```", "~~~", "<div>", "[ref]: /url", "\u00a0", "\u00a0x", "- [ ] task",
         "10. ten", "-foo", "1.5 million", "- # heading in item", "hire me", "Dear Jane,", "\\# escaped",
+        "- \u00a0x", "-  two spaces?", "* *emph*", "+ _under_", "- [link](/x)", "- 2026 plans", "- `code`",
+        "- <b>?", "- ~tilde", "- =x", "-\u00a0x", "## Planning", "# Thanks ##", "## Notes ##",
     ]
 )  # fmt: skip
 
