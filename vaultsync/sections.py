@@ -1,7 +1,8 @@
 """The parts of a note's body that rules read: Questions, Advice, Thank-you draft, Plan.
 
 Most bodies have none of these headings, so a cheap scan decides whether markdown-it runs at
-all (parsing every body would cost three times the front-matter).
+all (parsing every body would cost three times the front-matter); most of the others are plain
+headings, paragraphs and lists, which a line scan reads as markdown-it would, leaving it the rest.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _parsed_sections(body: str, body_line: int) -> Sections:
 
 
 def _sections(found: dict[str, list[tuple[Line, bool]]], headings: set[str]) -> Sections:
-    # Lists, not generators, fill the tuples: twice as fast for these few lines.
+    # Lists, not generators, fill the tuples: a third faster for these few lines.
     return Sections(
         questions=tuple([line for line, item in found["questions"] if item or line[0].endswith("?")]),
         advice=_items_else_all(found["advice"]),
