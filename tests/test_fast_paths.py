@@ -155,6 +155,8 @@ LINES = st.sampled_from(
         "***", "===", "- - nested", "  - nested", "    code or continuation", "  continuation?", "text",
         "a question?", "> quote", "```", "~~~", "<div>", "[ref]: /url", "\u00a0", "\u00a0x", "- [ ] task",
         "10. ten", "-foo", "1.5 million", "- # heading in item", "hire me", "Dear Jane,", "\\# escaped",
+        "- \u00a0x", "-  two spaces?", "* *emph*", "+ _under_", "- [link](/x)", "- 2026 plans", "- `code`",
+        "- <b>?", "- ~tilde", "- =x", "-\u00a0x", "## Planning", "# Thanks ##", "## Notes ##",
     ]
 )  # fmt: skip
 
@@ -166,7 +168,29 @@ LINES = st.sampled_from(
 @example(["## Questions", "text", "2. two"], 1)
 @example(["## Questions", "- item", "  continuation?", "", "  after a blank?"], 1)
 def test_simple_body_scan_equals_markdown_it(lines: list[str], body_line: int):
-    body = "\n".join(lines)
+    assert_scan_like_markdown_it("\n".join(lines), body_line)
+
+
+#: What most notes are made of: bodies of these take the line scan, and one or two LINES among them test it.
+COMMON_LINES = st.sampled_from(
+    [
+        "", "", "# Jane Doe", "## Background", "## Questions", "## Advice", "## Thank-you draft", "## Plan",
+        "## Notes", "### Details", "- How did you start?", "- Read the reports.", "* star item", "+ plus?",
+        "1. one", "text", "a question?", "text with trailing spaces?  ", "Dear Jane,", "Mentioned #tag.",
+        "#tag", "  continuation?",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(COMMON_LINES, max_size=20), st.lists(st.tuples(st.integers(0, 20), LINES), max_size=2))
+def test_common_body_scan_equals_markdown_it(lines: list[str], unusual: list[tuple[int, str]]):
+    for index, line in unusual:
+        lines.insert(index, line)
+    assert_scan_like_markdown_it("\n".join(lines), 1)
+
+
+def assert_scan_like_markdown_it(body: str, body_line: int) -> None:
     start = sections._ANY_HEADING.search(body)
     simple = sections._simple_sections(body, body_line, start.start()) if start else None
     if simple is not None:
