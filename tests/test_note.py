@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+import time
 
 import pytest
 
@@ -107,3 +110,25 @@ def test_yaml_typing_traps_survive_as_values():
     note = parse("---\ntime: 10:30\nfollow_up: no\nwhen: 2026-11-20T10:30\n---\n")
     assert isinstance(note, Note)
     assert note.meta == {"time": 630, "follow_up": False, "when": "2026-11-20T10:30"}
+
+
+def test_reading_takes_what_a_file_object_would():
+    """Short reads (a pipe hands over what was written so far) are read on to the limit or the end."""
+    from vaultsync.note import _read_up_to
+
+    for limit, expected in ((3, b"abc"), (10, b"abcdef"), (0, b"")):
+        read, write = os.pipe()
+
+        def slowly(write: int = write) -> None:
+            for part in (b"ab", b"cd", b"ef"):
+                os.write(write, part)
+                time.sleep(0.02)  # the reader has taken what there was: its next read waits
+            os.close(write)
+
+        writer = threading.Thread(target=slowly)
+        writer.start()
+        try:
+            assert _read_up_to(read, limit) == expected
+        finally:
+            writer.join()
+            os.close(read)
