@@ -70,33 +70,28 @@ class _Loader:
         """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
         by ``- item`` lines, values plain, simply quoted or ``[a, b]``. Raises _Fallback for
         anything else (comments, blank lines, nesting, escapes, multi-line values, ...)."""
-        if not text or text.count("\n") >= budget or _UNUSUAL.search(text):
-            raise _Fallback  # over budget: known before the split makes a string of every line
+        lines = text.count("\n") + 1
+        if not text or lines > budget:
+            raise _Fallback
+        rows = _FLAT_LINE.findall(text)  # each row is one whole line: a line it cannot take is missing
+        if len(rows) != lines:
+            raise _Fallback
         mapping: dict[Any, Any] = {}
         key: Any = _NO_KEY  # the key with nothing after its colon: a block sequence may follow
         items: list[Any] | None = None
-        indent = 0
-        for line in text.split("\n"):
-            budget -= 1
-            if budget < 0:
-                raise _Fallback
-            if line[:1] == "-" or line[:1] == " ":
-                item = line.lstrip(" ")
-                if key is _NO_KEY or item[:1] != "-" or item[1:2] not in ("", " "):
+        indent = ""
+        for name, item_indent, value in rows:
+            if not name:  # an item line
+                if key is _NO_KEY:
                     raise _Fallback
                 if items is None:
-                    items, indent = [], len(line) - len(item)
+                    items, indent = [], item_indent
                     mapping[key] = items
-                elif len(line) - len(item) != indent:
+                elif item_indent != indent:
                     raise _Fallback
-                value = item[1:].strip(" ")
                 items.append(self.value(value) if value else self.plain(value))
                 continue
-            match = _KEY_LINE.match(line)
-            if match is None:
-                raise _Fallback
-            name = self.plain(match.group(1))
-            value = line[match.end() :].strip(" ")
+            name = self.plain(name)
             mapping[name] = self.value(value) if value else None
             key, items = (_NO_KEY, None) if value else (name, None)
         if all(type(name) is str for name in mapping):
@@ -207,15 +202,22 @@ class _Loader:
 
 
 _NO_KEY = object()
-#: A top-level key as the line scan takes it: a word (letters, digits, _ and -), then ": " or an end.
-_KEY_LINE = re.compile(r"([^\W\d][\w-]{0,200}):(?= |$)")
 #: Characters that start something other than a plain scalar.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
 #: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
 #: surrogates. Written as the few ranges it takes, not the many it leaves: 0.5 ms to compile, not 6.
-_UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+_UNUSUAL = re.compile(f"[{_UNUSUAL_RANGES}]")
+#: One line of the line scan, at the start of a line and up to its end: a top-level key (a word
+#: of letters, digits, _ and -) with a colon and maybe a value, or an indented ``-`` and maybe an
+#: item. Values lose the spaces around them. No line holds an unusual character.
+_FLAT_LINE = re.compile(
+    r"^(?:([^\W\d][\w-]{0,200}):|( *)-)"
+    rf"(?: +([^\n{_UNUSUAL_RANGES}]*[^\n {_UNUSUAL_RANGES}]))? *(?:\n|\Z)",
+    re.MULTILINE,
+)
 _loaders: dict[type, _Loader] = {}
 
 
