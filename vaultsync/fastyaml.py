@@ -64,7 +64,7 @@ class _Loader:
             if first is not None
         }
         self.wildcard = tuple(wildcard)
-        self.constructed: dict[str, Any] = {}
+        self.known: dict[str, Any] = {}  # a one-line value's text -> its value, unless a list
 
     def flat(self, text: str, budget: int) -> dict[Any, Any]:
         """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
@@ -89,9 +89,9 @@ class _Loader:
                     mapping[key] = items
                 elif item_indent != indent:
                     raise _Fallback
-                items.append(self.value(value) if value else self.plain(value))
+                items.append(self.value(value))
                 continue
-            name = self.plain(name)
+            name = self.value(name)
             mapping[name] = self.value(value) if value else None
             key, items = (_NO_KEY, None) if value else (name, None)
         if all(type(name) is str for name in mapping):
@@ -99,8 +99,20 @@ class _Loader:
         return {str(name): value for name, value in mapping.items()}  # as note._plain does
 
     def value(self, text: str) -> Any:
-        """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar."""
-        first = text[0]
+        """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar.
+        Remembered, lists apart: the same dates, names and tags recur in note after note."""
+        value = self.known.get(text, _NO_KEY)
+        if value is _NO_KEY:
+            value = self.new_value(text)
+            if type(value) is not list:
+                if len(self.known) >= 50_000:
+                    self.known.clear()
+                self.known[text] = value  # immutable: text, dates, numbers, booleans, None
+        return value
+
+    def new_value(self, text: str) -> Any:
+        """A value not seen before (or not remembered)."""
+        first = text[:1]
         if first == '"' or first == "'":
             inner = text[1:-1]
             if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
@@ -115,29 +127,19 @@ class _Loader:
                 return []
             if "" in parts:
                 raise _Fallback
-            return [self.plain(part) for part in parts]
+            return [self.value(part) for part in parts]  # plain scalars: no quotes or brackets inside
         return self.plain(text)
 
     def plain(self, text: str) -> Any:
         """A plain scalar as the loader resolves and constructs it."""
         if text[:1] in _INDICATORS or ": " in text or " #" in text or text[-1:] == ":":
             raise _Fallback
-        resolvers = self.by_first.get(text[:1], self.wildcard)
-        if not resolvers:
-            return text
-        value = self.constructed.get(text, _NO_KEY)  # the same dates and numbers recur in every note
-        if value is _NO_KEY:
-            value = text
-            for tag, regexp in resolvers:
-                if regexp.match(text):
-                    if tag not in _CONSTRUCTED:
-                        raise _Fallback
-                    value = self.constructors[tag](self.instance, ScalarNode(tag, text))
-                    break
-            if len(self.constructed) > 50_000:
-                self.constructed.clear()
-            self.constructed[text] = value  # immutable values only: dates, numbers, booleans, None
-        return value
+        for tag, regexp in self.by_first.get(text[:1], self.wildcard):
+            if regexp.match(text):
+                if tag not in _CONSTRUCTED:
+                    raise _Fallback
+                return self.constructors[tag](self.instance, ScalarNode(tag, text))
+        return text
 
     def build(self, text: str, budget: int, max_depth: int) -> dict[str, Any]:
         """Raises _Fallback outside the common case."""
