@@ -65,23 +65,25 @@ class _Loader:
         }
         self.wildcard = tuple(wildcard)
         self.known: dict[str, Any] = {}  # a one-line value's text -> its value, unless a list
+        self.rows: dict[str, tuple[Any, str, Any]] = {}  # a line -> its row, unless its value is a list
 
     def flat(self, text: str, budget: int) -> dict[Any, Any]:
         """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
         by ``- item`` lines, values plain, simply quoted or ``[a, b]``. Raises _Fallback for
         anything else (comments, blank lines, nesting, escapes, multi-line values, ...)."""
-        lines = text.count("\n") + 1
-        if not text or lines > budget:
-            raise _Fallback
-        rows = _FLAT_LINE.findall(text)  # each row is one whole line: a line it cannot take is missing
-        if len(rows) != lines:
-            raise _Fallback
+        if not text or text.count("\n") >= budget:
+            raise _Fallback  # over budget: known before the split makes a string of every line
         mapping: dict[Any, Any] = {}
         key: Any = _NO_KEY  # the key with nothing after its colon: a block sequence may follow
         items: list[Any] | None = None
         indent = ""
-        for name, item_indent, value in rows:
-            if not name:  # an item line
+        rows = self.rows
+        for line in text.split("\n"):
+            row = rows.get(line)
+            if row is None:
+                row = self.row(line)
+            name, item_indent, value = row
+            if name is _ITEM:
                 if key is _NO_KEY:
                     raise _Fallback
                 if items is None:
@@ -89,14 +91,33 @@ class _Loader:
                     mapping[key] = items
                 elif item_indent != indent:
                     raise _Fallback
-                items.append(self.value(value))
-                continue
-            name = self.value(name)
-            mapping[name] = self.value(value) if value else None
-            key, items = (_NO_KEY, None) if value else (name, None)
+                items.append(value)
+            elif value is _EMPTY:
+                mapping[name] = None
+                key, items = name, None
+            else:
+                mapping[name] = value
+                key, items = _NO_KEY, None
         if all(type(name) is str for name in mapping):
             return mapping
         return {str(name): value for name, value in mapping.items()}  # as note._plain does
+
+    def row(self, line: str) -> tuple[Any, str, Any]:
+        """One line as (key, "", value), (key, "", _EMPTY) or (_ITEM, indent, item). Remembered
+        unless the value is a list: most lines recur in note after note (dates, places, tags)."""
+        match = _FLAT_LINE.fullmatch(line)
+        if match is None:
+            raise _Fallback
+        name, indent, text = match.groups()
+        if name is None:
+            row = (_ITEM, indent, self.value(text or ""))
+        else:
+            row = (self.value(name), "", self.value(text) if text else _EMPTY)
+        if type(row[2]) is not list:
+            if len(self.rows) >= 50_000:
+                self.rows.clear()
+            self.rows[line] = row
+        return row
 
     def value(self, text: str) -> Any:
         """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar.
@@ -204,6 +225,8 @@ class _Loader:
 
 
 _NO_KEY = object()
+_ITEM = object()  # a row that is an item of a list
+_EMPTY = object()  # a row's value when nothing follows the key's colon
 #: Characters that start something other than a plain scalar.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}'\"#:")
@@ -212,13 +235,11 @@ _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: surrogates. Written as the few ranges it takes, not the many it leaves: 0.5 ms to compile, not 6.
 _UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
 _UNUSUAL = re.compile(f"[{_UNUSUAL_RANGES}]")
-#: One line of the line scan, at the start of a line and up to its end: a top-level key (a word
-#: of letters, digits, _ and -) with a colon and maybe a value, or an indented ``-`` and maybe an
-#: item. Values lose the spaces around them. No line holds an unusual character.
+#: One whole line of the line scan: a top-level key (a word of letters, digits, _ and -) with a
+#: colon and maybe a value, or an indented ``-`` and maybe an item. The value loses the spaces
+#: around it and holds no unusual character.
 _FLAT_LINE = re.compile(
-    r"^(?:([^\W\d][\w-]{0,200}):|( *)-)"
-    rf"(?: +([^\n{_UNUSUAL_RANGES}]*[^\n {_UNUSUAL_RANGES}]))? *(?:\n|\Z)",
-    re.MULTILINE,
+    rf"(?:([^\W\d][\w-]{{0,200}}):|( *)-)(?: +([^{_UNUSUAL_RANGES}]*[^ {_UNUSUAL_RANGES}]))? *"
 )
 _loaders: dict[type, _Loader] = {}
 
