@@ -5,7 +5,8 @@ Python: 90% of its time on front-matter (0.76 s for the 11,900 front-matters of 
 10,000-contact vault, of which libyaml's own parsing is 0.07 s). Front-matter is almost always
 a flat mapping of text, dates and lists, so ``load_mapping`` tries, in turn:
 
-1. a line scan of ``key: value`` and ``- item`` lines (``_Loader.flat``);
+1. a line scan of ``key: value`` and ``- item`` lines (``_Loader.flat``), which remembers what
+   each line holds: most lines (``tags:``, ``  - person``, a date) recur from note to note;
 2. libyaml's event stream, built straight into values (``_Loader.build``).
 
 Both resolve plain scalars with the loader's own implicit resolvers and construct non-text
@@ -64,8 +65,8 @@ class _Loader:
             if first is not None
         }
         self.wildcard = tuple(wildcard)
-        self.known: dict[str, Any] = {}  # a one-line value's text -> its value, unless a list
         self.rows: dict[str, tuple[Any, str, Any]] = {}  # a line -> its row, unless its value is a list
+        self.keys: dict[str, Any] = {}  # a key's text -> the key: a vault has few
 
     def flat(self, text: str, budget: int) -> dict[Any, Any]:
         """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
@@ -112,27 +113,16 @@ class _Loader:
         if name is None:
             row = (_ITEM, indent, self.value(text or ""))
         else:
-            row = (self.value(name), "", self.value(text) if text else _EMPTY)
+            key = self.keys.get(name, _NO_KEY)
+            if key is _NO_KEY:
+                key = _remember(self.keys, name, self.plain(name))
+            row = (key, "", self.value(text) if text else _EMPTY)
         if type(row[2]) is not list:
-            if len(self.rows) >= 50_000:
-                self.rows.clear()
-            self.rows[line] = row
+            _remember(self.rows, line, row)
         return row
 
     def value(self, text: str) -> Any:
-        """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar.
-        Remembered, lists apart: the same dates, names and tags recur in note after note."""
-        value = self.known.get(text, _NO_KEY)
-        if value is _NO_KEY:
-            value = self.new_value(text)
-            if type(value) is not list:
-                if len(self.known) >= 50_000:
-                    self.known.clear()
-                self.known[text] = value  # immutable: text, dates, numbers, booleans, None
-        return value
-
-    def new_value(self, text: str) -> Any:
-        """A value not seen before (or not remembered)."""
+        """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar."""
         first = text[:1]
         if first == '"' or first == "'":
             inner = text[1:-1]
@@ -148,7 +138,7 @@ class _Loader:
                 return []
             if "" in parts:
                 raise _Fallback
-            return [self.value(part) for part in parts]  # plain scalars: no quotes or brackets inside
+            return [self.plain(part) for part in parts]
         return self.plain(text)
 
     def plain(self, text: str) -> Any:
@@ -242,6 +232,14 @@ _FLAT_LINE = re.compile(
     rf"(?:([^\W\d][\w-]{{0,200}}):|( *)-)(?: +([^{_UNUSUAL_RANGES}]*[^ {_UNUSUAL_RANGES}]))? *"
 )
 _loaders: dict[type, _Loader] = {}
+
+
+def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
+    """Store ``value`` for ``text`` in a memo of bounded size, and return it."""
+    if len(memo) >= 50_000:
+        memo.clear()
+    memo[text] = value
+    return value
 
 
 def load_mapping(text: str, loader_class: type, max_nodes: int, max_depth: int) -> dict[str, Any] | None:
