@@ -105,7 +105,8 @@ class _Loader:
 
     def row(self, line: str) -> tuple[Any, str, Any]:
         """One line as (key, "", value), (key, "", _EMPTY) or (_ITEM, indent, item). Remembered
-        unless the value is a list: most lines recur in note after note (dates, places, tags)."""
+        unless the value is a list or the line long: most lines recur in note after note (dates,
+        places, tags), and the memo stays a few MiB in a watcher that runs for days."""
         match = _FLAT_LINE.fullmatch(line)
         if match is None:
             raise _Fallback
@@ -117,7 +118,7 @@ class _Loader:
             if key is _NO_KEY:
                 key = _remember(self.keys, name, self.plain(name))
             row = (key, "", self.value(text) if text else _EMPTY)
-        if type(row[2]) is not list:
+        if type(row[2]) is not list and len(line) <= 200:
             _remember(self.rows, line, row)
         return row
 
@@ -235,7 +236,7 @@ _loaders: dict[type, _Loader] = {}
 
 
 def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
-    """Store ``value`` for ``text`` in a memo of bounded size, and return it."""
+    """Store ``value`` for ``text`` in a memo of at most 50,000 entries, and return it."""
     if len(memo) >= 50_000:
         memo.clear()
     memo[text] = value
