@@ -225,7 +225,6 @@ _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
 #: surrogates. Written as the few ranges it takes, not the many it leaves: 0.5 ms to compile, not 6.
 _UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
-_UNUSUAL = re.compile(f"[{_UNUSUAL_RANGES}]")
 #: One whole line of the line scan: a top-level key (a word of letters, digits, _ and -) with a
 #: colon and maybe a value, or an indented ``-`` and maybe an item. The value loses the spaces
 #: around it and holds no unusual character.
