@@ -106,6 +106,66 @@ def test_front_matter_from_events_equals_pyyaml(text: str):
         assert same(fast, slow_meta(text)), text
 
 
+#: The line scan's own edges: spaces around values, characters it must leave to libyaml, a key one
+#: character too long, items without a key or with another indent. Mostly values it takes.
+TAKEN = st.sampled_from(
+    [
+        "text", "Jane Doe", "2026-11-20", "2026-02-30", '"2026-11-20"', "10:30", "yes", "~", "", "'single'", "0x1F",
+        "[a, b]", "[]", "[2026-01-01, 3, no]", "[[Jane Doe]]", '"[[Jane Doe]]"', "a#b", "a:b", "é ü", ".inf", "1_000",
+    ]
+)  # fmt: skip
+FLAT_VALUES = st.one_of(
+    *[TAKEN] * 8, SCALARS, st.text(alphabet="a1 :#-'\"[],~\t\x85\u2028\ufeff\x7f\u00a0", max_size=5)
+)
+FLAT_KEYS = st.sampled_from(
+    ["a", "type", "yes", "null", "k-1", "é", "_x", "Tags", "on", "x" * 201, "x" * 200]
+)
+
+
+@st.composite
+def flat_documents(draw: st.DrawFn) -> str:
+    lines, indent = [], draw(st.sampled_from(["", "  ", "    "]))
+    for _ in range(draw(st.integers(1, 6))):
+        space = draw(st.sampled_from([" "] * 8 + ["  ", ""]))
+        value, trailing = draw(FLAT_VALUES), draw(st.sampled_from(["", "", " "]))
+        if not lines or draw(st.booleans()):
+            lines.append(f"{draw(FLAT_KEYS)}:{space}{value}{trailing}")
+        else:
+            item_indent = draw(st.sampled_from([indent, indent, indent, " "]))
+            lines.append(f"{item_indent}-{space}{value}{trailing}")
+    return "\n".join(lines)
+
+
+def flat_or_none(loader: Any, text: str) -> dict[str, Any] | None:
+    try:
+        return loader.flat(text, note.MAX_NODES)  # type: ignore[no-any-return]
+    except (fastyaml._Fallback, ValueError, TypeError):
+        return None
+
+
+#: One line scan for every example: the lines and values it remembers must never change a result.
+_SHARED = fastyaml._Loader(note._Loader)
+
+
+@settings(max_examples=600, deadline=None)
+@given(flat_documents())
+@example("a: 1\n  - 2")
+@example("a:\n  - b\n - c")
+@example("- a")
+@example("a: b \nc:  \n-  d ")
+@example("a: b\t")
+@example("a:\n- b\x85")
+def test_line_scan_equals_pyyaml_and_remembers_nothing_wrong(text: str):
+    fast = flat_or_none(_SHARED, text)
+    assert same(fast, flat_or_none(fastyaml._Loader(note._Loader), text)), text
+    if fast is not None:
+        assert same(fast, slow_meta(text)), text
+        again = flat_or_none(_SHARED, text)
+        assert again is not None and not any(
+            value is again[key] for key, value in fast.items() if isinstance(value, list)
+        ), "a list shared between two notes"
+
+
 def test_the_common_front_matter_takes_the_fast_path():
     text = (
         'type: contact\norganization: Northwind\ninterviews:\n  - 2026-10-01\n  - "2026-11-20T10:30"\n'
@@ -282,4 +342,5 @@ def test_unusual_characters_are_all_but_the_ones_yaml_allows_in_plain_lines():
         "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
     )
     every = [chr(code) for code in range(0x110000)]
-    assert [c for c in every if fastyaml._UNUSUAL.match(c)] == [c for c in every if not allowed.match(c)]
+    unusual = re.compile(f"[{fastyaml._UNUSUAL_RANGES}]")
+    assert [c for c in every if unusual.match(c)] == [c for c in every if not allowed.match(c)]

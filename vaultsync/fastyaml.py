@@ -5,7 +5,8 @@ Python: 90% of its time on front-matter (0.76 s for the 11,900 front-matters of 
 10,000-contact vault, of which libyaml's own parsing is 0.07 s). Front-matter is almost always
 a flat mapping of text, dates and lists, so ``load_mapping`` tries, in turn:
 
-1. a line scan of ``key: value`` and ``- item`` lines (``_Loader.flat``);
+1. a line scan of ``key: value`` and ``- item`` lines (``_Loader.flat``), which remembers what
+   each line holds: most lines (``tags:``, ``  - person``, a date) recur from note to note;
 2. libyaml's event stream, built straight into values (``_Loader.build``).
 
 Both resolve plain scalars with the loader's own implicit resolvers and construct non-text
@@ -64,48 +65,66 @@ class _Loader:
             if first is not None
         }
         self.wildcard = tuple(wildcard)
-        self.constructed: dict[str, Any] = {}
+        self.rows: dict[str, tuple[Any, str, Any]] = {}  # a line -> its row, unless its value is a list
+        self.keys: dict[str, Any] = {}  # a key's text -> the key: a vault has few
 
     def flat(self, text: str, budget: int) -> dict[Any, Any]:
         """The commonest front-matter of all, line by line: ``key: value`` and ``key:`` followed
         by ``- item`` lines, values plain, simply quoted or ``[a, b]``. Raises _Fallback for
         anything else (comments, blank lines, nesting, escapes, multi-line values, ...)."""
-        if not text or text.count("\n") >= budget or _UNUSUAL.search(text):
+        if not text or text.count("\n") >= budget:
             raise _Fallback  # over budget: known before the split makes a string of every line
         mapping: dict[Any, Any] = {}
         key: Any = _NO_KEY  # the key with nothing after its colon: a block sequence may follow
         items: list[Any] | None = None
-        indent = 0
+        indent = ""
+        rows = self.rows
         for line in text.split("\n"):
-            budget -= 1
-            if budget < 0:
-                raise _Fallback
-            if line[:1] == "-" or line[:1] == " ":
-                item = line.lstrip(" ")
-                if key is _NO_KEY or item[:1] != "-" or item[1:2] not in ("", " "):
+            row = rows.get(line)
+            if row is None:
+                row = self.row(line)
+            name, item_indent, value = row
+            if name is _ITEM:
+                if key is _NO_KEY:
                     raise _Fallback
                 if items is None:
-                    items, indent = [], len(line) - len(item)
+                    items, indent = [], item_indent
                     mapping[key] = items
-                elif len(line) - len(item) != indent:
+                elif item_indent != indent:
                     raise _Fallback
-                value = item[1:].strip(" ")
-                items.append(self.value(value) if value else self.plain(value))
-                continue
-            match = _KEY_LINE.match(line)
-            if match is None:
-                raise _Fallback
-            name = self.plain(match.group(1))
-            value = line[match.end() :].strip(" ")
-            mapping[name] = self.value(value) if value else None
-            key, items = (_NO_KEY, None) if value else (name, None)
+                items.append(value)
+            elif value is _EMPTY:
+                mapping[name] = None
+                key, items = name, None
+            else:
+                mapping[name] = value
+                key, items = _NO_KEY, None
         if all(type(name) is str for name in mapping):
             return mapping
         return {str(name): value for name, value in mapping.items()}  # as note._plain does
 
+    def row(self, line: str) -> tuple[Any, str, Any]:
+        """One line as (key, "", value), (key, "", _EMPTY) or (_ITEM, indent, item). Remembered
+        unless the value is a list or the line long: most lines recur in note after note (dates,
+        places, tags), and the memo stays a few MiB in a watcher that runs for days."""
+        match = _FLAT_LINE.fullmatch(line)
+        if match is None:
+            raise _Fallback
+        name, indent, text = match.groups()
+        if name is None:
+            row = (_ITEM, indent, self.value(text or ""))
+        else:
+            key = self.keys.get(name, _NO_KEY)
+            if key is _NO_KEY:
+                key = _remember(self.keys, name, self.plain(name))
+            row = (key, "", self.value(text) if text else _EMPTY)
+        if type(row[2]) is not list and len(line) <= 200:
+            _remember(self.rows, line, row)
+        return row
+
     def value(self, text: str) -> Any:
         """A value on one line, spaces trimmed: quoted text, a flow sequence, or a plain scalar."""
-        first = text[0]
+        first = text[:1]
         if first == '"' or first == "'":
             inner = text[1:-1]
             if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
@@ -127,22 +146,12 @@ class _Loader:
         """A plain scalar as the loader resolves and constructs it."""
         if text[:1] in _INDICATORS or ": " in text or " #" in text or text[-1:] == ":":
             raise _Fallback
-        resolvers = self.by_first.get(text[:1], self.wildcard)
-        if not resolvers:
-            return text
-        value = self.constructed.get(text, _NO_KEY)  # the same dates and numbers recur in every note
-        if value is _NO_KEY:
-            value = text
-            for tag, regexp in resolvers:
-                if regexp.match(text):
-                    if tag not in _CONSTRUCTED:
-                        raise _Fallback
-                    value = self.constructors[tag](self.instance, ScalarNode(tag, text))
-                    break
-            if len(self.constructed) > 50_000:
-                self.constructed.clear()
-            self.constructed[text] = value  # immutable values only: dates, numbers, booleans, None
-        return value
+        for tag, regexp in self.by_first.get(text[:1], self.wildcard):
+            if regexp.match(text):
+                if tag not in _CONSTRUCTED:
+                    raise _Fallback
+                return self.constructors[tag](self.instance, ScalarNode(tag, text))
+        return text
 
     def build(self, text: str, budget: int, max_depth: int) -> dict[str, Any]:
         """Raises _Fallback outside the common case."""
@@ -207,16 +216,30 @@ class _Loader:
 
 
 _NO_KEY = object()
-#: A top-level key as the line scan takes it: a word (letters, digits, _ and -), then ": " or an end.
-_KEY_LINE = re.compile(r"([^\W\d][\w-]{0,200}):(?= |$)")
+_ITEM = object()  # a row that is an item of a list
+_EMPTY = object()  # a row's value when nothing follows the key's colon
 #: Characters that start something other than a plain scalar.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
 #: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
 #: surrogates. Written as the few ranges it takes, not the many it leaves: 0.5 ms to compile, not 6.
-_UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+#: One whole line of the line scan: a top-level key (a word of letters, digits, _ and -) with a
+#: colon and maybe a value, or an indented ``-`` and maybe an item. The value loses the spaces
+#: around it and holds no unusual character.
+_FLAT_LINE = re.compile(
+    rf"(?:([^\W\d][\w-]{{0,200}}):|( *)-)(?: +([^{_UNUSUAL_RANGES}]*[^ {_UNUSUAL_RANGES}]))? *"
+)
 _loaders: dict[type, _Loader] = {}
+
+
+def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
+    """Store ``value`` for ``text`` in a memo of at most 50,000 entries, and return it."""
+    if len(memo) >= 50_000:
+        memo.clear()
+    memo[text] = value
+    return value
 
 
 def load_mapping(text: str, loader_class: type, max_nodes: int, max_depth: int) -> dict[str, Any] | None:
