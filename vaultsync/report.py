@@ -31,14 +31,13 @@ def as_text(audit: Audit, vault_label: str) -> str:
         f"{plural(len(audit.findings), 'finding')}, "
         f"{plural(len(vault.errors), 'problem')} reading notes"
     ]
+    groups: dict[str, list[str]] = {level: [] for level, _ in GROUPS}
+    for f in audit.findings:  # one pass: 19,000 findings at 10,000 contacts
+        due = f.due.isoformat() if f.due else "          "
+        groups[f.level].append(f"  {due}  {f.contact}: {f.message}  [{f.rule}] {f.path}")
     for level, title in GROUPS:
-        group = [f for f in audit.findings if f.level == level]
-        if group:
-            lines += ["", f"{title} ({len(group)})"]
-            lines += [
-                f"  {f.due.isoformat() if f.due else '':10}  {f.contact}: {f.message}  [{f.rule}] {f.path}"
-                for f in group
-            ]
+        if groups[level]:
+            lines += ["", f"{title} ({len(groups[level])})", *groups[level]]
     if vault.errors:
         lines += ["", f"Unreadable notes and values ({len(vault.errors)})"]
         lines += [f"  {e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in vault.errors]
