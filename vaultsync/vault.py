@@ -267,7 +267,7 @@ def _load_entries(
     entries: list[Entry] = []
     missing = []
     for path, sig in zip(scan.paths, signatures or [None] * len(scan.paths), strict=True):
-        entry = None if signed else store.get(path, sig)
+        entry = store.get(path, sig)  # None for every note when signed: no signature yet, nothing cached
         if entry is None:
             missing.append((path, sig))
         else:
