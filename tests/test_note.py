@@ -73,9 +73,14 @@ def test_unreadable_notes(text, line, message):
     assert parse(text) == NoteError("n.md", line, message)
 
 
-def test_latin1_is_reported_with_its_line():
-    assert parse(b"---\nname: Jos\xe9\n---\n") == NoteError(
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_latin1_is_reported_with_its_line(bom: bytes):
+    """With or without a byte-order mark before it: the same line, the same byte."""
+    assert parse(bom + b"---\nname: Jos\xe9\n---\n") == NoteError(
         "n.md", 2, "not UTF-8 (byte 0xE9): re-save the note as UTF-8"
+    )
+    assert parse(bom + b"---\na: 1\n---\nok\n\xff\n") == NoteError(
+        "n.md", 5, "not UTF-8 (byte 0xFF): re-save the note as UTF-8"
     )
 
 

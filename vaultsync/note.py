@@ -135,11 +135,13 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
         return NoteError(path, None, TOO_LARGE)
     if b"\0" in data:
         return NoteError(path, None, "contains NUL bytes: not a text note")
+    bom = len(codecs.BOM_UTF8) if data[:3] == codecs.BOM_UTF8 else 0
     try:
-        text = data.decode("utf-8-sig" if data[:3] == codecs.BOM_UTF8 else "utf-8")  # utf-8's is quicker
+        text = data.decode("utf-8-sig" if bom else "utf-8")  # utf-8's decoder is quicker
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        return NoteError(path, line, f"not UTF-8 (byte 0x{data[err.start]:02X}): re-save the note as UTF-8")
+        where = err.start + bom  # utf-8-sig counts from after the byte-order mark
+        line = data.count(b"\n", 0, where) + 1
+        return NoteError(path, line, f"not UTF-8 (byte 0x{data[where]:02X}): re-save the note as UTF-8")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_end = text.find("\n")
