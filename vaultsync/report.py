@@ -91,8 +91,10 @@ def audit_report(
     # The notes' signatures are taken first only when a stored report could be given again;
     # otherwise they are taken as the notes are read (vault.load_and_evaluate).
     scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
+    stored = None
     if scan.signatures is not None:
-        hit = ReportCache(scan, fmt, today, label).get()
+        stored = ReportCache(scan, fmt, today, label)
+        hit = stored.get()
         if hit is not None and fail_on in hit[1]:
             return hit[0], hit[1][fail_on]
     from vaultsync.sync import FAIL_ON, audit_scan  # the rules: only when there is work for them
@@ -101,6 +103,7 @@ def audit_report(
     code = result.exit_code_on(fail_on)
     report = FORMATS[fmt](result, label)
     if cache and result.scan is not None:
-        codes = {way: result.exit_code_on(way) for way in FAIL_ON}
-        ReportCache(result.scan, fmt, today, label).put(report, codes)
+        if stored is None or result.scan is not scan:  # signed as read: the key is new
+            stored = ReportCache(result.scan, fmt, today, label)
+        stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
     return report, code
