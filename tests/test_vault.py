@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import write_note
 
-from vaultsync.config import DEFAULTS
+from vaultsync.config import DEFAULTS, load_settings
 from vaultsync.errors import UsageError
 from vaultsync.note import NoteError
-from vaultsync.vault import load_entry, load_vault
+from vaultsync.vault import is_ignored, load_entry, load_vault, note_paths
 
 CONTACT = "---\ntype: contact\n---\n"
 
@@ -31,6 +31,37 @@ def test_ignored_places_are_neither_contacts_nor_errors(vault: Path):
     loaded = load_vault(vault)
     assert [c.path for c in loaded.contacts] == ["People/Ana.md"]
     assert loaded.errors == () and loaded.notes == 1
+
+
+def test_the_scan_lists_exactly_the_files_is_ignored_lets_in(vault: Path):
+    """The scan tests a note's own name only, its folders having passed: the same as is_ignored."""
+    (vault / ".vaultsync.toml").write_text(
+        'templates_folders = ["Meta/Templates"]\ndashboard = "Meta/Networking.md"\n'
+    )
+    files = [
+        "Ana.md",
+        ".Ana.md",
+        "Ana.MD",
+        "Ana.md.txt",
+        "notes.txt",
+        "Meta/Networking.md",
+        "Networking.md",
+        "Meta/Templates/Person.md",
+        "Meta/Templates/Deep/Person.md",
+        "Meta/Templatesque/Person.md",
+        "Templates/Person.md",
+        ".trash/Old.md",
+        "People/.obsidian/x.md",
+        "People/Bo.md",
+        "People/x.md/inside.md",
+        "People/Deep/Er/Cy.md",
+        "Ünïcode/Zoë.md",
+    ]
+    for path in files:
+        write_note(vault, path, CONTACT)
+    expected = sorted(path for path in files if not is_ignored(path, load_settings(vault)))
+    assert sorted(note_paths(vault, load_settings(vault), [])) == expected
+    assert "People/x.md/inside.md" in expected and "Meta/Networking.md" not in expected
 
 
 def test_custom_templates_folder(vault: Path):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from vaultsync.parallel import Evaluate
 
 #: Copies that sync tools make when two devices changed the same note.
+NOT_UTF8 = "the name is not UTF-8 text: rename it so that vaultsync can read it"
 CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
 
 
@@ -90,11 +91,12 @@ def scan_notes(
     def report(path: str, problem: str) -> None:
         errors.append(NoteError(_printable(path), None, problem))
 
-    def wanted(path: str, entry: os.DirEntry[str], follow: bool) -> bool:
+    def wanted_folder(path: str) -> bool:
+        return not is_ignored(path + "/x.md", settings)
+
+    def wanted_link(path: str, entry: os.DirEntry[str]) -> bool:
         # os.path.isdir, because DirEntry.is_dir raises on a loop of links
-        if os.path.isdir(entry.path) if follow else entry.is_dir(follow_symlinks=False):
-            return not entry.name.startswith(".") and not is_ignored(path + "/x.md", settings)
-        return not is_ignored(path, settings)
+        return wanted_folder(path) if os.path.isdir(entry.path) else not is_ignored(path, settings)
 
     folders = [(os.fspath(root), "")]
     while folders:
@@ -110,17 +112,22 @@ def scan_notes(
         for name, entry in found:
             path = prefix + name
             if entry.is_symlink():
-                problem = _link_problem(real_root, entry.path) if wanted(path, entry, True) else None
+                problem = _link_problem(real_root, entry.path) if wanted_link(path, entry) else None
                 if problem:
                     report(path, problem)
-            elif not wanted(path, entry, False):
-                continue
-            elif not _is_utf8(name):
-                report(path, "the name is not UTF-8 text: rename it so that vaultsync can read it")
             elif entry.is_dir(follow_symlinks=False):
-                subfolders.append((entry.path, path + "/"))
-            else:
-                yield path, entry
+                if not wanted_folder(path):
+                    continue
+                if _is_utf8(name):
+                    subfolders.append((entry.path, path + "/"))
+                else:
+                    report(path, NOT_UTF8)
+            # A note: its folder passed is_ignored's other tests, so only its own name is tested.
+            elif name.endswith(".md") and name[0] != "." and path != settings.dashboard:
+                if _is_utf8(name):
+                    yield path, entry
+                else:
+                    report(path, NOT_UTF8)
         folders += reversed(subfolders)
 
 
@@ -136,6 +143,8 @@ def _link_problem(real_root: Path, link: str) -> str | None:
 
 
 def _is_utf8(name: str) -> bool:
+    if name.isascii():
+        return True
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
