@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -183,3 +184,34 @@ def test_python_dash_m_and_help():
         [sys.executable, "-m", "vaultsync", "--version"], capture_output=True, text=True, check=False
     )
     assert version.stdout == "vaultsync, version 0.1.0\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_output_to_a_full_disk_is_one_line_exit_1(vault: Path, unbuffered: str):
+    write_note(vault, "Contacts/Jane Doe.md", JANE)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "vaultsync", "audit", str(vault), "--today", "2026-11-12"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (1, "vaultsync: No space left on device\n")
+
+
+def test_audit_keeps_what_it_made_until_the_process_exits(vault: Path):
+    """Dropping a large audit as the command returns costs more than leaving it to the exit."""
+    from vaultsync import cli
+
+    write_note(vault, "Contacts/Jane Doe.md", JANE)
+    run("audit", str(vault), "--today", "2026-11-12", "--no-cache")
+    (kept,) = cli._KEPT
+    assert kept.code == 0 and [c.name for c in kept.audit.vault.contacts] == ["Jane Doe"]
+    run("audit", str(vault), "--today", "2026-11-13", "--no-cache")
+    assert len(cli._KEPT) == 1 and cli._KEPT[0].audit.today.isoformat() == "2026-11-13"

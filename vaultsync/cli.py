@@ -6,10 +6,12 @@ Heavy modules (YAML, markdown-it, icalendar) are imported inside the commands, s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -21,8 +23,10 @@ class _Group(click.Group):
     """Turns every expected failure into one line on stderr and its exit code: no traceback."""
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        _KEPT.clear()  # a process that runs commands one after another (the tests) keeps only the last
         try:
             code = super().main(args, prog_name or "vaultsync", standalone_mode=False, **extra)
+            sys.stdout.flush()  # here, so that output that cannot be written is reported like the rest
         except click.exceptions.Exit as done:
             code = done.exit_code
         except click.UsageError as err:
@@ -37,7 +41,31 @@ class _Group(click.Group):
             code = err.exit_code
         except KeyboardInterrupt:
             code = 130
+        except OSError as err:  # what the library could not foresee: the output on a full disk, say
+            _discard_output()
+            where = f": {err.filename}" if err.filename else ""
+            click.echo(f"vaultsync: {err.strerror or err}{where}", err=True)
+            code = 1
         sys.exit(code or 0)
+
+
+def _discard_output() -> None:
+    """Point stdout at the null device, so that what is still buffered is not tried again (and
+    reported with a traceback) when Python flushes it on the way out."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+#: What the commands made, dropped only when the process exits. A vault's entries are set aside
+#: by ``gc.freeze`` (``vault.load_and_evaluate``), and CPython does not free those one by one at
+#: exit, whereas dropping an audit of 10,000 contacts when a command returns takes 0.04 s.
+_KEPT: list[object] = []
+_Made = TypeVar("_Made")
+
+
+def keep_until_exit(made: _Made) -> _Made:
+    _KEPT.append(made)
+    return made
 
 
 def parse_today(value: str | None) -> dt.date:
@@ -103,11 +131,9 @@ def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool
     """
     from vaultsync.report import audit_report
 
-    report, code = audit_report(
-        vault, parse_today(today), fmt, str(vault), fail_on=fail_on, cache=not no_cache
-    )
-    click.echo(report, nl=False)
-    return code
+    made = audit_report(vault, parse_today(today), fmt, str(vault), fail_on=fail_on, cache=not no_cache)
+    click.echo(made.text, nl=False)
+    return keep_until_exit(made).code
 
 
 @cli.command()
@@ -125,7 +151,7 @@ def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool)
     from vaultsync.report import build_line, dashboard_line, error_line
     from vaultsync.sync import build as run_build
 
-    result = run_build(vault, parse_today(today), calendar, cache=not no_cache)
+    result = keep_until_exit(run_build(vault, parse_today(today), calendar, cache=not no_cache))
     click.echo(build_line(result))
     if result.dashboard:
         click.echo(dashboard_line(result))

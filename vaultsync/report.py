@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # the cached report needs neither: imported when auditing
     from vaultsync.note import NoteError
@@ -76,9 +76,15 @@ def as_json(audit: Audit, vault_label: str) -> str:
 FORMATS = {"text": as_text, "json": as_json}
 
 
+class AuditReport(NamedTuple):
+    text: str
+    code: int  # the exit code
+    audit: Audit | None  # what the report was made from; None when a stored report was given again
+
+
 def audit_report(
     root: Path, today: dt.date, fmt: str, label: str, *, fail_on: str = "overdue", cache: bool = False
-) -> tuple[str, int]:
+) -> AuditReport:
     """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``),
     and its exit code by ``fail_on`` (see ``sync.FAIL_ON``).
 
@@ -96,7 +102,7 @@ def audit_report(
         stored = ReportCache(scan, fmt, today, label)
         hit = stored.get()
         if hit is not None and fail_on in hit[1]:
-            return hit[0], hit[1][fail_on]
+            return AuditReport(hit[0], hit[1][fail_on], None)
     from vaultsync.sync import FAIL_ON, audit_scan  # the rules: only when there is work for them
 
     result = audit_scan(scan, today, cache=cache)
@@ -106,4 +112,4 @@ def audit_report(
         if stored is None or result.scan is not scan:  # signed as read: the key is new
             stored = ReportCache(result.scan, fmt, today, label)
         stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
-    return report, code
+    return AuditReport(report, code, result)
