@@ -9,7 +9,7 @@ import pytest
 from conftest import contact
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.contact import PersonRef, build_contact, is_contact
+from vaultsync.contact import PersonRef, build_contact, index_by_name, is_contact, name_keys
 from vaultsync.note import Note, NoteError, parse_note
 
 
@@ -150,3 +150,21 @@ def test_bad_values_are_reported_and_the_rest_kept():
 )
 def test_follow_up_values(value, expected):
     assert contact(f"---\ntype: contact\nfollow_up: {value}\n---\n").follow_up is expected
+
+
+def test_the_name_index_holds_every_name_key_for_its_first_contact():
+    people = [
+        contact("---\ntype: contact\nname: Ana Ortiz\naliases: [Ana, A. O.]\n---\n", "People/ana.md"),
+        contact("---\ntype: contact\nname: ANA\n---\n", "People/Ana Ortiz.md"),
+        contact("---\ntype: contact\n---\n", "Theo.Lin.md"),
+        contact("---\ntype: contact\nname: Straße\n---\n", "x/Strasse.md"),
+    ]
+    index = index_by_name(people)
+    assert index == index_by_name(people, [name_keys(c) for c in people])
+    assert {key: c.path for key, c in index.items()} == {
+        "ana": "People/ana.md",
+        "ana ortiz": "People/ana.md",
+        "a. o.": "People/ana.md",
+        "theo.lin": "Theo.Lin.md",
+        "strasse": "x/Strasse.md",
+    }
