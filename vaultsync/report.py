@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -63,6 +62,8 @@ def error_line(error: NoteError) -> str:
 
 
 def as_json(audit: Audit, vault_label: str) -> str:
+    import json  # only for this format
+
     document = {
         "vault": vault_label,
         "today": audit.today.isoformat(),
