@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from click.testing import CliRunner
 from conftest import REPO, copy_sample_vault, write_note
 
 from vaultsync import cache, parallel
+from vaultsync import note as note_module
 from vaultsync import vault as vault_module
 from vaultsync.cli import cli
 from vaultsync.config import DEFAULTS
@@ -45,13 +45,13 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The notes read from disk (in this process), in order."""
     seen: list[str] = []
-    real = vault_module.load_entry
+    real = vault_module.read_note_and_stat
 
-    def counting(root: Path, path: str, settings: object) -> object:
+    def counting(root: Path, path: str) -> object:
         seen.append(path)
-        return real(root, path, settings)  # type: ignore[arg-type]
+        return real(root, path)
 
-    monkeypatch.setattr(vault_module, "load_entry", counting)
+    monkeypatch.setattr(vault_module, "read_note_and_stat", counting)
     monkeypatch.setattr(parallel, "MIN_NOTES", 10**9)  # one process, so every read is seen
     return seen
 
@@ -154,6 +154,29 @@ def test_an_edit_shows_in_the_next_report(vault: Path, settled: None):
     wait_for_new_ctime(note, old)
     assert audit(*args) == audit(*args, "--no-cache")
     assert "Send a thank-you letter" not in audit(*args)[1]
+
+
+def test_an_edit_while_a_first_audit_reads_the_note_shows_in_the_next(
+    vault: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+):
+    """A note's signature and the time it is judged by are both taken before it is read, so an
+    edit that lands just after the read is never hidden behind them: the next audit reads it."""
+    note = write_note(vault, "Contacts/Jane.md", JANE)
+    real = note_module._read_up_to
+
+    def edited_after_reading(fd: int, limit: int) -> bytes:
+        data = real(fd, limit)
+        old = note.stat().st_ctime_ns
+        note.write_text(JANE.replace("advice:", "thank_you_sent: 2026-11-11\nadvice:"), encoding="utf-8")
+        wait_for_new_ctime(note, old)
+        return data
+
+    monkeypatch.setattr(note_module, "_read_up_to", edited_after_reading)
+    args = (str(vault), "--today", "2026-11-20")
+    assert "Send a thank-you letter" in audit(*args)[1]  # as read: before the edit
+    monkeypatch.setattr(note_module, "_read_up_to", real)
+    assert "Send a thank-you letter" not in audit(*args)[1]
+    assert audit(*args) == audit(*args, "--no-cache")
 
 
 def test_notes_changed_just_now_are_read_every_time(vault: Path, reads: list[str]):
@@ -383,27 +406,32 @@ def test_a_scan_without_signatures_is_signed_before_reading(vault: Path, settled
 def test_a_first_audit_signs_each_note_as_it_is_read(
     vault: Path, settled: None, reads: list[str], monkeypatch
 ):
-    """With nothing cached, no signature is taken before reading (12,500 of them cost a tenth of
-    a cold audit); each is taken just before its note is read, and the next audit uses them."""
+    """With nothing cached, no note is signed before reading (12,500 lstat calls cost a tenth of
+    a cold audit): each signature is made from the status of the note as it was opened, and the
+    next audit uses them."""
     write_note(vault, "Contacts/Jane.md", JANE)
     write_note(vault, "Contacts/Ana.md", JANE)
-    signed: list[tuple[str, str]] = []
-    real = cache.signature
+    stat_before_reading: list[str] = []
+    signed_inodes: list[int] = []
+    real_signature, real_signature_of = cache.signature, cache.signature_of
 
-    def counting(where: str) -> Callable[[os.DirEntry[str] | str, int], cache.Signature | None]:
-        def sign(note: os.DirEntry[str] | str, now_ns: int) -> cache.Signature | None:
-            signed.append((where, os.path.basename(note if isinstance(note, str) else note.path)))
-            return real(note, now_ns)
+    def stat_first(note: os.DirEntry[str] | str, now_ns: int) -> cache.Signature | None:
+        stat_before_reading.append(os.path.basename(note if isinstance(note, str) else note.path))
+        return real_signature(note, now_ns)
 
-        return sign
+    def sign(info: os.stat_result | None, now_ns: int) -> cache.Signature | None:
+        assert info is not None
+        signed_inodes.append(info.st_ino)
+        return real_signature_of(info, now_ns)
 
-    monkeypatch.setattr(cache, "signature", counting("before reading"))  # as the scan takes them
-    monkeypatch.setattr(parallel, "signature", counting("reading"))
+    monkeypatch.setattr(cache, "signature", stat_first)
+    monkeypatch.setattr(cache, "signature_of", sign)
     expected = audit(str(vault), "--today", "2026-11-20", "--no-cache")
     reads.clear()
     assert audit(str(vault), "--today", "2026-11-20") == expected
     assert reads == ["Contacts/Ana.md", "Contacts/Jane.md"]
-    assert signed == [("reading", "Ana.md"), ("reading", "Jane.md")]
+    assert stat_before_reading == []
+    assert signed_inodes == [os.stat(vault / "Contacts" / name).st_ino for name in ("Ana.md", "Jane.md")]
     reads.clear()
     assert audit(str(vault), "--today", "2026-11-20") == expected  # the stored report
     assert audit(str(vault), "--today", "2026-11-21")[1].startswith(f"{vault} on 2026-11-21")

@@ -79,7 +79,12 @@ def signature(note: os.DirEntry[str] | str, now_ns: int) -> Signature | None:
         stat = os.lstat(note) if isinstance(note, str) else note.stat(follow_symlinks=False)
     except OSError:
         return None
-    if now_ns - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS:
+    return signature_of(stat, now_ns)
+
+
+def signature_of(stat: os.stat_result | None, now_ns: int) -> Signature | None:
+    """``signature`` from a note's status (None: it could not be had)."""
+    if stat is None or now_ns - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS:
         return None
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 

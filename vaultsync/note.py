@@ -24,6 +24,7 @@ from vaultsync.fastyaml import load_mapping
 
 #: Larger notes are refused unread: nobody types 4 MiB of notes about one person.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
+NOT_REGULAR = "is not a regular file (a pipe, socket or device): not read"
 TOO_LARGE = f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read"
 #: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
 MAX_NODES = 20_000
@@ -96,27 +97,34 @@ def read_note(root: Path, path: str) -> Note | NoteError:
     Only a regular file is read, and only when it is small enough: a pipe named ``x.md`` would
     block forever, a 50 MB note would fill memory for nothing. The file is opened without
     following a symbolic link, in case one replaced the note since it was listed."""
+    return read_note_and_stat(root, path)[1]
+
+
+def read_note_and_stat(root: Path, path: str) -> tuple[os.stat_result | None, Note | NoteError]:
+    """``read_note``, and the file's status as it was opened, before it was read (None when it
+    could not be opened)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    info = None
     try:
         fd = os.open(os.path.join(root, path), flags)
         try:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
-                return NoteError(path, None, "is a folder, not a note")
+                return info, NoteError(path, None, "is a folder, not a note")
             if not stat.S_ISREG(info.st_mode):
-                return NoteError(path, None, "is not a regular file (a pipe, socket or device): not read")
+                return info, NoteError(path, None, NOT_REGULAR)
             if info.st_size > MAX_NOTE_BYTES:
-                return NoteError(path, None, TOO_LARGE)
+                return info, NoteError(path, None, TOO_LARGE)
             data = _read_up_to(fd, info.st_size + 1)  # not MAX_NOTE_BYTES: read(n) allocates n bytes first
         finally:
             os.close(fd)
     except FileNotFoundError:
-        return NoteError(path, None, "the note disappeared while it was being read")
+        return info, NoteError(path, None, "the note disappeared while it was being read")
     except OSError as err:
         if err.errno == errno.ELOOP:
-            return NoteError(path, None, "became a symbolic link while it was being read: not followed")
-        return NoteError(path, None, f"cannot read: {err.strerror or err}")
-    return parse_note(path, data)
+            return info, NoteError(path, None, "became a symbolic link while it was being read: not followed")
+        return info, NoteError(path, None, f"cannot read: {err.strerror or err}")
+    return info, parse_note(path, data)
 
 
 def _read_up_to(fd: int, limit: int) -> bytes:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaultsync.cache import Record, Signature, dump_records, load_records, signature
+from vaultsync.cache import Record, Signature, dump_records, load_records
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
@@ -69,12 +69,12 @@ def default_processes() -> int:
 
 
 def read_chunk(root: Path, settings: Settings, chunk: Chunk, signed: bool = False) -> dict[str, Record]:
-    """Each note of ``chunk`` read, with its signature; taken here, before reading, when ``signed``."""
-    from vaultsync.vault import load_entry
+    """Each note of ``chunk`` read, with its signature; taken here, as it is opened, when ``signed``."""
+    from vaultsync.vault import load_entry, load_record
 
     if signed:
         now = time.time_ns()
-        chunk = [(path, signature(os.path.join(root, path), now)) for path, _ in chunk]
+        return {path: load_record(root, path, settings, now) for path, _ in chunk}
     return {path: (sig, load_entry(root, path, settings)) for path, sig in chunk}
 
 

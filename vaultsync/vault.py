@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from vaultsync.config import CONFIG_FILE, Settings, load_settings
 from vaultsync.errors import UsageError
-from vaultsync.note import NoteError, read_note
+from vaultsync.note import Note, NoteError, read_note_and_stat
 
 if TYPE_CHECKING:
-    from vaultsync.cache import Signature
+    from vaultsync.cache import Record, Signature
     from vaultsync.contact import Contact
     from vaultsync.parallel import Evaluate
 
@@ -160,21 +160,32 @@ def _printable(path: str) -> str:
 def load_entry(root: Path, path: str, settings: Settings) -> Entry:
     """Read one note and decide what it contributes."""
     if CONFLICT_COPY.search(path):
-        original = CONFLICT_COPY.sub("", path).replace(" .md", ".md")
-        return Entry(
-            path,
-            None,
-            (
-                NoteError(
-                    path, None, f"a sync tool's conflict copy of {original}: merge it there and delete it"
-                ),
-            ),
-        )
-    from vaultsync.contact import build_contact, is_contact  # not needed to scan or serve the cache
+        return _conflict_copy(path)
+    return _entry(path, read_note_and_stat(root, path)[1], settings)
 
-    note = read_note(root, path)
+
+def load_record(root: Path, path: str, settings: Settings, now_ns: int) -> Record:
+    """``load_entry``, with the note's signature (``vaultsync.cache``) taken as it was opened,
+    before it was read: an edit while it is read is then seen by the next run."""
+    from vaultsync.cache import signature, signature_of
+
+    if CONFLICT_COPY.search(path):
+        return signature(os.path.join(root, path), now_ns), _conflict_copy(path)
+    info, note = read_note_and_stat(root, path)
+    return signature_of(info, now_ns), _entry(path, note, settings)
+
+
+def _conflict_copy(path: str) -> Entry:
+    original = CONFLICT_COPY.sub("", path).replace(" .md", ".md")
+    message = f"a sync tool's conflict copy of {original}: merge it there and delete it"
+    return Entry(path, None, (NoteError(path, None, message),))
+
+
+def _entry(path: str, note: Note | NoteError, settings: Settings) -> Entry:
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
+    from vaultsync.contact import build_contact, is_contact  # not needed to scan or serve the cache
+
     if not is_contact(note, settings):
         return Entry(path, None)
     contact, problems = build_contact(note, settings)
