@@ -68,3 +68,16 @@ def test_the_profiling_scripts_run_on_a_small_vault(tmp_path: Path):
     watched = run_script("watch_stages.py", str(vault), "--saves", "1")
     assert "the whole update" in watched and "write_if_changed" in watched
     assert "load vault + rules" in run_script("helpers.py", str(vault), "--repeat", "1")
+    steps = run_script("cold_steps.py", str(vault), "--rounds", "1").splitlines()[1:]
+    assert [line.split("  ")[1].strip() for line in steps] == [
+        "list the vault",
+        "read the notes (two processes)",
+        "save the entry cache",
+        "the Vault, sorted",
+        "the referral rule",
+        "sort the findings, format the report",
+        "the stored report's key",
+        "store the report",
+        "imports",
+        "in all, after the imports",
+    ]
