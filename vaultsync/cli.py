@@ -53,7 +53,9 @@ def _discard_output() -> None:
     """Point stdout at the null device, so that what is still buffered is not tried again (and
     reported with a traceback) when Python flushes it on the way out."""
     with contextlib.suppress(OSError, ValueError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 #: What the commands made, dropped only when the process exits. A vault's entries are set aside

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from vaultsync.contact import Contact
     from vaultsync.parallel import Evaluate
 
-#: Copies that sync tools make when two devices changed the same note.
 NOT_UTF8 = "the name is not UTF-8 text: rename it so that vaultsync can read it"
+#: Copies that sync tools make when two devices changed the same note.
 CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
 
 
