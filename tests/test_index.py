@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,58 @@ def test_unreadable_folders_are_reported_and_cleared():
             (vault / "Private").chmod(0o755)
         assert index.scan() == ["Private/Jane Doe.md", "."]
         assert index.vault().errors == ()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_vault_kept_in_step_equals_one_read_from_scratch(vault, seed):
+    """vault() is patched one changed entry at a time: after any sequence of adds, edits, breaks,
+    removals and links out of the vault it must equal what load_vault reads from scratch."""
+    rng = random.Random(seed)
+    names = ["A.md", "Contacts/B.md", "Contacts/C d.md", "Contacts/Z.md", "M/N.md", "Zz.md", "a.md"]
+    kinds = {
+        "contact": JANE,
+        "other contact": JANE.replace("Acme", "Globex"),
+        "contact with a problem": JANE.replace("2026-11-18", "next tuesday"),
+        "plain": "just text\n",
+        "broken": "---\ntype: contact\norganization: 'Acme\n---\n",
+    }
+    outside = write_note(vault.parent, "outside.md", JANE)
+    index = VaultIndex(vault)
+    index.scan()
+    is_contact: set[str] = set()  # a contact that breaks keeps its last version (tested above)
+    for step in range(60):
+        path = rng.choice(names)
+        target = vault / path
+        kind = rng.choice([*kinds, "remove", "link out"])
+        if kind == "broken" and path in is_contact:
+            kind = "remove"
+        if target.is_symlink() or kind in ("remove", "link out"):
+            target.unlink(missing_ok=True)
+            is_contact.discard(path)
+        if kind == "link out":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(outside)
+        elif kind != "remove":
+            write_note(vault, path, kinds[kind])
+            (is_contact.add if "contact" in kind and kind != "broken" else is_contact.discard)(path)
+        if step % 3:
+            index.refresh([path])
+        else:
+            index.scan()  # the links out of the vault are found by walking it
+            assert index.vault() == load_vault(vault), (step, path, kind)
+        assert index.vault().contacts == load_vault(vault).contacts, (step, path, kind)
+
+
+def test_the_vault_is_the_same_object_until_an_entry_changes(vault, note):
+    note("Contacts/Jane Doe.md", JANE)
+    path = note("Contacts/Kim.md", JANE)
+    index = VaultIndex(vault)
+    index.scan()
+    first = index.vault()
+    index.scan()
+    assert index.vault() is first
+    path.write_text(JANE.replace("Acme", "Globex"), encoding="utf-8")
+    index.refresh(["Contacts/Kim.md"])
+    second = index.vault()
+    assert second is not first and second.contacts[0] is first.contacts[0]
+    assert [c.organization for c in second.contacts] == ["Acme", "Globex"]
