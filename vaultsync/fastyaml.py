@@ -37,9 +37,11 @@ from yaml.nodes import ScalarNode
 
 CParser: Any
 try:
-    from yaml._yaml import CParser
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # PyYAML without libyaml: the ordinary loader does all the work
     CParser = None
+else:
+    CParser = _CParser
 
 _STR = "tag:yaml.org,2002:str"
 #: Implicit tags built with the loader's constructors; any other (merge ``<<``, value ``=``) falls back.
