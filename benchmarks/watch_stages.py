@@ -1,13 +1,15 @@
 """Where the watcher's time and memory go, stage by stage, on a vault made by generate.py.
 
-    python3 benchmarks/watch_stages.py VAULT [--saves 12] [--rename]
+    python3 benchmarks/watch_stages.py VAULT [--saves 12] [--edit body|name|deadline]
 
 First the memory (Linux): resident and peak after the imports, once the index holds every note,
 after the first build, and after a build on each of the next two days (the rules run again for
 every contact), with the time of those builds. Then a ``vaultsync.watch.Watcher`` on VAULT, and
-contact notes saved one at a time as run.py saves them (a line added to the body; ``--rename``:
-a new ``name:``, which makes the referral rule run again), each saved back afterwards: the median
-CPU of each stage of the watcher's update, in the watcher's own thread. Prints figures; asserts
+contact notes saved one at a time, each saved back afterwards: the median CPU of each stage of
+the watcher's update, in the watcher's own thread. The edit (``--edit``): ``body``, a line added
+to the body, as run.py saves (the calendar stays as it was); ``name``, a new ``name:``, which
+makes the referral rule run again; ``deadline``, an interview held yesterday, which brings a
+thank-you deadline (the calendar is written). Prints figures; asserts
 nothing. VAULT is changed and put back; the calendar goes to a temporary folder.
 """
 
@@ -63,14 +65,21 @@ def measure_memory(vault: Path, calendar: Path) -> None:
         print(f"{what} ({time.perf_counter() - started:.2f} s): {memory()}")
 
 
-def measure_stages(vault: Path, calendar: Path, saves: int, rename: bool) -> None:
+EDITS: dict[str, Callable[[str, int], str]] = {
+    "body": lambda text, save: text.replace("## Background", "## Background\nSaved again.", 1),
+    "name": lambda text, save: text.replace("---\n", f"---\nname: Bench {save}\n", 1),
+    "deadline": lambda text, save: text.replace("interviews:\n", "interviews:\n  - 2026-11-19\n", 1),
+}
+
+
+def measure_stages(vault: Path, calendar: Path, saves: int, edit: str) -> None:
     stages = [
         (index.VaultIndex, "refresh", "VaultIndex.refresh"),
         (index.VaultIndex, "vault", "VaultIndex.vault()"),
         (memo.BuildMemo, "build", "BuildMemo.build"),
         (memo, "index_by_name", "  of which the name index"),
         (memo, "referral", "  of which the referral rule"),
-        (files, "write_if_changed", "write_if_changed"),
+        (files.KeptFile, "write", "KeptFile.write (the calendar)"),
         (watch.Watcher, "_log", "the log line"),
         (watch.Watcher, "_update", "the whole update"),
     ]
@@ -88,10 +97,7 @@ def measure_stages(vault: Path, calendar: Path, saves: int, rename: bool) -> Non
     for save in range(saves):
         note = notes[save * 97 % len(notes)]
         text = note.read_text(encoding="utf-8")
-        if rename:
-            edited = text.replace("---\n", f"---\nname: Bench {save}\n", 1)
-        else:
-            edited = text.replace("## Background", "## Background\nSaved again.", 1)
+        edited = EDITS[edit](text, save)
         for content in (edited, text):
             time.sleep(0.3)
             built.clear()
@@ -100,7 +106,7 @@ def measure_stages(vault: Path, calendar: Path, saves: int, rename: bool) -> Non
                 sys.exit("no build after a save")
     stop.set()
     thread.join(10)
-    print(f"CPU of each stage, median of {2 * saves} updates ({'renamed' if rename else 'body edited'}):")
+    print(f"CPU of each stage, median of {2 * saves} updates ({edit} edited):")
     for _, _, name in stages:
         if name in CPU:
             print(f"  {name:30} {statistics.median(CPU[name]):6.1f} ms")
@@ -110,11 +116,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("vault", type=Path)
     parser.add_argument("--saves", type=int, default=12)
-    parser.add_argument("--rename", action="store_true", help="save a new name: (the referral rule runs)")
+    parser.add_argument("--edit", choices=EDITS, default="body", help="what each save changes (see above)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as out:
         measure_memory(args.vault, Path(out) / "memory.ics")
-        measure_stages(args.vault, Path(out) / "stages.ics", args.saves, args.rename)
+        measure_stages(args.vault, Path(out) / "stages.ics", args.saves, args.edit)
 
 
 if __name__ == "__main__":

@@ -65,8 +65,9 @@ def test_the_profiling_scripts_run_on_a_small_vault(tmp_path: Path):
     generate(vault, 40)
     stages = run_script("cold_stages.py", str(vault), "--rounds", "1")
     assert "| the rules |" in stages and "| the floor (floor.py) |" in stages
-    watched = run_script("watch_stages.py", str(vault), "--saves", "1")
-    assert "the whole update" in watched and "write_if_changed" in watched
+    for edit in ("body", "name", "deadline"):
+        watched = run_script("watch_stages.py", str(vault), "--saves", "1", "--edit", edit)
+        assert "the whole update" in watched and "KeptFile.write (the calendar)" in watched
     assert "load vault + rules" in run_script("helpers.py", str(vault), "--repeat", "1")
     steps = run_script("cold_steps.py", str(vault), "--rounds", "1").splitlines()[1:]
     assert [line.split("  ")[1].strip() for line in steps] == [

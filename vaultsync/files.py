@@ -22,13 +22,48 @@ def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
     compared and written a block at a time, never joined into one more copy of the whole file.
     """
     pieces = [data] if isinstance(data, bytes) else data
-    try:
-        if _holds(path, pieces):
+    if _file_holds(path, pieces):
+        return False
+    _replace(path, pieces)
+    return True
+
+
+class KeptFile:
+    """One file that this process writes again and again (the watcher's calendar), and what it
+    wrote there last. While the file's status is the one that write left, it holds those pieces:
+    the same pieces (compared by identity first: a memo hands out the same bytes objects) need
+    neither a read nor a write, and other pieces are written without reading the file first.
+    When anyone else changed the file (a new status), it is compared as ``write_if_changed`` does.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[Path, tuple[int, ...], Sequence[bytes]] | None = None
+
+    def write(self, path: Path, pieces: Sequence[bytes]) -> bool:
+        """``write_if_changed(path, pieces)``. ``pieces`` is kept as it is: never change it after."""
+        last = self._last  # a write that fails leaves the file as it was: still known
+        if last is not None and last[0] == path and _status(path) == last[1]:
+            if pieces == last[2]:
+                return False
+        elif _file_holds(path, pieces):
+            status = _status(path)
+            self._last = None if status is None else (path, status, pieces)
             return False
+        self._last = (path, _replace(path, pieces), pieces)
+        return True
+
+
+def _file_holds(path: Path, pieces: Sequence[bytes]) -> bool:
+    try:
+        return _holds(path, pieces)
     except (FileNotFoundError, NotADirectoryError):
-        pass
+        return False
     except OSError as err:
         raise OutputError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def _replace(path: Path, pieces: Sequence[bytes]) -> tuple[int, ...]:
+    """Put a file that holds ``pieces`` in the place of ``path``; the new file's status."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -40,15 +75,28 @@ def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
                 handle.write(block)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, _mode_for(path))
-        os.replace(temp, path)
+            os.chmod(temp, _mode_for(path))
+            os.replace(temp, path)
+            return _status_of(os.fstat(handle.fileno()))  # of this file, whoever writes next
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise OutputError(
             f"cannot write {path}: {err.strerror or err}; the previous file is unchanged"
         ) from None
-    return True
+
+
+def _status(path: Path) -> tuple[int, ...] | None:
+    try:
+        return _status_of(os.stat(path))
+    except OSError:
+        return None
+
+
+def _status_of(st: os.stat_result) -> tuple[int, ...]:
+    """What changes when anyone writes, replaces or truncates a file (ctime: even a write that
+    keeps the size and sets the old mtime back)."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def _holds(path: Path, pieces: Sequence[bytes]) -> bool:

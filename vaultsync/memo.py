@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, insort
-from collections.abc import Hashable, Iterable
+from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import chain, compress, count
+from operator import attrgetter, is_not, itemgetter
 
 from vaultsync.calendar import (
     Item,
@@ -31,6 +33,7 @@ from vaultsync.calendar import (
 from vaultsync.config import Settings
 from vaultsync.contact import Contact, index_by_name
 from vaultsync.deadlines import deadlines
+from vaultsync.files import KeptFile
 from vaultsync.rules import Finding, ReferralInputs, contact_findings, referral, referral_inputs
 from vaultsync.vault import Vault
 
@@ -59,81 +62,118 @@ class _Gave:
 
 @dataclass(frozen=True)
 class Built:
-    """The results of one build: every finding (in no particular order) and the calendar."""
+    """The results of one build: every finding (in no particular order), how many there are at
+    each level, and the calendar."""
 
     found: tuple[Finding, ...]
+    levels: Counter[str]
     calendar: list[bytes]  # the calendar's bytes, in pieces (see files.write_if_changed)
     events: int
 
 
 class BuildMemo:
-    """Per-contact results of the last build, by note path. One build at a time (the watcher's lock)."""
+    """Per-contact results of the last build, by note path. One build at a time (the watcher's lock).
+
+    A build compares the vault's contacts with the last build's by identity, from both ends (at C
+    speed: no Contact is looked into), and works only on the span between the first and the last
+    one that differs. What the build hands out is kept up to date by that span's changes: the
+    findings, their levels, the calendar's events and time zones. After one note was saved, a
+    build does work for that note only, plus a few copies of lists of pointers.
+    """
 
     def __init__(self) -> None:
         self._basis: _Basis | None = None
+        self._contacts: tuple[Contact, ...] = ()  # the last build's
         self._gave: dict[str, _Gave] = {}
+        self._findings: list[tuple[Finding, ...]] = []  # each contact's, in the order of _contacts
+        self._levels: Counter[str] = Counter()  # ... and how many at each level
+        self._zones: Counter[str] = Counter()  # how many contacts' events use each time zone
         self._order: list[Event] = []  # every event of the last calendar, in order
-        self._referrals: tuple[Hashable, tuple[Finding, ...]] = (None, ())
+        self._referrals: tuple[tuple[Finding, ...], Counter[str]] | None = None  # None: to run again
         self._head: tuple[Hashable, bytes] = (None, b"")
+        self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
 
     def build(self, vault: Vault, today: dt.date) -> Built:
         """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
         basis = _Basis(today, vault.settings, note_linker(vault.root))
-        found, read_by_referral = self._evaluate(vault.contacts, basis)
-        found += self._referral_findings(vault, basis, read_by_referral)
+        if self._evaluate(vault.contacts, basis):
+            self._referrals = None
+        if self._referrals is None:  # still None after a rule that raised: it runs next time
+            self._referrals = self._referral_findings(vault, basis)
+        referrals, referral_levels = self._referrals
+        found = (*chain.from_iterable(self._findings), *referrals)
+        levels = self._levels + referral_levels  # and only the levels found: + drops the zeros
         pieces = calendar_pieces(self._calendar_head(vault.settings), map(itemgetter(1), self._order))
-        return Built(tuple(found), pieces, len(self._order))
+        return Built(found, levels, pieces, len(self._order))
 
-    def _evaluate(
-        self, contacts: Iterable[Contact], basis: _Basis
-    ) -> tuple[list[Finding], list[ReferralInputs]]:
-        """Bring every contact's results up to date; their findings, and what the referral rule reads.
+    def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> bool:
+        """Bring every contact's results up to date; True when what the referral rule reads changed.
 
-        One pass over the contacts: at 10,000 of them, each pass costs milliseconds."""
+        Nothing is changed until every contact that needs it was evaluated: a rule that raises
+        leaves the memo as it was."""
+        same_basis = basis == self._basis  # once: comparing settings is not free
+        old = self._contacts if same_basis else ()
+        start, old_end, new_end = _changed_span(old, contacts)
         previous, last = self._gave, self._basis
-        same_basis = basis == last  # once: comparing settings is not free
-        gave: dict[str, _Gave] = {}
+        replaced = [previous[contact.path] for contact in old[start:old_end]]
+        now: list[_Gave] = []
         fresh: list[_Gave] = []
-        stale: list[_Gave] = []
-        found: list[Finding] = []
-        read_by_referral: list[ReferralInputs] = []
-        for contact in contacts:
+        for contact in contacts[start:new_end]:
             before = previous.get(contact.path)
             if before is not None and before.contact is contact and same_basis:
-                done = before
+                now.append(before)
             else:
                 done = _give(contact, basis, before, last)
+                now.append(done)
                 fresh.append(done)
-                if before is not None:
-                    stale.append(before)
-            gave[contact.path] = done
-            found += done.findings
-            read_by_referral.append(done.referral_inputs)
-        if len(gave) - len(fresh) + len(stale) < len(previous):  # notes gone since the last build
-            stale += [done for path, done in previous.items() if path not in gave]
+        if same_basis:
+            kept = set(map(id, now))
+            stale = [done for done in replaced if id(done) not in kept]
+        else:  # every contact was evaluated again: start from nothing
+            self._gave, self._findings, self._order = {}, [], []
+            self._levels, self._zones = Counter(), Counter()
+            stale = []
+        for done in stale:
+            del self._gave[done.contact.path]
+            self._levels.subtract(map(attrgetter("level"), done.findings))
+            self._zones.subtract(done.zones)
+        for done in fresh:
+            self._gave[done.contact.path] = done
+            self._levels.update(map(attrgetter("level"), done.findings))
+            self._zones.update(done.zones)
+        self._findings[start:old_end] = map(attrgetter("findings"), now)
         self._order = _reorder(self._order, stale, fresh)
-        self._basis, self._gave = basis, gave  # only now: a rule that raised above left the memo as it was
-        return found, read_by_referral
+        self._basis, self._contacts = basis, contacts
+        reads = attrgetter("referral_inputs")
+        return not same_basis or list(map(reads, replaced)) != list(map(reads, now))
 
-    def _referral_findings(
-        self, vault: Vault, basis: _Basis, reads: list[ReferralInputs]
-    ) -> tuple[Finding, ...]:
-        """The vault-wide referral rule's findings: run again only when what it reads changed."""
-        inputs = (basis.today, basis.settings, tuple(reads))
-        if inputs != self._referrals[0]:
-            by_name = index_by_name(vault.contacts, (read.keys for read in reads))  # names folded once
-            found = referral(vault.contacts, basis.today, basis.settings, by_name)
-            self._referrals = (inputs, tuple(found))
-        return self._referrals[1]
+    def _referral_findings(self, vault: Vault, basis: _Basis) -> tuple[tuple[Finding, ...], Counter[str]]:
+        """The vault-wide referral rule's findings, and how many at each level."""
+        reads = (self._gave[contact.path].referral_inputs.keys for contact in vault.contacts)
+        by_name = index_by_name(vault.contacts, reads)  # names folded once
+        found = tuple(referral(vault.contacts, basis.today, basis.settings, by_name))
+        return found, Counter(map(attrgetter("level"), found))
 
     def _calendar_head(self, settings: Settings) -> bytes:
         """``calendar_head``, made again only when the settings or the time zones used changed."""
         zones = frozenset[str]()
         if settings.timezone:
-            zones = zones.union(*(done.zones for done in self._gave.values()))
+            zones = frozenset(zone for zone, uses in self._zones.items() if uses > 0)
         if (settings, zones) != self._head[0]:
             self._head = ((settings, zones), calendar_head(settings, zones))
         return self._head[1]
+
+
+def _changed_span(old: tuple[Contact, ...], new: tuple[Contact, ...]) -> tuple[int, int, int]:
+    """Where ``old`` and ``new`` differ: (start, end in old, end in new). Before ``start`` and after
+    the ends they hold the same objects, in the same order."""
+    if old is new:
+        return len(old), len(old), len(new)
+    shorter = min(len(old), len(new))
+    start = next(compress(count(), map(is_not, old, new)), shorter)
+    same_end = next(compress(count(), map(is_not, reversed(old), reversed(new))), shorter)
+    same_end = min(same_end, shorter - start)
+    return start, len(old) - same_end, len(new) - same_end
 
 
 def _reorder(order: list[Event], stale: list[_Gave], fresh: list[_Gave]) -> list[Event]:

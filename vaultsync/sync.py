@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import chain
 from operator import attrgetter
@@ -32,6 +32,9 @@ class Audit:
     today: dt.date
     found: tuple[Finding, ...]  # every finding, in no particular order
     scan: Scan | None = None  # the notes as read, when read from a Scan (the report cache's key)
+    #: How many findings there are at each level, when counted as they were found (the watcher's
+    #: memo keeps the count from build to build); else counted from ``found`` when first read.
+    counted: Counter[str] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
@@ -41,6 +44,8 @@ class Audit:
     @cached_property
     def levels(self) -> Counter[str]:
         """How many findings there are at each level."""
+        if self.counted is not None:
+            return self.counted
         return Counter(map(attrgetter("level"), self.found))
 
     @property
@@ -110,15 +115,14 @@ def build_vault(
     from vaultsync.files import write_if_changed
     from vaultsync.outputs import dashboard_path, write_generated_note
 
-    data: bytes | list[bytes]
+    path = calendar or calendar_path(vault)
     if memo is None:
         checked, data = audit_vault(vault, today), calendar_bytes(vault, today)
-        events = data.count(b"BEGIN:VEVENT")
+        events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data)
     else:
         built = memo.build(vault, today)
-        checked, data, events = Audit(vault, today, built.found), built.calendar, built.events
-    path = calendar or calendar_path(vault)
-    written = write_if_changed(path, data)
+        checked = Audit(vault, today, built.found, counted=built.levels)
+        events, written = built.events, memo.calendar_file.write(path, built.calendar)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, today)
