@@ -84,7 +84,7 @@ def main() -> None:
     stage("unpickle the entries", lambda: pickle.loads(blob))
     found = stage("the rules", lambda: findings(contacts, today, settings))
     vault = Vault(root, settings, tuple(contacts), (), len(scan.paths))
-    stage("sort and format the report", lambda: as_text(Audit(vault, today, tuple(found)), str(root)))
+    stage("sort and format the report", lambda: as_text(Audit(vault, today, [found]), str(root)))
     stage("load_vault, one process, no cache", lambda: load_vault(root, processes=1))
 
     print(f"{root}: {len(scan.paths):,} notes, {len(contacts):,} contacts, {len(found):,} findings")

@@ -218,6 +218,34 @@ def test_stale_results_are_never_reused(tmp_path: Path) -> None:
     assert b"Thank-you letter" not in b"".join(built.calendar)
 
 
+def test_what_a_build_handed_out_stays_true_and_is_handed_out_again_while_unchanged(
+    rebuilds: Rebuilds,
+) -> None:
+    """The calendar's pieces and the findings are the last build's lists while nothing in them
+    changed (KeptFile then neither reads nor writes), and a list once handed out never changes."""
+    vault = rebuilds.index.vault()
+    first = rebuilds.memo.build(vault, rebuilds.today)
+    kept = (b"".join(first.calendar), first.found)
+    edit(rebuilds.root, "Contacts/Jane Doe.md", "## Questions", "Met at a meetup.\n\n## Questions")
+    rebuilds.index.scan()
+    second = rebuilds.memo.build(rebuilds.index.vault(), rebuilds.today)
+    assert second.calendar is first.calendar and second.found_in is first.found_in
+    edit(rebuilds.root, "Contacts/Jane Doe.md", "2026-10-01", "2026-11-02")
+    assert rebuilds.changed()
+    third = rebuilds.memo.build(rebuilds.index.vault(), rebuilds.today)
+    assert third.calendar is not first.calendar and third.found_in is not first.found_in
+    assert (b"".join(first.calendar), first.found) == kept
+    assert (b"".join(third.calendar), third.found) != kept
+
+
+def test_a_new_day_that_leaves_no_event_leaves_none(tmp_path: Path) -> None:
+    memo = BuildMemo()
+    held = contact("---\ntype: contact\ninterviews: [2026-11-18]\n---\n")
+    assert memo.build(Vault(tmp_path, DEFAULTS, (held,), (), 1), SAMPLE_TODAY).events == 2  # thank-you, check-in
+    built = memo.build(Vault(tmp_path, DEFAULTS, (), (), 0), SAMPLE_TODAY + ONE_DAY)
+    assert built.events == 0 and b"BEGIN:VEVENT" not in b"".join(built.calendar)
+
+
 def test_the_watcher_keeps_one_memo(tmp_path: Path) -> None:
     """The soak test in test_watch.py compares the watcher with fresh builds; here, that it memoises."""
     from vaultsync.watch import Watcher

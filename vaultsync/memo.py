@@ -12,10 +12,11 @@ without a memo runs the rules and writes the calendar the plain way, to the same
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain, compress, count
 from operator import attrgetter, is_not, itemgetter
 
@@ -62,13 +63,17 @@ class _Gave:
 
 @dataclass(frozen=True)
 class Built:
-    """The results of one build: every finding (in no particular order), how many there are at
-    each level, and the calendar."""
+    """The results of one build: every finding (in groups, in no particular order), how many there
+    are at each level, and the calendar."""
 
-    found: tuple[Finding, ...]
+    found_in: list[tuple[Finding, ...]]  # each contact's findings, then the referral rule's
     levels: Counter[str]
     calendar: list[bytes]  # the calendar's bytes, in pieces (see files.write_if_changed)
     events: int
+
+    @cached_property
+    def found(self) -> tuple[Finding, ...]:
+        return tuple(chain.from_iterable(self.found_in))
 
 
 class BuildMemo:
@@ -76,21 +81,25 @@ class BuildMemo:
 
     A build compares the vault's contacts with the last build's by identity, from both ends (at C
     speed: no Contact is looked into), and works only on the span between the first and the last
-    one that differs. What the build hands out is kept up to date by that span's changes: the
-    findings, their levels, the calendar's events and time zones. After one note was saved, a
-    build does work for that note only, plus a few copies of lists of pointers.
+    one that differs. What it hands out is kept up to date by that span's changes, and is the
+    same list as the last build's when nothing in it changed: the findings, their levels, the
+    calendar's events and time zones. A list once handed out is never changed (a new one is
+    made), so a Built stays true. After a save that changes no deadline, a build does the work of
+    that one note, and the calendar's pieces are the last build's (not written, not read back).
     """
 
     def __init__(self) -> None:
         self._basis: _Basis | None = None
         self._contacts: tuple[Contact, ...] = ()  # the last build's
         self._gave: dict[str, _Gave] = {}
-        self._findings: list[tuple[Finding, ...]] = []  # each contact's, in the order of _contacts
-        self._levels: Counter[str] = Counter()  # ... and how many at each level
+        self._findings: list[tuple[Finding, ...]] = [()]  # each contact's in order, then the referrals
+        self._levels: Counter[str] = Counter()  # how many of each contact's findings at each level
         self._zones: Counter[str] = Counter()  # how many contacts' events use each time zone
-        self._order: list[Event] = []  # every event of the last calendar, in order
+        self._keys: list[tuple[dt.date, str]] = []  # every event's event_order, in that order
+        self._events: list[bytes] = []  # ... and its bytes
         self._referrals: tuple[tuple[Finding, ...], Counter[str]] | None = None  # None: to run again
         self._head: tuple[Hashable, bytes] = (None, b"")
+        self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
 
     def build(self, vault: Vault, today: dt.date) -> Built:
@@ -101,10 +110,13 @@ class BuildMemo:
         if self._referrals is None:  # still None after a rule that raised: it runs next time
             self._referrals = self._referral_findings(vault, basis)
         referrals, referral_levels = self._referrals
-        found = (*chain.from_iterable(self._findings), *referrals)
+        if self._findings[-1] != referrals:
+            self._findings = [*self._findings[:-1], referrals]
+        head = self._calendar_head(vault.settings)
+        if self._pieces is None or self._pieces[0] is not head:
+            self._pieces = calendar_pieces(head, self._events)
         levels = self._levels + referral_levels  # and only the levels found: + drops the zeros
-        pieces = calendar_pieces(self._calendar_head(vault.settings), map(itemgetter(1), self._order))
-        return Built(found, levels, pieces, len(self._order))
+        return Built(self._findings, levels, self._pieces, len(self._events))
 
     def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> bool:
         """Bring every contact's results up to date; True when what the referral rule reads changed.
@@ -130,8 +142,8 @@ class BuildMemo:
             kept = set(map(id, now))
             stale = [done for done in replaced if id(done) not in kept]
         else:  # every contact was evaluated again: start from nothing
-            self._gave, self._findings, self._order = {}, [], []
-            self._levels, self._zones = Counter(), Counter()
+            self._gave, self._findings, self._keys, self._events = {}, [()], [], []
+            self._levels, self._zones, self._pieces = Counter(), Counter(), None
             stale = []
         for done in stale:
             del self._gave[done.contact.path]
@@ -141,11 +153,39 @@ class BuildMemo:
             self._gave[done.contact.path] = done
             self._levels.update(map(attrgetter("level"), done.findings))
             self._zones.update(done.zones)
-        self._findings[start:old_end] = map(attrgetter("findings"), now)
-        self._order = _reorder(self._order, stale, fresh)
+        findings = [done.findings for done in now]
+        if findings != self._findings[start:old_end]:
+            self._findings = [*self._findings[:start], *findings, *self._findings[old_end:]]
+        removed = [event for done in stale for event in done.events]
+        added = [event for done in fresh for event in done.events]
+        if removed != added:
+            self._reorder(removed, added)
+            self._pieces = None
         self._basis, self._contacts = basis, contacts
         reads = attrgetter("referral_inputs")
         return not same_basis or list(map(reads, replaced)) != list(map(reads, now))
+
+    def _reorder(self, removed: list[Event], added: list[Event]) -> None:
+        """The calendar's events without ``removed`` and with ``added``, still in calendar order.
+
+        A few changes are made in place, with a binary search each; many, by sorting again."""
+        keys, events = self._keys, self._events
+        if 8 * (len(removed) + len(added)) > len(keys):
+            everything = sorted(
+                chain.from_iterable(done.events for done in self._gave.values()), key=itemgetter(0)
+            )
+            keys[:] = map(itemgetter(0), everything)
+            events[:] = map(itemgetter(1), everything)
+            return
+        for key, data in removed:
+            at = bisect_left(keys, key)
+            while events[at] is not data:  # never in practice: no two events share a day and a UID
+                at += 1
+            del keys[at], events[at]
+        for key, data in added:
+            at = bisect_right(keys, key)
+            keys.insert(at, key)
+            events.insert(at, data)
 
     def _referral_findings(self, vault: Vault, basis: _Basis) -> tuple[tuple[Finding, ...], Counter[str]]:
         """The vault-wide referral rule's findings, and how many at each level."""
@@ -174,27 +214,6 @@ def _changed_span(old: tuple[Contact, ...], new: tuple[Contact, ...]) -> tuple[i
     same_end = next(compress(count(), map(is_not, reversed(old), reversed(new))), shorter)
     same_end = min(same_end, shorter - start)
     return start, len(old) - same_end, len(new) - same_end
-
-
-def _reorder(order: list[Event], stale: list[_Gave], fresh: list[_Gave]) -> list[Event]:
-    """``order`` without the events of ``stale`` and with those of ``fresh``, still in calendar order.
-
-    A few changes are made in place, with a binary search each; many, by sorting again."""
-    removed = [event for done in stale for event in done.events]
-    added = [event for done in fresh for event in done.events]
-    if 8 * (len(removed) + len(added)) > len(order):
-        gone = {id(event) for event in removed}
-        order = [event for event in order if id(event) not in gone] + added
-        order.sort(key=itemgetter(0))
-        return order
-    for event in removed:
-        at = bisect_left(order, event[0], key=itemgetter(0))
-        while order[at] is not event:  # never in practice: no two events share a day and a UID
-            at += 1
-        del order[at]
-    for event in added:
-        insort(order, event, key=itemgetter(0))
-    return order
 
 
 def _give(contact: Contact, basis: _Basis, previous: _Gave | None, last: _Basis | None) -> _Gave:

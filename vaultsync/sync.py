@@ -18,6 +18,8 @@ from vaultsync.rules import Finding, each_contact_findings, findings, referral
 from vaultsync.vault import Entry, Scan, Vault, load_and_evaluate, load_vault, scan_vault
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from vaultsync.config import Settings
     from vaultsync.memo import BuildMemo
 
@@ -30,23 +32,28 @@ FAIL_ON = ("overdue", "errors")
 class Audit:
     vault: Vault
     today: dt.date
-    found: tuple[Finding, ...]  # every finding, in no particular order
+    found_in: Sequence[Iterable[Finding]]  # every finding, in groups, in no particular order
     scan: Scan | None = None  # the notes as read, when read from a Scan (the report cache's key)
     #: How many findings there are at each level, when counted as they were found (the watcher's
     #: memo keeps the count from build to build); else counted from ``found`` when first read.
     counted: Counter[str] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
+    def found(self) -> tuple[Finding, ...]:
+        """Every finding, in no particular order (gathered when first read: the watcher never reads it)."""
+        return tuple(chain.from_iterable(self.found_in))
+
+    @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """Every finding in the reports' stable order (sorted when first read: the watcher never reads it)."""
-        return tuple(sorted(self.found, key=Finding.sort_key))
+        return tuple(sorted(chain.from_iterable(self.found_in), key=Finding.sort_key))
 
     @cached_property
     def levels(self) -> Counter[str]:
         """How many findings there are at each level."""
         if self.counted is not None:
             return self.counted
-        return Counter(map(attrgetter("level"), self.found))
+        return Counter(map(attrgetter("level"), chain.from_iterable(self.found_in)))
 
     @property
     def overdue(self) -> int:
@@ -75,7 +82,7 @@ class Build:
 
 
 def audit_vault(vault: Vault, today: dt.date) -> Audit:
-    return Audit(vault, today, tuple(findings(vault.contacts, today, vault.settings)))
+    return Audit(vault, today, [findings(vault.contacts, today, vault.settings)])
 
 
 def audit_scan(scan: Scan, today: dt.date, *, cache: bool = False) -> Audit:
@@ -87,7 +94,7 @@ def audit_scan(scan: Scan, today: dt.date, *, cache: bool = False) -> Audit:
     each = partial(_each_contact_findings, today=today, settings=scan.settings)
     vault, found, read = load_and_evaluate(scan, each, cache=cache)
     found.append(referral(vault.contacts, today, vault.settings))
-    return Audit(vault, today, tuple(chain.from_iterable(found)), read)
+    return Audit(vault, today, found, read)
 
 
 def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Settings) -> list[Finding]:
@@ -121,7 +128,7 @@ def build_vault(
         events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data)
     else:
         built = memo.build(vault, today)
-        checked = Audit(vault, today, built.found, counted=built.levels)
+        checked = Audit(vault, today, built.found_in, counted=built.levels)
         events, written = built.events, memo.calendar_file.write(path, built.calendar)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
