@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vaultsync import files, index, memo, sync, watch  # noqa: E402
+from vaultsync import files, index, memo, referrals, sync, watch  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)  # the day generate.py's dates are around
 CPU: dict[str, list[float]] = {}
@@ -77,8 +77,7 @@ def measure_stages(vault: Path, calendar: Path, saves: int, edit: str) -> None:
         (index.VaultIndex, "refresh", "VaultIndex.refresh"),
         (index.VaultIndex, "vault", "VaultIndex.vault()"),
         (memo.BuildMemo, "build", "BuildMemo.build"),
-        (memo, "index_by_name", "  of which the name index"),
-        (memo, "referral", "  of which the referral rule"),
+        (referrals.Referrals, "update", "  of which the referral rule"),
         (files.KeptFile, "write", "KeptFile.write (the calendar)"),
         (watch.Watcher, "_log", "the log line"),
         (watch.Watcher, "_update", "the whole update"),

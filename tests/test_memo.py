@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vaultsync import memo as memo_module
+from vaultsync import referrals as referrals_module
 from vaultsync import sync
 from vaultsync.calendar import calendar_bytes, calendar_items
 from vaultsync.config import DEFAULTS
@@ -141,16 +142,16 @@ def test_a_change_nobody_sees_changes_nothing(rebuilds: Rebuilds) -> None:
 # --- what is kept, and what is not
 
 
-def counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[object]:
-    """Record the first argument of every call of ``vaultsync.memo.<name>``."""
+def counting(monkeypatch: pytest.MonkeyPatch, name: str, module: object = memo_module) -> list[object]:
+    """Record the first argument of every call of ``vaultsync.memo.<name>`` (or ``module.<name>``)."""
     calls: list[object] = []
-    real = getattr(memo_module, name)
+    real = getattr(module, name)
 
     def counted(*args: object, **kwargs: object) -> object:
         calls.append(args[0])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(memo_module, name, counted)
+    monkeypatch.setattr(module, name, counted)
     return calls
 
 
@@ -159,15 +160,16 @@ def test_only_the_changed_contact_is_evaluated_again(
 ) -> None:
     evaluated = counting(monkeypatch, "contact_findings")
     serialised = counting(monkeypatch, "event_bytes")
-    referrals = counting(monkeypatch, "referral")
+    referrers = counting(monkeypatch, "suggested", referrals_module)
     edit(rebuilds.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
     assert rebuilds.changed()
     assert [c.path for c in evaluated] == ["Contacts/Jane Doe.md"]  # type: ignore[attr-defined]
     assert {item.summary for item in serialised} == {"Check in with Jane Doe (Contoso)"}  # type: ignore[attr-defined]
-    assert referrals == []  # nothing the referral rule reads changed
+    assert referrers == []  # nothing the referral rule reads changed
     edit(rebuilds.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C.")
     assert rebuilds.changed()
-    assert len(referrals) == 1
+    # only the one contact who suggested someone by a name Wei Chen had or has: [[Wei Chen]]
+    assert [r.path for r in referrers] == ["Contacts/Hannah Schmidt.md"]  # type: ignore[attr-defined]
 
 
 def test_a_new_day_serialises_only_the_events_that_changed(
@@ -241,7 +243,8 @@ def test_what_a_build_handed_out_stays_true_and_is_handed_out_again_while_unchan
 def test_a_new_day_that_leaves_no_event_leaves_none(tmp_path: Path) -> None:
     memo = BuildMemo()
     held = contact("---\ntype: contact\ninterviews: [2026-11-18]\n---\n")
-    assert memo.build(Vault(tmp_path, DEFAULTS, (held,), (), 1), SAMPLE_TODAY).events == 2  # thank-you, check-in
+    first = memo.build(Vault(tmp_path, DEFAULTS, (held,), (), 1), SAMPLE_TODAY)
+    assert first.events == 2  # the thank-you and the check-in
     built = memo.build(Vault(tmp_path, DEFAULTS, (), (), 0), SAMPLE_TODAY + ONE_DAY)
     assert built.events == 0 and b"BEGIN:VEVENT" not in b"".join(built.calendar)
 
@@ -352,3 +355,25 @@ def test_the_changed_span_is_all_that_differs(old: list[str], new: list[str]) ->
     start, old_end, new_end = memo_module._changed_span(tuple(old), tuple(new))
     assert start <= old_end and start <= new_end
     assert old[:start] + new[start:new_end] + old[old_end:] == new
+
+
+def test_a_vault_not_sorted_by_path_is_refused(tmp_path: Path) -> None:
+    """The referral rule's upkeep takes the first contact by path to own a name, as the Vault's
+    order does: a Vault in another order would be a bug upstream, and is said so."""
+    jane, kim = contact("---\ntype: contact\n---\n"), contact("---\ntype: contact\n---\n", path="Kim.md")
+    memo = BuildMemo()
+    with pytest.raises(ValueError, match="sorted by path"):
+        memo.build(Vault(tmp_path, DEFAULTS, (kim, jane), (), 2), SAMPLE_TODAY)
+    assert memo.build(Vault(tmp_path, DEFAULTS, (jane, kim), (), 2), SAMPLE_TODAY).events == 0
+
+
+def test_a_referral_upkeep_that_fails_is_made_again(
+    rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(rebuilds.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C.")
+    rebuilds.index.scan()
+    with monkeypatch.context() as patched:
+        patched.setattr(referrals_module.Referrals, "update", lambda *_: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            rebuilds.memo.build(rebuilds.index.vault(), rebuilds.today)
+    assert rebuilds.changed()

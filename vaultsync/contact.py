@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from vaultsync.config import Settings, property_key
 from vaultsync.dates import Moment, day_of, moment_sort_key, parse_moment
@@ -21,6 +21,8 @@ from vaultsync.outputs import is_generated
 from vaultsync.sections import EMPTY, Sections, read_sections
 
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
+#: A contact, or what a rule keeps of one (``rules.ReferralInputs``): found by its name keys.
+Named = TypeVar("Named")
 _BODY_TAG = re.compile(r"(?<![\w#/&])#([\w/-]+)")
 _BRACKETS = re.compile(r"\s*[()<>]\s*")
 _NAME_END = re.compile(r"\s*(?:[,;(<]|\s[-–—]\s|\s\+?\d[\d\s().-]{5,})")
@@ -65,6 +67,11 @@ class Contact:
     def scheduled(self, today: dt.date) -> tuple[Moment, ...]:
         """Interviews after ``today``."""
         return tuple(m for m in self.interviews if day_of(m) > today)
+
+    @property
+    def interviewed(self) -> bool:
+        """Any interview at all, held or scheduled."""
+        return bool(self.interviews)
 
     @property
     def display(self) -> str:
@@ -289,9 +296,14 @@ def index_by_name(
     return index
 
 
-def find_person(person: PersonRef, by_name: Mapping[str, Contact]) -> Contact | None:
+def find_person(person: PersonRef, by_name: Mapping[str, Named]) -> Named | None:
     """The contact note a referral names: by its wikilink target, else by name or alias."""
     note = by_name.get((person.target or person.name).casefold())
     if note is None and person.target:
         note = by_name.get(person.name.casefold())
     return note
+
+
+def looked_up(person: PersonRef) -> tuple[str, ...]:
+    """The name keys ``find_person`` may look up for ``person``."""
+    return (person.target or person.name).casefold(), person.name.casefold()

@@ -3,8 +3,8 @@
 The watcher's ``VaultIndex`` keeps the same Contact object for every note that did not change,
 so what the rules found for a contact and the bytes of its calendar events can be reused by
 identity, as long as the day, the settings and the note links are those of the last build.
-Only the saved contact is evaluated again; the vault-wide ``referral`` rule runs again only
-when what it reads of the contacts changed (``rules.referral_inputs``). The rules stay pure:
+Only the saved contact is evaluated again; the vault-wide ``referral`` rule is kept up to date
+with what it reads of the contacts that changed (``vaultsync.referrals``). The rules stay pure:
 the memo only remembers their results. A one-shot build needs none of this (``sync.build_vault``
 without a memo runs the rules and writes the calendar the plain way, to the same bytes).
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, count
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, ge, is_not, itemgetter
 
 from vaultsync.calendar import (
     Item,
@@ -32,10 +32,11 @@ from vaultsync.calendar import (
     note_linker,
 )
 from vaultsync.config import Settings
-from vaultsync.contact import Contact, index_by_name
+from vaultsync.contact import Contact
 from vaultsync.deadlines import deadlines
 from vaultsync.files import KeptFile
-from vaultsync.rules import Finding, ReferralInputs, contact_findings, referral, referral_inputs
+from vaultsync.referrals import Referrals
+from vaultsync.rules import Finding, ReferralInputs, contact_findings, referral_inputs
 from vaultsync.vault import Vault
 
 Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
@@ -97,7 +98,8 @@ class BuildMemo:
         self._zones: Counter[str] = Counter()  # how many contacts' events use each time zone
         self._keys: list[tuple[dt.date, str]] = []  # every event's event_order, in that order
         self._events: list[bytes] = []  # ... and its bytes
-        self._referrals: tuple[tuple[Finding, ...], Counter[str]] | None = None  # None: to run again
+        self._referrals: Referrals | None = None  # None: to be made again from every contact
+        self._referral_levels: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())
         self._head: tuple[Hashable, bytes] = (None, b"")
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
@@ -105,27 +107,27 @@ class BuildMemo:
     def build(self, vault: Vault, today: dt.date) -> Built:
         """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
         basis = _Basis(today, vault.settings, note_linker(vault.root))
-        if self._evaluate(vault.contacts, basis):
-            self._referrals = None
-        if self._referrals is None:  # still None after a rule that raised: it runs next time
-            self._referrals = self._referral_findings(vault, basis)
-        referrals, referral_levels = self._referrals
-        if self._findings[-1] != referrals:
+        self._evaluate(vault.contacts, basis)
+        referrals = self._referral_findings()
+        if self._findings[-1] is not referrals:
             self._findings = [*self._findings[:-1], referrals]
         head = self._calendar_head(vault.settings)
         if self._pieces is None or self._pieces[0] is not head:
             self._pieces = calendar_pieces(head, self._events)
-        levels = self._levels + referral_levels  # and only the levels found: + drops the zeros
+        levels = self._levels + self._referral_levels[1]  # and only the levels found: + drops zeros
         return Built(self._findings, levels, self._pieces, len(self._events))
 
-    def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> bool:
-        """Bring every contact's results up to date; True when what the referral rule reads changed.
+    def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> None:
+        """Bring every contact's results up to date.
 
         Nothing is changed until every contact that needs it was evaluated: a rule that raises
         leaves the memo as it was."""
         same_basis = basis == self._basis  # once: comparing settings is not free
         old = self._contacts if same_basis else ()
         start, old_end, new_end = _changed_span(old, contacts)
+        paths = [contact.path for contact in contacts[max(start - 1, 0) : new_end + 1]]
+        if any(map(ge, paths, paths[1:])):  # what the referral rule's upkeep relies on
+            raise ValueError("a Vault's contacts are sorted by path, each path once")
         previous, last = self._gave, self._basis
         replaced = [previous[contact.path] for contact in old[start:old_end]]
         now: list[_Gave] = []
@@ -162,8 +164,7 @@ class BuildMemo:
             self._reorder(removed, added)
             self._pieces = None
         self._basis, self._contacts = basis, contacts
-        reads = attrgetter("referral_inputs")
-        return not same_basis or list(map(reads, replaced)) != list(map(reads, now))
+        self._update_referrals(previous.values() if not same_basis else stale, fresh)
 
     def _reorder(self, removed: list[Event], added: list[Event]) -> None:
         """The calendar's events without ``removed`` and with ``added``, still in calendar order.
@@ -187,12 +188,31 @@ class BuildMemo:
             keys.insert(at, key)
             events.insert(at, data)
 
-    def _referral_findings(self, vault: Vault, basis: _Basis) -> tuple[tuple[Finding, ...], Counter[str]]:
-        """The vault-wide referral rule's findings, and how many at each level."""
-        reads = (self._gave[contact.path].referral_inputs.keys for contact in vault.contacts)
-        by_name = index_by_name(vault.contacts, reads)  # names folded once
-        found = tuple(referral(vault.contacts, basis.today, basis.settings, by_name))
-        return found, Counter(map(attrgetter("level"), found))
+    def _update_referrals(self, gone: Iterable[_Gave], fresh: list[_Gave]) -> None:
+        """Tell the referral rule's upkeep which contacts changed what it reads of them."""
+        if self._referrals is None:
+            return  # made from every contact when next read
+        old = {done.contact.path: done.referral_inputs for done in gone}
+        added = []
+        for done in fresh:
+            reads = done.referral_inputs
+            if old.get(reads.path) == reads:
+                del old[reads.path]
+            else:
+                added.append(reads)
+        referrals, self._referrals = self._referrals, None  # if it raises, made again next time
+        referrals.update(old.values(), added)
+        self._referrals = referrals
+
+    def _referral_findings(self) -> tuple[Finding, ...]:
+        """The vault-wide referral rule's findings: the same tuple while none changed."""
+        if self._referrals is None:
+            self._referrals = Referrals()
+            self._referrals.update((), (done.referral_inputs for done in self._gave.values()))
+        found = self._referrals.findings()
+        if found is not self._referral_levels[0]:
+            self._referral_levels = (found, Counter(map(attrgetter("level"), found)))
+        return found
 
     def _calendar_head(self, settings: Settings) -> bytes:
         """``calendar_head``, made again only when the settings or the time zones used changed."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, groupby
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from vaultsync.config import Settings
 from vaultsync.contact import Contact, PersonRef, find_person, index_by_name, name_keys
@@ -344,17 +344,43 @@ def pending_referrals(
     by_name = index_by_name(contacts) if by_name is None else by_name
     pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
     for referrer in contacts:
-        if not referrer.follow_up:
+        if not referrer.follow_up or not referrer.referrals:
             continue
-        for person in referrer.referrals:
-            note = find_person(person, by_name)
-            if note is not None and (note.interviews or not note.follow_up):
-                continue
-            key = note.path if note else person.name.casefold()
+        for key, person, note in suggested(referrer, by_name):
             entry = pending.setdefault(key, (person, note, []))
             if referrer not in entry[2]:
                 entry[2].append(referrer)
     return [PendingReferral(person, note, tuple(referrers)) for person, note, referrers in pending.values()]
+
+
+class Referrer(Protocol):
+    """What ``suggested`` reads of a contact: a Contact, or its ReferralInputs."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def follow_up(self) -> bool: ...
+    @property
+    def interviewed(self) -> bool: ...
+    @property
+    def referrals(self) -> tuple[PersonRef, ...]: ...
+
+
+R = TypeVar("R", bound=Referrer)
+
+
+def suggested(referrer: R, by_name: Mapping[str, R]) -> list[tuple[str, PersonRef, R | None]]:
+    """The people ``referrer`` suggested who are still to be contacted: (the key they are grouped
+    by, the person as written, their note when there is one). ``referrer.follow_up`` is not read."""
+    found = []
+    for person in referrer.referrals:
+        note = find_person(person, by_name)
+        if note is not None and (note.interviewed or not note.follow_up):
+            continue
+        found.append((note.path if note else person.name.casefold(), person, note))
+    return found
 
 
 def referral(
@@ -364,18 +390,18 @@ def referral(
     by_name: Mapping[str, Contact] | None = None,
 ) -> list[Finding]:
     """Guide rule 3's other half: reach out to the people your contacts suggested."""
-    found = []
-    for pending in pending_referrals(contacts, by_name):
-        person, note, referrers = pending.person, pending.note, pending.referrers
-        by = " and ".join(r.name for r in referrers)
-        detail = f" ({person.detail})" if person.detail else ""
-        if note is None:
-            message = f"Reach out to {person.name}{detail}, suggested by {by}; no note for them yet."
-            found.append(Finding("referral", "info", person.name, referrers[0].path, None, message))
-        else:
-            message = f"Reach out to {note.name}{detail}, suggested by {by}; no interview yet."
-            found.append(Finding("referral", "info", note.name, note.path, None, message))
-    return found
+    return [referral_finding(p.person, p.note, p.referrers) for p in pending_referrals(contacts, by_name)]
+
+
+def referral_finding(person: PersonRef, note: Referrer | None, referrers: Sequence[Referrer]) -> Finding:
+    """The finding for one person still to be contacted (``PendingReferral``'s fields)."""
+    by = " and ".join(r.name for r in referrers)
+    detail = f" ({person.detail})" if person.detail else ""
+    if note is None:
+        message = f"Reach out to {person.name}{detail}, suggested by {by}; no note for them yet."
+        return Finding("referral", "info", person.name, referrers[0].path, None, message)
+    message = f"Reach out to {note.name}{detail}, suggested by {by}; no interview yet."
+    return Finding("referral", "info", note.name, note.path, None, message)
 
 
 class ReferralInputs(NamedTuple):

@@ -1,0 +1,83 @@
+"""Referrals: the referral rule kept up to date one changed contact at a time finds what
+rules.referral finds from scratch, after any sequence of changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from vaultsync.config import DEFAULTS
+from vaultsync.contact import Contact, PersonRef
+from vaultsync.referrals import Referrals
+from vaultsync.rules import Finding, referral, referral_inputs
+
+TODAY = dt.date(2026, 11, 20)
+NAMES = ["Ana Ortiz", "Ben Li", "Chen Wei", "Dana Fox", "Eli Ross", "Fay Kim"]
+FOLDERS = ["", "Contacts/", "People/"]  # the same name in two folders: the first path owns it
+
+
+def random_contact(rng: random.Random, path: str) -> Contact:
+    def someone() -> PersonRef:
+        name = rng.choice(NAMES)
+        return rng.choice(
+            [
+                PersonRef(name),
+                PersonRef(name, target=name),  # [[Ana Ortiz]]
+                PersonRef(name, detail="555-0100"),
+                PersonRef(f"{name} Jr", target=name),  # [[Ana Ortiz|Ana Ortiz Jr]]
+                PersonRef("Nobody Known"),
+            ]
+        )
+
+    stem = path.rpartition("/")[2].removesuffix(".md")
+    return Contact(
+        path=path,
+        name=rng.choice([stem, stem, rng.choice(NAMES)]),
+        aliases=tuple(rng.sample(["Ana", "Ben", "Dr Fox", "Chen Wei"], rng.randint(0, 1))),
+        interviews=rng.choice([(), (), (TODAY,)]),
+        referrals=tuple(someone() for _ in range(rng.randint(0, 3))),
+        follow_up=rng.random() > 0.2,
+    )
+
+
+def by_rule(contacts: dict[str, Contact]) -> list[Finding]:
+    vault_order = [contacts[path] for path in sorted(contacts)]
+    return sorted(referral(vault_order, TODAY, DEFAULTS), key=Finding.sort_key)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kept_up_to_date_it_finds_what_the_rule_finds(seed: int) -> None:
+    rng = random.Random(seed)
+    paths = [f"{folder}{name}.md" for folder in FOLDERS for name in NAMES]
+    contacts: dict[str, Contact] = {}
+    kept = Referrals()
+    for step in range(150):
+        removed, added = [], []
+        for path in rng.sample(paths, rng.choice([1, 1, 1, 2, 5])):  # each changed once a step
+            if path in contacts:
+                removed.append(referral_inputs(contacts.pop(path)))
+            if rng.random() < 0.8:
+                contacts[path] = random_contact(rng, path)
+                added.append(referral_inputs(contacts[path]))
+        kept.update(removed, added)
+        assert sorted(kept.findings(), key=Finding.sort_key) == by_rule(contacts), step
+
+
+def test_the_same_tuple_until_a_finding_changes() -> None:
+    ana = Contact("Ana Ortiz.md", "Ana Ortiz", referrals=(PersonRef("Ben Li"),))
+    kept = Referrals()
+    kept.update([], [referral_inputs(ana)])
+    first = kept.findings()
+    assert [f.message for f in first] == [
+        "Reach out to Ben Li, suggested by Ana Ortiz; no note for them yet."
+    ]
+    other = Contact("Chen Wei.md", "Chen Wei")
+    kept.update([], [referral_inputs(other)])
+    assert kept.findings() is first
+    ben = Contact("Ben Li.md", "Ben Li")
+    kept.update([], [referral_inputs(ben)])
+    assert [f.message for f in kept.findings()] == [
+        "Reach out to Ben Li, suggested by Ana Ortiz; no interview yet."
+    ]
