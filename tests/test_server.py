@@ -174,6 +174,33 @@ def test_publish_file_uses_the_file_time(tmp_path: Path) -> None:
     assert feed.snapshot == Snapshot.of(b"x", dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC))
 
 
+def test_a_file_in_the_state_it_was_read_in_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.ics"
+    path.write_bytes(b"one")
+    feed = Feed()
+    assert feed.publish_file(path) is True
+    reads = []
+    monkeypatch.setattr(Feed, "publish", lambda self, data, modified: reads.append(data) or True)
+    assert feed.publish_file(path) is False and reads == []
+    before = path.stat()
+    with open(path, "r+b") as handle:  # the same size, the modification time set back
+        handle.write(b"two")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert feed.publish_file(path) is True and reads == [b"two"]
+
+
+def test_published_bytes_are_served_until_a_file_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "c.ics"
+    path.write_bytes(b"from the file")
+    feed = Feed()
+    feed.publish_file(path)
+    feed.publish(b"given", WHEN)
+    assert feed.publish_file(path) is True
+    assert feed.snapshot is not None and feed.snapshot.data == b"from the file"
+
+
 @pytest.mark.parametrize(
     "path",
     [

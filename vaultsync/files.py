@@ -77,7 +77,7 @@ def _replace(path: Path, pieces: Sequence[bytes]) -> tuple[int, ...]:
             os.fsync(handle.fileno())
             os.chmod(temp, _mode_for(path))
             os.replace(temp, path)
-            return _status_of(os.fstat(handle.fileno()))  # of this file, whoever writes next
+            return file_state(os.fstat(handle.fileno()))  # of this file, whoever writes next
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(temp)
@@ -88,14 +88,14 @@ def _replace(path: Path, pieces: Sequence[bytes]) -> tuple[int, ...]:
 
 def _status(path: Path) -> tuple[int, ...] | None:
     try:
-        return _status_of(os.stat(path))
+        return file_state(os.stat(path))
     except OSError:
         return None
 
 
-def _status_of(st: os.stat_result) -> tuple[int, ...]:
+def file_state(st: os.stat_result) -> tuple[int, ...]:
     """What changes when anyone writes, replaces or truncates a file (ctime: even a write that
-    keeps the size and sets the old mtime back)."""
+    keeps the size and sets the old mtime back): while it is the same, so are the bytes."""
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
