@@ -65,6 +65,19 @@ def note(vault: Path) -> Callable[[str, str], Path]:
     return lambda path, text: write_note(vault, path, text)
 
 
+def calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, argument: int = 0) -> list[Any]:
+    """``owner.name`` patched to record its argument at position ``argument`` at every call, in order."""
+    seen: list[Any] = []
+    real = getattr(owner, name)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(args[argument])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return seen
+
+
 def contact(text: str, path: str = "Contacts/Jane Doe.md", settings=DEFAULTS) -> Contact:
     """A Contact parsed from literal note text, as the vault would read it."""
     parsed = parse_note(path, textwrap.dedent(text).lstrip("\n").encode())

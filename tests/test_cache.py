@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, copy_sample_vault, write_note
+from conftest import REPO, calls, copy_sample_vault, write_note
 
 from vaultsync import cache, parallel
 from vaultsync import note as note_module
@@ -44,16 +44,8 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The notes read from disk (in this process), in order."""
-    seen: list[str] = []
-    real = vault_module.read_note_and_stat
-
-    def counting(root: Path, path: str) -> object:
-        seen.append(path)
-        return real(root, path)
-
-    monkeypatch.setattr(vault_module, "read_note_and_stat", counting)
     monkeypatch.setattr(parallel, "MIN_NOTES", 10**9)  # one process, so every read is seen
-    return seen
+    return calls(monkeypatch, vault_module, "read_note_and_stat", argument=1)
 
 
 def audit(*args: str) -> tuple[int, str]:

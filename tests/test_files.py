@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import calls
 from sandbox import reachable_tmp, unprivileged
 
 from vaultsync import files
@@ -16,15 +17,7 @@ from vaultsync.files import KeptFile
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every file that is read back to compare it with what is to be written."""
-    seen: list[Path] = []
-    real = files._holds
-
-    def counting(path: Path, pieces: object) -> bool:
-        seen.append(path)
-        return real(path, pieces)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(files, "_holds", counting)
-    return seen
+    return calls(monkeypatch, files, "_holds")
 
 
 PIECES = [b"BEGIN:VCALENDAR\r\n", b"one\r\n", b"two\r\n", b"END:VCALENDAR\r\n"]

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import write_note
+from conftest import calls, write_note
 from sandbox import reachable_tmp, unprivileged
 
 from vaultsync import index as index_module
@@ -27,15 +27,7 @@ interviews:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every path the index reads from disk, in order."""
-    seen: list[str] = []
-    real = index_module.load_entry
-
-    def counting(root, path, settings):
-        seen.append(path)
-        return real(root, path, settings)
-
-    monkeypatch.setattr(index_module, "load_entry", counting)
-    return seen
+    return calls(monkeypatch, index_module, "load_entry", argument=1)
 
 
 def age(path: Path, seconds: int = 60) -> None:

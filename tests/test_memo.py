@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_TODAY, contact, copy_sample_vault, write_note
+from conftest import SAMPLE_TODAY, calls, contact, copy_sample_vault, write_note
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -142,34 +142,21 @@ def test_a_change_nobody_sees_changes_nothing(rebuilds: Rebuilds) -> None:
 # --- what is kept, and what is not
 
 
-def counting(monkeypatch: pytest.MonkeyPatch, name: str, module: object = memo_module) -> list[object]:
-    """Record the first argument of every call of ``vaultsync.memo.<name>`` (or ``module.<name>``)."""
-    calls: list[object] = []
-    real = getattr(module, name)
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(args[0])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, counted)
-    return calls
-
-
 def test_only_the_changed_contact_is_evaluated_again(
     rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    evaluated = counting(monkeypatch, "contact_findings")
-    serialised = counting(monkeypatch, "event_bytes")
-    referrers = counting(monkeypatch, "suggested", referrals_module)
+    evaluated = calls(monkeypatch, memo_module, "contact_findings")
+    serialised = calls(monkeypatch, memo_module, "event_bytes")
+    referrers = calls(monkeypatch, referrals_module, "suggested")
     edit(rebuilds.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
     assert rebuilds.changed()
-    assert [c.path for c in evaluated] == ["Contacts/Jane Doe.md"]  # type: ignore[attr-defined]
-    assert {item.summary for item in serialised} == {"Check in with Jane Doe (Contoso)"}  # type: ignore[attr-defined]
+    assert [c.path for c in evaluated] == ["Contacts/Jane Doe.md"]
+    assert {item.summary for item in serialised} == {"Check in with Jane Doe (Contoso)"}
     assert referrers == []  # nothing the referral rule reads changed
     edit(rebuilds.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C.")
     assert rebuilds.changed()
     # only the one contact who suggested someone by a name Wei Chen had or has: [[Wei Chen]]
-    assert [r.path for r in referrers] == ["Contacts/Hannah Schmidt.md"]  # type: ignore[attr-defined]
+    assert [r.path for r in referrers] == ["Contacts/Hannah Schmidt.md"]
 
 
 def test_a_new_day_serialises_only_the_events_that_changed(
@@ -179,8 +166,8 @@ def test_a_new_day_serialises_only_the_events_that_changed(
     before = set(calendar_items(vault, rebuilds.today))
     rebuilds.today += ONE_DAY
     after = set(calendar_items(vault, rebuilds.today))
-    evaluated = counting(monkeypatch, "contact_findings")
-    serialised = counting(monkeypatch, "event_bytes")
+    evaluated = calls(monkeypatch, memo_module, "contact_findings")
+    serialised = calls(monkeypatch, memo_module, "event_bytes")
     assert rebuilds.changed()
     assert len(evaluated) == len(vault.contacts)  # every finding depends on the day
     assert set(serialised) == after - before  # the overdue events, moved to the new day
