@@ -21,8 +21,6 @@ from vaultsync.outputs import is_generated
 from vaultsync.sections import EMPTY, Sections, read_sections
 
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
-#: A contact, or what a rule keeps of one (``rules.ReferralInputs``): found by its name keys.
-Named = TypeVar("Named")
 _BODY_TAG = re.compile(r"(?<![\w#/&])#([\w/-]+)")
 _BRACKETS = re.compile(r"\s*[()<>]\s*")
 _NAME_END = re.compile(r"\s*(?:[,;(<]|\s[-–—]\s|\s\+?\d[\d\s().-]{5,})")
@@ -284,6 +282,10 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
         for alias in contact.aliases:
             add(alias.casefold(), contact)
     return index
+
+
+#: A contact, or what a rule keeps of one (``rules.ReferralInputs``): found by its name keys.
+Named = TypeVar("Named")
 
 
 def find_person(person: PersonRef, by_name: Mapping[str, Named]) -> Named | None:

@@ -14,7 +14,7 @@ import time
 from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import chain
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 #: granularity (2 s on FAT, a few ms elsewhere) without its signature changing: read it again
 #: next time (git's "racily clean" rule).
 RACY_NS = 2_000_000_000
+
+_PATH = attrgetter("path")
 
 KEPT = "until it is fixed, vaultsync uses the last version of this note it could read"
 
@@ -63,8 +65,7 @@ class VaultIndex:
         self._folder_errors: tuple[NoteError, ...] = ()
         # The Vault of the entries, kept in step one changed entry at a time (at 10,000 contacts,
         # sorting every entry into a new Vault after each save costs milliseconds):
-        self._contact_paths: list[str] = []  # the paths of the contacts, sorted
-        self._contacts: list[Contact] = []  # ... and their contacts, in the same order
+        self._contacts: list[Contact] = []  # sorted by path
         self._problems: dict[str, tuple[NoteError, ...]] = {}  # the entries that have errors
         self._errors: tuple[NoteError, ...] | None = None  # None: gather them again
         self._vault: Vault | None = None  # None: changed since the last vault()
@@ -138,12 +139,11 @@ class VaultIndex:
         was = before.contact if before is not None else None
         now = after.contact if after is not None else None
         if was is not None or now is not None:
-            at = bisect_left(self._contact_paths, path)
+            at = bisect_left(self._contacts, path, key=_PATH)
             if was is None and now is not None:
-                self._contact_paths.insert(at, path)
                 self._contacts.insert(at, now)
             elif now is None:
-                del self._contact_paths[at], self._contacts[at]
+                del self._contacts[at]
             else:
                 self._contacts[at] = now
         errors = after.errors if after is not None else ()
