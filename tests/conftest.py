@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -28,6 +29,23 @@ SAMPLE_TODAY = dt.date(2026, 11, 20)  # the README's fixed --today
 settings.register_profile("ci", max_examples=1000, deadline=None, derandomize=True, database=None)
 settings.register_profile("dev", max_examples=5000, deadline=None)
 settings.load_profile("ci")
+
+#: Slow tests (a fresh clone installed from the package index, long soaks) run in CI and when
+#: asked; a developer's default run skips them, saying how to run them.
+RUN_SLOW = bool(os.environ.get("CI") or os.environ.get("VAULTSYNC_SLOW"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: runs in CI (CI set) or with VAULTSYNC_SLOW=1, else skipped")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if RUN_SLOW:
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI, or here with VAULTSYNC_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 def write_note(root: Path, path: str, text: str) -> Path:
