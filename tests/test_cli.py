@@ -516,3 +516,25 @@ def test_a_finding_about_a_line_has_it_in_json():
     assert all(
         list(f)[:5] == ["rule", "level", "contact", "path", "line"] for f in json.loads(out)["findings"]
     )
+
+
+@pytest.mark.parametrize(
+    "how", [["audit", "{f}"], ["audit", "--vault", "{f}"], ["new", "Ana", "--vault", "{f}"]]
+)
+def test_a_file_given_as_the_vault(tmp_path: Path, how: list[str]):
+    (tmp_path / "notes.md").write_text("# A note\n")
+    code, out, err = run(*[part.format(f=tmp_path / "notes.md") for part in how])
+    assert (code, out, err) == (2, "", f"vaultsync: not a folder: {tmp_path / 'notes.md'}\n")
+
+
+def test_help_imports_no_heavy_module():
+    """``vaultsync --help`` stays instant: the parsers, the calendar and the vault load in commands."""
+    code = (
+        "import sys\n"
+        "from vaultsync.cli import cli\n"
+        "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('yaml', 'markdown_it', 'icalendar', 'frontmatter', 'vaultsync.vault', 'vaultsync.report')\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy or name in heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -100,8 +100,17 @@ VAULT_HELP = (
 )
 
 
-def _vault_path(**kwargs: Any) -> Any:
-    return click.Path(path_type=Path, file_okay=False, **kwargs)
+class _Folder(click.Path):
+    """A vault's folder: completed as a folder; a missing one or a file is for
+    ``vault.vault_root`` to say (``vault not found: ...``, ``not a folder: ...``)."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="dir")]
 
 
 def _given_vault(*given: Path | None) -> Path | None:
@@ -135,9 +144,9 @@ def vault_parameters(*, positional: bool, locate: bool = True) -> Any:
             kw["vault"] = locate_vault(given, Path.cwd(), name_it=how)
             return command(*args, **kw)
 
-        run = click.option("--vault", "vault_opt", type=_vault_path(), metavar="DIR", help=VAULT_HELP)(run)
+        run = click.option("--vault", "vault_opt", type=_Folder(), metavar="DIR", help=VAULT_HELP)(run)
         if positional:
-            run = click.argument("vault_arg", metavar="[VAULT]", required=False, type=_vault_path())(run)
+            run = click.argument("vault_arg", metavar="[VAULT]", required=False, type=_Folder())(run)
         return run
 
     return decorate
@@ -192,7 +201,7 @@ def calendar_option(purpose: str) -> Any:
 @click.version_option(__version__, "-V", "--version", prog_name="vaultsync")
 @click.option(
     "--vault",
-    type=_vault_path(),
+    type=_Folder(),
     metavar="DIR",
     help="The vault of every command (its own VAULT or --vault wins).",
 )
