@@ -538,3 +538,8 @@ def test_help_imports_no_heavy_module():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_readme_shows_the_message_given_outside_a_vault():
+    readme = (REPO / "README.md").read_text()
+    assert NOT_A_VAULT.format(folder="/home/ana", how="vaultsync audit VAULT") in readme
