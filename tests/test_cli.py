@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+from conftest import REPO, tree_digest, write_note
 from conftest import run_cli as run
-from conftest import tree_digest, write_note
+
+from vaultsync.cli import cli
 
 JANE = """
 ---
@@ -59,6 +63,7 @@ def test_audit_json_exact(vault: Path):
                 "level": "overdue",
                 "contact": "Jane Doe",
                 "path": "Contacts/Jane Doe.md",
+                "line": None,
                 "due": "2026-11-13",
                 "message": "Send a thank-you letter for the 2026-11-10 interview (was due 2026-11-13): "
                 "what you enjoyed, the advice that helped, what you plan to do with it; then record "
@@ -69,6 +74,7 @@ def test_audit_json_exact(vault: Path):
                 "level": "info",
                 "contact": "Ana Ortiz",
                 "path": "Contacts/Jane Doe.md",
+                "line": None,
                 "due": None,
                 "message": "Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe; no note for them yet.",
             },
@@ -90,11 +96,13 @@ def test_audit_empty_vault(vault: Path):
     assert out.endswith("\nNothing to do: every thank-you and check-in is done.\n")
 
 
-def test_audit_defaults_to_current_folder(vault: Path, monkeypatch: pytest.MonkeyPatch):
+def test_audit_defaults_to_the_vault_around_the_current_folder(vault: Path, monkeypatch: pytest.MonkeyPatch):
     write_note(vault, "Contacts/Jane Doe.md", JANE)
+    (vault / ".obsidian").mkdir()
     monkeypatch.chdir(vault)
     code, out, _ = run("audit", "--today", "2026-11-12", "--format", "json")
-    assert code == 0 and json.loads(out)["contacts"] == 1 and json.loads(out)["vault"] == "."
+    # Named by its path, not "." (the issue: a header that read ". on 2026-12-07")
+    assert code == 0 and json.loads(out)["contacts"] == 1 and json.loads(out)["vault"] == str(vault.resolve())
 
 
 @pytest.mark.parametrize(
@@ -215,3 +223,323 @@ def test_audit_keeps_what_it_made_until_the_process_exits(vault: Path):
     assert kept.code == 0 and [c.name for c in kept.audit.vault.contacts] == ["Jane Doe"]
     run("audit", str(vault), "--today", "2026-11-13", "--no-cache")
     assert len(cli._KEPT) == 1 and cli._KEPT[0].audit.today.isoformat() == "2026-11-13"
+
+
+# --- The vault: given the same way to every command, found as git finds a repository ----------
+
+COMMANDS = ("audit", "build", "push", "doctor", "watch", "serve", "new", "letter")
+NOT_A_VAULT = (
+    "vaultsync: {folder} is not in a vault (no .obsidian/ or .vaultsync.toml in it or above it, and no "
+    "contact notes in it), so vaultsync would read every note in it and its subfolders: name the vault "
+    "({how}; . for this folder)\n"
+)
+
+
+def options(command: str) -> dict[str, click.Parameter]:
+    return {opt: param for param in cli.commands[command].params for opt in param.opts}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_takes_vault_the_same_way(command: str):
+    vault_option = options(command)["--vault"]
+    assert (
+        vault_option == options("audit")["--vault"] or vault_option.help == options("audit")["--vault"].help
+    )
+    positional = [p for p in cli.commands[command].params if isinstance(p, click.Argument)]
+    if command in ("new", "letter"):  # their argument is NAME / NOTE
+        assert [p.name for p in positional] == [command == "new" and "name" or "note"]
+    else:
+        assert [(p.human_readable_name, p.required) for p in positional] == [("[VAULT]", False)]
+
+
+def test_shared_options_are_spelled_the_same_in_every_command():
+    """One decorator per option: the same flags, metavar and type wherever it is taken."""
+    seen: dict[str, set[tuple[object, ...]]] = {}
+    for command in COMMANDS:
+        for opt, param in options(command).items():
+            if opt.startswith("-"):
+                shape = (tuple(param.opts), param.metavar, param.type.name, getattr(param, "is_flag", False))
+                seen.setdefault(opt, set()).add(shape)
+    assert {opt: len(shapes) for opt, shapes in seen.items() if len(shapes) > 1} == {}
+    assert {c for c in COMMANDS if "--today" in options(c)} == set(COMMANDS)
+    assert {c for c in COMMANDS if "-v" in options(c)} == {"watch", "serve"}
+    assert {c for c in COMMANDS if "-q" in options(c)} == {"watch", "serve"}
+    assert options("serve")["-v"].help == options("watch")["-v"].help == "Print every file event too."
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        ["audit", "{v}"],
+        ["audit", "--vault", "{v}"],
+        ["--vault", "{v}", "audit"],
+        ["--vault", "/x", "audit", "{v}"],
+    ],
+)
+def test_vault_as_argument_option_or_before_the_command(vault: Path, how: list[str]):
+    write_note(vault, "Contacts/Jane Doe.md", JANE)
+    code, out, err = run(*[part.format(v=vault) for part in how], "--today", "2026-11-12")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{vault} on 2026-11-12: 1 contact, 2 findings")
+
+
+def test_two_vaults_given_to_one_command_is_a_usage_error(vault: Path, tmp_path: Path):
+    code, out, err = run("audit", str(vault), "--vault", str(tmp_path))
+    assert (code, out, err) == (2, "", f"vaultsync: two vaults given: {vault} and {tmp_path}; give one\n")
+    assert run("audit", str(vault), "--vault", str(vault) + "/", "--today", "2026-11-12")[0] == 0  # the same
+
+
+def test_minus_capital_v_is_the_version():
+    assert run("-V") == (0, "vaultsync, version 0.1.0\n", "")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder like a home: notes in subfolders, a contact among them, no vault marker."""
+    root = tmp_path / "home"
+    write_note(root, "Documents/todo.md", "# Things\n")
+    write_note(root, "Documents/people/Jane Doe.md", JANE)
+    write_note(root, "README.md", "# Not a contact\n")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("args", "how"),
+    [
+        (["audit"], "vaultsync audit VAULT"),
+        (["build"], "vaultsync build VAULT"),
+        (["doctor"], "vaultsync doctor VAULT"),
+        (["push", "--url", "http://127.0.0.1:9/cal/"], "vaultsync push VAULT"),
+        (["new", "Ana Ortiz"], "vaultsync new ... --vault VAULT"),
+        (["letter", "Jane Doe"], "--vault VAULT"),
+    ],
+)
+def test_outside_a_vault_nothing_is_read_and_the_vault_is_asked_for(home: Path, args, how):
+    before = tree_digest(home)
+    code, out, err = run(*args, "--today", "2026-11-12")
+    assert (code, out, err) == (2, "", NOT_A_VAULT.format(folder=home.resolve(), how=how))
+    assert tree_digest(home) == before
+
+
+@pytest.mark.parametrize("command", ["watch", "serve"])
+def test_watch_and_serve_outside_a_vault_exit_2_at_once(home: Path, command: str):
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultsync", command, *(["--port", "0"] if command == "serve" else [])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    how = f"vaultsync {command} VAULT"
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        NOT_A_VAULT.format(folder=home.resolve(), how=how),
+    )
+
+
+def test_a_folder_given_is_read_as_given(home: Path):
+    code, out, _ = run("audit", ".", "--today", "2026-11-12")
+    assert code == 0
+    assert out.startswith(f"{home.resolve()} on 2026-11-12: 1 contact,")  # the full path, never "."
+    assert run("audit", "Documents", "--today", "2026-11-12")[1].startswith(
+        "Documents on 2026-11-12: 1 contact,"
+    )
+
+
+def test_a_plain_folder_holding_contact_notes_is_a_vault(vault: Path, monkeypatch: pytest.MonkeyPatch):
+    write_note(vault, "Jane Doe.md", JANE)
+    write_note(vault, "more/Kofi.md", "---\ntype: contact\nemail: k@o.example\n---\n")
+    monkeypatch.chdir(vault)
+    code, out, _ = run("audit", "--today", "2026-11-12", "--format", "json")
+    assert (code, json.loads(out)["contacts"], json.loads(out)["vault"]) == (0, 2, str(vault.resolve()))
+
+
+def test_a_folder_holding_two_vaults_is_not_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    for name in ("A", "B"):
+        (tmp_path / name / ".obsidian").mkdir(parents=True)
+        write_note(tmp_path / name, f"Contacts/{name} Person.md", JANE)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("audit", "--today", "2026-11-12")
+    assert (code, out) == (2, "")
+    assert err == NOT_A_VAULT.format(folder=tmp_path.resolve(), how="vaultsync audit VAULT")
+    # From inside one of them, the nearest vault at or above: that one whole, not the subfolder alone
+    write_note(tmp_path / "A", "Notes/Ana.md", "---\ntype: contact\nemail: a@o.example\n---\n")
+    monkeypatch.chdir(tmp_path / "A" / "Contacts")
+    code, out, _ = run("audit", "--today", "2026-11-12", "--format", "json")
+    report = json.loads(out)
+    assert (code, report["vault"], report["contacts"]) == (0, str((tmp_path / "A").resolve()), 2)
+    assert {f["path"] for f in report["findings"]} == {"Contacts/A Person.md"}
+
+
+def test_doctor_names_the_vault_by_its_path(vault: Path, monkeypatch: pytest.MonkeyPatch):
+    (vault / ".obsidian").mkdir()
+    monkeypatch.chdir(vault)
+    code, out, _ = run("doctor", ".", "--today", "2026-11-12")
+    assert out.startswith(f"{vault.resolve()} on 2026-11-12:\n")
+
+
+# --- Help, completion -------------------------------------------------------------------------
+
+
+def test_help_summaries_are_whole_sentences():
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultsync", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    listed = done.stdout.split("Commands:\n", 1)[1].splitlines()
+    summaries = dict(line.split(None, 1) for line in listed)
+    assert sorted(summaries) == sorted(COMMANDS)
+    for command, summary in summaries.items():
+        assert summary.endswith(".") and "..." not in summary, (command, summary)
+        assert summary == cli.commands[command].short_help
+
+
+def readme_completion_lines() -> list[str]:
+    readme = (REPO / "README.md").read_text()
+    return [line for line in readme.splitlines() if "_VAULTSYNC_COMPLETE=" in line]
+
+
+@pytest.mark.parametrize(
+    ("shell", "produced"),
+    [
+        ("bash", "complete -o nosort -F _vaultsync_completion vaultsync"),
+        ("zsh", "compdef _vaultsync_completion vaultsync"),
+        ("fish", "complete --no-files --command vaultsync"),
+    ],
+)
+def test_the_completion_scripts_in_readme_are_produced(shell: str, produced: str):
+    (line,) = [line for line in readme_completion_lines() if f"={shell}_source vaultsync" in line]
+    env = {**os.environ, "_VAULTSYNC_COMPLETE": f"{shell}_source"}
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultsync"], capture_output=True, text=True, env=env, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert produced in done.stdout
+
+
+def test_completion_completes_commands_and_options():
+    env = {
+        **os.environ,
+        "_VAULTSYNC_COMPLETE": "bash_complete",
+        "COMP_WORDS": "vaultsync au",
+        "COMP_CWORD": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultsync"], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.stdout == "plain,audit\n"
+    env |= {"COMP_WORDS": "vaultsync serve --ver", "COMP_CWORD": "2"}
+    done = subprocess.run(
+        [sys.executable, "-m", "vaultsync"], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.stdout == "plain,--verbose\n"
+
+
+def test_readme_pre_commit_rev_is_no_tag_that_does_not_exist():
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout: its tags are unknown")
+    tags = subprocess.run(
+        ["git", "-C", str(REPO), "tag", "--list"], capture_output=True, text=True, check=True
+    )
+    revs = {
+        name: re.findall(r"^\s+rev: (\S+)", (REPO / name).read_text(), re.M)
+        for name in ("README.md", "docs/pre-commit.md")
+    }
+    assert revs["README.md"] == revs["docs/pre-commit.md"] and len(revs["README.md"]) == 1
+    (rev,) = revs["README.md"]
+    assert rev in tags.stdout.split() or not re.fullmatch(r"v?\d+(\.\d+)*", rev), f"rev: {rev} is no tag here"
+
+
+# --- The text report in a terminal, the JSON finding's line -----------------------------------
+
+
+def in_a_terminal(args: list[str], columns: int) -> str:
+    """What ``vaultsync ARGS`` prints to a terminal ``columns`` wide (a real pseudo-terminal)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "PYTHONPATH": str(REPO)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "vaultsync", *args],
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=REPO,
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the process closed its end
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(30)
+    os.close(leader)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_the_text_report_wraps_to_the_terminal_and_not_when_piped():
+    args = ["audit", "sample-vault", "--today", "2026-11-20", "--no-cache"]
+    piped = run(*args)[1]
+    assert max(len(line) for line in piped.splitlines()) > 200  # whole lines: the README's output
+    shown = in_a_terminal(args, 72)
+    assert max(len(line) for line in shown.splitlines()) <= 72
+    assert shown.splitlines()[:4] == [
+        "sample-vault on 2026-11-20: 15 contacts, 22 findings, 2 problems reading",
+        "  notes",
+        "",
+        "Overdue (3)",
+    ]
+    assert shown.splitlines()[4:6] == [  # a finding's further lines under its text
+        "  2026-10-19  Priya Natarajan: You meant to write again between",
+        "              2026-09-19 and 2026-10-19 (interview 2026-08-20): how",
+    ]
+    assert shown.split() == piped.split()  # the same words, in the same order
+    assert shown.count("\n\n") == piped.count("\n\n")
+
+
+def test_a_finding_about_a_line_has_it_in_json():
+    code, out, _ = run("audit", "sample-vault", "--today", "2026-11-20", "--format", "json")
+    lines = {
+        (f["rule"], f["contact"]): f["line"] for f in json.loads(out)["findings"] if f["line"] is not None
+    }
+    assert lines == {("job-ask", "Daniel Okafor"): 13, ("job-ask", "Grace Kim"): 18}
+    assert all(
+        list(f)[:5] == ["rule", "level", "contact", "path", "line"] for f in json.loads(out)["findings"]
+    )
+
+
+@pytest.mark.parametrize(
+    "how", [["audit", "{f}"], ["audit", "--vault", "{f}"], ["new", "Ana", "--vault", "{f}"]]
+)
+def test_a_file_given_as_the_vault(tmp_path: Path, how: list[str]):
+    (tmp_path / "notes.md").write_text("# A note\n")
+    code, out, err = run(*[part.format(f=tmp_path / "notes.md") for part in how])
+    assert (code, out, err) == (2, "", f"vaultsync: not a folder: {tmp_path / 'notes.md'}\n")
+
+
+def test_help_imports_no_heavy_module():
+    """``vaultsync --help`` stays instant: the parsers, the calendar and the vault load in commands."""
+    code = (
+        "import sys\n"
+        "from vaultsync.cli import cli\n"
+        "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('yaml', 'markdown_it', 'icalendar', 'frontmatter', 'vaultsync.vault', 'vaultsync.report')\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy or name in heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_readme_shows_the_message_given_outside_a_vault():
+    readme = (REPO / "README.md").read_text()
+    assert NOT_A_VAULT.format(folder="/home/ana", how="vaultsync audit VAULT") in readme

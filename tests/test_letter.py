@@ -282,7 +282,7 @@ def test_check_without_advice_or_draft(vault: Path, chdir):
 def test_check_reports_bad_values_of_the_note_and_goes_on(vault: Path, chdir):
     chdir(vault)
     draft_note(vault, "Thank you. I started learning GIS basics.\n", extra="check_ins: [soon]\n")
-    code, out, err = run_cli("letter", "Contacts/Priya Natarajan.md", "--check")
+    code, out, err = run_cli("letter", "Contacts/Priya Natarajan.md", "--check", "--vault", ".")
     assert code == 0
     assert err == (
         "vaultsync: Contacts/Priya Natarajan.md:7: check_ins: 'soon' is not a date (write YYYY-MM-DD, or "

@@ -120,8 +120,8 @@ def test_builtin_template_is_the_file_users_copy():
 
 
 def test_new_uses_the_builtin_template_and_prints_the_path(vault: Path, chdir):
-    chdir(vault)
-    code, out, err = run_cli("new", "Ana Ortiz", "--today", "2026-11-20")
+    chdir(vault)  # no .obsidian/, no config, no contact yet: named with --vault
+    code, out, err = run_cli("new", "Ana Ortiz", "--today", "2026-11-20", "--vault", ".")
     assert (code, out, err) == (0, "Ana Ortiz.md\n", "")
     note = read(vault / "Ana Ortiz.md")
     assert note.meta["name"] == "Ana Ortiz" and note.meta["created"] == dt.date(2026, 11, 20)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,6 +72,12 @@ def keep_until_exit(made: _Made) -> _Made:
     return made
 
 
+def terminal_width() -> int | None:
+    """The terminal's width (``COLUMNS`` first) when the output goes to one; None when piped,
+    where each line of a report is printed whole."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
 def parse_today(value: str | None) -> dt.date:
     """``--today``: an ISO date, or the local date when not given (the only clock read)."""
     from vaultsync.dates import out_of_range
@@ -86,11 +94,98 @@ def parse_today(value: str | None) -> dt.date:
     return today
 
 
-VAULT = click.argument("vault", default=".", type=click.Path(path_type=Path))
-TODAY = click.option("--today", metavar="YYYY-MM-DD", help="The day to judge deadlines by (default: today).")
+VAULT_HELP = (
+    "The vault (default: the nearest folder at or above this one that holds .obsidian/ or "
+    ".vaultsync.toml, else this folder when it holds contact notes itself)."
+)
+
+
+class _Folder(click.Path):
+    """A vault's folder: completed as a folder; a missing one or a file is for
+    ``vault.vault_root`` to say (``vault not found: ...``, ``not a folder: ...``)."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(incomplete, type="dir")]
+
+
+def _given_vault(*given: Path | None) -> Path | None:
+    """The vault named on the command line: the command's VAULT or ``--vault`` (the same
+    place when both are given), else the group's ``vaultsync --vault DIR``, else None."""
+    named = {path.resolve(): path for path in given if path is not None}
+    if len(named) > 1:
+        raise UsageError(f"two vaults given: {' and '.join(map(str, named.values()))}; give one")
+    if named:
+        return next(iter(named.values()))
+    root = click.get_current_context().find_root()
+    return root.params.get("vault")  # type: ignore[no-any-return]
+
+
+def vault_parameters(*, positional: bool, locate: bool = True) -> Any:
+    """How every command is told its vault: ``--vault DIR`` (also before the command:
+    ``vaultsync --vault DIR COMMAND``) and, for the commands that take no other argument, the
+    positional ``[VAULT]``. With ``locate``, the command gets the vault found (``vault``, see
+    ``vault.locate_vault``); without, what was given, or None (``vault_dir``)."""
+
+    def decorate(command: Any) -> Any:
+        @functools.wraps(command)
+        def run(*args: Any, vault_arg: Path | None = None, vault_opt: Path | None = None, **kw: Any) -> Any:
+            given = _given_vault(vault_arg, vault_opt)
+            if not locate:
+                return command(*args, vault_dir=given, **kw)
+            from vaultsync.vault import locate_vault
+
+            name = click.get_current_context().info_name
+            how = f"vaultsync {name} VAULT" if positional else f"vaultsync {name} ... --vault VAULT"
+            kw["vault"] = locate_vault(given, Path.cwd(), name_it=how)
+            return command(*args, **kw)
+
+        run = click.option("--vault", "vault_opt", type=_Folder(), metavar="DIR", help=VAULT_HELP)(run)
+        if positional:
+            run = click.argument("vault_arg", metavar="[VAULT]", required=False, type=_Folder())(run)
+        return run
+
+    return decorate
+
+
+VAULT = vault_parameters(positional=True)
+
+
+def today_option(purpose: str = "The day to judge deadlines by (default: today).") -> Any:
+    """``--today YYYY-MM-DD``: the day a command takes as today (``parse_today``)."""
+    return click.option("--today", metavar="YYYY-MM-DD", help=purpose)
+
+
+TODAY = today_option()
+PINNED_TODAY = today_option("Pin the day (default: the local date, kept current).")
 NO_CACHE = click.option(
     "--no-cache", is_flag=True, help="Read every note again, without using or updating the cache."
 )
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people (wrapped to the terminal), json for programs.",
+)
+POLLING = click.option(
+    "--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events."
+)
+
+
+def verbosity(quiet_help: str) -> Any:
+    """``-q/--quiet`` and ``-v/--verbose``: the log's detail (``watch.configure_logging``)."""
+
+    def decorate(command: Any) -> Any:
+        command = click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")(command)
+        return click.option("-q", "--quiet", is_flag=True, help=quiet_help)(command)
+
+    return decorate
 
 
 def calendar_option(purpose: str) -> Any:
@@ -103,8 +198,14 @@ def calendar_option(purpose: str) -> Any:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="vaultsync")
-def cli() -> None:
+@click.version_option(__version__, "-V", "--version", prog_name="vaultsync")
+@click.option(
+    "--vault",
+    type=_Folder(),
+    metavar="DIR",
+    help="The vault of every command (its own VAULT or --vault wins).",
+)
+def cli(vault: Path | None) -> None:
     """Keep up with the people you meet while looking for work.
 
     Checks a vault of contact notes against the etiquette of informational interviews
@@ -112,10 +213,10 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(short_help="List what to do for each contact, most urgent first.")
 @VAULT
 @TODAY
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@FORMAT
 @click.option(
     "--fail-on",
     type=click.Choice(["overdue", "errors"]),
@@ -126,19 +227,20 @@ def cli() -> None:
 )
 @NO_CACHE
 def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool) -> int:
-    """Check VAULT (default: this folder) and list what to do, most urgent first.
+    """Check VAULT (default: the vault around this folder) and list what to do, most urgent first.
 
     Exit 0 when nothing is overdue and every note could be read, 1 otherwise (with --fail-on errors:
     only when a note could not be read), 2 on a usage error.
     """
-    from vaultsync.report import audit_report
+    from vaultsync.report import audit_report, vault_label
 
-    made = audit_report(vault, parse_today(today), fmt, str(vault), fail_on=fail_on, cache=not no_cache)
+    day, label = parse_today(today), vault_label(vault)
+    made = audit_report(vault, day, fmt, label, fail_on=fail_on, cache=not no_cache, width=terminal_width())
     click.echo(made.text, nl=False)
     return keep_until_exit(made).code
 
 
-@cli.command()
+@cli.command(short_help="Write the calendar of deadlines (and the dashboard note).")
 @VAULT
 @TODAY
 @calendar_option("Where to write the .ics")
@@ -196,7 +298,7 @@ def credentials(command: Any) -> Any:
     return click.option("--user", metavar="U", help="User name on the CalDAV server.")(command)
 
 
-@cli.command()
+@cli.command(short_help="Copy the deadlines into a CalDAV calendar.")
 @VAULT
 @TODAY
 @click.option(
@@ -234,7 +336,7 @@ def push(vault: Path, today: str | None, url: str, user: str | None, password_en
     return 1 if loaded.errors or result.foreign else 0
 
 
-@cli.command()
+@cli.command(short_help="Check that calendar apps can use the calendar.")
 @VAULT
 @TODAY
 @calendar_option("The calendar to check")
@@ -246,27 +348,17 @@ def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
     Exit 1 when something is wrong, 0 otherwise (warnings included). Reads only.
     """
     from vaultsync.doctor import client_notes, diagnose
+    from vaultsync.report import vault_label
 
     day = parse_today(today)
     result = diagnose(vault, day, calendar)
-    click.echo(f"{vault} on {day}:")
+    click.echo(f"{vault_label(vault)} on {day}:")
     for check in result.checks:
         click.echo(f"  {check.status:<4}  {check.topic}: {check.message}")
     click.echo("\nSubscribing:")
     for note in client_notes(result.vault.settings):
         click.echo(f"  - {note}")
     return result.exit_code
-
-
-def vault_option(start: str, otherwise: str) -> Any:
-    """``--vault`` for commands that find the vault from ``start``, as git finds its repository."""
-    return click.option(
-        "--vault",
-        "vault_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        help=f"The vault (default: the nearest folder at or above {start} that holds .obsidian/ or "
-        f".vaultsync.toml, else {otherwise}).",
-    )
 
 
 def shown(path: Path) -> str:
@@ -277,7 +369,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-@cli.command()
+@cli.command(short_help="Create a contact note from the vault's template.")
 @click.argument("name")
 @click.option(
     "--folder",
@@ -290,11 +382,9 @@ def shown(path: Path) -> str:
     help="Template to fill (default: Contact.md or 'Contact Template.md' in the vault's templates "
     "folder, else the built-in one).",
 )
-@vault_option("the current folder", "the current folder")
-@click.option("--today", metavar="YYYY-MM-DD", help="The date that fills {{date}} (default: today).")
-def new(
-    name: str, folder: str | None, template: Path | None, vault_dir: Path | None, today: str | None
-) -> int:
+@vault_parameters(positional=False)
+@today_option("The date that fills {{date}} (default: today).")
+def new(name: str, folder: str | None, template: Path | None, vault: Path, today: str | None) -> int:
     """Create the contact note NAME from a template and print its path; never overwrites.
 
     Fills {{title}}, {{date}}, {{time}} and Templater's <% tp.file.title %> and
@@ -302,9 +392,8 @@ def new(
     """
     from vaultsync.config import load_settings
     from vaultsync.templates import create_note
-    from vaultsync.vault import locate_vault
 
-    root = locate_vault(vault_dir, Path.cwd())
+    root = vault
     now = dt.datetime.now().replace(microsecond=0)  # the only clock read
     if today is not None:
         now = dt.datetime.combine(parse_today(today), now.time())
@@ -321,7 +410,7 @@ def new(
     return 0
 
 
-@cli.command()
+@cli.command(short_help="Draft a thank-you letter, or check the draft in a note.")
 @click.argument("note")
 @click.option(
     "--check",
@@ -330,11 +419,9 @@ def new(
     help="Check the draft under the note's Thank-you heading instead: spelling, a direct ask for a job, "
     "the advice it mentions. Exit 1 when something is found.",
 )
-@vault_option("the note", "the current folder if the note is in it, else the note's folder")
-@click.option(
-    "--today",
-    metavar="YYYY-MM-DD",
-    help="The day of writing (default: today): the latest interview on or before it is the one thanked for.",
+@vault_parameters(positional=False, locate=False)
+@today_option(
+    "The day of writing (default: today): the latest interview on or before it is the one thanked for."
 )
 def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | None) -> int:
     """Print a thank-you letter draft for NOTE's latest interview (or --check the one in the note).
@@ -362,17 +449,12 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
     return 1 if problems else 0
 
 
-@cli.command()
+@cli.command(short_help="Keep the calendar in step with the notes as they change.")
 @VAULT
-@click.option(
-    "--calendar",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write the .ics (default: calendar_path from the config).",
-)
-@click.option("--today", metavar="YYYY-MM-DD", help="Pin the day (default: the local date, kept current).")
-@click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-@click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")
+@calendar_option("Where to write the .ics")
+@PINNED_TODAY
+@POLLING
+@verbosity("Print only problems.")
 @click.option(
     "--push-url", metavar="URL", help="Also push to this CalDAV calendar after each build (see push)."
 )
@@ -414,7 +496,7 @@ def _pusher(url: str | None, user: str | None, password_env: str | None) -> Any:
     return Pusher(url, username=user, password=_push_password(url, user, password_env))
 
 
-@cli.command()
+@cli.command(short_help="Serve the calendar at a secret URL for calendar apps.")
 @VAULT
 @click.option(
     "--host",
@@ -429,9 +511,9 @@ def _pusher(url: str | None, user: str | None, password_env: str | None) -> Any:
     "--new-token", is_flag=True, help="Replace the secret in the URL (subscribe again with the new URL)."
 )
 @calendar_option("Where to write the .ics")
-@click.option("--today", metavar="YYYY-MM-DD", help="Pin the day (default: the local date, kept current).")
-@click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no line per request or build).")
+@PINNED_TODAY
+@POLLING
+@verbosity("Print only problems (no line per request or build).")
 def serve(
     vault: Path,
     host: str,
@@ -441,6 +523,7 @@ def serve(
     today: str | None,
     polling: bool,
     quiet: bool,
+    verbose: bool,
 ) -> int:
     """Serve VAULT's calendar at a secret URL for calendar apps to subscribe to, keeping it in step
     with the notes as watch does, until Ctrl-C.
@@ -455,7 +538,7 @@ def serve(
 
     pinned = None if today is None else parse_today(today)
     token = vault_token(vault_root(vault), new=new_token)
-    configure_logging(-1 if quiet else 0)
+    configure_logging(verbose - quiet)
 
     def ready(server: Any, first: Any) -> None:
         name = first.audit.vault.settings.calendar_name

@@ -23,7 +23,7 @@ from vaultsync.report import error_line
 from vaultsync.rules import job_asks
 from vaultsync.sections import Line
 from vaultsync.spelling import accepted_words, misspellings, words
-from vaultsync.vault import Vault, find_vault, load_vault, vault_root
+from vaultsync.vault import Vault, find_vault, holds_contacts, load_vault, locate_vault, vault_root
 
 #: A [prompt] left for the user: brackets that are no link, wikilink or task box.
 PLACEHOLDER = re.compile(r"(?<!\[)\[(?![\[ xX]\])([^\[\]]+)\](?![\](])")
@@ -49,14 +49,14 @@ def open_letter(note: str, vault_dir: Path | None, cwd: Path) -> Letter:
     """The contact of NOTE: a path relative to ``cwd`` or to the vault, or a contact's name.
 
     The vault is ``vault_dir`` (--vault), else the nearest folder at or above the note holding
-    ``.obsidian/`` or ``.vaultsync.toml``, else the current folder when the note is inside it,
-    else the note's folder.
+    ``.obsidian/`` or ``.vaultsync.toml``, else the current folder when the note is inside it
+    and it holds contact notes, else the note's folder.
     """
     candidates = [cwd / note, *([vault_dir / note] if vault_dir else [])]
     candidates += [c.with_name(c.name + ".md") for c in candidates if not note.endswith(".md")]
     path = next((c for c in candidates if c.is_file()), None)
     if path is None:
-        return _by_name(note, vault_root(vault_dir) if vault_dir else (find_vault(cwd) or cwd))
+        return _by_name(note, locate_vault(vault_dir, cwd))
     root = vault_root(vault_dir) if vault_dir else (find_vault(path.parent) or _unmarked_vault(path, cwd))
     try:
         relpath = path.resolve().relative_to(root.resolve()).as_posix()
@@ -75,8 +75,9 @@ def open_letter(note: str, vault_dir: Path | None, cwd: Path) -> Letter:
 
 
 def _unmarked_vault(path: Path, cwd: Path) -> Path:
-    """Without .obsidian/ or .vaultsync.toml: the current folder if the note is in it, else the note's."""
-    return cwd if path.resolve().is_relative_to(cwd.resolve()) else path.parent
+    """Without .obsidian/ or .vaultsync.toml: the current folder if the note is in it and it holds
+    contact notes itself (a home folder is not read whole), else the note's."""
+    return cwd if path.resolve().is_relative_to(cwd.resolve()) and holds_contacts(cwd) else path.parent
 
 
 def _by_name(name: str, root: Path) -> Letter:

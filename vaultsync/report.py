@@ -19,27 +19,54 @@ GROUPS = (
 )
 
 
+#: Where a finding's text begins, after the indent and the due date: its wrapped lines start there.
+HANGING = " " * 14
+#: The narrowest a report is wrapped to: below it, a wrapped line would hold a word or two.
+NARROWEST = 40
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def as_text(audit: Audit, vault_label: str) -> str:
+def vault_label(root: Path) -> str:
+    """The vault as the user reads it: as typed (``sample-vault``), or its full path when what
+    was typed names no folder (``.``, ``..``)."""
+    return str(root) if root.name not in ("", "..") else str(root.resolve())
+
+
+def wrapped(lines: list[str], width: int | None, indent: str) -> list[str]:
+    """``lines`` wrapped to ``width`` columns, their further lines after ``indent``; unchanged
+    without a width (piped: each line whole, for grep and for programs)."""
+    if width is None:
+        return lines
+    import textwrap  # only for a terminal
+
+    wrap = textwrap.TextWrapper(
+        max(width, NARROWEST), subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+    return [part for line in lines for part in (wrap.wrap(line) if len(line) > wrap.width else [line])]
+
+
+def as_text(audit: Audit, vault_label: str, width: int | None = None) -> str:
+    """The report for people; wrapped to ``width`` columns when given (a terminal's)."""
     vault = audit.vault
-    lines = [
+    header = (
         f"{vault_label} on {audit.today}: {plural(len(vault.contacts), 'contact')}, "
         f"{plural(len(audit.findings), 'finding')}, "
         f"{plural(len(vault.errors), 'problem')} reading notes"
-    ]
+    )
+    lines = wrapped([header], width, "  ")
     groups: dict[str, list[str]] = {level: [] for level, _ in GROUPS}
     for f in audit.findings:  # one pass: 19,000 findings at 10,000 contacts
         due = f.due.isoformat() if f.due else "          "
         groups[f.level].append(f"  {due}  {f.contact}: {f.message}  [{f.rule}] {f.path}")
     for level, title in GROUPS:
         if groups[level]:
-            lines += ["", f"{title} ({len(groups[level])})", *groups[level]]
+            lines += ["", f"{title} ({len(groups[level])})", *wrapped(groups[level], width, HANGING)]
     if vault.errors:
         lines += ["", f"Unreadable notes and values ({len(vault.errors)})"]
-        lines += [f"  {e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in vault.errors]
+        lines += wrapped([f"  {error_line(e)}" for e in vault.errors], width, "    ")
     if not audit.findings and not vault.errors:
         lines += ["", "Nothing to do: every thank-you and check-in is done."]
     return "\n".join(lines) + "\n"
@@ -61,7 +88,7 @@ def error_line(error: NoteError) -> str:
     return f"{error.path}{f':{error.line}' if error.line else ''}: {error.message}"
 
 
-def as_json(audit: Audit, vault_label: str) -> str:
+def as_json(audit: Audit, vault_label: str, width: int | None = None) -> str:
     import json  # only for this format
 
     document = {
@@ -84,10 +111,18 @@ class AuditReport(NamedTuple):
 
 
 def audit_report(
-    root: Path, today: dt.date, fmt: str, label: str, *, fail_on: str = "overdue", cache: bool = False
+    root: Path,
+    today: dt.date,
+    fmt: str,
+    label: str,
+    *,
+    fail_on: str = "overdue",
+    cache: bool = False,
+    width: int | None = None,
 ) -> AuditReport:
-    """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``),
-    and its exit code by ``fail_on`` (see ``sync.FAIL_ON``).
+    """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``,
+    text wrapped to ``width`` columns when given), and its exit code by ``fail_on`` (see
+    ``sync.FAIL_ON``).
 
     With ``cache``, notes unchanged since the last run are not read again, and when no note
     changed since a report in this format on this day, that report is given again at once.
@@ -100,7 +135,7 @@ def audit_report(
     scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
     stored = None
     if scan.signatures is not None:
-        stored = ReportCache(scan, fmt, today, label)
+        stored = ReportCache(scan, fmt, today, label, width)
         hit = stored.get()
         if hit is not None and fail_on in hit[1]:
             return AuditReport(hit[0], hit[1][fail_on], None)
@@ -108,9 +143,9 @@ def audit_report(
 
     result = audit_scan(scan, today, cache=cache)
     code = result.exit_code_on(fail_on)
-    report = FORMATS[fmt](result, label)
+    report = FORMATS[fmt](result, label, width)
     if cache and result.scan is not None:
         if stored is None or result.scan is not scan:  # signed as read: the key is new
-            stored = ReportCache(result.scan, fmt, today, label)
+            stored = ReportCache(result.scan, fmt, today, label, width)
         stored.put(report, {way: result.exit_code_on(way) for way in FAIL_ON})
     return AuditReport(report, code, result)

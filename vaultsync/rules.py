@@ -70,6 +70,7 @@ class Finding:
     path: str
     due: dt.date | None
     message: str
+    line: int | None = None  # the line of the note the finding is about, when it is about one
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +78,7 @@ class Finding:
             "level": self.level,
             "contact": self.contact,
             "path": self.path,
+            "line": self.line,
             "due": self.due.isoformat() if self.due else None,
             "message": self.message,
         }
@@ -84,7 +86,8 @@ class Finding:
     def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
         """Pickled as its fields in order: twice as fast as the state of slots (a worker process
         sends thousands)."""
-        return (Finding, (self.rule, self.level, self.contact, self.path, self.due, self.message))
+        fields = (self.rule, self.level, self.contact, self.path, self.due, self.message, self.line)
+        return (Finding, fields)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -97,8 +100,10 @@ class Finding:
         )
 
 
-def _finding(rule: str, level: str, contact: Contact, due: dt.date | None, message: str) -> Finding:
-    return Finding(rule, level, contact.name, contact.path, due, message)
+def _finding(
+    rule: str, level: str, contact: Contact, due: dt.date | None, message: str, line: int | None = None
+) -> Finding:
+    return Finding(rule, level, contact.name, contact.path, due, message, line)
 
 
 class ContactRule(Protocol):
@@ -310,6 +315,7 @@ def job_ask(
                         f"Line {line}: your {where} asks directly for a job (\u201c{phrase}\u201d). "
                         "Ask instead, at the end and in a general way, whether they know of openings."
                     ),
+                    line,
                 )
             )
     return found
