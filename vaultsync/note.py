@@ -29,6 +29,9 @@ TOO_LARGE = f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read"
 #: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
 MAX_NODES = 20_000
 MAX_DEPTH = 32
+#: What libyaml (as bundled from PyYAML 6.0.4) says when it stops at its own nesting limit,
+#: "while increasing flow level" or "block level": deeper than MAX_DEPTH, so the same refusal.
+LIBYAML_DEPTH_LIMIT = "exceeded maximum nesting depth"
 #: Longer front-matter is walked event by event before it is loaded (see _check_shape).
 SCAN_ABOVE = 4096
 
@@ -196,6 +199,8 @@ def _load_yaml(path: str, yaml_text: str) -> Any:
             _check_shape(yaml_text)
         return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
+        if err.problem == LIBYAML_DEPTH_LIMIT:
+            raise _TooBig from None  # libyaml's own bound (PyYAML 6.0.4), far above MAX_DEPTH
         mark = err.problem_mark or err.context_mark
         unclosed = (err.problem or "").startswith("found unexpected end of stream") or (
             err.context or ""
