@@ -210,10 +210,10 @@ def ask_referrals(
 def record(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
-    """Guide rule 6: keep a record of every contact."""
+    """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
+    found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
     if not contact.follow_up:
-        return []
-    found = []
+        return found
     if not (contact.email or contact.phone or contact.address):
         found.append(
             _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
