@@ -10,7 +10,16 @@ import pytest
 from conftest import contact, run_cli, write_note
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.contact import PersonRef, build_contact, index_by_name, is_contact, name_keys
+from vaultsync.contact import (
+    PersonRef,
+    build_contact,
+    find_person,
+    index_by_name,
+    is_contact,
+    name_key,
+    name_keys,
+    person_key,
+)
 from vaultsync.note import Note, NoteError, parse_note
 
 
@@ -306,3 +315,29 @@ def test_a_property_written_twice_is_a_warning_in_the_audit(tmp_path):
             "the property email is written twice (lines 4 and 5): the value on line 5 is read; keep one.",
         )
     ]
+
+
+def test_names_match_in_one_normal_form():
+    """A file name in macOS's decomposed form (NFD) did not match a link typed composed (NFC)."""
+    decomposed = contact("---\ntype: contact\n---\n", "Contacts/Jose\u0301 Di\u0301az.md")
+    composed = contact("---\ntype: contact\nname: Zoë Ng\n---\n", "Contacts/zoe.md")
+    index = index_by_name([decomposed, composed])
+    assert find_person(PersonRef("José Díaz", "José Díaz"), index) is decomposed
+    assert find_person(PersonRef("JOSÉ DÍAZ"), index) is decomposed
+    assert find_person(PersonRef("Zoe\u0308 Ng"), index) is composed
+    assert name_key("Jose\u0301") == name_key("JOSÉ") == "josé"
+    assert person_key("  José   Díaz ") == person_key("jose diaz") == "jose diaz"
+
+
+def test_a_referral_in_composed_form_finds_a_decomposed_note(tmp_path):
+    write_note(
+        tmp_path, "Contacts/Jose\u0301 Di\u0301az.md", "---\ntype: contact\ninterviews: [2026-11-02]\n---\n"
+    )
+    write_note(
+        tmp_path,
+        "Contacts/Ana.md",
+        "---\ntype: contact\nemail: a@example.org\ninterviews: [2026-11-01]\nthank_you_sent: [2026-11-01]\n"
+        "advice: [x]\nreferrals: ['[[José Díaz]]']\n---\n",
+    )
+    code, out, _ = run_cli("audit", tmp_path, "--today", "2026-11-03", "--format", "json")
+    assert [f["message"] for f in json.loads(out)["findings"] if f["rule"] == "referral"] == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -320,11 +321,29 @@ def _detail(text: str) -> str:
     return _BRACKETS.sub(" ", text).strip(" ,;-–—").replace(" ,", ",")
 
 
+def name_key(name: str) -> str:
+    """A name as every lookup compares it: case folded, in Unicode's composed form (NFC), so that
+    a file name in macOS's decomposed form (NFD) matches a link typed composed. Canonical
+    caseless matching (Unicode's D145): decompose, fold, compose."""
+    if name.isascii():
+        return name.casefold()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
+
+
+def person_key(name: str) -> str:
+    """``name_key``, also without accents and with spaces collapsed: how a name typed on the
+    command line is matched to a person ("ana  ortiz" and "Ana Ortíz" are one person)."""
+    if name.isascii():
+        return " ".join(name.casefold().split())
+    bare = "".join(c for c in unicodedata.normalize("NFD", name).casefold() if not unicodedata.combining(c))
+    return " ".join(unicodedata.normalize("NFC", bare).split())
+
+
 def name_keys(contact: Contact) -> Iterable[str]:
     """Every way a referral may name this contact, folded: file name, name, aliases."""
-    yield contact.stem.casefold()
-    yield contact.name.casefold()
-    yield from (alias.casefold() for alias in contact.aliases)
+    yield name_key(contact.stem)
+    yield name_key(contact.name)
+    yield from (name_key(alias) for alias in contact.aliases)
 
 
 def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
@@ -332,11 +351,27 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
     index: dict[str, Contact] = {}
     add = index.setdefault
     for contact in contacts:  # name_keys, spelled out: a generator per contact costs a third more
-        add(path_stem(contact.path).casefold(), contact)
-        add(contact.name.casefold(), contact)
+        add(name_key(path_stem(contact.path)), contact)
+        add(name_key(contact.name), contact)
         for alias in contact.aliases:
-            add(alias.casefold(), contact)
+            add(name_key(alias), contact)
     return index
+
+
+def named(contacts: Iterable[Contact], name: str) -> list[tuple[Contact, str]]:
+    """The contacts ``name`` may mean, as a user types it (``person_key``), each with how it
+    names them: "its file name", "its name" or "its aliases". Every command that takes a
+    contact's name looks it up here."""
+    wanted = person_key(name)
+    found = []
+    for contact in contacts:
+        if person_key(contact.stem) == wanted:
+            found.append((contact, "its file name"))
+        elif person_key(contact.name) == wanted:
+            found.append((contact, "its name"))
+        elif any(person_key(alias) == wanted for alias in contact.aliases):
+            found.append((contact, "its aliases"))
+    return found
 
 
 #: A contact, or what a rule keeps of one (``rules.ReferralInputs``): found by its name keys.
@@ -345,12 +380,12 @@ Named = TypeVar("Named")
 
 def find_person(person: PersonRef, by_name: Mapping[str, Named]) -> Named | None:
     """The contact note a referral names: by its wikilink target, else by name or alias."""
-    note = by_name.get((person.target or person.name).casefold())
+    note = by_name.get(name_key(person.target or person.name))
     if note is None and person.target:
-        note = by_name.get(person.name.casefold())
+        note = by_name.get(name_key(person.name))
     return note
 
 
 def looked_up(person: PersonRef) -> tuple[str, ...]:
     """The name keys ``find_person`` may look up for ``person``."""
-    return (person.target or person.name).casefold(), person.name.casefold()
+    return name_key(person.target or person.name), name_key(person.name)
