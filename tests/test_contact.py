@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 
 import pytest
-from conftest import contact
+from conftest import contact, run_cli, write_note
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.contact import PersonRef, build_contact, index_by_name, is_contact, name_keys
+from vaultsync.contact import (
+    PersonRef,
+    build_contact,
+    find_person,
+    index_by_name,
+    is_contact,
+    name_key,
+    name_keys,
+    person_key,
+)
 from vaultsync.note import Note, NoteError, parse_note
 
 
@@ -139,7 +149,7 @@ def test_bad_values_are_reported_and_the_rest_kept():
         NoteError(
             "People/Jane.md",
             3,
-            'interviews: 630 is a number, not a date (YAML reads an unquoted 10:30 as 630: write "2026-11-20T10:30")',
+            "interviews: '10:30' is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)",
         ),
         NoteError("People/Jane.md", 4, "follow_up: expected true or false, got 'maybe'"),
     ]
@@ -168,3 +178,166 @@ def test_the_name_index_holds_every_name_key_for_its_first_contact():
         "theo.lin": "Theo.Lin.md",
         "strasse": "x/Strasse.md",
     }
+
+
+def test_values_yaml_types_are_quoted_as_written():
+    """``yes`` is true to YAML 1.1, ``10:30`` is 630 and ``07551234`` an octal number: the
+    messages said "True is not a date", and the phone number read as 2021020."""
+    n = note(
+        """
+        ---
+        type: contact
+        name: yes
+        phone: 07551234
+        aliases: [no, 12]
+        referrals: [on]
+        thank_you_sent: yes
+        check_ins: [20261120, 10:30]
+        follow_up: [a, 0]
+        ---
+        """
+    )
+    c, problems = build_contact(n, DEFAULTS)
+    assert (c.name, c.phone, c.aliases, c.referrals) == ("yes", "07551234", ("no", "12"), (PersonRef("on"),))
+    write = "(write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)"
+    assert [(p.line, p.message) for p in problems] == [
+        (7, f"thank_you_sent: 'yes' is not a date {write}"),
+        (8, f"check_ins: '20261120' is not a date {write}"),
+        (8, f"check_ins: '10:30' is not a date {write}"),
+        (9, "follow_up: expected true or false, got '[a, 0]'"),
+    ]
+
+
+def test_empty_values_are_no_value():
+    """A template's empty list item read as None: "None is not a date", and exit 1."""
+    n = note(
+        """
+        ---
+        type: contact
+        interviews:
+          -
+          - ""
+          - 2026-11-20
+        thank_you_sent:
+        check_ins: ""
+        follow_up: ""
+        aliases: [""]
+        ---
+        """
+    )
+    c, problems = build_contact(n, DEFAULTS)
+    assert problems == []
+    assert (c.interviews, c.thank_you_sent, c.check_ins, c.follow_up, c.aliases) == (
+        (dt.date(2026, 11, 20),),
+        (),
+        (),
+        True,
+        (),
+    )
+
+
+def test_unquoted_links_to_daily_notes_are_dates():
+    """``[[2026-11-20]]`` unquoted is a list in a list to YAML: "[datetime.date(...)] is not a date"."""
+    c, problems = build_contact(
+        note("---\ninterviews:\n  - [[2026-11-20]]\ncheck_ins: [[2026-12-01]]\n---\n"), DEFAULTS
+    )
+    assert (c.interviews, c.check_ins, problems) == ((dt.date(2026, 11, 20),), (dt.date(2026, 12, 1),), [])
+
+
+@pytest.mark.parametrize(
+    ("front", "interviews", "warning"),
+    [
+        (
+            "interviews: [2026-11-01]\nrole: x\ninterviews: [2026-11-20]\n",
+            (dt.date(2026, 11, 20),),
+            "the property interviews is written twice (lines 3 and 5): the value on line 5 is read; keep one.",
+        ),
+        (
+            "interviews: [2026-11-01]\n# filled in above\ninterviews:\n",
+            (dt.date(2026, 11, 1),),
+            "the property interviews is written twice (lines 3 and 5): the value on line 3 is read, "
+            "the later one is empty; keep one.",
+        ),
+        (
+            "interviews:\ninterviews: 2026-11-01\ninterviews:\n",
+            (dt.date(2026, 11, 1),),
+            "the property interviews is written three times (lines 3, 4 and 5): the value on line 4 is read, "
+            "the later ones are empty; keep one.",
+        ),
+    ],
+)
+def test_a_property_written_twice_is_read_and_warned_about(front, interviews, warning):
+    """YAML keeps the last value without a word: the earlier interview vanished. The value most
+    likely meant is the last one written, unless it is empty (a template's line left behind)."""
+    c, problems = build_contact(note(f"---\ntype: contact\n{front}---\n"), DEFAULTS)
+    assert (c.interviews, c.warnings, problems) == (interviews, (warning,), [])
+
+
+def test_a_bad_value_written_twice_points_at_the_line_read():
+    c, problems = build_contact(note("---\ntype: contact\ninterviews:\ninterviews: soon\n---\n"), DEFAULTS)
+    assert [(p.line, p.message[:25]) for p in problems] == [(4, "interviews: 'soon' is not")]
+
+
+def test_a_template_with_empty_items_audits_and_builds(tmp_path):
+    """A note made from a template whose lists have an empty item: exit 1, "None is not a date"."""
+    write_note(
+        tmp_path,
+        "Contacts/Ana Ortiz.md",
+        "---\ntype: contact\nemail: ana@example.org\ninterviews:\n  - \nthank_you_sent:\n  -\n"
+        "check_ins:\n  - \nreferrals:\n  - \n---\n",
+    )
+    code, out, _ = run_cli("audit", tmp_path, "--today", "2026-11-20")
+    assert (code, out.splitlines()[0]) == (
+        0,
+        f"{tmp_path} on 2026-11-20: 1 contact, 0 findings, 0 problems reading notes",
+    )
+    code, out, _ = run_cli("build", tmp_path, "--today", "2026-11-20")
+    assert (code, out) == (0, f"wrote {tmp_path / 'vaultsync.ics'}: 0 events from 1 contact\n")
+
+
+def test_a_property_written_twice_is_a_warning_in_the_audit(tmp_path):
+    """Even with follow_up: false, which silences the record rule's suggestions."""
+    write_note(
+        tmp_path,
+        "Contacts/Ana Ortiz.md",
+        "---\ntype: contact\nfollow_up: false\nemail: ana@example.org\nemail: ana@example.com\n---\n",
+    )
+    code, out, _ = run_cli("audit", tmp_path, "--today", "2026-11-20", "--format", "json")
+    assert code == 0
+    assert [
+        (f["rule"], f["level"], f["path"], f["due"], f["message"]) for f in json.loads(out)["findings"]
+    ] == [
+        (
+            "record",
+            "warning",
+            "Contacts/Ana Ortiz.md",
+            None,
+            "the property email is written twice (lines 4 and 5): the value on line 5 is read; keep one.",
+        )
+    ]
+
+
+def test_names_match_in_one_normal_form():
+    """A file name in macOS's decomposed form (NFD) did not match a link typed composed (NFC)."""
+    decomposed = contact("---\ntype: contact\n---\n", "Contacts/Jose\u0301 Di\u0301az.md")
+    composed = contact("---\ntype: contact\nname: Zoë Ng\n---\n", "Contacts/zoe.md")
+    index = index_by_name([decomposed, composed])
+    assert find_person(PersonRef("José Díaz", "José Díaz"), index) is decomposed
+    assert find_person(PersonRef("JOSÉ DÍAZ"), index) is decomposed
+    assert find_person(PersonRef("Zoe\u0308 Ng"), index) is composed
+    assert name_key("Jose\u0301") == name_key("JOSÉ") == "josé"
+    assert person_key("  José   Díaz ") == person_key("jose diaz") == "jose diaz"
+
+
+def test_a_referral_in_composed_form_finds_a_decomposed_note(tmp_path):
+    write_note(
+        tmp_path, "Contacts/Jose\u0301 Di\u0301az.md", "---\ntype: contact\ninterviews: [2026-11-02]\n---\n"
+    )
+    write_note(
+        tmp_path,
+        "Contacts/Ana.md",
+        "---\ntype: contact\nemail: a@example.org\ninterviews: [2026-11-01]\nthank_you_sent: [2026-11-01]\n"
+        "advice: [x]\nreferrals: ['[[José Díaz]]']\n---\n",
+    )
+    code, out, _ = run_cli("audit", tmp_path, "--today", "2026-11-03", "--format", "json")
+    assert [f["message"] for f in json.loads(out)["findings"] if f["rule"] == "referral"] == []

@@ -326,3 +326,31 @@ def test_misspellings_accept_names_and_the_word_list():
 )
 def test_mentions(draft, advice, mentioned):
     assert mentions([(draft, 1)], advice) is mentioned
+
+
+def test_a_name_several_contacts_answer_to_lists_them(sample: Path, chdir):
+    """`letter "Ana Ortiz"` silently picked one of the notes for that name."""
+    write_note(sample, "Contacts/Ana Ortiz.md", "---\ntype: contact\ninterviews: [2026-11-19]\n---\n")
+    write_note(
+        sample, "Old/ana.md", "---\ntype: contact\naliases: [Ana Ortíz]\ninterviews: [2026-11-18]\n---\n"
+    )
+    chdir(sample)
+    before = tree_digest(sample)
+    assert run_cli("letter", "ana ortiz", *TODAY) == (
+        2,
+        "",
+        f"vaultsync: 'ana ortiz' is the name of 2 contacts in the vault {sample.resolve()}; "
+        "give the path of the one you mean:\n"
+        "  Contacts/Ana Ortiz.md (its file name)\n"
+        "  Old/ana.md (its aliases)\n",
+    )
+    code, out, _ = run_cli("letter", "Old/ana.md", *TODAY)
+    assert (code, out.splitlines()[0]) == (0, "Dear ana,")
+    assert tree_digest(sample) == before
+
+
+@pytest.mark.parametrize("typed", ["Tomás Herrera", "tomas herrera", "Toma\u0301s  Herrera", "TOMÁS HERRERA"])
+def test_a_name_matches_whatever_its_case_accents_or_unicode_form(sample: Path, chdir, typed):
+    chdir(sample)
+    code, out, _ = run_cli("letter", typed, *TODAY)
+    assert (code, out.splitlines()[0]) == (0, "Dear Tomás,")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -122,8 +123,8 @@ def test_builtin_template_is_the_file_users_copy():
 def test_new_uses_the_builtin_template_and_prints_the_path(vault: Path, chdir):
     chdir(vault)  # no .obsidian/, no config, no contact yet: named with --vault
     code, out, err = run_cli("new", "Ana Ortiz", "--today", "2026-11-20", "--vault", ".")
-    assert (code, out, err) == (0, "Ana Ortiz.md\n", "")
-    note = read(vault / "Ana Ortiz.md")
+    assert (code, out, err) == (0, "Contacts/Ana Ortiz.md\n", "")  # as the README shows it
+    note = read(vault / "Contacts" / "Ana Ortiz.md")
     assert note.meta["name"] == "Ana Ortiz" and note.meta["created"] == dt.date(2026, 11, 20)
     assert [c.name for c in load_vault(vault).contacts] == ["Ana Ortiz"]
 
@@ -225,6 +226,35 @@ def test_unfilled_placeholders_and_non_contacts_are_reported(vault: Path):
         (["Jane#2"], "a note's name cannot contain '#' (Obsidian refuses it): 'Jane#2'"),
         (["  "], "NAME is empty"),
         ([".Jane"], "a note's name cannot start with '.' (it would be hidden): '.Jane'"),
+        (["Jane\nDoe"], "a note's name cannot contain a line break: 'Jane\\nDoe'"),
+        (["Jane\tDoe"], "a note's name cannot contain a control character: 'Jane\\tDoe'"),
+        (["CON"], "a note's name cannot be 'CON' (a device name on Windows): 'CON'"),
+        (["nul"], "a note's name cannot be 'nul' (a device name on Windows): 'nul'"),
+        (["Com1.Jane"], "a note's name cannot be 'Com1' (a device name on Windows): 'Com1.Jane'"),
+        (["LPT9"], "a note's name cannot be 'LPT9' (a device name on Windows): 'LPT9'"),
+        (
+            ["Jane Doe."],
+            "a note's name cannot start or end with a space, or end with '.' (Windows drops them): 'Jane Doe.'",
+        ),
+        (
+            ["Jane Doe "],
+            "a note's name cannot start or end with a space, or end with '.' (Windows drops them): 'Jane Doe '",
+        ),
+        (
+            [" Jane"],
+            "a note's name cannot start or end with a space, or end with '.' (Windows drops them): ' Jane'",
+        ),
+        (["Jane\\Doe"], "a note's name cannot contain '\\\\' (Obsidian refuses it): 'Jane\\\\Doe'"),
+        (["Jane: Doe"], "a note's name cannot contain ':' (Obsidian refuses it): 'Jane: Doe'"),
+        (["Jane?"], "a note's name cannot contain '?' (Obsidian refuses it): 'Jane?'"),
+        (["Jane*"], "a note's name cannot contain '*' (Obsidian refuses it): 'Jane*'"),
+        (['Jane "J"'], "a note's name cannot contain '\"' (Obsidian refuses it): 'Jane \"J\"'"),
+        (["<Jane>"], "a note's name cannot contain '<' (Obsidian refuses it): '<Jane>'"),
+        (["Jane|Doe"], "a note's name cannot contain '|' (Obsidian refuses it): 'Jane|Doe'"),
+        (
+            ["J" * 253],
+            "a note's name cannot be longer than 252 bytes (file systems refuse it): 'JJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJJ'...",
+        ),
         (["Jane", "--folder", "../out"], "--folder: '../out' is not a folder inside the vault"),
         (["Jane", "--folder", ".obsidian"], "--folder: '.obsidian' is not a folder inside the vault"),
         (["Jane", "--today", "20/11/2026"], "--today: '20/11/2026' is not a date (use YYYY-MM-DD)"),
@@ -267,4 +297,101 @@ def test_kepano_templates_all_read_once_filled(tmp_path: Path):
     shutil.copytree(KEPANO / "Templates", root / "Templates")
     created = create_note(root, DEFAULTS, "Jane Doe", NOW)
     assert created.template == str(root / "Templates" / "Contact Template.md")
-    assert created.is_contact and created.path == root / "Jane Doe.md"
+    assert created.is_contact and created.path == root / "Contacts" / "Jane Doe.md"  # no contact yet
+    # with its people where it keeps them (References/), a new person goes there too
+    shutil.copytree(KEPANO / "References", root / "References")
+    created = create_note(root, DEFAULTS, "Ada Lovelace", NOW)
+    assert created.path == root / "References" / "Ada Lovelace.md"
+
+
+NOT_WRITTEN = 'Add to that note, or give a name that tells two people apart ("{name} (Company)").\n'
+
+
+@pytest.mark.parametrize(
+    ("existing", "name", "args", "how"),
+    [
+        ("Contacts/Ana Ortiz.md", "ana ortiz", [], "its file name"),  # another case
+        ("Contacts/Ana Ortiz.md", "ANA ORTIZ", ["--folder", "People"], "its file name"),  # another folder
+        ("Contacts/Ana Ortiz.md", "Ana Ortíz", [], "its file name"),  # an accent
+        ("Contacts/Ana  Ortiz.md", "Ana Ortiz", [], "its file name"),  # spaces
+        (
+            "Contacts/Ana Ortíz.md",
+            "Ana Orti\u0301z",
+            ["--folder", "People"],
+            "its file name",
+        ),  # decomposed (NFD)
+        ("Contacts/Ana Orti\u0301z.md", "Ana Ortíz", [], "its file name"),
+        ("Work/ana.md", "Ana Ortiz", [], "its name"),
+        ("Work/ortiz.md", "A. Ortiz", [], "its aliases"),
+        ("Meetings/Ana Ortiz.md", "Ana Ortiz", [], "its file name"),  # a note that is not a contact
+    ],
+)
+def test_new_refuses_a_second_note_for_one_person(vault: Path, existing, name, args, how):
+    """`new "Ana Ortiz"` three times, in other cases or folders, made three notes for one person."""
+    text = "---\ntype: contact\nname: Ana Ortiz\naliases: [A. Ortiz]\n---\n"
+    write_note(vault, existing, text if not existing.startswith("Meetings/") else "Coffee with Ana.\n")
+    before = tree_digest(vault)
+    code, out, err = run_cli("new", name, "--vault", vault, *args)
+    assert (code, out) == (1, "")
+    name = unicodedata.normalize("NFC", name)  # the form the note would be named in
+    assert err == (
+        f"vaultsync: {name} has a note already in the vault {vault}; nothing written:\n"
+        f"  {existing} ({how})\n" + NOT_WRITTEN.format(name=name)
+    )
+    assert tree_digest(vault) == before
+
+
+def test_new_lists_every_note_for_the_person(vault: Path):
+    write_note(vault, "Contacts/Ana Ortiz.md", "---\ntype: contact\n---\n")
+    write_note(vault, "Old/ana.md", "---\ntype: contact\naliases: [Ana Ortiz]\n---\n")
+    code, _, err = run_cli("new", "Ana Ortiz", "--vault", vault, "--folder", "People")
+    assert (code, err) == (
+        1,
+        f"vaultsync: Ana Ortiz has a note already in the vault {vault}; nothing written:\n"
+        "  Contacts/Ana Ortiz.md (its file name)\n  Old/ana.md (its aliases)\n"
+        + NOT_WRITTEN.format(name="Ana Ortiz"),
+    )
+
+
+def test_new_accepts_another_person(vault: Path):
+    write_note(vault, "Contacts/Ana Ortiz.md", "---\ntype: contact\n---\n")
+    code, out, err = run_cli("new", "Ana Ortiz (Northwind)", "--vault", vault)
+    assert (code, out, err) == (0, f"{vault / 'Contacts' / 'Ana Ortiz (Northwind).md'}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("files", "config", "folder"),
+    [
+        ({}, "", "Contacts"),  # no convention: what the README shows
+        (
+            {
+                "Network/Jo.md": "---\ntype: contact\n---\n",
+                "Network/Bo.md": "---\ntype: contact\n---\n",
+                "Bo2.md": "---\ntype: contact\n---\n",
+            },
+            "",
+            "Network",
+        ),  # where most contacts are
+        ({"Jo.md": "---\ntype: contact\n---\n"}, "", ""),  # contacts at the root: the vault's root
+        ({"people/readme.md": "not a contact\n"}, "", "people"),  # a people folder, as spelled
+        ({"CONTACTS/readme.md": "not a contact\n", "People/x.md": "x\n"}, "", "CONTACTS"),
+        ({"Network/Jo.md": "---\ntype: contact\n---\n"}, 'contacts_folders = ["Persons"]\n', "Persons"),
+    ],
+)
+def test_where_a_new_contact_goes(vault: Path, files, config, folder):
+    for path, text in files.items():
+        write_note(vault, path, text)
+    if config:
+        (vault / ".vaultsync.toml").write_text(config, encoding="utf-8")
+    code, out, err = run_cli("new", "Ana Ortiz", "--vault", vault)
+    expected = vault / folder / "Ana Ortiz.md" if folder else vault / "Ana Ortiz.md"
+    assert (code, out, err) == (0, f"{expected}\n", "")
+
+
+def test_obsidians_folder_for_new_notes_when_nothing_else_says(vault: Path):
+    (vault / ".obsidian").mkdir()
+    (vault / ".obsidian" / "app.json").write_text(
+        json.dumps({"newFileLocation": "folder", "newFileFolderPath": "Inbox/"})
+    )
+    code, out, _ = run_cli("new", "Ana Ortiz", "--vault", vault)
+    assert (code, out) == (0, f"{vault / 'Inbox' / 'Ana Ortiz.md'}\n")

@@ -43,6 +43,19 @@ def test_explicit_timestamp_tag_on_text_is_reported_not_raised() -> None:
 TOO_BIG = "the front-matter is too large or too deeply nested"
 
 
+@pytest.mark.parametrize("nesting", ["[" * 1001 + "]" * 1001, "\n" + "- " * 1001 + "1"])
+def test_libyamls_own_depth_limit_reads_as_vaultsyncs(nesting: str) -> None:
+    """PyYAML 6.0.4's libyaml stops at 1,000 levels by itself ("exceeded maximum nesting
+    depth"): the note read as invalid YAML there, as too deeply nested with PyYAML 6.0.3.
+    Short enough to skip the event walk, so libyaml meets the nesting first."""
+    refused = parse_note(PATH, f"---\na: {nesting}\n---\n".encode())
+    assert isinstance(refused, NoteError)
+    assert (refused.line, refused.message) == (
+        2,
+        TOO_BIG + " (over 20000 values or 32 levels, or a self-referencing YAML alias)",
+    )
+
+
 @pytest.mark.parametrize("kind", SHAPES)
 def test_hostile_shapes_are_refused_in_a_child_process(kind: str) -> None:
     """500,000 nested brackets used to overflow libyaml's C stack: the process died (SIGSEGV).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import KEPANO, REPO, SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault, tree_digest
+from conftest import KEPANO, SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault, tree_digest
 
 from vaultsync.cli import cli
 from vaultsync.rules import RULES

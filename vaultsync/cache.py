@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from vaultsync.config import Settings
     from vaultsync.vault import Entry, Scan
 
-FORMAT = 2  # 2: section lines are plain tuples
+FORMAT = 3  # 2: section lines are plain tuples; 3: contacts keep warnings, values as written
 MAGIC = "vaultsync entry cache"
 #: Notes changed more recently than this are not cached (see the module docstring).
 RACY_NS = 2_000_000_000

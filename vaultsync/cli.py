@@ -373,8 +373,8 @@ def shown(path: Path) -> str:
 @click.argument("name")
 @click.option(
     "--folder",
-    help="Folder of the vault for the note (default: the first contacts_folders, else Obsidian's "
-    "folder for new notes, else the vault's root).",
+    help="Folder of the vault for the note (default: the first contacts_folders, else the folder "
+    "of most contacts, else Contacts/ or People/, else Obsidian's folder for new notes, else Contacts).",
 )
 @click.option(
     "--template",
@@ -429,10 +429,11 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
     NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
     Never writes into the note.
     """
-    from vaultsync.letter import check, draft, open_letter
+    from vaultsync.letter import check, draft
+    from vaultsync.lookup import open_contact
     from vaultsync.report import error_line
 
-    opened = open_letter(note, vault_dir, Path.cwd())
+    opened = open_contact(note, vault_dir, Path.cwd())
     for err in opened.problems:
         click.echo(f"vaultsync: {error_line(err)}", err=True)
     if not check_draft:

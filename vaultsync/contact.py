@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 from vaultsync.config import Settings, property_key
 from vaultsync.dates import Moment, day_of, moment_sort_key, parse_moment
-from vaultsync.note import Note, NoteError
+from vaultsync.note import Duplicate, Note, NoteError, flow_text
 from vaultsync.outputs import is_generated
 from vaultsync.sections import EMPTY, Sections, read_sections
 
@@ -53,6 +54,8 @@ class Contact:
     advice: tuple[str, ...] = ()  # from the property and the Advice section
     follow_up: bool = True
     sections: Sections = EMPTY
+    #: What was read with a guess (a key written twice), for the record rule to warn about.
+    warnings: tuple[str, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -156,10 +159,25 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
     def value(canonical: str) -> Any:
         return props.get(canonical, ("", None))[1]
 
+    def written(canonical: str) -> Any:
+        """The value as text as the note writes it, where YAML typed some of it (``yes``,
+        ``0755``, ``10:30``): a name or a phone number is what was typed, not a number."""
+        raw = value(canonical)
+        return note.written(props[canonical][0]) if _typed(raw) else raw
+
     def moments(canonical: str) -> list[Moment]:
         found = []
-        for item in _as_list(value(canonical)):
-            parsed = parse_moment(item)
+        items = _as_list(value(canonical))
+        for i, item in enumerate(items):
+            item = _unlinked(item)  # an unquoted [[2026-11-20]], a link to a daily note
+            if item is None or (isinstance(item, str) and not item.strip()):
+                continue  # an empty item (a template's "- "): no date yet, not a wrong one
+            as_written = None
+            if not isinstance(item, (str, dt.date)):
+                as_written = _as_list(written(canonical))
+                as_written = as_written[i] if len(as_written) == len(items) else item
+                as_written = _unlinked(as_written)
+            parsed = parse_moment(item, as_written)
             if isinstance(parsed, str):
                 problem(canonical, parsed)
             else:
@@ -168,36 +186,74 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
 
     follow_up = value("follow_up")
     if isinstance(follow_up, str):
-        follow_up = {"false": False, "true": True}.get(follow_up.strip().casefold(), follow_up)
+        follow_up = {"false": False, "true": True, "": None}.get(follow_up.strip().casefold(), follow_up)
     if follow_up is not None and not isinstance(follow_up, bool):
-        problem("follow_up", f"expected true or false, got {follow_up!r}")
+        problem("follow_up", f"expected true or false, got {flow_text(written('follow_up'))!r}")
         follow_up = True
 
     sections = read_sections(note.body, note.body_line)
     if sections.unread:
         problems.append(NoteError(note.path, note.body_line, sections.unread))
-    advice = [_text(item) for item in _as_list(value("advice"))]
+    advice = [_text(item) for item in _as_list(written("advice"))]
     advice += [text for text, _ in sections.advice]
 
     contact = Contact(
         path=note.path,
-        name=_text(value("name")) or path_stem(note.path),
-        aliases=tuple(filter(None, (_text(a) for a in _as_list(value("aliases"))))),
-        organization=_joined(value("organization")),
-        role=_joined(value("role")),
-        email=_joined(value("email")),
-        phone=_joined(value("phone")),
-        address=_joined(value("address")),
+        name=_text(written("name")) or path_stem(note.path),
+        aliases=tuple(filter(None, (_text(a) for a in _as_list(written("aliases"))))),
+        organization=_joined(written("organization")),
+        role=_joined(written("role")),
+        email=_joined(written("email")),
+        phone=_joined(written("phone")),
+        address=_joined(written("address")),
         interviews=tuple(sorted(set(moments("interviews")), key=moment_sort_key)),
         thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent")})),
         check_ins=tuple(sorted({day_of(m) for m in moments("check_ins")})),
-        referrals=_people(value("referrals")),
-        referred_by=_people(value("referred_by")),
+        referrals=_people(written("referrals")),
+        referred_by=_people(written("referred_by")),
         advice=tuple(a for a in advice if a),
         follow_up=follow_up is not False,
         sections=sections,
+        warnings=tuple(_twice(d) for d in note.duplicates),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
+
+
+def _unlinked(item: Any) -> Any:
+    """An unquoted ``[[x]]``, which YAML reads as a list in a list (or a list, as an item of a
+    flow list), as the one value linked."""
+    for _ in range(2):
+        if isinstance(item, list) and len(item) == 1:
+            item = item[0]
+    return item
+
+
+def _typed(value: Any) -> bool:
+    """Whether YAML made anything in ``value`` other than text (or nothing)."""
+    if isinstance(value, list):
+        return any(_typed(v) for v in value)
+    if isinstance(value, dict):
+        return any(_typed(v) for v in value.values())
+    return value is not None and not isinstance(value, str)
+
+
+_TIMES = {2: "twice", 3: "three times"}
+
+
+def _twice(duplicate: Duplicate) -> str:
+    """The warning for a key written more than once: the lines, and which one is read."""
+    lines = duplicate.lines
+    times = _TIMES.get(len(lines), f"{len(lines)} times")
+    what = "the property" if duplicate.top else "the key"
+    if len(set(lines)) == 1:
+        return (
+            f"{what} {duplicate.key} is written {times} on line {lines[0]}: the last value is read; keep one."
+        )
+    where = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+    read = f"the value on line {duplicate.used} is read"
+    if duplicate.used != lines[-1]:
+        read += ", the later ones are empty" if len(lines) > 2 else ", the later one is empty"
+    return f"{what} {duplicate.key} is written {times} (lines {where}): {read}; keep one."
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -232,8 +288,8 @@ def _people(value: Any) -> tuple[PersonRef, ...]:
 
 
 def _person(item: Any) -> PersonRef | None:
-    if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
-        item = f"[[{item[0]}]]"  # an unquoted wikilink reads as a nested list
+    if isinstance(item, list) and isinstance(linked := _unlinked(item), str):
+        item = f"[[{linked}]]"  # an unquoted wikilink reads as a nested list
     if isinstance(item, dict):
         fields = {property_key(k): v for k, v in item.items()}
         named = _person(fields.pop("name", None))
@@ -265,11 +321,29 @@ def _detail(text: str) -> str:
     return _BRACKETS.sub(" ", text).strip(" ,;-–—").replace(" ,", ",")
 
 
+def name_key(name: str) -> str:
+    """A name as every lookup compares it: case folded, in Unicode's composed form (NFC), so that
+    a file name in macOS's decomposed form (NFD) matches a link typed composed. Canonical
+    caseless matching (Unicode's D145): decompose, fold, compose."""
+    if name.isascii():
+        return name.casefold()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
+
+
+def person_key(name: str) -> str:
+    """``name_key``, also without accents and with spaces collapsed: how a name typed on the
+    command line is matched to a person ("ana  ortiz" and "Ana Ortíz" are one person)."""
+    if name.isascii():
+        return " ".join(name.casefold().split())
+    bare = "".join(c for c in unicodedata.normalize("NFD", name).casefold() if not unicodedata.combining(c))
+    return " ".join(unicodedata.normalize("NFC", bare).split())
+
+
 def name_keys(contact: Contact) -> Iterable[str]:
     """Every way a referral may name this contact, folded: file name, name, aliases."""
-    yield contact.stem.casefold()
-    yield contact.name.casefold()
-    yield from (alias.casefold() for alias in contact.aliases)
+    yield name_key(contact.stem)
+    yield name_key(contact.name)
+    yield from (name_key(alias) for alias in contact.aliases)
 
 
 def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
@@ -277,11 +351,27 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
     index: dict[str, Contact] = {}
     add = index.setdefault
     for contact in contacts:  # name_keys, spelled out: a generator per contact costs a third more
-        add(path_stem(contact.path).casefold(), contact)
-        add(contact.name.casefold(), contact)
+        add(name_key(path_stem(contact.path)), contact)
+        add(name_key(contact.name), contact)
         for alias in contact.aliases:
-            add(alias.casefold(), contact)
+            add(name_key(alias), contact)
     return index
+
+
+def named(contacts: Iterable[Contact], name: str) -> list[tuple[Contact, str]]:
+    """The contacts ``name`` may mean, as a user types it (``person_key``), each with how it
+    names them: "its file name", "its name" or "its aliases". Every command that takes a
+    contact's name looks it up here."""
+    wanted = person_key(name)
+    found = []
+    for contact in contacts:
+        if person_key(contact.stem) == wanted:
+            found.append((contact, "its file name"))
+        elif person_key(contact.name) == wanted:
+            found.append((contact, "its name"))
+        elif any(person_key(alias) == wanted for alias in contact.aliases):
+            found.append((contact, "its aliases"))
+    return found
 
 
 #: A contact, or what a rule keeps of one (``rules.ReferralInputs``): found by its name keys.
@@ -290,12 +380,12 @@ Named = TypeVar("Named")
 
 def find_person(person: PersonRef, by_name: Mapping[str, Named]) -> Named | None:
     """The contact note a referral names: by its wikilink target, else by name or alias."""
-    note = by_name.get((person.target or person.name).casefold())
+    note = by_name.get(name_key(person.target or person.name))
     if note is None and person.target:
-        note = by_name.get(person.name.casefold())
+        note = by_name.get(name_key(person.name))
     return note
 
 
 def looked_up(person: PersonRef) -> tuple[str, ...]:
     """The name keys ``find_person`` may look up for ``person``."""
-    return (person.target or person.name).casefold(), person.name.casefold()
+    return name_key(person.target or person.name), name_key(person.name)

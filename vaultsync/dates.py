@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from vaultsync.note import InvalidDate
+from vaultsync.note import InvalidDate, flow_text
 
 #: A date, or a date and a time (naive = the user's local time, or aware with an offset).
 Moment = dt.date | dt.datetime
@@ -25,21 +25,17 @@ _WIKILINKED = re.compile(r"\[\[([^\]|#]+)(?:[#|][^\]]*)?\]\]")
 YEARS = range(1900, 3000)
 
 
-def parse_moment(value: Any) -> Moment | str:
-    """A date or date-time, or a str saying why ``value`` is not one."""
+def parse_moment(value: Any, written: Any = None) -> Moment | str:
+    """A date or date-time, or a str saying why ``value`` is not one.
+
+    ``written`` is the value as the note writes it (``note.Note.written``), for a value YAML
+    typed otherwise (``yes`` is true, ``10:30`` is 630): the message quotes what was typed."""
     if isinstance(value, InvalidDate):
         return f"{value} is not a real date"
     if isinstance(value, (dt.date, dt.datetime)):
         return out_of_range(value) or value
-    if isinstance(value, bool) or value is None:
-        return f"{value!r} is not a date"
-    if isinstance(value, (int, float)):
-        return (
-            f"{value!r} is a number, not a date (YAML reads an unquoted 10:30 as 630: "
-            'write "2026-11-20T10:30")'
-        )
     if not isinstance(value, str):
-        return f"{value!r} is not a date"
+        value = written if isinstance(written, str) else flow_text(value if written is None else written)
     text = value.strip()
     linked = _WIKILINKED.fullmatch(text)  # "[[2026-11-20]]": a link to a daily note
     if linked:

@@ -12,8 +12,9 @@ a flat mapping of text, dates and lists, so ``load_mapping`` tries, in turn:
 Both resolve plain scalars with the loader's own implicit resolvers and construct non-text
 values with its own constructors, so ``yes``, ``10:30`` or ``2026-02-30`` come out as PyYAML
 makes them. Anything outside the common case (anchors, aliases, explicit tags, merge keys, a
-parse error, a document that is not a mapping, oversized input) gives None, and the caller
-loads the text the ordinary way, which gives the same values or the error to report.
+key written twice, a parse error, a document that is not a mapping, oversized input) gives
+None, and the caller loads the text the ordinary way, which gives the same values or the error
+to report (or the key written twice).
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ class _Loader:
                 elif item_indent != indent:
                     raise _Fallback
                 items.append(value)
+            elif name in mapping:
+                raise _Fallback  # a key written twice: the ordinary loader notes it
             elif value is _EMPTY:
                 mapping[name] = None
                 key, items = name, None
@@ -211,6 +214,8 @@ class _Loader:
             if type(top) is list:
                 top.append(value)
             elif keys[-1] is _NO_KEY:
+                if value in top:
+                    raise _Fallback  # a key written twice: the ordinary loader notes it
                 keys[-1] = value
             else:
                 top[keys[-1]] = value

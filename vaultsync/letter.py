@@ -13,17 +13,15 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from vaultsync.contact import Contact, PersonRef, build_contact, find_person, index_by_name
+from vaultsync.contact import PersonRef, find_person, index_by_name
 from vaultsync.dates import day_of
-from vaultsync.errors import UsageError, VaultsyncError
-from vaultsync.note import Note, NoteError, read_note
-from vaultsync.report import error_line
+from vaultsync.errors import VaultsyncError
+from vaultsync.lookup import Opened
 from vaultsync.rules import job_asks
 from vaultsync.sections import Line
 from vaultsync.spelling import accepted_words, misspellings, words
-from vaultsync.vault import Vault, find_vault, holds_contacts, load_vault, locate_vault, vault_root
+from vaultsync.vault import Vault
 
 #: A [prompt] left for the user: brackets that are no link, wikilink or task box.
 PLACEHOLDER = re.compile(r"(?<!\[)\[(?![\[ xX]\])([^\[\]]+)\](?![\](])")
@@ -34,58 +32,6 @@ STOPWORDS = frozenset(
     only or other our out over so some than that the their them then there these they this those
     to too up very was we were what when which who will with would you your""".split()  # noqa: SIM905
 )
-
-
-@dataclass(frozen=True)
-class Letter:
-    """A contact note opened for its letter, with the vault around it."""
-
-    vault: Vault
-    contact: Contact
-    problems: tuple[NoteError, ...]  # values of the note that could not be read
-
-
-def open_letter(note: str, vault_dir: Path | None, cwd: Path) -> Letter:
-    """The contact of NOTE: a path relative to ``cwd`` or to the vault, or a contact's name.
-
-    The vault is ``vault_dir`` (--vault), else the nearest folder at or above the note holding
-    ``.obsidian/`` or ``.vaultsync.toml``, else the current folder when the note is inside it
-    and it holds contact notes, else the note's folder.
-    """
-    candidates = [cwd / note, *([vault_dir / note] if vault_dir else [])]
-    candidates += [c.with_name(c.name + ".md") for c in candidates if not note.endswith(".md")]
-    path = next((c for c in candidates if c.is_file()), None)
-    if path is None:
-        return _by_name(note, locate_vault(vault_dir, cwd))
-    root = vault_root(vault_dir) if vault_dir else (find_vault(path.parent) or _unmarked_vault(path, cwd))
-    try:
-        relpath = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise UsageError(f"{note} is not inside the vault {root}") from None
-    vault = load_vault(root)
-    problems = tuple(e for e in vault.errors if e.path == relpath)
-    found = next((c for c in vault.contacts if c.path == relpath), None)
-    if found is None:
-        read = read_note(root, relpath)
-        if not isinstance(read, Note):
-            raise VaultsyncError(error_line(read))
-        found, more = build_contact(read, vault.settings)
-        problems += tuple(more)
-    return Letter(vault, found, problems)
-
-
-def _unmarked_vault(path: Path, cwd: Path) -> Path:
-    """Without .obsidian/ or .vaultsync.toml: the current folder if the note is in it and it holds
-    contact notes itself (a home folder is not read whole), else the note's."""
-    return cwd if path.resolve().is_relative_to(cwd.resolve()) and holds_contacts(cwd) else path.parent
-
-
-def _by_name(name: str, root: Path) -> Letter:
-    vault = load_vault(root)
-    found = index_by_name(vault.contacts).get(name.casefold())
-    if found is None:
-        raise UsageError(f"no note {name!r} here or in the vault {root}, and no contact of that name")
-    return Letter(vault, found, tuple(e for e in vault.errors if e.path == found.path))
 
 
 # --- the draft
@@ -104,7 +50,7 @@ def _names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def draft(letter: Letter, today: dt.date) -> str:
+def draft(letter: Opened, today: dt.date) -> str:
     """A thank-you letter for the latest interview held on or before ``today``."""
     contact, settings = letter.contact, letter.vault.settings
     held = contact.held(today)
@@ -207,7 +153,7 @@ def _spelling_message(word: str, suggestions: Sequence[str]) -> str:
     return f"\u201c{word}\u201d: did you mean " + " or ".join(f"\u201c{s}\u201d" for s in suggestions) + "?"
 
 
-def check(letter: Letter) -> list[Problem]:
+def check(letter: Opened) -> list[Problem]:
     """What to fix in the draft under the note's Thank-you heading, by line."""
     contact, settings = letter.contact, letter.vault.settings
     lines = contact.sections.letter

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vaultsync.contact import Contact, PersonRef, find_person, index_by_name
+from vaultsync.contact import Contact, PersonRef, find_person, index_by_name, name_key
 
 MET = "met"  # an interview has been held
 SCHEDULED = "scheduled"  # an interview is planned, none held yet
@@ -50,7 +50,7 @@ def referral_network(contacts: Iterable[Contact], today: dt.date) -> Network:
         note = find_person(ref, by_name)
         if note is not None:
             return add(note)
-        key = "?" + ref.name.casefold()
+        key = "?" + name_key(ref.name)
         known = people.get(key)
         if known is None or (suggested and known.state == OTHER):
             people[key] = Person(key, ref.name, NOT_CONTACTED if suggested else OTHER)

@@ -7,6 +7,7 @@ becomes a ``NoteError`` with the note's path, the file line when known, and the 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import errno
 import os
 import re
@@ -15,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import frontmatter
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vaultsync.fastyaml import load_mapping
 
@@ -29,10 +30,12 @@ TOO_LARGE = f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read"
 #: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
 MAX_NODES = 20_000
 MAX_DEPTH = 32
+#: What libyaml (as bundled from PyYAML 6.0.4) says when it stops at its own nesting limit,
+#: "while increasing flow level" or "block level": deeper than MAX_DEPTH, so the same refusal.
+LIBYAML_DEPTH_LIMIT = "exceeded maximum nesting depth"
 #: Longer front-matter is walked event by event before it is loaded (see _check_shape).
 SCAN_ABOVE = 4096
 
-_YAML_HANDLER = frontmatter.YAMLHandler()
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
 
@@ -48,8 +51,60 @@ class InvalidDate(str):
     Kept as text so the one property can be reported instead of the whole note failing."""
 
 
+class Duplicate(NamedTuple):
+    """A key written more than once in one mapping of the front-matter."""
+
+    key: str
+    lines: tuple[int, ...]  # the file lines it is written on
+    used: int  # the line whose value is read
+    top: bool  # a property, not a key inside one
+
+
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
-    """libyaml's safe loader, except that an impossible date does not sink the whole note."""
+    """libyaml's safe loader, except that an impossible date does not sink the whole note, and
+    a key written twice is noted (YAML would keep its last value without a word)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[Duplicate] = []
+        self.root: Node | None = None
+
+    def construct_document(self, node: Node) -> Any:
+        self.root = node
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        own = [pair for pair in node.value if pair[0].tag != _MERGE] if isinstance(node, MappingNode) else []
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if len(own) <= len(mapping) and len(own) == len({self.construct_object(k) for k, _ in own}):
+            return mapping  # the usual case: no key twice
+        written: dict[Any, list[tuple[Node, Node]]] = {}
+        for key_node, value_node in own:
+            written.setdefault(self.construct_object(key_node), []).append((key_node, value_node))
+        for key, pairs in written.items():
+            if len(pairs) == 1:
+                continue
+            # The last value, unless it is empty and an earlier one is not: a template's empty
+            # "interviews:" left above the one the user filled in.
+            filled = [pair for pair in pairs if not _empty(pair[1])] or pairs
+            used_key, used_value = filled[-1]
+            mapping[key] = self.construct_object(used_value, deep=deep)
+            lines = tuple(k.start_mark.line + 2 for k, _ in pairs)
+            self.duplicates.append(
+                Duplicate(str(key), lines, used_key.start_mark.line + 2, node is self.root)
+            )
+        return mapping
+
+
+def _empty(node: Node) -> bool:
+    """Nothing written: ``key:``, ``key: ""``, ``key: []``."""
+    if isinstance(node, ScalarNode):
+        return node.tag == _NULL or not node.value.strip()
+    return not node.value
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -81,14 +136,64 @@ class Note:
     body: str
     body_line: int  # file line (1-based) of the body's first line
     front_matter: str = ""  # the YAML text, from file line 2
+    duplicates: tuple[Duplicate, ...] = ()  # keys written twice, in the order met
 
     @cached_property
     def key_lines(self) -> Mapping[str, int]:
         """Property -> file line; worked out only when a problem is reported (most notes have none)."""
-        return _key_lines(self.front_matter)
+        lines = _key_lines(self.front_matter)
+        lines.update((d.key, d.used) for d in self.duplicates if d.top)
+        return lines
 
     def line_of(self, key: str) -> int | None:
         return self.key_lines.get(key)
+
+    def written(self, key: str) -> Any:
+        """The property ``key`` as the note writes it: every value YAML types (``yes``, ``10:30``,
+        ``0755``, a date) as the text written, an empty one as None; None when there is none.
+        Worked out only when asked (for a message, or a text property YAML read as a number)."""
+        return self._written.get(key)
+
+    @cached_property
+    def _written(self) -> dict[str, Any]:
+        try:
+            root = yaml.compose(self.front_matter, Loader=_BASE_LOADER)
+        except (yaml.YAMLError, RecursionError):  # cannot be: the note was read; then nothing known
+            return {}
+        if not isinstance(root, MappingNode):
+            return {}
+        used = {d.key: d.used for d in self.duplicates if d.top}
+        found: dict[str, Any] = {}
+        for key_node, value_node in root.value:
+            if not isinstance(key_node, ScalarNode):
+                continue
+            key = key_node.value
+            if key not in used or used[key] == key_node.start_mark.line + 2:
+                found[key] = _as_written(value_node)
+        return found
+
+
+def _as_written(node: Node) -> Any:
+    if isinstance(node, ScalarNode):
+        return None if node.tag == _NULL else node.value
+    if isinstance(node, SequenceNode):
+        return [_as_written(item) for item in node.value]
+    return {str(k.value): _as_written(v) for k, v in node.value}
+
+
+def flow_text(value: Any) -> str:
+    """A value as YAML's one-line (flow) style writes it, for a message: never a Python repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(flow_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{flow_text(k)}: {flow_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def read_note(root: Path, path: str) -> Note | NoteError:
@@ -167,20 +272,21 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
     loaded = _meta(path, yaml_text)  # not the common case: the ordinary loader decides, and explains
     if isinstance(loaded, NoteError):
         return loaded
-    return Note(path, loaded, body, body_line, yaml_text)
+    return Note(path, loaded[0], body, body_line, yaml_text, loaded[1])
 
 
-def _meta(path: str, yaml_text: str) -> dict[str, Any] | NoteError:
+def _meta(path: str, yaml_text: str) -> tuple[dict[str, Any], tuple[Duplicate, ...]] | NoteError:
     try:
-        loaded = _load_yaml(path, yaml_text)
-        if isinstance(loaded, NoteError):
-            return loaded
+        read = _load_yaml(path, yaml_text)
+        if isinstance(read, NoteError):
+            return read
+        loaded, duplicates = read
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             kind = "a list" if isinstance(loaded, list) else "a single value"
             return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
-        return _plain(loaded)  # type: ignore[no-any-return]
+        return _plain(loaded), duplicates
     except _TooBig:
         return NoteError(
             path,
@@ -190,12 +296,18 @@ def _meta(path: str, yaml_text: str) -> dict[str, Any] | NoteError:
         )
 
 
-def _load_yaml(path: str, yaml_text: str) -> Any:
+def _load_yaml(path: str, yaml_text: str) -> tuple[Any, tuple[Duplicate, ...]] | NoteError:
     try:
         if len(yaml_text) > SCAN_ABOVE:
             _check_shape(yaml_text)
-        return _YAML_HANDLER.load(yaml_text, Loader=_Loader)
+        loader = _Loader(yaml_text)
+        try:
+            return loader.get_single_data(), tuple(loader.duplicates)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as err:
+        if err.problem == LIBYAML_DEPTH_LIMIT:
+            raise _TooBig from None  # libyaml's own bound (PyYAML 6.0.4), far above MAX_DEPTH
         mark = err.problem_mark or err.context_mark
         unclosed = (err.problem or "").startswith("found unexpected end of stream") or (
             err.context or ""

@@ -16,7 +16,7 @@ from itertools import accumulate, groupby
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from vaultsync.config import Settings
-from vaultsync.contact import Contact, PersonRef, find_person, index_by_name, name_keys
+from vaultsync.contact import Contact, PersonRef, find_person, index_by_name, name_key, name_keys
 from vaultsync.dates import day_of
 from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
 from vaultsync.sections import Line
@@ -215,10 +215,10 @@ def ask_referrals(
 def record(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
-    """Guide rule 6: keep a record of every contact."""
+    """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
+    found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
     if not contact.follow_up:
-        return []
-    found = []
+        return found
     if not (contact.email or contact.phone or contact.address):
         found.append(
             _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
@@ -385,7 +385,7 @@ def suggested(referrer: R, by_name: Mapping[str, R]) -> list[tuple[str, PersonRe
         note = find_person(person, by_name)
         if note is not None and (note.interviewed or not note.follow_up):
             continue
-        found.append((note.path if note else person.name.casefold(), person, note))
+        found.append((note.path if note else name_key(person.name), person, note))
     return found
 
 

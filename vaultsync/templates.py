@@ -13,15 +13,20 @@ import datetime as dt
 import json
 import os
 import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vaultsync.config import Settings
-from vaultsync.contact import is_contact
+from vaultsync.contact import Contact, is_contact, named, path_stem, person_key
 from vaultsync.errors import UsageError, VaultsyncError
+from vaultsync.lookup import listed
 from vaultsync.note import Note, parse_note
+from vaultsync.vault import Scan, load_scan, scan_vault
 
 #: File names a vault's contact template goes by, tried in this order in each templates folder.
 TEMPLATE_NAMES = (
@@ -241,12 +246,30 @@ def template_formats(root: Path) -> Formats:
     )
 
 
-def new_note_folder(root: Path, settings: Settings) -> str:
-    """Where a new contact goes: the first ``contacts_folders``, else Obsidian's folder for new notes."""
+#: The folders people keep contact notes in, when the vault says nothing else (see new_note_folder).
+PEOPLE_FOLDERS = ("Contacts", "People")
+
+
+def new_note_folder(root: Path, settings: Settings, contacts: Sequence[Contact] = ()) -> str:
+    """Where a new contact goes: the first ``contacts_folders``; else the folder that holds most
+    of the vault's ``contacts`` (the vault's root when they are there); else a folder at the root
+    named Contacts or People (any case, as spelled there); else Obsidian's folder for new notes;
+    else Contacts."""
     if settings.contacts_folders:
         return settings.contacts_folders[0]
+    if contacts:
+        return Counter(c.path.rpartition("/")[0] for c in contacts).most_common(1)[0][0]
+    try:
+        folders = {entry.name.casefold(): entry.name for entry in os.scandir(root) if entry.is_dir()}
+    except OSError:
+        folders = {}
+    for folder in PEOPLE_FOLDERS:
+        if folder.casefold() in folders:
+            return folders[folder.casefold()]
     app = _obsidian_json(root, "app.json")
-    return _folder(app.get("newFileFolderPath")) if app.get("newFileLocation") == "folder" else ""
+    if app.get("newFileLocation") == "folder" and _folder(app.get("newFileFolderPath")):
+        return _folder(app.get("newFileFolderPath"))
+    return PEOPLE_FOLDERS[0]
 
 
 # --- creating the note
@@ -261,15 +284,54 @@ class NewNote:
 
 
 def check_name(name: str) -> str:
-    clean = name.strip()
-    if not clean:
+    """NAME as a note's file name that every system the vault may sync to accepts (Obsidian,
+    Windows, macOS, Linux), in Unicode's composed form; a UsageError saying why not."""
+    if not name.strip():
         raise UsageError("NAME is empty")
-    bad = FORBIDDEN.search(clean)
+    control = _CONTROL.search(name)
+    if control:
+        what = "a line break" if control.group(0) in "\n\r" else "a control character"
+        raise UsageError(f"a note's name cannot contain {what}: {name!r}")
+    bad = FORBIDDEN.search(name)
     if bad:
-        raise UsageError(f"a note's name cannot contain {bad.group(0)!r} (Obsidian refuses it): {clean!r}")
-    if clean.startswith("."):
-        raise UsageError(f"a note's name cannot start with '.' (it would be hidden): {clean!r}")
-    return clean
+        raise UsageError(f"a note's name cannot contain {bad.group(0)!r} (Obsidian refuses it): {name!r}")
+    if name.startswith("."):
+        raise UsageError(f"a note's name cannot start with '.' (it would be hidden): {name!r}")
+    if name != name.strip() or name.endswith("."):
+        raise UsageError(
+            f"a note's name cannot start or end with a space, or end with '.' (Windows drops them): {name!r}"
+        )
+    if name.split(".")[0].rstrip(" ").upper() in _RESERVED:
+        raise UsageError(
+            f"a note's name cannot be {name.split('.')[0]!r} (a device name on Windows): {name!r}"
+        )
+    if len(f"{name}.md".encode()) > 255:
+        raise UsageError(
+            f"a note's name cannot be longer than 252 bytes (file systems refuse it): {name[:40]!r}..."
+        )
+    return unicodedata.normalize("NFC", name)
+
+
+#: What no file name may hold: C0 and C1 control characters (a newline among them).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Windows' device names, which no file may be named, whatever its extension.
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{kind}{n}" for kind in ("COM", "LPT") for n in "0123456789¹²³"]
+)
+
+
+def same_person(scan: Scan, contacts: Sequence[Contact], name: str, target: str) -> list[tuple[str, str]]:
+    """The notes that are already for the person ``name`` (``contact.person_key``), other than
+    ``target``: a contact whose file name, name or aliases say it, or a note of that file name."""
+    found = [(c.path, how) for c, how in named(contacts, name) if c.path != target]
+    paths = {path for path, _ in found}
+    wanted = person_key(name)
+    found += [
+        (path, "its file name")
+        for path in scan.paths
+        if path not in paths and path != target and person_key(path_stem(path)) == wanted
+    ]
+    return sorted(found)
 
 
 def check_folder(folder: str) -> str:
@@ -288,9 +350,24 @@ def create_note(
     folder: str | None = None,
     template: Path | None = None,
 ) -> NewNote:
-    """Create the contact note ``name`` from the vault's template (or the built-in one); never overwrite."""
+    """Create the contact note ``name`` from the vault's template (or the built-in one); never
+    overwrite, and never make a second note for one person (``same_person``)."""
     name = check_name(name)
-    folder = check_folder(folder) if folder is not None else new_note_folder(root, settings)
+    folder = check_folder(folder) if folder is not None else None
+    scan = scan_vault(root, settings, stat=True)
+    contacts = load_scan(scan, cache=True).contacts
+    if folder is None:
+        folder = new_note_folder(root, settings, contacts)
+    relpath = f"{folder}/{name}.md" if folder else f"{name}.md"
+    path = root / relpath
+    if path.exists():
+        raise VaultsyncError(f"{path} already exists: not overwritten")
+    existing = same_person(scan, contacts, name, relpath)
+    if existing:
+        raise VaultsyncError(
+            f"{name} has a note already in the vault {root}; nothing written:\n{listed(existing)}\n"
+            f'Add to that note, or give a name that tells two people apart ("{name} (Company)").'
+        )
     if template is not None and not template.is_absolute() and not template.exists():
         template = root / template  # given relative to the vault
     source = template or find_template(root, settings)
@@ -301,7 +378,6 @@ def create_note(
             f"cannot read the template {source}: {getattr(err, 'strerror', None) or err}"
         ) from None
     filled = fill(text.replace("\r\n", "\n"), name, now, template_formats(root))
-    relpath = f"{folder}/{name}.md" if folder else f"{name}.md"
     note = parse_note(relpath, filled.text.encode("utf-8"))
     where = str(source) if source else "built-in"
     if not isinstance(note, Note):
@@ -309,7 +385,6 @@ def create_note(
             f"the template ({where}) gives a note vaultsync cannot read"
             f"{f' (line {note.line})' if note.line else ''}: {note.message}; nothing written"
         )
-    path = root / relpath
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
