@@ -3,11 +3,13 @@ temporary folder, and a DAVClient that records every request it sends."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,3 +93,75 @@ def counting_client(requests: list[tuple[str, str]]) -> Any:
             return super().request(url, method, *args, **kwargs)
 
     return Counting
+
+
+@dataclass(frozen=True)
+class Scripted:
+    url: str  # http://127.0.0.1:PORT/alice/cal/
+    requests: list[str]  # the head (request line and headers) of each request received
+
+
+@contextmanager
+def scripted(answer: Callable[[socket.socket, str], None]) -> Iterator[Scripted]:
+    """A server on 127.0.0.1 that reads each request and lets ``answer(connection, method)``
+    write whatever it likes back: a broken server, a web page, one that trickles bytes."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    requests: list[str] = []
+    connections: list[socket.socket] = []
+
+    def one(connection: socket.socket) -> None:
+        with connection:
+            try:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    head += chunk
+                text = head.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+                requests.append(text)
+                answer(connection, text.split(" ", 1)[0])
+            except OSError:  # the client gave up: what these servers are for
+                pass
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = listener.accept()
+                connections.append(connection)
+                threading.Thread(target=one, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield Scripted(f"http://127.0.0.1:{listener.getsockname()[1]}/alice/cal/", requests)
+    finally:
+        listener.close()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+def reply(status: str, content_type: str, body: bytes) -> Callable[[socket.socket, str], None]:
+    """An answer with this status line, type and body, to every request."""
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+
+    def answer(connection: socket.socket, method: str) -> None:
+        connection.sendall(head.encode() + body)
+
+    return answer
+
+
+def trickle(every: float) -> Callable[[socket.socket, str], None]:
+    """An answer that never ends: its status line, then one byte of a header every ``every`` s,
+    so that no single read of the socket ever waits long."""
+
+    def answer(connection: socket.socket, method: str) -> None:
+        connection.sendall(b"HTTP/1.1 207 Multi-Status\r\nContent-Type: text/xml\r\nX-Slow: ")
+        while True:
+            time.sleep(every)
+            connection.sendall(b"a")
+
+    return answer
