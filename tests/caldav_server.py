@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -102,9 +103,12 @@ class Scripted:
 
 
 @contextmanager
-def scripted(answer: Callable[[socket.socket, str], None]) -> Iterator[Scripted]:
+def scripted(
+    answer: Callable[[socket.socket, str], None], tls: ssl.SSLContext | None = None
+) -> Iterator[Scripted]:
     """A server on 127.0.0.1 that reads each request and lets ``answer(connection, method)``
-    write whatever it likes back: a broken server, a web page, one that trickles bytes."""
+    write whatever it likes back: a broken server, a web page, one that trickles bytes.
+    ``tls`` makes it speak https."""
     listener = socket.create_server(("127.0.0.1", 0))
     requests: list[str] = []
     connections: list[socket.socket] = []
@@ -112,6 +116,8 @@ def scripted(answer: Callable[[socket.socket, str], None]) -> Iterator[Scripted]
     def one(connection: socket.socket) -> None:
         with connection:
             try:
+                if tls is not None:
+                    connection = tls.wrap_socket(connection, server_side=True)
                 head = b""
                 while b"\r\n\r\n" not in head:
                     chunk = connection.recv(65536)
@@ -121,7 +127,7 @@ def scripted(answer: Callable[[socket.socket, str], None]) -> Iterator[Scripted]
                 text = head.split(b"\r\n\r\n", 1)[0].decode("latin-1")
                 requests.append(text)
                 answer(connection, text.split(" ", 1)[0])
-            except OSError:  # the client gave up: what these servers are for
+            except OSError:  # the client gave up (or refused our certificate): what these are for
                 pass
 
     def accept() -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from awkward_vault import make_awkward_vault
-from caldav_server import Radicale, counting_client, radicale
+from caldav_server import Radicale, counting_client, radicale, reply, scripted, trickle
 from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, write_note
 from processes import line_queue
 
@@ -28,6 +28,7 @@ from vaultsync.errors import UsageError
 from vaultsync.vault import load_vault
 
 USER, PASSWORD = "alice", "correct horse"
+CAROL = "carol"  # an account only test_push_to_an_account_url_makes_nothing uses
 FOREIGN = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//someone else//EN\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n"
     "DTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261125\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n"
@@ -37,7 +38,7 @@ FOREIGN = (
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    with radicale(tmp_path_factory.mktemp("radicale"), {USER: PASSWORD}) as running:
+    with radicale(tmp_path_factory.mktemp("radicale"), {USER: PASSWORD, CAROL: PASSWORD}) as running:
         yield running
 
 
@@ -447,3 +448,254 @@ def test_watch_credentials_need_a_push_url(awkward: Path) -> None:
         "",
         "vaultsync: --user and --password-env go with --push-url\n",
     )
+
+
+# --- what the URL is, and each way a push fails (exit 3, one line)
+
+
+def push_as(root: Path, url: str, user: str | None = USER, *options: str) -> tuple[int, str, str]:
+    """The push command as ``user`` (password PASSWORD, from VS_PW), or with no credentials."""
+    creds = ("--user", user, "--password-env", "VS_PW") if user else ()
+    return run_cli(
+        "push", str(root), "--url", url, *creds, "--today", "2026-11-20", *options, env={"VS_PW": PASSWORD}
+    )
+
+
+def test_push_to_an_account_url_makes_nothing_and_says_where_to_push(server: Radicale, awkward: Path) -> None:
+    account = f"{server.base}{CAROL}/"
+    calendar = f"{account}interviews/"
+    assert push_as(awkward, calendar, CAROL)[0] == 0
+    message = (
+        f"vaultsync: {account} is an account (a principal), not a calendar: push to one of your calendars "
+        f"({calendar}), or to a new one such as {account}vaultsync/\n"
+    )
+    for _ in range(2):  # Radicale used to make a calendar per event, at every push
+        assert push_as(awkward, account, CAROL) == (3, "", message)
+    assert sorted(p.name for p in (server.storage / "collection-root" / CAROL).iterdir()) == ["interviews"]
+    assert push_as(awkward, calendar, CAROL)[:2] == (
+        0,
+        f"pushed to {calendar}: 0 added, 0 replaced, 0 deleted, 16 unchanged\n",
+    )
+
+
+def test_push_to_the_server_root_finds_the_calendars(server: Radicale, awkward: Path) -> None:
+    code, out, err = push_as(awkward, server.base, CAROL)
+    assert (code, out) == (3, "")
+    assert err.startswith(f"vaultsync: {server.base} is a folder (a collection), not a calendar: ")
+    assert err.endswith(f"or to a new one such as {server.base}{CAROL}/vaultsync/\n")
+
+
+def test_radicale_refusals(server: Radicale, url: str, awkward: Path) -> None:
+    carols = f"{server.base}{CAROL}/interviews/"
+    assert push_as(awkward, carols, CAROL)[0] == 0  # exists (or already did)
+    assert push_as(awkward, carols) == (
+        3,
+        "",
+        f"vaultsync: {carols}: alice may not write to this calendar (403 Forbidden): check that the URL "
+        "names one of your own calendars (or one shared with you for writing)\n",
+    )
+    assert push_as(awkward, url, None) == (
+        3,
+        "",
+        f"vaultsync: {url}: the server asks for a user name and password: give --user (and --password-env VAR)\n",
+    )
+    code, out, err = run_cli(*push_args(awkward, url), env={"VS_PW": "wrong"})
+    assert (code, out, err) == (
+        3,
+        "",
+        f"vaultsync: {url}: the server refused the user name or password of alice (401 Unauthorized)\n",
+    )
+    tls = url.replace("http:", "https:")  # https to Radicale's plain http port
+    assert push_as(awkward, tls) == (
+        3,
+        "",
+        f"vaultsync: {tls}: the TLS handshake failed (wrong version number): is the port one for https?\n",
+    )
+
+
+def by_method(**answers: Any) -> Any:
+    def answer(connection: Any, method: str) -> None:
+        answers[method](connection, method)
+
+    return answer
+
+
+MISSING = reply("404 Not Found", "text/plain", b"")
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            reply("200 OK", "text/html; charset=utf-8", b"<html><body>Log in to the Wi-Fi</body></html>"),
+            "the server answered with a web page, not CalDAV: a Wi-Fi login page, or a calendar's web "
+            "address instead of its CalDAV one (see docs/subscribing.md)",
+        ),
+        (
+            reply(
+                "207 Multi-Status", "text/xml", b'<?xml version="1.0"?><multistatus xmlns="DAV:"><response>'
+            ),
+            "the server's answer is not WebDAV (its XML is malformed or missing): is this the calendar's CalDAV URL?",
+        ),
+        (
+            reply("207 Multi-Status", "text/html", b"<p>not xml"),
+            "the server's answer is not WebDAV (its XML is malformed or missing): is this the calendar's CalDAV URL?",
+        ),
+        (
+            reply("405 Method Not Allowed", "text/plain", b""),
+            "this is not a CalDAV address (PROPFIND answered 405 Method Not Allowed): use the calendar's "
+            "CalDAV URL (see docs/subscribing.md)",
+        ),
+        (
+            reply("500 Internal Server Error", "text/plain", b"boom"),
+            "the server failed a request: 500 Internal Server Error",
+        ),
+        (
+            by_method(PROPFIND=MISSING, MKCALENDAR=reply("409 Conflict", "text/plain", b"")),
+            "not found, nor is {parent}: check the URL (its last part is the calendar, the part before it "
+            "your account's calendars)",
+        ),
+        (
+            by_method(PROPFIND=MISSING, MKCALENDAR=reply("403 Forbidden", "text/plain", b"")),
+            "nothing is there, and the server does not let alice make a calendar there: make one in your "
+            "calendar app and push to its URL",
+        ),
+    ],
+    ids=[
+        "web page",
+        "malformed xml",
+        "207 not xml",
+        "no webdav",
+        "server error",
+        "no parent",
+        "no mkcalendar",
+    ],
+)
+def test_push_command_failures(awkward: Path, answer: Any, message: str) -> None:
+    with scripted(answer) as fake:
+        parent = fake.url.rsplit("/", 2)[0] + "/"
+        expected = f"vaultsync: {fake.url}: {message.format(parent=parent)}\n"
+        assert push_as(awkward, fake.url) == (3, "", expected)
+        assert [head.split(" ", 1)[0] for head in fake.requests][-1] != "PUT"  # nothing written
+
+
+def test_credentials_go_with_the_first_request(awkward: Path) -> None:
+    import base64
+
+    with scripted(reply("500 Internal Server Error", "text/plain", b"")) as fake:
+        assert push_as(awkward, fake.url)[0] == 3
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    assert len(fake.requests) == 1 and f"\r\nAuthorization: Basic {token}" in fake.requests[0]
+
+
+def test_an_untrusted_certificate(awkward: Path, tmp_path: Path) -> None:
+    import ssl
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is missing")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with scripted(MISSING, tls=context) as fake:
+        url = fake.url.replace("http:", "https:")
+        assert push_as(awkward, url) == (
+            3,
+            "",
+            f"vaultsync: {url}: its TLS certificate is not trusted (self-signed certificate)\n",
+        )
+
+
+# --- a server that stalls
+
+
+def test_a_stalling_server_ends_the_push_within_its_timeout(awkward: Path) -> None:
+    with scripted(trickle(0.25)) as fake:  # no read ever waits as long as the timeout
+        started = time.monotonic()
+        code, out, err = push_as(awkward, fake.url, USER, "--timeout", "1")
+        took = time.monotonic() - started
+    assert (code, out, err) == (
+        3,
+        "",
+        f"vaultsync: {fake.url}: the server did not answer within 1 s (try again later, or give a longer --timeout)\n",
+    )
+    assert 1 <= took < 1 + 1.5
+
+
+def slow_calendar(delay: float) -> Any:
+    """A calendar server that takes ``delay`` s over each answer, each within the timeout."""
+    calendar = (
+        b'<?xml version="1.0"?><multistatus xmlns="DAV:"><response><href>/alice/cal/</href><propstat><prop>'
+        b'<resourcetype><collection/><calendar xmlns="urn:ietf:params:xml:ns:caldav"/></resourcetype>'
+        b"</prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"
+    )
+    answers = {
+        "PROPFIND": reply("207 Multi-Status", "text/xml", calendar),
+        "REPORT": reply("207 Multi-Status", "text/xml", b'<multistatus xmlns="DAV:"/>'),
+        "PUT": reply("201 Created", "text/plain", b""),
+    }
+
+    def answer(connection: Any, method: str) -> None:
+        time.sleep(delay)
+        answers[method](connection, method)
+
+    return answer
+
+
+def test_a_slow_server_ends_the_whole_push_within_its_deadline(awkward: Path) -> None:
+    data = calendar_bytes(load_vault(awkward), SAMPLE_TODAY)
+    with scripted(slow_calendar(0.3)) as fake:
+        started = time.monotonic()
+        with pytest.raises(PushError) as raised:
+            push(data, fake.url, name="x", timeout=1, deadline=2)
+        took = time.monotonic() - started
+    assert str(raised.value) == f"{fake.url}: the push did not finish within 2 s (the server is too slow)"
+    assert 2 <= took < 2 + 1.5
+    assert 3 <= sum(head.startswith("PUT ") for head in fake.requests) < 16
+
+
+def test_a_watcher_pushing_to_a_stalling_server_keeps_its_calendar_and_stops(
+    awkward: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    from vaultsync.caldav_push import Pusher
+    from vaultsync.watch import Watcher
+
+    calendar = tmp_path / "out.ics"
+    with scripted(trickle(0.25)) as fake:
+        pusher = Pusher(fake.url, username=USER, password=PASSWORD)  # the default timeout: 30 s
+        watcher = Watcher(awkward, calendar=calendar, today=SAMPLE_TODAY, on_build=pusher)
+        stop = threading.Event()
+        thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+        thread.start()
+        _wait_until(lambda: calendar.exists() and fake.requests)  # built, and the push is stuck
+        before = calendar.read_bytes()
+        saved = time.monotonic()
+        (awkward / "Contacts/李小龙.md").unlink()
+        _wait_until(lambda: calendar.read_bytes() != before, watcher.debounce + 1)
+        assert time.monotonic() - saved < watcher.debounce + 1
+        stopping = time.monotonic()
+        stop.set()
+        thread.join(Pusher.CLOSE_SECONDS + 1)
+        assert not thread.is_alive() and time.monotonic() - stopping < Pusher.CLOSE_SECONDS
+        assert len(fake.requests) == 1  # the one push stuck; the second build waited for it

@@ -475,7 +475,8 @@ def network_problem(err: BaseException, url: str) -> str:
         if isinstance(cause, ssl.SSLCertVerificationError):
             return f"its TLS certificate is not trusted ({cause.verify_message or cause.reason})"
         if isinstance(cause, ssl.SSLError):
-            return f"the TLS handshake failed ({cause.reason or cause.strerror}): is the port one for https?"
+            reason = str(cause.reason or cause.strerror).lower().replace("_", " ")
+            return f"the TLS handshake failed ({reason}): is the port one for https?"
         if isinstance(cause, socket.gaierror):
             return f"the host name {host} cannot be found (check the URL, and that this machine is online)"
         if isinstance(cause, ConnectionRefusedError):
