@@ -699,3 +699,11 @@ def test_a_watcher_pushing_to_a_stalling_server_keeps_its_calendar_and_stops(
         thread.join(Pusher.CLOSE_SECONDS + 1)
         assert not thread.is_alive() and time.monotonic() - stopping < Pusher.CLOSE_SECONDS
         assert len(fake.requests) == 1  # the one push stuck; the second build waited for it
+
+
+def test_the_exit_codes_are_documented() -> None:
+    code, out, _ = run_cli("push", "--help")
+    assert code == 0 and "  1  pushed, but a note could not be read" in out
+    assert "  3  the push failed: the server could not be reached, refused the\n" in out
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "| 3 | `push` failed: " in readme

@@ -640,11 +640,6 @@ class Pusher:
             log.warning("%s: left alone: an event vaultsync did not add holds this UID", uid)
         return result
 
-    def idle(self, timeout: float) -> bool:
-        """Wait until no build waits and no push runs; False if that took longer than ``timeout``."""
-        with self._cond:
-            return self._cond.wait_for(lambda: self._waiting is None and not self._busy, timeout)
-
     def close(self) -> None:
         """Stop: a push under way gives up (its connection cut), and no other starts."""
         with self._cond:
