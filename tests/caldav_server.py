@@ -106,8 +106,8 @@ class Scripted:
 def scripted(
     answer: Callable[[socket.socket, str], None], tls: ssl.SSLContext | None = None
 ) -> Iterator[Scripted]:
-    """A server on 127.0.0.1 that reads each request and lets ``answer(connection, method)``
-    write whatever it likes back: a broken server, a web page, one that trickles bytes.
+    """A server on 127.0.0.1 that reads each request and lets ``answer(connection, request)``
+    (``request``: its method and path, ``"PUT /alice/cal/x.ics"``) write whatever it likes back: a broken server, a web page, one that trickles bytes.
     ``tls`` makes it speak https."""
     listener = socket.create_server(("127.0.0.1", 0))
     requests: list[str] = []
@@ -126,7 +126,7 @@ def scripted(
                     head += chunk
                 text = head.split(b"\r\n\r\n", 1)[0].decode("latin-1")
                 requests.append(text)
-                answer(connection, text.split(" ", 1)[0])
+                answer(connection, " ".join(text.split(" ", 2)[:2]))
             except OSError:  # the client gave up (or refused our certificate): what these are for
                 pass
 
@@ -154,7 +154,7 @@ def reply(status: str, content_type: str, body: bytes) -> Callable[[socket.socke
         "Connection: close\r\n\r\n"
     )
 
-    def answer(connection: socket.socket, method: str) -> None:
+    def answer(connection: socket.socket, request: str) -> None:
         connection.sendall(head.encode() + body)
 
     return answer
@@ -164,10 +164,34 @@ def trickle(every: float) -> Callable[[socket.socket, str], None]:
     """An answer that never ends: its status line, then one byte of a header every ``every`` s,
     so that no single read of the socket ever waits long."""
 
-    def answer(connection: socket.socket, method: str) -> None:
+    def answer(connection: socket.socket, request: str) -> None:
         connection.sendall(b"HTTP/1.1 207 Multi-Status\r\nContent-Type: text/xml\r\nX-Slow: ")
         while True:
             time.sleep(every)
             connection.sendall(b"a")
 
     return answer
+
+
+def by_request(
+    answers: dict[str, Callable[[socket.socket, str], None]],
+) -> Callable[[socket.socket, str], None]:
+    """The answer kept for the request (``"PROPFIND /alice/cal/"``), else for its method."""
+
+    def answer(connection: socket.socket, request: str) -> None:
+        (answers.get(request) or answers[request.split(" ", 1)[0]])(connection, request)
+
+    return answer
+
+
+def multistatus(resourcetype: str) -> Callable[[socket.socket, str], None]:
+    """A 207 for a resource of that type (``"<collection/>"``, ``CALENDAR``)."""
+    body = (
+        '<?xml version="1.0"?><multistatus xmlns="DAV:"><response><href>/alice/cal/</href><propstat>'
+        f"<prop><resourcetype>{resourcetype}</resourcetype></prop><status>HTTP/1.1 200 OK</status>"
+        "</propstat></response></multistatus>"
+    )
+    return reply("207 Multi-Status", "text/xml", body.encode())
+
+
+CALENDAR = '<collection/><calendar xmlns="urn:ietf:params:xml:ns:caldav"/>'

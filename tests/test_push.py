@@ -17,7 +17,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from awkward_vault import make_awkward_vault
-from caldav_server import Radicale, counting_client, radicale, reply, scripted, trickle
+from caldav_server import (
+    CALENDAR,
+    Radicale,
+    by_request,
+    counting_client,
+    multistatus,
+    radicale,
+    reply,
+    scripted,
+    trickle,
+)
 from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, write_note
 from processes import line_queue
 
@@ -89,7 +99,8 @@ def test_first_push_makes_the_calendar_and_puts_every_event(url: str, awkward: P
     events = len(expected_reading(load_vault(awkward), SAMPLE_TODAY).events)
     assert result.made_calendar and len(result.created) == events == 16
     assert (result.updated, result.deleted, result.unchanged, result.foreign) == ([], [], 0, [])
-    assert [m for m, _ in log] == ["PROPFIND", "MKCALENDAR", "PROPPATCH"] + ["PUT"] * events
+    # what the URL is, what its parent is (not a calendar), then the calendar made and filled
+    assert [m for m, _ in log] == ["PROPFIND", "PROPFIND", "MKCALENDAR", "PROPPATCH"] + ["PUT"] * events
     assert_holds_exactly_the_notes(url, awkward)
     import caldav
 
@@ -356,7 +367,7 @@ def test_the_pusher_pushes_changed_builds_and_retries_after_a_failure(
 
     unchanged = build(awkward, SAMPLE_TODAY, calendar)
     assert not unchanged.written and pusher.push_now(unchanged) is None  # nothing sent at all
-    assert sum(m == "PROPFIND" for m, _ in log) == 1
+    assert sum(m == "MKCALENDAR" for m, _ in log) == 1 and len(log) == 4 + 16  # the first push only
 
     (awkward / "Contacts/李小龙.md").unlink()
     changed = build(awkward, SAMPLE_TODAY, calendar)
@@ -513,14 +524,10 @@ def test_radicale_refusals(server: Radicale, url: str, awkward: Path) -> None:
     )
 
 
-def by_method(**answers: Any) -> Any:
-    def answer(connection: Any, method: str) -> None:
-        answers[method](connection, method)
-
-    return answer
-
-
 MISSING = reply("404 Not Found", "text/plain", b"")
+FOLDER = multistatus("<collection/>")
+CONFLICT = reply("409 Conflict", "text/plain", b"")
+FORBIDDEN = reply("403 Forbidden", "text/plain", b"")
 
 
 @pytest.mark.parametrize(
@@ -551,14 +558,23 @@ MISSING = reply("404 Not Found", "text/plain", b"")
             "the server failed a request: 500 Internal Server Error",
         ),
         (
-            by_method(PROPFIND=MISSING, MKCALENDAR=reply("409 Conflict", "text/plain", b"")),
+            MISSING,
             "not found, nor is {parent}: check the URL (its last part is the calendar, the part before it "
             "your account's calendars)",
         ),
         (
-            by_method(PROPFIND=MISSING, MKCALENDAR=reply("403 Forbidden", "text/plain", b"")),
+            by_request({"PROPFIND /alice/cal/": MISSING, "PROPFIND": FOLDER, "MKCALENDAR": CONFLICT}),
+            "not found, nor is {parent}: check the URL (its last part is the calendar, the part before it "
+            "your account's calendars)",
+        ),
+        (
+            by_request({"PROPFIND /alice/cal/": MISSING, "PROPFIND": FOLDER, "MKCALENDAR": FORBIDDEN}),
             "nothing is there, and the server does not let alice make a calendar there: make one in your "
             "calendar app and push to its URL",
+        ),
+        (
+            by_request({"PROPFIND /alice/cal/": MISSING, "PROPFIND": multistatus(CALENDAR)}),
+            "nothing is there, and {parent} is a calendar: push to it, or to a new calendar beside it",
         ),
     ],
     ids=[
@@ -568,7 +584,9 @@ MISSING = reply("404 Not Found", "text/plain", b"")
         "no webdav",
         "server error",
         "no parent",
-        "no mkcalendar",
+        "mkcalendar 409",
+        "mkcalendar 403",
+        "in a calendar",
     ],
 )
 def test_push_command_failures(awkward: Path, answer: Any, message: str) -> None:
@@ -643,20 +661,15 @@ def test_a_stalling_server_ends_the_push_within_its_timeout(awkward: Path) -> No
 
 def slow_calendar(delay: float) -> Any:
     """A calendar server that takes ``delay`` s over each answer, each within the timeout."""
-    calendar = (
-        b'<?xml version="1.0"?><multistatus xmlns="DAV:"><response><href>/alice/cal/</href><propstat><prop>'
-        b'<resourcetype><collection/><calendar xmlns="urn:ietf:params:xml:ns:caldav"/></resourcetype>'
-        b"</prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"
-    )
     answers = {
-        "PROPFIND": reply("207 Multi-Status", "text/xml", calendar),
+        "PROPFIND": multistatus(CALENDAR),
         "REPORT": reply("207 Multi-Status", "text/xml", b'<multistatus xmlns="DAV:"/>'),
         "PUT": reply("201 Created", "text/plain", b""),
     }
 
-    def answer(connection: Any, method: str) -> None:
+    def answer(connection: Any, request: str) -> None:
         time.sleep(delay)
-        answers[method](connection, method)
+        by_request(answers)(connection, request)
 
     return answer
 

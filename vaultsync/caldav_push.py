@@ -294,6 +294,7 @@ class _Target:
                 remote = self.dav.calendar(url=self.url)
                 existing = remote.get_events()
             else:
+                self._check_parent()
                 remote, existing = self._make_calendar(name), []
                 result.made_calendar = True
             _sync(remote, existing, wanted, result)
@@ -339,7 +340,10 @@ class _Target:
             tree = reply.tree
             if tree is None or tree.tag != DAV + "multistatus":
                 raise PushError(f"{self.where}: {NOT_XML}")
-            return list(tree.iter(DAV + "response"))
+            found = list(tree.iter(DAV + "response"))
+            if depth == 0 and found and " 404 " in (found[0].findtext(DAV + "status") or ""):
+                return None  # Xandikos says "not found" inside a 207
+            return found
         if 200 <= reply.status < 300 and kind in ("text/html", "application/xhtml+xml"):
             raise PushError(
                 f"{self.where}: the server answered with a web page, not CalDAV: a Wi-Fi login "
@@ -379,6 +383,28 @@ class _Target:
             and href.text
         )
 
+    def _check_parent(self) -> None:
+        """Refuse to make a calendar where its parent is missing, or is a calendar itself (which
+        Xandikos allows, and no calendar app shows)."""
+        parent = self._parent()
+        answer = self._propfind(parent, 0, PROPS)
+        if answer is None:
+            raise self._not_found()
+        if CALDAV + "calendar" in _resourcetype(answer[0]):
+            raise PushError(
+                f"{self.where}: nothing is there, and {public_url(parent)} is a calendar: push to it, "
+                "or to a new calendar beside it"
+            )
+
+    def _parent(self) -> str:
+        return self.url.rstrip("/").rpartition("/")[0] + "/"
+
+    def _not_found(self) -> PushError:
+        return PushError(
+            f"{self.where}: not found, nor is {public_url(self._parent())}: check the URL (its last "
+            "part is the calendar, the part before it your account's calendars)"
+        )
+
     def _make_calendar(self, name: str) -> Any:
         from caldav.collection import CalendarSet
         from caldav.lib import error
@@ -395,10 +421,7 @@ class _Target:
             ) from None
         except error.DAVError as err:
             if err.status in (404, 409):
-                raise PushError(
-                    f"{self.where}: not found, nor is {public_url(parent + '/')}: check the URL "
-                    "(its last part is the calendar, the part before it your account's calendars)"
-                ) from None
+                raise self._not_found() from None
             raise PushError(
                 f"{self.where}: nothing is there, and the server would not make a calendar there "
                 f"({_reason(err)}): make one in your calendar app and push to its URL"
