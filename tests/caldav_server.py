@@ -1,5 +1,6 @@
-"""A real CalDAV server for the push tests: Radicale, on 127.0.0.1 and a free port, storing in a
-temporary folder, and a DAVClient that records every request it sends."""
+"""Real CalDAV servers for the push tests: Radicale and Xandikos, on 127.0.0.1 and a free port,
+storing in a temporary folder; a DAVClient that records every request it sends; and scripted
+servers that answer as broken, misplaced or stalling servers do."""
 
 from __future__ import annotations
 
@@ -57,23 +58,45 @@ def radicale(folder: Path, users: dict[str, str] | None = None) -> Iterator[Radi
         f"[storage]\nfilesystem_folder = {folder / 'collections'}\n[web]\ntype = none\n"
         "[logging]\nlevel = error\n"
     )
+    with _running([sys.executable, "-m", "radicale", "--config", str(config)], port, folder, "Radicale"):
+        yield Radicale(f"http://127.0.0.1:{port}/", folder / "collections")
+
+
+@contextmanager
+def xandikos(folder: Path) -> Iterator[str]:
+    """Run Xandikos (no authentication) until the block ends: its base URL. Its one account's
+    principal is ``user/``, its calendars are under ``user/calendars/``."""
+    try:
+        import xandikos as _  # noqa: F401
+    except ImportError:
+        unavailable("Xandikos is missing: python3 -m pip install -e '.[test]'")
+    folder.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    command = [sys.executable, "-m", "xandikos", "serve", "-d", str(folder / "data"), "--defaults"]
+    command += ["-l", "127.0.0.1", "-p", str(port), "--state-dir", str(folder / "state")]
+    with _running(command, port, folder, "Xandikos"):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@contextmanager
+def _running(command: list[str], port: int, folder: Path, name: str) -> Iterator[None]:
+    """Run ``command`` (a server), logging to ``folder``/log, until the block ends; the block
+    starts once the server listens on ``port``."""
     log = (folder / "log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)], stdout=log, stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"Radicale exited: {(folder / 'log').read_text()}")
+                raise RuntimeError(f"{name} exited: {(folder / 'log').read_text()}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"Radicale did not start in {STARTUP_SECONDS} s") from None
+                    raise RuntimeError(f"{name} did not start in {STARTUP_SECONDS} s") from None
                 time.sleep(0.05)
-        yield Radicale(f"http://127.0.0.1:{port}/", folder / "collections")
+        yield
     finally:
         process.terminate()
         try:

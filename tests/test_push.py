@@ -720,3 +720,66 @@ def test_the_exit_codes_are_documented() -> None:
     assert "  3  the push failed: the server could not be reached, refused the\n" in out
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "| 3 | `push` failed: " in readme
+
+
+# --- a second real server: Xandikos (no authentication; it answers a missing URL with a 207)
+
+
+@pytest.fixture(scope="module")
+def xandikos_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from caldav_server import xandikos
+
+    with xandikos(tmp_path_factory.mktemp("xandikos")) as base:
+        yield base
+
+
+def test_xandikos_push_makes_fills_and_keeps_the_calendar(xandikos_base: str, awkward: Path) -> None:
+    url = f"{xandikos_base}user/calendars/interviews/"
+    first = push_vault(awkward, url, username=None, password=None)
+    assert first.made_calendar and len(first.created) == 16
+    assert_holds_exactly_the_notes(url, awkward)
+    log: list[tuple[str, str]] = []
+    assert push_vault(awkward, url, log, username=None, password=None).writes == 0
+    assert log == [("PROPFIND", url), ("REPORT", url)]
+    (awkward / "Contacts/李小龙.md").unlink()
+    assert len(push_vault(awkward, url, username=None, password=None).deleted) == 3
+    assert_holds_exactly_the_notes(url, awkward)
+
+
+def test_xandikos_refuses_what_is_not_a_calendar(xandikos_base: str, awkward: Path, tmp_path: Path) -> None:
+    home = f"{xandikos_base}user/calendars/"
+
+    def calendars() -> list[str]:
+        import caldav
+
+        with caldav.DAVClient(url=home, enable_rfc6764=False) as dav:
+            return sorted(str(c.url) for c in dav.principal().get_calendars())
+
+    before = calendars()
+    assert f"{home}calendar/" in before  # made by --defaults
+    for url, what in [
+        (f"{xandikos_base}user/", "an account (a principal)"),
+        (home, "a folder (a collection)"),
+    ]:
+        for _ in range(2):
+            code, out, err = push_as(awkward, url, None)
+            assert (code, out) == (3, "")
+            assert err == (
+                f"vaultsync: {url} is {what}, not a calendar: push to one of your calendars "
+                f"({', '.join(before)}), or to a new one such as {home}vaultsync/\n"
+            )
+    inside = f"{home}calendar/x/"
+    assert push_as(awkward, inside, None) == (
+        3,
+        "",
+        f"vaultsync: {inside}: nothing is there, and {home}calendar/ is a calendar: push to it, or to a "
+        "new calendar beside it\n",
+    )
+    lost = f"{xandikos_base}nope/deeper/cal/"
+    assert push_as(awkward, lost, None) == (
+        3,
+        "",
+        f"vaultsync: {lost}: not found, nor is {xandikos_base}nope/deeper/: check the URL (its last part "
+        "is the calendar, the part before it your account's calendars)\n",
+    )
+    assert calendars() == before
