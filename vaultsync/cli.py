@@ -173,7 +173,7 @@ def _password(user: str | None, password_env: str | None) -> str | None:
             raise UsageError(f"--password-env: the environment variable {password_env} is not set")
         return os.environ[password_env]
     if user is not None:
-        if not sys.stdin.isatty():  # cron, a pipe, a service: nobody could answer the prompt
+        if sys.stdin is None or not sys.stdin.isatty():  # cron, a pipe, a service: nobody to answer
             raise UsageError(
                 f"--user {user}: no terminal to ask for the password on: put it in an environment "
                 "variable and name it with --password-env VAR"
