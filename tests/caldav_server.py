@@ -1,13 +1,17 @@
-"""A real CalDAV server for the push tests: Radicale, on 127.0.0.1 and a free port, storing in a
-temporary folder, and a DAVClient that records every request it sends."""
+"""Real CalDAV servers for the push tests: Radicale and Xandikos, on 127.0.0.1 and a free port,
+storing in a temporary folder; a DAVClient that records every request it sends; and scripted
+servers that answer as broken, misplaced or stalling servers do."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,23 +58,45 @@ def radicale(folder: Path, users: dict[str, str] | None = None) -> Iterator[Radi
         f"[storage]\nfilesystem_folder = {folder / 'collections'}\n[web]\ntype = none\n"
         "[logging]\nlevel = error\n"
     )
+    with _running([sys.executable, "-m", "radicale", "--config", str(config)], port, folder, "Radicale"):
+        yield Radicale(f"http://127.0.0.1:{port}/", folder / "collections")
+
+
+@contextmanager
+def xandikos(folder: Path) -> Iterator[str]:
+    """Run Xandikos (no authentication) until the block ends: its base URL. Its one account's
+    principal is ``user/``, its calendars are under ``user/calendars/``."""
+    try:
+        import xandikos as _  # noqa: F401
+    except ImportError:
+        unavailable("Xandikos is missing: python3 -m pip install -e '.[test]'")
+    folder.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    command = [sys.executable, "-m", "xandikos", "serve", "-d", str(folder / "data"), "--defaults"]
+    command += ["-l", "127.0.0.1", "-p", str(port), "--state-dir", str(folder / "state")]
+    with _running(command, port, folder, "Xandikos"):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@contextmanager
+def _running(command: list[str], port: int, folder: Path, name: str) -> Iterator[None]:
+    """Run ``command`` (a server), logging to ``folder``/log, until the block ends; the block
+    starts once the server listens on ``port``."""
     log = (folder / "log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)], stdout=log, stderr=subprocess.STDOUT
-    )
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"Radicale exited: {(folder / 'log').read_text()}")
+                raise RuntimeError(f"{name} exited: {(folder / 'log').read_text()}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"Radicale did not start in {STARTUP_SECONDS} s") from None
+                    raise RuntimeError(f"{name} did not start in {STARTUP_SECONDS} s") from None
                 time.sleep(0.05)
-        yield Radicale(f"http://127.0.0.1:{port}/", folder / "collections")
+        yield
     finally:
         process.terminate()
         try:
@@ -91,3 +117,104 @@ def counting_client(requests: list[tuple[str, str]]) -> Any:
             return super().request(url, method, *args, **kwargs)
 
     return Counting
+
+
+@dataclass(frozen=True)
+class Scripted:
+    url: str  # http://127.0.0.1:PORT/alice/cal/
+    requests: list[str]  # the head (request line and headers) of each request received
+
+
+@contextmanager
+def scripted(
+    answer: Callable[[socket.socket, str], None], tls: ssl.SSLContext | None = None
+) -> Iterator[Scripted]:
+    """A server on 127.0.0.1 that reads each request and lets ``answer(connection, request)``
+    (``request``: its method and path, ``"PUT /alice/cal/x.ics"``) write whatever it likes back: a broken server, a web page, one that trickles bytes.
+    ``tls`` makes it speak https."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    requests: list[str] = []
+    connections: list[socket.socket] = []
+
+    def one(connection: socket.socket) -> None:
+        with connection:
+            try:
+                if tls is not None:
+                    connection = tls.wrap_socket(connection, server_side=True)
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    head += chunk
+                text = head.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+                requests.append(text)
+                answer(connection, " ".join(text.split(" ", 2)[:2]))
+            except OSError:  # the client gave up (or refused our certificate): what these are for
+                pass
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = listener.accept()
+                connections.append(connection)
+                threading.Thread(target=one, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield Scripted(f"http://127.0.0.1:{listener.getsockname()[1]}/alice/cal/", requests)
+    finally:
+        listener.close()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+def reply(status: str, content_type: str, body: bytes) -> Callable[[socket.socket, str], None]:
+    """An answer with this status line, type and body, to every request."""
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+
+    def answer(connection: socket.socket, request: str) -> None:
+        connection.sendall(head.encode() + body)
+
+    return answer
+
+
+def trickle(every: float) -> Callable[[socket.socket, str], None]:
+    """An answer that never ends: its status line, then one byte of a header every ``every`` s,
+    so that no single read of the socket ever waits long."""
+
+    def answer(connection: socket.socket, request: str) -> None:
+        connection.sendall(b"HTTP/1.1 207 Multi-Status\r\nContent-Type: text/xml\r\nX-Slow: ")
+        while True:
+            time.sleep(every)
+            connection.sendall(b"a")
+
+    return answer
+
+
+def by_request(
+    answers: dict[str, Callable[[socket.socket, str], None]],
+) -> Callable[[socket.socket, str], None]:
+    """The answer kept for the request (``"PROPFIND /alice/cal/"``), else for its method."""
+
+    def answer(connection: socket.socket, request: str) -> None:
+        (answers.get(request) or answers[request.split(" ", 1)[0]])(connection, request)
+
+    return answer
+
+
+def multistatus(resourcetype: str) -> Callable[[socket.socket, str], None]:
+    """A 207 for a resource of that type (``"<collection/>"``, ``CALENDAR``)."""
+    body = (
+        '<?xml version="1.0"?><multistatus xmlns="DAV:"><response><href>/alice/cal/</href><propstat>'
+        f"<prop><resourcetype>{resourcetype}</resourcetype></prop><status>HTTP/1.1 200 OK</status>"
+        "</propstat></response></multistatus>"
+    )
+    return reply("207 Multi-Status", "text/xml", body.encode())
+
+
+CALENDAR = '<collection/><calendar xmlns="urn:ietf:params:xml:ns:caldav"/>'

@@ -101,5 +101,5 @@ def test_push_changes_no_note(tmp_path: Path) -> None:
         1,
         f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 18 unchanged\n",
     )  # 1: broken notes
-    assert refused[:2] == (1, "") and "refused the user name or password" in refused[2]
+    assert refused[:2] == (3, "") and "refused the user name or password" in refused[2]  # 3: push failed
     assert tree_state(vault) == before

@@ -275,14 +275,20 @@ def _password(user: str | None, password_env: str | None) -> str | None:
             raise UsageError(f"--password-env: the environment variable {password_env} is not set")
         return os.environ[password_env]
     if user is not None:
+        if sys.stdin is None or not sys.stdin.isatty():  # cron, a pipe, a service: nobody to answer
+            raise UsageError(
+                f"--user {user}: no terminal to ask for the password on: put it in an environment "
+                "variable and name it with --password-env VAR"
+            )
         return str(click.prompt(f"Password for {user}", hide_input=True, err=True))
     return None
 
 
 def _push_password(url: str, user: str | None, password_env: str | None) -> str | None:
     """Check the CalDAV URL (warning about a password sent in clear), then get the password."""
-    from vaultsync.caldav_push import check_url
+    from vaultsync.caldav_push import check_url, quiet_library
 
+    quiet_library()
     for warning in check_url(url, password=user is not None):
         click.echo(f"vaultsync: warning: {warning}", err=True)
     return _password(user, password_env)
@@ -305,16 +311,38 @@ def credentials(command: Any) -> Any:
     "--url",
     required=True,
     metavar="URL",
-    help="The CalDAV calendar's URL, made when missing (e.g. .../remote.php/dav/calendars/USER/vaultsync/).",
+    help="The CalDAV calendar's URL, made when nothing is there (e.g. "
+    ".../remote.php/dav/calendars/USER/vaultsync/).",
 )
 @credentials
-def push(vault: Path, today: str | None, url: str, user: str | None, password_env: str | None) -> int:
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a request the server has not answered in full within this time (the whole "
+    "push: ten times this).",
+)
+def push(
+    vault: Path, today: str | None, url: str, user: str | None, password_env: str | None, timeout: float
+) -> int:
     """Make the CalDAV calendar at URL hold exactly VAULT's deadlines.
 
     Adds new events, replaces changed ones, deletes the ones it added before that are no longer
-    due, and leaves every event it did not add alone. Exit 1 when a note could not be read, an
-    event could not be placed, or the server failed; 2 on a usage error.
+    due, and leaves every event it did not add alone. Writes nothing unless URL is a calendar,
+    or nothing yet (then it makes the calendar).
+
+    \b
+    Exit codes:
+      0  pushed, and every note read
+      1  pushed, but a note could not be read (the rest is on the server)
+      2  usage error (a bad option; --user with no terminal to ask for the
+         password on and no --password-env)
+      3  the push failed: the server could not be reached, refused the
+         password, is not a calendar, or an event could not be placed
     """
+    from vaultsync.caldav_push import PushError
     from vaultsync.caldav_push import push as run_push
     from vaultsync.calendar import calendar_bytes
     from vaultsync.report import error_line
@@ -323,7 +351,13 @@ def push(vault: Path, today: str | None, url: str, user: str | None, password_en
     password = _push_password(url, user, password_env)
     loaded = load_vault(vault)
     data = calendar_bytes(loaded, parse_today(today))
-    result = run_push(data, url, name=loaded.settings.calendar_name, username=user, password=password)
+    try:
+        result = run_push(
+            data, url, name=loaded.settings.calendar_name, username=user, password=password, timeout=timeout
+        )
+    finally:
+        for err in loaded.errors:
+            click.echo(f"vaultsync: {error_line(err)}", err=True)
     click.echo(result.summary())
     for uid in result.foreign:
         click.echo(
@@ -331,9 +365,7 @@ def push(vault: Path, today: str | None, url: str, user: str | None, password_en
             "(imported from the .ics file?); delete it there, or push to a calendar of its own",
             err=True,
         )
-    for err in loaded.errors:
-        click.echo(f"vaultsync: {error_line(err)}", err=True)
-    return 1 if loaded.errors or result.foreign else 0
+    return PushError.exit_code if result.foreign else 1 if loaded.errors else 0
 
 
 @cli.command(short_help="Check that calendar apps can use the calendar.")

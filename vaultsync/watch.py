@@ -223,6 +223,9 @@ class Watcher:
         finally:
             self.observer.stop()
             self.observer.join(timeout=5)
+            close = getattr(self.on_build, "close", None)
+            if close is not None:  # a pusher's thread: stops within its own bound
+                close()
 
     def build_now(self) -> sync.Build:
         """Reconcile the index with the disk and build at once, whatever changed (for tests, servers)."""
