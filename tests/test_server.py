@@ -417,3 +417,39 @@ def test_a_failing_source_stops_serving_with_its_error(feed: Feed, logs: list[st
     server = CalendarServer(feed, TOKEN, log=logs.append)
     with pytest.raises(VaultsyncError, match="the vault folder is gone"):
         serve_until(server, failing, threading.Event())
+
+
+@pytest.mark.parametrize(
+    ("sent", "logged"),
+    [
+        (b"GET /\x1b[31mred\x1b[0m HTTP/1.1", [r'"GET /\x1b[31mred\x1b[0m HTTP/1.1" 404 -']),
+        (b"GET /a\\x0a HTTP/1.1", [r'"GET /a\\x0a HTTP/1.1" 404 -']),
+        (
+            b"GET /a\rb HTTP/1.1",
+            [
+                r"code 400, message Bad request syntax ('GET /a\\rb HTTP/1.1')",
+                r'"GET /a\x0db HTTP/1.1" 400 -',
+            ],
+        ),
+        (
+            b"GET /\x85\x9b HTTP/1.1",
+            [
+                r"code 400, message Bad request syntax ('GET /\\x85\\x9b HTTP/1.1')",
+                r'"GET /\x85\x9b HTTP/1.1" 400 -',
+            ],
+        ),
+        (
+            b"GET / HTTP/1.1\x1b[2K",
+            [r"code 400, message Bad request version ('HTTP/1.1\\x1b[2K')", r'"GET / HTTP/1.1\x1b[2K" 400 -'],
+        ),
+        (b'GET /a\n127.0.0.1 "GET /forged HTTP/1.1" 200 -', ['"GET /a" 404 -']),
+    ],
+)
+def test_control_characters_reach_the_log_escaped(
+    server: CalendarServer, logs: list[str], sent: bytes, logged: list[str]
+) -> None:
+    """A client could write lines of its own (or terminal escapes) into the log: every control
+    character, and the backslash that could fake one, is written as an escape; a line feed ends
+    the request line, so the rest of it is never logged."""
+    _raw(server, sent + b"\r\n\r\n")
+    assert logs == [f"127.0.0.1 {line}" for line in logged]

@@ -42,6 +42,11 @@ REQUEST_SECONDS = 10.0
 SOURCE_STOP_SECONDS = 10.0
 #: Until the first build is ready, clients are asked to come back this many seconds later.
 RETRY_AFTER = 5
+#: What a client sends reaches the log with its control characters (C0, DEL, C1) written as
+#: ``\\xNN``, and a backslash doubled, as http.server's own log does: no forged lines.
+_ESCAPES = str.maketrans(
+    {**{code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}, ord("\\"): "\\\\"}
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _raw_reply(self, status: bytes) -> None:
         with contextlib.suppress(OSError):
             self.wfile.write(b"HTTP/1.0 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        self.server.log(f"{self.client_address[0]} request too large: {status.decode()}")
+        self.server.log_line(f"{self.client_address[0]} request too large: {status.decode()}")
 
     def do_GET(self) -> None:
         self._serve(body=True)
@@ -229,8 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def log_message(self, format: str, *args: Any) -> None:
-        message = (format % args).replace(self.server.token, "<token>")
-        self.server.log(f"{self.client_address[0]} {message}")
+        self.server.log_line(f"{self.client_address[0]} {format % args}")
 
 
 class CalendarServer(ThreadingHTTPServer):
@@ -280,7 +284,11 @@ class CalendarServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line in the log, never a traceback on the terminal."""
         error = sys.exc_info()[1]
-        self.log(f"{client_address[0]} error: {type(error).__name__}: {error}")
+        self.log_line(f"{client_address[0]} error: {type(error).__name__}: {error}")
+
+    def log_line(self, line: str) -> None:
+        """``log`` the line with the token hidden and control characters escaped."""
+        self.log(line.replace(self.token, "<token>").translate(_ESCAPES))
 
 
 def serve_until(
