@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import multiprocessing
 import os
 import socket
 import stat
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault
@@ -357,6 +359,35 @@ def test_a_broken_token_file_is_a_config_error(config_home: Path, tmp_path: Path
     store.write_text("[1, 2]")
     with pytest.raises(ConfigError, match="not a JSON object"):
         vault_token(tmp_path)
+
+
+def _tokens_of(store: Path, vaults: list[Path], start: Any, tokens: Any) -> None:
+    """`serve` starting for each of ``vaults`` (in a process of its own), once all are ready."""
+    start.wait(TIMEOUT)
+    tokens.put({str(vault): vault_token(vault, store=store) for vault in vaults})
+
+
+def test_serves_starting_at_once_keep_every_token(tmp_path: Path) -> None:
+    """Each `serve` read the token file, added its vault's token and wrote it back: two at once
+    and one of the tokens was lost (its subscription URL then 404). Made under a lock now."""
+    store = tmp_path / "config" / TOKENS_FILE
+    processes, per_process = 6, 10
+    vaults = [[tmp_path / f"vault-{p}-{v}" for v in range(per_process)] for p in range(processes)]
+    context = multiprocessing.get_context("spawn")
+    start, tokens = context.Barrier(processes), context.Queue()
+    workers = [context.Process(target=_tokens_of, args=(store, own, start, tokens)) for own in vaults]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(TIMEOUT * 3)
+    assert [worker.exitcode for worker in workers] == [0] * processes
+    made = {}
+    for _ in workers:
+        made.update(tokens.get(timeout=TIMEOUT))
+    assert len(made) == processes * per_process
+    assert json.loads(store.read_text()) == made
+    assert stat.S_IMODE(store.stat().st_mode) == 0o600
+    assert sorted(p.name for p in store.parent.iterdir()) == [TOKENS_FILE, TOKENS_FILE + ".lock"]
 
 
 # --- serving while a source keeps the feed current (the watcher in `vaultsync serve`)
