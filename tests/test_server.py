@@ -296,6 +296,78 @@ def test_a_dribbling_client_is_cut_at_the_deadline(feed: Feed, logs: list[str]) 
                 writer.join(TIMEOUT)
 
 
+def _from(source: str, server: CalendarServer) -> socket.socket:
+    """A connection to ``server`` from the loopback address ``source`` (127.0.0.x), sending nothing."""
+    try:
+        return socket.create_connection(server.server_address[:2], TIMEOUT, (source, 0))
+    except OSError as err:
+        pytest.skip(f"cannot connect from {source}: {err}")
+
+
+def _answer(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+REFUSED = b"HTTP/1.0 503 Service Unavailable\r\n"
+
+
+def test_connections_over_the_limit_of_one_address_are_refused(feed: Feed, logs: list[str]) -> None:
+    """One address holding its connections idle takes no thread and no more than its share:
+    the next one from it gets a 503 at once, another address is served as before."""
+    details: list[str] = []
+    for server in _start(feed, logs, max_per_client=3, detail=details.append):  # type: ignore[arg-type]
+        idle = [_from("127.0.0.1", server) for _ in range(3)]
+        with _from("127.0.0.1", server) as over:
+            answer = _answer(over)
+        assert answer.startswith(REFUSED) and b"Retry-After: 5\r\n" in answer
+        assert answer.endswith(b"\r\n\r\nToo many connections.\n")
+        with _from("127.0.0.1", server) as again:
+            assert _answer(again).startswith(REFUSED)
+        with _from("127.0.0.2", server) as other:
+            other.sendall(b"GET " + CALENDAR.encode() + b" HTTP/1.1\r\n\r\n")
+            assert _answer(other).startswith(b"HTTP/1.0 200 OK\r\n")
+        idle.pop().close()
+        wait_for(lambda: request(server)[0] == 200)  # noqa: B023 (called at once, in the loop)
+        for sock in idle:
+            sock.close()
+    assert logs[0] == (
+        "127.0.0.1 refused: 3 connections open from that address, the most one may have "
+        "(the next refusals for 10 s are not logged)"
+    )
+    assert details[0] == "127.0.0.1 refused: 3 connections open from that address, the most one may have"
+    assert not [line for line in logs if "127.0.0.2" in line and " 200 " not in line]
+
+
+def test_connections_over_the_limit_in_all_are_refused(feed: Feed, logs: list[str]) -> None:
+    for server in _start(feed, logs, max_connections=2):
+        idle = [_from("127.0.0.1", server), _from("127.0.0.2", server)]
+        with _from("127.0.0.3", server) as over:
+            assert _answer(over).startswith(REFUSED)
+        assert logs == [
+            "127.0.0.3 refused: 2 connections open, the most this server takes "
+            "(the next refusals for 10 s are not logged)"
+        ]
+        idle.pop().close()
+        wait_for(lambda: request(server)[0] == 200)  # noqa: B023 (called at once, in the loop)
+        idle.pop().close()
+
+
+def test_a_connection_without_a_request_is_closed_at_the_head_deadline(feed: Feed, logs: list[str]) -> None:
+    """An idle connection (or one sending its request slowly) is closed after ``head_seconds``,
+    long before the deadline of a whole exchange; it said so in detail only."""
+    details: list[str] = []
+    for server in _start(feed, logs, head_seconds=0.3, detail=details.append):  # type: ignore[arg-type]
+        opened = time.monotonic()
+        with _from("127.0.0.1", server) as idle:
+            idle.sendall(b"GET " + CALENDAR.encode())
+            assert _answer(idle) == b""
+        assert 0.3 <= time.monotonic() - opened < 0.3 + 1
+        assert details == ["127.0.0.1 cut: no whole request within 0.3 s"] and logs == []
+
+
 def test_the_log_never_shows_the_token(server: CalendarServer, logs: list[str]) -> None:
     request(server)
     request(server, path="/" + TOKEN)
