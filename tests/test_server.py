@@ -335,7 +335,7 @@ def test_connections_over_the_limit_of_one_address_are_refused(feed: Feed, logs:
             sock.close()
     assert logs[0] == (
         "127.0.0.1 refused: 3 connections open from that address, the most one may have "
-        "(the next refusals for 10 s are not logged)"
+        "(the next 10 s of refusals: verbose log only)"
     )
     assert details[0] == "127.0.0.1 refused: 3 connections open from that address, the most one may have"
     assert not [line for line in logs if "127.0.0.2" in line and " 200 " not in line]
@@ -348,7 +348,7 @@ def test_connections_over_the_limit_in_all_are_refused(feed: Feed, logs: list[st
             assert _answer(over).startswith(REFUSED)
         assert logs == [
             "127.0.0.3 refused: 2 connections open, the most this server takes "
-            "(the next refusals for 10 s are not logged)"
+            "(the next 10 s of refusals: verbose log only)"
         ]
         idle.pop().close()
         wait_for(lambda: request(server)[0] == 200)  # noqa: B023 (called at once, in the loop)

@@ -17,13 +17,15 @@ import hashlib
 import hmac
 import io
 import logging
+import logging.handlers
 import os
 import selectors
 import socket
+import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler
@@ -420,7 +422,7 @@ class CalendarServer:
         line = f"{client} refused: {reason}"
         if now - self._refusals_logged >= REFUSALS_QUIET:
             self._refusals_logged = now
-            self.log_line(f"{line} (the next refusals for {REFUSALS_QUIET:g} s are not logged)")
+            self.log_line(f"{line} (the next {REFUSALS_QUIET:g} s of refusals: verbose log only)")
         else:
             self.detail(line)
 
@@ -549,6 +551,21 @@ def serve_until(
         raise failure[0]
 
 
+@contextlib.contextmanager
+def _logged_after() -> Iterator[None]:
+    """What vaultsync logs inside the block is handled once it ends (an error too), in order."""
+    logger = logging.getLogger("vaultsync")
+    held = logging.handlers.BufferingHandler(sys.maxsize)  # never flushed: kept whole
+    handlers, propagate = logger.handlers, logger.propagate
+    logger.handlers, logger.propagate = [held], False
+    try:
+        yield
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+        for record in held.buffer:
+            logger.handle(record)
+
+
 def serve(
     root: Path,
     token: str,
@@ -568,12 +585,13 @@ def serve(
     watcher = Watcher(root, calendar=calendar, today=today, polling=polling, on_build=feed.publish_build)
     stop = threading.Event()
     with stop_on_signals(stop):  # from the start: a SIGTERM right after the URL is printed stops cleanly
-        first = watcher.build_now()
-        try:
-            server = CalendarServer(feed, token, host, port, log=log.info, detail=log.debug)
-        except OSError as err:
-            raise VaultsyncError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-        if ready is not None:
-            ready(server, first)
+        with _logged_after():  # ``ready``'s lines first, then the first build's (its problems)
+            first = watcher.build_now()
+            try:
+                server = CalendarServer(feed, token, host, port, log=log.info, detail=log.debug)
+            except OSError as err:
+                raise VaultsyncError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+            if ready is not None:
+                ready(server, first)
         serve_until(server, watcher.run, stop)
     log.info("stopped")
