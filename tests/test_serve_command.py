@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,6 +22,7 @@ from conftest import REPO, SAMPLE_TODAY, copy_sample_vault
 from processes import line_queue
 
 from vaultsync.calendar_check import calendar_problems, expected_reading
+from vaultsync.server import MAX_CONNECTIONS
 from vaultsync.tokens import TOKENS_FILE
 from vaultsync.vault import load_vault
 
@@ -30,7 +32,7 @@ TIMEOUT = 20  # seconds for the process to start, answer, or stop
 class Serving:
     """A `vaultsync serve` process and the lines it printed."""
 
-    def __init__(self, *args: str, env: dict[str, str], merged: bool = False) -> None:
+    def __init__(self, *args: str, env: dict[str, str], merged: bool = False, **popen: Any) -> None:
         """``merged``: stderr goes where stdout goes, as in a terminal or one log file."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "vaultsync", "serve", *args],
@@ -39,6 +41,7 @@ class Serving:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT if merged else subprocess.PIPE,
             text=True,
+            **popen,
         )
         self.lines = line_queue(self.process.stdout)
         self.out = [self.lines.get(timeout=TIMEOUT) for _ in range(4)]
@@ -155,6 +158,33 @@ def test_the_url_survives_a_restart_until_a_new_token(vault: Path, env: dict[str
         urls.append(urlsplit(running.url).path)
         assert running.stop()[0] == 0
     assert urls[0] == urls[1] != urls[2]
+
+
+@pytest.mark.skipif(not Path("/proc/self/limits").exists(), reason="reads /proc/PID/limits (Linux)")
+def test_serve_may_open_a_file_per_connection_it_takes(vault: Path, env: dict[str, str]) -> None:
+    """Started with macOS's 256 open files, serve would fail to accept long before its 512
+    connections: it raises its own soft limit to what it takes."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < MAX_CONNECTIONS + 512:
+        pytest.skip(f"the hard limit on open files is {hard}")
+    running = Serving(
+        str(vault),
+        "--port",
+        "0",
+        env=env,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)),
+    )
+    try:
+        limits = Path(f"/proc/{running.process.pid}/limits").read_text()
+        soft = re.search(r"^Max open files +(\d+)", limits, re.MULTILINE)
+        assert soft is not None and int(soft[1]) == MAX_CONNECTIONS + 512
+        assert running.stop()[0] == 0
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait(TIMEOUT)
 
 
 def test_a_port_in_use_is_one_line_and_exit_1(vault: Path, env: dict[str, str]) -> None:

@@ -443,7 +443,7 @@ class CalendarServer:
 
     def _read_head(self, connection: _Connection) -> None:
         try:
-            data = connection.sock.recv(65536)
+            data = connection.sock.recv(MAX_HEAD + 1 - len(connection.received))  # no more is kept
         except BlockingIOError:
             return
         if not data:
@@ -551,6 +551,23 @@ def serve_until(
         raise failure[0]
 
 
+def _enough_files() -> None:
+    """Let the process hold a file per connection it may keep open, and the watcher's and the
+    vault's besides: macOS starts a process with 256, some Linux desktops with 1,024."""
+    try:
+        import resource
+    except ImportError:  # Windows has no such limit
+        return
+    wanted = MAX_CONNECTIONS + 512
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return
+    with contextlib.suppress(ValueError, OSError):  # the hard limit is lower: what there is
+        resource.setrlimit(
+            resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard)
+        )
+
+
 @contextlib.contextmanager
 def _logged_after() -> Iterator[None]:
     """What vaultsync logs inside the block is handled once it ends (an error too), in order."""
@@ -581,6 +598,7 @@ def serve(
     until Ctrl-C or SIGTERM. ``ready`` is called once the first build is served."""
     from vaultsync.watch import Watcher, stop_on_signals
 
+    _enough_files()
     feed = Feed()
     watcher = Watcher(root, calendar=calendar, today=today, polling=polling, on_build=feed.publish_build)
     stop = threading.Event()
