@@ -65,7 +65,7 @@ def main() -> None:
     data = calendar_bytes(load_vault(ROOT / "sample-vault"), dt.date(2026, 11, 20))
     feed = Feed()
     feed.publish(data, dt.datetime.now(dt.UTC))
-    server = CalendarServer(feed, TOKEN, request_seconds=60)
+    server = CalendarServer(feed, TOKEN, request_seconds=60, head_seconds=60)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     address = server.server_address[:2]
     path = server.calendar_path

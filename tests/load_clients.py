@@ -1,6 +1,7 @@
 """Load on ``vaultsync serve``, from a process of its own (standard library only).
 
     python3 tests/load_clients.py HOST PORT PATH SECONDS CLIENTS SLOW
+    python3 tests/load_clients.py burst HOST PORT COUNT HOLD
 
 CLIENTS threads ask for the calendar in turn in every way a client does (plain GET, HEAD,
 If-None-Match, If-Modified-Since) and in ways it must refuse (wrong path, wrong token, other
@@ -10,6 +11,11 @@ ETag sent is the current one; every refused request a 4xx with no calendar in it
 hold connections open by sending one byte every half second until the server cuts them.
 Prints one JSON line: counts by kind and status, every ETag served, violations (at most 20),
 and for each slow connection how many good answers other clients got while it was held.
+
+``burst`` opens COUNT connections as fast as it can, one after the other, and closes each HOLD
+seconds after it opened (or at once when the server refused it): every other one sends nothing,
+the rest half a request line. Prints one JSON line: how many were opened, how many could not
+connect, how many the server had answered or closed by then, and how long the burst took.
 """
 
 from __future__ import annotations
@@ -164,7 +170,48 @@ class Load:
                 self.counts[outcome] += 1
 
 
+def burst(host: str, port: int, count: int, hold: float) -> dict[str, float]:
+    held: list[tuple[float, socket.socket]] = []
+    opened = failed = closed = 0
+    start = time.monotonic()
+
+    def close_older_than(moment: float) -> None:
+        nonlocal closed
+        while held and held[0][0] <= moment:
+            _, sock = held.pop(0)
+            sock.setblocking(False)
+            try:
+                sock.recv(1)  # an answer (a refusal) or the end: the server is done with it
+                closed += 1
+            except BlockingIOError:
+                pass  # still open
+            except OSError:
+                closed += 1  # reset by the server
+            sock.close()
+
+    for number in range(count):
+        try:
+            sock = socket.create_connection((host, port), timeout=5)
+            if number % 2:
+                sock.sendall(b"GET /")
+        except OSError:
+            failed += 1
+            continue
+        opened += 1
+        held.append((time.monotonic(), sock))
+        close_older_than(time.monotonic() - hold)
+    while held:
+        time.sleep(max(0.0, held[0][0] + hold - time.monotonic()))
+        close_older_than(time.monotonic() - hold)
+    seconds = time.monotonic() - start
+    return {"opened": opened, "failed": failed, "closed by the server": closed, "seconds": round(seconds, 3)}
+
+
 def main() -> None:
+    if sys.argv[1] == "burst":
+        host, port, count, hold = sys.argv[2:]
+        print(json.dumps(burst(host, int(port), int(count), float(hold))))
+        return
     host, port, path, seconds, clients, slow = sys.argv[1:]
     load = Load(host, int(port), path, float(seconds))
     threads = [threading.Thread(target=load.slow) for _ in range(int(slow))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import multiprocessing
 import os
 import socket
 import stat
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault
@@ -294,6 +296,78 @@ def test_a_dribbling_client_is_cut_at_the_deadline(feed: Feed, logs: list[str]) 
                 writer.join(TIMEOUT)
 
 
+def _from(source: str, server: CalendarServer) -> socket.socket:
+    """A connection to ``server`` from the loopback address ``source`` (127.0.0.x), sending nothing."""
+    try:
+        return socket.create_connection(server.server_address[:2], TIMEOUT, (source, 0))
+    except OSError as err:
+        pytest.skip(f"cannot connect from {source}: {err}")
+
+
+def _answer(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+REFUSED = b"HTTP/1.0 503 Service Unavailable\r\n"
+
+
+def test_connections_over_the_limit_of_one_address_are_refused(feed: Feed, logs: list[str]) -> None:
+    """One address holding its connections idle takes no thread and no more than its share:
+    the next one from it gets a 503 at once, another address is served as before."""
+    details: list[str] = []
+    for server in _start(feed, logs, max_per_client=3, detail=details.append):  # type: ignore[arg-type]
+        idle = [_from("127.0.0.1", server) for _ in range(3)]
+        with _from("127.0.0.1", server) as over:
+            answer = _answer(over)
+        assert answer.startswith(REFUSED) and b"Retry-After: 5\r\n" in answer
+        assert answer.endswith(b"\r\n\r\nToo many connections.\n")
+        with _from("127.0.0.1", server) as again:
+            assert _answer(again).startswith(REFUSED)
+        with _from("127.0.0.2", server) as other:
+            other.sendall(b"GET " + CALENDAR.encode() + b" HTTP/1.1\r\n\r\n")
+            assert _answer(other).startswith(b"HTTP/1.0 200 OK\r\n")
+        idle.pop().close()
+        wait_for(lambda: request(server)[0] == 200)  # noqa: B023 (called at once, in the loop)
+        for sock in idle:
+            sock.close()
+    assert logs[0] == (
+        "127.0.0.1 refused: 3 connections open from that address, the most one may have "
+        "(the next 10 s of refusals: verbose log only)"
+    )
+    assert details[0] == "127.0.0.1 refused: 3 connections open from that address, the most one may have"
+    assert not [line for line in logs if "127.0.0.2" in line and " 200 " not in line]
+
+
+def test_connections_over_the_limit_in_all_are_refused(feed: Feed, logs: list[str]) -> None:
+    for server in _start(feed, logs, max_connections=2):
+        idle = [_from("127.0.0.1", server), _from("127.0.0.2", server)]
+        with _from("127.0.0.3", server) as over:
+            assert _answer(over).startswith(REFUSED)
+        assert logs == [
+            "127.0.0.3 refused: 2 connections open, the most this server takes "
+            "(the next 10 s of refusals: verbose log only)"
+        ]
+        idle.pop().close()
+        wait_for(lambda: request(server)[0] == 200)  # noqa: B023 (called at once, in the loop)
+        idle.pop().close()
+
+
+def test_a_connection_without_a_request_is_closed_at_the_head_deadline(feed: Feed, logs: list[str]) -> None:
+    """An idle connection (or one sending its request slowly) is closed after ``head_seconds``,
+    long before the deadline of a whole exchange; it said so in detail only."""
+    details: list[str] = []
+    for server in _start(feed, logs, head_seconds=0.3, detail=details.append):  # type: ignore[arg-type]
+        opened = time.monotonic()
+        with _from("127.0.0.1", server) as idle:
+            idle.sendall(b"GET " + CALENDAR.encode())
+            assert _answer(idle) == b""
+        assert 0.3 <= time.monotonic() - opened < 0.3 + 1
+        assert details == ["127.0.0.1 cut: no whole request within 0.3 s"] and logs == []
+
+
 def test_the_log_never_shows_the_token(server: CalendarServer, logs: list[str]) -> None:
     request(server)
     request(server, path="/" + TOKEN)
@@ -359,6 +433,35 @@ def test_a_broken_token_file_is_a_config_error(config_home: Path, tmp_path: Path
         vault_token(tmp_path)
 
 
+def _tokens_of(store: Path, vaults: list[Path], start: Any, tokens: Any) -> None:
+    """`serve` starting for each of ``vaults`` (in a process of its own), once all are ready."""
+    start.wait(TIMEOUT)
+    tokens.put({str(vault): vault_token(vault, store=store) for vault in vaults})
+
+
+def test_serves_starting_at_once_keep_every_token(tmp_path: Path) -> None:
+    """Each `serve` read the token file, added its vault's token and wrote it back: two at once
+    and one of the tokens was lost (its subscription URL then 404). Made under a lock now."""
+    store = tmp_path / "config" / TOKENS_FILE
+    processes, per_process = 6, 10
+    vaults = [[tmp_path / f"vault-{p}-{v}" for v in range(per_process)] for p in range(processes)]
+    context = multiprocessing.get_context("spawn")
+    start, tokens = context.Barrier(processes), context.Queue()
+    workers = [context.Process(target=_tokens_of, args=(store, own, start, tokens)) for own in vaults]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(TIMEOUT * 3)
+    assert [worker.exitcode for worker in workers] == [0] * processes
+    made = {}
+    for _ in workers:
+        made.update(tokens.get(timeout=TIMEOUT))
+    assert len(made) == processes * per_process
+    assert json.loads(store.read_text()) == made
+    assert stat.S_IMODE(store.stat().st_mode) == 0o600
+    assert sorted(p.name for p in store.parent.iterdir()) == [TOKENS_FILE, TOKENS_FILE + ".lock"]
+
+
 # --- serving while a source keeps the feed current (the watcher in `vaultsync serve`)
 
 
@@ -417,3 +520,39 @@ def test_a_failing_source_stops_serving_with_its_error(feed: Feed, logs: list[st
     server = CalendarServer(feed, TOKEN, log=logs.append)
     with pytest.raises(VaultsyncError, match="the vault folder is gone"):
         serve_until(server, failing, threading.Event())
+
+
+@pytest.mark.parametrize(
+    ("sent", "logged"),
+    [
+        (b"GET /\x1b[31mred\x1b[0m HTTP/1.1", [r'"GET /\x1b[31mred\x1b[0m HTTP/1.1" 404 -']),
+        (b"GET /a\\x0a HTTP/1.1", [r'"GET /a\\x0a HTTP/1.1" 404 -']),
+        (
+            b"GET /a\rb HTTP/1.1",
+            [
+                r"code 400, message Bad request syntax ('GET /a\\rb HTTP/1.1')",
+                r'"GET /a\x0db HTTP/1.1" 400 -',
+            ],
+        ),
+        (
+            b"GET /\x85\x9b HTTP/1.1",
+            [
+                r"code 400, message Bad request syntax ('GET /\\x85\\x9b HTTP/1.1')",
+                r'"GET /\x85\x9b HTTP/1.1" 400 -',
+            ],
+        ),
+        (
+            b"GET / HTTP/1.1\x1b[2K",
+            [r"code 400, message Bad request version ('HTTP/1.1\\x1b[2K')", r'"GET / HTTP/1.1\x1b[2K" 400 -'],
+        ),
+        (b'GET /a\n127.0.0.1 "GET /forged HTTP/1.1" 200 -', ['"GET /a" 404 -']),
+    ],
+)
+def test_control_characters_reach_the_log_escaped(
+    server: CalendarServer, logs: list[str], sent: bytes, logged: list[str]
+) -> None:
+    """A client could write lines of its own (or terminal escapes) into the log: every control
+    character, and the backslash that could fake one, is written as an escape; a line feed ends
+    the request line, so the rest of it is never logged."""
+    _raw(server, sent + b"\r\n\r\n")
+    assert logs == [f"127.0.0.1 {line}" for line in logged]

@@ -564,6 +564,7 @@ def serve(
     Listens on 127.0.0.1 unless --host says otherwise; the URL's token is made once per vault and
     kept in your config folder. See docs/subscribing.md for a phone, Google and Outlook.
     """
+    from vaultsync.report import vault_label
     from vaultsync.server import serve as run_serve
     from vaultsync.tokens import vault_token
     from vaultsync.vault import vault_root
@@ -575,7 +576,7 @@ def serve(
 
     def ready(server: Any, first: Any) -> None:
         name = first.audit.vault.settings.calendar_name
-        click.echo(f"serving {first.events} events of {name!r} from {vault}")
+        click.echo(f"serving {first.events} events of '{name}' from {vault_label(vault)}")
         click.echo(f"  subscribe: {server.url('webcal')}")
         click.echo(f"  or:        {server.url()}")
         bound = str(server.server_address[0])
