@@ -70,51 +70,81 @@ def events(path: Path) -> list[icalendar.Event]:
 
 
 def view(event: icalendar.Event) -> tuple:
-    alarm = next(iter(event.walk("VALARM")))
     return (
         str(event["UID"]).split("-", 1)[0],
         event.decoded("DTSTART"),
         event.decoded("DTEND"),
         str(event["SUMMARY"]),
         event.categories,
-        alarm.decoded("TRIGGER"),
+        str(event["TRANSP"]),
+        [alarm.decoded("TRIGGER") for alarm in event.walk("VALARM")],
     )
 
 
 def test_events_match_the_notes(small_vault: Path):
     result = build(small_vault, TODAY)
-    D, T = dt.date, dt.timedelta
+    D, T, FREE = dt.date, dt.timedelta, "TRANSPARENT"
     assert [view(e) for e in events(result.path)] == [
         # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30, overdue
-        ("check", D(2026, 8, 31), D(2026, 9, 1), "Check in with Old Friend", ["check-in"], T(hours=9)),
-        # ... and its overdue twin on today
-        ("check", TODAY, D(2026, 11, 21), "Overdue: check in with Old Friend", ["check-in"], T(hours=9)),
-        # Jane: thank-you for 11-18 due 11-21 (the 10-01 one was sent)
+        (
+            "check",
+            D(2026, 8, 31),
+            D(2026, 9, 1),
+            "Check in with Old Friend",
+            ["check-in"],
+            FREE,
+            [T(hours=9)],
+        ),
+        # Jane: thank-you for 11-18, from the day after through its due day 11-21 (the 10-01 one
+        # was sent), with an alarm at reminder_time on the first day and on the due day
         (
             "thank",
-            D(2026, 11, 21),
+            D(2026, 11, 19),
             D(2026, 11, 22),
             "Thank-you letter: Jane Doe (Northwind)",
             ["thank-you"],
-            T(hours=9),
+            FREE,
+            [T(hours=9), T(days=2, hours=9)],
         ),
-        # Marcus: a timed interview, 30 minutes, alarm the day before
+        # Old Friend's check-in again, overdue on today
+        (
+            "check",
+            TODAY,
+            D(2026, 11, 21),
+            "Overdue: check in with Old Friend",
+            ["check-in"],
+            FREE,
+            [T(hours=9)],
+        ),
+        # Marcus: a timed interview, 30 minutes, busy, alarm the day before
         (
             "prepare",
             dt.datetime(2026, 11, 24, 15, 30),
             dt.datetime(2026, 11, 24, 16, 0),
             "Informational interview: Marcus Lee",
             ["prepare"],
-            T(days=-1),
+            "OPAQUE",
+            [T(days=-1)],
         ),
-        # Jane: check-in window after the latest interview opens 2026-12-18
+        # Jane: check-in window after the latest interview opens 2026-12-18 ...
         (
             "check",
             D(2026, 12, 18),
             D(2026, 12, 19),
             "Check in with Jane Doe (Northwind)",
             ["check-in"],
-            T(hours=9),
+            FREE,
+            [T(hours=9)],
+        ),
+        # ... and closes 2027-01-17
+        (
+            "check",
+            D(2027, 1, 17),
+            D(2027, 1, 18),
+            "Last day to check in with Jane Doe (Northwind)",
+            ["check-in"],
+            FREE,
+            [T(hours=9)],
         ),
     ]
 
@@ -123,8 +153,18 @@ def test_event_details(small_vault: Path):
     result = build(small_vault, TODAY)
     jane = next(e for e in events(result.path) if str(e["SUMMARY"]).startswith("Thank-you letter: Jane"))
     assert str(jane["UID"]).startswith("thank-you-2026-11-18-") and str(jane["UID"]).endswith("@vaultsync")
-    assert jane.decoded("DTSTAMP") == dt.datetime(2026, 11, 18, tzinfo=dt.UTC)
+    # the day of the interview it follows, at its start in UTC+14: never in the future
+    assert (
+        jane.decoded("DTSTAMP")
+        == jane.decoded("LAST-MODIFIED")
+        == dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC)
+    )
+    assert jane["SEQUENCE"] == 0
     assert str(jane["TRANSP"]) == "TRANSPARENT"
+    assert [str(a["DESCRIPTION"]) for a in jane.walk("VALARM")] == [
+        "Write the thank-you letter to Jane Doe (Northwind), due 2026-11-21",
+        "Last day for the thank-you letter to Jane Doe (Northwind)",
+    ]
     description = str(jane["DESCRIPTION"])
     assert "Advice they offered:\n- Volunteer first." in description
     assert "People they suggested:\n- Ana Ortiz (413-555-0199)" in description
@@ -184,7 +224,7 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     vault = load_vault(SAMPLE_VAULT)
     by_path = {c.path: c for c in vault.contacts}
     cal = icalendar.Calendar.from_ical(calendar_bytes(vault, SAMPLE_TODAY))
-    seen = set()
+    seen, one = set(), dt.timedelta(days=1)
     for event in cal.walk("VEVENT"):
         kind, anchor = re.match(
             r"(thank-you|check-in|prepare)-(\d{4}-\d{2}-\d{2})", str(event["UID"])
@@ -199,10 +239,11 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         if str(event["UID"]).endswith("-overdue@vaultsync"):
             assert start == SAMPLE_TODAY and str(event["SUMMARY"]).startswith("Overdue: ")
         elif kind == "thank-you":
-            assert start == interview + dt.timedelta(days=3)
+            assert (start, event.decoded("DTEND")) == (interview + one, interview + 4 * one)
             assert not any(sent >= interview for sent in contact.thank_you_sent)
         elif kind == "check-in":
-            assert start == interview + dt.timedelta(days=30) and interview == max(held)
+            closes = str(event["UID"]).endswith("-closes@vaultsync")
+            assert start == interview + (60 if closes else 30) * one and interview == max(held)
             assert not any(done > interview for done in contact.check_ins)
         else:
             assert start in contact.interviews and interview >= SAMPLE_TODAY
