@@ -91,7 +91,7 @@ def test_serve_prints_the_urls_and_serves_the_calendar(
     ]
     port = urlsplit(serving.url).port
     assert serving.out == [
-        f"serving 18 events of 'Informational interviews' from {vault}",
+        f"serving 25 events of 'Informational interviews' from {vault}",
         f"  subscribe: webcal://127.0.0.1:{port}/{token}/vaultsync.ics",
         f"  or:        http://127.0.0.1:{port}/{token}/vaultsync.ics",
         "only this computer can reach it (127.0.0.1); a phone: see docs/subscribing.md. Ctrl-C stops.",
