@@ -261,3 +261,70 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         "Samir Haddad",
         "Emily Nakamura",
     }  # not Hannah Schmidt or Arjun Mehta: thanked and checked in
+
+
+def kind(event: icalendar.Event) -> str:
+    """The rule and, for a deadline's other events, their UID suffix: ``check-in-closes``."""
+    uid = str(event["UID"]).removesuffix("@vaultsync")
+    return uid.split("-2026")[0] + next((s for s in ("-overdue", "-closes") if uid.endswith(s)), "")
+
+
+def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
+    """A letter due the day after the interview is one day with one alarm; a window that opens and
+    closes on the same day is one event; an interview without a time alarms at reminder_time the
+    day before, and is stamped with the last day the note records before it."""
+    (vault / ".vaultsync.toml").write_text(
+        'thank_you_days = 1\ncheck_in_opens_days = 30\ncheck_in_closes_days = 30\nreminder_time = "07:45"\n'
+    )
+    write_note(vault, "Ana.md", "---\ntype: contact\ninterviews: [2026-11-18, 2026-11-23]\n---\n")
+    D, T = dt.date, dt.timedelta
+    found = events(build(vault, TODAY).path)
+    assert [
+        (
+            kind(e),
+            e.decoded("DTSTART"),
+            e.decoded("DTEND"),
+            [(a.decoded("TRIGGER"), str(a["DESCRIPTION"])) for a in e.walk("VALARM")],
+            str(e["TRANSP"]),
+            e.decoded("DTSTAMP"),
+        )
+        for e in found
+    ] == [
+        (
+            "thank-you",
+            D(2026, 11, 19),
+            D(2026, 11, 20),
+            [(T(hours=7, minutes=45), "Last day for the thank-you letter to Ana")],
+            "TRANSPARENT",
+            dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC),
+        ),
+        (
+            "thank-you-overdue",
+            TODAY,
+            D(2026, 11, 21),
+            [(T(hours=7, minutes=45), "Overdue: thank-you letter: Ana")],
+            "TRANSPARENT",
+            dt.datetime(2026, 11, 19, 10, tzinfo=dt.UTC),
+        ),
+        (
+            "prepare",
+            D(2026, 11, 23),
+            D(2026, 11, 24),
+            [
+                (
+                    T(hours=-16, minutes=-15),  # 07:45 on 2026-11-22
+                    "Tomorrow: informational interview with Ana. Prepare your questions.",
+                )
+            ],
+            "TRANSPARENT",
+            dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC),  # the interview held 2026-11-18
+        ),
+        (
+            "check-in",
+            D(2026, 12, 18),
+            D(2026, 12, 19),
+            [(T(hours=7, minutes=45), "Check in with Ana")],
+            "TRANSPARENT",
+            dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC),
+        ),
+    ]
