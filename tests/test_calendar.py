@@ -83,39 +83,24 @@ def view(event: icalendar.Event) -> tuple:
 
 def test_events_match_the_notes(small_vault: Path):
     result = build(small_vault, TODAY)
-    D, T, FREE = dt.date, dt.timedelta, "TRANSPARENT"
+    D, T, FREE, NINE = dt.date, dt.timedelta, "TRANSPARENT", [dt.timedelta(hours=9)]
+    jane, friend = "Jane Doe (Northwind)", "Old Friend"
     assert [view(e) for e in events(result.path)] == [
         # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30, overdue
-        (
-            "check",
-            D(2026, 8, 31),
-            D(2026, 9, 1),
-            "Check in with Old Friend",
-            ["check-in"],
-            FREE,
-            [T(hours=9)],
-        ),
+        ("check", D(2026, 8, 31), D(2026, 9, 1), f"Check in with {friend}", ["check-in"], FREE, NINE),
         # Jane: thank-you for 11-18, from the day after through its due day 11-21 (the 10-01 one
         # was sent), with an alarm at reminder_time on the first day and on the due day
         (
             "thank",
             D(2026, 11, 19),
             D(2026, 11, 22),
-            "Thank-you letter: Jane Doe (Northwind)",
+            f"Thank-you letter: {jane}",
             ["thank-you"],
             FREE,
             [T(hours=9), T(days=2, hours=9)],
         ),
         # Old Friend's check-in again, overdue on today
-        (
-            "check",
-            TODAY,
-            D(2026, 11, 21),
-            "Overdue: check in with Old Friend",
-            ["check-in"],
-            FREE,
-            [T(hours=9)],
-        ),
+        ("check", TODAY, D(2026, 11, 21), f"Overdue: check in with {friend}", ["check-in"], FREE, NINE),
         # Marcus: a timed interview, 30 minutes, busy, alarm the day before
         (
             "prepare",
@@ -126,25 +111,16 @@ def test_events_match_the_notes(small_vault: Path):
             "OPAQUE",
             [T(days=-1)],
         ),
-        # Jane: check-in window after the latest interview opens 2026-12-18 ...
-        (
-            "check",
-            D(2026, 12, 18),
-            D(2026, 12, 19),
-            "Check in with Jane Doe (Northwind)",
-            ["check-in"],
-            FREE,
-            [T(hours=9)],
-        ),
-        # ... and closes 2027-01-17
+        # Jane: check-in window after the latest interview opens 2026-12-18 and closes 2027-01-17
+        ("check", D(2026, 12, 18), D(2026, 12, 19), f"Check in with {jane}", ["check-in"], FREE, NINE),
         (
             "check",
             D(2027, 1, 17),
             D(2027, 1, 18),
-            "Last day to check in with Jane Doe (Northwind)",
+            f"Last day to check in with {jane}",
             ["check-in"],
             FREE,
-            [T(hours=9)],
+            NINE,
         ),
     ]
 
@@ -269,6 +245,9 @@ def kind(event: icalendar.Event) -> str:
     return uid.split("-2026")[0] + next((s for s in ("-overdue", "-closes") if uid.endswith(s)), "")
 
 
+TOMORROW = "Tomorrow: informational interview with Ana. Prepare your questions."
+
+
 def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
     """A letter due the day after the interview is one day with one alarm; a window that opens and
     closes on the same day is one event; an interview without a time alarms at reminder_time the
@@ -277,7 +256,8 @@ def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
         'thank_you_days = 1\ncheck_in_opens_days = 30\ncheck_in_closes_days = 30\nreminder_time = "07:45"\n'
     )
     write_note(vault, "Ana.md", "---\ntype: contact\ninterviews: [2026-11-18, 2026-11-23]\n---\n")
-    D, T = dt.date, dt.timedelta
+    D, AT, FREE = dt.date, dt.timedelta(hours=7, minutes=45), "TRANSPARENT"
+    held, today = dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC), dt.datetime(2026, 11, 19, 10, tzinfo=dt.UTC)
     found = events(build(vault, TODAY).path)
     assert [
         (
@@ -294,37 +274,12 @@ def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
             "thank-you",
             D(2026, 11, 19),
             D(2026, 11, 20),
-            [(T(hours=7, minutes=45), "Last day for the thank-you letter to Ana")],
-            "TRANSPARENT",
-            dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC),
+            [(AT, "Last day for the thank-you letter to Ana")],
+            FREE,
+            held,
         ),
-        (
-            "thank-you-overdue",
-            TODAY,
-            D(2026, 11, 21),
-            [(T(hours=7, minutes=45), "Overdue: thank-you letter: Ana")],
-            "TRANSPARENT",
-            dt.datetime(2026, 11, 19, 10, tzinfo=dt.UTC),
-        ),
-        (
-            "prepare",
-            D(2026, 11, 23),
-            D(2026, 11, 24),
-            [
-                (
-                    T(hours=-16, minutes=-15),  # 07:45 on 2026-11-22
-                    "Tomorrow: informational interview with Ana. Prepare your questions.",
-                )
-            ],
-            "TRANSPARENT",
-            dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC),  # the interview held 2026-11-18
-        ),
-        (
-            "check-in",
-            D(2026, 12, 18),
-            D(2026, 12, 19),
-            [(T(hours=7, minutes=45), "Check in with Ana")],
-            "TRANSPARENT",
-            dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC),
-        ),
+        ("thank-you-overdue", TODAY, D(2026, 11, 21), [(AT, "Overdue: thank-you letter: Ana")], FREE, today),
+        # at 07:45 on 2026-11-22; stamped with the interview held 2026-11-18
+        ("prepare", D(2026, 11, 23), D(2026, 11, 24), [(AT - dt.timedelta(days=1), TOMORROW)], FREE, held),
+        ("check-in", D(2026, 12, 18), D(2026, 12, 19), [(AT, "Check in with Ana")], FREE, held),
     ]

@@ -239,6 +239,8 @@ CORRUPTIONS = {
     "a day that does not exist": (b"DTSTART;VALUE=DATE:20261119", b"DTSTART;VALUE=DATE:20261131"),
     "an escaped backslash lost": (b"C:\\\\new", b"C:\\new"),
     "an unescaped comma in the summary": (b"Smith\\, Jones", b"Smith, Jones"),
+    "a meeting shown as free time": (b"TRANSP:OPAQUE", b"TRANSP:TRANSPARENT"),
+    "a stamp a day later": (b"DTSTAMP:20261119T100000Z", b"DTSTAMP:20261120T100000Z"),
 }
 
 
