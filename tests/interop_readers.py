@@ -63,6 +63,10 @@ def _vobject_view(event: Any) -> dict[str, Any]:
         "all_day": all_day,
         "summary": event.summary.value,
         "description": event.description.value if "description" in event.contents else None,
+        "transp": event.transp.value if "transp" in event.contents else None,
+        "stamp": _vobject_moment(event, "dtstamp"),
+        "modified": _vobject_moment(event, "last-modified"),
+        "sequence": int(event.sequence.value) if "sequence" in event.contents else None,
         "alarms": [
             {
                 "action": alarm.action.value,
@@ -72,6 +76,11 @@ def _vobject_view(event: Any) -> dict[str, Any]:
             for alarm in event.contents.get("valarm", [])
         ],
     }
+
+
+def _vobject_moment(event: Any, name: str) -> str | None:
+    lines = event.contents.get(name)
+    return moment_text(lines[0].value)[0] if lines else None
 
 
 def _run(command: list[str]) -> Reading:

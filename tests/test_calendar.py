@@ -70,51 +70,57 @@ def events(path: Path) -> list[icalendar.Event]:
 
 
 def view(event: icalendar.Event) -> tuple:
-    alarm = next(iter(event.walk("VALARM")))
     return (
         str(event["UID"]).split("-", 1)[0],
         event.decoded("DTSTART"),
         event.decoded("DTEND"),
         str(event["SUMMARY"]),
         event.categories,
-        alarm.decoded("TRIGGER"),
+        str(event["TRANSP"]),
+        [alarm.decoded("TRIGGER") for alarm in event.walk("VALARM")],
     )
 
 
 def test_events_match_the_notes(small_vault: Path):
     result = build(small_vault, TODAY)
-    D, T = dt.date, dt.timedelta
+    D, T, FREE, NINE = dt.date, dt.timedelta, "TRANSPARENT", [dt.timedelta(hours=9)]
+    jane, friend = "Jane Doe (Northwind)", "Old Friend"
     assert [view(e) for e in events(result.path)] == [
         # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30, overdue
-        ("check", D(2026, 8, 31), D(2026, 9, 1), "Check in with Old Friend", ["check-in"], T(hours=9)),
-        # ... and its overdue twin on today
-        ("check", TODAY, D(2026, 11, 21), "Overdue: check in with Old Friend", ["check-in"], T(hours=9)),
-        # Jane: thank-you for 11-18 due 11-21 (the 10-01 one was sent)
+        ("check", D(2026, 8, 31), D(2026, 9, 1), f"Check in with {friend}", ["check-in"], FREE, NINE),
+        # Jane: thank-you for 11-18, from the day after through its due day 11-21 (the 10-01 one
+        # was sent), with an alarm at reminder_time on the first day and on the due day
         (
             "thank",
-            D(2026, 11, 21),
+            D(2026, 11, 19),
             D(2026, 11, 22),
-            "Thank-you letter: Jane Doe (Northwind)",
+            f"Thank-you letter: {jane}",
             ["thank-you"],
-            T(hours=9),
+            FREE,
+            [T(hours=9), T(days=2, hours=9)],
         ),
-        # Marcus: a timed interview, 30 minutes, alarm the day before
+        # Old Friend's check-in again, overdue on today
+        ("check", TODAY, D(2026, 11, 21), f"Overdue: check in with {friend}", ["check-in"], FREE, NINE),
+        # Marcus: a timed interview, 30 minutes, busy, alarm the day before
         (
             "prepare",
             dt.datetime(2026, 11, 24, 15, 30),
             dt.datetime(2026, 11, 24, 16, 0),
             "Informational interview: Marcus Lee",
             ["prepare"],
-            T(days=-1),
+            "OPAQUE",
+            [T(days=-1)],
         ),
-        # Jane: check-in window after the latest interview opens 2026-12-18
+        # Jane: check-in window after the latest interview opens 2026-12-18 and closes 2027-01-17
+        ("check", D(2026, 12, 18), D(2026, 12, 19), f"Check in with {jane}", ["check-in"], FREE, NINE),
         (
             "check",
-            D(2026, 12, 18),
-            D(2026, 12, 19),
-            "Check in with Jane Doe (Northwind)",
+            D(2027, 1, 17),
+            D(2027, 1, 18),
+            f"Last day to check in with {jane}",
             ["check-in"],
-            T(hours=9),
+            FREE,
+            NINE,
         ),
     ]
 
@@ -123,8 +129,18 @@ def test_event_details(small_vault: Path):
     result = build(small_vault, TODAY)
     jane = next(e for e in events(result.path) if str(e["SUMMARY"]).startswith("Thank-you letter: Jane"))
     assert str(jane["UID"]).startswith("thank-you-2026-11-18-") and str(jane["UID"]).endswith("@vaultsync")
-    assert jane.decoded("DTSTAMP") == dt.datetime(2026, 11, 18, tzinfo=dt.UTC)
+    # the day of the interview it follows, at its start in UTC+14: never in the future
+    assert (
+        jane.decoded("DTSTAMP")
+        == jane.decoded("LAST-MODIFIED")
+        == dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC)
+    )
+    assert jane["SEQUENCE"] == 0
     assert str(jane["TRANSP"]) == "TRANSPARENT"
+    assert [str(a["DESCRIPTION"]) for a in jane.walk("VALARM")] == [
+        "Write the thank-you letter to Jane Doe (Northwind), due 2026-11-21",
+        "Last day for the thank-you letter to Jane Doe (Northwind)",
+    ]
     description = str(jane["DESCRIPTION"])
     assert "Advice they offered:\n- Volunteer first." in description
     assert "People they suggested:\n- Ana Ortiz (413-555-0199)" in description
@@ -184,7 +200,7 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     vault = load_vault(SAMPLE_VAULT)
     by_path = {c.path: c for c in vault.contacts}
     cal = icalendar.Calendar.from_ical(calendar_bytes(vault, SAMPLE_TODAY))
-    seen = set()
+    seen, one = set(), dt.timedelta(days=1)
     for event in cal.walk("VEVENT"):
         kind, anchor = re.match(
             r"(thank-you|check-in|prepare)-(\d{4}-\d{2}-\d{2})", str(event["UID"])
@@ -199,10 +215,11 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         if str(event["UID"]).endswith("-overdue@vaultsync"):
             assert start == SAMPLE_TODAY and str(event["SUMMARY"]).startswith("Overdue: ")
         elif kind == "thank-you":
-            assert start == interview + dt.timedelta(days=3)
+            assert (start, event.decoded("DTEND")) == (interview + one, interview + 4 * one)
             assert not any(sent >= interview for sent in contact.thank_you_sent)
         elif kind == "check-in":
-            assert start == interview + dt.timedelta(days=30) and interview == max(held)
+            closes = str(event["UID"]).endswith("-closes@vaultsync")
+            assert start == interview + (60 if closes else 30) * one and interview == max(held)
             assert not any(done > interview for done in contact.check_ins)
         else:
             assert start in contact.interviews and interview >= SAMPLE_TODAY
@@ -220,3 +237,49 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         "Samir Haddad",
         "Emily Nakamura",
     }  # not Hannah Schmidt or Arjun Mehta: thanked and checked in
+
+
+def kind(event: icalendar.Event) -> str:
+    """The rule and, for a deadline's other events, their UID suffix: ``check-in-closes``."""
+    uid = str(event["UID"]).removesuffix("@vaultsync")
+    return uid.split("-2026")[0] + next((s for s in ("-overdue", "-closes") if uid.endswith(s)), "")
+
+
+TOMORROW = "Tomorrow: informational interview with Ana. Prepare your questions."
+
+
+def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
+    """A letter due the day after the interview is one day with one alarm; a window that opens and
+    closes on the same day is one event; an interview without a time alarms at reminder_time the
+    day before, and is stamped with the last day the note records before it."""
+    (vault / ".vaultsync.toml").write_text(
+        'thank_you_days = 1\ncheck_in_opens_days = 30\ncheck_in_closes_days = 30\nreminder_time = "07:45"\n'
+    )
+    write_note(vault, "Ana.md", "---\ntype: contact\ninterviews: [2026-11-18, 2026-11-23]\n---\n")
+    D, AT, FREE = dt.date, dt.timedelta(hours=7, minutes=45), "TRANSPARENT"
+    held, today = dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC), dt.datetime(2026, 11, 19, 10, tzinfo=dt.UTC)
+    found = events(build(vault, TODAY).path)
+    assert [
+        (
+            kind(e),
+            e.decoded("DTSTART"),
+            e.decoded("DTEND"),
+            [(a.decoded("TRIGGER"), str(a["DESCRIPTION"])) for a in e.walk("VALARM")],
+            str(e["TRANSP"]),
+            e.decoded("DTSTAMP"),
+        )
+        for e in found
+    ] == [
+        (
+            "thank-you",
+            D(2026, 11, 19),
+            D(2026, 11, 20),
+            [(AT, "Last day for the thank-you letter to Ana")],
+            FREE,
+            held,
+        ),
+        ("thank-you-overdue", TODAY, D(2026, 11, 21), [(AT, "Overdue: thank-you letter: Ana")], FREE, today),
+        # at 07:45 on 2026-11-22; stamped with the interview held 2026-11-18
+        ("prepare", D(2026, 11, 23), D(2026, 11, 24), [(AT - dt.timedelta(days=1), TOMORROW)], FREE, held),
+        ("check-in", D(2026, 12, 18), D(2026, 12, 19), [(AT, "Check in with Ana")], FREE, held),
+    ]

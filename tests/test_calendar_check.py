@@ -81,6 +81,10 @@ def test_icalendar_reading() -> None:
             "all_day": True,
             "summary": "Café, ok",
             "description": "",
+            "transp": None,
+            "stamp": "2026-11-20T00:00:00Z",
+            "modified": None,
+            "sequence": None,
             "alarms": [],
         }
     ]

@@ -144,10 +144,10 @@ def test_build_writes_then_leaves_unchanged(vault: Path):
     write_note(vault, "Contacts/Jane Doe.md", JANE)
     calendar = vault / "vaultsync.ics"
     code, out, err = run("build", str(vault), "--today", "2026-11-12")
-    assert (code, out, err) == (0, f"wrote {calendar}: 2 events from 1 contact\n", "")
+    assert (code, out, err) == (0, f"wrote {calendar}: 3 events from 1 contact\n", "")
     first = calendar.stat().st_mtime_ns
     code, out, _ = run("build", str(vault), "--today", "2026-11-12")
-    assert (code, out) == (0, f"unchanged {calendar}: 2 events from 1 contact\n")
+    assert (code, out) == (0, f"unchanged {calendar}: 3 events from 1 contact\n")
     assert calendar.stat().st_mtime_ns == first
 
 
@@ -157,7 +157,7 @@ def test_build_reports_bad_notes_and_still_writes(vault: Path, tmp_path: Path):
     target = tmp_path / "out" / "cal.ics"
     code, out, err = run("build", str(vault), "--today", "2026-11-12", "--calendar", str(target))
     assert code == 1
-    assert out == f"wrote {target}: 2 events from 2 contacts\n"
+    assert out == f"wrote {target}: 3 events from 2 contacts\n"
     assert err == (
         "vaultsync: Contacts/Bad.md:3: interviews: 'soon' is not a date "
         "(write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)\n"

@@ -44,7 +44,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
         (OK, "config", "no .vaultsync.toml: the defaults"),
         (OK, "notes", "1 contact in 1 note"),
         (OK, "calendar path", f"{ics}: writable, inside the vault, never read as a note (watch ignores it)"),
-        (OK, "calendar", "3 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
+        (OK, "calendar", "4 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
         (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
     ]
     code, out, err = run_cli("doctor", str(jane), "--today", "2026-11-20")
@@ -54,7 +54,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
         "  ok    config: no .vaultsync.toml: the defaults\n"
         "  ok    notes: 1 contact in 1 note\n"
         f"  ok    calendar path: {ics}: writable, inside the vault, never read as a note (watch ignores it)\n"
-        "  ok    calendar: 3 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
+        "  ok    calendar: 4 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
         "  ok    calendar: holds exactly what the notes give on 2026-11-20\n"
         "\n"
         "Subscribing:\n"
@@ -80,7 +80,7 @@ def test_a_stale_calendar_is_a_warning(jane: Path) -> None:
         type(checks.checks[-1])(
             WARN,
             "calendar",
-            "differs from what the notes give on 2026-11-30 (6 differences): run vaultsync build, or keep serve or watch running",
+            "differs from what the notes give on 2026-11-30 (8 differences): run vaultsync build, or keep serve or watch running",
         )
     )
 
@@ -162,7 +162,7 @@ def corrupt(root: Path, *replacements: tuple[bytes, bytes]) -> Path:
 
 
 def test_a_broken_calendar_fails_with_its_problems(jane: Path) -> None:
-    ics = corrupt(jane, (b"\r\n", b"\n"), (b"DTSTART;VALUE=DATE:20261121", b"DTSTART;VALUE=DATE:2026-11-21"))
+    ics = corrupt(jane, (b"\r\n", b"\n"), (b"DTSTART;VALUE=DATE:20261119", b"DTSTART;VALUE=DATE:2026-11-19"))
     failures = [m for s, _, m in lines(jane) if s == FAIL]
     newlines = ics.read_bytes().count(b"\n")
     assert failures[:3] == [
@@ -172,7 +172,7 @@ def test_a_broken_calendar_fails_with_its_problems(jane: Path) -> None:
     ]
     assert len(failures) == 4
     assert failures[3].startswith(f"{ics}: icalendar: VEVENT thank-you-2026-11-18-")
-    assert failures[3].endswith(" DTSTART: Expected datetime, date, or time. Got: '2026-11-21'")
+    assert failures[3].endswith(" DTSTART: Expected datetime, date, or time. Got: '2026-11-19'")
 
 
 def test_many_problems_are_cut_short(jane: Path) -> None:

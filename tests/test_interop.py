@@ -1,17 +1,19 @@
 """The calendars vaultsync writes, read by the parsers real clients use, compared with the notes.
 
 Not "it parsed": each parser's reading of every event (UID, start, end, all-day, summary,
-description, alarm) and of the calendar's name must equal what the notes give.
+description, TRANSP, DTSTAMP, LAST-MODIFIED, SEQUENCE, alarms) and of the calendar's name must
+equal what the notes give, and the days a phone shows are written out by hand below.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from awkward_vault import BACKSLASH_NAME, LONG_NAME, make_awkward_vault
-from conftest import SAMPLE_TODAY, SAMPLE_VAULT
+from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 from interop_readers import READERS, unavailable
 
 from vaultsync.calendar_check import (
@@ -47,7 +49,36 @@ def awkward(tmp_path_factory: pytest.TempPathFactory) -> Written:
     return _written(make_awkward_vault(base / "vault"), base / "awkward.ics")
 
 
-@pytest.fixture(params=["sample", "awkward"])
+#: A job seeker's vault on 2026-11-20, one note for each day a deadline must show on a phone.
+PHONE_NOTES = {
+    ".vaultsync.toml": 'reminder_time = "08:30"\n',
+    # a check-in window that opened three weeks ago and closes in a week
+    "Window.md": "---\ntype: contact\ninterviews: [2026-09-28]\nthank_you_sent: 2026-09-29\n---\n",
+    # a window closed in September: overdue, on today
+    "Closed.md": "---\ntype: contact\ninterviews: [2026-08-01]\nthank_you_sent: 2026-08-02\n---\n",
+    # a letter for an interview two days ago, due tomorrow
+    "Letter.md": "---\ntype: contact\ninterviews: [2026-11-18]\n---\n",
+    # a letter due three days ago
+    "Late.md": "---\ntype: contact\ninterviews: [2026-11-14]\n---\n",
+    # an interview without a time; the note last recorded a check-in on 2026-11-12
+    "All day.md": (
+        "---\ntype: contact\ninterviews: [2026-10-10, 2026-11-23]\nthank_you_sent: 2026-10-11\n"
+        "check_ins: [2026-11-12]\n---\n"
+    ),
+    # a meeting at 15:30, the first thing the note records
+    "Timed.md": '---\ntype: contact\ninterviews: ["2026-11-24T15:30"]\n---\n',
+}
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    base = tmp_path_factory.mktemp("phone")
+    for path, text in PHONE_NOTES.items():
+        write_note(base / "vault", path, text)
+    return _written(base / "vault", base / "phone.ics")
+
+
+@pytest.fixture(params=["sample", "awkward", "phone"])
 def written(request: pytest.FixtureRequest) -> Written:
     return request.getfixturevalue(request.param)
 
@@ -57,6 +88,16 @@ def test_every_parser_reads_every_event_as_the_notes_say(written: Written, reade
     reading = READERS[reader](written.path)
     assert len(reading.events) == len(written.expected.events) > 10
     assert reading_differences(written.expected, reading, reader) == []
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_no_stamp_is_later_than_the_day_built(written: Written, reader: str) -> None:
+    """DTSTAMP and LAST-MODIFIED are the same, and never in the future wherever the day has begun."""
+    first_midnight = dt.datetime.combine(SAMPLE_TODAY, dt.time(), dt.timezone(dt.timedelta(hours=14)))
+    for event in READERS[reader](written.path).events:
+        assert event["stamp"] == event["modified"], event["uid"]
+        stamp = dt.datetime.fromisoformat(event["stamp"])
+        assert stamp <= first_midnight, event["uid"]
 
 
 def test_framing_crlf_folding_unique_uids(written: Written) -> None:
@@ -79,29 +120,41 @@ def test_the_awkward_vault_is_awkward(awkward: Written) -> None:
 
 # What the notes in awkward_vault.py say, written out by hand (the vault is judged on 2026-11-20
 # in America/New_York): anchors `expected_reading` itself to the notes.
+NINE, DAY = 9 * 3600, 86400
 BY_HAND = {
     'Thank-you letter: Smith, Jones; Partners (Acme, Inc.; R&D: "Labs")': (
-        "2026-11-21",  # interview 2026-11-18 + 3 days
-        "2026-11-22",
+        "2026-11-19",  # from the day after the 2026-11-18 interview
+        "2026-11-22",  # through the due day, interview + 3 days
         True,
-        9 * 3600,  # the alarm at reminder_time 09:00
+        [NINE, 2 * DAY + NINE],  # at reminder_time 09:00 on the first day and on the due day
     ),
-    f"Thank-you letter: {BACKSLASH_NAME} (Semi;colon\\Back)": ("2026-11-20", "2026-11-21", True, 9 * 3600),
+    f"Thank-you letter: {BACKSLASH_NAME} (Semi;colon\\Back)": (
+        "2026-11-18",
+        "2026-11-21",
+        True,
+        [NINE, 2 * DAY + NINE],
+    ),
     "Informational interview: Алексей Смирнов (Яндекс)": (
         "2026-11-26T13:00:00Z",  # 14:00+01:00
         "2026-11-26T13:30:00Z",
         False,
-        -86400,  # the day before: prepare your questions
+        [-DAY],  # the day before, at the same time: prepare your questions
     ),
     "Informational interview: Zoë 👩‍💻 Émile 🇧🇷 (Café Ñandú)": (
         "2026-11-27T14:15:00Z",  # 09:15 in New York, EST
         "2026-11-27T14:45:00Z",
         False,
-        -86400,
+        [-DAY],
     ),
-    "Overdue: thank-you letter: 李小龙 (北京大学)": ("2026-11-20", "2026-11-21", True, 9 * 3600),
-    "Check in with محمد علي (جامعة القاهرة)": ("2026-10-01", "2026-10-02", True, 9 * 3600),
-    "Thank-you letter: अनन्या शर्मा (भारतीय प्रौद्योगिकी संस्थान)": ("2026-11-22", "2026-11-23", True, 9 * 3600),
+    "Overdue: thank-you letter: 李小龙 (北京大学)": ("2026-11-20", "2026-11-21", True, [NINE]),
+    "Check in with محمد علي (جامعة القاهرة)": ("2026-10-01", "2026-10-02", True, [NINE]),
+    "Overdue: check in with محمد علي (جامعة القاهرة)": ("2026-11-20", "2026-11-21", True, [NINE]),
+    "Thank-you letter: अनन्या शर्मा (भारतीय प्रौद्योगिकी संस्थान)": (
+        "2026-11-20",
+        "2026-11-23",
+        True,
+        [NINE, 2 * DAY + NINE],
+    ),
 }
 
 
@@ -110,21 +163,84 @@ def test_awkward_names_read_back_as_written_by_hand(awkward: Written, reader: st
     reading = READERS[reader](awkward.path)
     assert reading.name == "Interviews, 2026; ✨ \\ and more"
     by_summary = {e["summary"]: e for e in reading.events}
-    for summary, (start, end, all_day, trigger) in BY_HAND.items():
+    for summary, (start, end, all_day, triggers) in BY_HAND.items():
         event = by_summary[summary]
         assert (event["start"], event["end"], event["all_day"]) == (start, end, all_day), summary
-        assert [a["trigger"] for a in event["alarms"]] == [trigger], summary
+        assert [a["trigger"] for a in event["alarms"]] == triggers, summary
     long = [s for s in by_summary if LONG_NAME in s]
-    assert len(long) == 3  # thank-you, its overdue copy, check-in
+    assert len(long) == 4  # thank-you, its overdue copy, the check-in window opening and closing
+
+
+# The phone vault's events by hand, in calendar order: the days they cover (DTEND exclusive),
+# TRANSP, DTSTAMP, SEQUENCE and the alarms (seconds from the start; reminder_time is 08:30).
+AT = 8 * 3600 + 1800
+OPEN, BUSY = "TRANSPARENT", "OPAQUE"
+PHONE_BY_HAND = [
+    # Closed.md: the window opened 2026-08-31 and closed 2026-09-30
+    ("Check in with Closed", "2026-08-31", "2026-09-01", OPEN, "2026-08-01", 0, [AT]),
+    # Window.md: it opened three weeks ago ...
+    ("Check in with Window", "2026-10-28", "2026-10-29", OPEN, "2026-09-28", 0, [AT]),
+    # Late.md: the letter was to be written 2026-11-15 to 2026-11-17
+    ("Thank-you letter: Late", "2026-11-15", "2026-11-18", OPEN, "2026-11-14", 0, [AT, 2 * DAY + AT]),
+    # Letter.md: from the day after the interview through the due day, tomorrow
+    ("Thank-you letter: Letter", "2026-11-19", "2026-11-22", OPEN, "2026-11-18", 0, [AT, 2 * DAY + AT]),
+    # both late ones again on today; SEQUENCE counts the days each moved since it first showed
+    ("Overdue: check in with Closed", "2026-11-20", "2026-11-21", OPEN, "2026-11-20", 50, [AT]),
+    ("Overdue: thank-you letter: Late", "2026-11-20", "2026-11-21", OPEN, "2026-11-20", 2, [AT]),
+    # All day.md: an all-day reminder, its alarm at 08:30 the day before; stamped with the last
+    # day the note records (the check-in of 2026-11-12)
+    ("Informational interview: All day", "2026-11-23", "2026-11-24", OPEN, "2026-11-12", 0, [AT - DAY]),
+    # Timed.md: busy for half an hour; the note records nothing before it
+    ("Informational interview: Timed", "2026-11-24T15:30:00", "2026-11-24T16:00:00", BUSY, None, 0, [-DAY]),
+    # ... and Window.md's closes in a week
+    ("Last day to check in with Window", "2026-11-27", "2026-11-28", OPEN, "2026-09-28", 0, [AT]),
+    ("Check in with Late", "2026-12-14", "2026-12-15", OPEN, "2026-11-14", 0, [AT]),
+    ("Check in with Letter", "2026-12-18", "2026-12-19", OPEN, "2026-11-18", 0, [AT]),
+    ("Last day to check in with Late", "2027-01-13", "2027-01-14", OPEN, "2026-11-14", 0, [AT]),
+    ("Last day to check in with Letter", "2027-01-17", "2027-01-18", OPEN, "2026-11-18", 0, [AT]),
+]
+
+
+def _stamped(day: str | None) -> str:
+    """DTSTAMP for a day: its start in UTC+14, where each day begins first; 1970 for no day."""
+    if day is None:
+        return "1970-01-01T00:00:00Z"
+    start = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.timezone(dt.timedelta(hours=14)))
+    return start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_each_deadline_shows_on_the_days_a_phone_needs(phone: Written, reader: str) -> None:
+    reading = READERS[reader](phone.path)
+    assert [
+        (
+            e["summary"],
+            e["start"],
+            e["end"],
+            e["transp"],
+            e["stamp"],
+            e["modified"],
+            e["sequence"],
+            [a["trigger"] for a in e["alarms"]],
+        )
+        for e in reading.events
+    ] == [
+        (summary, start, end, transp, _stamped(day), _stamped(day), sequence, triggers)
+        for summary, start, end, transp, day, sequence, triggers in PHONE_BY_HAND
+    ]
+    closing = [e["uid"] for e in reading.events if e["summary"].startswith("Last day")]
+    assert all(uid.endswith("-closes@vaultsync") for uid in closing) and len(closing) == 3
 
 
 # Broken calendars every parser must not pass off as the notes: each either reports an error or
 # reads something else (proof that the comparison above can fail).
 CORRUPTIONS = {
-    "a date written with dashes": (b"DTSTART;VALUE=DATE:20261121", b"DTSTART;VALUE=DATE:2026-11-21"),
-    "a day that does not exist": (b"DTSTART;VALUE=DATE:20261121", b"DTSTART;VALUE=DATE:20261131"),
+    "a date written with dashes": (b"DTSTART;VALUE=DATE:20261119", b"DTSTART;VALUE=DATE:2026-11-19"),
+    "a day that does not exist": (b"DTSTART;VALUE=DATE:20261119", b"DTSTART;VALUE=DATE:20261131"),
     "an escaped backslash lost": (b"C:\\\\new", b"C:\\new"),
     "an unescaped comma in the summary": (b"Smith\\, Jones", b"Smith, Jones"),
+    "a meeting shown as free time": (b"TRANSP:OPAQUE", b"TRANSP:TRANSPARENT"),
+    "a stamp a day later": (b"DTSTAMP:20261119T100000Z", b"DTSTAMP:20261120T100000Z"),
 }
 
 
@@ -146,7 +262,7 @@ def test_a_broken_calendar_never_reads_as_the_notes(
 
 #: Broken input a parser still reads as meant (measured): lenient, but not a misreading. The same
 #: unescaped comma cuts the summary short in vobject; a day that does not exist is read as
-#: 2026-12-01 by ical.js and kept as 2026-11-31 by libical; ical.js reads 2026-11-21 with dashes
+#: 2026-12-01 by ical.js and kept as 2026-11-31 by libical; ical.js reads 2026-11-19 with dashes
 #: as 2025-11-01.
 READ_RIGHT_ANYWAY = {
     ("libical", "a date written with dashes"),

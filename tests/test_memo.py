@@ -151,7 +151,10 @@ def test_only_the_changed_contact_is_evaluated_again(
     edit(rebuilds.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
     assert rebuilds.changed()
     assert [c.path for c in evaluated] == ["Contacts/Jane Doe.md"]
-    assert {item.summary for item in serialised} == {"Check in with Jane Doe (Contoso)"}
+    assert {item.summary for item in serialised} == {
+        "Check in with Jane Doe (Contoso)",
+        "Last day to check in with Jane Doe (Contoso)",
+    }
     assert referrers == []  # nothing the referral rule reads changed
     edit(rebuilds.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C.")
     assert rebuilds.changed()
@@ -172,6 +175,33 @@ def test_a_new_day_serialises_only_the_events_that_changed(
     assert len(evaluated) == len(vault.contacts)  # every finding depends on the day
     assert set(serialised) == after - before  # the overdue events, moved to the new day
     assert 0 < len(serialised) < len(after)
+
+
+def _events_by_uid(calendar: bytes) -> dict[str, bytes]:
+    events = calendar.removesuffix(b"END:VCALENDAR\r\n").split(b"BEGIN:VEVENT\r\n")[1:]
+    return {event.split(b"\r\nUID:", 1)[1].split(b"\r\n", 1)[0].decode(): event for event in events}
+
+
+def test_day_by_day_only_what_moves_is_written_again(rebuilds: Rebuilds) -> None:
+    """The watcher rebuilds at midnight, and it and push write every event whose bytes changed:
+    from the README's day until every check-in window has closed, each day's calendar is a fresh
+    build's, and an event that stays keeps its bytes unless it moved (the overdue ones, each to
+    the new day, its DTSTAMP and SEQUENCE with it). Interviews pass, letters fall due, windows
+    close on the way."""
+    before = _events_by_uid((rebuilds.out / "memo.ics").read_bytes())
+    handed_over = 0  # windows whose closing day gave way to their overdue copy on today
+    while rebuilds.today < dt.date(2027, 1, 25):
+        rebuilds.today += ONE_DAY
+        rebuilds.changed()
+        now = _events_by_uid((rebuilds.out / "memo.ics").read_bytes())
+        moved = {uid for uid in before.keys() & now.keys() if before[uid] != now[uid]}
+        overdue = {uid for uid in now if uid.endswith("-overdue@vaultsync")}
+        assert moved == overdue & before.keys(), rebuilds.today
+        closed = {uid for uid in before.keys() - now.keys() if uid.endswith("-closes@vaultsync")}
+        assert {uid.replace("-closes@", "-overdue@") for uid in closed} <= overdue - before.keys()
+        handed_over += len(closed)
+        before = now
+    assert handed_over == 9 and not any(uid.endswith("-closes@vaultsync") for uid in before)
 
 
 def test_stale_results_are_never_reused(tmp_path: Path) -> None:
@@ -231,7 +261,7 @@ def test_a_new_day_that_leaves_no_event_leaves_none(tmp_path: Path) -> None:
     memo = BuildMemo()
     held = contact("---\ntype: contact\ninterviews: [2026-11-18]\n---\n")
     first = memo.build(Vault(tmp_path, DEFAULTS, (held,), (), 1), SAMPLE_TODAY)
-    assert first.events == 2  # the thank-you and the check-in
+    assert first.events == 3  # the thank-you, the check-in window's opening and closing days
     built = memo.build(Vault(tmp_path, DEFAULTS, (), (), 0), SAMPLE_TODAY + ONE_DAY)
     assert built.events == 0 and b"BEGIN:VEVENT" not in b"".join(built.calendar)
 

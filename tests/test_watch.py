@@ -589,7 +589,7 @@ def test_cli_stops_cleanly_on_signals(vault: Path, sig: int, flags: list[str]) -
     else:
         lines = err.splitlines()
         assert "vaultsync: start: 1 deadline (0 overdue), 0 problems; wrote " in lines[0]
-        assert lines[0].endswith(": 2 events from 1 contact in " + lines[0].split(" in ")[-1])
+        assert lines[0].endswith(": 3 events from 1 contact in " + lines[0].split(" in ")[-1])
         assert (
             "vaultsync: Contacts/Jane Doe.md changed: 1 deadline (0 overdue), 0 problems; wrote" in lines[1]
         )

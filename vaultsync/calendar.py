@@ -1,7 +1,8 @@
 """The .ics calendar: every open deadline as an RFC 5545 VEVENT, byte-for-byte deterministic.
 
 Same vault and same ``today`` give the same bytes: UIDs come from the note, the rule and the
-interview date; DTSTAMP from the interview date, never from the clock.
+interview date; DTSTAMP and LAST-MODIFIED from the record and ``today``, never from the clock or
+a file's times, and they move only when the event does (see docs/subscribing.md).
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ PRODID = f"-//vaultsync//vaultsync {__version__}//EN"
 INTERVIEW_LENGTH = dt.timedelta(minutes=30)
 #: The rule id each kind of event carries in CATEGORIES.
 CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
+#: The UID suffix of the events a deadline has besides its first one.
+CLOSES, OVERDUE = "-closes", "-overdue"
+#: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
+#: the future once that day has begun anywhere, so never later than the build, wherever it runs.
+_FIRST_ZONE = dt.timezone(dt.timedelta(hours=14))
+#: The stamp of an event the record dates no day for: a scheduled interview with nothing before it.
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -41,10 +50,11 @@ class Item:
     summary: str
     description: str
     category: str
-    alarm: dt.timedelta  # relative to the start
-    alarm_text: str
+    alarms: tuple[tuple[dt.timedelta, str], ...]  # (trigger relative to the start, text)
     url: str
-    stamp: dt.datetime
+    stamp: dt.datetime  # DTSTAMP and LAST-MODIFIED: when the event took this form
+    sequence: int  # counts the moves of its start
+    busy: bool  # TRANSP:OPAQUE (a meeting) rather than TRANSPARENT (a reminder)
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,24 @@ def _uid(deadline: Deadline, suffix: str = "") -> str:
     return f"{CATEGORY[deadline.kind]}-{anchor}-{note}{suffix}@vaultsync"
 
 
+def _stamp(day: dt.date) -> dt.datetime:
+    """DTSTAMP and LAST-MODIFIED of an event that took its form on ``day``."""
+    return dt.datetime.combine(day, dt.time(), _FIRST_ZONE).astimezone(dt.UTC)
+
+
+def _interview_stamp(deadline: Deadline, today: dt.date) -> dt.datetime:
+    """When a scheduled interview took its form, as far as the record tells: the last day the note
+    records before it (an interview held, a letter sent, a check-in), not after ``today``.
+
+    The note never says when the interview was planned, and a stamp that followed ``today`` would
+    rewrite every interview ahead each day (the watcher and push write every event whose bytes
+    change)."""
+    contact, day = deadline.contact, deadline.interview_day
+    recorded = (*map(day_of, contact.interviews), *contact.thank_you_sent, *contact.check_ins)
+    known = [d for d in recorded if d < day and d <= today]
+    return _stamp(max(known)) if known else UNDATED
+
+
 def _context(contact: Contact, link: str) -> str:
     """What helps write the letter: advice, referrals, and the way back to the note."""
     parts = []
@@ -85,76 +113,126 @@ def _context(contact: Contact, link: str) -> str:
     return "\n\n".join(parts)
 
 
+def _day_event(
+    uid: str,
+    days: tuple[dt.date, dt.date],
+    summary: str,
+    description: str,
+    category: str,
+    alarms: tuple[tuple[dt.timedelta, str], ...],
+    link: str,
+    stamp: dt.datetime,
+    sequence: int = 0,
+) -> Item:
+    """An all-day reminder from the first of ``days`` to the last inclusive, shown as free time."""
+    first, last = days
+    return Item(
+        uid, first, last + _ONE_DAY, summary, description, category, alarms, link, stamp, sequence, False
+    )
+
+
 def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) -> list[Item]:
     contact = deadline.contact
     context = _context(contact, link)
-    stamp = dt.datetime.combine(deadline.interview_day, dt.time(), dt.UTC)
+    stamp = _stamp(deadline.interview_day)  # the deadline comes with the interview it follows
     at_reminder = dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
-    one_day = dt.timedelta(days=1)
     held = deadline.interview_day
+    category = CATEGORY[deadline.kind]
+    if deadline.kind == INTERVIEW:
+        return [_interview(deadline, today, settings, context, link, at_reminder)]
     if deadline.kind == THANK_YOU:
         summary = f"Thank-you letter: {contact.display}"
         text = (
             f"Send a thank-you letter for the {held} interview by {deadline.end}. Mention what "
             "you enjoyed, the advice that helped and what you plan to do with it. No typos."
         )
-    elif deadline.kind == CHECK_IN:
+        # shown from the day after the interview through the due day: best written at once
+        first = min(held + _ONE_DAY, deadline.end)
+        alarms = [
+            (at_reminder + (deadline.end - first), f"Last day for the thank-you letter to {contact.display}")
+        ]
+        if first < deadline.end:
+            alarms.insert(
+                0, (at_reminder, f"Write the thank-you letter to {contact.display}, due {deadline.end}")
+            )
+        items = [
+            _day_event(
+                _uid(deadline),
+                (first, deadline.end),
+                summary,
+                f"{text}\n\n{context}",
+                category,
+                tuple(alarms),
+                link,
+                stamp,
+            )
+        ]
+    else:
         summary = f"Check in with {contact.display}"
         text = (
             f"Write again between {deadline.start} and {deadline.end} (interview {held}): how "
             "their advice helped, how your search is going."
         )
-    else:
-        start, end = _interview_times(deadline, settings.timezone)
-        text = (
-            f"Informational interview with {contact.display}. "
-            "Prepare the questions most important to you; respect their time."
-        )
-        return [
-            Item(
-                _uid(deadline),
-                start,
-                end,
-                f"Informational interview: {contact.display}",
+        shown = [("", deadline.start, summary)]
+        if deadline.start < deadline.end and today <= deadline.end:  # its closing day, still ahead
+            shown.append((CLOSES, deadline.end, f"Last day to check in with {contact.display}"))
+        items = [
+            _day_event(
+                _uid(deadline, suffix),
+                (day, day),
+                title,
                 f"{text}\n\n{context}",
-                CATEGORY[INTERVIEW],
-                -one_day,
-                f"Tomorrow: informational interview with {contact.display}. Prepare your questions.",
+                category,
+                ((at_reminder, title),),
                 link,
                 stamp,
             )
+            for suffix, day, title in shown
         ]
-    items = [
-        Item(
-            _uid(deadline),
-            deadline.start,
-            deadline.start + one_day,
-            summary,
-            f"{text}\n\n{context}",
-            CATEGORY[deadline.kind],
-            at_reminder,
-            summary,
-            link,
-            stamp,
-        )
-    ]
     if today > deadline.end:
         overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
         items.append(
-            Item(
-                _uid(deadline, "-overdue"),
-                today,
-                today + one_day,
+            _day_event(
+                _uid(deadline, OVERDUE),
+                (today, today),
                 overdue,
                 f"Overdue since {deadline.end}. {text}\n\n{context}",
-                CATEGORY[deadline.kind],
-                at_reminder,
-                overdue,
+                category,
+                ((at_reminder, overdue),),
                 link,
-                stamp,
+                _stamp(today),  # it moves to each new day: that is its change
+                (today - deadline.end).days - 1,  # 0 on the first day overdue
             )
         )
     return items
+
+
+def _interview(
+    deadline: Deadline, today: dt.date, settings: Settings, context: str, link: str, at_reminder: dt.timedelta
+) -> Item:
+    """A scheduled interview: a busy half hour, or an all-day reminder when the note gives no time."""
+    contact = deadline.contact
+    start, end = _interview_times(deadline, settings.timezone)
+    timed = isinstance(start, dt.datetime)
+    # the day before: at the interview's own time, or at reminder_time for a day without one
+    before = -_ONE_DAY if timed else at_reminder - _ONE_DAY
+    text = (
+        f"Informational interview with {contact.display}. "
+        "Prepare the questions most important to you; respect their time."
+    )
+    return Item(
+        _uid(deadline),
+        start,
+        end,
+        f"Informational interview: {contact.display}",
+        f"{text}\n\n{context}",
+        CATEGORY[INTERVIEW],
+        ((before, f"Tomorrow: informational interview with {contact.display}. Prepare your questions."),),
+        link,
+        _interview_stamp(deadline, today),
+        0,
+        busy=timed,
+    )
 
 
 def _interview_times(
@@ -253,18 +331,21 @@ def _event(item: Item) -> Event:
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", item.stamp)
+    event.add("last-modified", item.stamp)
+    event.add("sequence", item.sequence)
     event.add("dtstart", item.start)
     event.add("dtend", item.end)
     event.add("summary", item.summary)
     event.add("description", item.description)
     event.add("categories", [item.category])
-    event.add("transp", "TRANSPARENT")
+    event.add("transp", "OPAQUE" if item.busy else "TRANSPARENT")
     event.add("url", item.url)
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", item.alarm_text)
-    alarm.add("trigger", item.alarm)
-    event.add_component(alarm)
+    for trigger, text in item.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", text)
+        alarm.add("trigger", trigger)
+        event.add_component(alarm)
     return event
 
 

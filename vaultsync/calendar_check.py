@@ -10,11 +10,14 @@ vobject) in the same shape; ``vaultsync doctor`` uses icalendar's.
 A view::
 
     {"uid": "...", "start": "2026-11-23", "end": "2026-11-24", "all_day": True,
-     "summary": "...", "description": "...",
+     "summary": "...", "description": "...", "transp": "TRANSPARENT",
+     "stamp": "2026-11-17T10:00:00Z", "modified": "2026-11-17T10:00:00Z", "sequence": 0,
      "alarms": [{"action": "DISPLAY", "trigger": 32400, "description": "..."}]}
 
 ``start``/``end`` are ISO text: a date for all-day events, a local time without offset for
-floating times, UTC with ``Z`` for anything zoned. ``trigger`` is seconds from the start.
+floating times, UTC with ``Z`` for anything zoned; ``stamp`` and ``modified`` (DTSTAMP,
+LAST-MODIFIED) too. ``trigger`` is seconds from the start. A property the calendar leaves out
+reads as None.
 """
 
 from __future__ import annotations
@@ -32,7 +35,19 @@ from vaultsync.vault import Vault
 #: RFC 5545 3.1: content lines SHOULD NOT be longer than 75 octets, excluding the line break.
 MAX_OCTETS = 75
 #: The fields every view holds, in the order differences are reported.
-FIELDS = ("uid", "start", "end", "all_day", "summary", "description", "alarms")
+FIELDS = (
+    "uid",
+    "start",
+    "end",
+    "all_day",
+    "summary",
+    "description",
+    "transp",
+    "stamp",
+    "modified",
+    "sequence",
+    "alarms",
+)
 
 View = dict[str, Any]
 
@@ -56,12 +71,13 @@ def item_view(item: Item) -> View:
         "all_day": all_day,
         "summary": item.summary,
         "description": item.description,
+        "transp": "OPAQUE" if item.busy else "TRANSPARENT",
+        "stamp": moment_text(item.stamp)[0],
+        "modified": moment_text(item.stamp)[0],
+        "sequence": item.sequence,
         "alarms": [
-            {
-                "action": "DISPLAY",
-                "trigger": int(item.alarm.total_seconds()),
-                "description": item.alarm_text,
-            }
+            {"action": "DISPLAY", "trigger": int(trigger.total_seconds()), "description": text}
+            for trigger, text in item.alarms
         ],
     }
 
@@ -182,6 +198,10 @@ def _event_view(event: Any) -> View:
         "all_day": all_day,
         "summary": str(event.get("summary", "")),
         "description": str(event.get("description", "")),
+        "transp": str(event["transp"]) if "transp" in event else None,
+        "stamp": _moment(event, "dtstamp")[0],
+        "modified": _moment(event, "last-modified")[0],
+        "sequence": int(event["sequence"]) if "sequence" in event else None,
         "alarms": [
             {
                 "action": str(alarm.get("action", "")),

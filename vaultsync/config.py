@@ -258,7 +258,13 @@ SPEC: tuple[Setting, ...] = (
         '""',
         "IANA zone for interview times written without an offset; empty = floating local time.",
     ),
-    Setting("reminder_time", "09:00", _clock, '"09:00"', "Time of day of the alarm on each deadline's day."),
+    Setting(
+        "reminder_time",
+        "09:00",
+        _clock,
+        '"09:00"',
+        "Time of day of the alarms on a deadline's days, and the day before an interview without a time.",
+    ),
     Setting(
         "job_ask_phrases",
         (),

@@ -14,6 +14,8 @@ function moment(time) {
   return floating ? text : `${text}Z`;
 }
 
+const optional = (time) => (time === null ? null : moment(time));
+
 const text = readFileSync(process.argv[2], "utf8");
 const calendar = new ICAL.Component(ICAL.parse(text));
 for (const zone of calendar.getAllSubcomponents("vtimezone")) {
@@ -28,6 +30,10 @@ const events = calendar.getAllSubcomponents("vevent").map((vevent) => {
     all_day: event.startDate.isDate,
     summary: event.summary,
     description: event.description,
+    transp: vevent.getFirstPropertyValue("transp"),
+    stamp: optional(vevent.getFirstPropertyValue("dtstamp")),
+    modified: optional(vevent.getFirstPropertyValue("last-modified")),
+    sequence: vevent.getFirstPropertyValue("sequence"),
     alarms: vevent.getAllSubcomponents("valarm").map((alarm) => {
       const trigger = alarm.getFirstPropertyValue("trigger");
       return {

@@ -52,6 +52,20 @@ def moment(time):
     return f"{day}T{time.get_hour():02d}:{time.get_minute():02d}:{time.get_second():02d}{suffix}"
 
 
+def has(component, kind):
+    return component.get_first_property(kind) is not None
+
+
+def value(component, kind):
+    prop = component.get_first_property(kind)
+    return prop.get_value_as_string() if prop is not None else None
+
+
+def time_of(component, kind, getter):
+    prop = component.get_first_property(kind)
+    return moment(getattr(prop, getter)()) if prop is not None else None
+
+
 def alarm_view(alarm):
     action = alarm.get_first_property(Prop.ACTION_PROPERTY)
     trigger = alarm.get_first_property(Prop.TRIGGER_PROPERTY)
@@ -82,6 +96,10 @@ def main(path):
             "all_day": bool(event.get_dtstart().is_date()),
             "summary": event.get_summary(),
             "description": event.get_description(),
+            "transp": value(event, Prop.TRANSP_PROPERTY),
+            "stamp": time_of(event, Prop.DTSTAMP_PROPERTY, "get_dtstamp"),
+            "modified": time_of(event, Prop.LASTMODIFIED_PROPERTY, "get_lastmodified"),
+            "sequence": event.get_sequence() if has(event, Prop.SEQUENCE_PROPERTY) else None,
             "alarms": [alarm_view(a) for a in children(event, Kind.VALARM_COMPONENT)],
         }
         for event in children(calendar, Kind.VEVENT_COMPONENT)
