@@ -114,9 +114,9 @@ def test_a_bad_config_fails_and_the_rest_is_checked_with_defaults(jane: Path) ->
     [
         (
             "Calendar.md",
-            "{root}/Calendar.md is a note's name inside the vault: every scan would read the calendar as a note, and each build would overwrite a note of yours there; end calendar_path in .ics",
+            "{root}/Calendar.md is a note's name inside the vault: every scan would read the calendar as a note, and each build would overwrite a note of yours there; end calendar_path (or --calendar) in .ics",
         ),
-        ("Contacts", "{root}/Contacts is a folder: set calendar_path to a file"),
+        ("Contacts", "{root}/Contacts is a folder: set calendar_path (or --calendar) to a file"),
         (
             "Contacts/Jane Doe.md/cal.ics",
             "{root}/Contacts/Jane Doe.md/cal.ics: {root}/Contacts/Jane Doe.md is a file, not a folder",

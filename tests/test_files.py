@@ -11,7 +11,7 @@ from sandbox import reachable_tmp, unprivileged
 
 from vaultsync import files
 from vaultsync.errors import OutputError
-from vaultsync.files import KeptFile
+from vaultsync.files import ANY, KeptFile
 
 
 @pytest.fixture
@@ -25,19 +25,19 @@ PIECES = [b"BEGIN:VCALENDAR\r\n", b"one\r\n", b"two\r\n", b"END:VCALENDAR\r\n"]
 
 def test_what_it_wrote_is_neither_read_nor_written_again(tmp_path: Path, reads: list[Path]) -> None:
     path, kept = tmp_path / "out.ics", KeptFile()
-    assert kept.write(path, PIECES) is True
+    assert kept.write(path, PIECES, ANY) is True
     assert path.read_bytes() == b"".join(PIECES) and reads == [path]  # nothing known: compared
     status = os.stat(path)
-    assert kept.write(path, PIECES) is False
-    assert kept.write(path, list(PIECES)) is False  # equal pieces in another list
+    assert kept.write(path, PIECES, ANY) is False
+    assert kept.write(path, list(PIECES), ANY) is False  # equal pieces in another list
     assert reads == [path] and os.stat(path) == status
 
 
 def test_other_pieces_are_written_without_reading_the_file(tmp_path: Path, reads: list[Path]) -> None:
     path, kept = tmp_path / "out.ics", KeptFile()
-    kept.write(path, PIECES)
+    kept.write(path, PIECES, ANY)
     other = [*PIECES[:2], b"three\r\n", PIECES[3]]
-    assert kept.write(path, other) is True
+    assert kept.write(path, other, ANY) is True
     assert path.read_bytes() == b"".join(other) and reads == [path]
 
 
@@ -53,7 +53,7 @@ def test_a_file_someone_else_changed_is_compared_again(
     tmp_path: Path, reads: list[Path], change: str
 ) -> None:
     path, kept = tmp_path / "out.ics", KeptFile()
-    kept.write(path, PIECES)
+    kept.write(path, PIECES, ANY)
     before = os.stat(path)
     if change.startswith("rewritten"):
         with open(path, "r+b") as handle:
@@ -64,22 +64,22 @@ def test_a_file_someone_else_changed_is_compared_again(
         os.replace(tmp_path / "other", path)
     else:
         path.unlink()
-    written = kept.write(path, PIECES)
+    written = kept.write(path, PIECES, ANY)
     assert path.read_bytes() == b"".join(PIECES)
     assert written is (change != "replaced by another file")  # that one already held these bytes
     assert reads == [path, path]
-    assert kept.write(path, PIECES) is False and len(reads) == 2  # known again
+    assert kept.write(path, PIECES, ANY) is False and len(reads) == 2  # known again
 
 
 def test_a_write_that_failed_is_not_taken_as_written(reads: list[Path]) -> None:
     with reachable_tmp() as folder:  # root writes anywhere: the write runs as nobody
         path, kept = folder / "out.ics", KeptFile()
-        kept.write(path, PIECES)
+        kept.write(path, PIECES, ANY)
         other = [b"other\r\n"]
         folder.chmod(0o555)
         with unprivileged(), pytest.raises(OutputError, match="Permission denied"):
-            kept.write(path, other)
+            kept.write(path, other, ANY)
         assert path.read_bytes() == b"".join(PIECES)
         folder.chmod(0o755)
-        assert kept.write(path, other) is True
+        assert kept.write(path, other, ANY) is True
         assert path.read_bytes() == b"other\r\n"

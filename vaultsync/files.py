@@ -1,30 +1,54 @@
-"""Writing output files: atomically, and only when the bytes change.
+"""Writing output files: atomically, only when the bytes change, and only over our own.
 
 A reader (a calendar client, the HTTP server) sees the old file or the new one, never a part;
-an unchanged build touches nothing, so an idle vault means an idle disk.
+an unchanged build touches nothing, so an idle vault means an idle disk. A file that is not the
+output vaultsync writes there (a note a setting points at by mistake) is never replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from vaultsync.errors import OutputError
 
+#: How much of an existing file is read to tell whether vaultsync wrote it.
+HEAD_BYTES = 4096
 
-def write_if_changed(path: Path, data: bytes | Sequence[bytes]) -> bool:
+
+@dataclass(frozen=True)
+class Ours:
+    """What the output vaultsync writes at a path looks like, so that nothing else is replaced.
+
+    ``foreign(head)`` is given the first lines of the file found there (whole lines, up to
+    ``HEAD_BYTES``) and says what that file is when vaultsync did not write it, else None.
+    ``thing`` names it in the message ("file", "note").
+    """
+
+    foreign: Callable[[bytes], str | None]
+    thing: str = "file"
+
+
+#: For files only vaultsync ever writes (in its own config folder): whatever is there is ours.
+ANY = Ours(lambda head: None)
+
+
+def write_if_changed(path: Path, data: bytes | Sequence[bytes], ours: Ours) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly that; True when written.
 
     ``data`` may also be the pieces of the bytes, in order (a calendar's events): they are then
     compared and written a block at a time, never joined into one more copy of the whole file.
+    A file at ``path`` that ``ours`` does not recognise is left as it is (OutputError).
     """
     pieces = [data] if isinstance(data, bytes) else data
     if _file_holds(path, pieces):
         return False
-    _replace(path, pieces)
+    _replace(path, pieces, ours)
     return True
 
 
@@ -39,8 +63,8 @@ class KeptFile:
     def __init__(self) -> None:
         self._last: tuple[Path, tuple[int, ...], Sequence[bytes]] | None = None
 
-    def write(self, path: Path, pieces: Sequence[bytes]) -> bool:
-        """``write_if_changed(path, pieces)``. ``pieces`` is kept as it is: never change it after."""
+    def write(self, path: Path, pieces: Sequence[bytes], ours: Ours) -> bool:
+        """``write_if_changed(path, pieces, ours)``. ``pieces`` is kept as it is: never change it after."""
         last = self._last  # a write that fails leaves the file as it was: still known
         if last is not None and last[0] == path and _status(path) == last[1]:
             if pieces == last[2]:
@@ -49,7 +73,7 @@ class KeptFile:
             status = _status(path)
             self._last = None if status is None else (path, status, pieces)
             return False
-        self._last = (path, _replace(path, pieces), pieces)
+        self._last = (path, _replace(path, pieces, ours), pieces)
         return True
 
 
@@ -62,8 +86,10 @@ def _file_holds(path: Path, pieces: Sequence[bytes]) -> bool:
         raise OutputError(f"cannot read {path}: {err.strerror or err}") from None
 
 
-def _replace(path: Path, pieces: Sequence[bytes]) -> tuple[int, ...]:
-    """Put a file that holds ``pieces`` in the place of ``path``; the new file's status."""
+def _replace(path: Path, pieces: Sequence[bytes], ours: Ours) -> tuple[int, ...]:
+    """Put a file that holds ``pieces`` in the place of ``path``, unless a file there is not
+    ``ours``; the new file's status."""
+    _refuse_foreign(path, ours)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -86,6 +112,39 @@ def _replace(path: Path, pieces: Sequence[bytes]) -> tuple[int, ...]:
         ) from None
 
 
+def _refuse_foreign(path: Path, ours: Ours) -> None:
+    """OutputError unless ``path`` is free, empty, or holds what ``ours`` recognises.
+
+    An empty file has nothing to lose (a ``touch``, or what a crashed copy left), so it is
+    replaced; a folder, a pipe or a device never is. O_NONBLOCK: opening a pipe must not wait.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as err:
+        raise OutputError(f"cannot read {path}: {err.strerror or err}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise OutputError(f"{path} is a folder: not replaced; choose a file's path")
+        if not stat.S_ISREG(mode):
+            raise OutputError(f"{path} is not a regular file: not replaced; choose another path")
+        head = os.read(fd, HEAD_BYTES + 1)
+    except OSError as err:
+        raise OutputError(f"cannot read {path}: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
+    if len(head) > HEAD_BYTES:  # whole lines, where it has any: never half a character
+        head = head[: head.rfind(b"\n", 0, HEAD_BYTES) + 1 or HEAD_BYTES]
+    what = ours.foreign(head) if head else None
+    if what is not None:
+        raise OutputError(
+            f"{path} exists and was not written by vaultsync ({what}): not replaced; "
+            f"choose another path or move that {ours.thing}"
+        )
+
+
 def _status(path: Path) -> tuple[int, ...] | None:
     try:
         return file_state(os.stat(path))
@@ -100,10 +159,13 @@ def file_state(st: os.stat_result) -> tuple[int, ...]:
 
 
 def _holds(path: Path, pieces: Sequence[bytes]) -> bool:
-    """Whether the file at ``path`` holds exactly ``pieces``, joined."""
-    with open(path, "rb") as handle:
-        if os.fstat(handle.fileno()).st_size != sum(map(len, pieces)):
-            return False
+    """Whether the file at ``path`` is a regular file holding exactly ``pieces``, joined."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe must not wait for a writer
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode) or status.st_size != sum(map(len, pieces)):
+        os.close(fd)
+        return False
+    with open(fd, "rb") as handle:
         return all(handle.read(len(block)) == block for block in _blocks(pieces))
 
 

@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 from vaultsync.errors import ConfigError
-from vaultsync.files import write_if_changed
+from vaultsync.files import ANY, write_if_changed
 
 TOKENS_FILE = "serve-tokens.json"
 
@@ -54,4 +54,4 @@ def _save(path: Path, tokens: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # write_if_changed keeps this mode
-    write_if_changed(path, (json.dumps(tokens, indent=2, sort_keys=True) + "\n").encode())
+    write_if_changed(path, (json.dumps(tokens, indent=2, sort_keys=True) + "\n").encode(), ANY)
