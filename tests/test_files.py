@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -83,3 +84,17 @@ def test_a_write_that_failed_is_not_taken_as_written(reads: list[Path]) -> None:
         folder.chmod(0o755)
         assert kept.write(path, other, ANY) is True
         assert path.read_bytes() == b"other\r\n"
+
+
+def test_the_first_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    """The watcher's calendar: a temporary file no process holds locked (a writer killed with -9
+    left it) goes at the first write; one a live writer holds stays."""
+    path, kept = tmp_path / "out.ics", KeptFile()
+    abandoned = tmp_path / ".out.ics.abcd_123.tmp"
+    abandoned.write_bytes(PIECES[0])
+    held = tmp_path / ".out.ics.wxyz_789.tmp"
+    held.write_bytes(PIECES[0])
+    with open(held, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # as the writer holds its own, from another process
+        assert kept.write(path, PIECES, ANY) is True
+        assert sorted(os.listdir(tmp_path)) == [held.name, path.name]

@@ -285,3 +285,86 @@ def test_a_calendar_path_that_is_a_folder_is_refused(sample: Path) -> None:
         f"vaultsync: {sample / 'Contacts'} is a folder: set calendar_path (or --calendar) to a file\n",
     )
     assert tree_digest(sample) == before
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from vaultsync.files import write_if_changed
+    from vaultsync.outputs import CALENDAR
+
+    class Stalling(list):
+        '''The calendar's lines; the writer stops after its first block until told to go on.'''
+        def __getitem__(self, index):
+            if isinstance(index, slice) and index.start == 128:
+                print("writing", flush=True)
+                sys.stdin.readline()
+            return super().__getitem__(index)
+
+    target, source = map(Path, sys.argv[1:])
+    write_if_changed(target, Stalling(source.read_bytes().splitlines(keepends=True)), CALENDAR)
+    print("written", flush=True)
+    """
+)
+
+
+def stalled_writer(calendar: Path, source: Path) -> subprocess.Popen[str]:
+    """A process writing ``source``'s bytes to ``calendar``, stopped with its temporary file
+    half-written (until a line on its stdin)."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, calendar, source],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None and writer.stdout.readline() == "writing\n"
+    return writer
+
+
+def test_temporary_files_of_killed_writers_are_removed_by_the_next_write(
+    sample: Path, tmp_path: Path
+) -> None:
+    """kill -9 mid-write leaves ``.vaultsync.ics.XXXXXXXX.tmp`` in the vault; the next build
+    removes it and one an older version left, but not the file of a writer still writing (another
+    watcher of the vault) nor anything else that looks like one."""
+    calendar = sample / "vaultsync.ics"
+    assert build_into(sample, calendar, DAYS[0])[0] == 0
+    vault_files = {p.name for p in sample.iterdir()}  # the calendar among them
+    source = tmp_path / "next.ics"
+    build_vault(load_vault(sample), DAYS[1], source)
+    killed = stalled_writer(calendar, source)
+    killed.kill()
+    killed.wait()
+    left = {p.name for p in sample.glob(".vaultsync.ics.*.tmp")}
+    assert len(left) == 1
+    (sample / ".vaultsync.ics.k1ll3d_9.tmp").write_bytes(b"BEGIN:VCALENDAR\r\n")  # an older version's
+    live = stalled_writer(calendar, source)
+    writing = {p.name for p in sample.glob(".vaultsync.ics.*.tmp")} - left - {".vaultsync.ics.k1ll3d_9.tmp"}
+    assert len(writing) == 1
+    lookalikes = [
+        ".vaultsync.ics.tmp",
+        ".vaultsync.ics.ABCDEFGH.tmp",  # not mkstemp's characters
+        ".vaultsync.ics.abcdefg.tmp",
+        ".vaultsync.ics.abcdefgh.tmp.swp",
+        ".syncthing.vaultsync.ics.tmp",
+        ".Networking.md.abcdefgh.tmp",  # another output's
+        "vaultsync.ics.abcdefgh.tmp",
+    ]
+    for name in lookalikes:
+        (sample / name).write_bytes(b"x")
+    (sample / ".vaultsync.ics.afolder_.tmp").mkdir()
+    (sample / ".vaultsync.ics.a_link__.tmp").symlink_to(sample / "Contacts" / "Grace Kim.md")
+    kept = {*lookalikes, ".vaultsync.ics.afolder_.tmp", ".vaultsync.ics.a_link__.tmp"}
+    try:
+        assert build_into(sample, calendar, DAYS[1])[0] == 0
+        assert {p.name for p in sample.iterdir()} == {*vault_files, *kept, *writing}
+    finally:
+        assert live.stdin is not None and live.stdout is not None
+        live.stdin.write("\n")
+        live.stdin.close()
+        assert live.stdout.readline() == "written\n"  # its write went through
+        live.wait()
+    assert calendar.read_bytes() == source.read_bytes()
+    assert {p.name for p in sample.iterdir()} == {*vault_files, *kept}

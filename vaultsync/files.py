@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -16,6 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultsync.errors import OutputError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 #: How much of an existing file is read to tell whether vaultsync wrote it.
 HEAD_BYTES = 4096
@@ -58,10 +64,13 @@ class KeptFile:
     the same pieces (compared by identity first: a memo hands out the same bytes objects) need
     neither a read nor a write, and other pieces are written without reading the file first.
     When anyone else changed the file (a new status), it is compared as ``write_if_changed`` does.
+    Abandoned temporary files are looked for at the first write to a path only (a listing of
+    the folder each time would cost more than the write in a vault of notes in one folder).
     """
 
     def __init__(self) -> None:
         self._last: tuple[Path, tuple[int, ...], Sequence[bytes]] | None = None
+        self._cleaned: Path | None = None
 
     def write(self, path: Path, pieces: Sequence[bytes], ours: Ours) -> bool:
         """``write_if_changed(path, pieces, ours)``. ``pieces`` is kept as it is: never change it after."""
@@ -73,7 +82,8 @@ class KeptFile:
             status = _status(path)
             self._last = None if status is None else (path, status, pieces)
             return False
-        self._last = (path, _replace(path, pieces, ours), pieces)
+        self._last = (path, _replace(path, pieces, ours, clean=path != self._cleaned), pieces)
+        self._cleaned = path
         return True
 
 
@@ -86,13 +96,15 @@ def _file_holds(path: Path, pieces: Sequence[bytes]) -> bool:
         raise OutputError(f"cannot read {path}: {err.strerror or err}") from None
 
 
-def _replace(path: Path, pieces: Sequence[bytes], ours: Ours) -> tuple[int, ...]:
+def _replace(path: Path, pieces: Sequence[bytes], ours: Ours, *, clean: bool = True) -> tuple[int, ...]:
     """Put a file that holds ``pieces`` in the place of ``path``, unless a file there is not
-    ``ours``; the new file's status."""
+    ``ours``; the new file's status. ``clean``: first remove what killed writers left."""
     _refuse_foreign(path, ours)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        if clean:
+            _remove_abandoned(path)
+        fd, temp = _locked_temp(path)
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
     try:
@@ -110,6 +122,49 @@ def _replace(path: Path, pieces: Sequence[bytes], ours: Ours) -> tuple[int, ...]
         raise OutputError(
             f"cannot write {path}: {err.strerror or err}; the previous file is unchanged"
         ) from None
+
+
+def _temp_name(path: Path) -> re.Pattern[str]:
+    """The names of ``path``'s temporary files: ``.NAME.`` and mkstemp's eight characters (as
+    every version of vaultsync named them), then ``.tmp``."""
+    return re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+
+
+def _locked_temp(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, locked (flock) until it is closed: a writer killed
+    with -9 leaves it unlocked, which tells ``_remove_abandoned`` that nobody is writing it."""
+    while True:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        if fcntl is not None:
+            with contextlib.suppress(OSError):  # a file system without locks: kept by all cleaners
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:
+            return fd, temp
+        os.close(fd)  # a cleaner removed it between its making and its locking: make another
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Remove the temporary files of ``path`` that no writer holds locked (what a killed writer
+    left), and only those: other names, links, folders and files that cannot be locked stay."""
+    if fcntl is None:  # no flock (Windows): a writer's file could not be told from an abandoned one
+        return
+    pattern = _temp_name(path)
+    try:
+        with os.scandir(path.parent) as entries:
+            names = [e.name for e in entries if pattern.fullmatch(e.name) and not e.is_symlink()]
+    except OSError:  # a folder that can be written but not listed: the write goes on
+        return
+    for name in names:
+        temp = path.parent / name
+        with contextlib.suppress(OSError):
+            fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises while a writer holds it
+                held = os.fstat(fd)  # a regular file, still under that name (not renamed into place)
+                if stat.S_ISREG(held.st_mode) and os.stat(temp).st_ino == held.st_ino:
+                    os.unlink(temp)
+            finally:
+                os.close(fd)
 
 
 def _refuse_foreign(path: Path, ours: Ours) -> None:
