@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sandbox import reachable_tmp, unprivileged
 
 from vaultsync import files
 from vaultsync.errors import OutputError
-from vaultsync.files import KeptFile
+from vaultsync.files import ANY, KeptFile
 
 
 @pytest.fixture
@@ -25,19 +26,19 @@ PIECES = [b"BEGIN:VCALENDAR\r\n", b"one\r\n", b"two\r\n", b"END:VCALENDAR\r\n"]
 
 def test_what_it_wrote_is_neither_read_nor_written_again(tmp_path: Path, reads: list[Path]) -> None:
     path, kept = tmp_path / "out.ics", KeptFile()
-    assert kept.write(path, PIECES) is True
+    assert kept.write(path, PIECES, ANY) is True
     assert path.read_bytes() == b"".join(PIECES) and reads == [path]  # nothing known: compared
     status = os.stat(path)
-    assert kept.write(path, PIECES) is False
-    assert kept.write(path, list(PIECES)) is False  # equal pieces in another list
+    assert kept.write(path, PIECES, ANY) is False
+    assert kept.write(path, list(PIECES), ANY) is False  # equal pieces in another list
     assert reads == [path] and os.stat(path) == status
 
 
 def test_other_pieces_are_written_without_reading_the_file(tmp_path: Path, reads: list[Path]) -> None:
     path, kept = tmp_path / "out.ics", KeptFile()
-    kept.write(path, PIECES)
+    kept.write(path, PIECES, ANY)
     other = [*PIECES[:2], b"three\r\n", PIECES[3]]
-    assert kept.write(path, other) is True
+    assert kept.write(path, other, ANY) is True
     assert path.read_bytes() == b"".join(other) and reads == [path]
 
 
@@ -53,7 +54,7 @@ def test_a_file_someone_else_changed_is_compared_again(
     tmp_path: Path, reads: list[Path], change: str
 ) -> None:
     path, kept = tmp_path / "out.ics", KeptFile()
-    kept.write(path, PIECES)
+    kept.write(path, PIECES, ANY)
     before = os.stat(path)
     if change.startswith("rewritten"):
         with open(path, "r+b") as handle:
@@ -64,22 +65,36 @@ def test_a_file_someone_else_changed_is_compared_again(
         os.replace(tmp_path / "other", path)
     else:
         path.unlink()
-    written = kept.write(path, PIECES)
+    written = kept.write(path, PIECES, ANY)
     assert path.read_bytes() == b"".join(PIECES)
     assert written is (change != "replaced by another file")  # that one already held these bytes
     assert reads == [path, path]
-    assert kept.write(path, PIECES) is False and len(reads) == 2  # known again
+    assert kept.write(path, PIECES, ANY) is False and len(reads) == 2  # known again
 
 
 def test_a_write_that_failed_is_not_taken_as_written(reads: list[Path]) -> None:
     with reachable_tmp() as folder:  # root writes anywhere: the write runs as nobody
         path, kept = folder / "out.ics", KeptFile()
-        kept.write(path, PIECES)
+        kept.write(path, PIECES, ANY)
         other = [b"other\r\n"]
         folder.chmod(0o555)
         with unprivileged(), pytest.raises(OutputError, match="Permission denied"):
-            kept.write(path, other)
+            kept.write(path, other, ANY)
         assert path.read_bytes() == b"".join(PIECES)
         folder.chmod(0o755)
-        assert kept.write(path, other) is True
+        assert kept.write(path, other, ANY) is True
         assert path.read_bytes() == b"other\r\n"
+
+
+def test_the_first_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    """The watcher's calendar: a temporary file no process holds locked (a writer killed with -9
+    left it) goes at the first write; one a live writer holds stays."""
+    path, kept = tmp_path / "out.ics", KeptFile()
+    abandoned = tmp_path / ".out.ics.abcd_123.tmp"
+    abandoned.write_bytes(PIECES[0])
+    held = tmp_path / ".out.ics.wxyz_789.tmp"
+    held.write_bytes(PIECES[0])
+    with open(held, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # as the writer holds its own, from another process
+        assert kept.write(path, PIECES, ANY) is True
+        assert sorted(os.listdir(tmp_path)) == [held.name, path.name]

@@ -481,17 +481,17 @@ def test_obsidian_folder_changes_the_links(vault: Path) -> None:
 
 
 def test_own_calendar_elsewhere_and_a_note_named_like_it(vault: Path, tmp_path: Path) -> None:
-    """--calendar outside the vault; a calendar path that is a note inside it is never read back."""
+    """--calendar outside the vault; a calendar path that is a note's inside it is refused at start
+    (it used to be written there, and would have replaced a note of that name)."""
     write_note(vault, JANE, contact("Acme"))
     elsewhere = tmp_path / "out" / "cal.ics"
-    with Live(vault, calendar=elsewhere) as live:
+    with Live(vault, calendar=elsewhere):
         assert ACME in summaries(elsewhere)
         assert not (vault / "vaultsync.ics").exists()
     (vault / ".vaultsync.toml").write_text('calendar_path = "Contacts/calendar.md"\n')
-    with Live(vault) as live:
-        time.sleep(0.3)
-        assert len(live.builds) == 1
-        assert [c.path for c in live.builds[0].audit.vault.contacts] == [JANE]
+    with pytest.raises(OutputError, match="is a note's name inside the vault"):
+        Watcher(vault, today=TODAY).run(threading.Event())
+    assert not (vault / "Contacts" / "calendar.md").exists()
 
 
 def test_the_vault_vanishing_stops_the_watcher(vault: Path) -> None:

@@ -23,10 +23,10 @@ from vaultsync.config import Settings
 from vaultsync.contact import Contact
 from vaultsync.dates import day_of
 from vaultsync.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
-from vaultsync.outputs import vault_file
+from vaultsync.outputs import PRODID_START, vault_file
 from vaultsync.vault import Vault
 
-PRODID = f"-//vaultsync//vaultsync {__version__}//EN"
+PRODID = f"{PRODID_START}{__version__}//EN"
 INTERVIEW_LENGTH = dt.timedelta(minutes=30)
 #: The rule id each kind of event carries in CATEGORIES.
 CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}

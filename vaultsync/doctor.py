@@ -17,6 +17,7 @@ from vaultsync.calendar import calendar_path
 from vaultsync.calendar_check import expected_reading, format_problems, icalendar_reading, reading_differences
 from vaultsync.config import CONFIG_FILE, DEFAULTS, Settings, load_settings
 from vaultsync.errors import ConfigError
+from vaultsync.outputs import calendar_path_problem
 from vaultsync.report import plural
 from vaultsync.vault import Vault, load_vault, vault_root
 
@@ -81,21 +82,13 @@ def diagnose(root: Path, today: dt.date, calendar: Path | None = None) -> Diagno
 
 def _path_checks(root: Path, path: Path) -> list[Check]:
     topic = "calendar path"
-    if path.is_dir():
-        return [Check(FAIL, topic, f"{path} is a folder: set calendar_path to a file")]
+    problem = calendar_path_problem(root, path)
+    if problem:
+        return [Check(FAIL, topic, problem)]
     try:
         inside = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         inside = None
-    if inside is not None and path.suffix.lower() == ".md":
-        return [
-            Check(
-                FAIL,
-                topic,
-                f"{path} is a note's name inside the vault: every scan would read the calendar as a "
-                "note, and each build would overwrite a note of yours there; end calendar_path in .ics",
-            )
-        ]
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent

@@ -2,7 +2,8 @@
 
 A driver that watches the vault ignores ``output_paths``, so writing an output never triggers
 another build; a note whose front-matter says ``generated_by: vaultsync`` is never a contact,
-wherever it lies; and a note that lacks that marker is never overwritten by an output.
+wherever it lies; and a file that is not the output vaultsync writes there (a note without
+that marker, a calendar without vaultsync's PRODID) is never overwritten by an output.
 """
 
 from __future__ import annotations
@@ -12,18 +13,39 @@ from pathlib import Path
 from typing import Any
 
 from vaultsync.config import Settings
-from vaultsync.errors import OutputError
-from vaultsync.files import write_if_changed
+from vaultsync.files import Ours, write_if_changed
 from vaultsync.note import Note, parse_note
 
 #: The front-matter property (and value) that marks a note vaultsync wrote.
 GENERATED_KEY = "generated_by"
 GENERATED_BY = "vaultsync"
+#: How the calendar's PRODID begins, whatever vaultsync's version (calendar.PRODID).
+PRODID_START = "-//vaultsync//vaultsync "
 
 
 def is_generated(meta: Mapping[str, Any]) -> bool:
     """True for the front-matter of a note vaultsync wrote (the dashboard)."""
     return meta.get(GENERATED_KEY) == GENERATED_BY
+
+
+def _not_our_calendar(head: bytes) -> str | None:
+    if not head.startswith(b"BEGIN:VCALENDAR"):
+        return "not an iCalendar file: it does not begin with BEGIN:VCALENDAR"
+    if b"\nPRODID:" + PRODID_START.encode() not in head:
+        return "an iCalendar file another program wrote: its PRODID is not vaultsync's"
+    return None
+
+
+def _not_generated_note(head: bytes) -> str | None:
+    parsed = parse_note("", head)
+    if isinstance(parsed, Note) and is_generated(parsed.meta):
+        return None
+    return f"no '{GENERATED_KEY}: {GENERATED_BY}' in its front-matter"
+
+
+#: The calendar vaultsync writes, and the notes it writes (the dashboard).
+CALENDAR = Ours(_not_our_calendar)
+GENERATED_NOTE = Ours(_not_generated_note, "note")
 
 
 def vault_file(root: Path, setting: str) -> Path:
@@ -57,23 +79,28 @@ def output_paths(root: Path, settings: Settings, calendar: Path | None = None) -
     return found
 
 
+def calendar_path_problem(root: Path, path: Path) -> str | None:
+    """Why a calendar must not be written at ``path`` in the vault at ``root``, whatever is there
+    now, or None. (A file that is there and is not vaultsync's calendar the writer refuses.)"""
+    if path.is_dir():
+        return f"{path} is a folder: set calendar_path (or --calendar) to a file"
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    if path.suffix.lower() == ".md":
+        return (
+            f"{path} is a note's name inside the vault: every scan would read the calendar as a "
+            "note, and each build would overwrite a note of yours there; end calendar_path "
+            "(or --calendar) in .ics"
+        )
+    return None
+
+
 def write_generated_note(path: Path, text: str) -> bool:
     """Write a generated note (only when its bytes change); True when written.
 
     Refuses, with an OutputError, to replace a note that vaultsync did not write: a setting
     pointing at a real note must not destroy it.
     """
-    try:
-        existing = path.read_bytes()
-    except FileNotFoundError:
-        existing = None
-    except OSError as err:
-        raise OutputError(f"cannot read {path}: {err.strerror or err}") from None
-    if existing is not None:
-        parsed = parse_note(path.name, existing)
-        if not (isinstance(parsed, Note) and is_generated(parsed.meta)):
-            raise OutputError(
-                f"{path} exists and was not written by vaultsync (no '{GENERATED_KEY}: {GENERATED_BY}' "
-                "in its front-matter): not replaced; choose another path or move that note"
-            )
-    return write_if_changed(path, text.encode("utf-8"))
+    return write_if_changed(path, text.encode("utf-8"), GENERATED_NOTE)

@@ -119,17 +119,21 @@ def build_vault(
     """
     from vaultsync.calendar import calendar_bytes, calendar_path  # icalendar: only when building
     from vaultsync.dashboard import dashboard_markdown
+    from vaultsync.errors import OutputError
     from vaultsync.files import write_if_changed
-    from vaultsync.outputs import dashboard_path, write_generated_note
+    from vaultsync.outputs import CALENDAR, calendar_path_problem, dashboard_path, write_generated_note
 
     path = calendar or calendar_path(vault)
+    problem = calendar_path_problem(vault.root, path)
+    if problem:
+        raise OutputError(problem)
     if memo is None:
         checked, data = audit_vault(vault, today), calendar_bytes(vault, today)
-        events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data)
+        events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
     else:
         built = memo.build(vault, today)
         checked = Audit(vault, today, built.found_in, counted=built.levels)
-        events, written = built.events, memo.calendar_file.write(path, built.calendar)
+        events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, today)

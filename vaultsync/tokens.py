@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from vaultsync.errors import ConfigError
-from vaultsync.files import write_if_changed
+from vaultsync.files import ANY, write_if_changed
 
 if sys.platform != "win32":
     import fcntl
@@ -80,4 +80,4 @@ def _load(path: Path) -> dict[str, object]:
 def _save(path: Path, tokens: dict[str, object]) -> None:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # write_if_changed keeps this mode
-    write_if_changed(path, (json.dumps(tokens, indent=2, sort_keys=True) + "\n").encode())
+    write_if_changed(path, (json.dumps(tokens, indent=2, sort_keys=True) + "\n").encode(), ANY)
