@@ -97,6 +97,22 @@ def test_an_edit_that_keeps_the_size_and_sets_the_mtime_back_is_read(vault, note
     assert index.vault() == load_vault(vault)
 
 
+def test_a_note_made_unreadable_by_chmod_alone_keeps_its_last_good_contact():
+    """chmod changes neither the size, the mtime nor the inode: only the change time."""
+    with reachable_tmp() as vault:  # root reads anything: the index runs as nobody
+        path = write_note(vault, "Contacts/Jane Doe.md", JANE)
+        settle(path)
+        index = VaultIndex(vault)
+        with unprivileged():
+            index.scan()
+        good = index.vault().contacts
+        path.chmod(0)
+        with unprivileged():
+            assert index.refresh(["Contacts/Jane Doe.md"]) == ["Contacts/Jane Doe.md"]
+        assert index.vault().contacts == good
+        assert [e.message for e in index.vault().errors] == ["cannot read: Permission denied", KEPT]
+
+
 def test_gone_ignored_and_linked_paths_leave_the_index(vault, note):
     jane = note("Contacts/Jane Doe.md", JANE)
     index = VaultIndex(vault)

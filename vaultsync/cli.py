@@ -372,7 +372,9 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
 @click.option("--today", metavar="YYYY-MM-DD", help="Pin the day (default: the local date, kept current).")
 @click.option("--polling", is_flag=True, help="Scan the vault every second instead of waiting for OS events.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-@click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also print each file event acted on (not ignored files)."
+)
 @click.option(
     "--push-url", metavar="URL", help="Also push to this CalDAV calendar after each build (see push)."
 )
@@ -390,7 +392,8 @@ def watch(
 ) -> int:
     """Keep VAULT's calendar in step with its notes and with the date, until Ctrl-C.
 
-    Builds at start, then after every save (within about a second) and at midnight.
+    Builds at start, then 0.2 s after each save settles (at most 1 s into a burst of
+    changes), and at midnight.
     A note that becomes unreadable keeps its last readable version until it is fixed.
     See docs/watch.md for running it as a service.
     """
