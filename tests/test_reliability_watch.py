@@ -180,12 +180,13 @@ def _gone_a_while_then_restored(vault: Path, new: Path) -> None:
 REPLACEMENTS = [_rm_and_mv, _moved_away_and_mv, _gone_a_while_then_restored]
 
 
+@pytest.mark.parametrize("polling", [False, True], ids=["events", "polling"])
 @pytest.mark.parametrize("replace", REPLACEMENTS, ids=[r.__name__.strip("_") for r in REPLACEMENTS])
-def test_a_vault_folder_replaced_while_watching_is_watched_anew(vault: Path, tmp_path: Path, caplog, replace):
+def test_a_vault_folder_replaced_while_watching_is_watched_anew(vault, tmp_path, caplog, replace, polling):
     write_note(vault, JANE, contact("Acme"))
     new = tmp_path / "vault.new"
     write_note(new, JANE, contact("Globex"))
-    with caplog.at_level(logging.INFO, logger="vaultsync"), Live(vault) as live:
+    with caplog.at_level(logging.INFO, logger="vaultsync"), Live(vault, polling=polling) as live:
         replace(vault, new)
         eventually(live.calendar.exists)  # written in the new folder
         live.shows(GLOBEX, absent=(ACME,))  # from the new folder's notes
@@ -194,7 +195,8 @@ def test_a_vault_folder_replaced_while_watching_is_watched_anew(vault: Path, tmp
         live.shows(INITECH, absent=(GLOBEX,))
         live.in_step()
         assert live.thread.is_alive()
-    said = [r.getMessage() for r in caplog.records]
+    said = [r.getMessage() for r in caplog.records if not r.getMessage().startswith("watching by polling")]
+    assert len(said) == len(caplog.records) - polling  # polling is said once, at the start
     replaced = [line for line in said if line.startswith("the vault folder was replaced")]
     assert len(replaced) == 1 and replaced[0].startswith(
         "the vault folder was replaced: 1 deadline (0 overdue)"

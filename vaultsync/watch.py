@@ -209,6 +209,7 @@ class Watcher:
         self._stale = False  # the last build could not write its calendar
         self._memo = BuildMemo()  # only the contacts that changed are evaluated again
         self.observer: BaseObserver | None = None
+        self._polling_because: str | None = None  # why the observer polls; None: it does not
 
     # --- the loop
 
@@ -317,8 +318,9 @@ class Watcher:
                 pending.first = now
             pending.last = now
             self._cond.notify_all()
+        if log.isEnabledFor(logging.DEBUG):
             names = [self._relative(end) or end for end, _ in ends]
-        log.debug("%s %s", event.event_type, " -> ".join(names))
+            log.debug("%s %s", event.event_type, " -> ".join(names))
 
     def _relative(self, path: str) -> str | None:
         """``path`` (absolute, as watchdog reports it) '/'-separated from the vault; None outside it."""
@@ -470,12 +472,15 @@ class Watcher:
             try:
                 observer.schedule(handler, self._watched, recursive=True, event_filter=EVENTS)
                 observer.start()
+                self._polling_because = None
                 return observer
             except OSError as err:
                 reason = _native_failure(err)
-        (log.info if self.polling else log.warning)(
-            "watching by polling every %.1f s: %s", self.poll_interval, reason
-        )
+        if reason != self._polling_because:  # said once, not again for a replaced vault folder
+            self._polling_because = reason
+            (log.info if self.polling else log.warning)(
+                "watching by polling every %.1f s: %s", self.poll_interval, reason
+            )
         observer = PollingObserver(timeout=self.poll_interval)
         observer.schedule(handler, self._watched, recursive=True, event_filter=EVENTS)
         observer.start()
