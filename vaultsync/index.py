@@ -27,9 +27,9 @@ from vaultsync.vault import Entry, Vault, is_ignored, link_problem, load_entry, 
 if TYPE_CHECKING:
     from vaultsync.contact import Contact
 
-#: A file modified this recently may change again within the file system's timestamp
-#: granularity (2 s on FAT, a few ms elsewhere) without its signature changing: read it again
-#: next time (git's "racily clean" rule).
+#: A file changed this recently (its mtime or ctime) may change again within the file system's
+#: timestamp granularity (2 s on FAT, a few ms elsewhere) without its state changing: read it
+#: again next time (git's "racily clean" rule).
 RACY_NS = 2_000_000_000
 
 _PATH = attrgetter("path")

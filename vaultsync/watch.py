@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -258,9 +259,9 @@ class Watcher:
                 self._watched, self._root_id = str(root.resolve()), _folder_id(root)
                 self._use(VaultIndex(root))
 
-    def _look_at_root(self) -> str:
-        """ "in place", "replaced" (another folder now has the vault's path, or it went and came
-        back) or "missing"; a VaultsyncError once it has been missing for ``vanished_grace``."""
+    def _look_at_root(self) -> Literal["in place", "replaced", "missing"]:
+        """Whether the vault folder is in place, replaced (another folder has its path now, or it
+        went and came back) or missing; a VaultsyncError once missing for ``vanished_grace``."""
         now_id = _folder_id(self.root)
         if now_id is None:
             now = time.monotonic()
