@@ -264,7 +264,11 @@ def test_shared_options_are_spelled_the_same_in_every_command():
     assert {c for c in COMMANDS if "--today" in options(c)} == set(COMMANDS)
     assert {c for c in COMMANDS if "-v" in options(c)} == {"watch", "serve"}
     assert {c for c in COMMANDS if "-q" in options(c)} == {"watch", "serve"}
-    assert options("serve")["-v"].help == options("watch")["-v"].help == "Print every file event too."
+    assert (
+        options("serve")["-v"].help
+        == options("watch")["-v"].help
+        == "Also print each file event acted on, and more detail."
+    )
 
 
 @pytest.mark.parametrize(

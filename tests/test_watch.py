@@ -8,6 +8,7 @@ from __future__ import annotations
 import configparser
 import datetime as dt
 import errno
+import inspect
 import logging
 import os
 import plistlib
@@ -81,6 +82,7 @@ class Live:
         self.watcher.max_wait = 0.5
         self.watcher.tick = 0.02
         self.watcher.poll_interval = 0.1
+        self.watcher.vanished_grace = 0.5
         self.stop = threading.Event()
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -279,6 +281,72 @@ def test_folders_renamed_moved_out_and_back_in(vault: Path, tmp_path: Path) -> N
         live.shows(ACME, wei)
         live.in_step()
         assert live.calendar.read_bytes() == uids_before
+
+
+def test_the_log_says_what_happened_to_each_note(vault: Path, caplog) -> None:
+    path = write_note(vault, JANE, contact("Acme"))
+    with caplog.at_level(logging.INFO, logger="vaultsync"), Live(vault) as live:
+
+        def said(reason: str) -> bool:
+            return any(r.getMessage().startswith(f"{reason}: ") for r in caplog.records)
+
+        write_note(vault, "Contacts/Wei Chen.md", contact("Initech"))
+        eventually(lambda: said("Contacts/Wei Chen.md added"))
+        path.write_text(contact("Globex"), encoding="utf-8")
+        eventually(lambda: said(f"{JANE} changed"))
+        path.unlink()
+        eventually(lambda: said(f"{JANE} deleted"))
+        os.rename(vault / "Contacts/Wei Chen.md", vault / "Contacts/Wei.md")
+        eventually(lambda: said("2 notes changed (Contacts/Wei Chen.md deleted, Contacts/Wei.md added)"))
+        for i in range(4):
+            write_note(vault.parent / "batch", f"P{i}.md", contact(f"Org {i}"))
+        shutil.move(vault.parent / "batch", vault / "Batch")  # one event: the vault is walked again
+        eventually(lambda: said("4 notes added (Batch/P0.md, Batch/P1.md, Batch/P2.md, +1 more)"))
+        live.in_step()
+
+
+def test_a_broken_note_is_one_note_with_problems(vault: Path, caplog) -> None:
+    path = write_note(vault, JANE, contact("Acme"))
+    write_note(vault, "Contacts/Wei Chen.md", contact("Initech", "next tuesday"))
+    with caplog.at_level(logging.INFO, logger="vaultsync"), Live(vault):
+        # Its problem and the line saying that its last good version is used: two errors, one note.
+        path.write_text("---\ntype: contact\norganization: [Acme\n---\n", encoding="utf-8")
+        eventually(lambda: f"{JANE} changed: " in caplog.text)
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert ", 1 note with problems; " in lines[0]
+    assert ", 2 notes with problems; " in lines[1]
+
+
+def test_verbose_shows_the_events_acted_on_and_none_of_its_own_files(vault, tmp_path, caplog) -> None:
+    path = write_note(vault, JANE, contact("Acme"))
+    with caplog.at_level(logging.DEBUG, logger="vaultsync"), Live(vault) as live:
+        atomic_dotted_temp(path, contact("Globex"), tmp_path)
+        live.shows(GLOBEX)
+        vim_backup_rename(path, contact("Initech"), tmp_path)
+        live.shows("Thank-you letter: Jane Doe (Initech)")
+        live.calendar.unlink()
+        eventually(live.calendar.exists)
+        live.in_step()
+    events = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert events[0] == f"moved Contacts/.Jane Doe.md.tmp1234 -> {JANE}"
+    vim = events[1 : events.index("deleted vaultsync.ics")]
+    assert vim[0] == f"moved {JANE} -> {JANE}~"
+    assert set(vim[1:]) <= {f"{kind} {JANE}" for kind in ("created", "modified", "closed", "attrib")}
+    assert f"created {JANE}" in vim
+    # Nothing about the swap file, the backup, vim's probe, nor the calendar's own temporary files.
+    assert not [event for event in events if "swp" in event or "4913" in event or ".vaultsync.ics." in event]
+
+
+def test_the_help_says_the_quiet_period_the_watcher_has() -> None:
+    debounce = inspect.signature(Watcher).parameters["debounce"].default
+    code, out, _ = run_cli("watch", "--help")
+    text = " ".join(out.split())
+    assert code == 0
+    assert f"then {debounce:g} s after each save settles (at most {Watcher.max_wait:g} s into a burst" in text
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f"(about {debounce:g} s after a save settles)" in readme
+    docs = " ".join((REPO / "docs" / "watch.md").read_text(encoding="utf-8").split())
+    assert f"quiet for {debounce:g} s (or {Watcher.max_wait:g} s after the first event of a burst" in docs
 
 
 def test_git_checkout_of_hundreds_of_notes(vault: Path) -> None:
@@ -588,10 +656,11 @@ def test_cli_stops_cleanly_on_signals(vault: Path, sig: int, flags: list[str]) -
         assert err == ""
     else:
         lines = err.splitlines()
-        assert "vaultsync: start: 1 deadline (0 overdue), 0 problems; wrote " in lines[0]
+        assert "vaultsync: start: 1 deadline (0 overdue), 0 notes with problems; wrote " in lines[0]
         assert lines[0].endswith(": 3 events from 1 contact in " + lines[0].split(" in ")[-1])
         assert (
-            "vaultsync: Contacts/Jane Doe.md changed: 1 deadline (0 overdue), 0 problems; wrote" in lines[1]
+            "vaultsync: Contacts/Jane Doe.md changed: 1 deadline (0 overdue), 0 notes with problems; wrote"
+            in lines[1]
         )
         assert lines[-1].endswith("vaultsync: stopped")
     assert (vault / "vaultsync.ics").read_bytes() == calendar_bytes(load_vault(vault), TODAY)

@@ -182,7 +182,9 @@ def verbosity(quiet_help: str) -> Any:
     """``-q/--quiet`` and ``-v/--verbose``: the log's detail (``watch.configure_logging``)."""
 
     def decorate(command: Any) -> Any:
-        command = click.option("-v", "--verbose", is_flag=True, help="Print every file event too.")(command)
+        command = click.option(
+            "-v", "--verbose", is_flag=True, help="Also print each file event acted on, and more detail."
+        )(command)
         return click.option("-q", "--quiet", is_flag=True, help=quiet_help)(command)
 
     return decorate
@@ -505,7 +507,8 @@ def watch(
 ) -> int:
     """Keep VAULT's calendar in step with its notes and with the date, until Ctrl-C.
 
-    Builds at start, then after every save (within about a second) and at midnight.
+    Builds at start, then 0.2 s after each save settles (at most 1 s into a burst of
+    changes), and at midnight.
     A note that becomes unreadable keeps its last readable version until it is fixed.
     See docs/watch.md for running it as a service.
     """

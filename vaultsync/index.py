@@ -12,22 +12,24 @@ import os
 import stat
 import time
 from bisect import bisect_left
-from collections.abc import Iterable
+from codecs import BOM_UTF8
+from collections.abc import Iterable, KeysView
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from vaultsync.config import Settings, load_settings
+from vaultsync.files import file_state
 from vaultsync.note import NoteError
-from vaultsync.vault import Entry, Vault, is_ignored, load_entry, note_paths
+from vaultsync.vault import Entry, Vault, is_ignored, link_problem, load_entry, note_paths
 
 if TYPE_CHECKING:
     from vaultsync.contact import Contact
 
-#: A file modified this recently may change again within the file system's timestamp
-#: granularity (2 s on FAT, a few ms elsewhere) without its signature changing: read it again
-#: next time (git's "racily clean" rule).
+#: A file changed this recently (its mtime or ctime) may change again within the file system's
+#: timestamp granularity (2 s on FAT, a few ms elsewhere) without its state changing: read it
+#: again next time (git's "racily clean" rule).
 RACY_NS = 2_000_000_000
 
 _PATH = attrgetter("path")
@@ -35,23 +37,36 @@ _PATH = attrgetter("path")
 KEPT = "until it is fixed, vaultsync uses the last version of this note it could read"
 
 
-class Signature(NamedTuple):
-    """What ``stat`` says about a note: when any of it changes, the note is read again."""
-
-    size: int
-    mtime_ns: int
-    inode: int
+#: Every way a note's first bytes can open a front-matter (``---`` on its own line, a BOM before
+#: it). A note whose whole content is a proper prefix of one of these is a save in progress.
+_OPENINGS = (b"---\n", b"---\r\n", BOM_UTF8 + b"---\n", BOM_UTF8 + b"---\r\n")
+_OPENING_SIZE = max(map(len, _OPENINGS))
 
 
-def signature(path: Path) -> Signature | None:
-    """The note's signature, or None when it is not a regular file (gone, a folder, a link)."""
+def _lstat(path: Path) -> os.stat_result | None:
     try:
-        st = os.lstat(path)
+        return os.lstat(path)
     except OSError:
         return None
-    if not stat.S_ISREG(st.st_mode):
+
+
+def _opening_problem(path: Path) -> str | None:
+    """Why the note at ``path`` is not yet readable, when all it holds is the start of a
+    front-matter's first line (the empty note included): an editor that truncates the file,
+    then writes it, shows these states in between."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            data = os.read(fd, _OPENING_SIZE)
+        finally:
+            os.close(fd)
+    except OSError:
+        return None  # load_entry says why
+    if not any(opening.startswith(data) and opening != data for opening in _OPENINGS):
         return None
-    return Signature(st.st_size, st.st_mtime_ns, st.st_ino)
+    if not data:
+        return "the note is empty"
+    return "the note holds only the start of its front-matter's opening ---"
 
 
 class VaultIndex:
@@ -61,8 +76,11 @@ class VaultIndex:
         self.root = root
         self.settings = settings or load_settings(root)
         self._entries: dict[str, Entry] = {}
-        self._signatures: dict[str, Signature | None] = {}  # None: read again next time
+        #: Each note's ``files.file_state`` as it was read; None: read it again next time.
+        self._states: dict[str, tuple[int, ...] | None] = {}
         self._folder_errors: tuple[NoteError, ...] = ()
+        #: The last good contacts of an index this one replaces (``with_settings``), until a scan.
+        self._last_good: dict[str, Contact] = {}
         # The Vault of the entries, kept in step one changed entry at a time (at 10,000 contacts,
         # sorting every entry into a new Vault after each save costs milliseconds):
         self._contacts: list[Contact] = []  # sorted by path
@@ -73,6 +91,21 @@ class VaultIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, path: object) -> bool:
+        return path in self._entries
+
+    def paths(self) -> KeysView[str]:
+        """The notes of the index (a live view)."""
+        return self._entries.keys()
+
+    def with_settings(self, settings: Settings) -> VaultIndex:
+        """A new index of this vault under ``settings``: every note is read again at its first
+        ``scan``, and a note that cannot be read then keeps its last good contact, as across a save
+        (the rules judge it under the new settings)."""
+        index = VaultIndex(self.root, settings)
+        index._last_good = {path: e.contact for path, e in self._entries.items() if e.contact is not None}
+        return index
+
     def scan(self) -> list[str]:
         """Walk the whole vault; re-read new and changed notes, drop vanished ones.
 
@@ -80,7 +113,15 @@ class VaultIndex:
         """
         folder_errors: list[NoteError] = []
         present = set(note_paths(self.root, self.settings, folder_errors))
-        changed = self.refresh(present | self._entries.keys())
+        # A note that is a link out of the vault is reported as its own entry, as ``refresh`` finds it.
+        links = {
+            err.path
+            for err in folder_errors
+            if not is_ignored(err.path, self.settings) and os.path.islink(self.root / err.path)
+        }
+        changed = self.refresh(present | links | self._entries.keys())
+        self._last_good = {}
+        folder_errors = [err for err in folder_errors if err.path not in links]
         if tuple(folder_errors) != self._folder_errors:
             self._folder_errors = tuple(folder_errors)
             self._errors = self._vault = None
@@ -90,8 +131,10 @@ class VaultIndex:
     def refresh(self, paths: Iterable[str]) -> list[str]:
         """Bring the given notes ('/'-separated, relative to the root) in step with the disk.
 
-        Each path is ``stat``-ed: gone or ignored paths leave the index, notes whose signature
-        changed are read again, the rest are reused. Returns the paths whose entry changed.
+        Each path is ``lstat``-ed: gone or ignored paths leave the index, notes whose
+        ``files.file_state`` changed are read again, the rest are reused. A symbolic link out
+        of the vault, or nowhere, is reported (as ``scan`` does). Returns the paths whose entry
+        changed.
         """
         changed = []
         for path in sorted(set(paths)):
@@ -112,24 +155,34 @@ class VaultIndex:
         return self._vault
 
     def _update(self, path: str) -> bool:
-        sig = None if is_ignored(path, self.settings) else signature(self.root / path)
         before = self._entries.get(path)
-        if sig is None:
-            self._signatures.pop(path, None)
-            if before is None:
-                return False
+        st = None if is_ignored(path, self.settings) else _lstat(self.root / path)
+        if st is None or not stat.S_ISREG(st.st_mode):
+            self._states.pop(path, None)
+            return self._set(path, before, self._link(path) if st and stat.S_ISLNK(st.st_mode) else None)
+        state = file_state(st)
+        if self._states.get(path) == state:  # None (never read, or read racily) never equals
+            return False
+        entry = self._read(path, st)
+        racy = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS
+        self._states[path] = None if racy else state
+        return self._set(path, before, entry)
+
+    def _link(self, path: str) -> Entry | None:
+        """What a symbolic link at ``path`` contributes: its problem when it leads out of the vault
+        or nowhere, else nothing (its target is a note of the vault, read at its own path)."""
+        problem = link_problem(self.root.resolve(), str(self.root / path))
+        return Entry(path, None, (NoteError(path, None, problem),)) if problem else None
+
+    def _set(self, path: str, before: Entry | None, after: Entry | None) -> bool:
+        """Make ``after`` (None: none) the entry of ``path``, which was ``before``; True if it changed."""
+        if before == after:
+            return False
+        if after is None:
             del self._entries[path]
-            self._place(path, before, None)
-            return True
-        if self._signatures.get(path) == sig:  # None (never read, or read racily) never equals
-            return False
-        entry = self._kept(load_entry(self.root, path, self.settings), sig)
-        racy = time.time_ns() - sig.mtime_ns < RACY_NS
-        self._signatures[path] = None if racy else sig
-        if before == entry:
-            return False
-        self._entries[path] = entry
-        self._place(path, before, entry)
+        else:
+            self._entries[path] = after
+        self._place(path, before, after)
         return True
 
     def _place(self, path: str, before: Entry | None, after: Entry | None) -> None:
@@ -154,20 +207,23 @@ class VaultIndex:
             else:
                 self._problems.pop(path, None)
 
-    def _kept(self, entry: Entry, sig: Signature) -> Entry:
-        """``entry``, or the last good contact with the new problems when the note became unreadable.
+    def _read(self, path: str, st: os.stat_result) -> Entry:
+        """The note's entry; or its last good contact, with the problems, while it is unreadable.
 
-        Unreadable means: it could not be parsed at all, or it is empty (an editor that
-        truncates before writing, seen between the two). A note that parses but is no longer
-        a contact is taken as meant.
+        Unreadable means: it could not be parsed at all, or it holds only the start of a
+        front-matter, the empty note included (an editor that truncates, then writes, seen between
+        the two). A note that parses but is no longer a contact is taken as meant.
         """
-        previous = self._entries.get(entry.path)
-        if previous is None or previous.contact is None or entry.contact is not None:
-            return entry
-        if entry.errors:
-            problems = entry.errors
-        elif sig.size == 0:
-            problems = (NoteError(entry.path, None, "the note is empty"),)
+        before = self._entries.get(path)
+        last_good = before.contact if before is not None else self._last_good.get(path)
+        if last_good is None:
+            return load_entry(self.root, path, self.settings)
+        opening = _opening_problem(self.root / path) if st.st_size < _OPENING_SIZE else None
+        if opening is not None:
+            problems: tuple[NoteError, ...] = (NoteError(path, None, opening),)
         else:
-            return entry
-        return Entry(entry.path, previous.contact, (*problems, NoteError(entry.path, None, KEPT)))
+            entry = load_entry(self.root, path, self.settings)
+            if entry.contact is not None or not entry.errors:
+                return entry
+            problems = entry.errors
+        return Entry(path, last_good, (*problems, NoteError(path, None, KEPT)))

@@ -112,7 +112,7 @@ def scan_notes(
         for name, entry in found:
             path = prefix + name
             if entry.is_symlink():
-                problem = _link_problem(real_root, entry.path) if wanted_link(path, entry) else None
+                problem = link_problem(real_root, entry.path) if wanted_link(path, entry) else None
                 if problem:
                     report(path, problem)
             elif entry.is_dir(follow_symlinks=False):
@@ -131,7 +131,7 @@ def scan_notes(
         folders += reversed(subfolders)
 
 
-def _link_problem(real_root: Path, link: str) -> str | None:
+def link_problem(real_root: Path, link: str) -> str | None:
     """Why the notes behind ``link`` would be lost, or None when its target is in the vault."""
     try:
         target = Path(link).resolve(strict=True)

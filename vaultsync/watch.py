@@ -5,7 +5,9 @@ events has been quiet for ``debounce`` seconds (or ``max_wait`` has passed), ``s
 dirty paths through the ``VaultIndex`` and runs ``sync.build_vault`` once. What is on disk
 decides, never the event type, so every way an editor or a sync tool saves a file comes down to
 the same few cases. A full reconcile every ``reconcile_every`` seconds catches events the OS
-dropped, and the date is checked every ``tick`` so overdue items move to the new day.
+dropped, and the date is checked every ``tick`` so overdue items move to the new day. At each
+tick the vault folder itself is looked at too: a folder put in its place (a restore, a fresh
+clone) is watched anew and read again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import errno
 import logging
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -23,6 +26,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -130,11 +134,12 @@ class _Pending:
     rescan: bool = False  # a folder appeared, vanished or moved: walk the vault
     settings: bool = False  # .vaultsync.toml changed
     relink: bool = False  # .obsidian/ appeared or vanished: note links change
+    outputs: set[str] = field(default_factory=set)  # our own files, deleted or moved away
     first: float = 0.0  # monotonic time of the first event of the burst
     last: float = 0.0  # ... and of the latest
 
     def __bool__(self) -> bool:
-        return bool(self.paths or self.rescan or self.settings or self.relink)
+        return bool(self.paths or self.rescan or self.settings or self.relink or self.outputs)
 
 
 def _unexpected(what: str, err: Exception) -> None:
@@ -169,6 +174,9 @@ class Watcher:
     tick = 0.25
     #: Seconds between two scans of the vault when polling.
     poll_interval = 1.0
+    #: Seconds a vanished vault folder has to come back (``rm -rf V && mv V.new V``, a restore)
+    #: before the watcher gives up.
+    vanished_grace = 10.0
 
     def __init__(
         self,
@@ -192,12 +200,17 @@ class Watcher:
         self._pending = _Pending()
         self._index: VaultIndex | None = None
         self._watched = ""  # the resolved root, as watchdog reports paths under it
+        self._root_id: tuple[int, int] | None = None  # the watched folder's device and inode
+        self._root_lost = False  # an event said the watched folder itself went away
+        self._vanished: float | None = None  # monotonic time the vault folder was found missing
         self._outputs: set[str] = set()  # our own files inside the vault
+        self._written: list[Path] = []  # the outputs the last build wrote (or left as they were)
         self._built_for: dt.date | None = None
         self._problems: set[NoteError] = set()
         self._stale = False  # the last build could not write its calendar
         self._memo = BuildMemo()  # only the contacts that changed are evaluated again
         self.observer: BaseObserver | None = None
+        self._polling_because: str | None = None  # why the observer polls; None: it does not
 
     # --- the loop
 
@@ -211,9 +224,17 @@ class Watcher:
             while not stop.is_set():
                 burst = self._next_burst()
                 try:
-                    if time.monotonic() >= next_reconcile:
+                    root = self._look_at_root()
+                    if root == "missing":
+                        continue  # what the burst asked for is read again when the folder is back
+                    if root == "replaced":
+                        self._rearm()
+                        burst = _Pending(settings=True)
+                        self._update(burst, reason="the vault folder was replaced", rescan=True, force=True)
+                    elif time.monotonic() >= next_reconcile:
                         next_reconcile = time.monotonic() + self.reconcile_every
-                        self._update(burst, reason="reconcile", rescan=True, force=self._stale)
+                        force = self._stale or not all(map(os.path.lexists, self._written))
+                        self._update(burst, reason="reconcile", rescan=True, force=force)
                     elif burst or self._clock() != self._built_for:
                         self._update(burst)
                 except VaultsyncError:
@@ -238,8 +259,33 @@ class Watcher:
         with self._lock:
             if self._index is None:
                 root = vault_root(self.root)
-                self._watched = str(root.resolve())
+                self._watched, self._root_id = str(root.resolve()), _folder_id(root)
                 self._use(VaultIndex(root))
+
+    def _look_at_root(self) -> Literal["in place", "replaced", "missing"]:
+        """Whether the vault folder is in place, replaced (another folder has its path now, or it
+        went and came back) or missing; a VaultsyncError once missing for ``vanished_grace``."""
+        now_id = _folder_id(self.root)
+        if now_id is None:
+            now = time.monotonic()
+            self._vanished = self._vanished or now
+            if now - self._vanished > self.vanished_grace:
+                raise VaultsyncError(f"the vault folder is gone: {self.root}")
+            return "missing"
+        came_back, self._vanished = self._vanished is not None, None
+        return "replaced" if came_back or self._root_lost or now_id != self._root_id else "in place"
+
+    def _rearm(self) -> None:
+        """Watch the folder that is now at the vault's path instead of the one that was."""
+        assert self.observer is not None
+        self.observer.stop()
+        self.observer.join(timeout=5)
+        with self._cond:
+            self._watched, self._root_id = str(self.root.resolve()), _folder_id(self.root)
+            self._root_lost, self._pending = False, _Pending()
+        assert self._index is not None
+        self._use(self._index)  # the outputs' paths, from the new folder's real path
+        self.observer = self._observe()
 
     def _next_burst(self) -> _Pending | None:
         """Wait up to ``tick``; the pending burst once it has settled, else None."""
@@ -262,43 +308,60 @@ class Watcher:
     # --- events (called on watchdog's thread)
 
     def _mark(self, event: FileSystemEvent) -> None:
-        log.debug("%s %s %s", event.event_type, event.src_path, event.dest_path)
-        ends = [os.fsdecode(event.src_path)]
+        # The source of a deletion or a move is gone from where it was.
+        ends = [(os.fsdecode(event.src_path), event.event_type in ("deleted", "moved"))]
         if event.dest_path:
-            ends.append(os.fsdecode(event.dest_path))
+            ends.append((os.fsdecode(event.dest_path), False))
         with self._cond:
             pending = self._pending
             started = bool(pending)
-            if [end for end in ends if self._classify(end, event.is_directory, pending)]:
-                now = time.monotonic()
-                if not started:
-                    pending.first = now
-                pending.last = now
-                self._cond.notify_all()
+            if not any([self._classify(end, event.is_directory, pending, gone) for end, gone in ends]):
+                return  # an editor's swap file, our own calendar being written: nothing to tell
+            now = time.monotonic()
+            if not started:
+                pending.first = now
+            pending.last = now
+            self._cond.notify_all()
+        if log.isEnabledFor(logging.DEBUG):
+            names = [self._relative(end) or end for end, _ in ends]
+            log.debug("%s %s", event.event_type, " -> ".join(names))
 
-    def _classify(self, path: str, is_directory: bool, pending: _Pending) -> bool:
-        """Record in ``pending`` what ``path`` (absolute, as watchdog reports it) asks for, if anything."""
+    def _relative(self, path: str) -> str | None:
+        """``path`` (absolute, as watchdog reports it) '/'-separated from the vault; None outside it."""
+        if not path.startswith(self._watched + os.sep):
+            return None
+        return path[len(self._watched) + 1 :].replace(os.sep, "/")
+
+    def _classify(self, path: str, is_directory: bool, pending: _Pending, gone: bool) -> bool:
+        """Record in ``pending`` what ``path`` (absolute, as watchdog reports it) asks for, if anything.
+
+        ``gone``: the event says nothing is at ``path`` any longer (a deletion, or where a move started).
+        """
         if path == self._watched:
             pending.rescan = True
+            self._root_lost = self._root_lost or gone
             return True
-        if not path.startswith(self._watched + os.sep):
+        relative = self._relative(path)
+        if relative is None:
             return False
-        relative = path[len(self._watched) + 1 :].replace(os.sep, "/")
         assert self._index is not None
         settings = self._index.settings
+        lost = [output for output in self._outputs if output == relative or output.startswith(relative + "/")]
+        if gone and lost:
+            pending.outputs.update(lost)  # written again, though their own events are ignored
         if is_directory:
             if relative == ".obsidian":
                 pending.relink = True
             elif not is_ignored(relative + "/x.md", settings):
                 pending.rescan = True
             else:
-                return False
+                return bool(gone and lost)
         elif relative == CONFIG_FILE:
             pending.settings = True
         elif relative not in self._outputs and not is_ignored(relative, settings):
             pending.paths.add(relative)
         else:
-            return False
+            return bool(gone and lost)
         return True
 
     # --- building
@@ -321,18 +384,25 @@ class Watcher:
             index = self._index
             assert index is not None
             if not index.root.is_dir():
-                raise VaultsyncError(f"the vault folder is gone: {index.root}")
+                if strict:
+                    raise VaultsyncError(f"the vault folder is gone: {index.root}")
+                return None  # the loop waits for it to come back (``_look_at_root``)
             burst = burst or _Pending()
             if burst.settings and self._reload_settings():
                 index, rescan, reason = self._index, True, reason or f"{CONFIG_FILE} changed"
                 assert index is not None
-            changed = index.scan() if rescan or burst.rescan else index.refresh(burst.paths)
+            rescan = rescan or burst.rescan
+            known = set(index.paths() if rescan else filter(index.__contains__, burst.paths))
+            changed = index.scan() if rescan else index.refresh(burst.paths)
             today = self._clock()
             new_day = today != self._built_for
-            if not (changed or force or burst.relink or new_day):
+            if not (changed or force or burst.relink or burst.outputs or new_day):
                 return None
-            if not reason:
-                reason = _describe(changed) if changed else f"new day {today}" if new_day else "rebuild"
+            if not reason and changed:
+                reason = _describe(changed, index, known)
+            elif not reason:
+                lost = f"{', '.join(sorted(burst.outputs))} deleted" if burst.outputs else None
+                reason = lost or (f"new day {today}" if new_day else "rebuild")
             self._built_for = today
             try:
                 build = sync.build_vault(index.vault(), today, self.calendar, self._memo)
@@ -343,6 +413,7 @@ class Watcher:
                 log.error("%s: %s (trying again at the next change)", reason, err)
                 return None
             self._stale = False
+            self._written = [build.path, *([build.dashboard] if build.dashboard else [])]
             self._log(build, reason, time.perf_counter() - started)
         if self.on_build is not None:
             try:
@@ -361,7 +432,7 @@ class Watcher:
             return False
         if settings == self._index.settings:
             return False
-        self._use(VaultIndex(self._index.root, settings))
+        self._use(self._index.with_settings(settings))
         return True
 
     def _use(self, index: VaultIndex) -> None:
@@ -377,12 +448,13 @@ class Watcher:
         self._problems = set(audit.vault.errors)
         deadlines = sum(audit.levels[level] for level in ("overdue", "due", "upcoming"))
         did = [build_line(build), *([dashboard_line(build)] if build.dashboard else [])]
+        troubled = len({err.path for err in self._problems})  # a note with several problems is one
         log.info(
-            "%s: %s (%d overdue), %s; %s in %.3f s",
+            "%s: %s (%d overdue), %s with problems; %s in %.3f s",
             reason,
             plural(deadlines, "deadline"),
             audit.overdue,
-            plural(len(self._problems), "problem"),
+            plural(troubled, "note"),
             "; ".join(did),
             seconds,
         )
@@ -404,26 +476,43 @@ class Watcher:
             try:
                 observer.schedule(handler, self._watched, recursive=True, event_filter=EVENTS)
                 observer.start()
+                self._polling_because = None
                 return observer
             except OSError as err:
                 reason = _native_failure(err)
-        (log.info if self.polling else log.warning)(
-            "watching by polling every %.1f s: %s", self.poll_interval, reason
-        )
+        if reason != self._polling_because:  # said once, not again for a replaced vault folder
+            self._polling_because = reason
+            (log.info if self.polling else log.warning)(
+                "watching by polling every %.1f s: %s", self.poll_interval, reason
+            )
         observer = PollingObserver(timeout=self.poll_interval)
         observer.schedule(handler, self._watched, recursive=True, event_filter=EVENTS)
         observer.start()
         return observer
 
 
-def _describe(paths: list[str]) -> str:
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the folder at ``path`` (links followed), None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+def _describe(paths: list[str], index: VaultIndex, known: set[str]) -> str:
+    """What happened to the notes whose entries changed (``known``: the paths the index held before)."""
     notes = [p for p in paths if p != "."]
     if not notes:
         return "folders changed"
-    if len(notes) == 1:
-        return f"{notes[0]} changed"
-    shown = ", ".join(notes[:3]) + (f", +{len(notes) - 3} more" if len(notes) > 3 else "")
-    return f"{len(notes)} notes changed ({shown})"
+    said = [(p, "deleted" if p not in index else "changed" if p in known else "added") for p in notes]
+    if len(said) == 1:
+        return " ".join(said[0])
+    kinds = {kind for _, kind in said}
+    one_kind = kinds.pop() if len(kinds) == 1 else None
+    shown = ", ".join(path if one_kind else f"{path} {kind}" for path, kind in said[:3])
+    more = f", +{len(notes) - 3} more" if len(notes) > 3 else ""
+    return f"{len(notes)} notes {one_kind or 'changed'} ({shown}{more})"
 
 
 # --- the process around a watcher: logging and signals (shared with other long-running commands)
