@@ -11,6 +11,8 @@ ETag sent is the current one; every refused request a 4xx with no calendar in it
 hold connections open by sending one byte every half second until the server cuts them.
 Prints one JSON line: counts by kind and status, every ETag served, violations (at most 20),
 and for each slow connection how many good answers other clients got while it was held.
+Against 127.0.0.1 each client connects from an address of its own (127.0.0.2 and up), as so
+many phones would: the server bounds the connections one address may hold.
 
 ``burst`` opens COUNT connections as fast as it can, one after the other, and closes each HOLD
 seconds after it opened (or at once when the server refused it): every other one sends nothing,
@@ -65,6 +67,10 @@ class Load:
             if len(self.violations) < 20:
                 self.violations.append(text)
 
+    def source(self, number: int) -> tuple[str, int] | None:
+        """The address client ``number`` connects from: its own, on the loopback network."""
+        return (f"127.0.0.{2 + number % 250}", 0) if self.host == "127.0.0.1" else None
+
     # --- fast clients
 
     def client(self, number: int) -> None:
@@ -74,16 +80,18 @@ class Load:
                 return
             kind = KINDS[turn % len(KINDS)]
             try:
-                status, headers, body = self.ask(kind, last_etag, last_modified)
+                status, headers, body = self.ask(kind, last_etag, last_modified, self.source(number))
             except OSError as err:
                 self.violation(f"{kind}: {type(err).__name__}: {err}")
                 continue
             if self.check(kind, status, headers, body, last_etag) and status == 200 and kind != "head":
                 last_etag, last_modified = headers.get("etag"), headers.get("last-modified")
 
-    def ask(self, kind: str, etag: str | None, modified: str | None) -> tuple[int, dict[str, str], bytes]:
+    def ask(
+        self, kind: str, etag: str | None, modified: str | None, source: tuple[str, int] | None
+    ) -> tuple[int, dict[str, str], bytes]:
         if kind == "huge-header":
-            return self.raw(f"GET {self.path} HTTP/1.1\r\nX-Pad: {HUGE}\r\n\r\n".encode())
+            return self.raw(f"GET {self.path} HTTP/1.1\r\nX-Pad: {HUGE}\r\n\r\n".encode(), source)
         method, path, headers = "GET", self.path, {}
         if kind == "head":
             method = "HEAD"
@@ -97,7 +105,7 @@ class Load:
             path = "/" + "0" * 32 + "/vaultsync.ics"
         elif kind in ("post", "delete", "brew"):
             method = kind.upper()
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30, source_address=source)
         try:
             connection.request(method, path, headers=headers)
             response = connection.getresponse()
@@ -106,8 +114,8 @@ class Load:
         finally:
             connection.close()
 
-    def raw(self, data: bytes) -> tuple[int, dict[str, str], bytes]:
-        with socket.create_connection((self.host, self.port), timeout=30) as sock:
+    def raw(self, data: bytes, source: tuple[str, int] | None) -> tuple[int, dict[str, str], bytes]:
+        with socket.create_connection((self.host, self.port), timeout=30, source_address=source) as sock:
             sock.sendall(data)
             chunks = []
             while chunk := sock.recv(65536):

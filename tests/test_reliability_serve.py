@@ -53,6 +53,7 @@ class RecordingFeed(Feed):
         return changed
 
 
+@pytest.mark.slow
 def test_serve_under_load_while_notes_change(tmp_path: Path) -> None:
     vault = copy_sample_vault(tmp_path / "vault")
     jane = vault / JANE

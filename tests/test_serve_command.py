@@ -132,7 +132,7 @@ def test_the_start_lines_come_before_any_log_line(vault: Path, env: dict[str, st
     messages = [match[1] for match in logged if match]
     assert messages[0].startswith("Contacts/Chris Park.md:3: invalid YAML")
     assert messages[1].startswith("Contacts/Kofi Mensah.md:6:")
-    assert messages[2].startswith("requested: 9 deadlines (3 overdue), 2 problems; wrote ")
+    assert messages[2].startswith("requested: 9 deadlines (3 overdue), 2 notes with problems; wrote ")
     assert '127.0.0.1 "GET /<token>/vaultsync.ics HTTP/1.1" 200 -' in messages[3:]
     assert messages[-1] == "stopped"
 

@@ -235,7 +235,8 @@ SPEC: tuple[Setting, ...] = (
         "vaultsync.ics",
         _calendar_path,
         '"vaultsync.ics"',
-        "Where `build` writes the calendar; relative paths are from the vault root.",
+        "Where `build` writes the calendar; relative paths are from the vault root. Never a note "
+        "(`.md` inside the vault) or a file vaultsync did not write: refused.",
     ),
     Setting(
         "calendar_name",
