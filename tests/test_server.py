@@ -290,7 +290,11 @@ def test_a_dribbling_client_is_cut_at_the_deadline(feed: Feed, logs: list[str]) 
             writer = threading.Thread(target=dribble, daemon=True)
             writer.start()
             try:
-                assert slow.recv(1024) == b""
+                try:
+                    cut = slow.recv(1024) == b""
+                except ConnectionResetError:  # closed with our last bytes unread: the kernel resets
+                    cut = True
+                assert cut
             finally:
                 stop.set()
                 writer.join(TIMEOUT)
