@@ -9,9 +9,9 @@ import random
 import pytest
 
 from vaultsync.config import DEFAULTS
-from vaultsync.contact import Contact, PersonRef
-from vaultsync.referrals import Referrals
-from vaultsync.rules import Finding, referral, referral_inputs
+from vaultsync.incremental.referrals import Referrals
+from vaultsync.model.contact import Contact, PersonRef
+from vaultsync.model.rules import Finding, referral, referral_inputs
 
 TODAY = dt.date(2026, 11, 20)
 NAMES = ["Ana Ortiz", "Ben Li", "Chen Wei", "Dana Fox", "Eli Ross", "Fay Kim"]
