@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from vaultsync.config import Settings, property_key
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
-from vaultsync.outputs.generated import is_generated
+from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Duplicate, Note, NoteError, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 

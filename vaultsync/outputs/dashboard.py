@@ -3,7 +3,7 @@
 Tables of the urgent findings, check-ins, interviews, referrals and record gaps, each row
 linking the contact's note; the referral network as a Mermaid graph; a few counts. The same
 vault on the same day gives the same text. Its front-matter marks it as generated
-(``outputs.GENERATED_KEY``), so it is never read back as a contact.
+(``reading.marker.GENERATED_KEY``), so it is never read back as a contact.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines
 from vaultsync.model.network import MET, NOT_CONTACTED, OTHER, SCHEDULED, Network, referral_network
 from vaultsync.model.rules import Finding, pending_referrals
 from vaultsync.model.vault import Vault
-from vaultsync.outputs.generated import GENERATED_BY, GENERATED_KEY
+from vaultsync.reading.marker import GENERATED_BY, GENERATED_KEY
 from vaultsync.reading.note import NoteError
 
 #: "Due this week": not overdue, and due within this many days from today.

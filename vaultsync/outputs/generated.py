@@ -8,24 +8,15 @@ that marker, a calendar without vaultsync's PRODID) is never overwritten by an o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from vaultsync.config import Settings
+from vaultsync.reading.marker import GENERATED_BY, GENERATED_KEY, is_generated
 from vaultsync.reading.note import Note, parse_note
 from vaultsync.store.files import Ours, write_if_changed
 
-#: The front-matter property (and value) that marks a note vaultsync wrote.
-GENERATED_KEY = "generated_by"
-GENERATED_BY = "vaultsync"
 #: How the calendar's PRODID begins, whatever vaultsync's version (calendar.PRODID).
 PRODID_START = "-//vaultsync//vaultsync "
-
-
-def is_generated(meta: Mapping[str, Any]) -> bool:
-    """True for the front-matter of a note vaultsync wrote (the dashboard)."""
-    return meta.get(GENERATED_KEY) == GENERATED_BY
 
 
 def _not_our_calendar(head: bytes) -> str | None:
