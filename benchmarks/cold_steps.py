@@ -29,7 +29,7 @@ import os, sys, time
 started = time.perf_counter()
 import vaultsync.drivers.cli, vaultsync.outputs.report, vaultsync.pipeline
 from vaultsync import pipeline
-from vaultsync.model import rules, vault
+from vaultsync.model import referral, vault
 from vaultsync.outputs import report
 from vaultsync.store import cache, parallel
 imported = time.perf_counter()
@@ -51,7 +51,7 @@ timed(pipeline, "scan_vault", "list the vault")
 timed(parallel, "load", "read the notes (two processes)")
 timed(cache.EntryCache, "save", "save the entry cache")
 timed(vault.Vault, "from_entries", "the Vault, sorted")
-timed(rules, "referral", "the referral rule")
+timed(referral, "referral", "the referral rule")
 report.FORMATS["text"] = timer(report.FORMATS["text"], "sort the findings, format the report")
 timed(cache.ReportCache, "__init__", "the stored report's key")
 timed(cache.ReportCache, "put", "store the report")

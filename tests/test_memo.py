@@ -27,7 +27,8 @@ from vaultsync.incremental import referrals as referrals_module
 from vaultsync.incremental.index import KEPT, VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.contact import Contact
-from vaultsync.model.rules import Finding, evaluate
+from vaultsync.model.finding import Finding
+from vaultsync.model.rules import evaluate
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import calendar_bytes, calendar_items
 from vaultsync.store.loader import load_vault

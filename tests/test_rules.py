@@ -9,9 +9,10 @@ import pytest
 from conftest import SAMPLE_VAULT, contact
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.model.finding import Finding
+from vaultsync.model.referral import referral
 from vaultsync.model.rules import (
     CONTACT_RULES,
-    Finding,
     ask_referrals,
     check_in,
     contact_findings,
@@ -19,7 +20,6 @@ from vaultsync.model.rules import (
     job_ask,
     prepare,
     record,
-    referral,
     thank_you,
 )
 from vaultsync.store.loader import load_vault

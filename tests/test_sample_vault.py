@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import KEPANO, SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault, tree_digest
 
 from vaultsync.drivers.cli import cli
-from vaultsync.model.rules import RULES
+from vaultsync.model.finding import RULES
 from vaultsync.pipeline import audit
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from vaultsync.config import Settings
     from vaultsync.incremental.memo import BuildMemo
     from vaultsync.model.audit import Audit, Build
-    from vaultsync.model.rules import Finding
+    from vaultsync.model.finding import Finding
     from vaultsync.outputs.caldav_push import PushResult
 
 
@@ -39,7 +39,8 @@ def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -
     note (``vaultsync.store.parallel``), the one across contacts (``referral``) here, once all
     are read. ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
     from vaultsync.model.audit import Audit
-    from vaultsync.model.rules import findings, referral
+    from vaultsync.model.referral import referral
+    from vaultsync.model.rules import findings
 
     if isinstance(source, Vault):
         return Audit(source, today, [findings(source.contacts, today, source.settings)])

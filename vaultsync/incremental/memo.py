@@ -24,7 +24,9 @@ from vaultsync.config import Settings
 from vaultsync.incremental.referrals import Referrals
 from vaultsync.model.contact import Contact
 from vaultsync.model.deadlines import deadlines
-from vaultsync.model.rules import Finding, ReferralInputs, contact_findings, referral_inputs
+from vaultsync.model.finding import Finding
+from vaultsync.model.referral import ReferralInputs, referral_inputs
+from vaultsync.model.rules import contact_findings
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import (
     Item,

@@ -1,13 +1,13 @@
 """The referral rule kept up to date one changed contact at a time, for a driver that builds again
 and again (the watcher's ``BuildMemo``).
 
-``rules.referral`` looks across every contact: whom each one suggested, and whether that person
+``referral.referral`` looks across every contact: whom each one suggested, and whether that person
 has a note and an interview yet. Run whole, it takes tens of milliseconds at 10,000 contacts, and
 a save that changes someone's name or referrals would pay it every time. ``Referrals`` keeps what
 the rule reads (each contact's ``ReferralInputs``) indexed both ways: the contacts that hold each
 name key, and the referrers that look each key up. A changed contact then touches only itself,
 the referrers that look up one of its names, and the people those suggest. The findings are
-``rules.referral``'s (a test compares them after random changes), in no particular order.
+``referral.referral``'s (a test compares them after random changes), in no particular order.
 
 Like ``index_by_name``, a name key belongs to the first contact that has it, in the vault's
 order: by path (``Vault.contacts`` is sorted so).
@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from vaultsync.model.contact import PersonRef, looked_up
-from vaultsync.model.rules import Finding, ReferralInputs, referral_finding, suggested
+from vaultsync.model.finding import Finding
+from vaultsync.model.referral import ReferralInputs, referral_finding, suggested
 
 _PATH = attrgetter("path")
-Suggestion = tuple[str, PersonRef, ReferralInputs | None]  # as rules.suggested gives them
+Suggestion = tuple[str, PersonRef, ReferralInputs | None]  # as referral.suggested gives them
 
 
 class Referrals:

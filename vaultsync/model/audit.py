@@ -12,7 +12,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultsync.model.rules import Finding
+from vaultsync.model.finding import Finding
 from vaultsync.model.vault import Vault
 
 if TYPE_CHECKING:

@@ -374,7 +374,7 @@ def named(contacts: Iterable[Contact], name: str) -> list[tuple[Contact, str]]:
     return found
 
 
-#: A contact, or what a rule keeps of one (``rules.ReferralInputs``): found by its name keys.
+#: A contact, or what a rule keeps of one (``referral.ReferralInputs``): found by its name keys.
 Named = TypeVar("Named")
 
 

@@ -15,8 +15,9 @@ from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of, has_time, moment_sort_key
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines
+from vaultsync.model.finding import Finding
 from vaultsync.model.network import MET, NOT_CONTACTED, OTHER, SCHEDULED, Network, referral_network
-from vaultsync.model.rules import Finding, pending_referrals
+from vaultsync.model.referral import pending_referrals
 from vaultsync.model.vault import Vault
 from vaultsync.reading.marker import GENERATED_BY, GENERATED_KEY
 from vaultsync.reading.note import NoteError
