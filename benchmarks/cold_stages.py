@@ -25,14 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from floor import floor  # noqa: E402
 
-from vaultsync.cache import dump_records  # noqa: E402
-from vaultsync.contact import build_contact, is_contact  # noqa: E402
-from vaultsync.note import Note, parse_note  # noqa: E402
-from vaultsync.report import as_text  # noqa: E402
-from vaultsync.rules import findings  # noqa: E402
-from vaultsync.sections import read_sections  # noqa: E402
-from vaultsync.sync import Audit  # noqa: E402
-from vaultsync.vault import Entry, Vault, load_vault, scan_vault  # noqa: E402
+from vaultsync.model.audit import Audit  # noqa: E402
+from vaultsync.model.contact import build_contact, is_contact  # noqa: E402
+from vaultsync.model.rules import findings  # noqa: E402
+from vaultsync.model.vault import Entry, Vault
+from vaultsync.outputs.report import as_text  # noqa: E402
+from vaultsync.reading.note import Note, parse_note  # noqa: E402
+from vaultsync.reading.sections import read_sections  # noqa: E402
+from vaultsync.store.cache import dump_records  # noqa: E402
+from vaultsync.store.loader import load_vault, scan_vault  # noqa: E402
 
 
 def cpu(step: Callable[[], Any], rounds: int) -> tuple[float, Any]:

@@ -3,7 +3,7 @@
     python3 benchmarks/cold_steps.py VAULT [--rounds 7]
 
 Each round runs the audit in a fresh process (``-c``, with an empty cache folder), with the
-steps of ``report.audit_report`` wrapped in timers: listing the vault, reading it (both
+steps of ``pipeline.report`` wrapped in timers: listing the vault, reading it (both
 processes: ``parallel.load``), saving the entry cache, building the Vault, the referral rule,
 formatting the report (sorting the findings included), the stored report's key and writing it.
 Prints the median of each over the rounds. Python's own start-up is not in it (see run.py's
@@ -27,8 +27,11 @@ REPO = Path(__file__).resolve().parent.parent
 AUDIT = r"""
 import os, sys, time
 started = time.perf_counter()
-import vaultsync.cli, vaultsync.report, vaultsync.sync
-from vaultsync import cache, parallel, report, sync, vault
+import vaultsync.drivers.cli, vaultsync.outputs.report, vaultsync.pipeline
+from vaultsync import pipeline
+from vaultsync.model import referral, vault
+from vaultsync.outputs import report
+from vaultsync.store import cache, parallel
 imported = time.perf_counter()
 spent = {}
 
@@ -44,18 +47,18 @@ def timer(real, label):
 def timed(owner, name, label):
     setattr(owner, name, timer(getattr(owner, name), label))
 
-timed(vault, "scan_vault", "list the vault")
+timed(pipeline, "scan_vault", "list the vault")
 timed(parallel, "load", "read the notes (two processes)")
 timed(cache.EntryCache, "save", "save the entry cache")
 timed(vault.Vault, "from_entries", "the Vault, sorted")
-timed(sync, "referral", "the referral rule")
+timed(referral, "referral", "the referral rule")
 report.FORMATS["text"] = timer(report.FORMATS["text"], "sort the findings, format the report")
 timed(cache.ReportCache, "__init__", "the stored report's key")
 timed(cache.ReportCache, "put", "store the report")
 sys.argv = ["vaultsync", "audit", sys.argv[1], "--today", "2026-11-20"]
 out, sys.stdout = sys.stdout, open(os.devnull, "w")
 try:
-    vaultsync.cli.main()
+    vaultsync.drivers.cli.main()
 except SystemExit:
     pass
 spent["imports"] = imported - started

@@ -18,12 +18,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vaultsync.dashboard import dashboard_markdown
-from vaultsync.letter import check, draft
-from vaultsync.lookup import Opened
-from vaultsync.sync import audit_vault
-from vaultsync.templates import create_note
-from vaultsync.vault import load_vault
+from vaultsync.outputs.dashboard import dashboard_markdown
+from vaultsync.outputs.letter import check, draft
+from vaultsync.outputs.lookup import Opened
+from vaultsync.outputs.templates import create_note
+from vaultsync.pipeline import audit
+from vaultsync.store.loader import load_vault
 
 
 def best(repeat: int, step: Callable[[], object]) -> float:
@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     today = args.today
     vault = load_vault(args.vault)
-    checked = audit_vault(vault, today)
+    checked = audit(vault, today)
     held = [c for c in vault.contacts if c.held(today)]
     letter = Opened(vault, max(held, key=lambda c: len(c.sections.letter)), ())
     text = dashboard_markdown(vault, checked.findings, today)
@@ -53,7 +53,7 @@ def main() -> None:
     names = iter(range(args.repeat))
     with tempfile.TemporaryDirectory() as empty:
         rows = [
-            ("load vault + rules", lambda: audit_vault(load_vault(args.vault), today), ""),
+            ("load vault + rules", lambda: audit(load_vault(args.vault), today), ""),
             (
                 "dashboard render",
                 lambda: dashboard_markdown(vault, checked.findings, today),

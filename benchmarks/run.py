@@ -11,7 +11,7 @@ runs each measurement once, in a rotating order, each in a fresh process:
 - warm, another day: ``vaultsync audit --today`` a day not audited before (entries cached,
   rules run again);
 - no cache: ``vaultsync audit --no-cache``;
-- incremental: in a watcher (``vaultsync.watch.Watcher``, when the package has one), one note
+- incremental: in a watcher (``vaultsync.drivers.watch.Watcher``, when the package has one), one note
   saved, until the build is done; and the watcher's memory. Twice: a line added to the body
   (the calendar stays as it was), and an interview held yesterday added (a thank-you deadline
   moves: the calendar is written again);
@@ -87,7 +87,7 @@ def environment(cache: Path) -> dict[str, str]:
 def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
     vault = work / f"vault-{n}"
     subprocess.run([sys.executable, str(HERE / "generate.py"), str(vault), str(n)], check=True)
-    time.sleep(2.2)  # notes changed in the last 2 s are never cached (vaultsync.cache.RACY_NS)
+    time.sleep(2.2)  # notes changed in the last 2 s are never cached (vaultsync.store.files.RACY_NS)
     warm_cache, other_days, scratch = work / f"warm-{n}", work / f"other-days-{n}", work / "scratch"
     shutil.rmtree(warm_cache, ignore_errors=True)
     shutil.rmtree(other_days, ignore_errors=True)
@@ -140,7 +140,7 @@ def measure_incremental(vault: Path, rounds: int, work: Path, edit: tuple[str, s
     build is done; in a fresh process."""
     try:
         sys.path.insert(0, str(REPO))
-        import vaultsync.watch  # noqa: F401
+        import vaultsync.drivers.watch  # noqa: F401
     except ImportError:
         return None
     finally:
@@ -149,7 +149,7 @@ def measure_incremental(vault: Path, rounds: int, work: Path, edit: tuple[str, s
         f"""
         import datetime as dt, json, os, resource, sys, threading, time
         from pathlib import Path
-        from vaultsync.watch import Watcher
+        from vaultsync.drivers.watch import Watcher
 
         vault, rounds, old, new = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[4], sys.argv[5]
         built = threading.Event()

@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vaultsync.calendar import calendar_bytes  # noqa: E402
-from vaultsync.server import CalendarServer, Feed  # noqa: E402
-from vaultsync.vault import load_vault  # noqa: E402
+from vaultsync.drivers.server import CalendarServer, Feed  # noqa: E402
+from vaultsync.outputs.calendar import calendar_bytes  # noqa: E402
+from vaultsync.store.loader import load_vault  # noqa: E402
 
 TOKEN = "benchmark-token-0123456789abcdefghij"
 

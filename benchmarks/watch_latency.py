@@ -31,9 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from vaultsync.deadlines import deadlines  # noqa: E402
-from vaultsync.note import HAVE_LIBYAML  # noqa: E402
-from vaultsync.vault import load_vault  # noqa: E402
+from vaultsync.model.deadlines import deadlines  # noqa: E402
+from vaultsync.reading.note import HAVE_LIBYAML  # noqa: E402
+from vaultsync.store.loader import load_vault  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 

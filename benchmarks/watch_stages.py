@@ -4,7 +4,7 @@
 
 First the memory (Linux): resident and peak after the imports, once the index holds every note,
 after the first build, and after a build on each of the next two days (the rules run again for
-every contact), with the time of those builds. Then a ``vaultsync.watch.Watcher`` on VAULT, and
+every contact), with the time of those builds. Then a ``vaultsync.drivers.watch.Watcher`` on VAULT, and
 contact notes saved one at a time, each saved back afterwards: the median CPU of each stage of
 the watcher's update, in the watcher's own thread. The edit (``--edit``): ``body``, a line added
 to the body, as run.py saves (the calendar stays as it was); ``name``, a new ``name:``, which
@@ -28,7 +28,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vaultsync import files, index, memo, referrals, sync, watch  # noqa: E402
+from vaultsync import pipeline
+from vaultsync.drivers import watch  # noqa: E402
+from vaultsync.incremental import index, memo, referrals
+from vaultsync.store import files
 
 TODAY = dt.date(2026, 11, 20)  # the day generate.py's dates are around
 CPU: dict[str, list[float]] = {}
@@ -60,7 +63,7 @@ def measure_memory(vault: Path, calendar: Path) -> None:
     kept_memo = memo.BuildMemo()
     for day in range(3):
         started = time.perf_counter()
-        sync.build_vault(kept.vault(), TODAY + dt.timedelta(days=day), calendar, kept_memo)
+        pipeline.build(kept.vault(), TODAY + dt.timedelta(days=day), calendar, memo=kept_memo)
         what = "first build" if day == 0 else f"build on day +{day}"
         print(f"{what} ({time.perf_counter() - started:.2f} s): {memory()}")
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import settings
 
 from vaultsync.config import DEFAULTS
-from vaultsync.contact import Contact, build_contact
-from vaultsync.note import Note, parse_note
+from vaultsync.model.contact import Contact, build_contact
+from vaultsync.reading.note import Note, parse_note
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_VAULT = REPO / "sample-vault"
@@ -119,7 +119,7 @@ def run_cli(*args: str | Path, **invoke: Any) -> tuple[int, str, str]:
     CliRunner.invoke (``env=``, ``input=``)."""
     from click.testing import CliRunner
 
-    from vaultsync.cli import cli
+    from vaultsync.drivers.cli import cli
 
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, **invoke)
     return result.exit_code, result.stdout, result.stderr

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from vaultsync.calendar_check import Reading, icalendar_reading, moment_text
+from vaultsync.outputs.calendar_check import Reading, icalendar_reading, moment_text
 
 INTEROP = Path(__file__).parent / "interop"
 SYSTEM_PYTHON = "/usr/bin/python3"

@@ -12,13 +12,13 @@ from typing import TypeVar
 
 from icalendar import Calendar
 
-from vaultsync.calendar import calendar_bytes
+from vaultsync import pipeline
 from vaultsync.config import DEFAULTS
-from vaultsync.contact import build_contact, is_contact
-from vaultsync.note import Note, NoteError, parse_note
-from vaultsync.report import as_json, as_text
-from vaultsync.sync import audit_vault
-from vaultsync.vault import Entry, Vault
+from vaultsync.model.contact import build_contact, is_contact
+from vaultsync.model.vault import Entry, Vault
+from vaultsync.outputs.calendar import calendar_bytes
+from vaultsync.outputs.report import as_json, as_text
+from vaultsync.reading.note import Note, NoteError, parse_note
 
 T = TypeVar("T")
 TODAY = dt.date(2026, 11, 20)
@@ -39,7 +39,7 @@ def through_everything(data: bytes, today: dt.date = TODAY, path: str = PATH) ->
     for problem in problems:
         check_error(problem, data, path)
     vault = Vault.from_entries(Path("/vault"), DEFAULTS, [Entry(path, contact, tuple(problems))])
-    audit = audit_vault(vault, today)
+    audit = pipeline.audit(vault, today)
     assert as_text(audit, "vault").startswith("vault on ")
     assert json.loads(as_json(audit, "vault"))["contacts"] == 1
     calendar = Calendar.from_ical(calendar_bytes(vault, today))

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, tree_digest
 
-from vaultsync.cli import cli
+from vaultsync.drivers.cli import cli
 
 GENERATE = REPO / "benchmarks" / "generate.py"
 

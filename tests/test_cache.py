@@ -16,12 +16,15 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, calls, copy_sample_vault, write_note
 
-from vaultsync import cache, parallel
-from vaultsync import note as note_module
-from vaultsync import vault as vault_module
-from vaultsync.cli import cli
+from vaultsync import pipeline
 from vaultsync.config import DEFAULTS
-from vaultsync.vault import load_vault
+from vaultsync.drivers.cli import cli
+from vaultsync.model.vault import Entry
+from vaultsync.reading import note as note_module
+from vaultsync.store import cache, files, parallel
+from vaultsync.store import entries as entries_module
+from vaultsync.store import loader as vault_module
+from vaultsync.store.loader import load_vault
 
 JANE = """
 ---
@@ -38,14 +41,14 @@ advice: [Volunteer first.]
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Notes count as settled at once (in real use: two seconds after their last change)."""
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(files, "RACY_NS", 0)
 
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The notes read from disk (in this process), in order."""
     monkeypatch.setattr(parallel, "MIN_NOTES", 10**9)  # one process, so every read is seen
-    return calls(monkeypatch, vault_module, "read_note_and_stat", argument=1)
+    return calls(monkeypatch, entries_module, "read_note_and_stat", argument=1)
 
 
 def audit(*args: str) -> tuple[int, str]:
@@ -246,7 +249,7 @@ def test_another_version_or_other_settings_start_afresh(
 def test_no_cache_neither_reads_nor_writes_it(vault: Path, settled: None, cache_home: Path, monkeypatch):
     write_note(vault, "Contacts/Jane.md", JANE)
     monkeypatch.setattr(cache.EntryCache, "open", None)  # any use would fail
-    monkeypatch.setattr(cache, "ReportCache", None)
+    monkeypatch.setattr(pipeline, "ReportCache", None)
     code, out = audit(str(vault), "--today", "2026-11-20", "--no-cache")
     assert code == 1 and "Send a thank-you letter" in out
     result = CliRunner().invoke(cli, ["build", str(vault), "--today", "2026-11-20", "--no-cache"])
@@ -285,9 +288,9 @@ def test_an_unwritable_cache_folder_is_not_an_error(vault: Path, settled: None, 
 
 DRIVER = """
 import sys
-import vaultsync.cache
-vaultsync.cache.RACY_NS = 0
-from vaultsync.cli import main
+import vaultsync.store.files
+vaultsync.store.files.RACY_NS = 0
+from vaultsync.drivers.cli import main
 sys.argv = ["vaultsync", "audit", *sys.argv[1:]]
 main()
 """
@@ -337,7 +340,7 @@ def test_a_worker_that_dies_costs_time_not_notes(tmp_path: Path, monkeypatch: py
     assert load_vault(root, processes=2) == expected
 
 
-def _paths_evaluated(entries: list[vault_module.Entry]) -> list[str]:
+def _paths_evaluated(entries: list[Entry]) -> list[str]:
     return [entry.path for entry in entries]
 
 
@@ -355,13 +358,13 @@ def test_every_entry_is_evaluated_once_where_it_was_read(tmp_path: Path, settled
 
 
 def test_an_audit_checked_in_two_processes_is_the_audit_of_one(tmp_path: Path, settled: None):
-    from vaultsync.sync import audit_scan, audit_vault
+    from vaultsync.pipeline import audit
 
     root = generated_vault(tmp_path / "gen", 1100)
     today = dt.date(2026, 11, 20)
-    expected = audit_vault(load_vault(root, processes=1), today)
+    expected = audit(load_vault(root, processes=1), today)
     for use_cache in (False, True, True):
-        checked = audit_scan(vault_module.scan_vault(root, stat=use_cache), today, cache=use_cache)
+        checked = audit(vault_module.scan_vault(root, stat=use_cache), today, cache=use_cache)
         assert checked.vault == expected.vault
         assert checked.findings == expected.findings
         assert len(checked.findings) > 1000
@@ -416,8 +419,9 @@ def test_a_first_audit_signs_each_note_as_it_is_read(
         signed_inodes.append(info.st_ino)
         return real_signature_of(info, now_ns)
 
-    monkeypatch.setattr(cache, "signature", stat_first)
-    monkeypatch.setattr(cache, "signature_of", sign)
+    monkeypatch.setattr(vault_module, "signature", stat_first)
+    monkeypatch.setattr(entries_module, "signature", stat_first)
+    monkeypatch.setattr(entries_module, "signature_of", sign)
     expected = audit(str(vault), "--today", "2026-11-20", "--no-cache")
     reads.clear()
     assert audit(str(vault), "--today", "2026-11-20") == expected

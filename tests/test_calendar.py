@@ -11,10 +11,10 @@ import icalendar
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 
-from vaultsync.calendar import calendar_bytes
-from vaultsync.dates import day_of
-from vaultsync.sync import build
-from vaultsync.vault import load_vault
+from vaultsync.model.dates import day_of
+from vaultsync.outputs.calendar import calendar_bytes
+from vaultsync.pipeline import build
+from vaultsync.store.loader import load_vault
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -1,4 +1,4 @@
-"""Events serialised one by one (as vaultsync.memo keeps them) give exactly icalendar's whole calendar."""
+"""Events serialised one by one (as vaultsync.incremental.memo keeps them) give exactly icalendar's whole calendar."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 from icalendar import Calendar
 
-from vaultsync import calendar as calendar_module
-from vaultsync.calendar import calendar_bytes, calendar_items
-from vaultsync.vault import Vault, load_vault
+from vaultsync.model.vault import Vault
+from vaultsync.outputs import calendar as calendar_module
+from vaultsync.outputs.calendar import calendar_bytes, calendar_items
+from vaultsync.store.loader import load_vault
 
 
 def as_one_calendar(vault: Vault, today: dt.date, data: bytes) -> bytes:

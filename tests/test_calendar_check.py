@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT
 
-from vaultsync.calendar import calendar_bytes
-from vaultsync.calendar_check import (
+from vaultsync.outputs.calendar import calendar_bytes
+from vaultsync.outputs.calendar_check import (
     Reading,
     calendar_problems,
     expected_reading,
@@ -17,7 +17,7 @@ from vaultsync.calendar_check import (
     moment_text,
     reading_differences,
 )
-from vaultsync.vault import load_vault
+from vaultsync.store.loader import load_vault
 
 EVENT = (
     b"BEGIN:VEVENT\r\nUID:a@vaultsync\r\nDTSTAMP:20261120T000000Z\r\nDTSTART;VALUE=DATE:20261121\r\n"

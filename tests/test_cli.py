@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, tree_digest, write_note
 from conftest import run_cli as run
 
-from vaultsync.cli import cli
+from vaultsync.drivers.cli import cli
 
 JANE = """
 ---
@@ -215,14 +215,14 @@ def test_output_to_a_full_disk_is_one_line_exit_1(vault: Path, unbuffered: str):
 
 def test_audit_keeps_what_it_made_until_the_process_exits(vault: Path):
     """Dropping a large audit as the command returns costs more than leaving it to the exit."""
-    from vaultsync import cli
+    from vaultsync.drivers.cli import cli
 
     write_note(vault, "Contacts/Jane Doe.md", JANE)
     run("audit", str(vault), "--today", "2026-11-12", "--no-cache")
-    (kept,) = cli._KEPT
+    (kept,) = cli.until_exit.made
     assert kept.code == 0 and [c.name for c in kept.audit.vault.contacts] == ["Jane Doe"]
     run("audit", str(vault), "--today", "2026-11-13", "--no-cache")
-    assert len(cli._KEPT) == 1 and cli._KEPT[0].audit.today.isoformat() == "2026-11-13"
+    assert len(cli.until_exit.made) == 1 and cli.until_exit.made[0].audit.today.isoformat() == "2026-11-13"
 
 
 # --- The vault: given the same way to every command, found as git finds a repository ----------
@@ -535,9 +535,9 @@ def test_help_imports_no_heavy_module():
     """``vaultsync --help`` stays instant: the parsers, the calendar and the vault load in commands."""
     code = (
         "import sys\n"
-        "from vaultsync.cli import cli\n"
+        "from vaultsync.drivers.cli import cli\n"
         "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ('yaml', 'markdown_it', 'icalendar', 'frontmatter', 'vaultsync.vault', 'vaultsync.report')\n"
+        "heavy = ('yaml', 'markdown_it', 'icalendar', 'frontmatter', 'vaultsync.store.loader', 'vaultsync.outputs.report')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy or name in heavy))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,7 +10,7 @@ import pytest
 from conftest import contact, run_cli, write_note
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.contact import (
+from vaultsync.model.contact import (
     PersonRef,
     build_contact,
     find_person,
@@ -20,7 +20,7 @@ from vaultsync.contact import (
     name_keys,
     person_key,
 )
-from vaultsync.note import Note, NoteError, parse_note
+from vaultsync.reading.note import Note, NoteError, parse_note
 
 
 def note(text: str, path: str = "Notes/x.md") -> Note:

@@ -22,13 +22,14 @@ from conftest import (
 from markdown_it import MarkdownIt
 
 from vaultsync.config import settings_from_mapping
-from vaultsync.contact import WIKILINK
-from vaultsync.dashboard import MAX_EDGES, MAX_GRAPH_TEXT, MAX_ROWS
 from vaultsync.errors import OutputError
-from vaultsync.note import Note, parse_note
-from vaultsync.outputs import output_paths
-from vaultsync.sync import audit, build, build_vault
-from vaultsync.vault import load_vault, note_paths
+from vaultsync.model.contact import WIKILINK
+from vaultsync.outputs.dashboard import MAX_EDGES, MAX_GRAPH_TEXT, MAX_ROWS
+from vaultsync.outputs.generated import output_paths
+from vaultsync.pipeline import audit, build
+from vaultsync.reading.listing import note_paths
+from vaultsync.reading.note import Note, parse_note
+from vaultsync.store.loader import load_vault
 
 TODAY = "2026-11-20"
 
@@ -242,7 +243,7 @@ def test_output_paths_tell_a_watcher_what_to_ignore(sample: Path, tmp_path: Path
     build(sample, SAMPLE_TODAY)
     after = tree_digest(sample)
     assert {p for p in after if before.get(p) != after[p]} == output_paths(sample, settings)
-    result = build_vault(load_vault(sample), SAMPLE_TODAY)
+    result = build(load_vault(sample), SAMPLE_TODAY)
     assert not result.written and not result.dashboard_written
     assert tree_digest(sample) == after
 

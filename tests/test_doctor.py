@@ -10,11 +10,11 @@ from conftest import run_cli, tree_digest, write_note
 from pipeline import peak_memory
 from sandbox import reachable_tmp, unprivileged
 
-from vaultsync import calendar_check
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.doctor import FAIL, OK, WARN, client_notes, diagnose
-from vaultsync.note import MAX_NOTE_BYTES
-from vaultsync.sync import build
+from vaultsync.outputs import calendar_check
+from vaultsync.outputs.doctor import FAIL, OK, WARN, client_notes, diagnose
+from vaultsync.pipeline import build
+from vaultsync.reading.note import MAX_NOTE_BYTES
 
 TODAY = dt.date(2026, 11, 20)
 JANE = """
@@ -211,7 +211,8 @@ def test_a_missing_vault_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_missing_libyaml_is_a_warning(jane: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vaultsync import doctor, note
+    from vaultsync.outputs import doctor
+    from vaultsync.reading import note
 
     monkeypatch.setattr(note, "HAVE_LIBYAML", False)
     checks = [(c.status, c.topic, c.message) for c in diagnose(jane, TODAY).checks]

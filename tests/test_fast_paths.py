@@ -18,11 +18,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_cache import generated_vault
 
-from vaultsync import fastyaml, note, rules, sections
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.contact import path_stem
-from vaultsync.note import Note
-from vaultsync.rules import job_asks
+from vaultsync.model import rules
+from vaultsync.model.contact import path_stem
+from vaultsync.model.rules import job_asks
+from vaultsync.reading import fastyaml, note, sections
+from vaultsync.reading.note import Note
 
 
 def same(a: Any, b: Any) -> bool:

@@ -10,9 +10,9 @@ import pytest
 from conftest import calls
 from sandbox import reachable_tmp, unprivileged
 
-from vaultsync import files
 from vaultsync.errors import OutputError
-from vaultsync.files import ANY, KeptFile
+from vaultsync.store import files
+from vaultsync.store.files import ANY, KeptFile
 
 
 @pytest.fixture

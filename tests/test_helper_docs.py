@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli
 
-from vaultsync.sync import build
-from vaultsync.templates import builtin_template
+from vaultsync.outputs.templates import builtin_template
+from vaultsync.pipeline import build
 
 DOCS = REPO / "docs"
 

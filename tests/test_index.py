@@ -12,9 +12,10 @@ import pytest
 from conftest import calls, write_note
 from sandbox import reachable_tmp, unprivileged
 
-from vaultsync import index as index_module
-from vaultsync.index import KEPT, RACY_NS, VaultIndex
-from vaultsync.vault import load_vault
+from vaultsync.incremental import index as index_module
+from vaultsync.incremental.index import KEPT, VaultIndex
+from vaultsync.store.files import RACY_NS
+from vaultsync.store.loader import load_vault
 
 OPENING = "the note holds only the start of its front-matter's opening ---"
 JANE = """\

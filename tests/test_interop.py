@@ -16,14 +16,14 @@ from awkward_vault import BACKSLASH_NAME, LONG_NAME, make_awkward_vault
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 from interop_readers import READERS, unavailable
 
-from vaultsync.calendar_check import (
+from vaultsync.outputs.calendar_check import (
     MAX_OCTETS,
     Reading,
     expected_reading,
     format_problems,
     reading_differences,
 )
-from vaultsync.sync import build
+from vaultsync.pipeline import build
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_VAULT, run_cli, tree_digest, write_note
 
-from vaultsync.letter import mentions
-from vaultsync.spelling import accepted_words, misspellings, words
+from vaultsync.outputs.letter import mentions
+from vaultsync.outputs.spelling import accepted_words, misspellings, words
 
 TODAY = ("--today", "2026-11-20")
 ASK_INSTEAD = "ask instead, in a general way, whether they know of openings or of other people to talk with"

@@ -20,16 +20,18 @@ from conftest import SAMPLE_TODAY, calls, contact, copy_sample_vault, write_note
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultsync import memo as memo_module
-from vaultsync import referrals as referrals_module
-from vaultsync import sync
-from vaultsync.calendar import calendar_bytes, calendar_items
+from vaultsync import pipeline
 from vaultsync.config import DEFAULTS
-from vaultsync.contact import Contact
-from vaultsync.index import KEPT, VaultIndex
-from vaultsync.memo import BuildMemo
-from vaultsync.rules import Finding, evaluate
-from vaultsync.vault import Vault, load_vault
+from vaultsync.incremental import memo as memo_module
+from vaultsync.incremental import referrals as referrals_module
+from vaultsync.incremental.index import KEPT, VaultIndex
+from vaultsync.incremental.memo import BuildMemo
+from vaultsync.model.contact import Contact
+from vaultsync.model.finding import Finding
+from vaultsync.model.rules import evaluate
+from vaultsync.model.vault import Vault
+from vaultsync.outputs.calendar import calendar_bytes, calendar_items
+from vaultsync.store.loader import load_vault
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -54,8 +56,8 @@ class Rebuilds:
         """Build with the memo and from scratch; both must write the same bytes and find the same."""
         self.index.scan()
         vault = self.index.vault()
-        memoised = sync.build_vault(vault, self.today, self.out / "memo.ics", self.memo)
-        fresh = sync.build_vault(vault, self.today, self.out / "fresh.ics")
+        memoised = pipeline.build(vault, self.today, self.out / "memo.ics", memo=self.memo)
+        fresh = pipeline.build(vault, self.today, self.out / "fresh.ics")
         data = (self.out / "memo.ics").read_bytes()
         assert data == (self.out / "fresh.ics").read_bytes()
         assert memoised.audit.findings == fresh.audit.findings
@@ -268,7 +270,7 @@ def test_a_new_day_that_leaves_no_event_leaves_none(tmp_path: Path) -> None:
 
 def test_the_watcher_keeps_one_memo(tmp_path: Path) -> None:
     """The soak test in test_watch.py compares the watcher with fresh builds; here, that it memoises."""
-    from vaultsync.watch import Watcher
+    from vaultsync.drivers.watch import Watcher
 
     root = copy_sample_vault(tmp_path / "vault")
     watcher = Watcher(root, today=SAMPLE_TODAY)

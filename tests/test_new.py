@@ -12,10 +12,11 @@ import pytest
 from conftest import KEPANO, REPO, SAMPLE_VAULT, run_cli, tree_digest, write_note
 
 from vaultsync.config import CANONICAL_PROPERTIES, DEFAULTS, settings_from_mapping
-from vaultsync.contact import build_contact, is_contact
-from vaultsync.note import Note, parse_note
-from vaultsync.templates import builtin_template, create_note, fill, find_template, moment_format
-from vaultsync.vault import find_vault, load_vault
+from vaultsync.model.contact import build_contact, is_contact
+from vaultsync.outputs.templates import builtin_template, create_note, fill, find_template, moment_format
+from vaultsync.reading.note import Note, parse_note
+from vaultsync.store.loader import load_vault
+from vaultsync.store.locate import find_vault
 
 NOW = dt.datetime(2026, 11, 20, 9, 5, 7)
 

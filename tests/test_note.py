@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from vaultsync.note import MAX_NOTE_BYTES, InvalidDate, Note, NoteError, parse_note
+from vaultsync.reading.note import MAX_NOTE_BYTES, InvalidDate, Note, NoteError, parse_note
 
 
 def parse(text: str | bytes) -> Note | NoteError:
@@ -119,7 +119,7 @@ def test_yaml_typing_traps_survive_as_values():
 
 def test_reading_takes_what_a_file_object_would():
     """Short reads (a pipe hands over what was written so far) are read on to the limit or the end."""
-    from vaultsync.note import _read_up_to
+    from vaultsync.reading.note import _read_up_to
 
     for limit, expected in ((3, b"abc"), (10, b"abcdef"), (0, b"")):
         read, write = os.pipe()

@@ -10,8 +10,8 @@ import pytest
 from conftest import REPO, run_cli
 from pre_commit.clientlib import load_manifest
 
-from vaultsync.cli import cli
-from vaultsync.sync import FAIL_ON
+from vaultsync.drivers.cli import cli
+from vaultsync.model.audit import FAIL_ON
 
 OVERDUE = "---\ntype: contact\nemail: a@b.example\nadvice: [x]\ninterviews: [2026-11-01]\n---\n"
 UNREADABLE = "---\ntype: contact\ninterviews: [next tuesday]\n---\n"

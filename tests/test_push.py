@@ -31,11 +31,11 @@ from caldav_server import (
 from conftest import REPO, SAMPLE_TODAY, SAMPLE_VAULT, run_cli, write_note
 from processes import line_queue
 
-from vaultsync.caldav_push import MARK, PushError, check_url, public_url, push, resources
-from vaultsync.calendar import calendar_bytes
-from vaultsync.calendar_check import Reading, expected_reading, icalendar_reading, reading_differences
 from vaultsync.errors import UsageError
-from vaultsync.vault import load_vault
+from vaultsync.outputs.caldav_push import MARK, PushError, check_url, public_url, push, resources
+from vaultsync.outputs.calendar import calendar_bytes
+from vaultsync.outputs.calendar_check import Reading, expected_reading, icalendar_reading, reading_differences
+from vaultsync.store.loader import load_vault
 
 USER, PASSWORD = "alice", "correct horse"
 CAROL = "carol"  # an account only test_push_to_an_account_url_makes_nothing uses
@@ -357,8 +357,8 @@ def test_the_pusher_pushes_changed_builds_and_retries_after_a_failure(
 ) -> None:
     from caldav_server import _free_port
 
-    from vaultsync.caldav_push import Pusher
-    from vaultsync.sync import build
+    from vaultsync.outputs.caldav_push import Pusher
+    from vaultsync.pipeline import build
 
     calendar = tmp_path / "out.ics"
     log: list[tuple[str, str]] = []
@@ -692,8 +692,8 @@ def test_a_watcher_pushing_to_a_stalling_server_keeps_its_calendar_and_stops(
 ) -> None:
     import threading
 
-    from vaultsync.caldav_push import Pusher
-    from vaultsync.watch import Watcher
+    from vaultsync.drivers.watch import Watcher
+    from vaultsync.outputs.caldav_push import Pusher
 
     calendar = tmp_path / "out.ics"
     with scripted(trickle(0.25)) as fake:

@@ -1,5 +1,5 @@
 """Referrals: the referral rule kept up to date one changed contact at a time finds what
-rules.referral finds from scratch, after any sequence of changes."""
+referral.referral finds from scratch, after any sequence of changes."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import random
 import pytest
 
 from vaultsync.config import DEFAULTS
-from vaultsync.contact import Contact, PersonRef
-from vaultsync.referrals import Referrals
-from vaultsync.rules import Finding, referral, referral_inputs
+from vaultsync.incremental.referrals import Referrals
+from vaultsync.model.contact import Contact, PersonRef
+from vaultsync.model.finding import Finding
+from vaultsync.model.referral import referral, referral_inputs
 
 TODAY = dt.date(2026, 11, 20)
 NAMES = ["Ana Ortiz", "Ben Li", "Chen Wei", "Dana Fox", "Eli Ross", "Fay Kim"]

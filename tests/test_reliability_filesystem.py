@@ -19,10 +19,11 @@ from conftest import REPO, run_cli, tree_digest, write_note
 from pipeline import peak_memory
 from sandbox import reachable_tmp, unprivileged
 
-from vaultsync import vault as vault_module
 from vaultsync.config import Settings
-from vaultsync.note import TOO_LARGE, NoteError, read_note
-from vaultsync.vault import Entry, load_vault
+from vaultsync.model.vault import Entry
+from vaultsync.reading.note import TOO_LARGE, NoteError, read_note
+from vaultsync.store import parallel as vault_module
+from vaultsync.store.loader import load_vault
 
 TODAY = "2026-11-20"
 GOOD = """

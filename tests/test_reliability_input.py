@@ -20,11 +20,11 @@ from markdown_it import MarkdownIt
 from pipeline import PATH, peak_memory, through_everything
 from strategies import SHAPES, bodies, hostile_front_matter, note_bytes
 
-from vaultsync import sections
 from vaultsync.config import DEFAULTS
-from vaultsync.contact import build_contact
-from vaultsync.note import MAX_NOTE_BYTES, Note, NoteError, parse_note
-from vaultsync.rules import job_asks
+from vaultsync.model.contact import build_contact
+from vaultsync.model.rules import job_asks
+from vaultsync.reading import sections
+from vaultsync.reading.note import MAX_NOTE_BYTES, Note, NoteError, parse_note
 
 
 @given(note_bytes, st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)))
@@ -64,7 +64,7 @@ def test_hostile_shapes_are_refused_in_a_child_process(kind: str) -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests')\n"
         "from strategies import hostile_front_matter\n"
-        "from vaultsync.note import parse_note\n"
+        "from vaultsync.reading.note import parse_note\n"
         f"print(parse_note('x.md', hostile_front_matter(1_000_000, {kind!r})).message)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)

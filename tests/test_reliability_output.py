@@ -23,11 +23,11 @@ from conftest import REPO, copy_sample_vault, run_cli, tree_digest
 from icalendar import Calendar
 from sandbox import reachable_tmp, small_disk, unprivileged
 
-from vaultsync.calendar import PRODID
-from vaultsync.files import write_if_changed
-from vaultsync.outputs import CALENDAR
-from vaultsync.sync import build_vault
-from vaultsync.vault import load_vault
+from vaultsync.outputs.calendar import PRODID
+from vaultsync.outputs.generated import CALENDAR
+from vaultsync.pipeline import build
+from vaultsync.store.files import write_if_changed
+from vaultsync.store.loader import load_vault
 
 DAYS = (dt.date(2026, 11, 20), dt.date(2026, 11, 21))
 REWRITES = 1000
@@ -77,7 +77,7 @@ def test_a_reader_never_sees_a_partial_or_empty_calendar(sample: Path, tmp_path:
     target = tmp_path / "out" / "vaultsync.ics"
     wholes = []
     for day in DAYS:  # the two calendars, as whole files, for the reader to compare with
-        build_vault(vault, day, target)
+        build(vault, day, target)
         wholes.append(tmp_path / f"{day}.ics")
         shutil.copyfile(target, wholes[-1])
     data = [whole.read_bytes() for whole in wholes]
@@ -212,7 +212,7 @@ def test_a_calendar_path_that_names_a_note_leaves_the_note(
 
 
 def vault_calendar(vault: Path) -> bytes:
-    build_vault(load_vault(vault), DAYS[0], vault / "out.ics")
+    build(load_vault(vault), DAYS[0], vault / "out.ics")
     return (vault / "out.ics").read_bytes()
 
 
@@ -291,8 +291,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from vaultsync.files import write_if_changed
-    from vaultsync.outputs import CALENDAR
+    from vaultsync.store.files import write_if_changed
+    from vaultsync.outputs.generated import CALENDAR
 
     class Stalling(list):
         '''The calendar's lines; the writer stops after its first block until told to go on.'''
@@ -333,7 +333,7 @@ def test_temporary_files_of_killed_writers_are_removed_by_the_next_write(
     assert build_into(sample, calendar, DAYS[0])[0] == 0
     vault_files = {p.name for p in sample.iterdir()}  # the calendar among them
     source = tmp_path / "next.ics"
-    build_vault(load_vault(sample), DAYS[1], source)
+    build(load_vault(sample), DAYS[1], source)
     killed = stalled_writer(calendar, source)
     killed.kill()
     killed.wait()

@@ -26,9 +26,9 @@ from conftest import REPO, SAMPLE_TODAY, copy_sample_vault
 from load_clients import EXPECTED
 from test_reliability_unchanged import tree_state
 
-from vaultsync.calendar_check import calendar_problems
-from vaultsync.server import CalendarServer, Feed, serve_until
-from vaultsync.watch import Watcher
+from vaultsync.drivers.server import CalendarServer, Feed, serve_until
+from vaultsync.drivers.watch import Watcher
+from vaultsync.outputs.calendar_check import calendar_problems
 
 LOAD_SECONDS = float(os.environ.get("VAULTSYNC_LOAD_SECONDS", "30"))
 CLIENTS = 200

@@ -16,8 +16,9 @@ from conftest import KEPANO, run_cli, tree_digest, write_note
 from icalendar import Calendar
 from pipeline import through_everything
 
-from vaultsync.note import Note
-from vaultsync.vault import load_vault, note_paths
+from vaultsync.reading.listing import note_paths
+from vaultsync.reading.note import Note
+from vaultsync.store.loader import load_vault
 
 TODAY = "2026-11-20"
 

@@ -20,9 +20,9 @@ from test_reliability_unchanged import tree_state
 from test_watch import ACME, GLOBEX, JANE, Live, contact, eventually, summaries
 
 from vaultsync.errors import VaultsyncError
-from vaultsync.files import ANY, KeptFile
-from vaultsync.index import KEPT, RACY_NS
-from vaultsync.report import error_line
+from vaultsync.incremental.index import KEPT
+from vaultsync.outputs.report import error_line
+from vaultsync.store.files import ANY, RACY_NS, KeptFile
 
 INITECH = "Thank-you letter: Jane Doe (Initech)"
 

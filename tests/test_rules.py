@@ -9,9 +9,10 @@ import pytest
 from conftest import SAMPLE_VAULT, contact
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.rules import (
+from vaultsync.model.finding import Finding
+from vaultsync.model.referral import referral
+from vaultsync.model.rules import (
     CONTACT_RULES,
-    Finding,
     ask_referrals,
     check_in,
     contact_findings,
@@ -19,10 +20,9 @@ from vaultsync.rules import (
     job_ask,
     prepare,
     record,
-    referral,
     thank_you,
 )
-from vaultsync.vault import load_vault
+from vaultsync.store.loader import load_vault
 
 D = dt.date
 MET = """
@@ -275,7 +275,7 @@ def test_rules_given_the_deadlines_find_what_they_find_alone(today: dt.date) -> 
 
 
 def test_findings_pickle_back_to_equal_findings():
-    """A worker process sends its findings pickled (vaultsync.parallel)."""
+    """A worker process sends its findings pickled (vaultsync.store.parallel)."""
     found = [
         Finding("thank-you", "due", "Jane", "Contacts/Jane.md", dt.date(2026, 11, 20), "Send it."),
         Finding("record", "info", "Ünal", "Contacts/Ünal.md", None, "Record how to reach them."),

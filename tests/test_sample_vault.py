@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import KEPANO, SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault, tree_digest
 
-from vaultsync.cli import cli
-from vaultsync.rules import RULES
-from vaultsync.sync import audit
+from vaultsync.drivers.cli import cli
+from vaultsync.model.finding import RULES
+from vaultsync.pipeline import audit
 
 
 def test_every_rule_fires():

@@ -21,10 +21,10 @@ import pytest
 from conftest import REPO, SAMPLE_TODAY, copy_sample_vault
 from processes import line_queue
 
-from vaultsync.calendar_check import calendar_problems, expected_reading
-from vaultsync.server import MAX_CONNECTIONS
-from vaultsync.tokens import TOKENS_FILE
-from vaultsync.vault import load_vault
+from vaultsync.drivers.server import MAX_CONNECTIONS
+from vaultsync.drivers.tokens import TOKENS_FILE
+from vaultsync.outputs.calendar_check import calendar_problems, expected_reading
+from vaultsync.store.loader import load_vault
 
 TIMEOUT = 20  # seconds for the process to start, answer, or stop
 

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault
 
-from vaultsync.calendar_check import calendar_problems, expected_reading
+from vaultsync.drivers.server import CONTENT_TYPE, MAX_HEAD, CalendarServer, Feed, Snapshot, serve_until
+from vaultsync.drivers.tokens import TOKENS_FILE, config_dir, vault_token
 from vaultsync.errors import ConfigError, VaultsyncError
-from vaultsync.server import CONTENT_TYPE, MAX_HEAD, CalendarServer, Feed, Snapshot, serve_until
-from vaultsync.sync import build
-from vaultsync.tokens import TOKENS_FILE, config_dir, vault_token
-from vaultsync.vault import load_vault
+from vaultsync.outputs.calendar_check import calendar_problems, expected_reading
+from vaultsync.pipeline import build
+from vaultsync.store.loader import load_vault
 
 TOKEN = "s3cret-token-0123456789abcdefghij"
 CALENDAR = f"/{TOKEN}/vaultsync.ics"

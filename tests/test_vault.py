@@ -10,8 +10,10 @@ from conftest import write_note
 
 from vaultsync.config import DEFAULTS, load_settings
 from vaultsync.errors import UsageError
-from vaultsync.note import NoteError
-from vaultsync.vault import is_ignored, load_entry, load_vault, note_paths
+from vaultsync.reading.listing import is_ignored, note_paths
+from vaultsync.reading.note import NoteError
+from vaultsync.store.entries import load_entry
+from vaultsync.store.loader import load_vault
 
 CONTACT = "---\ntype: contact\n---\n"
 

@@ -29,13 +29,14 @@ from icalendar import Calendar
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from vaultsync import sync
-from vaultsync.calendar import calendar_bytes
-from vaultsync.dashboard import dashboard_markdown
+from vaultsync import pipeline
+from vaultsync.drivers.watch import Watcher, remote_file_system
 from vaultsync.errors import OutputError, UsageError, VaultsyncError
-from vaultsync.index import KEPT
-from vaultsync.vault import load_vault
-from vaultsync.watch import Watcher, remote_file_system
+from vaultsync.incremental.index import KEPT
+from vaultsync.model.audit import Build
+from vaultsync.outputs.calendar import calendar_bytes
+from vaultsync.outputs.dashboard import dashboard_markdown
+from vaultsync.store.loader import load_vault
 
 TODAY = dt.date(2026, 11, 20)
 JANE = "Contacts/Jane Doe.md"
@@ -76,7 +77,7 @@ class Live:
         options.setdefault("debounce", 0.05)
         reconcile_every = options.pop("reconcile_every", 60.0)
         self.root = root
-        self.builds: list[sync.Build] = []
+        self.builds: list[Build] = []
         self.watcher = Watcher(root, on_build=self.builds.append, **options)
         self.watcher.reconcile_every = reconcile_every
         self.watcher.max_wait = 0.5
@@ -444,7 +445,7 @@ def test_the_dashboard_note_follows_too(vault: Path) -> None:
 
     def fresh() -> str:
         loaded = load_vault(vault)
-        return dashboard_markdown(loaded, sync.audit_vault(loaded, TODAY).findings, TODAY)
+        return dashboard_markdown(loaded, pipeline.audit(loaded, TODAY).findings, TODAY)
 
     with Live(vault) as live:
         before = dashboard.read_text(encoding="utf-8")
@@ -482,7 +483,7 @@ class _NoWatchesLeft(Observer):  # type: ignore[misc, valid-type]
 
 
 def test_falls_back_to_polling_when_inotify_cannot_serve(vault, monkeypatch, caplog) -> None:
-    monkeypatch.setattr("vaultsync.watch.Observer", _NoWatchesLeft)
+    monkeypatch.setattr("vaultsync.drivers.watch.Observer", _NoWatchesLeft)
     path = write_note(vault, JANE, contact("Acme"))
     with caplog.at_level(logging.WARNING, logger="vaultsync"), Live(vault) as live:
         assert isinstance(live.watcher.observer, PollingObserver)
@@ -492,7 +493,7 @@ def test_falls_back_to_polling_when_inotify_cannot_serve(vault, monkeypatch, cap
 
 
 def test_network_drives_are_polled(vault, monkeypatch, caplog) -> None:
-    monkeypatch.setattr("vaultsync.watch.remote_file_system", lambda path: "nfs4")
+    monkeypatch.setattr("vaultsync.drivers.watch.remote_file_system", lambda path: "nfs4")
     with caplog.at_level(logging.WARNING, logger="vaultsync"), Live(vault) as live:
         assert isinstance(live.watcher.observer, PollingObserver)
     assert "nfs4 file system" in caplog.text
@@ -604,7 +605,7 @@ def test_a_failing_on_build_callback_does_not_stop_the_watcher(vault: Path, capl
 
 def test_build_now_without_running(vault: Path) -> None:
     write_note(vault, JANE, contact())
-    seen: list[sync.Build] = []
+    seen: list[Build] = []
     watcher = Watcher(vault, today=TODAY, on_build=seen.append)
     build = watcher.build_now()
     assert seen == [build] and build.written and ACME in summaries(build.path)

@@ -1,3 +1,3 @@
-from vaultsync.cli import main
+from vaultsync.drivers.cli import main
 
 main()

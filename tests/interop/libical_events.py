@@ -1,5 +1,5 @@
 """libical (the parser Evolution uses, through GObject introspection) reads an .ics file and
-prints each event's view as JSON, in the shape of vaultsync/calendar_check.py's Reading.
+prints each event's view as JSON, in the shape of vaultsync/outputs/calendar_check.py's Reading.
 
 Run it with the system Python that has python3-gi and gir1.2-ical-3.0 (Debian), not the
 project's: ``/usr/bin/python3 libical_events.py FILE.ics``. Stand-alone: no vaultsync imports.

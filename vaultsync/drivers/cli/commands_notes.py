@@ -1,0 +1,94 @@
+"""The commands about one note: new (a contact from the template), letter (a thank-you)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from vaultsync.drivers.cli.options import parse_today, shown, today_option, vault_parameters
+from vaultsync.drivers.cli.process import one_shot
+
+
+@click.command(short_help="Create a contact note from the vault's template.")
+@click.argument("name")
+@click.option(
+    "--folder",
+    help="Folder of the vault for the note (default: the first contacts_folders, else the folder "
+    "of most contacts, else Contacts/ or People/, else Obsidian's folder for new notes, else Contacts).",
+)
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Template to fill (default: Contact.md or 'Contact Template.md' in the vault's templates "
+    "folder, else the built-in one).",
+)
+@vault_parameters(positional=False)
+@today_option("The date that fills {{date}} (default: today).")
+@one_shot
+def new(name: str, folder: str | None, template: Path | None, vault: Path, today: str | None) -> int:
+    """Create the contact note NAME from a template and print its path; never overwrites.
+
+    Fills {{title}}, {{date}}, {{time}} and Templater's <% tp.file.title %> and
+    <% tp.date.now("YYYY-MM-DD") %>.
+    """
+    from vaultsync.config import load_settings
+    from vaultsync.outputs.templates import create_note
+
+    root = vault
+    now = dt.datetime.now().replace(microsecond=0)  # the only clock read
+    if today is not None:
+        now = dt.datetime.combine(parse_today(today), now.time())
+    created = create_note(root, load_settings(root), name, now, folder, template)
+    for placeholder in created.unfilled:
+        click.echo(f"vaultsync: left as written (vaultsync cannot fill it): {placeholder}", err=True)
+    if not created.is_contact:
+        click.echo(
+            f"vaultsync: the template ({created.template}) does not mark the note as a contact: "
+            "add 'type: contact' to it",
+            err=True,
+        )
+    click.echo(shown(created.path))
+    return 0
+
+
+@click.command(short_help="Draft a thank-you letter, or check the draft in a note.")
+@click.argument("note")
+@click.option(
+    "--check",
+    "check_draft",
+    is_flag=True,
+    help="Check the draft under the note's Thank-you heading instead: spelling, a direct ask for a job, "
+    "the advice it mentions. Exit 1 when something is found.",
+)
+@vault_parameters(positional=False, locate=False)
+@today_option(
+    "The day of writing (default: today): the latest interview on or before it is the one thanked for."
+)
+@one_shot
+def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | None) -> int:
+    """Print a thank-you letter draft for NOTE's latest interview (or --check the one in the note).
+
+    NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
+    Never writes into the note.
+    """
+    from vaultsync.outputs.letter import check, draft
+    from vaultsync.outputs.lookup import open_contact
+    from vaultsync.outputs.report import error_line
+
+    opened = open_contact(note, vault_dir, Path.cwd())
+    for err in opened.problems:
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
+    if not check_draft:
+        click.echo(draft(opened, parse_today(today)), nl=False)
+        return 0
+    where = shown(opened.vault.root / opened.contact.path)
+    problems = check(opened)
+    for problem in problems:
+        click.echo(f"{where}:{f'{problem.line}:' if problem.line else ''} {problem.kind}: {problem.message}")
+    if not problems:
+        click.echo(
+            f"{where}: the draft is ready: spelled right, no direct ask for a job, mentions their advice"
+        )
+    return 1 if problems else 0

@@ -1,0 +1,99 @@
+"""The commands that read the vault and report or build: audit, build, doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vaultsync.drivers.cli.options import (
+    FORMAT,
+    NO_CACHE,
+    TODAY,
+    VAULT,
+    calendar_option,
+    keep_until_exit,
+    parse_today,
+    terminal_width,
+)
+from vaultsync.drivers.cli.process import one_shot
+
+
+@click.command(short_help="List what to do for each contact, most urgent first.")
+@VAULT
+@TODAY
+@FORMAT
+@click.option(
+    "--fail-on",
+    type=click.Choice(["overdue", "errors"]),
+    default="overdue",
+    show_default=True,
+    help="Exit 1 on an overdue deadline or an unreadable note (overdue), or only on an unreadable note "
+    "(errors: for a pre-commit hook).",
+)
+@NO_CACHE
+@one_shot
+def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool) -> int:
+    """Check VAULT (default: the vault around this folder) and list what to do, most urgent first.
+
+    Exit 0 when nothing is overdue and every note could be read, 1 otherwise (with --fail-on errors:
+    only when a note could not be read), 2 on a usage error.
+    """
+    from vaultsync.outputs.report import vault_label
+    from vaultsync.pipeline import report
+
+    day, label = parse_today(today), vault_label(vault)
+    made = report(vault, day, fmt, label, fail_on=fail_on, cache=not no_cache, width=terminal_width())
+    click.echo(made.text, nl=False)
+    return keep_until_exit(made).code
+
+
+@click.command(short_help="Write the calendar of deadlines (and the dashboard note).")
+@VAULT
+@TODAY
+@calendar_option("Where to write the .ics")
+@NO_CACHE
+@one_shot
+def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool) -> int:
+    """Write VAULT's calendar of deadlines, and its dashboard note when the config sets one
+    (each only when its content changed).
+
+    Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
+    written from every other note.
+    """
+    from vaultsync.outputs.report import build_line, dashboard_line, error_line
+    from vaultsync.pipeline import build as run_build
+
+    result = keep_until_exit(run_build(vault, parse_today(today), calendar, cache=not no_cache))
+    click.echo(build_line(result))
+    if result.dashboard:
+        click.echo(dashboard_line(result))
+    for err in result.audit.vault.errors:
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
+    return 1 if result.audit.vault.errors else 0
+
+
+@click.command(short_help="Check that calendar apps can use the calendar.")
+@VAULT
+@TODAY
+@calendar_option("The calendar to check")
+@one_shot
+def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
+    """Check that VAULT's calendar is in place for calendar clients, and say how each subscribes.
+
+    Checks the config, the calendar's path (writable, never read as a note) and the calendar
+    itself (CRLF, 75-octet lines, unique UIDs, parses back, holds what the notes give today).
+    Exit 1 when something is wrong, 0 otherwise (warnings included). Reads only.
+    """
+    from vaultsync.outputs.doctor import client_notes, diagnose
+    from vaultsync.outputs.report import vault_label
+
+    day = parse_today(today)
+    result = diagnose(vault, day, calendar)
+    click.echo(f"{vault_label(vault)} on {day}:")
+    for check in result.checks:
+        click.echo(f"  {check.status:<4}  {check.topic}: {check.message}")
+    click.echo("\nSubscribing:")
+    for note in client_notes(result.vault.settings):
+        click.echo(f"  - {note}")
+    return result.exit_code

@@ -1,0 +1,615 @@
+"""Serving the calendar over HTTP: one secret URL, conditional GETs, and nothing else.
+
+The bytes served are held in memory (a ``Feed``) and replaced whole when a build changes them,
+so a request sees the old calendar or the new one, never a mix, and never any other file. One
+thread serves every connection through a selector: a connection costs a socket and its
+buffers, never a thread; connections are bounded in all and per client address, and each has
+hard deadlines, so neither a client that stalls nor a burst of connections holds up anyone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import errno
+import hashlib
+import hmac
+import io
+import logging
+import logging.handlers
+import os
+import selectors
+import socket
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vaultsync.errors import VaultsyncError
+from vaultsync.store.files import file_state
+
+if TYPE_CHECKING:
+    from vaultsync.model.audit import Build
+
+log = logging.getLogger("vaultsync.serve")
+
+CALENDAR_FILE = "vaultsync.ics"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+#: The request line and headers together; a calendar client sends well under 2 KiB.
+MAX_HEAD = 16 * 1024
+#: A connection is cut this many seconds after it opened, whatever it is doing,
+REQUEST_SECONDS = 10.0
+#: and this many seconds after it opened when its request line and headers have not all come.
+HEAD_SECONDS = 5.0
+#: Connections open at once, in all and from one address. One address may be a whole network
+#: behind a proxy (a tunnel, a reverse proxy in front of every client), or 200 clients at once.
+MAX_CONNECTIONS = 512
+MAX_PER_CLIENT = 256
+#: After its answer, a connection is kept while the client closes it, at most this long.
+LINGER_SECONDS = 1.0
+#: How often the deadlines are checked, and how many connections are accepted in one go.
+CHECK_SECONDS = 0.05
+ACCEPT_AT_ONCE = 64
+#: A connection refused over a limit is logged; the next ones for this long only in detail.
+REFUSALS_QUIET = 10.0
+REFUSED = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: 22\r\nRetry-After: 5\r\nConnection: close\r\n\r\nToo many connections.\n"
+)
+TOO_LARGE = b"HTTP/1.0 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+#: How long ``serve_until`` waits for the source (the watcher) to finish once stopped.
+SOURCE_STOP_SECONDS = 10.0
+#: Until the first build is ready, clients are asked to come back this many seconds later.
+RETRY_AFTER = 5
+#: What a client sends reaches the log with its control characters (C0, DEL, C1) written as
+#: ``\\xNN``, and a backslash doubled, as http.server's own log does: no forged lines.
+_ESCAPES = str.maketrans(
+    {**{code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}, ord("\\"): "\\\\"}
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of the calendar, as served: its bytes, ETag and Last-Modified."""
+
+    data: bytes
+    etag: str
+    modified: dt.datetime  # UTC, whole seconds (HTTP dates have no fractions)
+    shared_second: bool = False  # an earlier version was served with the same Last-Modified
+
+    @classmethod
+    def of(cls, data: bytes, modified: dt.datetime) -> Snapshot:
+        etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+        return cls(data, etag, modified.astimezone(dt.UTC).replace(microsecond=0))
+
+
+class Feed:
+    """The calendar being served. ``publish`` swaps in a whole new snapshot (one reference
+    assignment, atomic for the readers); unchanged bytes keep their ETag and Last-Modified."""
+
+    def __init__(self) -> None:
+        self._snapshot: Snapshot | None = None
+        self._read: tuple[Path, tuple[int, ...]] | None = None  # the file it was read from, and its state
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self._snapshot
+
+    def publish(self, data: bytes, modified: dt.datetime) -> bool:
+        """Serve ``data`` from now on; True when it differs from what was served."""
+        self._read = None
+        current = self._snapshot
+        if current is not None and current.data == data:
+            return False
+        snapshot = Snapshot.of(data, modified)
+        if current is not None and current.modified == snapshot.modified:
+            snapshot = dataclasses.replace(snapshot, shared_second=True)
+        self._snapshot = snapshot
+        return True
+
+    def publish_file(self, path: Path) -> bool:
+        """Serve the calendar file at ``path``; its modification time is Last-Modified. A file in
+        the state it was last read in is not read again (at 10,000 contacts it is 18 MB)."""
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            read = (path, file_state(info))
+            if read == self._read:
+                return False
+            data = handle.read()
+        published = self.publish(data, dt.datetime.fromtimestamp(info.st_mtime, dt.UTC))
+        self._read = read
+        return published
+
+    def publish_build(self, build: Build) -> None:
+        """``on_build`` for the watcher: serve what the build wrote (the last good one if unreadable)."""
+        try:
+            self.publish_file(build.path)
+        except OSError as err:
+            log.error(
+                "cannot read %s: %s (still serving the previous calendar)", build.path, err.strerror or err
+            )
+
+
+class _Exchange(BaseHTTPRequestHandler):
+    """One request and its answer, made by http.server from a request head already read: the
+    server's loop does all the reading and writing, so no thread ever waits on a client."""
+
+    def __init__(self, owner: CalendarServer, client_address: Any, head: bytes) -> None:
+        self.owner = owner  # not socketserver's ``server``: there is none
+        self.client_address = client_address
+        self.rfile = io.BytesIO(head)
+        self.head = io.BytesIO()  # the status line and headers (and a short body)
+        self.wfile = self.head
+        self.body = b""  # the calendar, when it is sent
+        self.handle_one_request()
+
+    def version_string(self) -> str:
+        return "vaultsync"
+
+    def do_GET(self) -> None:
+        self._serve(body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(body=False)
+
+    def _not_allowed(self) -> None:
+        self._plain(405, "Only GET and HEAD.", {"Allow": "GET, HEAD"})
+
+    def __getattr__(self, name: str) -> Any:
+        # The base class answers a method it has no do_ for with 501 (a server error): every
+        # method but GET and HEAD is refused alike, 405, as docs/subscribing.md says.
+        if name.startswith("do_"):
+            return self._not_allowed
+        raise AttributeError(name)
+
+    def _serve(self, body: bool) -> None:
+        if not self.owner.is_calendar(self.path):
+            self._plain(404, "Not found.")
+            return
+        snapshot = self.owner.feed.snapshot
+        if snapshot is None:
+            self._plain(503, "The calendar is being built.", {"Retry-After": str(RETRY_AFTER)})
+            return
+        fresh = self._not_modified(snapshot)
+        self.send_response(304 if fresh else 200)
+        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("ETag", snapshot.etag)
+        self.send_header("Last-Modified", format_datetime(snapshot.modified, usegmt=True))
+        self.send_header("Cache-Control", "no-cache")
+        if not fresh:
+            self.send_header("Content-Length", str(len(snapshot.data)))
+        self.end_headers()
+        if body and not fresh:
+            self.body = snapshot.data  # written by the server's loop, never copied
+
+    def _not_modified(self, snapshot: Snapshot) -> bool:
+        """RFC 9110 13.2.2: If-None-Match decides when present; else If-Modified-Since."""
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+            return "*" in tags or snapshot.etag in tags
+        since = self.headers.get("If-Modified-Since")
+        if since is None:
+            return False
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError, IndexError):
+            return False  # an unreadable date is ignored, as RFC 9110 says
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        if snapshot.shared_second:  # a client holding the earlier version sends this very date
+            return snapshot.modified < when
+        return snapshot.modified <= when
+
+    def _plain(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
+        data = (text + "\n").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        self.owner.log_line(f"{self.client_address[0]} {format % args}")
+
+
+class _Connection:
+    """One client connection: what it sent so far, what is left to send it, and until when."""
+
+    __slots__ = ("sock", "client", "opened", "deadline", "received", "scanned", "out", "state")
+
+    def __init__(self, sock: socket.socket, client: Any, now: float, head_seconds: float) -> None:
+        self.sock = sock
+        self.client = client
+        self.opened = now
+        self.deadline = now + head_seconds  # for the whole request head
+        self.received = bytearray()
+        self.scanned = 0  # how far ``received`` was searched for the end of the head
+        self.out: list[memoryview] = []
+        self.state = "head"  # then "answer", then "linger"
+
+
+def _head_end(data: bytearray, start: int) -> int | None:
+    """Where the request line and headers in ``data`` end (after the empty line), or None when
+    they have not all come yet; ``data[:start]`` was searched before. A request line without a
+    version has no headers (HTTP/0.9, or a line http.server refuses)."""
+    first = data.find(b"\n")
+    if first < 0:
+        return None
+    if len(data[:first].split()) < 3:
+        return first + 1
+    ends = [
+        at + len(blank)
+        for blank in (b"\n\r\n", b"\n\n")
+        if (at := data.find(blank, max(first, start - 2))) >= 0
+    ]
+    return min(ends, default=None)
+
+
+class CalendarServer:
+    """Serves ``feed`` at ``/<token>/vaultsync.ics``; every other path is 404.
+
+    ``port=0`` picks a free port (see ``server_address``). ``log`` receives one line per
+    request, with the token replaced by ``<token>``; ``detail`` what a connection did besides
+    (cut at a deadline, refused over a limit). One thread serves every connection through a
+    selector (``serve_forever``, stopped by ``shutdown``, as socketserver's are): at most
+    ``max_connections`` open, ``max_per_client`` from one address, each closed when its request
+    has not come ``head_seconds`` after it opened and ``request_seconds`` after it opened.
+    """
+
+    #: socketserver's default backlog is 5: under a burst of clients the kernel drops their
+    #: connection requests, which then wait out retransmission (1, 3, 7, 15 s ...).
+    request_queue_size = socket.SOMAXCONN
+
+    def __init__(
+        self,
+        feed: Feed,
+        token: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        log: Callable[[str], None] | None = None,
+        detail: Callable[[str], None] | None = None,
+        request_seconds: float = REQUEST_SECONDS,
+        head_seconds: float = HEAD_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
+        max_per_client: int = MAX_PER_CLIENT,
+    ) -> None:
+        self.feed = feed
+        self.token = token
+        self.log = log or (lambda line: None)
+        self.detail = detail or (lambda line: None)
+        self.request_seconds = request_seconds
+        self.head_seconds = min(head_seconds, request_seconds)
+        self.max_connections = max_connections
+        self.max_per_client = max_per_client
+        self.calendar_path = f"/{token}/{CALENDAR_FILE}"
+        self.socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        try:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.socket.bind((host, port))
+            self.socket.listen(self.request_queue_size)
+        except OSError:
+            self.socket.close()
+            raise
+        self.socket.setblocking(False)
+        self.server_address: tuple[Any, ...] = self.socket.getsockname()
+        self._connections: dict[int, _Connection] = {}
+        self._per_client: Counter[str] = Counter()
+        self._selector = selectors.DefaultSelector()
+        self._waker, self._wake = socket.socketpair()  # shutdown() ends the loop's wait at once
+        self._waker.setblocking(False)
+        self._stopping = False
+        self._stopped = threading.Event()
+        self._stopped.set()
+        self._accepting = True
+        self._refusals_logged = -REFUSALS_QUIET  # when a refusal was last logged with ``log``
+
+    def is_calendar(self, target: str) -> bool:
+        """The request target names the calendar (a query string is ignored); constant time."""
+        path = target.partition("?")[0]
+        return hmac.compare_digest(path.encode(), self.calendar_path.encode())
+
+    def url(self, scheme: str = "http") -> str:
+        host, port = str(self.server_address[0]), self.server_address[1]
+        if host in ("0.0.0.0", "::"):
+            host = socket.gethostname()
+        elif ":" in host:
+            host = f"[{host}]"
+        return f"{scheme}://{host}:{port}{self.calendar_path}"
+
+    def log_line(self, line: str) -> None:
+        """``log`` the line with the token hidden and control characters escaped."""
+        self.log(line.replace(self.token, "<token>").translate(_ESCAPES))
+
+    # --- the loop
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Serve until ``shutdown``; deadlines are checked every ``CHECK_SECONDS`` (and at least
+        every ``poll_interval``)."""
+        self._stopped.clear()
+        selector = self._selector
+        selector.register(self.socket, selectors.EVENT_READ)
+        selector.register(self._waker, selectors.EVENT_READ)
+        try:
+            check = time.monotonic() + CHECK_SECONDS
+            while not self._stopping:
+                ready = selector.select(max(0.0, min(poll_interval, check - time.monotonic())))
+                accept = False
+                for key, events in ready:
+                    if key.fileobj is self.socket:
+                        accept = True
+                    elif key.fileobj is self._waker:
+                        with contextlib.suppress(OSError):
+                            self._waker.recv(64)
+                    else:
+                        self._service(key.data, events)
+                if accept:  # after the others: a client's next connection counts once its last is closed
+                    self._accept()
+                now = time.monotonic()
+                if now >= check:
+                    self._expire(now)
+                    check = now + CHECK_SECONDS
+        finally:
+            for fileobj in (self.socket, self._waker):
+                with contextlib.suppress(KeyError, ValueError):
+                    selector.unregister(fileobj)
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop ``serve_forever`` and wait until it has returned (call it from another thread)."""
+        self._stopping = True
+        with contextlib.suppress(OSError):
+            self._wake.send(b"x")
+        self._stopped.wait()
+
+    def server_close(self) -> None:
+        """Close the listening socket and every connection still open."""
+        for connection in list(self._connections.values()):
+            self._close(connection)
+        self.socket.close()
+        self._selector.close()
+        self._waker.close()
+        self._wake.close()
+
+    def _accept(self) -> None:
+        for _ in range(ACCEPT_AT_ONCE):  # then the connections already open have their turn
+            try:
+                sock, address = self.socket.accept()
+            except BlockingIOError:
+                return
+            except OSError as err:
+                if err.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    self._selector.unregister(self.socket)  # until the next check: no busy loop
+                    self._accepting = False
+                    self.detail(f"not accepting connections for now: {err.strerror or err}")
+                return  # else the client gave up before it was accepted
+            client = str(address[0])
+            refusal = self._refusal(client)
+            if refusal is not None:
+                self._refuse(sock, client, refusal)
+                continue
+            sock.setblocking(False)
+            connection = _Connection(sock, address, time.monotonic(), self.head_seconds)
+            self._connections[sock.fileno()] = connection
+            self._per_client[client] += 1
+            self._selector.register(sock, selectors.EVENT_READ, connection)
+
+    def _refusal(self, client: str) -> str | None:
+        if len(self._connections) >= self.max_connections:
+            return f"{len(self._connections)} connections open, the most this server takes"
+        if self._per_client[client] >= self.max_per_client:
+            return f"{self._per_client[client]} connections open from that address, the most one may have"
+        return None
+
+    def _refuse(self, sock: socket.socket, client: str, reason: str) -> None:
+        """Answer 503 and close: one send to a new connection, never a wait."""
+        with contextlib.suppress(OSError):
+            sock.setblocking(False)
+            sock.send(REFUSED)
+        sock.close()
+        now = time.monotonic()
+        line = f"{client} refused: {reason}"
+        if now - self._refusals_logged >= REFUSALS_QUIET:
+            self._refusals_logged = now
+            self.log_line(f"{line} (the next {REFUSALS_QUIET:g} s of refusals: verbose log only)")
+        else:
+            self.detail(line)
+
+    def _service(self, connection: _Connection, events: int) -> None:
+        try:
+            if events & selectors.EVENT_WRITE:
+                self._send(connection)
+            elif connection.state == "head":
+                self._read_head(connection)
+            else:  # lingering: what the client still sends is read and dropped until it closes
+                if not connection.sock.recv(65536):
+                    self._close(connection)
+        except OSError:
+            self._close(connection)  # the client went away
+        except Exception as err:  # a bug answers one line in the log, never a traceback
+            self.log_line(f"{connection.client[0]} error: {type(err).__name__}: {err}")
+            self._close(connection)
+
+    def _read_head(self, connection: _Connection) -> None:
+        try:
+            data = connection.sock.recv(MAX_HEAD + 1 - len(connection.received))  # no more is kept
+        except BlockingIOError:
+            return
+        if not data:
+            self._close(connection)  # closed before a whole request: nothing to answer
+            return
+        received = connection.received
+        received += data
+        end = _head_end(received, connection.scanned)
+        connection.scanned = len(received)
+        if end is None and len(received) <= MAX_HEAD:
+            return
+        if end is None or end > MAX_HEAD:
+            self.log_line(f"{connection.client[0]} request too large: 431 Request Header Fields Too Large")
+            self._answer(connection, [TOO_LARGE])
+            return
+        exchange = _Exchange(self, connection.client, bytes(received[:end]))
+        self._answer(connection, [exchange.head.getvalue(), exchange.body])
+
+    def _answer(self, connection: _Connection, pieces: list[bytes]) -> None:
+        connection.state = "answer"
+        connection.deadline = connection.opened + self.request_seconds
+        connection.out = [memoryview(piece) for piece in pieces if piece]
+        connection.received = bytearray()
+        self._selector.modify(connection.sock, selectors.EVENT_WRITE, connection)
+        self._send(connection)
+
+    def _send(self, connection: _Connection) -> None:
+        out = connection.out
+        while out:
+            try:
+                sent = connection.sock.send(out[0])
+            except BlockingIOError:
+                return
+            if sent < len(out[0]):
+                out[0] = out[0][sent:]
+                return
+            out.pop(0)
+        # All sent. Closing now would reset a client whose request is not all read (the kernel
+        # then drops the answer it has not yet delivered): end our side, read until it closes.
+        connection.sock.shutdown(socket.SHUT_WR)
+        connection.state = "linger"
+        connection.deadline = min(connection.deadline, time.monotonic() + LINGER_SECONDS)
+        self._selector.modify(connection.sock, selectors.EVENT_READ, connection)
+
+    def _expire(self, now: float) -> None:
+        if not self._accepting:
+            self._selector.register(self.socket, selectors.EVENT_READ)
+            self._accepting = True
+        for connection in [c for c in self._connections.values() if now >= c.deadline]:
+            if connection.state == "head":
+                self.detail(f"{connection.client[0]} cut: no whole request within {self.head_seconds:g} s")
+            elif connection.state == "answer":
+                self.detail(
+                    f"{connection.client[0]} cut: the answer not taken within {self.request_seconds:g} s"
+                )
+            self._close(connection)
+
+    def _close(self, connection: _Connection) -> None:
+        sock = connection.sock
+        if self._connections.pop(sock.fileno(), None) is None:
+            return
+        client = str(connection.client[0])
+        self._per_client[client] -= 1
+        if not self._per_client[client]:
+            del self._per_client[client]
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(sock)
+        sock.close()
+
+
+def serve_until(
+    server: CalendarServer, source: Callable[[threading.Event], None], stop: threading.Event
+) -> None:
+    """Serve until ``stop`` is set, while ``source(stop)`` keeps the feed current in a thread of its
+    own (the watcher's ``run``). When the source fails, serving stops and its error is raised here.
+    """
+    failure: list[Exception] = []
+
+    def keep_current() -> None:
+        try:
+            source(stop)
+        except Exception as err:  # re-raised below, on the caller's thread
+            failure.append(err)
+        finally:
+            stop.set()
+
+    def shut_down_on_stop() -> None:
+        stop.wait()
+        server.shutdown()
+
+    threads = [
+        threading.Thread(target=keep_current, name="vaultsync-source", daemon=True),
+        threading.Thread(target=shut_down_on_stop, name="vaultsync-stop", daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        server.serve_forever(poll_interval=0.25)
+    finally:
+        stop.set()
+        server.server_close()
+        for thread in threads:
+            thread.join(timeout=SOURCE_STOP_SECONDS)
+    if failure:
+        raise failure[0]
+
+
+def _enough_files() -> None:
+    """Let the process hold a file per connection it may keep open, and the watcher's and the
+    vault's besides: macOS starts a process with 256, some Linux desktops with 1,024."""
+    try:
+        import resource
+    except ImportError:  # Windows has no such limit
+        return
+    wanted = MAX_CONNECTIONS + 512
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return
+    with contextlib.suppress(ValueError, OSError):  # the hard limit is lower: what there is
+        resource.setrlimit(
+            resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard)
+        )
+
+
+@contextlib.contextmanager
+def _logged_after() -> Iterator[None]:
+    """What vaultsync logs inside the block is handled once it ends (an error too), in order."""
+    logger = logging.getLogger("vaultsync")
+    held = logging.handlers.BufferingHandler(sys.maxsize)  # never flushed: kept whole
+    handlers, propagate = logger.handlers, logger.propagate
+    logger.handlers, logger.propagate = [held], False
+    try:
+        yield
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+        for record in held.buffer:
+            logger.handle(record)
+
+
+def serve(
+    root: Path,
+    token: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    calendar: Path | None = None,
+    today: dt.date | None = None,
+    polling: bool = False,
+    ready: Callable[[CalendarServer, Build], None] | None = None,
+) -> None:
+    """``vaultsync serve``: build, then serve the calendar while the watcher keeps it current,
+    until Ctrl-C or SIGTERM. ``ready`` is called once the first build is served."""
+    from vaultsync.drivers.watch import Watcher, stop_on_signals
+
+    _enough_files()
+    feed = Feed()
+    watcher = Watcher(root, calendar=calendar, today=today, polling=polling, on_build=feed.publish_build)
+    stop = threading.Event()
+    with stop_on_signals(stop):  # from the start: a SIGTERM right after the URL is printed stops cleanly
+        with _logged_after():  # ``ready``'s lines first, then the first build's (its problems)
+            first = watcher.build_now()
+            try:
+                server = CalendarServer(feed, token, host, port, log=log.info, detail=log.debug)
+            except OSError as err:
+                raise VaultsyncError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+            if ready is not None:
+                ready(server, first)
+        serve_until(server, watcher.run, stop)
+    log.info("stopped")

@@ -1,0 +1,554 @@
+"""Live mode: keep the calendar true while notes change and days pass.
+
+watchdog's callback only marks paths dirty; the loop in ``Watcher.run`` waits until a burst of
+events has been quiet for ``debounce`` seconds (or ``max_wait`` has passed), ``stat``-s the
+dirty paths through the ``VaultIndex`` and runs ``pipeline.build`` once. What is on disk
+decides, never the event type, so every way an editor or a sync tool saves a file comes down to
+the same few cases. A full reconcile every ``reconcile_every`` seconds catches events the OS
+dropped, and the date is checked every ``tick`` so overdue items move to the new day. At each
+tick the vault folder itself is looked at too: a folder put in its place (a restore, a fresh
+clone) is watched anew and read again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import logging
+import os
+import signal
+import stat
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileAttribEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from vaultsync import pipeline
+from vaultsync.config import CONFIG_FILE, load_settings
+from vaultsync.errors import ConfigError, VaultsyncError
+from vaultsync.incremental.index import VaultIndex
+from vaultsync.incremental.memo import BuildMemo
+from vaultsync.model.audit import Build
+from vaultsync.outputs.generated import output_paths
+from vaultsync.outputs.report import build_line, dashboard_line, error_line, plural
+from vaultsync.reading.listing import is_ignored, vault_root
+from vaultsync.reading.note import NoteError
+
+log = logging.getLogger("vaultsync.drivers.watch")
+
+#: The events that can change what a note says. Opening or reading a note (Obsidian does it all
+#: the time) and a folder's own "modified" are left to the kernel.
+EVENTS = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileClosedEvent,
+    FileAttribEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
+
+#: File systems whose changes inotify does not see (made on another machine, or by Windows).
+REMOTE_FILE_SYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "9p",
+        "drvfs",
+        "fuse.sshfs",
+        "sshfs",
+        "davfs",
+        "fuse.davfs2",
+        "fuse.rclone",
+        "vboxsf",
+        "fuse.grpcfuse",
+        "fakeowner",
+        "afs",
+    }
+)
+
+
+def remote_file_system(path: Path, mounts: str | None = None) -> str | None:
+    """The type of the network or Windows file system ``path`` lies on, or None.
+
+    Reads ``/proc/self/mounts`` (Linux; elsewhere the answer is None) unless ``mounts`` is given.
+    """
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    target = str(path)
+    best, kind = "", None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind if kind in REMOTE_FILE_SYSTEMS else None
+
+
+def _native_failure(err: OSError) -> str:
+    """Why inotify (or the platform's watcher) could not start, and what to do about it."""
+    if err.errno == errno.ENOSPC:
+        return "the inotify watch limit is reached (raise it: sudo sysctl fs.inotify.max_user_watches=524288)"
+    if err.errno == errno.EMFILE:
+        return "too many inotify instances are open (raise it: sudo sysctl fs.inotify.max_user_instances=512)"
+    return f"the file system cannot be watched: {err.strerror or err}"
+
+
+@dataclass
+class _Pending:
+    """What the events of the current burst asked for."""
+
+    paths: set[str] = field(default_factory=set)
+    rescan: bool = False  # a folder appeared, vanished or moved: walk the vault
+    settings: bool = False  # .vaultsync.toml changed
+    relink: bool = False  # .obsidian/ appeared or vanished: note links change
+    outputs: set[str] = field(default_factory=set)  # our own files, deleted or moved away
+    first: float = 0.0  # monotonic time of the first event of the burst
+    last: float = 0.0  # ... and of the latest
+
+    def __bool__(self) -> bool:
+        return bool(self.paths or self.rescan or self.settings or self.relink or self.outputs)
+
+
+def _unexpected(what: str, err: Exception) -> None:
+    """A bug must not end live mode: one line, and the traceback only with -v."""
+    log.error("%s: unexpected error, still watching: %r", what, err, exc_info=log.isEnabledFor(logging.DEBUG))
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, mark: Callable[[FileSystemEvent], None]) -> None:
+        self._mark = mark
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        try:
+            self._mark(event)
+        except Exception as err:  # raised here, it would end watchdog's thread
+            _unexpected(f"{event.event_type} {os.fsdecode(event.src_path)}", err)
+
+
+class Watcher:
+    """Keeps ``calendar`` (default: the vault's configured path) in step with the vault at ``root``.
+
+    ``run(stop)`` builds once, then rebuilds after each settled burst of changes, at each new
+    day (unless ``today`` pins the date) and when a periodic reconcile finds something the
+    events missed; it returns when ``stop`` is set. ``on_build`` is called after every build.
+    """
+
+    #: Seconds: flush a burst at the latest this long after its first event, even if still busy.
+    max_wait = 1.0
+    #: Seconds between full reconciles of the index with the disk.
+    reconcile_every = 60.0
+    #: Seconds between looks at the clock (for a new day and for ``stop``) while idle.
+    tick = 0.25
+    #: Seconds between two scans of the vault when polling.
+    poll_interval = 1.0
+    #: Seconds a vanished vault folder has to come back (``rm -rf V && mv V.new V``, a restore)
+    #: before the watcher gives up.
+    vanished_grace = 10.0
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        calendar: Path | None = None,
+        today: dt.date | None = None,
+        polling: bool = False,
+        debounce: float = 0.2,
+        on_build: Callable[[Build], None] | None = None,
+        clock: Callable[[], dt.date] | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.calendar = calendar
+        self.polling = polling
+        self.debounce = debounce
+        self.on_build = on_build
+        self._clock: Callable[[], dt.date] = (lambda: today) if today else (clock or dt.date.today)
+        self._lock = threading.RLock()  # one build at a time
+        self._cond = threading.Condition()  # guards _pending
+        self._pending = _Pending()
+        self._index: VaultIndex | None = None
+        self._watched = ""  # the resolved root, as watchdog reports paths under it
+        self._root_id: tuple[int, int] | None = None  # the watched folder's device and inode
+        self._root_lost = False  # an event said the watched folder itself went away
+        self._vanished: float | None = None  # monotonic time the vault folder was found missing
+        self._outputs: set[str] = set()  # our own files inside the vault
+        self._written: list[Path] = []  # the outputs the last build wrote (or left as they were)
+        self._built_for: dt.date | None = None
+        self._problems: set[NoteError] = set()
+        self._stale = False  # the last build could not write its calendar
+        self._memo = BuildMemo()  # only the contacts that changed are evaluated again
+        self.observer: BaseObserver | None = None
+        self._polling_because: str | None = None  # why the observer polls; None: it does not
+
+    # --- the loop
+
+    def run(self, stop: threading.Event) -> None:
+        """Build, then keep building until ``stop`` is set. UsageError for a missing vault."""
+        self._open()
+        self.observer = self._observe()
+        try:
+            self._update(reason="start", rescan=True, force=True, strict=True)
+            next_reconcile = time.monotonic() + self.reconcile_every
+            while not stop.is_set():
+                burst = self._next_burst()
+                try:
+                    root = self._look_at_root()
+                    if root == "missing":
+                        continue  # what the burst asked for is read again when the folder is back
+                    if root == "replaced":
+                        self._rearm()
+                        burst = _Pending(settings=True)
+                        self._update(burst, reason="the vault folder was replaced", rescan=True, force=True)
+                    elif time.monotonic() >= next_reconcile:
+                        next_reconcile = time.monotonic() + self.reconcile_every
+                        force = self._stale or not all(map(os.path.lexists, self._written))
+                        self._update(burst, reason="reconcile", rescan=True, force=force)
+                    elif burst or self._clock() != self._built_for:
+                        self._update(burst)
+                except VaultsyncError:
+                    raise
+                except Exception as err:
+                    _unexpected("rebuild", err)
+        finally:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+            close = getattr(self.on_build, "close", None)
+            if close is not None:  # a pusher's thread: stops within its own bound
+                close()
+
+    def build_now(self) -> Build:
+        """Reconcile the index with the disk and build at once, whatever changed (for tests, servers)."""
+        self._open()
+        build = self._update(reason="requested", rescan=True, force=True, strict=True)
+        assert build is not None  # a strict, forced update builds or raises
+        return build
+
+    def _open(self) -> None:
+        with self._lock:
+            if self._index is None:
+                root = vault_root(self.root)
+                self._watched, self._root_id = str(root.resolve()), _folder_id(root)
+                self._use(VaultIndex(root))
+
+    def _look_at_root(self) -> Literal["in place", "replaced", "missing"]:
+        """Whether the vault folder is in place, replaced (another folder has its path now, or it
+        went and came back) or missing; a VaultsyncError once missing for ``vanished_grace``."""
+        now_id = _folder_id(self.root)
+        if now_id is None:
+            now = time.monotonic()
+            self._vanished = self._vanished or now
+            if now - self._vanished > self.vanished_grace:
+                raise VaultsyncError(f"the vault folder is gone: {self.root}")
+            return "missing"
+        came_back, self._vanished = self._vanished is not None, None
+        return "replaced" if came_back or self._root_lost or now_id != self._root_id else "in place"
+
+    def _rearm(self) -> None:
+        """Watch the folder that is now at the vault's path instead of the one that was."""
+        assert self.observer is not None
+        self.observer.stop()
+        self.observer.join(timeout=5)
+        with self._cond:
+            self._watched, self._root_id = str(self.root.resolve()), _folder_id(self.root)
+            self._root_lost, self._pending = False, _Pending()
+        assert self._index is not None
+        self._use(self._index)  # the outputs' paths, from the new folder's real path
+        self.observer = self._observe()
+
+    def _next_burst(self) -> _Pending | None:
+        """Wait up to ``tick``; the pending burst once it has settled, else None."""
+        with self._cond:
+            pending = self._pending
+            if pending:
+                due = min(pending.last + self.debounce, pending.first + self.max_wait)
+                wait = due - time.monotonic()
+            else:
+                wait = self.tick
+            if wait > 0:
+                self._cond.wait(min(wait, self.tick))
+            pending = self._pending
+            now = time.monotonic()
+            if pending and (now >= pending.last + self.debounce or now >= pending.first + self.max_wait):
+                self._pending = _Pending()
+                return pending
+            return None
+
+    # --- events (called on watchdog's thread)
+
+    def _mark(self, event: FileSystemEvent) -> None:
+        # The source of a deletion or a move is gone from where it was.
+        ends = [(os.fsdecode(event.src_path), event.event_type in ("deleted", "moved"))]
+        if event.dest_path:
+            ends.append((os.fsdecode(event.dest_path), False))
+        with self._cond:
+            pending = self._pending
+            started = bool(pending)
+            if not any([self._classify(end, event.is_directory, pending, gone) for end, gone in ends]):
+                return  # an editor's swap file, our own calendar being written: nothing to tell
+            now = time.monotonic()
+            if not started:
+                pending.first = now
+            pending.last = now
+            self._cond.notify_all()
+        if log.isEnabledFor(logging.DEBUG):
+            names = [self._relative(end) or end for end, _ in ends]
+            log.debug("%s %s", event.event_type, " -> ".join(names))
+
+    def _relative(self, path: str) -> str | None:
+        """``path`` (absolute, as watchdog reports it) '/'-separated from the vault; None outside it."""
+        if not path.startswith(self._watched + os.sep):
+            return None
+        return path[len(self._watched) + 1 :].replace(os.sep, "/")
+
+    def _classify(self, path: str, is_directory: bool, pending: _Pending, gone: bool) -> bool:
+        """Record in ``pending`` what ``path`` (absolute, as watchdog reports it) asks for, if anything.
+
+        ``gone``: the event says nothing is at ``path`` any longer (a deletion, or where a move started).
+        """
+        if path == self._watched:
+            pending.rescan = True
+            self._root_lost = self._root_lost or gone
+            return True
+        relative = self._relative(path)
+        if relative is None:
+            return False
+        assert self._index is not None
+        settings = self._index.settings
+        lost = [output for output in self._outputs if output == relative or output.startswith(relative + "/")]
+        if gone and lost:
+            pending.outputs.update(lost)  # written again, though their own events are ignored
+        if is_directory:
+            if relative == ".obsidian":
+                pending.relink = True
+            elif not is_ignored(relative + "/x.md", settings):
+                pending.rescan = True
+            else:
+                return bool(gone and lost)
+        elif relative == CONFIG_FILE:
+            pending.settings = True
+        elif relative not in self._outputs and not is_ignored(relative, settings):
+            pending.paths.add(relative)
+        else:
+            return bool(gone and lost)
+        return True
+
+    # --- building
+
+    def _update(
+        self,
+        burst: _Pending | None = None,
+        *,
+        reason: str = "",
+        rescan: bool = False,
+        force: bool = False,
+        strict: bool = False,
+    ) -> Build | None:
+        """Apply a burst (or a reconcile) to the index and build when anything changed (or ``force``).
+
+        A calendar that cannot be written is raised when ``strict``, else reported and retried.
+        """
+        with self._lock:
+            started = time.perf_counter()
+            index = self._index
+            assert index is not None
+            if not index.root.is_dir():
+                if strict:
+                    raise VaultsyncError(f"the vault folder is gone: {index.root}")
+                return None  # the loop waits for it to come back (``_look_at_root``)
+            burst = burst or _Pending()
+            if burst.settings and self._reload_settings():
+                index, rescan, reason = self._index, True, reason or f"{CONFIG_FILE} changed"
+                assert index is not None
+            rescan = rescan or burst.rescan
+            known = set(index.paths() if rescan else filter(index.__contains__, burst.paths))
+            changed = index.scan() if rescan else index.refresh(burst.paths)
+            today = self._clock()
+            new_day = today != self._built_for
+            if not (changed or force or burst.relink or burst.outputs or new_day):
+                return None
+            if not reason and changed:
+                reason = _describe(changed, index, known)
+            elif not reason:
+                lost = f"{', '.join(sorted(burst.outputs))} deleted" if burst.outputs else None
+                reason = lost or (f"new day {today}" if new_day else "rebuild")
+            self._built_for = today
+            try:
+                build = pipeline.build(index.vault(), today, self.calendar, memo=self._memo)
+            except VaultsyncError as err:
+                if strict:
+                    raise
+                self._stale = True
+                log.error("%s: %s (trying again at the next change)", reason, err)
+                return None
+            self._stale = False
+            self._written = [build.path, *([build.dashboard] if build.dashboard else [])]
+            self._log(build, reason, time.perf_counter() - started)
+        if self.on_build is not None:
+            try:
+                self.on_build(build)
+            except Exception as err:
+                _unexpected("on_build", err)
+        return build
+
+    def _reload_settings(self) -> bool:
+        """Re-read .vaultsync.toml; True when the settings changed (the index starts over)."""
+        assert self._index is not None
+        try:
+            settings = load_settings(self._index.root)
+        except ConfigError as err:
+            log.error("%s; keeping the previous settings", err)
+            return False
+        if settings == self._index.settings:
+            return False
+        self._use(self._index.with_settings(settings))
+        return True
+
+    def _use(self, index: VaultIndex) -> None:
+        """Work from ``index`` from now on; what a build writes is never read back as a change."""
+        self._index = index
+        self._outputs = output_paths(index.root, index.settings, self.calendar)
+
+    def _log(self, build: Build, reason: str, seconds: float) -> None:
+        """Each new problem once, then one line: what changed and what the build did."""
+        audit = build.audit
+        for err in (e for e in audit.vault.errors if e not in self._problems):
+            log.warning("%s", error_line(err))
+        self._problems = set(audit.vault.errors)
+        deadlines = sum(audit.levels[level] for level in ("overdue", "due", "upcoming"))
+        did = [build_line(build), *([dashboard_line(build)] if build.dashboard else [])]
+        troubled = len({err.path for err in self._problems})  # a note with several problems is one
+        log.info(
+            "%s: %s (%d overdue), %s with problems; %s in %.3f s",
+            reason,
+            plural(deadlines, "deadline"),
+            audit.overdue,
+            plural(troubled, "note"),
+            "; ".join(did),
+            seconds,
+        )
+
+    # --- the observer
+
+    def _observe(self) -> BaseObserver:
+        """watchdog's native observer, or polling when asked to or when it cannot serve."""
+        handler = _Handler(self._mark)
+        # A folder moved out of the vault and back in keeps its inotify watch, which watchdog then
+        # re-adds: safe, but it warns on its thread (gorakhargosh/watchdog#1278).
+        warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning)
+        reason = "--polling" if self.polling else None
+        kind = None if self.polling else remote_file_system(Path(self._watched))
+        if kind:
+            reason = f"the vault is on a {kind} file system, whose changes the OS does not report"
+        if reason is None:
+            observer = Observer()
+            try:
+                observer.schedule(handler, self._watched, recursive=True, event_filter=EVENTS)
+                observer.start()
+                self._polling_because = None
+                return observer
+            except OSError as err:
+                reason = _native_failure(err)
+        if reason != self._polling_because:  # said once, not again for a replaced vault folder
+            self._polling_because = reason
+            (log.info if self.polling else log.warning)(
+                "watching by polling every %.1f s: %s", self.poll_interval, reason
+            )
+        observer = PollingObserver(timeout=self.poll_interval)
+        observer.schedule(handler, self._watched, recursive=True, event_filter=EVENTS)
+        observer.start()
+        return observer
+
+
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the folder at ``path`` (links followed), None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+def _describe(paths: list[str], index: VaultIndex, known: set[str]) -> str:
+    """What happened to the notes whose entries changed (``known``: the paths the index held before)."""
+    notes = [p for p in paths if p != "."]
+    if not notes:
+        return "folders changed"
+    said = [(p, "deleted" if p not in index else "changed" if p in known else "added") for p in notes]
+    if len(said) == 1:
+        return " ".join(said[0])
+    kinds = {kind for _, kind in said}
+    one_kind = kinds.pop() if len(kinds) == 1 else None
+    shown = ", ".join(path if one_kind else f"{path} {kind}" for path, kind in said[:3])
+    more = f", +{len(notes) - 3} more" if len(notes) > 3 else ""
+    return f"{len(notes)} notes {one_kind or 'changed'} ({shown}{more})"
+
+
+# --- the process around a watcher: logging and signals (shared with other long-running commands)
+
+
+def configure_logging(verbosity: int = 0) -> None:
+    """One line per message on stderr; -1 = problems only, 0 = one line per build, 1 = every event."""
+    level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s vaultsync: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    for name, floor in (("vaultsync", level), ("watchdog", max(level, logging.WARNING))):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(floor)
+        logger.propagate = False
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM set ``stop`` (and nothing else) while inside the block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in wanted}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run_until_signalled(watcher: Watcher) -> None:
+    """Run ``watcher`` in this process until Ctrl-C or SIGTERM; the calendar is left complete."""
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        watcher.run(stop)
+    log.info("stopped")

@@ -1,0 +1,263 @@
+"""What each contact gave the last build, kept for the next one by a driver that builds again and again.
+
+The watcher's ``VaultIndex`` keeps the same Contact object for every note that did not change,
+so what the rules found for a contact and the bytes of its calendar events can be reused by
+identity, as long as the day, the settings and the note links are those of the last build.
+Only the saved contact is evaluated again; the vault-wide ``referral`` rule is kept up to date
+with what it reads of the contacts that changed (``vaultsync.incremental.referrals``). The rules stay pure:
+the memo only remembers their results. A one-shot build needs none of this (``pipeline.build``
+without a memo runs the rules and writes the calendar the plain way, to the same bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain, compress, count
+from operator import attrgetter, ge, is_not, itemgetter
+
+from vaultsync.config import Settings
+from vaultsync.incremental.referrals import Referrals
+from vaultsync.model.contact import Contact
+from vaultsync.model.deadlines import deadlines
+from vaultsync.model.finding import Finding
+from vaultsync.model.referral import ReferralInputs, referral_inputs
+from vaultsync.model.rules import contact_findings
+from vaultsync.model.vault import Vault
+from vaultsync.outputs.calendar import (
+    Item,
+    NoteLinks,
+    calendar_head,
+    calendar_pieces,
+    contact_items,
+    event_bytes,
+    event_order,
+    event_zones,
+    note_linker,
+)
+from vaultsync.store.files import KeptFile
+
+Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What else than the contact its results depend on."""
+
+    today: dt.date
+    settings: Settings
+    links: NoteLinks
+
+
+@dataclass(frozen=True, slots=True)
+class _Gave:
+    """What one contact gave a build: its findings and events, and what the referral rule reads."""
+
+    contact: Contact
+    findings: tuple[Finding, ...]
+    events: tuple[Event, ...]  # in contact_items order, not yet in the calendar's
+    zones: frozenset[str]
+    referral_inputs: ReferralInputs
+
+
+@dataclass(frozen=True)
+class Built:
+    """The results of one build: every finding (in groups, in no particular order), how many there
+    are at each level, and the calendar."""
+
+    found_in: list[tuple[Finding, ...]]  # each contact's findings, then the referral rule's
+    levels: Counter[str]
+    calendar: list[bytes]  # the calendar's bytes, in pieces (see files.write_if_changed)
+    events: int
+
+    @cached_property
+    def found(self) -> tuple[Finding, ...]:
+        return tuple(chain.from_iterable(self.found_in))
+
+
+class BuildMemo:
+    """Per-contact results of the last build, by note path. One build at a time (the watcher's lock).
+
+    A build compares the vault's contacts with the last build's by identity, from both ends (at C
+    speed: no Contact is looked into), and works only on the span between the first and the last
+    one that differs. What it hands out is kept up to date by that span's changes, and is the
+    same list as the last build's when nothing in it changed: the findings, their levels, the
+    calendar's events and time zones. A list once handed out is never changed (a new one is
+    made), so a Built stays true. After a save that changes no deadline, a build does the work of
+    that one note, and the calendar's pieces are the last build's (not written, not read back).
+    """
+
+    def __init__(self) -> None:
+        self._basis: _Basis | None = None
+        self._contacts: tuple[Contact, ...] = ()  # the last build's
+        self._gave: dict[str, _Gave] = {}
+        self._findings: list[tuple[Finding, ...]] = [()]  # each contact's in order, then the referrals
+        self._levels: Counter[str] = Counter()  # how many of each contact's findings at each level
+        self._zones: Counter[str] = Counter()  # how many contacts' events use each time zone
+        self._keys: list[tuple[dt.date, str]] = []  # every event's event_order, in that order
+        self._events: list[bytes] = []  # ... and its bytes
+        self._referrals: Referrals | None = None  # None: to be made again from every contact
+        self._referral_levels: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())
+        self._head: tuple[Hashable, bytes] = (None, b"")
+        self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
+        self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
+
+    def build(self, vault: Vault, today: dt.date) -> Built:
+        """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
+        basis = _Basis(today, vault.settings, note_linker(vault.root))
+        self._evaluate(vault.contacts, basis)
+        referrals = self._referral_findings()
+        if self._findings[-1] is not referrals:
+            self._findings = [*self._findings[:-1], referrals]
+        head = self._calendar_head(vault.settings)
+        if self._pieces is None or self._pieces[0] is not head:
+            self._pieces = calendar_pieces(head, self._events)
+        levels = self._levels + self._referral_levels[1]  # and only the levels found: + drops zeros
+        return Built(self._findings, levels, self._pieces, len(self._events))
+
+    def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> None:
+        """Bring every contact's results up to date.
+
+        Nothing is changed until every contact that needs it was evaluated: a rule that raises
+        leaves the memo as it was."""
+        same_basis = basis == self._basis  # once: comparing settings is not free
+        old = self._contacts if same_basis else ()
+        start, old_end, new_end = _changed_span(old, contacts)
+        paths = [contact.path for contact in contacts[max(start - 1, 0) : new_end + 1]]
+        if any(map(ge, paths, paths[1:])):  # what the referral rule's upkeep relies on
+            raise ValueError("a Vault's contacts are sorted by path, each path once")
+        previous, last = self._gave, self._basis
+        replaced = [previous[contact.path] for contact in old[start:old_end]]
+        now: list[_Gave] = []
+        fresh: list[_Gave] = []
+        for contact in contacts[start:new_end]:
+            before = previous.get(contact.path)
+            if before is not None and before.contact is contact and same_basis:
+                now.append(before)
+            else:
+                done = _give(contact, basis, before, last)
+                now.append(done)
+                fresh.append(done)
+        if same_basis:
+            kept = set(map(id, now))
+            stale = [done for done in replaced if id(done) not in kept]
+        else:  # every contact was evaluated again: start from nothing
+            self._gave, self._findings, self._keys, self._events = {}, [()], [], []
+            self._levels, self._zones, self._pieces = Counter(), Counter(), None
+            stale = []
+        for done in stale:
+            del self._gave[done.contact.path]
+            self._levels.subtract(map(attrgetter("level"), done.findings))
+            self._zones.subtract(done.zones)
+        for done in fresh:
+            self._gave[done.contact.path] = done
+            self._levels.update(map(attrgetter("level"), done.findings))
+            self._zones.update(done.zones)
+        findings = [done.findings for done in now]
+        if findings != self._findings[start:old_end]:
+            self._findings = [*self._findings[:start], *findings, *self._findings[old_end:]]
+        removed = [event for done in stale for event in done.events]
+        added = [event for done in fresh for event in done.events]
+        if removed != added:
+            self._reorder(removed, added)
+            self._pieces = None
+        self._basis, self._contacts = basis, contacts
+        self._update_referrals(previous.values() if not same_basis else stale, fresh)
+
+    def _reorder(self, removed: list[Event], added: list[Event]) -> None:
+        """The calendar's events without ``removed`` and with ``added``, still in calendar order.
+
+        A few changes are made in place, with a binary search each; many, by sorting again."""
+        keys, events = self._keys, self._events
+        if 8 * (len(removed) + len(added)) > len(keys):
+            everything = sorted(
+                chain.from_iterable(done.events for done in self._gave.values()), key=itemgetter(0)
+            )
+            keys[:] = map(itemgetter(0), everything)
+            events[:] = map(itemgetter(1), everything)
+            return
+        for key, data in removed:
+            at = bisect_left(keys, key)
+            while events[at] is not data:  # never in practice: no two events share a day and a UID
+                at += 1
+            del keys[at], events[at]
+        for key, data in added:
+            at = bisect_right(keys, key)
+            keys.insert(at, key)
+            events.insert(at, data)
+
+    def _update_referrals(self, gone: Iterable[_Gave], fresh: list[_Gave]) -> None:
+        """Tell the referral rule's upkeep which contacts changed what it reads of them."""
+        if self._referrals is None:
+            return  # made from every contact when next read
+        old = {done.contact.path: done.referral_inputs for done in gone}
+        added = []
+        for done in fresh:
+            reads = done.referral_inputs
+            if old.get(reads.path) == reads:
+                del old[reads.path]
+            else:
+                added.append(reads)
+        referrals, self._referrals = self._referrals, None  # if it raises, made again next time
+        referrals.update(old.values(), added)
+        self._referrals = referrals
+
+    def _referral_findings(self) -> tuple[Finding, ...]:
+        """The vault-wide referral rule's findings: the same tuple while none changed."""
+        if self._referrals is None:
+            self._referrals = Referrals()
+            self._referrals.update((), (done.referral_inputs for done in self._gave.values()))
+        found = self._referrals.findings()
+        if found is not self._referral_levels[0]:
+            self._referral_levels = (found, Counter(map(attrgetter("level"), found)))
+        return found
+
+    def _calendar_head(self, settings: Settings) -> bytes:
+        """``calendar_head``, made again only when the settings or the time zones used changed."""
+        zones = frozenset[str]()
+        if settings.timezone:
+            zones = frozenset(zone for zone, uses in self._zones.items() if uses > 0)
+        if (settings, zones) != self._head[0]:
+            self._head = ((settings, zones), calendar_head(settings, zones))
+        return self._head[1]
+
+
+def _changed_span(old: tuple[Contact, ...], new: tuple[Contact, ...]) -> tuple[int, int, int]:
+    """Where ``old`` and ``new`` differ: (start, end in old, end in new). Before ``start`` and after
+    the ends they hold the same objects, in the same order."""
+    if old is new:
+        return len(old), len(old), len(new)
+    shorter = min(len(old), len(new))
+    start = next(compress(count(), map(is_not, old, new)), shorter)
+    same_end = next(compress(count(), map(is_not, reversed(old), reversed(new))), shorter)
+    same_end = min(same_end, shorter - start)
+    return start, len(old) - same_end, len(new) - same_end
+
+
+def _give(contact: Contact, basis: _Basis, previous: _Gave | None, last: _Basis | None) -> _Gave:
+    """Evaluate ``contact``; serialise only the events that ``previous`` (made on ``last``) did not have."""
+    today, settings = basis.today, basis.settings
+    open_deadlines = deadlines(contact, today, settings)
+    items = contact_items(open_deadlines, today, settings, basis.links(contact.path))
+    serialised = {}
+    if previous is not None and last is not None:
+        old, day, were = previous.contact, last.today, last.settings
+        before = contact_items(deadlines(old, day, were), day, were, last.links(old.path))
+        serialised = dict(zip(map(_exactly, before), (data for _, data in previous.events), strict=True))
+    return _Gave(
+        contact,
+        tuple(contact_findings(contact, today, settings, open_deadlines)),
+        tuple((event_order(item), serialised.get(_exactly(item)) or event_bytes(item)) for item in items),
+        frozenset().union(*map(event_zones, items)),
+        referral_inputs(contact),
+    )
+
+
+def _exactly(item: Item) -> tuple[Item, frozenset[str]]:
+    """What makes an event's bytes: its Item, and its time zones (two times at the same instant in
+    two zones with the same offset compare equal, but are written with different TZIDs)."""
+    return item, event_zones(item)

@@ -1,0 +1,70 @@
+"""Date values from front-matter: what counts as a date, and the reason when something doesn't.
+
+Nothing is guessed: ``next tuesday``, ``2026-02-30`` or the number YAML makes of ``10:30`` are
+reported, never turned into a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from vaultsync.reading.note import InvalidDate, flow_text
+
+#: A date, or a date and a time (naive = the user's local time, or aware with an offset).
+Moment = dt.date | dt.datetime
+
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_WIKILINKED = re.compile(r"\[\[([^\]|#]+)(?:[#|][^\]]*)?\]\]")
+#: The years a date may fall in. Outside lie typing mistakes (0206 for 2026) and, near datetime's
+#: own limits (years 1 and 9999), deadlines that overflow when the days after an interview are added.
+YEARS = range(1900, 3000)
+
+
+def parse_moment(value: Any, written: Any = None) -> Moment | str:
+    """A date or date-time, or a str saying why ``value`` is not one.
+
+    ``written`` is the value as the note writes it (``note.Note.written``), for a value YAML
+    typed otherwise (``yes`` is true, ``10:30`` is 630): the message quotes what was typed."""
+    if isinstance(value, InvalidDate):
+        return f"{value} is not a real date"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return out_of_range(value) or value
+    if not isinstance(value, str):
+        value = written if isinstance(written, str) else flow_text(value if written is None else written)
+    text = value.strip()
+    linked = _WIKILINKED.fullmatch(text)  # "[[2026-11-20]]": a link to a daily note
+    if linked:
+        text = linked.group(1).strip()
+    if not _ISO.fullmatch(text):
+        return f"{value!r} is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)"
+    try:
+        moment = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError:
+        return f"{value!r} is not a real date"
+    return out_of_range(moment) or moment
+
+
+def out_of_range(moment: Moment) -> str | None:
+    """Why ``moment`` cannot be used (its year is outside YEARS), or None when it can."""
+    if moment.year in YEARS:
+        return None
+    return f"{moment.isoformat()} is outside the years {YEARS[0]} to {YEARS[-1]}: check the date"
+
+
+def day_of(moment: Moment) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+def has_time(moment: Moment) -> bool:
+    return isinstance(moment, dt.datetime)
+
+
+def moment_sort_key(moment: Moment) -> tuple[dt.date, dt.time]:
+    if isinstance(moment, dt.datetime):
+        return (moment.date(), moment.time().replace(tzinfo=None))
+    return (moment, dt.time.min)

@@ -1,0 +1,76 @@
+"""The referral network: who introduced whom, and how far the user got with each person.
+
+Built from both ends of a referral (``referrals`` on the referrer, ``referred_by`` on the
+person referred), so a link written on either note counts once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name, name_key
+
+MET = "met"  # an interview has been held
+SCHEDULED = "scheduled"  # an interview is planned, none held yet
+NOT_CONTACTED = "not-contacted"  # suggested, no interview recorded (with or without a note)
+OTHER = "other"  # named only as who introduced someone, and not a contact: a list, an event
+STATES = (MET, SCHEDULED, NOT_CONTACTED, OTHER)
+
+
+@dataclass(frozen=True)
+class Person:
+    key: str  # the contact's note path, or "?" + the folded name of someone without a note
+    name: str
+    state: str
+    path: str | None = None  # the contact note, when there is one
+
+
+@dataclass(frozen=True)
+class Network:
+    people: tuple[Person, ...]  # everyone at either end of a referral, sorted by key
+    edges: tuple[tuple[str, str], ...]  # (referrer key, referred key), sorted
+
+
+def contact_state(contact: Contact, today: dt.date) -> str:
+    if contact.held(today):
+        return MET
+    return SCHEDULED if contact.interviews else NOT_CONTACTED
+
+
+def referral_network(contacts: Iterable[Contact], today: dt.date) -> Network:
+    """Every referral among ``contacts`` as a directed edge, with the state of each person."""
+    contacts = list(contacts)
+    by_name = index_by_name(contacts)
+    people: dict[str, Person] = {}
+    edges: set[tuple[str, str]] = set()
+
+    def node(ref: PersonRef, suggested: bool) -> str:
+        note = find_person(ref, by_name)
+        if note is not None:
+            return add(note)
+        key = "?" + name_key(ref.name)
+        known = people.get(key)
+        if known is None or (suggested and known.state == OTHER):
+            people[key] = Person(key, ref.name, NOT_CONTACTED if suggested else OTHER)
+        return key
+
+    def add(contact: Contact) -> str:
+        if contact.path not in people:
+            people[contact.path] = Person(
+                contact.path, contact.name, contact_state(contact, today), contact.path
+            )
+        return contact.path
+
+    for contact in contacts:
+        for ref in contact.referrals:
+            edges.add((add(contact), node(ref, suggested=True)))
+        for ref in contact.referred_by:
+            edges.add((node(ref, suggested=False), add(contact)))
+    edges = {(a, b) for a, b in edges if a != b}
+    linked = {key for edge in edges for key in edge}
+    return Network(
+        tuple(people[key] for key in sorted(linked)),
+        tuple(sorted(edges)),
+    )

@@ -1,0 +1,66 @@
+"""The vault as a value: what each note contributes (an ``Entry``), and the index of them all."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vaultsync.config import Settings
+from vaultsync.reading.note import Note, NoteError
+
+if TYPE_CHECKING:
+    from vaultsync.model.contact import Contact
+
+#: Copies that sync tools make when two devices changed the same note.
+CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one note contributes to the vault: a contact or not, and its problems."""
+
+    path: str
+    contact: Contact | None
+    errors: tuple[NoteError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vault:
+    root: Path
+    settings: Settings
+    contacts: tuple[Contact, ...]
+    errors: tuple[NoteError, ...]
+    notes: int  # how many notes were looked at
+
+    @classmethod
+    def from_entries(cls, root: Path, settings: Settings, entries: Iterable[Entry]) -> Vault:
+        entries = sorted(entries, key=lambda e: e.path)
+        return cls(
+            root=root,
+            settings=settings,
+            contacts=tuple(e.contact for e in entries if e.contact is not None),
+            errors=tuple(err for e in entries for err in e.errors),
+            notes=len(entries),
+        )
+
+
+def conflict_copy(path: str) -> Entry:
+    """What a sync tool's conflict copy contributes: a problem to report, never a contact."""
+    original = CONFLICT_COPY.sub("", path).replace(" .md", ".md")
+    message = f"a sync tool's conflict copy of {original}: merge it there and delete it"
+    return Entry(path, None, (NoteError(path, None, message),))
+
+
+def entry_of(path: str, note: Note | NoteError, settings: Settings) -> Entry:
+    """What the note at ``path`` (or the problem reading it) contributes to the vault."""
+    if isinstance(note, NoteError):
+        return Entry(path, None, (note,))
+    from vaultsync.model.contact import build_contact, is_contact  # not needed to scan or serve the cache
+
+    if not is_contact(note, settings):
+        return Entry(path, None)
+    contact, problems = build_contact(note, settings)
+    return Entry(path, contact, tuple(problems))

@@ -1,0 +1,353 @@
+"""The .ics calendar: every open deadline as an RFC 5545 VEVENT, byte-for-byte deterministic.
+
+Same vault and same ``today`` give the same bytes: UIDs come from the note, the rule and the
+interview date; DTSTAMP and LAST-MODIFIED from the record and ``today``, never from the clock or
+a file's times, and they move only when the event does (see docs/subscribing.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vText
+
+from vaultsync import __version__
+from vaultsync.config import Settings
+from vaultsync.model.contact import Contact
+from vaultsync.model.dates import day_of
+from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.model.vault import Vault
+from vaultsync.outputs.generated import PRODID_START, vault_file
+
+PRODID = f"{PRODID_START}{__version__}//EN"
+INTERVIEW_LENGTH = dt.timedelta(minutes=30)
+#: The rule id each kind of event carries in CATEGORIES.
+CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
+#: The UID suffix of the events a deadline has besides its first one.
+CLOSES, OVERDUE = "-closes", "-overdue"
+#: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
+#: the future once that day has begun anywhere, so never later than the build, wherever it runs.
+_FIRST_ZONE = dt.timezone(dt.timedelta(hours=14))
+#: The stamp of an event the record dates no day for: a scheduled interview with nothing before it.
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One VEVENT, before it becomes iCalendar text."""
+
+    uid: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    summary: str
+    description: str
+    category: str
+    alarms: tuple[tuple[dt.timedelta, str], ...]  # (trigger relative to the start, text)
+    url: str
+    stamp: dt.datetime  # DTSTAMP and LAST-MODIFIED: when the event took this form
+    sequence: int  # counts the moves of its start
+    busy: bool  # TRANSP:OPAQUE (a meeting) rather than TRANSPARENT (a reminder)
+
+
+@dataclass(frozen=True)
+class NoteLinks:
+    """Links that open a note: in Obsidian when the vault is one, else as a file.
+
+    A value, so a driver can tell whether the links changed since its last build."""
+
+    root: Path  # resolved
+    obsidian: str | None  # the vault's name, quoted, when it has .obsidian/
+
+    def __call__(self, path: str) -> str:
+        if self.obsidian is not None:
+            return f"obsidian://open?vault={self.obsidian}&file={quote(path.removesuffix('.md'), safe='')}"
+        return (self.root / path).as_uri()
+
+
+def note_linker(root: Path) -> NoteLinks:
+    root = root.resolve()
+    return NoteLinks(root, quote(root.name, safe="") if (root / ".obsidian").is_dir() else None)
+
+
+def _uid(deadline: Deadline, suffix: str = "") -> str:
+    note = hashlib.sha256(deadline.contact.path.encode()).hexdigest()[:16]
+    anchor = deadline.anchor.isoformat().replace(":", "")
+    return f"{CATEGORY[deadline.kind]}-{anchor}-{note}{suffix}@vaultsync"
+
+
+def _stamp(day: dt.date) -> dt.datetime:
+    """DTSTAMP and LAST-MODIFIED of an event that took its form on ``day``."""
+    return dt.datetime.combine(day, dt.time(), _FIRST_ZONE).astimezone(dt.UTC)
+
+
+def _interview_stamp(deadline: Deadline, today: dt.date) -> dt.datetime:
+    """When a scheduled interview took its form, as far as the record tells: the last day the note
+    records before it (an interview held, a letter sent, a check-in), not after ``today``.
+
+    The note never says when the interview was planned, and a stamp that followed ``today`` would
+    rewrite every interview ahead each day (the watcher and push write every event whose bytes
+    change)."""
+    contact, day = deadline.contact, deadline.interview_day
+    recorded = (*map(day_of, contact.interviews), *contact.thank_you_sent, *contact.check_ins)
+    known = [d for d in recorded if d < day and d <= today]
+    return _stamp(max(known)) if known else UNDATED
+
+
+def _context(contact: Contact, link: str) -> str:
+    """What helps write the letter: advice, referrals, and the way back to the note."""
+    parts = []
+    if contact.advice:
+        parts.append("Advice they offered:\n" + "\n".join(f"- {a}" for a in contact.advice))
+    if contact.referrals:
+        people = (f"- {p.name}" + (f" ({p.detail})" if p.detail else "") for p in contact.referrals)
+        parts.append("People they suggested:\n" + "\n".join(people))
+    parts.append(f"Open the note: {link}")
+    return "\n\n".join(parts)
+
+
+def _day_event(
+    uid: str,
+    days: tuple[dt.date, dt.date],
+    summary: str,
+    description: str,
+    category: str,
+    alarms: tuple[tuple[dt.timedelta, str], ...],
+    link: str,
+    stamp: dt.datetime,
+    sequence: int = 0,
+) -> Item:
+    """An all-day reminder from the first of ``days`` to the last inclusive, shown as free time."""
+    first, last = days
+    return Item(
+        uid, first, last + _ONE_DAY, summary, description, category, alarms, link, stamp, sequence, False
+    )
+
+
+def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) -> list[Item]:
+    contact = deadline.contact
+    context = _context(contact, link)
+    stamp = _stamp(deadline.interview_day)  # the deadline comes with the interview it follows
+    at_reminder = dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+    held = deadline.interview_day
+    category = CATEGORY[deadline.kind]
+    if deadline.kind == INTERVIEW:
+        return [_interview(deadline, today, settings, context, link, at_reminder)]
+    if deadline.kind == THANK_YOU:
+        summary = f"Thank-you letter: {contact.display}"
+        text = (
+            f"Send a thank-you letter for the {held} interview by {deadline.end}. Mention what "
+            "you enjoyed, the advice that helped and what you plan to do with it. No typos."
+        )
+        # shown from the day after the interview through the due day: best written at once
+        first = min(held + _ONE_DAY, deadline.end)
+        alarms = [
+            (at_reminder + (deadline.end - first), f"Last day for the thank-you letter to {contact.display}")
+        ]
+        if first < deadline.end:
+            alarms.insert(
+                0, (at_reminder, f"Write the thank-you letter to {contact.display}, due {deadline.end}")
+            )
+        items = [
+            _day_event(
+                _uid(deadline),
+                (first, deadline.end),
+                summary,
+                f"{text}\n\n{context}",
+                category,
+                tuple(alarms),
+                link,
+                stamp,
+            )
+        ]
+    else:
+        summary = f"Check in with {contact.display}"
+        text = (
+            f"Write again between {deadline.start} and {deadline.end} (interview {held}): how "
+            "their advice helped, how your search is going."
+        )
+        shown = [("", deadline.start, summary)]
+        if deadline.start < deadline.end and today <= deadline.end:  # its closing day, still ahead
+            shown.append((CLOSES, deadline.end, f"Last day to check in with {contact.display}"))
+        items = [
+            _day_event(
+                _uid(deadline, suffix),
+                (day, day),
+                title,
+                f"{text}\n\n{context}",
+                category,
+                ((at_reminder, title),),
+                link,
+                stamp,
+            )
+            for suffix, day, title in shown
+        ]
+    if today > deadline.end:
+        overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
+        items.append(
+            _day_event(
+                _uid(deadline, OVERDUE),
+                (today, today),
+                overdue,
+                f"Overdue since {deadline.end}. {text}\n\n{context}",
+                category,
+                ((at_reminder, overdue),),
+                link,
+                _stamp(today),  # it moves to each new day: that is its change
+                (today - deadline.end).days - 1,  # 0 on the first day overdue
+            )
+        )
+    return items
+
+
+def _interview(
+    deadline: Deadline, today: dt.date, settings: Settings, context: str, link: str, at_reminder: dt.timedelta
+) -> Item:
+    """A scheduled interview: a busy half hour, or an all-day reminder when the note gives no time."""
+    contact = deadline.contact
+    start, end = _interview_times(deadline, settings.timezone)
+    timed = isinstance(start, dt.datetime)
+    # the day before: at the interview's own time, or at reminder_time for a day without one
+    before = -_ONE_DAY if timed else at_reminder - _ONE_DAY
+    text = (
+        f"Informational interview with {contact.display}. "
+        "Prepare the questions most important to you; respect their time."
+    )
+    return Item(
+        _uid(deadline),
+        start,
+        end,
+        f"Informational interview: {contact.display}",
+        f"{text}\n\n{context}",
+        CATEGORY[INTERVIEW],
+        ((before, f"Tomorrow: informational interview with {contact.display}. Prepare your questions."),),
+        link,
+        _interview_stamp(deadline, today),
+        0,
+        busy=timed,
+    )
+
+
+def _interview_times(
+    deadline: Deadline, timezone: str
+) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
+    moment = deadline.anchor
+    if not isinstance(moment, dt.datetime):
+        return moment, moment + dt.timedelta(days=1)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    elif timezone:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    return moment, moment + INTERVIEW_LENGTH
+
+
+def contact_items(
+    open_deadlines: Iterable[Deadline], today: dt.date, settings: Settings, link: str
+) -> list[Item]:
+    """The events of one contact: its open deadlines on ``today``, whose note opens at ``link``."""
+    return [item for deadline in open_deadlines for item in _items(deadline, today, settings, link)]
+
+
+def calendar_items(vault: Vault, today: dt.date) -> list[Item]:
+    """Every event of the calendar, in a stable order."""
+    link, settings = note_linker(vault.root), vault.settings
+    items = [
+        item
+        for contact in vault.contacts
+        for item in contact_items(deadlines(contact, today, settings), today, settings, link(contact.path))
+    ]
+    return sorted(items, key=event_order)
+
+
+def event_order(item: Item) -> tuple[dt.date, str]:
+    """Where an event goes in the calendar: by day, then by UID."""
+    return day_of(item.start), item.uid
+
+
+def event_bytes(item: Item) -> bytes:
+    """One VEVENT as iCalendar text (about 0.3 ms each: icalendar folds and escapes)."""
+    return _event(item).to_ical()
+
+
+def event_zones(item: Item) -> frozenset[str]:
+    """The TZIDs icalendar writes on the event's times (its VTIMEZONE must come first)."""
+    if not isinstance(item.start, dt.datetime):
+        return frozenset()
+    return frozenset(filter(None, (vDDDTypes(t).params.get("TZID") for t in (item.start, item.end))))
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
+    """What comes before the events: the calendar's properties and the VTIMEZONEs of ``zones``."""
+    refresh = dt.timedelta(minutes=settings.refresh_minutes)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    # vText: icalendar writes a plain str in these properties unescaped, and vobject then cuts
+    # a name at its first comma (tests/test_interop.py)
+    cal.add("name", vText(settings.calendar_name))
+    cal.add("x-wr-calname", vText(settings.calendar_name))
+    cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(refresh))
+    if settings.timezone:
+        cal.add("x-wr-timezone", settings.timezone)
+        for tzid in sorted(zones):  # as Calendar.add_missing_timezones makes them
+            with contextlib.suppress(ValueError):  # a zone icalendar does not know is left out
+                cal.add_component(Timezone.from_tzid(tzid))
+    return cal.to_ical().removesuffix(_END)
+
+
+def calendar_pieces(head: bytes, events: Iterable[bytes]) -> list[bytes]:
+    """The whole calendar, in pieces: ``calendar_head``, the VEVENTs in ``event_order``, the end."""
+    pieces = [head]
+    pieces += events
+    pieces.append(_END)
+    return pieces
+
+
+def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
+    """The whole calendar as iCalendar bytes (CRLF, folded at 75 octets).
+
+    The same bytes as one icalendar ``Calendar`` holding every event, but each event is
+    serialised on its own, so a driver that builds again and again (``vaultsync.incremental.memo``) can
+    keep the bytes of the events that did not change.
+    """
+    items = calendar_items(vault, today)
+    zones = frozenset().union(*map(event_zones, items))
+    return b"".join(calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items)))
+
+
+def _event(item: Item) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", item.stamp)
+    event.add("last-modified", item.stamp)
+    event.add("sequence", item.sequence)
+    event.add("dtstart", item.start)
+    event.add("dtend", item.end)
+    event.add("summary", item.summary)
+    event.add("description", item.description)
+    event.add("categories", [item.category])
+    event.add("transp", "OPAQUE" if item.busy else "TRANSPARENT")
+    event.add("url", item.url)
+    for trigger, text in item.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", text)
+        alarm.add("trigger", trigger)
+        event.add_component(alarm)
+    return event
+
+
+def calendar_path(vault: Vault) -> Path:
+    return vault_file(vault.root, vault.settings.calendar_path)

@@ -1,0 +1,177 @@
+"""``vaultsync doctor``: is everything in place for a calendar client to show the deadlines?
+
+It checks the vault's config, where the calendar goes (writable, never read back as a note),
+the calendar itself (calendar_check: framing, parsing, the events the notes give today), and
+says how each client subscribes. It only reads: nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultsync.config import CONFIG_FILE, DEFAULTS, Settings, load_settings
+from vaultsync.errors import ConfigError
+from vaultsync.model.vault import Vault
+from vaultsync.outputs.calendar import calendar_path
+from vaultsync.outputs.calendar_check import (
+    expected_reading,
+    format_problems,
+    icalendar_reading,
+    reading_differences,
+)
+from vaultsync.outputs.generated import calendar_path_problem
+from vaultsync.outputs.report import plural
+from vaultsync.reading import note
+from vaultsync.reading.listing import vault_root
+from vaultsync.store.loader import load_vault
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+LIBYAML_MISSING = (
+    "PyYAML runs without libyaml, so notes are read several times slower: "
+    "reinstall PyYAML where libyaml's headers are present (Debian: libyaml-dev)"
+)
+#: Problems listed in full before "and N more".
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str  # ok | warn | fail
+    topic: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    checks: tuple[Check, ...]
+    vault: Vault
+    calendar: Path
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(c.status == FAIL for c in self.checks) else 0
+
+
+def diagnose(root: Path, today: dt.date, calendar: Path | None = None) -> Diagnosis:
+    root = vault_root(root)
+    checks = []
+    try:
+        settings = load_settings(root)
+        present = (root / CONFIG_FILE).is_file()
+        checks.append(
+            Check(OK, "config", f"{CONFIG_FILE} read" if present else f"no {CONFIG_FILE}: the defaults")
+        )
+    except ConfigError as err:
+        settings = DEFAULTS
+        checks.append(Check(FAIL, "config", f"{err} (checking the rest with the defaults)"))
+    vault = load_vault(root, settings)
+    read = f"{plural(len(vault.contacts), 'contact')} in {plural(vault.notes, 'note')}"
+    if vault.errors:
+        checks.append(
+            Check(
+                WARN,
+                "notes",
+                f"{read}; {plural(len(vault.errors), 'problem')} reading them (vaultsync audit lists them)",
+            )
+        )
+    else:
+        checks.append(Check(OK, "notes", read))
+    if not note.HAVE_LIBYAML:
+        checks.append(Check(WARN, "yaml", LIBYAML_MISSING))
+    path = calendar or calendar_path(vault)
+    checks += _path_checks(root, path)
+    checks += _calendar_checks(vault, path, today)
+    return Diagnosis(tuple(checks), vault, path)
+
+
+def _path_checks(root: Path, path: Path) -> list[Check]:
+    topic = "calendar path"
+    problem = calendar_path_problem(root, path)
+    if problem:
+        return [Check(FAIL, topic, problem)]
+    try:
+        inside = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        inside = None
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return [Check(FAIL, topic, f"{path}: {folder} is a file, not a folder")]
+    writable = os.access(folder, os.W_OK | os.X_OK) and (not path.exists() or os.access(path, os.W_OK))
+    if not writable:
+        return [Check(FAIL, topic, f"{path}: cannot write there ({folder} or the file is read-only)")]
+    where = (
+        "inside the vault, never read as a note (watch ignores it)"
+        if inside is not None
+        else "outside the vault"
+    )
+    return [Check(OK, topic, f"{path}: writable, {where}")]
+
+
+def _calendar_checks(vault: Vault, path: Path, today: dt.date) -> list[Check]:
+    topic = "calendar"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [
+            Check(
+                FAIL,
+                topic,
+                f"{path} is not written yet: run vaultsync build (or keep serve or watch running)",
+            )
+        ]
+    except OSError as err:
+        return [Check(FAIL, topic, f"cannot read {path}: {err.strerror or err}")]
+    reading = icalendar_reading(data)
+    broken = format_problems(data) + [f"icalendar: {error}" for error in reading.errors]
+    if broken:
+        more = len(broken) - SHOWN
+        shown = [Check(FAIL, topic, f"{path}: {problem}") for problem in broken[:SHOWN]]
+        return shown + ([Check(FAIL, topic, f"and {more} more")] if more > 0 else [])
+    events = len(reading.events)
+    checks = [Check(OK, topic, f"{events} events; CRLF, lines within 75 octets, unique UIDs, parses back")]
+    differences = reading_differences(expected_reading(vault, today), reading, "the file")
+    if differences:
+        checks.append(
+            Check(
+                WARN,
+                topic,
+                f"differs from what the notes give on {today} ({len(differences)} differences): "
+                "run vaultsync build, or keep serve or watch running",
+            )
+        )
+    else:
+        checks.append(Check(OK, topic, f"holds exactly what the notes give on {today}"))
+    return checks
+
+
+def client_notes(settings: Settings) -> list[str]:
+    """How each client subscribes, and what it does with the calendar."""
+    hours, minutes = divmod(settings.refresh_minutes, 60)
+    refresh = plural(settings.refresh_minutes, "minute") if minutes else plural(hours, "hour")
+    notes = [
+        "Apple Calendar (macOS: File > New Calendar Subscription; iPhone/iPad: Settings > Calendar > "
+        "Accounts > Add Account > Other > Add Subscribed Calendar): paste the webcal:// URL from "
+        "vaultsync serve; choose how often it refreshes (macOS), and untick 'Remove: Alerts' to keep "
+        "the reminders.",
+        "Google Calendar (web: Other calendars > + > From URL): Google fetches the URL from its own "
+        "servers, so it must be public https (a tunnel or a reverse proxy: docs/subscribing.md); it "
+        "refreshes every 12-24 hours whatever the calendar asks, and ignores its alarms.",
+        "Outlook (desktop: Add Calendar > From Internet; Outlook.com: Add calendar > Subscribe from "
+        f"web, which needs a URL Microsoft's servers can reach, like Google): the desktop follows the "
+        f"calendar's X-PUBLISHED-TTL (every {refresh}), Outlook.com its own schedule (often hours).",
+        "Thunderbird (New Calendar > On the Network > the http:// URL): reads the alarms; set its "
+        "refresh interval in the calendar's properties.",
+        "Any CalDAV account (Nextcloud, Fastmail, iCloud, Radicale): vaultsync push --url ... syncs "
+        "the events to every device of that account, alarms included, with no server of your own.",
+    ]
+    if not settings.timezone:
+        notes.append(
+            "Interview times are floating (no timezone in .vaultsync.toml): every client shows them "
+            "at the same clock time wherever it is."
+        )
+    return notes

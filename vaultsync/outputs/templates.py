@@ -1,0 +1,397 @@
+"""New contact notes from a template: the vault's own, or the built-in one.
+
+Fills what Obsidian's core Templates plugin fills (``{{title}}``, ``{{date}}``, ``{{time}}``,
+``{{date:FORMAT}}``) and Templater's common commands (``<% tp.file.title %>``,
+``<% tp.date.now("FORMAT", OFFSET) %>``, ``tp.date.today/tomorrow/yesterday``,
+``tp.file.creation_date``, ``tp.file.cursor``). Anything else is left as written and reported.
+The moment (``now``) is always passed in: nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from vaultsync.config import Settings
+from vaultsync.errors import UsageError, VaultsyncError
+from vaultsync.model.contact import Contact, is_contact, named, path_stem, person_key
+from vaultsync.outputs.lookup import listed
+from vaultsync.reading.listing import Scan
+from vaultsync.reading.note import Note, parse_note
+from vaultsync.store.loader import load_scan, scan_vault
+
+#: File names a vault's contact template goes by, tried in this order in each templates folder.
+TEMPLATE_NAMES = (
+    "Contact.md",
+    "Contact Template.md",
+    "Person.md",
+    "Person Template.md",
+    "People Template.md",
+)
+#: Characters Obsidian refuses in a note's name (or in a link to it).
+FORBIDDEN = re.compile(r'[\\/:*?"<>|#^\[\]]')
+
+_CORE = re.compile(r"\{\{\s*(title|date|time)\s*(?::([^}]*))?\}\}", re.IGNORECASE)
+_TEMPLATER = re.compile(r"<%[-_]?\s*(.*?)\s*[-_]?%>", re.DOTALL)
+_DATE_CALL = re.compile(
+    r"tp\.date\.(now|today|tomorrow|yesterday)\(\s*(?:([\"'])(.*?)\2)?\s*(?:,\s*(-?\d+)\s*)?\)"
+)
+_CREATED = re.compile(r"tp\.file\.creation_date\(\s*(?:([\"'])(.*?)\1)?\s*\)")
+_MOMENT_TOKEN = re.compile(r"\[[^\]]*\]|YYYY|YY|MMMM|MMM|MM|M|Do|DD|D|dddd|ddd|HH|H|hh|h|mm|m|ss|s|A|a")
+_PLAIN = re.compile(r"[^\W\d_][\w .,'’&()/-]*(?<![ ])", re.UNICODE)
+_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "y", "n", "null", "~"}
+
+
+def moment_format(moment: dt.datetime, fmt: str) -> str:
+    """Format like moment.js (which Obsidian and Templater use): YYYY-MM-DD, HH:mm, dddd, [text]..."""
+
+    def token(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if text.startswith("["):
+            return text[1:-1]
+        day = moment.day
+        suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+        return {
+            "YYYY": f"{moment.year:04d}",
+            "YY": f"{moment.year % 100:02d}",
+            "MMMM": moment.strftime("%B"),
+            "MMM": moment.strftime("%b"),
+            "MM": f"{moment.month:02d}",
+            "M": str(moment.month),
+            "Do": f"{day}{suffix}",
+            "DD": f"{day:02d}",
+            "D": str(day),
+            "dddd": moment.strftime("%A"),
+            "ddd": moment.strftime("%a"),
+            "HH": f"{moment.hour:02d}",
+            "H": str(moment.hour),
+            "hh": f"{(moment.hour - 1) % 12 + 1:02d}",
+            "h": str((moment.hour - 1) % 12 + 1),
+            "mm": f"{moment.minute:02d}",
+            "m": str(moment.minute),
+            "ss": f"{moment.second:02d}",
+            "s": str(moment.second),
+            "A": "AM" if moment.hour < 12 else "PM",
+            "a": "am" if moment.hour < 12 else "pm",
+        }[text]
+
+    return _MOMENT_TOKEN.sub(token, fmt)
+
+
+@dataclass(frozen=True)
+class Formats:
+    """The default formats of ``{{date}}`` and ``{{time}}`` (Obsidian's Templates settings)."""
+
+    date: str = "YYYY-MM-DD"
+    time: str = "HH:mm"
+
+
+@dataclass(frozen=True)
+class Filled:
+    text: str
+    unfilled: tuple[str, ...]  # placeholders left as written
+
+
+def fill(template: str, title: str, now: dt.datetime, formats: Formats = Formats()) -> Filled:
+    """The template with its placeholders filled; in the front-matter, values are quoted as YAML needs."""
+    unfilled: list[str] = []
+
+    def value(match: re.Match[str]) -> str | None:
+        if match.re is _CORE:
+            kind, fmt = match.group(1).casefold(), match.group(2)
+            if kind == "title":
+                return title
+            return moment_format(
+                now, (fmt or "").strip() or (formats.date if kind == "date" else formats.time)
+            )
+        command = match.group(1)
+        if command == "tp.file.title":
+            return title
+        if re.fullmatch(r"tp\.file\.cursor\(\s*\d*\s*\)", command):
+            return ""
+        date_call = _DATE_CALL.fullmatch(command)
+        if date_call:
+            which, fmt, offset = date_call.group(1), date_call.group(3), date_call.group(4)
+            shift = {"tomorrow": 1, "yesterday": -1}.get(which, int(offset or 0) if which == "now" else 0)
+            return moment_format(now + dt.timedelta(days=shift), fmt or "YYYY-MM-DD")
+        created = _CREATED.fullmatch(command)
+        if created:
+            return moment_format(now, created.group(2) or "YYYY-MM-DD HH:mm")
+        unfilled.append(match.group(0))
+        return None
+
+    lines = template.split("\n")
+    closing = _front_matter_end(lines)
+    out = []
+    for number, line in enumerate(lines):
+        in_front_matter = 0 < number < closing
+        for pattern in (_CORE, _TEMPLATER):
+            line = _replace(pattern, line, value, yaml=in_front_matter)
+        out.append(line)
+    return Filled("\n".join(out), tuple(unfilled))
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Index of the line closing the front-matter, or 0 when there is none."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+
+
+def _replace(pattern: re.Pattern[str], line: str, value: Any, yaml: bool) -> str:
+    out, last = [], 0
+    for match in pattern.finditer(line):
+        text = value(match)
+        if text is None:
+            continue
+        before = line[: match.start()]
+        if yaml:
+            text = _yaml_text(text, before, line[match.end() :])
+        out += [line[last : match.start()], text]
+        last = match.end()
+    return "".join(out) + line[last:]
+
+
+def _yaml_text(text: str, before: str, after: str) -> str:
+    """``text`` as it must be written at this place in a front-matter line."""
+    quote = _open_quote(before)
+    if quote == '"':
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+    if quote == "'":
+        return text.replace("'", "''")
+    whole = re.fullmatch(r"\s*(?:[^\s:#'\"][^:#]*:|-)\s*", before) and not after.strip()
+    if not whole or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text  # part of a longer value, or a date YAML should read as a date
+    if (
+        _PLAIN.fullmatch(text)
+        and text.casefold() not in _YAML_WORDS
+        and ": " not in text
+        and " #" not in text
+    ):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _open_quote(before: str) -> str:
+    """The quote character a YAML value is open in at the end of ``before``, or ''."""
+    value = before.split(":", 1)[1] if ":" in before else before.lstrip(" -")
+    value = value.lstrip(" -")
+    if value[:1] == '"':
+        body = value[1:].replace("\\\\", "").replace('\\"', "")
+        return '"' if '"' not in body else ""
+    if value[:1] == "'":
+        return "'" if value[1:].replace("''", "").count("'") == 0 else ""
+    return ""
+
+
+# --- where a vault keeps its templates, and where new notes go
+
+
+def _obsidian_json(root: Path, *parts: str) -> dict[str, Any]:
+    """A JSON settings file of Obsidian or a plugin; {} when absent or unreadable."""
+    try:
+        data = json.loads((root / ".obsidian").joinpath(*parts).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _folder(value: Any) -> str:
+    return value.replace("\\", "/").strip("/") if isinstance(value, str) else ""
+
+
+def template_folders(root: Path, settings: Settings) -> list[str]:
+    """Obsidian's templates folder, Templater's, then ``templates_folders`` from the config."""
+    folders = [
+        _folder(_obsidian_json(root, "templates.json").get("folder")),
+        _folder(_obsidian_json(root, "plugins", "templater-obsidian", "data.json").get("templates_folder")),
+        *settings.templates_folders,
+    ]
+    return list(dict.fromkeys(f for f in folders if f))
+
+
+def find_template(root: Path, settings: Settings) -> Path | None:
+    """The vault's own contact template, if it has one (see TEMPLATE_NAMES)."""
+    for folder in template_folders(root, settings):
+        try:
+            names = {entry.name.casefold(): entry for entry in os.scandir(root / folder) if entry.is_file()}
+        except OSError:
+            continue
+        for name in TEMPLATE_NAMES:
+            if name.casefold() in names:
+                return Path(names[name.casefold()].path)
+    return None
+
+
+def builtin_template() -> str:
+    """The built-in contact template (also shipped as vaultsync/data/Contact.md to copy into a vault)."""
+    return (resources.files("vaultsync") / "data" / "Contact.md").read_text(encoding="utf-8")
+
+
+def template_formats(root: Path) -> Formats:
+    data = _obsidian_json(root, "templates.json")
+    defaults = Formats()
+    date, time = data.get("dateFormat"), data.get("timeFormat")
+    return Formats(
+        date if isinstance(date, str) and date.strip() else defaults.date,
+        time if isinstance(time, str) and time.strip() else defaults.time,
+    )
+
+
+#: The folders people keep contact notes in, when the vault says nothing else (see new_note_folder).
+PEOPLE_FOLDERS = ("Contacts", "People")
+
+
+def new_note_folder(root: Path, settings: Settings, contacts: Sequence[Contact] = ()) -> str:
+    """Where a new contact goes: the first ``contacts_folders``; else the folder that holds most
+    of the vault's ``contacts`` (the vault's root when they are there); else a folder at the root
+    named Contacts or People (any case, as spelled there); else Obsidian's folder for new notes;
+    else Contacts."""
+    if settings.contacts_folders:
+        return settings.contacts_folders[0]
+    if contacts:
+        return Counter(c.path.rpartition("/")[0] for c in contacts).most_common(1)[0][0]
+    try:
+        folders = {entry.name.casefold(): entry.name for entry in os.scandir(root) if entry.is_dir()}
+    except OSError:
+        folders = {}
+    for folder in PEOPLE_FOLDERS:
+        if folder.casefold() in folders:
+            return folders[folder.casefold()]
+    app = _obsidian_json(root, "app.json")
+    if app.get("newFileLocation") == "folder" and _folder(app.get("newFileFolderPath")):
+        return _folder(app.get("newFileFolderPath"))
+    return PEOPLE_FOLDERS[0]
+
+
+# --- creating the note
+
+
+@dataclass(frozen=True)
+class NewNote:
+    path: Path
+    template: str  # where the template came from: its path, or "built-in"
+    unfilled: tuple[str, ...]
+    is_contact: bool
+
+
+def check_name(name: str) -> str:
+    """NAME as a note's file name that every system the vault may sync to accepts (Obsidian,
+    Windows, macOS, Linux), in Unicode's composed form; a UsageError saying why not."""
+    if not name.strip():
+        raise UsageError("NAME is empty")
+    control = _CONTROL.search(name)
+    if control:
+        what = "a line break" if control.group(0) in "\n\r" else "a control character"
+        raise UsageError(f"a note's name cannot contain {what}: {name!r}")
+    bad = FORBIDDEN.search(name)
+    if bad:
+        raise UsageError(f"a note's name cannot contain {bad.group(0)!r} (Obsidian refuses it): {name!r}")
+    if name.startswith("."):
+        raise UsageError(f"a note's name cannot start with '.' (it would be hidden): {name!r}")
+    if name != name.strip() or name.endswith("."):
+        raise UsageError(
+            f"a note's name cannot start or end with a space, or end with '.' (Windows drops them): {name!r}"
+        )
+    if name.split(".")[0].rstrip(" ").upper() in _RESERVED:
+        raise UsageError(
+            f"a note's name cannot be {name.split('.')[0]!r} (a device name on Windows): {name!r}"
+        )
+    if len(f"{name}.md".encode()) > 255:
+        raise UsageError(
+            f"a note's name cannot be longer than 252 bytes (file systems refuse it): {name[:40]!r}..."
+        )
+    return unicodedata.normalize("NFC", name)
+
+
+#: What no file name may hold: C0 and C1 control characters (a newline among them).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Windows' device names, which no file may be named, whatever its extension.
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{kind}{n}" for kind in ("COM", "LPT") for n in "0123456789¹²³"]
+)
+
+
+def same_person(scan: Scan, contacts: Sequence[Contact], name: str, target: str) -> list[tuple[str, str]]:
+    """The notes that are already for the person ``name`` (``contact.person_key``), other than
+    ``target``: a contact whose file name, name or aliases say it, or a note of that file name."""
+    found = [(c.path, how) for c, how in named(contacts, name) if c.path != target]
+    paths = {path for path, _ in found}
+    wanted = person_key(name)
+    found += [
+        (path, "its file name")
+        for path in scan.paths
+        if path not in paths and path != target and person_key(path_stem(path)) == wanted
+    ]
+    return sorted(found)
+
+
+def check_folder(folder: str) -> str:
+    clean = folder.replace("\\", "/").strip().strip("/")
+    parts = PurePosixPath(clean).parts if clean else ()
+    if Path(folder).is_absolute() or ".." in parts or any(p.startswith(".") for p in parts):
+        raise UsageError(f"--folder: {folder!r} is not a folder inside the vault")
+    return clean
+
+
+def create_note(
+    root: Path,
+    settings: Settings,
+    name: str,
+    now: dt.datetime,
+    folder: str | None = None,
+    template: Path | None = None,
+) -> NewNote:
+    """Create the contact note ``name`` from the vault's template (or the built-in one); never
+    overwrite, and never make a second note for one person (``same_person``)."""
+    name = check_name(name)
+    folder = check_folder(folder) if folder is not None else None
+    scan = scan_vault(root, settings, stat=True)
+    contacts = load_scan(scan, cache=True).contacts
+    if folder is None:
+        folder = new_note_folder(root, settings, contacts)
+    relpath = f"{folder}/{name}.md" if folder else f"{name}.md"
+    path = root / relpath
+    if path.exists():
+        raise VaultsyncError(f"{path} already exists: not overwritten")
+    existing = same_person(scan, contacts, name, relpath)
+    if existing:
+        raise VaultsyncError(
+            f"{name} has a note already in the vault {root}; nothing written:\n{listed(existing)}\n"
+            f'Add to that note, or give a name that tells two people apart ("{name} (Company)").'
+        )
+    if template is not None and not template.is_absolute() and not template.exists():
+        template = root / template  # given relative to the vault
+    source = template or find_template(root, settings)
+    try:
+        text = source.read_text(encoding="utf-8-sig") if source else builtin_template()
+    except (OSError, UnicodeDecodeError) as err:
+        raise VaultsyncError(
+            f"cannot read the template {source}: {getattr(err, 'strerror', None) or err}"
+        ) from None
+    filled = fill(text.replace("\r\n", "\n"), name, now, template_formats(root))
+    note = parse_note(relpath, filled.text.encode("utf-8"))
+    where = str(source) if source else "built-in"
+    if not isinstance(note, Note):
+        raise VaultsyncError(
+            f"the template ({where}) gives a note vaultsync cannot read"
+            f"{f' (line {note.line})' if note.line else ''}: {note.message}; nothing written"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(filled.text)
+    except FileExistsError:
+        raise VaultsyncError(f"{path} already exists: not overwritten") from None
+    except OSError as err:
+        raise VaultsyncError(f"cannot write {path}: {err.strerror or err}") from None
+    return NewNote(path, where, filled.unfilled, is_contact(note, settings))

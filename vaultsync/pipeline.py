@@ -1,0 +1,191 @@
+"""The one public way to audit and build: load the vault, evaluate the rules, write the outputs.
+
+Every driver (the CLI, the watcher, the server, a push) calls these; none of them repeats the
+steps. ``audit`` and ``build`` take a vault's folder, or what a driver already holds (a ``Scan``,
+a ``Vault``); the options say whether the entry cache is used (``cache``), whether a driver's
+memo makes the build (``memo``), and where the calendar goes (``calendar``).
+
+The rules, the calendar and the CalDAV client are imported inside the functions: a stored report
+is given again without loading any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from vaultsync.model.vault import Entry, Vault
+from vaultsync.reading.listing import Scan
+from vaultsync.store.cache import ReportCache
+from vaultsync.store.loader import load_and_evaluate, load_vault, scan_vault
+
+if TYPE_CHECKING:
+    from vaultsync.config import Settings
+    from vaultsync.incremental.memo import BuildMemo
+    from vaultsync.model.audit import Audit, Build
+    from vaultsync.model.finding import Finding
+    from vaultsync.outputs.caldav_push import PushResult
+
+
+def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -> Audit:
+    """Check the vault against the rules on ``today``: the vault at a folder, the notes a
+    ``Scan`` found, or a ``Vault`` already read.
+
+    Reading a folder or a scan, the rules about one contact run in whichever process read its
+    note (``vaultsync.store.parallel``), the one across contacts (``referral``) here, once all
+    are read. ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
+    from vaultsync.model.audit import Audit
+    from vaultsync.model.referral import referral
+    from vaultsync.model.rules import findings
+
+    if isinstance(source, Vault):
+        return Audit(source, today, [findings(source.contacts, today, source.settings)])
+    scan = source if isinstance(source, Scan) else scan_vault(source, stat=cache)
+    each = partial(_each_contact_findings, today=today, settings=scan.settings)
+    vault, found, read = load_and_evaluate(scan, each, cache=cache)
+    found.append(referral(vault.contacts, today, vault.settings))
+    return Audit(vault, today, found, read)
+
+
+def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Settings) -> list[Finding]:
+    from vaultsync.model.rules import each_contact_findings
+
+    contacts = (entry.contact for entry in entries if entry.contact is not None)
+    return each_contact_findings(contacts, today, settings)
+
+
+def build(
+    source: Path | Vault,
+    today: dt.date,
+    calendar: Path | None = None,
+    *,
+    cache: bool = False,
+    memo: BuildMemo | None = None,
+) -> Build:
+    """Write every output of the vault (at a folder, or already read): the calendar (to
+    ``calendar`` or the configured path), and the dashboard note when configured.
+
+    ``cache``: read the folder through the entry cache. ``memo``: a driver that builds again and
+    again keeps one and passes it to every build, so only the contacts that changed are
+    evaluated again (the outputs are the same bytes).
+    """
+    from vaultsync.errors import OutputError
+    from vaultsync.model.audit import Audit, Build
+    from vaultsync.outputs.calendar import calendar_bytes, calendar_path  # icalendar: only when building
+    from vaultsync.outputs.dashboard import dashboard_markdown
+    from vaultsync.outputs.generated import (
+        CALENDAR,
+        calendar_path_problem,
+        dashboard_path,
+        write_generated_note,
+    )
+    from vaultsync.store.files import write_if_changed
+
+    vault = source if isinstance(source, Vault) else load_vault(source, cache=cache)
+    path = calendar or calendar_path(vault)
+    problem = calendar_path_problem(vault.root, path)
+    if problem:
+        raise OutputError(problem)
+    if memo is None:
+        checked, data = audit(vault, today), calendar_bytes(vault, today)
+        events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+    else:
+        built = memo.build(vault, today)
+        checked = Audit(vault, today, built.found_in, counted=built.levels)
+        events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
+    dashboard = dashboard_path(vault.root, vault.settings)
+    dashboard_written = dashboard is not None and write_generated_note(
+        dashboard, dashboard_markdown(vault, checked.findings, today)
+    )
+    return Build(checked, path, written, events, dashboard, dashboard_written)
+
+
+class AuditReport(NamedTuple):
+    text: str
+    code: int  # the exit code
+    audit: Audit | None  # what the report was made from; None when a stored report was given again
+
+
+def report(
+    root: Path,
+    today: dt.date,
+    fmt: str,
+    label: str,
+    *,
+    fail_on: str = "overdue",
+    cache: bool = False,
+    width: int | None = None,
+) -> AuditReport:
+    """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``,
+    text wrapped to ``width`` columns when given), and its exit code by ``fail_on`` (see
+    ``vaultsync.model.audit.FAIL_ON``).
+
+    With ``cache``, notes unchanged since the last run are not read again, and when no note
+    changed since a report in this format on this day, that report is given again at once.
+    """
+    # The notes' signatures are taken first only when a stored report could be given again;
+    # otherwise they are taken as the notes are read (store.loader.load_and_evaluate).
+    scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
+    stored = None
+    if scan.signatures is not None:
+        stored = ReportCache(scan, fmt, today, label, width)
+        hit = stored.get()
+        if hit is not None and fail_on in hit[1]:
+            return AuditReport(hit[0], hit[1][fail_on], None)
+    from vaultsync.model.audit import FAIL_ON  # the rules: only when there is work for them
+    from vaultsync.outputs.report import FORMATS
+
+    result = audit(scan, today, cache=cache)
+    code = result.exit_code_on(fail_on)
+    text = FORMATS[fmt](result, label, width)
+    if cache and result.scan is not None:
+        if stored is None or result.scan is not scan:  # signed as read: the key is new
+            stored = ReportCache(result.scan, fmt, today, label, width)
+        stored.put(text, {way: result.exit_code_on(way) for way in FAIL_ON})
+    return AuditReport(text, code, result)
+
+
+@dataclass(frozen=True)
+class Pushed:
+    vault: Vault
+    result: PushResult
+
+
+def push(
+    root: Path,
+    today: dt.date,
+    url: str,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    timeout: float | None = None,
+    after: Callable[[Vault], None] | None = None,
+) -> Pushed:
+    """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
+    (see ``vaultsync.outputs.caldav_push.push``; ``timeout``: for each request).
+
+    ``after`` is called with the vault once the push is over, whether it succeeded or failed
+    (the CLI lists the unreadable notes there, before any failure is reported)."""
+    from vaultsync.outputs.caldav_push import TIMEOUT
+    from vaultsync.outputs.caldav_push import push as push_calendar
+    from vaultsync.outputs.calendar import calendar_bytes
+
+    vault = load_vault(root)
+    data = calendar_bytes(vault, today)
+    try:
+        result = push_calendar(
+            data,
+            url,
+            name=vault.settings.calendar_name,
+            username=username,
+            password=password,
+            timeout=TIMEOUT if timeout is None else timeout,
+        )
+    finally:
+        if after is not None:
+            after(vault)
+    return Pushed(vault, result)

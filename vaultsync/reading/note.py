@@ -1,0 +1,385 @@
+"""Reading one note: bytes -> front-matter properties + body, or a NoteError saying why not.
+
+This is the only module that touches YAML. It never raises for bad input: every problem
+becomes a ``NoteError`` with the note's path, the file line when known, and the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import errno
+import os
+import re
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from vaultsync.reading.fastyaml import load_mapping
+
+#: Larger notes are refused unread: nobody types 4 MiB of notes about one person.
+MAX_NOTE_BYTES = 4 * 1024 * 1024
+NOT_REGULAR = "is not a regular file (a pipe, socket or device): not read"
+TOO_LARGE = f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read"
+#: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
+MAX_NODES = 20_000
+MAX_DEPTH = 32
+#: What libyaml (as bundled from PyYAML 6.0.4) says when it stops at its own nesting limit,
+#: "while increasing flow level" or "block level": deeper than MAX_DEPTH, so the same refusal.
+LIBYAML_DEPTH_LIMIT = "exceeded maximum nesting depth"
+#: Longer front-matter is walked event by event before it is loaded (see _check_shape).
+SCAN_ABOVE = 4096
+
+_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
+
+_DELIMITER = re.compile(r"---[ \t]*")
+#: The newline before the closing line: a search that starts with a plain character is quicker.
+_CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(\s|$)", re.MULTILINE)
+
+
+class InvalidDate(str):
+    """An unquoted date-shaped value that is no real date, like ``2026-02-30``.
+
+    Kept as text so the one property can be reported instead of the whole note failing."""
+
+
+class Duplicate(NamedTuple):
+    """A key written more than once in one mapping of the front-matter."""
+
+    key: str
+    lines: tuple[int, ...]  # the file lines it is written on
+    used: int  # the line whose value is read
+    top: bool  # a property, not a key inside one
+
+
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader, except that an impossible date does not sink the whole note, and
+    a key written twice is noted (YAML would keep its last value without a word)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[Duplicate] = []
+        self.root: Node | None = None
+
+    def construct_document(self, node: Node) -> Any:
+        self.root = node
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        own = [pair for pair in node.value if pair[0].tag != _MERGE] if isinstance(node, MappingNode) else []
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if len(own) <= len(mapping) and len(own) == len({self.construct_object(k) for k, _ in own}):
+            return mapping  # the usual case: no key twice
+        written: dict[Any, list[tuple[Node, Node]]] = {}
+        for key_node, value_node in own:
+            written.setdefault(self.construct_object(key_node), []).append((key_node, value_node))
+        for key, pairs in written.items():
+            if len(pairs) == 1:
+                continue
+            # The last value, unless it is empty and an earlier one is not: a template's empty
+            # "interviews:" left above the one the user filled in.
+            filled = [pair for pair in pairs if not _empty(pair[1])] or pairs
+            used_key, used_value = filled[-1]
+            mapping[key] = self.construct_object(used_value, deep=deep)
+            lines = tuple(k.start_mark.line + 2 for k, _ in pairs)
+            self.duplicates.append(
+                Duplicate(str(key), lines, used_key.start_mark.line + 2, node is self.root)
+            )
+        return mapping
+
+
+def _empty(node: Node) -> bool:
+    """Nothing written: ``key:``, ``key: ""``, ``key: []``."""
+    if isinstance(node, ScalarNode):
+        return node.tag == _NULL or not node.value.strip()
+    return not node.value
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, AttributeError):  # AttributeError: an explicit !!timestamp on non-date text
+        return InvalidDate(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+@dataclass(frozen=True)
+class NoteError:
+    """A note that could not be read, or one property of it that could not be used."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Note:
+    path: str  # relative to the vault, '/'-separated
+    meta: Mapping[str, Any]
+    body: str
+    body_line: int  # file line (1-based) of the body's first line
+    front_matter: str = ""  # the YAML text, from file line 2
+    duplicates: tuple[Duplicate, ...] = ()  # keys written twice, in the order met
+
+    @cached_property
+    def key_lines(self) -> Mapping[str, int]:
+        """Property -> file line; worked out only when a problem is reported (most notes have none)."""
+        lines = _key_lines(self.front_matter)
+        lines.update((d.key, d.used) for d in self.duplicates if d.top)
+        return lines
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+    def written(self, key: str) -> Any:
+        """The property ``key`` as the note writes it: every value YAML types (``yes``, ``10:30``,
+        ``0755``, a date) as the text written, an empty one as None; None when there is none.
+        Worked out only when asked (for a message, or a text property YAML read as a number)."""
+        return self._written.get(key)
+
+    @cached_property
+    def _written(self) -> dict[str, Any]:
+        try:
+            root = yaml.compose(self.front_matter, Loader=_BASE_LOADER)
+        except (yaml.YAMLError, RecursionError):  # cannot be: the note was read; then nothing known
+            return {}
+        if not isinstance(root, MappingNode):
+            return {}
+        used = {d.key: d.used for d in self.duplicates if d.top}
+        found: dict[str, Any] = {}
+        for key_node, value_node in root.value:
+            if not isinstance(key_node, ScalarNode):
+                continue
+            key = key_node.value
+            if key not in used or used[key] == key_node.start_mark.line + 2:
+                found[key] = _as_written(value_node)
+        return found
+
+
+def _as_written(node: Node) -> Any:
+    if isinstance(node, ScalarNode):
+        return None if node.tag == _NULL else node.value
+    if isinstance(node, SequenceNode):
+        return [_as_written(item) for item in node.value]
+    return {str(k.value): _as_written(v) for k, v in node.value}
+
+
+def flow_text(value: Any) -> str:
+    """A value as YAML's one-line (flow) style writes it, for a message: never a Python repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(flow_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{flow_text(k)}: {flow_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def read_note(root: Path, path: str) -> Note | NoteError:
+    """Read ``root/path`` without following it out of the vault (the caller checked that).
+
+    Only a regular file is read, and only when it is small enough: a pipe named ``x.md`` would
+    block forever, a 50 MB note would fill memory for nothing. The file is opened without
+    following a symbolic link, in case one replaced the note since it was listed."""
+    return read_note_and_stat(root, path)[1]
+
+
+def read_note_and_stat(root: Path, path: str) -> tuple[os.stat_result | None, Note | NoteError]:
+    """``read_note``, and the file's status as it was opened, before it was read (None when it
+    could not be opened)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    info = None
+    try:
+        fd = os.open(os.path.join(root, path), flags)
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                return info, NoteError(path, None, "is a folder, not a note")
+            if not stat.S_ISREG(info.st_mode):
+                return info, NoteError(path, None, NOT_REGULAR)
+            if info.st_size > MAX_NOTE_BYTES:
+                return info, NoteError(path, None, TOO_LARGE)
+            data = _read_up_to(fd, info.st_size + 1)  # not MAX_NOTE_BYTES: read(n) allocates n bytes first
+        finally:
+            os.close(fd)
+    except FileNotFoundError:
+        return info, NoteError(path, None, "the note disappeared while it was being read")
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return info, NoteError(path, None, "became a symbolic link while it was being read: not followed")
+        return info, NoteError(path, None, f"cannot read: {err.strerror or err}")
+    return info, parse_note(path, data)
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``fd``, to the end of the file, as a file object's ``read(limit)``
+    gives them, without making the file object (a third of the cost of reading a note)."""
+    parts = []
+    while limit > 0 and (part := os.read(fd, limit)):
+        parts.append(part)
+        limit -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def parse_note(path: str, data: bytes) -> Note | NoteError:
+    """Parse a note's bytes. Pure: the same bytes always give the same result."""
+    if len(data) > MAX_NOTE_BYTES:
+        return NoteError(path, None, TOO_LARGE)
+    if b"\0" in data:
+        return NoteError(path, None, "contains NUL bytes: not a text note")
+    bom = len(codecs.BOM_UTF8) if data[:3] == codecs.BOM_UTF8 else 0
+    try:
+        text = data.decode("utf-8-sig" if bom else "utf-8")  # utf-8's decoder is quicker
+    except UnicodeDecodeError as err:
+        where = err.start + bom  # utf-8-sig counts from after the byte-order mark
+        line = data.count(b"\n", 0, where) + 1
+        return NoteError(path, line, f"not UTF-8 (byte 0x{data[where]:02X}): re-save the note as UTF-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_end = text.find("\n")
+    if not _DELIMITER.fullmatch(text if first_end < 0 else text[:first_end]):
+        return Note(path, {}, text, 1)
+    closing = _CLOSING_LINE.search(text, first_end) if first_end >= 0 else None
+    if closing is None:
+        return NoteError(path, 1, "the front-matter opened on line 1 is never closed with ---")
+    yaml_text = text[first_end + 1 : closing.start()]
+    body = text[closing.end() + 1 :]
+    body_line = text.count("\n", 0, closing.start()) + 3  # the closing line's number, plus one
+    meta = load_mapping(yaml_text, _Loader, MAX_NODES, MAX_DEPTH)
+    if meta is not None:
+        return Note(path, meta, body, body_line, yaml_text)
+    loaded = _meta(path, yaml_text)  # not the common case: the ordinary loader decides, and explains
+    if isinstance(loaded, NoteError):
+        return loaded
+    return Note(path, loaded[0], body, body_line, yaml_text, loaded[1])
+
+
+def _meta(path: str, yaml_text: str) -> tuple[dict[str, Any], tuple[Duplicate, ...]] | NoteError:
+    try:
+        read = _load_yaml(path, yaml_text)
+        if isinstance(read, NoteError):
+            return read
+        loaded, duplicates = read
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            kind = "a list" if isinstance(loaded, list) else "a single value"
+            return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
+        return _plain(loaded), duplicates
+    except _TooBig:
+        return NoteError(
+            path,
+            2,
+            "the front-matter is too large or too deeply nested (over "
+            f"{MAX_NODES} values or {MAX_DEPTH} levels, or a self-referencing YAML alias)",
+        )
+
+
+def _load_yaml(path: str, yaml_text: str) -> tuple[Any, tuple[Duplicate, ...]] | NoteError:
+    try:
+        if len(yaml_text) > SCAN_ABOVE:
+            _check_shape(yaml_text)
+        loader = _Loader(yaml_text)
+        try:
+            return loader.get_single_data(), tuple(loader.duplicates)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        if err.problem == LIBYAML_DEPTH_LIMIT:
+            raise _TooBig from None  # libyaml's own bound (PyYAML 6.0.4), far above MAX_DEPTH
+        mark = err.problem_mark or err.context_mark
+        unclosed = (err.problem or "").startswith("found unexpected end of stream") or (
+            err.context or ""
+        ).startswith("while parsing a flow")
+        if err.context_mark is not None and unclosed:
+            mark = err.context_mark  # an unclosed quote or bracket: point at where it opened
+        line = mark.line + 2 if mark is not None else None
+        reason = "; ".join(filter(None, (err.context, err.problem))) or "invalid YAML"
+        hint = ""
+        if "{{" in yaml_text or "<%" in yaml_text:
+            hint = " (a template placeholder like {{date}} must be filled in or quoted)"
+        return NoteError(path, line, f"invalid YAML in the front-matter: {reason}{hint}")
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
+        return NoteError(path, None, f"invalid YAML in the front-matter: {err}")
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _check_shape(yaml_text: str) -> None:
+    """Raise _TooBig as soon as the YAML's events overrun the bounds, before any node is built.
+
+    libyaml composes nodes recursively (some 30,000 nested brackets overflow the C stack and kill
+    the process) and builds all of them before _plain can count (4 MiB of short values took 15 s
+    and 300 MB). Walking the events is iterative and stops early. Keys count as events but not as
+    values, hence twice the budget: _plain stays the judge of what is accepted."""
+    depth = events = 0
+    for event in yaml.parse(yaml_text, Loader=_BASE_LOADER):
+        if isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            continue
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            continue
+        events += 1
+        if events > 2 * MAX_NODES or depth > MAX_DEPTH + 1:
+            raise _TooBig
+
+
+def _plain(value: Any) -> Any:
+    """Copy the loaded YAML into plain values; raise _TooBig on alias bombs and self-references."""
+    budget = [MAX_NODES]
+
+    def walk(node: Any, depth: int, seen: frozenset[int]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > MAX_DEPTH:
+            raise _TooBig
+        if isinstance(node, dict):
+            if id(node) in seen:
+                raise _TooBig
+            inner = seen | {id(node)}
+            return {str(k): walk(v, depth + 1, inner) for k, v in node.items()}
+        if isinstance(node, list):
+            if id(node) in seen:
+                raise _TooBig
+            inner = seen | {id(node)}
+            return [walk(v, depth + 1, inner) for v in node]
+        if isinstance(node, (bytes, set)):
+            return str(node)
+        return node
+
+    return walk(value, 0, frozenset())
+
+
+def _key_lines(yaml_text: str) -> dict[str, int]:
+    """Top-level property name -> file line, for pointing at a bad value."""
+    lines: dict[str, int] = {}
+    line, counted = 2, 0
+    for match in _TOP_LEVEL_KEY.finditer(yaml_text):
+        line += yaml_text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.setdefault(match.group(1).strip("'\""), line)
+    return lines

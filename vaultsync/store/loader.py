@@ -1,0 +1,117 @@
+"""Loading a vault: its notes listed, then read (through the entry cache, on two cores)."""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from vaultsync.config import Settings, load_settings
+from vaultsync.model.vault import Entry, Vault
+from vaultsync.reading.listing import Scan, scan_notes, vault_root
+from vaultsync.reading.note import NoteError
+from vaultsync.store import parallel
+from vaultsync.store.cache import EntryCache, Signature, signature
+from vaultsync.store.parallel import Evaluate
+
+
+def scan_vault(root: Path, settings: Settings | None = None, *, stat: bool = False) -> Scan:
+    """Find the notes of the vault at ``root`` (its own settings unless given)."""
+    root = vault_root(root)
+    settings = settings or load_settings(root)
+    errors: list[NoteError] = []
+    found = list(scan_notes(root, settings, errors))
+    signatures = None
+    if stat:
+        now = time.time_ns()
+        signatures = tuple(signature(entry, now) for _, entry in found)
+    return Scan(root, settings, tuple(path for path, _ in found), tuple(errors), signatures)
+
+
+def load_vault(
+    root: Path,
+    settings: Settings | None = None,
+    *,
+    cache: bool = False,
+    processes: int | None = None,
+) -> Vault:
+    """Read every note of the vault at ``root`` (its own settings unless given).
+
+    ``cache``: keep entries between runs in the cache folder (``vaultsync.store.cache``), so
+    unchanged notes are not read again. ``processes``: how many processes read notes; by
+    default two for a large vault when the platform allows (see ``vaultsync.store.parallel``).
+    The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
+    entries hold no cycles, and walking them again and again would cost a quarter of an audit.
+    """
+    return load_scan(scan_vault(root, settings, stat=cache), cache=cache, processes=processes)
+
+
+def load_scan(scan: Scan, *, cache: bool = False, processes: int | None = None) -> Vault:
+    """Read the notes ``scan`` found (see ``load_vault``)."""
+    return load_and_evaluate(scan, None, cache=cache, processes=processes)[0]
+
+
+def load_and_evaluate(
+    scan: Scan, evaluate: Evaluate | None, *, cache: bool = False, processes: int | None = None
+) -> tuple[Vault, list[Any], Scan]:
+    """Read the notes ``scan`` found (see ``load_vault``), and pass every note's entry, a few
+    hundred at a time, to ``evaluate``: in the process that read them, or in this one for the
+    entries the cache held. Gives the vault, what each call of ``evaluate`` returned, and the
+    scan as read: with ``cache``, each note's signature, taken before it was read."""
+    collecting = gc.isenabled()
+    gc.disable()  # a collection every few thousand new objects, each walking all of them so far
+    try:
+        entries, evaluated, signatures = _load_entries(scan, cache, processes, evaluate)
+    finally:
+        if collecting:
+            gc.freeze()  # the entries live on and hold no cycles: spare them later collections too
+            gc.enable()
+    entries += [Entry(err.path, None, (err,)) for err in scan.errors]
+    if signatures is not scan.signatures:
+        scan = replace(scan, signatures=signatures)
+    return Vault.from_entries(scan.root, scan.settings, entries), evaluated, scan
+
+
+def _load_entries(
+    scan: Scan, cache: bool, processes: int | None, evaluate: Evaluate | None
+) -> tuple[list[Entry], list[Any], tuple[Signature | None, ...] | None]:
+    root, settings = scan.root, scan.settings
+    if not cache:
+        items = [(path, None) for path in scan.paths]
+        loaded = parallel.load(root, settings, items, processes=processes, evaluate=evaluate)
+        read = [entry for chunk in loaded for entry in chunk.entries]
+        return read, [chunk.evaluated for chunk in loaded], scan.signatures
+    store = EntryCache.open(root, settings)
+    signatures = scan.signatures
+    # A first run has nothing to look up: each note is signed where it is read, in parallel
+    # (taking 12,500 signatures here first costs a tenth of a cold audit).
+    signed = signatures is None and store.empty
+    if signatures is None and not signed:  # take the signatures now, before any read
+        now = time.time_ns()
+        signatures = tuple(signature(os.path.join(root, path), now) for path in scan.paths)
+    entries: list[Entry] = []
+    missing = []
+    for path, sig in zip(scan.paths, signatures or [None] * len(scan.paths), strict=True):
+        entry = store.get(path, sig)  # None for every note when signed: no signature yet, nothing cached
+        if entry is None:
+            missing.append((path, sig))
+        else:
+            entries.append(entry)
+    evaluated = [evaluate(entries)] if evaluate is not None and entries else []
+    signed_as: dict[str, Signature | None] = {}
+    loaded = parallel.load(
+        root, settings, missing, processes=processes, pickled=True, signed=signed, evaluate=evaluate
+    )
+    for chunk in loaded:
+        store.add(chunk.records, chunk.blob)
+        entries += chunk.entries
+        evaluated.append(chunk.evaluated)
+        if signed:
+            signed_as.update((path, sig) for path, (sig, _) in chunk.records.items())
+    store.save()
+    if signed:
+        signatures = tuple(signed_as[path] for path in scan.paths)
+    return entries, evaluated, signatures

@@ -1,0 +1,207 @@
+"""Reading many notes on two cores: this process and one forked worker share a list of chunks.
+
+Each takes the next chunk from a shared counter until none is left, so neither waits for the
+other whatever the notes cost. The worker sends each chunk back as soon as it is read, pickled
+(the same bytes the cache stores), and this process unpickles them between chunks of its own,
+so that work is shared too. If the worker dies, this process reads whatever it had claimed. A
+fork copies the settings and paths for free, and is only safe with one thread: elsewhere (a
+second thread, macOS, Windows) everything is read in this process.
+
+``evaluate``, when given, runs on each chunk's entries in the process that read them (the
+rules about each contact, when auditing), so that work is shared as well. So does taking the
+notes' signatures for the cache (``signed``), on a first run, when nothing was there to compare
+them with before reading.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vaultsync.store.cache import Record, Signature, dump_records, load_records
+from vaultsync.store.entries import load_entry, load_record
+
+if TYPE_CHECKING:
+    from vaultsync.config import Settings
+    from vaultsync.model.vault import Entry
+
+#: Notes per chunk, and the fewest worth a second process (forking costs ~10 ms).
+CHUNK = 200
+MIN_NOTES = 1000
+#: This process and one worker (the issue's machine has two cores).
+PROCESSES = 2
+
+Chunk = Sequence[tuple[str, Signature | None]]
+#: What is worked out from a chunk's entries where they were read; its result must pickle.
+Evaluate = Callable[[list["Entry"]], Any]
+
+
+class Loaded:
+    """One chunk read: its records, pickled too when asked (for the cache), and what
+    ``evaluate`` made of it."""
+
+    __slots__ = ("records", "blob", "evaluated")
+
+    def __init__(self, records: dict[str, Record], blob: bytes | None, evaluated: Any) -> None:
+        self.records, self.blob, self.evaluated = records, blob, evaluated
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry for _, entry in self.records.values()]
+
+
+def default_processes() -> int:
+    """2 when forking is safe and a second core is there, else 1."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(PROCESSES, cores)
+
+
+def read_chunk(root: Path, settings: Settings, chunk: Chunk, signed: bool = False) -> dict[str, Record]:
+    """Each note of ``chunk`` read, with its signature; taken here, as it is opened, when ``signed``."""
+    if signed:
+        now = time.time_ns()
+        return {path: load_record(root, path, settings, now) for path, _ in chunk}
+    return {path: (sig, load_entry(root, path, settings)) for path, sig in chunk}
+
+
+def load(
+    root: Path,
+    settings: Settings,
+    items: Chunk,
+    *,
+    processes: int | None = None,
+    pickled: bool = False,
+    signed: bool = False,
+    evaluate: Evaluate | None = None,
+) -> list[Loaded]:
+    """Read the notes of ``items``, a chunk at a time; each chunk pickled too when ``pickled``
+    (for the cache), and passed to ``evaluate`` when given. ``signed``: take each note's
+    signature just before reading it (the signatures of ``items`` are not used)."""
+    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+    if processes is None:
+        processes = default_processes()
+    if processes < 2 or len(items) < MIN_NOTES:
+        return [_read(root, settings, chunk, pickled, signed, evaluate) for chunk in chunks]
+    return _load_forked(root, settings, chunks, pickled, signed, evaluate)
+
+
+def _read(
+    root: Path, settings: Settings, chunk: Chunk, pickled: bool, signed: bool, evaluate: Evaluate | None
+) -> Loaded:
+    records = read_chunk(root, settings, chunk, signed)
+    loaded = Loaded(records, dump_records(records) if pickled else None, None)
+    if evaluate is not None:
+        loaded.evaluated = evaluate(loaded.entries)
+    return loaded
+
+
+def _load_forked(
+    root: Path,
+    settings: Settings,
+    chunks: list[Chunk],
+    pickled: bool,
+    signed: bool,
+    evaluate: Evaluate | None,
+) -> list[Loaded]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    receive, send = context.Pipe(duplex=False)
+    for stream in (sys.stdout, sys.stderr):  # or the worker would flush a copy of what is buffered
+        stream.flush()
+    worker = context.Process(
+        target=_work, args=(root, settings, chunks, signed, evaluate, counter, send), daemon=True
+    )
+    worker.start()
+    send.close()
+    results: list[Loaded | None] = [None] * len(chunks)
+    done = 0  # chunks read here or received
+    receiving = True  # until the worker is gone: done, or dead
+
+    def take() -> None:
+        nonlocal done, receiving
+        try:
+            index, blob, evaluated = receive.recv()
+        except (EOFError, OSError):
+            receiving = False  # its chunks not received are read below
+            return
+        results[index] = Loaded(load_records(blob), blob, evaluated)
+        done += 1
+
+    try:
+        for index in _claim(counter, len(chunks)):
+            results[index] = _read(root, settings, chunks[index], pickled, signed, evaluate)
+            done += 1
+            while receiving and receive.poll():
+                take()
+        while receiving and done < len(chunks):  # every chunk is claimed: the rest are the worker's
+            take()
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+    return [
+        result if result is not None else _read(root, settings, chunks[index], False, signed, evaluate)
+        for index, result in enumerate(results)
+    ]
+
+
+def _claim(counter: Any, total: int) -> Iterator[int]:
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value = index + 1
+        if index >= total:
+            return
+        yield index
+
+
+def _work(
+    root: Path,
+    settings: Settings,
+    chunks: list[Chunk],
+    signed: bool,
+    evaluate: Evaluate | None,
+    counter: Any,
+    send: Any,
+) -> None:
+    """The worker: read chunks until none is left, sending each as it is done (by a second thread,
+    so reading never waits for the pipe), then leave without a trace."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    gc.disable()
+    outbox: queue.SimpleQueue[tuple[int, bytes | None, Any] | None] = queue.SimpleQueue()
+
+    def post() -> None:
+        try:
+            while (message := outbox.get()) is not None:
+                send.send(message)
+        except OSError:
+            os._exit(1)  # the parent stopped listening (it is on its way out): no traceback
+
+    try:
+        sender = threading.Thread(target=post, daemon=True)
+        sender.start()
+        for index in _claim(counter, len(chunks)):
+            loaded = _read(root, settings, chunks[index], True, signed, evaluate)
+            outbox.put((index, loaded.blob, loaded.evaluated))
+        outbox.put(None)
+        sender.join()
+        send.close()
+    except BaseException:
+        os._exit(1)  # no traceback: the parent reads these chunks itself, and reports any error
+    os._exit(0)
