@@ -412,7 +412,7 @@ def _first_letters(rule: str) -> str | None:
         rule = rule[2:] if rule.startswith(r"\b") else rule[_group_end(rule) :]
     if rule.startswith("(?:"):
         end = _group_end(rule)
-        letters = set()
+        letters: set[str] = set()
         optional = rule[end : end + 1] in ("?", "*") or rule[end:].startswith("{0")
         for branch in _branches(rule[3 : end - 1]) + ([rule[end:].lstrip("?*")] if optional else []):
             found = _first_letters(branch or rule[end:])
