@@ -482,7 +482,7 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
     return code
 
 
-@cli.command(short_help="Draft a request for an informational interview, or check the one in a note.")
+@cli.command(short_help="Draft a request for a meeting, or check the one in a note.")
 @click.argument("note")
 @click.option(
     "--check",

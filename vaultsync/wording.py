@@ -15,39 +15,44 @@ from dataclasses import dataclass
 from vaultsync.asks import line_of
 from vaultsync.sections import Line
 
+#: Words after which "advise" can only be the noun (not "that", "her" or "some": "people that
+#: advise", "I heard her advise", "some advise against it").
 _NOUN_BEFORE = (
-    r"your|my|the|some|any|good|great|helpful|useful|valuable|wise|practical|honest|kind|thoughtful|this|that"
-    r"|her|his|their|our|of|for"
+    r"your|my|the|any|good|great|helpful|useful|valuable|wise|practical|honest|thoughtful|this|his|their|our"
+    r"|piece\s+of|for"
 )
-_VERB_AFTER = r"you|me|him|her|them|us|against|on\s+how"
-#: (pattern, the wrong word's group, what to write, why). Patterns are matched case-blind.
+_PERSON = r"me|you|him|her|them|us"
+#: Words before "there" that make it the possessive ("thank you for there advice"), not the
+#: adverb ("is there advice you would give").
+_BEFORE_THEIR = r"for|to|with|at|on|in|of|about|from|by|and|love[ds]?|liked?|enjoyed|appreciated?"
+#: (pattern, what to write, why). Group 1 is the wrong word. Patterns are matched case-blind.
 CONFUSED = (
     (rf"\b(?:{_NOUN_BEFORE})\s+(advise)\b", "advice", "advice is the noun, advise the verb"),
-    (rf"\b(?:to|would|will|could|can|please|i|we|they|did|may|might)\s+(advice)\s+(?:{_VERB_AFTER})\b",
+    (rf"\b(?:would|will|could|can|may|might|please|did|i|we|they)\s+(?:you\s+)?(advice)\s+(?:{_PERSON}|on)\b",
      "advise", "advise is the verb, advice the noun"),
-    (r"\b(your)\s+(?:welcome|going\s+to|doing\s+great|so\s+kind|very\s+kind|too\s+kind|not\s+alone)\b",
-     "you're", "you're is you are"),
+    (r"(?<!for\s)\b(your)\s+(?:welcome(?=\s*[.!,;]|\s*$)|going\s+to|not\s+alone"
+     r"|(?:so|very|too)\s+kind(?=\s*[.!,;]|\s+to\b))", "you're", "you're is you are"),
     (r"\b(you['’]re)\s+(?:advice|time|help|team|work|support|insights?|email|note|kindness|generosity"
      r"|guidance|feedback|company|suggestions?|perspective|experience|career|story|book|article)\b",
      "your", "your is what belongs to you; you're is you are"),
     (r"\b(their)\s+(?:is|are|was|were|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)\s+(?:a|an|no|many|some|few"
      r"|several|so|lots?|plenty)\b", "there", "there is, there are; their is what belongs to them"),
-    (r"\b(there)\s+(?:team|company|advice|own|office|group|organi[sz]ation|website|work|field)\b",
-     "their", "their is what belongs to them"),
-    (r"\b(its)\s+(?:a|an|been|not|going|very\s+kind|so\s+kind|really|always|never|important|hard|easy|true"
-     r"|clear|too\s+early|also)\b", "it's", "it's is it is; its is what belongs to it"),
+    (rf"\b(?:{_BEFORE_THEIR})\s+(there)\s+(?:team|company|advice|office|group|organi[sz]ation|website|work"
+     r"|field)\b|\b(there)\s+own\b", "their", "their is what belongs to them"),
+    (r"\b(its)\s+(?:a|an|been|not|going|really|always|never|also|too\s+early)\b", "it's",
+     "it's is it is; its is what belongs to it"),
     (r"\b(it['’]s)\s+own\b", "its", "its is what belongs to it; it's is it is"),
-    (r"\b(?:an|the|positive|negative|big|huge|real|lasting|great|no|any|side)\s+(affect)\b", "effect",
+    (r"\b(?:an|the|big|huge|real|lasting|great|no|any|side)\s+(affect)\b", "effect",
      "effect is the noun, a result; affect the verb"),
-    (r"\b(?:will|would|could|can|may|might|not|to|it|that|this|they|i)\s+(effect)\s+(?:my|the|your|how|me"
+    (r"\b(?:will|would|could|can|may|might|not|it|that|this|they|i)\s+(effect)\s+(?:my|the|your|how|me"
      r"|our|their|his|her|whether|you)\b", "affect", "affect is the verb, to change; effect the noun"),
-    (r"\b(?:to|not|never|will|would|don['’]t|didn['’]t|can['’]t|won['’]t|might)\s+(loose)\b", "lose",
+    (r"\b(?:to|never|will|would|don['’]t|didn['’]t|can['’]t|won['’]t|might)\s+(loose)\b", "lose",
      "lose is to stop having; loose is not tight"),
-    (r"\b(loose)\s+(?:track|touch|sight|hope|interest|momentum|my|the|your)\b", "lose",
+    (r"\b(loose)\s+(?:track|touch|sight|hope|interest|momentum)\b", "lose",
      "lose is to stop having; loose is not tight"),
     (r"\b(?:more|less|better|worse|rather|other|fewer|greater|higher|lower|larger|smaller|easier|harder"
      r"|faster)\s+(then)\b", "than", "than compares; then is about time"),
-    (r"\b(?:and|since|until|back|by|just|only)\s+(than)\b(?!\s+(?:ever|before|usual|expected))", "then",
+    (r"\b(?:and|since|until|back|by)\s+(than)\b(?!\s+(?:ever|before|usual|expected))", "then",
      "then is about time; than compares"),
 )  # fmt: skip
 _CONFUSED = tuple((re.compile(rx, re.IGNORECASE), right, why) for rx, right, why in CONFUSED)
@@ -71,11 +76,12 @@ def slips(lines: Sequence[Line]) -> list[Slip]:
     found: dict[int, Slip] = {}  # by where the word is: two rules may find the same one
     for rx, right, why in _CONFUSED:
         for m in rx.finditer(text):
-            wrong = m.group(1)
+            group = next(index for index in range(1, (rx.groups or 0) + 1) if m.group(index) is not None)
+            wrong = m.group(group)
             found.setdefault(
-                m.start(1),
+                m.start(group),
                 Slip(
-                    line_of(lines, m.start(1)),
+                    line_of(lines, m.start(group)),
                     "confused",
                     f"\u201c{' '.join(m.group(0).split())}\u201d: write \u201c{_like(right, wrong)}\u201d "
                     f"for \u201c{wrong}\u201d ({why})",
