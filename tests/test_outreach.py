@@ -40,6 +40,12 @@ def test_the_sample_draft(sample: Path, monkeypatch):
     assert tree_digest(sample) == before
 
 
+def test_what_they_share_is_text_only(vault: Path, monkeypatch):
+    write_note(vault, "Bo.md", "---\ntype: contact\nin_common: [true, {a: 1}]\n---\n")
+    monkeypatch.chdir(vault)
+    assert "[What you have in common.]" in run_cli("outreach", "Bo")[1]
+
+
 def test_draft_with_what_they_share_and_no_one_who_suggested_them(vault: Path, monkeypatch):
     write_note(
         vault,

@@ -11,16 +11,19 @@ employer or beneficiary and is left alone.
 Text is matched lowered (ASCII) or case-blind, with any run of spaces and line breaks between
 words, apostrophes straight or curly, and the common typos of the words that matter. Where an
 ask needs its frame, the match starts at the frame; where the verb is enough, at the verb: the
-finding's line is the line of that first word. The pattern is one regular expression, compiled
-once per list of extra phrases (``job_ask_phrases``), so a text is searched at C speed.
+finding's line is the line of that first word. The user's ``job_ask_phrases`` count as asks too.
+
+Each rule is a regular expression, compiled when first needed, and a text is tried only with
+the rules whose key words it holds: most texts are done with after one search for the words
+every ask holds (the pronouns of the user and the contact).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from itertools import accumulate, groupby
 from typing import NamedTuple
 
@@ -331,8 +334,7 @@ def _key_words(keys: str) -> list[str]:
 
 
 #: Every ask names the user or the contact (or "the team"): a text without one of these words is
-#: searched no further. Each word's first letter comes first, so that the search skips in C the
-#: letters no word starts with.
+#: searched no further.
 PEOPLE = (
     "i i'm i'd im id me my mine myself you u your ur yuo yuor yoru youre you're y'all please pls the referral"
 )
@@ -373,19 +375,29 @@ def _gates(ignore_case: bool) -> Gates:
     )
 
 
-def _rules(searched: str, ignore_case: bool) -> Iterable[int]:
+def _rules(searched: str, ignore_case: bool) -> Sequence[int]:
     """The rules worth trying on ``searched``: those of whose key words, a word of each group,
     it holds."""
     gates = _gates(ignore_case)
     if not gates.people.search(searched):
         return ()
-    found = set(gates.keys.findall(searched))
+    found = frozenset(gates.keys.findall(searched))
     if ignore_case:
-        found = {word.casefold().replace("’", "'") for word in found}
+        found = frozenset(word.casefold().replace("’", "'") for word in found)
         if not found <= gates.words:
             return range(len(GRAMMAR))  # a form the key words do not spell: try every rule
+    return _rules_holding(found)
+
+
+@lru_cache(maxsize=4096)
+def _rules_holding(found: frozenset[str]) -> tuple[int, ...]:
+    """The rules for a text that holds the key words ``found``. Cached: texts hold few of them,
+    and the same few over and over (you, your, role, hiring)."""
+    gates = _gates(False)  # the same key words either way
     candidates = sorted({rule for word in found for rule in gates.first.get(word, ())})
-    return [rule for rule in candidates if all(not found.isdisjoint(group) for group in gates.more[rule])]
+    return tuple(
+        rule for rule in candidates if all(not found.isdisjoint(group) for group in gates.more[rule])
+    )
 
 
 @cache

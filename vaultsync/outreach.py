@@ -48,7 +48,11 @@ def _common(meta: Any) -> list[str]:
     for key in COMMON:
         value = meta.get(key) if hasattr(meta, "get") else None
         values = value if isinstance(value, list) else [value]
-        found += [str(v).strip() for v in values if isinstance(v, (str, int, float)) and str(v).strip()]
+        found += [
+            str(v).strip()
+            for v in values
+            if isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip()
+        ]
     return found
 
 
