@@ -19,7 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from vaultsync.dashboard import dashboard_markdown
-from vaultsync.letter import Letter, check, draft
+from vaultsync.letter import check, draft
+from vaultsync.lookup import Opened
 from vaultsync.sync import audit_vault
 from vaultsync.templates import create_note
 from vaultsync.vault import load_vault
@@ -44,7 +45,7 @@ def main() -> None:
     vault = load_vault(args.vault)
     checked = audit_vault(vault, today)
     held = [c for c in vault.contacts if c.held(today)]
-    letter = Letter(vault, max(held, key=lambda c: len(c.sections.letter)), ())
+    letter = Opened(vault, max(held, key=lambda c: len(c.sections.letter)), ())
     text = dashboard_markdown(vault, checked.findings, today)
     print(
         f"{args.vault}: {len(vault.contacts)} contacts, {vault.notes} notes, {len(checked.findings)} findings"
@@ -59,7 +60,7 @@ def main() -> None:
                 f"{len(text):,} chars",
             ),
             ("letter draft", lambda: draft(letter, today), letter.contact.path),
-            ("letter check", lambda: check(letter), f"{len(letter.contact.sections.letter)} lines"),
+            ("letter check", lambda: check(letter, today), f"{len(letter.contact.sections.letter)} lines"),
             (
                 "new note",
                 lambda: create_note(
