@@ -60,7 +60,7 @@ def main() -> None:
                 f"{len(text):,} chars",
             ),
             ("letter draft", lambda: draft(letter, today), letter.contact.path),
-            ("letter check", lambda: check(letter), f"{len(letter.contact.sections.letter)} lines"),
+            ("letter check", lambda: check(letter, today), f"{len(letter.contact.sections.letter)} lines"),
             (
                 "new note",
                 lambda: create_note(

@@ -1,8 +1,8 @@
 """The fast paths give exactly what the libraries give, or step aside.
 
 Front-matter built from libyaml's events must equal PyYAML's values; a body scanned line by line
-must give markdown-it's sections; the lowered job-ask search must find what the case-blind one
-finds. Each is checked on generated input and on every real note we have.
+must give markdown-it's sections; the job-ask rules tried, on lowered text, must find what every
+rule finds case-blind. Each is checked on generated input and on every real note we have.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from test_cache import generated_vault
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.model import rules
+from vaultsync.model import asks
 from vaultsync.model.contact import path_stem
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import fastyaml, note, sections
@@ -292,8 +292,10 @@ def test_generated_and_real_bodies_scan_like_markdown_it(tmp_path: Path):
 TEXTS = st.lists(
     st.sampled_from(
         ["Is your team hiring?", "IS YOUR\nTEAM HIRING", "could I  work for you", "hire me", "chire meow",
-         "iſ your team hiring", "could \u0131 work for you",
-         "put in a good word", "Kelvin \u212a", "ſ", "consider me for", "a job for me", "nothing", "é"]
+         "iſ your team hiring", "could \u0131 work for you", "Could you pass my résumé\nto HR?",
+         "put in a good word for me", "Kelvin \u212a", "ſ", "consider me for", "a job for me", "nothing", "é",
+         "you’re", "I’d love to join your team", "any openings", "on your team", "for someone like me",
+         "Is there room", "keep me in", "mind"]
     ),
     max_size=4,
 )  # fmt: skip
@@ -302,20 +304,26 @@ TEXTS = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(TEXTS, st.lists(st.sampled_from(["hire", "Straße", "ſome job", "team"]), max_size=2))
 @example(["iſ your team hiring"], [])
-def test_lowered_job_ask_search_finds_what_the_case_blind_one_finds(texts: list[str], extra: list[str]):
-    lines = [(text, number) for number, text in enumerate(texts, 5)]
+def test_the_rules_tried_find_what_every_rule_finds(texts: list[str], extra: list[str]):
+    """Only the rules whose key words a text holds are tried, on text lowered when it is ASCII:
+    the asks found must be those that every rule, case-blind, finds."""
+    text = " ".join(texts) + " "
+    assert asks._matches(text, tuple(extra)) == asks._matches(text, tuple(extra), every=True)
+    lines = [(line, number) for number, line in enumerate(texts, 5)]
     config = settings_from_mapping({"job_ask_phrases": extra}) if extra else DEFAULTS
-    found = job_asks(lines, config)
-    text, starts = "", []
-    for line_text, number in lines:
-        starts.append((len(text), number))
-        text += line_text + " "
-    pattern = rules._job_ask_pattern(config.job_ask_phrases)
-    expected = [
-        (max(n for offset, n in starts if offset <= m.start()), " ".join(m.group(0).split()))
-        for m in pattern.finditer(text)
-    ]
-    assert found == expected
+    assert job_asks(lines, config) == asks.job_asks(lines, tuple(extra))
+
+
+@pytest.mark.parametrize(
+    "text", ["", "Could you hire me?", "Your advice was helpful.", "Is your team\nhiring"]
+)
+def test_the_labelled_phrasings_need_no_rule_the_keys_leave_out(text: str):
+    from job_ask_phrasings import HELD_OUT_ASKS, HELD_OUT_FINE, TUNED_ASKS, TUNED_FINE
+
+    for phrasing in (text, *TUNED_ASKS, *TUNED_FINE, *HELD_OUT_ASKS, *HELD_OUT_FINE):
+        joined = " ".join(phrasing.split("\n")) + " "
+        for variant in (joined, joined.upper(), joined.replace("'", "\u2019") + "é"):
+            assert asks._matches(variant, ()) == asks._matches(variant, (), every=True), variant
 
 
 PHRASE_WORDS = st.sampled_from(["hire", "me", "hire me", "a", "an", "job", "a job", "an opening", "for me"])
@@ -329,7 +337,7 @@ def test_the_phrase_trie_finds_what_the_plain_alternation_finds(phrases: list[st
     """Phrases that begin others ("hire", "hire me") included: the same match, the same phrase."""
     phrases = sorted(set(phrases))
     plain = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\b")
-    trie = re.compile(r"\b" + rules._trie(phrases) + r"\b")
+    trie = re.compile(r"\b" + asks._trie(phrases) + r"\b")
     text = " ".join(
         data.draw(st.lists(PHRASE_WORDS | st.sampled_from(["x", "hirer", "me,", "\n"]), max_size=12))
     )

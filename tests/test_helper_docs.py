@@ -36,9 +36,16 @@ def test_letter_docs_show_real_output(sample: Path):
     command = '$ cd sample-vault && vaultsync letter "Contacts/Jane Doe.md" --today 2026-11-20\n'
     shown = block_after(docs, "## The draft").split(command, 1)[1]
     assert run_cli("letter", "Contacts/Jane Doe.md", "--today", "2026-11-20")[1] == shown
-    command = '$ cd sample-vault && vaultsync letter "Grace Kim" --check\n'
+    command = '$ cd sample-vault && vaultsync letter "Grace Kim" --check --today 2026-11-20\n'
     shown = block_after(docs, "## The check").split(command, 1)[1]
-    assert run_cli("letter", "Grace Kim", "--check")[1] == shown
+    assert run_cli("letter", "Grace Kim", "--check", "--today", "2026-11-20")[1] == shown
+
+
+def test_outreach_docs_show_real_output(sample: Path):
+    docs = (DOCS / "outreach.md").read_text(encoding="utf-8")
+    command = '$ cd sample-vault && vaultsync outreach "Jane Doe"\n'
+    shown = block_after(docs, "## The draft").split(command, 1)[1]
+    assert run_cli("outreach", "Jane Doe")[1] == shown
 
 
 def test_new_contact_docs_show_the_builtin_template(sample: Path):
@@ -62,6 +69,7 @@ def test_readme_has_a_section_for_each_helper():
     for title, page in [
         ("## The dashboard note", "docs/dashboard.md"),
         ("## Thank-you letters", "docs/letter.md"),
+        ("## Asking for a meeting", "docs/outreach.md"),
         ("## New contacts", "docs/new-contact.md"),
         ("## A vault kept in git (pre-commit)", "docs/pre-commit.md"),
     ]:

@@ -198,8 +198,15 @@ def draft_note(
 def test_check_of_the_sample_letter(sample: Path, chdir):
     chdir(sample)
     before = tree_digest(sample)
-    assert run_cli("letter", "Contacts/Grace Kim.md", "--check") == (
+    # Since issue 18 the check reads the whole of the guide's thank-you rule: the sample letter also
+    # misses what was enjoyed, the plan and the thanks for Theo Brandt.
+    assert run_cli("letter", "Contacts/Grace Kim.md", "--check", *TODAY) == (
         1,
+        "Contacts/Grace Kim.md:14: enjoyed: the draft does not say what you enjoyed in the conversation (a "
+        "sentence like “I especially enjoyed hearing how you ...”)\n"
+        "Contacts/Grace Kim.md:14: plan: the draft does not say what you plan to do with their advice, and the "
+        "note has no ## Plan section: write the plan there and say it in the draft\n"
+        "Contacts/Grace Kim.md:14: referrals: the draft does not thank them for suggesting Theo Brandt\n"
         "Contacts/Grace Kim.md:18: job-ask: asks directly for a job (“consider me for”); ask instead, in a "
         "general way, whether they know of openings or of other people to talk with\n",
         "",
@@ -207,17 +214,128 @@ def test_check_of_the_sample_letter(sample: Path, chdir):
     assert tree_digest(sample) == before
 
 
+READY = (
+    "Dear Priya,\n\nThank you for meeting me at the City of Springfield on Tuesday. I especially enjoyed "
+    "hearing how your team\nmaps flood risk. I've started learning the basics of QGIS, as you "
+    "suggested.\nIf you know anyone else I could talk with about city planning, I would be grateful for an "
+    "introduction.\n\nBest,\nSam\n"
+)
+READY_LINE = (
+    "Contacts/Priya Natarajan.md: the draft is ready: it mentions their advice, what you enjoyed, your plan "
+    "and the people they suggested; no direct ask for a job; spelled and worded right; on time\n"
+)
+
+
 def test_check_of_a_ready_draft(vault: Path, chdir):
+    draft_note(vault, READY)
+    chdir(vault)
+    before = tree_digest(vault)
+    for today in ("2026-11-10", "2026-11-13"):  # the interview day, and three days after it
+        assert run_cli("letter", "Contacts/Priya Natarajan.md", "--check", "--today", today) == (
+            0,
+            READY_LINE,
+            "",
+        )
+    assert tree_digest(vault) == before
+
+
+@pytest.mark.parametrize(
+    ("draft", "extra", "today", "expected"),
+    [
+        (  # written to miss what they enjoyed
+            READY.replace("I especially enjoyed hearing how your team\nmaps flood risk. ", ""),
+            "",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:12: enjoyed: the draft does not say what you enjoyed in the "
+            "conversation (a sentence like “I especially enjoyed hearing how you ...”)",
+        ),
+        (  # no plan in the draft, none in the note
+            READY.replace("I've started learning the basics of QGIS", "QGIS is free"),
+            "",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:12: plan: the draft does not say what you plan to do with their "
+            "advice, and the note has no ## Plan section: write the plan there and say it in the draft",
+        ),
+        (  # a Plan section the draft says nothing of
+            READY,
+            "",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:12: plan: the draft mentions nothing of your ## Plan section (like "
+            "“Map the bike lanes of my neighborhood.”): say what you will do with their advice",
+        ),
+        (  # no referral recorded, and no ask for others
+            READY.replace("If you know anyone else I could talk with about city planning, I would be grateful "
+                          "for an introduction.", "Thanks again."),
+            "",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:12: referrals: no one they suggested is recorded (referrals), and the "
+            "draft does not ask whether they know others you could talk with",
+        ),
+        (  # people suggested, not thanked for
+            READY,
+            "referrals: ['[[Ana Ortiz]]', 'Bo Li, 555-0100']\n",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:13: referrals: the draft does not thank them for suggesting Ana Ortiz "
+            "and Bo Li",
+        ),
+        (  # four days after the interview
+            READY,
+            "",
+            "2026-11-14",
+            "Contacts/Priya Natarajan.md:12: late: the interview was on 2026-11-10, 4 days before 2026-11-14: "
+            "the guide asks for the letter within three days; send it as soon as you can",
+        ),
+        (  # the issue's "Your advise to ..."
+            READY.replace("I've started", "Your advise to start small helped: I've started"),
+            "",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:15: confused: “Your advise”: write “advice” for “advise” (advice is "
+            "the noun, advise the verb)",
+        ),
+        (
+            READY.replace("the basics", "the the basics"),
+            "",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:15: repeated: “the the”: the word is written twice",
+        ),
+        (  # an ask the old phrase list missed
+            READY.replace("Best,", "If a junior position opens up, I hope you will keep me\nin mind for it.\n\nBest,"),
+            "",
+            "2026-11-12",
+            "Contacts/Priya Natarajan.md:18: job-ask: asks directly for a job (“keep me in mind”); ask instead, "
+            "in a general way, whether they know of openings or of other people to talk with",
+        ),
+    ],
+)  # fmt: skip
+def test_check_flags_each_missing_element(vault: Path, chdir, draft, extra, today, expected):
+    plan = (
+        "\n## Plan\n- Map the bike lanes of my neighborhood.\n" if "## Plan section (like" in expected else ""
+    )
+    path = draft_note(vault, draft + plan, extra=extra)
+    chdir(vault)
+    before = path.read_bytes()
+    assert run_cli("letter", "Contacts/Priya Natarajan.md", "--check", "--today", today) == (
+        1,
+        expected + "\n",
+        "",
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_plan_section_the_draft_mentions_and_referrals_thanked(vault: Path, chdir):
+    draft = READY.replace(
+        "If you know anyone else", "Thank you also for suggesting Ana; if you know anyone else"
+    )
+    draft = draft.replace("as you suggested.", "as you suggested, and I will map the bike lanes next.")
     draft_note(
         vault,
-        "Dear Priya,\n\nThank you for meeting me at the City of Springfield on Tuesday. I've installed QGIS "
-        "and started learning the basics, as you suggested.\nI'm grateful for your time.\n\nBest,\nSam\n",
+        draft + "\n## Plan\n- Map the bike lanes of my neighborhood.\n",
+        extra="referrals: [Ana Ortiz]\n",
     )
     chdir(vault)
-    assert run_cli("letter", "Contacts/Priya Natarajan.md", "--check") == (
+    assert run_cli("letter", "Contacts/Priya Natarajan.md", "--check", "--today", "2026-11-12") == (
         0,
-        "Contacts/Priya Natarajan.md: the draft is ready: spelled right, no direct ask for a job, mentions "
-        "their advice\n",
+        READY_LINE,
         "",
     )
 
@@ -230,18 +348,26 @@ def test_check_finds_each_kind_of_problem_by_line(vault: Path, chdir):
         vault,
         "Dear Priya,\n"  # line 12
         "Thank you for your tiem and the tour of Springfeld.\n"  # 13: one typo, one accepted word
-        "Do you have any vacancies, or could you refer me for\n"  # 14: a phrase of the user's own
+        "Any vacancies, or could you refer me for\n"  # 14: a phrase of the user's own
         "the analyst role? [Say which advice helped.] See https://example.org/x_y and me@x.example.\n"
         "Best, [[Sam Roe|Sam]] in `zsh`, sincerly\n",
     )
     chdir(vault / "Contacts")
-    code, out, err = run_cli("letter", "Priya Natarajan.md", "--check")
+    code, out, err = run_cli("letter", "Priya Natarajan.md", "--check", *TODAY)
     assert (code, err) == (1, "")
     assert out.splitlines() == [
         "Priya Natarajan.md:12: advice: the draft mentions none of the advice they offered (like “Learn GIS "
         "basics; QGIS is free.”): say which advice helped you",
+        "Priya Natarajan.md:12: enjoyed: the draft does not say what you enjoyed in the conversation (a "
+        "sentence like “I especially enjoyed hearing how you ...”)",
+        "Priya Natarajan.md:12: late: the interview was on 2026-11-10, 10 days before 2026-11-20: the guide "
+        "asks for the letter within three days; send it as soon as you can",
+        "Priya Natarajan.md:12: plan: the draft does not say what you plan to do with their advice, and the "
+        "note has no ## Plan section: write the plan there and say it in the draft",
+        "Priya Natarajan.md:12: referrals: no one they suggested is recorded (referrals), and the draft does "
+        "not ask whether they know others you could talk with",
         "Priya Natarajan.md:13: spelling: “tiem”: did you mean “them” or “time” or “tie”?",
-        f"Priya Natarajan.md:14: job-ask: asks directly for a job (“any vacancies”); {ASK_INSTEAD}",
+        f"Priya Natarajan.md:14: job-ask: asks directly for a job (“Any vacancies”); {ASK_INSTEAD}",
         f"Priya Natarajan.md:14: job-ask: asks directly for a job (“refer me for”); {ASK_INSTEAD}",
         "Priya Natarajan.md:15: placeholder: replace the prompt [Say which advice helped.]",
         "Priya Natarajan.md:16: spelling: “sincerly”: did you mean “sincerely”?",
@@ -253,10 +379,11 @@ def test_the_printed_draft_pasted_into_the_note_needs_only_its_prompts_filled(sa
     draft = run_cli("letter", "Jane Doe", *TODAY)[1]
     path = sample / "Contacts" / "Jane Doe.md"
     path.write_text(path.read_text() + "\n## Thank-you draft\n" + draft)
-    code, out, _ = run_cli("letter", "Jane Doe", "--check")
+    code, out, _ = run_cli("letter", "Jane Doe", "--check", *TODAY)
     assert code == 1
     kinds = [line.split(": ")[1] for line in out.splitlines()]
-    assert kinds == ["placeholder", "placeholder", "placeholder"]  # no typo; the advice is named
+    # no typo; the advice, what was enjoyed and the people suggested are named; the plan is a prompt
+    assert kinds == ["plan", "placeholder", "placeholder", "placeholder"]
 
 
 def test_check_without_advice_or_draft(vault: Path, chdir):
@@ -264,9 +391,15 @@ def test_check_without_advice_or_draft(vault: Path, chdir):
     write_note(
         vault, "A.md", "---\ntype: contact\ninterviews: [2026-11-10]\n---\n## Thank-you\nDear A, thanks.\n"
     )
-    assert run_cli("letter", "A.md", "--check")[1] == (
+    assert run_cli("letter", "A.md", "--check", "--today", "2026-11-10")[1] == (
         "A.md:6: advice: no advice is recorded in the note (advice, or an ## Advice section), so the draft "
         "cannot be checked for it: record the advice that helped and mention it\n"
+        "A.md:6: enjoyed: the draft does not say what you enjoyed in the conversation (a sentence like “I "
+        "especially enjoyed hearing how you ...”)\n"
+        "A.md:6: plan: the draft does not say what you plan to do with their advice, and the note has no ## "
+        "Plan section: write the plan there and say it in the draft\n"
+        "A.md:6: referrals: no one they suggested is recorded (referrals), and the draft does not ask whether "
+        "they know others you could talk with\n"
     )
     write_note(vault, "B.md", "---\ntype: contact\n---\n## Thanks\n\n## Notes\nx\n")
     assert run_cli("letter", "B.md", "--check") == (1, "B.md: empty: the Thank-you section is empty\n", "")
@@ -281,8 +414,10 @@ def test_check_without_advice_or_draft(vault: Path, chdir):
 
 def test_check_reports_bad_values_of_the_note_and_goes_on(vault: Path, chdir):
     chdir(vault)
-    draft_note(vault, "Thank you. I started learning GIS basics.\n", extra="check_ins: [soon]\n")
-    code, out, err = run_cli("letter", "Contacts/Priya Natarajan.md", "--check", "--vault", ".")
+    draft_note(vault, READY, extra="check_ins: [soon]\n")
+    code, out, err = run_cli(
+        "letter", "Contacts/Priya Natarajan.md", "--check", "--vault", ".", "--today", "2026-11-11"
+    )
     assert code == 0
     assert err == (
         "vaultsync: Contacts/Priya Natarajan.md:7: check_ins: 'soon' is not a date (write YYYY-MM-DD, or "
@@ -294,8 +429,8 @@ def test_spelling_in_another_language(vault: Path, chdir):
     (vault / ".vaultsync.toml").write_text('spelling_language = "fr"\n')
     draft_note(vault, "Merci beaucoup pour votre temps et vos conseils sur GIS. Cordialment\n")
     chdir(vault)
-    out = run_cli("letter", "Contacts/Priya Natarajan.md", "--check")[1]
-    assert out.splitlines()[1:] == [
+    out = run_cli("letter", "Contacts/Priya Natarajan.md", "--check", "--today", "2026-11-11")[1]
+    assert [line for line in out.splitlines() if ": spelling: " in line] == [
         "Contacts/Priya Natarajan.md:12: spelling: “Cordialment”: did you mean “cordialement”?"
     ]
 

@@ -7,57 +7,17 @@ CATEGORIES). No rule reads the clock or the disk.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from functools import cache
-from itertools import accumulate, groupby
 from typing import Protocol
 
 from vaultsync.config import Settings
+from vaultsync.model import asks
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import referral
 from vaultsync.reading.sections import Line
-
-#: Phrases that ask directly for a job (guide rule 2). Asking in a general way whether they know
-#: of openings is fine, so "do you know of any openings" is deliberately not here.
-JOB_ASK_PHRASES = (
-    "hire me",
-    "give me a job",
-    "give me an internship",
-    "offer me a job",
-    "offer me an internship",
-    "offer me a position",
-    "get me a job",
-    "get me an internship",
-    "find me a job",
-    "a job for me",
-    "an internship for me",
-    "a position for me",
-    "an opening for me",
-    "a role for me",
-    "are you hiring",
-    "is your company hiring",
-    "is your team hiring",
-    "do you have any openings",
-    "do you have an opening",
-    "do you have any jobs",
-    "do you have a job",
-    "can i get a job",
-    "could i get a job",
-    "can i get an internship",
-    "could i get an internship",
-    "can i have a job",
-    "can i work for you",
-    "could i work for you",
-    "refer me for",
-    "recommend me for",
-    "put in a good word",
-    "consider me for",
-)
 
 
 def _finding(
@@ -209,50 +169,10 @@ def record(
     return found
 
 
-@cache
-def _job_ask_pattern(extra: tuple[str, ...], ignore_case: bool = True) -> re.Pattern[str] | None:
-    """The phrases as one pattern; with ``ignore_case=False``, one for ASCII text lowered first
-    (three times faster), or None when a phrase is not ASCII."""
-    phrases = sorted({" ".join(p.casefold().split()) for p in (*JOB_ASK_PHRASES, *extra)} - {""})
-    if not ignore_case and not all(phrase.isascii() for phrase in phrases):
-        return None
-    return re.compile(r"\b" + _trie(phrases) + r"\b", re.IGNORECASE if ignore_case else 0)
-
-
-def _trie(phrases: Sequence[str]) -> str:
-    """``phrases`` (sorted, words separated by one space) as one regular expression that shares
-    their common beginnings: "are you hiring|are you recruiting" becomes
-    "are\\s+you\\s+(?:hiring|recruiting)". The regular expression engine then tries each shared
-    beginning once where a plain alternation tries every phrase: a third faster on the benchmark's
-    notes. Alternatives stay in the phrases' order, a phrase before its longer followers, so where
-    two phrases match at the same place the one found is the one the alternation would find."""
-    if phrases == [""]:
-        return ""
-    branches = []
-    for first, group in groupby(phrases, key=lambda phrase: phrase[:1]):
-        rests = [phrase[1:] for phrase in group]
-        branches.append(("" if first == "" else r"\s+" if first == " " else re.escape(first)) + _trie(rests))
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
 def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]:
-    """(file line, phrase as written) of each direct ask for a job; phrases may span lines."""
-    if not lines:
-        return []
-    text = " ".join([line_text for line_text, _ in lines]) + " "
-    lowered = _job_ask_pattern(settings.job_ask_phrases, False) if text.isascii() else None
-    if lowered is not None:
-        matches = list(lowered.finditer(text.lower()))  # ASCII: same length, same matches
-    else:
-        matches = list(_job_ask_pattern(settings.job_ask_phrases).finditer(text))  # type: ignore[union-attr]
-    if not matches:
-        return []  # most texts: no need to know where each line begins
-    starts = [0, *accumulate(len(line_text) + 1 for line_text, _ in lines)][:-1]  # where each line begins
-    latest = list(accumulate((number for _, number in lines), max))  # the latest line begun by each start
-    return [
-        (latest[bisect_right(starts, match.start()) - 1], " ".join(text[match.start() : match.end()].split()))
-        for match in matches
-    ]
+    """(file line, words as written) of each direct ask for a job (see ``vaultsync.asks``),
+    with the user's own ``job_ask_phrases``; an ask may span lines."""
+    return asks.job_asks(lines, settings.job_ask_phrases)
 
 
 def job_ask(

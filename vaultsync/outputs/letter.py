@@ -15,16 +15,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vaultsync.errors import VaultsyncError
-from vaultsync.model.contact import PersonRef, find_person, index_by_name
+from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name
 from vaultsync.model.dates import day_of
 from vaultsync.model.rules import job_asks
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.lookup import Opened
-from vaultsync.outputs.spelling import accepted_words, misspellings, words
+from vaultsync.outputs.spelling import WORD, accepted_words, misspellings, words
+from vaultsync.outputs.wording import slips
 from vaultsync.reading.sections import Line
 
 #: A [prompt] left for the user: brackets that are no link, wikilink or task box.
 PLACEHOLDER = re.compile(r"(?<!\[)\[(?![\[ xX]\])([^\[\]]+)\](?![\](])")
+#: A sentence that says what the user enjoyed or valued in the conversation.
+ENJOYED = re.compile(
+    r"\b(?:enjoy\w*|loved|appreciated|especially|fascinat\w*|interesting|insightful|inspir\w*|struck me"
+    r"|stayed with me|stood out|highlight|memorable|learn(?:ed|t)|glad|eye-opening|helped me see)\b",
+    re.IGNORECASE,
+)
+#: A sentence about what the user will do (or has started doing) with the advice.
+PLANS = re.compile(
+    r"\b(?:i\s+plan|i\s+will|i['’]ll|i\s+am\s+going\s+to|i['’]m\s+going\s+to|i\s+intend|my\s+next\s+steps?"
+    r"|next,?\s+i|i\s+have\s+(?:already\s+)?started|i['’]ve\s+(?:already\s+)?started|i\s+started|i\s+have\s+already"
+    r"|i['’]ve\s+already|i\s+am\s+now|i['’]m\s+now)\b"
+    # "I will reach out to Ana soon" is about the people suggested, not the advice
+    r"(?!\s+(?:soon\s+|also\s+)?(?:reach|contact|write|be\s+in\s+touch|keep\s+in|stay\s+in|follow\s+up))",
+    re.IGNORECASE,
+)
+#: The ask for other people to talk with (guide rule 3).
+MORE_PEOPLE = re.compile(
+    r"\b(?:anyone|anybody|someone|somebody|others|other\s+people|colleagues?|contacts?)\b[^.?!]{0,80}"
+    r"\b(?:talk|speak|meet|contact|reach|learn|introduc\w*)"
+    r"|\b(?:introduc\w*|put\s+me\s+in\s+touch|connect\s+me)\b[^.?!]{0,60}"
+    r"\b(?:anyone|anybody|someone|somebody|others|other\s+people|colleagues?)\b",
+    re.IGNORECASE,
+)
+#: Days after the interview within which the letter goes out (guide rule 5: "within two to three days").
+ON_TIME_DAYS = 3
 #: Words too common to show that a letter mentions a piece of advice.
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been before being but by can could did do
@@ -121,7 +147,8 @@ def _referrals(referrals: Sequence[PersonRef], vault: Vault, today: dt.date) -> 
 @dataclass(frozen=True)
 class Problem:
     line: int
-    kind: str  # "spelling", "job-ask", "advice", "placeholder", "empty"
+    kind: str  # "spelling", "job-ask", "advice", "enjoyed", "plan", "referrals", "confused", "repeated",
+    # "late", "placeholder", "empty"
     message: str
 
 
@@ -153,9 +180,11 @@ def _spelling_message(word: str, suggestions: Sequence[str]) -> str:
     return f"\u201c{word}\u201d: did you mean " + " or ".join(f"\u201c{s}\u201d" for s in suggestions) + "?"
 
 
-def check(letter: Opened) -> list[Problem]:
-    """What to fix in the draft under the note's Thank-you heading, by line."""
-    contact, settings = letter.contact, letter.vault.settings
+def check(letter: Opened, today: dt.date) -> list[Problem]:
+    """What to fix in the draft under the note's Thank-you heading, by line (guide rule 5: what
+    you enjoyed, the advice that helped, your plan, the people they suggested, well written and
+    spelled, within three days of the interview; rule 2: no direct ask for a job)."""
+    contact = letter.contact
     lines = contact.sections.letter
     if not contact.sections.has_letter:
         raise VaultsyncError(
@@ -165,6 +194,17 @@ def check(letter: Opened) -> list[Problem]:
     if not lines:
         return [Problem(0, "empty", "the Thank-you section is empty")]
     draft_start = lines[0][1]  # the file line where the draft begins
+    found = writing(letter, lines)
+    found += _advice(contact, lines, draft_start)
+    found += _elements(contact, [(prose(lines), draft_start)], draft_start)
+    found += _late(contact, today, draft_start)
+    return sorted(found, key=lambda p: (p.line, p.kind, p.message))
+
+
+def writing(opened: Opened, lines: Sequence[Line]) -> list[Problem]:
+    """What any letter to a contact must not have: a direct ask for a job, a prompt left in,
+    a word misspelled, confused or written twice."""
+    contact, settings = opened.contact, opened.vault.settings
     found = [
         Problem(
             line,
@@ -181,8 +221,8 @@ def check(letter: Opened) -> list[Problem]:
     ]
     accepted = accepted_words(
         [
-            *(c.name for c in letter.vault.contacts),
-            *(c.organization for c in letter.vault.contacts),
+            *(c.name for c in opened.vault.contacts),
+            *(c.organization for c in opened.vault.contacts),
             contact.name,
             contact.organization,
             contact.role,
@@ -196,22 +236,117 @@ def check(letter: Opened) -> list[Problem]:
         Problem(m.line, "spelling", _spelling_message(m.word, m.suggestions))
         for m in misspellings(lines, accepted, settings.spelling_language)
     ]
+    return found + [Problem(slip.line, slip.kind, slip.message) for slip in slips(lines)]
+
+
+def prose(lines: Sequence[Line]) -> str:
+    """The text of ``lines`` as one, without its [prompts] (what the user has not written yet)."""
+    return " ".join(PLACEHOLDER.sub(" ", text) for text, _ in lines)
+
+
+def report(where: str, problems: Sequence[Problem], ready: str) -> tuple[list[str], int]:
+    """The lines ``path:line: kind: message`` for ``problems``, or the ``ready`` line, and the
+    exit code: 1 when something is to fix."""
+    if not problems:
+        return [f"{where}: {ready}"], 0
+    return [f"{where}:{f'{p.line}:' if p.line else ''} {p.kind}: {p.message}" for p in problems], 1
+
+
+def _advice(contact: Contact, lines: Sequence[Line], draft_start: int) -> list[Problem]:
     if not contact.advice:
-        found.append(
+        return [
             Problem(
                 draft_start,
                 "advice",
                 "no advice is recorded in the note (advice, or an ## Advice section), "
                 "so the draft cannot be checked for it: record the advice that helped and mention it",
             )
-        )
-    elif not any(mentions(lines, advice) for advice in contact.advice):
-        found.append(
+        ]
+    if not any(mentions(lines, advice) for advice in contact.advice):
+        return [
             Problem(
                 draft_start,
                 "advice",
                 f"the draft mentions none of the advice they offered "
                 f"(like \u201c{contact.advice[0]}\u201d): say which advice helped you",
             )
+        ]
+    return []
+
+
+def _elements(contact: Contact, prose: Sequence[Line], draft_start: int) -> list[Problem]:
+    """What you enjoyed, your plan, the people they suggested: in ``prose``, the draft without
+    its prompts."""
+    found = []
+    text = " ".join(line for line, _ in prose)
+    if not ENJOYED.search(text):
+        found.append(
+            Problem(
+                draft_start,
+                "enjoyed",
+                "the draft does not say what you enjoyed in the conversation "
+                "(a sentence like \u201cI especially enjoyed hearing how you ...\u201d)",
+            )
         )
-    return sorted(found, key=lambda p: (p.line, p.kind, p.message))
+    plan = contact.sections.plan
+    if plan and not any(mentions(prose, text) for text, _ in plan):
+        found.append(
+            Problem(
+                draft_start,
+                "plan",
+                f"the draft mentions nothing of your ## Plan section (like \u201c{plan[0][0]}\u201d): "
+                "say what you will do with their advice",
+            )
+        )
+    elif not plan and not PLANS.search(text):
+        found.append(
+            Problem(
+                draft_start,
+                "plan",
+                "the draft does not say what you plan to do with their advice, and the note has no "
+                "## Plan section: write the plan there and say it in the draft",
+            )
+        )
+    words = {w.casefold() for w in WORD.findall(text)}
+    missing = [p.name for p in contact.referrals if not _named(p.name, words)]
+    if missing:
+        found.append(
+            Problem(
+                draft_start,
+                "referrals",
+                f"the draft does not thank them for suggesting {_names(missing)}",
+            )
+        )
+    elif not contact.referrals and not MORE_PEOPLE.search(text):
+        found.append(
+            Problem(
+                draft_start,
+                "referrals",
+                "no one they suggested is recorded (referrals), and the draft does not ask whether they "
+                "know others you could talk with",
+            )
+        )
+    return found
+
+
+def _named(name: str, words: set[str]) -> bool:
+    """Whether the draft names ``name``: all its words, or its first one (a first name)."""
+    parts = [w.casefold() for w in WORD.findall(name)]
+    return bool(parts) and (parts[0] in words or all(part in words for part in parts))
+
+
+def _late(contact: Contact, today: dt.date, draft_start: int) -> list[Problem]:
+    held = contact.held(today)
+    if not held:
+        return []
+    day = day_of(held[-1])
+    if (today - day).days <= ON_TIME_DAYS or any(sent >= day for sent in contact.thank_you_sent):
+        return []
+    return [
+        Problem(
+            draft_start,
+            "late",
+            f"the interview was on {day}, {(today - day).days} days before {today}: the guide asks for the "
+            "letter within three days; send it as soon as you can",
+        )
+    ]

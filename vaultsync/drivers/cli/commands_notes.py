@@ -1,4 +1,5 @@
-"""The commands about one note: new (a contact from the template), letter (a thank-you)."""
+"""The commands about one note: new (a contact from the template), letter (a thank-you),
+outreach (the request for a meeting)."""
 
 from __future__ import annotations
 
@@ -59,8 +60,9 @@ def new(name: str, folder: str | None, template: Path | None, vault: Path, today
     "--check",
     "check_draft",
     is_flag=True,
-    help="Check the draft under the note's Thank-you heading instead: spelling, a direct ask for a job, "
-    "the advice it mentions. Exit 1 when something is found.",
+    help="Check the draft under the note's Thank-you heading instead: the advice, what you enjoyed, your "
+    "plan and the people they suggested; no direct ask for a job; confused or repeated words, spelling; "
+    "sent within three days of the interview (judged on --today). Exit 1 when something is found.",
 )
 @vault_parameters(positional=False, locate=False)
 @today_option(
@@ -73,7 +75,7 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
     NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
     Never writes into the note.
     """
-    from vaultsync.outputs.letter import check, draft
+    from vaultsync.outputs.letter import check, draft, report
     from vaultsync.outputs.lookup import open_contact
     from vaultsync.outputs.report import error_line
 
@@ -83,12 +85,45 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
     if not check_draft:
         click.echo(draft(opened, parse_today(today)), nl=False)
         return 0
-    where = shown(opened.vault.root / opened.contact.path)
-    problems = check(opened)
-    for problem in problems:
-        click.echo(f"{where}:{f'{problem.line}:' if problem.line else ''} {problem.kind}: {problem.message}")
-    if not problems:
-        click.echo(
-            f"{where}: the draft is ready: spelled right, no direct ask for a job, mentions their advice"
-        )
-    return 1 if problems else 0
+    lines, code = report(
+        shown(opened.vault.root / opened.contact.path),
+        check(opened, parse_today(today)),
+        "the draft is ready: it mentions their advice, what you enjoyed, your plan and the people they "
+        "suggested; no direct ask for a job; spelled and worded right; on time",
+    )
+    click.echo("\n".join(lines))
+    return code
+
+
+@click.command(short_help="Draft a request for a meeting, or check the one in a note.")
+@click.argument("note")
+@click.option(
+    "--check",
+    "check_draft",
+    is_flag=True,
+    help="Check the draft under the note's Outreach heading instead: length, the connection named, a "
+    "request for advice, no direct ask for a job, spelling. Exit 1 when something is found.",
+)
+@vault_parameters(positional=False, locate=False)
+@one_shot
+def outreach(note: str, check_draft: bool, vault_dir: Path | None) -> int:
+    """Print a request for 20-30 minutes of advice to NOTE's contact (or --check the one in the note).
+
+    NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
+    Never writes into the note.
+    """
+    from vaultsync.outputs.letter import report
+    from vaultsync.outputs.lookup import open_contact
+    from vaultsync.outputs.outreach import check, draft
+    from vaultsync.outputs.report import error_line
+
+    opened = open_contact(note, vault_dir, Path.cwd())
+    for err in opened.problems:
+        click.echo(f"vaultsync: {error_line(err)}", err=True)
+    if not check_draft:
+        click.echo(draft(opened), nl=False)
+        return 0
+    ready = "the draft is ready: short, names the connection, asks for advice, no direct ask for a job"
+    lines, code = report(shown(opened.vault.root / opened.contact.path), check(opened), ready)
+    click.echo("\n".join(lines))
+    return code

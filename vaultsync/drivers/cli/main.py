@@ -89,6 +89,7 @@ for command in (
     commands_reports.doctor,
     commands_notes.new,
     commands_notes.letter,
+    commands_notes.outreach,
     commands_live.watch,
     commands_live.serve,
 ):
