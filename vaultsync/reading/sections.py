@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+    from vaultsync.reading.stats import ReadStats
+
 #: Section name -> what its heading contains (case-insensitive).
 HEADINGS = {
     "questions": re.compile(r"question", re.IGNORECASE),
@@ -78,15 +80,27 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").disable("inline")
 
 
-def read_sections(body: str, body_line: int) -> Sections:
-    """Find the sections in ``body``, whose first line is file line ``body_line``."""
+def read_sections(
+    body: str, body_line: int, *, fast: bool = True, stats: ReadStats | None = None
+) -> Sections:
+    """Find the sections in ``body``, whose first line is file line ``body_line``.
+
+    ``fast``: try the line scan before markdown-it (the same Sections either way); ``stats``,
+    when given, counts which of the two answered."""
     start = first_line(_ANY_HEADING, body)
     if start is None:
         return EMPTY
     if len(body) > MAX_BODY_LINES and body.count("\n") >= MAX_BODY_LINES:
         return TOO_LONG
-    simple = _simple_sections(body, body_line, start)
-    return simple if simple is not None else _parsed_sections(body, body_line)
+    if fast:
+        simple = _simple_sections(body, body_line, start)
+        if simple is not None:
+            if stats is not None:
+                stats.sections_scan += 1
+            return simple
+    if stats is not None:
+        stats.sections_parser += 1
+    return _parsed_sections(body, body_line)
 
 
 def _parsed_sections(body: str, body_line: int) -> Sections:
