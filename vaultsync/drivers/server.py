@@ -116,7 +116,7 @@ class Feed:
 
     def publish_file(self, path: Path) -> bool:
         """Serve the calendar file at ``path``; its modification time is Last-Modified. A file in
-        the state it was last read in is not read again (at 10,000 contacts it is 18 MB)."""
+        the state it was last read in is not read again (a large vault's calendar is megabytes)."""
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             read = (path, file_state(info))

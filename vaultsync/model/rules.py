@@ -212,7 +212,7 @@ def record(
 @cache
 def _job_ask_pattern(extra: tuple[str, ...], ignore_case: bool = True) -> re.Pattern[str] | None:
     """The phrases as one pattern; with ``ignore_case=False``, one for ASCII text lowered first
-    (three times faster), or None when a phrase is not ASCII."""
+    (quicker than a case-blind search), or None when a phrase is not ASCII."""
     phrases = sorted({" ".join(p.casefold().split()) for p in (*JOB_ASK_PHRASES, *extra)} - {""})
     if not ignore_case and not all(phrase.isascii() for phrase in phrases):
         return None

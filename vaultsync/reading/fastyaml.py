@@ -1,8 +1,8 @@
 """Front-matter YAML in the common case, without PyYAML's Python composer and constructor.
 
 ``yaml.load`` with libyaml still composes a Python node per value and constructs values in pure
-Python: 90% of its time on front-matter (0.76 s for the 11,900 front-matters of the benchmark's
-10,000-contact vault, of which libyaml's own parsing is 0.07 s). Front-matter is almost always
+Python, and that, not libyaml's parsing, is most of its time on front-matter (docs/performance.md
+has the figures). Front-matter is almost always
 a flat mapping of text, dates and lists, so ``FrontMatterReader.load_mapping`` tries, in turn:
 
 1. a line scan of ``key: value`` and ``- item`` lines (``_Loader.flat``), which remembers what
@@ -232,7 +232,7 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
 #: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
-#: surrogates. Written as the few ranges it takes, not the many it leaves: 0.5 ms to compile, not 6.
+#: surrogates. Written as the few ranges it takes, not the many it leaves: far quicker to compile.
 _UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
 #: One whole line of the line scan: a top-level key (a word of letters, digits, _ and -) with a
 #: colon and maybe a value, or an indented ``-`` and maybe an item. The value loses the spaces

@@ -303,7 +303,7 @@ def parse_note(path: str, data: bytes) -> Note | NoteError:
 
 def read_up_to(fd: int, limit: int) -> bytes:
     """Up to ``limit`` bytes of ``fd``, to the end of the file, as a file object's ``read(limit)``
-    gives them, without making the file object (a third of the cost of reading a note)."""
+    gives them, without making the file object (which costs more than the reads themselves)."""
     parts = []
     while limit > 0 and (part := os.read(fd, limit)):
         parts.append(part)
@@ -367,9 +367,10 @@ class _TooBig(Exception):
 def _check_shape(yaml_text: str) -> None:
     """Raise _TooBig as soon as the YAML's events overrun the bounds, before any node is built.
 
-    libyaml composes nodes recursively (some 30,000 nested brackets overflow the C stack and kill
-    the process) and builds all of them before _plain can count (4 MiB of short values took 15 s
-    and 300 MB). Walking the events is iterative and stops early. Keys count as events but not as
+    libyaml composes nodes recursively (deep enough nesting overflows the C stack and kills the
+    process) and builds all of them before _plain can count (a note full of short values then
+    takes seconds and hundreds of MB: docs/performance.md). Walking the events is iterative and
+    stops early. Keys count as events but not as
     values, hence twice the budget: _plain stays the judge of what is accepted."""
     depth = events = 0
     for event in yaml.parse(yaml_text, Loader=_BASE_LOADER):

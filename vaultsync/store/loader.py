@@ -45,7 +45,7 @@ def load_vault(
     unchanged notes are not read again. ``processes``: how many processes read notes; by
     default two for a large vault when the platform allows (see ``vaultsync.store.parallel``).
     The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
-    entries hold no cycles, and walking them again and again would cost a quarter of an audit.
+    entries hold no cycles, and walking them again and again is a large part of an audit's time.
     ``reader``: the ``NoteReader`` that reads the notes (its fast paths, its counts), else a new one.
     """
     scan = scan_vault(root, settings, stat=cache)
@@ -99,7 +99,7 @@ def _load_entries(
     store = EntryCache.open(root, settings)
     signatures = scan.signatures
     # A first run has nothing to look up: each note is signed where it is read, in parallel
-    # (taking 12,500 signatures here first costs a tenth of a cold audit).
+    # (taking every signature here first would add a pass over the vault to a cold audit).
     signed = signatures is None and store.empty
     if signatures is None and not signed:  # take the signatures now, before any read
         now = time.time_ns()

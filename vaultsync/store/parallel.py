@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from vaultsync.model.vault import Entry
     from vaultsync.reading.note import NoteReader
 
-#: Notes per chunk, and the fewest worth a second process (forking costs ~10 ms).
+#: Notes per chunk, and the fewest worth a second process (below that, forking costs more than it saves).
 CHUNK = 200
 MIN_NOTES = 1000
 #: This process and one worker (the issue's machine has two cores).
