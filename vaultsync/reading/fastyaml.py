@@ -204,7 +204,8 @@ class _Loader:
                 if not containers:
                     if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
                         raise _Fallback
-                    return value
+                    mapping: dict[str, Any] = value  # the outermost container: a mapping
+                    return mapping
             else:
                 raise _Fallback  # an alias, or no document at all
             budget -= 1

@@ -66,7 +66,7 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
     """libyaml's safe loader, except that an impossible date does not sink the whole note, and
     a key written twice is noted (YAML would keep its last value without a word)."""
 
