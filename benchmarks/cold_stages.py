@@ -30,7 +30,7 @@ from vaultsync.model.contact import build_contact, is_contact  # noqa: E402
 from vaultsync.model.rules import findings  # noqa: E402
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.outputs.report import as_text  # noqa: E402
-from vaultsync.reading.note import Note, parse_note  # noqa: E402
+from vaultsync.reading.note import Note, NoteReader  # noqa: E402
 from vaultsync.reading.sections import read_sections  # noqa: E402
 from vaultsync.store.cache import dump_records  # noqa: E402
 from vaultsync.store.loader import load_vault, scan_vault  # noqa: E402
@@ -72,7 +72,10 @@ def main() -> None:
     floor_cpu, _ = cpu(lambda: floor(str(root)), rounds)
     stage("walk the vault", lambda: scan_vault(root))
     data = stage("read every note", read)
-    notes = stage("parse each note (front-matter, body)", lambda: [parse_note(p, d) for p, d in data])
+    notes = stage(
+        "parse each note (front-matter, body)",
+        lambda: list(map(NoteReader().parse, *zip(*data, strict=True))),
+    )
     notes = [n for n in notes if isinstance(n, Note)]
     people = stage("is it a contact", lambda: [n for n in notes if is_contact(n, settings)])
     stage("body sections", lambda: [read_sections(n.body, n.body_line) for n in people])

@@ -21,6 +21,7 @@ from vaultsync.config import DEFAULTS
 from vaultsync.drivers.cli import cli
 from vaultsync.model.vault import Entry
 from vaultsync.reading import note as note_module
+from vaultsync.reading.note import NoteReader
 from vaultsync.store import cache, files, parallel
 from vaultsync.store import entries as entries_module
 from vaultsync.store import loader as vault_module
@@ -48,7 +49,7 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The notes read from disk (in this process), in order."""
     monkeypatch.setattr(parallel, "MIN_NOTES", 10**9)  # one process, so every read is seen
-    return calls(monkeypatch, entries_module, "read_note_and_stat", argument=1)
+    return calls(monkeypatch, NoteReader, "read_and_stat", argument=2)
 
 
 def audit(*args: str) -> tuple[int, str]:
@@ -157,7 +158,7 @@ def test_an_edit_while_a_first_audit_reads_the_note_shows_in_the_next(
     """A note's signature and the time it is judged by are both taken before it is read, so an
     edit that lands just after the read is never hidden behind them: the next audit reads it."""
     note = write_note(vault, "Contacts/Jane.md", JANE)
-    real = note_module._read_up_to
+    real = note_module.read_up_to
 
     def edited_after_reading(fd: int, limit: int) -> bytes:
         data = real(fd, limit)
@@ -166,10 +167,10 @@ def test_an_edit_while_a_first_audit_reads_the_note_shows_in_the_next(
         wait_for_new_ctime(note, old)
         return data
 
-    monkeypatch.setattr(note_module, "_read_up_to", edited_after_reading)
+    monkeypatch.setattr(note_module, "read_up_to", edited_after_reading)
     args = (str(vault), "--today", "2026-11-20")
     assert "Send a thank-you letter" in audit(*args)[1]  # as read: before the edit
-    monkeypatch.setattr(note_module, "_read_up_to", real)
+    monkeypatch.setattr(note_module, "read_up_to", real)
     assert "Send a thank-you letter" not in audit(*args)[1]
     assert audit(*args) == audit(*args, "--no-cache")
 

@@ -2,7 +2,9 @@
 
 Front-matter built from libyaml's events must equal PyYAML's values; a body scanned line by line
 must give markdown-it's sections; the job-ask rules tried, on lowered text, must find what every
-rule finds case-blind. Each is checked on generated input and on every real note we have.
+rule finds case-blind. Each is checked on generated input and on every real note we have, through
+the public switch (``NoteReader(fast_paths=False)``) and the reader's counts of the path each
+note took.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from vaultsync.model import asks
 from vaultsync.model.contact import path_stem
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import fastyaml, note, sections
-from vaultsync.reading.note import Note
+from vaultsync.reading.note import Note, NoteError, NoteReader
+from vaultsync.reading.stats import ReadStats
+from vaultsync.store.loader import load_vault
 
 
 def same(a: Any, b: Any) -> bool:
@@ -37,14 +41,32 @@ def same(a: Any, b: Any) -> bool:
     return a == b or (a != a and b != b)  # NaN
 
 
+def with_front_matter(text: str) -> bytes:
+    return f"---\n{text}\n---\nbody\n".encode()
+
+
 def slow_meta(text: str) -> Any:
     """The ordinary loader's properties (without the keys it found written twice), or its error."""
-    read = note._meta("x.md", text)
-    return read if isinstance(read, note.NoteError) else read[0]
+    reader = NoteReader(fast_paths=False)
+    read = reader.parse("x.md", with_front_matter(text))
+    assert reader.stats == ReadStats(front_matter_loader=1)
+    return read if isinstance(read, NoteError) else read.meta
 
 
-def fast_meta(text: str) -> dict[str, Any] | None:
-    return fastyaml.load_mapping(text, note._Loader, note.MAX_NODES, note.MAX_DEPTH)
+def fast_meta(
+    text: str, reader: NoteReader | None = None, *, lines_only: bool = False
+) -> dict[str, Any] | None:
+    """The properties when a fast path read them (only the line scan's, with ``lines_only``),
+    else None: the reader's counts say which path answered."""
+    reader = reader or NoteReader()
+    before = reader.stats.front_matter_lines, reader.stats.front_matter_events
+    read = reader.parse("x.md", with_front_matter(text))
+    lines, events = reader.stats.front_matter_lines - before[0], reader.stats.front_matter_events - before[1]
+    assert lines + events <= 1
+    if lines or (events and not lines_only):
+        assert isinstance(read, Note)
+        return dict(read.meta)
+    return None
 
 
 SCALARS = st.sampled_from(
@@ -139,15 +161,8 @@ def flat_documents(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-def flat_or_none(loader: Any, text: str) -> dict[str, Any] | None:
-    try:
-        return loader.flat(text, note.MAX_NODES)  # type: ignore[no-any-return]
-    except (fastyaml._Fallback, ValueError, TypeError):
-        return None
-
-
-#: One line scan for every example: the lines and values it remembers must never change a result.
-_SHARED = fastyaml._Loader(note._Loader)
+#: One reader for every example: the lines and values its line scan remembers must never change a result.
+_SHARED = NoteReader()
 
 
 @settings(max_examples=600, deadline=None)
@@ -159,11 +174,11 @@ _SHARED = fastyaml._Loader(note._Loader)
 @example("a: b\t")
 @example("a:\n- b\x85")
 def test_line_scan_equals_pyyaml_and_remembers_nothing_wrong(text: str):
-    fast = flat_or_none(_SHARED, text)
-    assert same(fast, flat_or_none(fastyaml._Loader(note._Loader), text)), text
+    fast = fast_meta(text, _SHARED, lines_only=True)
+    assert same(fast, fast_meta(text, lines_only=True)), text
     if fast is not None:
         assert same(fast, slow_meta(text)), text
-        again = flat_or_none(_SHARED, text)
+        again = fast_meta(text, _SHARED, lines_only=True)
         assert again is not None and not any(
             value is again[key] for key, value in fast.items() if isinstance(value, list)
         ), "a list shared between two notes"
@@ -189,7 +204,7 @@ def test_the_common_front_matter_takes_the_fast_path():
         "- a",
         "just text",
         "a: [",
-        "a: 1\n---\nb: 2",
+        "a: 1\n--- b\nc: 2",  # a second document (a lone --- would close the front-matter)
         "a: 1\na: 2",  # a key written twice: the ordinary loader notes it (line scan, then events)
         "a: 1\n# a comment\na: 2",
         "a: {b: 1, b: 2}",
@@ -202,11 +217,19 @@ def corpus_notes() -> list[tuple[str, bytes]]:
     return [(str(p), p.read_bytes()) for root in roots for p in sorted(root.rglob("*.md"))]
 
 
-def test_every_real_note_parses_the_same_without_the_fast_path(monkeypatch: pytest.MonkeyPatch):
+def test_every_real_note_parses_the_same_without_the_fast_path():
     notes = corpus_notes()
-    fast = [note.parse_note(path, data) for path, data in notes]
-    monkeypatch.setattr(note, "load_mapping", lambda *args: None)
-    slow = [note.parse_note(path, data) for path, data in notes]
+    fast_reader, slow_reader = NoteReader(), NoteReader(fast_paths=False)
+    fast = [fast_reader.parse(path, data) for path, data in notes]
+    slow = [slow_reader.parse(path, data) for path, data in notes]
+    with_front_matter = slow_reader.stats.front_matter_loader
+    assert slow_reader.stats == ReadStats(front_matter_loader=with_front_matter)
+    counted = fast_reader.stats
+    assert (
+        counted.front_matter_lines + counted.front_matter_events + counted.front_matter_loader
+        == with_front_matter
+    )
+    assert counted.front_matter_lines > with_front_matter / 2  # the line scan is the usual path
     assert len(notes) > 15 and all(
         same(a.meta, b.meta) and a == b if isinstance(a, Note) else a == b
         for a, b in zip(fast, slow, strict=True)
@@ -256,11 +279,18 @@ def test_common_body_scan_equals_markdown_it(lines: list[str], unusual: list[tup
     assert_scan_like_markdown_it("\n".join(lines), 1)
 
 
-def assert_scan_like_markdown_it(body: str, body_line: int) -> None:
-    start = sections._ANY_HEADING.search(body)
-    simple = sections._simple_sections(body, body_line, start.start()) if start else None
-    if simple is not None:
-        assert simple == sections._parsed_sections(body, body_line), body
+def assert_scan_like_markdown_it(body: str, body_line: int) -> ReadStats:
+    """The same Sections with the line scan as with markdown-it only; the counts of the fast reader."""
+    fast, slow = NoteReader(), NoteReader(fast_paths=False)
+    assert fast.sections(body, body_line) == slow.sections(body, body_line), body
+    assert slow.stats.sections_scan == 0
+    assert fast.stats.sections_scan + fast.stats.sections_parser == slow.stats.sections_parser
+    return fast.stats
+
+
+#: Patterns of the shapes ``first_line`` is given: a heading that names a section, a line before one.
+HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t].*(?:question|advice|thank|plan)", re.IGNORECASE | re.MULTILINE)
+FENCE_OR_UNDERLINE = re.compile(r"^ *(?:[`~<]|[-=][-= ]*$)", re.MULTILINE)
 
 
 @settings(max_examples=400, deadline=None)
@@ -268,7 +298,7 @@ def assert_scan_like_markdown_it(body: str, body_line: int) -> None:
 def test_first_line_is_what_a_multiline_search_finds(lines: list[str], data: st.DataObject):
     body = "\n".join(lines)
     end = data.draw(st.integers(0, len(body)))
-    for pattern in (sections._ANY_HEADING, sections._BEFORE_HEADING):
+    for pattern in (HEADING_LINE, FENCE_OR_UNDERLINE):
         for until in (None, end):
             found = pattern.search(body, 0, len(body) if until is None else until)
             assert sections.first_line(pattern, body, until) == (found.start() if found else None)
@@ -279,14 +309,11 @@ def test_generated_and_real_bodies_scan_like_markdown_it(tmp_path: Path):
     parsed = [note.read_note(root, p.relative_to(root).as_posix()) for p in sorted(root.rglob("*.md"))] + [
         note.parse_note(path, data) for path, data in corpus_notes()
     ]
-    bodies = [
-        (n.body, n.body_line) for n in parsed if isinstance(n, Note) and sections._ANY_HEADING.search(n.body)
-    ]
-    simple = [
-        sections._simple_sections(*body, sections._ANY_HEADING.search(body[0]).start()) for body in bodies
-    ]
-    assert sum(s is not None for s in simple) >= 60  # the fast path is the usual one
-    assert all(s is None or s == sections._parsed_sections(*b) for s, b in zip(simple, bodies, strict=True))
+    fast, slow = NoteReader(), NoteReader(fast_paths=False)
+    for body in [n for n in parsed if isinstance(n, Note)]:
+        assert fast.sections(body.body, body.body_line) == slow.sections(body.body, body.body_line), body.path
+    assert fast.stats.sections_scan >= 60  # the fast path is the usual one
+    assert fast.stats.sections_scan + fast.stats.sections_parser == slow.stats.sections_parser
 
 
 TEXTS = st.lists(
@@ -358,3 +385,15 @@ def test_unusual_characters_are_all_but_the_ones_yaml_allows_in_plain_lines():
     every = [chr(code) for code in range(0x110000)]
     unusual = re.compile(f"[{fastyaml._UNUSUAL_RANGES}]")
     assert [c for c in every if unusual.match(c)] == [c for c in every if not allowed.match(c)]
+
+
+def test_a_vault_loads_the_same_without_the_fast_paths(tmp_path: Path):
+    """The switch reaches every note a vault load reads; the reader passed in keeps the counts."""
+    root = generated_vault(tmp_path / "gen", 60)
+    fast, slow = NoteReader(), NoteReader(fast_paths=False)
+    with_fast = load_vault(root, processes=1, reader=fast)
+    without = load_vault(root, processes=1, reader=slow)
+    assert with_fast.contacts == without.contacts and with_fast.errors == without.errors
+    assert (slow.stats.front_matter_lines, slow.stats.sections_scan) == (0, 0)
+    assert fast.stats.front_matter_lines > slow.stats.front_matter_loader / 2
+    assert fast.stats.sections_scan > slow.stats.sections_parser / 2

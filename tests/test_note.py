@@ -119,7 +119,7 @@ def test_yaml_typing_traps_survive_as_values():
 
 def test_reading_takes_what_a_file_object_would():
     """Short reads (a pipe hands over what was written so far) are read on to the limit or the end."""
-    from vaultsync.reading.note import _read_up_to
+    from vaultsync.reading.note import read_up_to
 
     for limit, expected in ((3, b"abc"), (10, b"abcdef"), (0, b"")):
         read, write = os.pipe()
@@ -133,7 +133,7 @@ def test_reading_takes_what_a_file_object_would():
         writer = threading.Thread(target=slowly)
         writer.start()
         try:
-            assert _read_up_to(read, limit) == expected
+            assert read_up_to(read, limit) == expected
         finally:
             writer.join()
             os.close(read)

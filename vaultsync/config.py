@@ -353,7 +353,7 @@ def load_settings(vault: Path) -> Settings:
         return DEFAULTS
     except OSError as err:
         raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
-    import tomllib  # only for a vault with a config file: 2 ms of every command's start
+    import tomllib  # only for a vault with a config file: importing it slows every command's start
 
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))

@@ -1,7 +1,7 @@
 """Serving the calendar over HTTP: one secret URL, conditional GETs, and nothing else.
 
-The bytes served are held in memory (a ``Feed``) and replaced whole when a build changes them,
-so a request sees the old calendar or the new one, never a mix, and never any other file. One
+The bytes served are held in memory (a ``Feed``, in ``feed``) and replaced whole when a build
+changes them; each request is answered by an ``Exchange`` (in ``exchange``). One
 thread serves every connection through a selector: a connection costs a socket and its
 buffers, never a thread; connections are bounded in all and per client address, and each has
 hard deadlines, so neither a client that stalls nor a burst of connections holds up anyone.
@@ -10,15 +10,11 @@ hard deadlines, so neither a client that stalls nor a burst of connections holds
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import errno
-import hashlib
 import hmac
-import io
 import logging
 import logging.handlers
-import os
 import selectors
 import socket
 import sys
@@ -26,14 +22,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vaultsync.drivers.exchange import CONTENT_TYPE as CONTENT_TYPE  # the API the tests and docs name
+from vaultsync.drivers.exchange import Connection, Exchange, head_end
+from vaultsync.drivers.feed import Feed
+from vaultsync.drivers.feed import Snapshot as Snapshot
 from vaultsync.errors import VaultsyncError
-from vaultsync.store.files import file_state
 
 if TYPE_CHECKING:
     from vaultsync.model.audit import Build
@@ -41,7 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("vaultsync.serve")
 
 CALENDAR_FILE = "vaultsync.ics"
-CONTENT_TYPE = "text/calendar; charset=utf-8"
 #: The request line and headers together; a calendar client sends well under 2 KiB.
 MAX_HEAD = 16 * 1024
 #: A connection is cut this many seconds after it opened, whatever it is doing,
@@ -66,194 +61,11 @@ REFUSED = (
 TOO_LARGE = b"HTTP/1.0 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 #: How long ``serve_until`` waits for the source (the watcher) to finish once stopped.
 SOURCE_STOP_SECONDS = 10.0
-#: Until the first build is ready, clients are asked to come back this many seconds later.
-RETRY_AFTER = 5
 #: What a client sends reaches the log with its control characters (C0, DEL, C1) written as
 #: ``\\xNN``, and a backslash doubled, as http.server's own log does: no forged lines.
 _ESCAPES = str.maketrans(
     {**{code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}, ord("\\"): "\\\\"}
 )
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One version of the calendar, as served: its bytes, ETag and Last-Modified."""
-
-    data: bytes
-    etag: str
-    modified: dt.datetime  # UTC, whole seconds (HTTP dates have no fractions)
-    shared_second: bool = False  # an earlier version was served with the same Last-Modified
-
-    @classmethod
-    def of(cls, data: bytes, modified: dt.datetime) -> Snapshot:
-        etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-        return cls(data, etag, modified.astimezone(dt.UTC).replace(microsecond=0))
-
-
-class Feed:
-    """The calendar being served. ``publish`` swaps in a whole new snapshot (one reference
-    assignment, atomic for the readers); unchanged bytes keep their ETag and Last-Modified."""
-
-    def __init__(self) -> None:
-        self._snapshot: Snapshot | None = None
-        self._read: tuple[Path, tuple[int, ...]] | None = None  # the file it was read from, and its state
-
-    @property
-    def snapshot(self) -> Snapshot | None:
-        return self._snapshot
-
-    def publish(self, data: bytes, modified: dt.datetime) -> bool:
-        """Serve ``data`` from now on; True when it differs from what was served."""
-        self._read = None
-        current = self._snapshot
-        if current is not None and current.data == data:
-            return False
-        snapshot = Snapshot.of(data, modified)
-        if current is not None and current.modified == snapshot.modified:
-            snapshot = dataclasses.replace(snapshot, shared_second=True)
-        self._snapshot = snapshot
-        return True
-
-    def publish_file(self, path: Path) -> bool:
-        """Serve the calendar file at ``path``; its modification time is Last-Modified. A file in
-        the state it was last read in is not read again (at 10,000 contacts it is 18 MB)."""
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            read = (path, file_state(info))
-            if read == self._read:
-                return False
-            data = handle.read()
-        published = self.publish(data, dt.datetime.fromtimestamp(info.st_mtime, dt.UTC))
-        self._read = read
-        return published
-
-    def publish_build(self, build: Build) -> None:
-        """``on_build`` for the watcher: serve what the build wrote (the last good one if unreadable)."""
-        try:
-            self.publish_file(build.path)
-        except OSError as err:
-            log.error(
-                "cannot read %s: %s (still serving the previous calendar)", build.path, err.strerror or err
-            )
-
-
-class _Exchange(BaseHTTPRequestHandler):
-    """One request and its answer, made by http.server from a request head already read: the
-    server's loop does all the reading and writing, so no thread ever waits on a client."""
-
-    def __init__(self, owner: CalendarServer, client_address: Any, head: bytes) -> None:
-        self.owner = owner  # not socketserver's ``server``: there is none
-        self.client_address = client_address
-        self.rfile = io.BytesIO(head)
-        self.head = io.BytesIO()  # the status line and headers (and a short body)
-        self.wfile = self.head
-        self.body = b""  # the calendar, when it is sent
-        self.handle_one_request()
-
-    def version_string(self) -> str:
-        return "vaultsync"
-
-    def do_GET(self) -> None:
-        self._serve(body=True)
-
-    def do_HEAD(self) -> None:
-        self._serve(body=False)
-
-    def _not_allowed(self) -> None:
-        self._plain(405, "Only GET and HEAD.", {"Allow": "GET, HEAD"})
-
-    def __getattr__(self, name: str) -> Any:
-        # The base class answers a method it has no do_ for with 501 (a server error): every
-        # method but GET and HEAD is refused alike, 405, as docs/subscribing.md says.
-        if name.startswith("do_"):
-            return self._not_allowed
-        raise AttributeError(name)
-
-    def _serve(self, body: bool) -> None:
-        if not self.owner.is_calendar(self.path):
-            self._plain(404, "Not found.")
-            return
-        snapshot = self.owner.feed.snapshot
-        if snapshot is None:
-            self._plain(503, "The calendar is being built.", {"Retry-After": str(RETRY_AFTER)})
-            return
-        fresh = self._not_modified(snapshot)
-        self.send_response(304 if fresh else 200)
-        self.send_header("Content-Type", CONTENT_TYPE)
-        self.send_header("ETag", snapshot.etag)
-        self.send_header("Last-Modified", format_datetime(snapshot.modified, usegmt=True))
-        self.send_header("Cache-Control", "no-cache")
-        if not fresh:
-            self.send_header("Content-Length", str(len(snapshot.data)))
-        self.end_headers()
-        if body and not fresh:
-            self.body = snapshot.data  # written by the server's loop, never copied
-
-    def _not_modified(self, snapshot: Snapshot) -> bool:
-        """RFC 9110 13.2.2: If-None-Match decides when present; else If-Modified-Since."""
-        match = self.headers.get("If-None-Match")
-        if match is not None:
-            tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
-            return "*" in tags or snapshot.etag in tags
-        since = self.headers.get("If-Modified-Since")
-        if since is None:
-            return False
-        try:
-            when = parsedate_to_datetime(since)
-        except (TypeError, ValueError, IndexError):
-            return False  # an unreadable date is ignored, as RFC 9110 says
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)
-        if snapshot.shared_second:  # a client holding the earlier version sends this very date
-            return snapshot.modified < when
-        return snapshot.modified <= when
-
-    def _plain(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
-        data = (text + "\n").encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        self.owner.log_line(f"{self.client_address[0]} {format % args}")
-
-
-class _Connection:
-    """One client connection: what it sent so far, what is left to send it, and until when."""
-
-    __slots__ = ("sock", "client", "opened", "deadline", "received", "scanned", "out", "state")
-
-    def __init__(self, sock: socket.socket, client: Any, now: float, head_seconds: float) -> None:
-        self.sock = sock
-        self.client = client
-        self.opened = now
-        self.deadline = now + head_seconds  # for the whole request head
-        self.received = bytearray()
-        self.scanned = 0  # how far ``received`` was searched for the end of the head
-        self.out: list[memoryview] = []
-        self.state = "head"  # then "answer", then "linger"
-
-
-def _head_end(data: bytearray, start: int) -> int | None:
-    """Where the request line and headers in ``data`` end (after the empty line), or None when
-    they have not all come yet; ``data[:start]`` was searched before. A request line without a
-    version has no headers (HTTP/0.9, or a line http.server refuses)."""
-    first = data.find(b"\n")
-    if first < 0:
-        return None
-    if len(data[:first].split()) < 3:
-        return first + 1
-    ends = [
-        at + len(blank)
-        for blank in (b"\n\r\n", b"\n\n")
-        if (at := data.find(blank, max(first, start - 2))) >= 0
-    ]
-    return min(ends, default=None)
 
 
 class CalendarServer:
@@ -304,7 +116,7 @@ class CalendarServer:
             raise
         self.socket.setblocking(False)
         self.server_address: tuple[Any, ...] = self.socket.getsockname()
-        self._connections: dict[int, _Connection] = {}
+        self._connections: dict[int, Connection] = {}
         self._per_client: Counter[str] = Counter()
         self._selector = selectors.DefaultSelector()
         self._waker, self._wake = socket.socketpair()  # shutdown() ends the loop's wait at once
@@ -400,7 +212,7 @@ class CalendarServer:
                 self._refuse(sock, client, refusal)
                 continue
             sock.setblocking(False)
-            connection = _Connection(sock, address, time.monotonic(), self.head_seconds)
+            connection = Connection(sock, address, time.monotonic(), self.head_seconds)
             self._connections[sock.fileno()] = connection
             self._per_client[client] += 1
             self._selector.register(sock, selectors.EVENT_READ, connection)
@@ -426,7 +238,7 @@ class CalendarServer:
         else:
             self.detail(line)
 
-    def _service(self, connection: _Connection, events: int) -> None:
+    def _service(self, connection: Connection, events: int) -> None:
         try:
             if events & selectors.EVENT_WRITE:
                 self._send(connection)
@@ -441,7 +253,7 @@ class CalendarServer:
             self.log_line(f"{connection.client[0]} error: {type(err).__name__}: {err}")
             self._close(connection)
 
-    def _read_head(self, connection: _Connection) -> None:
+    def _read_head(self, connection: Connection) -> None:
         try:
             data = connection.sock.recv(MAX_HEAD + 1 - len(connection.received))  # no more is kept
         except BlockingIOError:
@@ -451,7 +263,7 @@ class CalendarServer:
             return
         received = connection.received
         received += data
-        end = _head_end(received, connection.scanned)
+        end = head_end(received, connection.scanned)
         connection.scanned = len(received)
         if end is None and len(received) <= MAX_HEAD:
             return
@@ -459,10 +271,10 @@ class CalendarServer:
             self.log_line(f"{connection.client[0]} request too large: 431 Request Header Fields Too Large")
             self._answer(connection, [TOO_LARGE])
             return
-        exchange = _Exchange(self, connection.client, bytes(received[:end]))
+        exchange = Exchange(self, connection.client, bytes(received[:end]))
         self._answer(connection, [exchange.head.getvalue(), exchange.body])
 
-    def _answer(self, connection: _Connection, pieces: list[bytes]) -> None:
+    def _answer(self, connection: Connection, pieces: list[bytes]) -> None:
         connection.state = "answer"
         connection.deadline = connection.opened + self.request_seconds
         connection.out = [memoryview(piece) for piece in pieces if piece]
@@ -470,7 +282,7 @@ class CalendarServer:
         self._selector.modify(connection.sock, selectors.EVENT_WRITE, connection)
         self._send(connection)
 
-    def _send(self, connection: _Connection) -> None:
+    def _send(self, connection: Connection) -> None:
         out = connection.out
         while out:
             try:
@@ -501,7 +313,7 @@ class CalendarServer:
                 )
             self._close(connection)
 
-    def _close(self, connection: _Connection) -> None:
+    def _close(self, connection: Connection) -> None:
         sock = connection.sock
         if self._connections.pop(sock.fileno(), None) is None:
             return

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from vaultsync.config import Settings, property_key
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
 from vaultsync.reading.marker import is_generated
-from vaultsync.reading.note import Duplicate, Note, NoteError, flow_text
+from vaultsync.reading.note import Duplicate, Note, NoteError, NoteReader, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
@@ -142,8 +142,11 @@ def _marks(
     )
 
 
-def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteError]]:
-    """The Contact in ``note``, and a NoteError for each value that could not be used."""
+def build_contact(
+    note: Note, settings: Settings, reader: NoteReader | None = None
+) -> tuple[Contact, list[NoteError]]:
+    """The Contact in ``note``, and a NoteError for each value that could not be used; its
+    sections read by ``reader`` when given (its fast paths, its counts)."""
     lookup = settings.property_lookup
     props: dict[str, tuple[str, Any]] = {}  # canonical -> (key as written, value)
     for key, raw in note.meta.items():
@@ -191,7 +194,10 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
         problem("follow_up", f"expected true or false, got {flow_text(written('follow_up'))!r}")
         follow_up = True
 
-    sections = read_sections(note.body, note.body_line)
+    if reader is None:
+        sections = read_sections(note.body, note.body_line)
+    else:
+        sections = reader.sections(note.body, note.body_line)
     if sections.unread:
         problems.append(NoteError(note.path, note.body_line, sections.unread))
     advice = [_text(item) for item in _as_list(written("advice"))]

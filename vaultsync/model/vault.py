@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultsync.config import Settings
-from vaultsync.reading.note import Note, NoteError
+from vaultsync.reading.note import Note, NoteError, NoteReader
 
 if TYPE_CHECKING:
     from vaultsync.model.contact import Contact
@@ -54,13 +54,16 @@ def conflict_copy(path: str) -> Entry:
     return Entry(path, None, (NoteError(path, None, message),))
 
 
-def entry_of(path: str, note: Note | NoteError, settings: Settings) -> Entry:
-    """What the note at ``path`` (or the problem reading it) contributes to the vault."""
+def entry_of(
+    path: str, note: Note | NoteError, settings: Settings, reader: NoteReader | None = None
+) -> Entry:
+    """What the note at ``path`` (or the problem reading it) contributes to the vault; ``reader``
+    (the one that read it) reads its sections."""
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
     from vaultsync.model.contact import build_contact, is_contact  # not needed to scan or serve the cache
 
     if not is_contact(note, settings):
         return Entry(path, None)
-    contact, problems = build_contact(note, settings)
+    contact, problems = build_contact(note, settings, reader)
     return Entry(path, contact, tuple(problems))

@@ -190,7 +190,7 @@ def _basic(username: str, password: str) -> Any:
 def _timed(base: Any) -> Any:
     """``base`` (a DAVClient class) noting when the request under way began, for ``_bounded``."""
 
-    class Timed(base):  # type: ignore[misc,valid-type]
+    class Timed(base):  # type: ignore[misc]
         started: float | None = None
 
         def request(self, *args: Any, **kwargs: Any) -> Any:

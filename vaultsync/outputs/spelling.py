@@ -45,7 +45,7 @@ def _checker(language: str) -> SpellChecker:
     from spellchecker import SpellChecker
 
     # Corrections one edit away (a transposition counts as one) cover most typos; two edits
-    # away cost about 0.4 s a word in pyspellchecker, too slow for a draft full of jargon.
+    # away are far slower in pyspellchecker (docs/performance.md), too slow for a draft full of jargon.
     return SpellChecker(language=language, distance=1)
 
 

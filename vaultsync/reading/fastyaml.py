@@ -1,9 +1,9 @@
 """Front-matter YAML in the common case, without PyYAML's Python composer and constructor.
 
 ``yaml.load`` with libyaml still composes a Python node per value and constructs values in pure
-Python: 90% of its time on front-matter (0.76 s for the 11,900 front-matters of the benchmark's
-10,000-contact vault, of which libyaml's own parsing is 0.07 s). Front-matter is almost always
-a flat mapping of text, dates and lists, so ``load_mapping`` tries, in turn:
+Python, and that, not libyaml's parsing, is most of its time on front-matter (docs/performance.md
+has the figures). Front-matter is almost always
+a flat mapping of text, dates and lists, so ``FrontMatterReader.load_mapping`` tries, in turn:
 
 1. a line scan of ``key: value`` and ``- item`` lines (``_Loader.flat``), which remembers what
    each line holds: most lines (``tags:``, ``  - person``, a date) recur from note to note;
@@ -35,6 +35,8 @@ from yaml.events import (
     StreamStartEvent,
 )
 from yaml.nodes import ScalarNode
+
+from vaultsync.reading.stats import ReadStats
 
 CParser: Any
 try:
@@ -202,7 +204,8 @@ class _Loader:
                 if not containers:
                     if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
                         raise _Fallback
-                    return value
+                    mapping: dict[str, Any] = value  # the outermost container: a mapping
+                    return mapping
             else:
                 raise _Fallback  # an alias, or no document at all
             budget -= 1
@@ -230,7 +233,7 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
 #: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
-#: surrogates. Written as the few ranges it takes, not the many it leaves: 0.5 ms to compile, not 6.
+#: surrogates. Written as the few ranges it takes, not the many it leaves: far quicker to compile.
 _UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
 #: One whole line of the line scan: a top-level key (a word of letters, digits, _ and -) with a
 #: colon and maybe a value, or an indented ``-`` and maybe an item. The value loses the spaces
@@ -238,7 +241,6 @@ _UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\uf
 _FLAT_LINE = re.compile(
     rf"(?:([^\W\d][\w-]{{0,200}}):|( *)-)(?: +([^{_UNUSUAL_RANGES}]*[^ {_UNUSUAL_RANGES}]))? *"
 )
-_loaders: dict[type, _Loader] = {}
 
 
 def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
@@ -249,19 +251,36 @@ def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
     return value
 
 
-def load_mapping(text: str, loader_class: type, max_nodes: int, max_depth: int) -> dict[str, Any] | None:
-    """The mapping in ``text`` with text keys, as ``yaml.load(text, loader_class)`` followed by
-    note's copy into plain values would give it, or None when the ordinary loader must decide."""
-    if CParser is None:
-        return None
-    loader = _loaders.get(loader_class)
-    if loader is None:
-        loader = _loaders[loader_class] = _Loader(loader_class)
-    try:
-        return loader.flat(text, max_nodes)
-    except (_Fallback, ValueError, TypeError):
-        pass
-    try:
-        return loader.build(text, max_nodes, max_depth)
-    except (_Fallback, yaml.YAMLError, ValueError, TypeError, RecursionError):
-        return None
+class FrontMatterReader:
+    """The fast paths for one reader of notes, and what they remember from note to note (the
+    lines already seen, the keys): state of whoever reads the notes, never of the interpreter,
+    so a long-running driver's memo goes with the object that made it."""
+
+    def __init__(self, stats: ReadStats | None = None) -> None:
+        self.stats = stats if stats is not None else ReadStats()
+        self._loaders: dict[type, _Loader] = {}
+
+    def load_mapping(
+        self, text: str, loader_class: type, max_nodes: int, max_depth: int
+    ) -> dict[str, Any] | None:
+        """The mapping in ``text`` with text keys, as ``yaml.load(text, loader_class)`` followed
+        by note's copy into plain values would give it, or None when the ordinary loader must
+        decide. ``stats`` counts the fast path that answered."""
+        if CParser is None:
+            return None
+        loader = self._loaders.get(loader_class)
+        if loader is None:
+            loader = self._loaders[loader_class] = _Loader(loader_class)
+        try:
+            mapping = loader.flat(text, max_nodes)
+        except (_Fallback, ValueError, TypeError):
+            pass
+        else:
+            self.stats.front_matter_lines += 1
+            return mapping
+        try:
+            built = loader.build(text, max_nodes, max_depth)
+        except (_Fallback, yaml.YAMLError, ValueError, TypeError, RecursionError):
+            return None
+        self.stats.front_matter_events += 1
+        return built

@@ -21,7 +21,9 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from vaultsync.reading.fastyaml import load_mapping
+from vaultsync.reading.fastyaml import FrontMatterReader
+from vaultsync.reading.sections import Sections, read_sections
+from vaultsync.reading.stats import ReadStats
 
 #: Larger notes are refused unread: nobody types 4 MiB of notes about one person.
 MAX_NOTE_BYTES = 4 * 1024 * 1024
@@ -64,7 +66,7 @@ _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
     """libyaml's safe loader, except that an impossible date does not sink the whole note, and
     a key written twice is noted (YAML would keep its last value without a word)."""
 
@@ -196,83 +198,117 @@ def flow_text(value: Any) -> str:
     return str(value)
 
 
-def read_note(root: Path, path: str) -> Note | NoteError:
-    """Read ``root/path`` without following it out of the vault (the caller checked that).
+class NoteReader:
+    """Reads notes, keeping from one note to the next what makes the next quicker (the fast
+    paths' memo of front-matter lines), and counting in ``stats`` which way each was read.
 
-    Only a regular file is read, and only when it is small enough: a pipe named ``x.md`` would
-    block forever, a 50 MB note would fill memory for nothing. The file is opened without
-    following a symbolic link, in case one replaced the note since it was listed."""
-    return read_note_and_stat(root, path)[1]
+    ``fast_paths=False``: PyYAML's loader and markdown-it only, never the line scans in front of
+    them; the notes read are the same either way (the tests compare the two). One reader per
+    caller that reads many notes (a vault load, the watcher's index); not shared by threads."""
+
+    def __init__(self, *, fast_paths: bool = True) -> None:
+        self.fast_paths = fast_paths
+        self.stats = ReadStats()
+        self._front_matter = FrontMatterReader(self.stats) if fast_paths else None
+
+    def read(self, root: Path, path: str) -> Note | NoteError:
+        """Read ``root/path`` without following it out of the vault (the caller checked that).
+
+        Only a regular file is read, and only when it is small enough: a pipe named ``x.md``
+        would block forever, a 50 MB note would fill memory for nothing. The file is opened
+        without following a symbolic link, in case one replaced the note since it was listed."""
+        return self.read_and_stat(root, path)[1]
+
+    def read_and_stat(self, root: Path, path: str) -> tuple[os.stat_result | None, Note | NoteError]:
+        """``read``, and the file's status as it was opened, before it was read (None when it
+        could not be opened)."""
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        info = None
+        try:
+            fd = os.open(os.path.join(root, path), flags)
+            try:
+                info = os.fstat(fd)
+                if stat.S_ISDIR(info.st_mode):
+                    return info, NoteError(path, None, "is a folder, not a note")
+                if not stat.S_ISREG(info.st_mode):
+                    return info, NoteError(path, None, NOT_REGULAR)
+                if info.st_size > MAX_NOTE_BYTES:
+                    return info, NoteError(path, None, TOO_LARGE)
+                data = read_up_to(fd, info.st_size + 1)  # not MAX_NOTE_BYTES: read(n) allocates n bytes first
+            finally:
+                os.close(fd)
+        except FileNotFoundError:
+            return info, NoteError(path, None, "the note disappeared while it was being read")
+        except OSError as err:
+            if err.errno == errno.ELOOP:
+                return info, NoteError(
+                    path, None, "became a symbolic link while it was being read: not followed"
+                )
+            return info, NoteError(path, None, f"cannot read: {err.strerror or err}")
+        return info, self.parse(path, data)
+
+    def parse(self, path: str, data: bytes) -> Note | NoteError:
+        """Parse a note's bytes. The same bytes always give the same result."""
+        if len(data) > MAX_NOTE_BYTES:
+            return NoteError(path, None, TOO_LARGE)
+        if b"\0" in data:
+            return NoteError(path, None, "contains NUL bytes: not a text note")
+        bom = len(codecs.BOM_UTF8) if data[:3] == codecs.BOM_UTF8 else 0
+        try:
+            text = data.decode("utf-8-sig" if bom else "utf-8")  # utf-8's decoder is quicker
+        except UnicodeDecodeError as err:
+            where = err.start + bom  # utf-8-sig counts from after the byte-order mark
+            line = data.count(b"\n", 0, where) + 1
+            return NoteError(path, line, f"not UTF-8 (byte 0x{data[where]:02X}): re-save the note as UTF-8")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        first_end = text.find("\n")
+        if not _DELIMITER.fullmatch(text if first_end < 0 else text[:first_end]):
+            return Note(path, {}, text, 1)
+        closing = _CLOSING_LINE.search(text, first_end) if first_end >= 0 else None
+        if closing is None:
+            return NoteError(path, 1, "the front-matter opened on line 1 is never closed with ---")
+        yaml_text = text[first_end + 1 : closing.start()]
+        body = text[closing.end() + 1 :]
+        body_line = text.count("\n", 0, closing.start()) + 3  # the closing line's number, plus one
+        if self._front_matter is not None:
+            meta = self._front_matter.load_mapping(yaml_text, _Loader, MAX_NODES, MAX_DEPTH)
+            if meta is not None:
+                return Note(path, meta, body, body_line, yaml_text)
+        self.stats.front_matter_loader += 1
+        loaded = _meta(path, yaml_text)  # not the common case: the ordinary loader decides, and explains
+        if isinstance(loaded, NoteError):
+            return loaded
+        return Note(path, loaded[0], body, body_line, yaml_text, loaded[1])
+
+    def sections(self, body: str, body_line: int) -> Sections:
+        """``vaultsync.reading.sections.read_sections``, by this reader's paths, counted."""
+        return read_sections(body, body_line, fast=self.fast_paths, stats=self.stats)
+
+
+def read_note(root: Path, path: str) -> Note | NoteError:
+    """``NoteReader.read`` by a reader of its own: for a note read on its own."""
+    return NoteReader().read(root, path)
 
 
 def read_note_and_stat(root: Path, path: str) -> tuple[os.stat_result | None, Note | NoteError]:
-    """``read_note``, and the file's status as it was opened, before it was read (None when it
-    could not be opened)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    info = None
-    try:
-        fd = os.open(os.path.join(root, path), flags)
-        try:
-            info = os.fstat(fd)
-            if stat.S_ISDIR(info.st_mode):
-                return info, NoteError(path, None, "is a folder, not a note")
-            if not stat.S_ISREG(info.st_mode):
-                return info, NoteError(path, None, NOT_REGULAR)
-            if info.st_size > MAX_NOTE_BYTES:
-                return info, NoteError(path, None, TOO_LARGE)
-            data = _read_up_to(fd, info.st_size + 1)  # not MAX_NOTE_BYTES: read(n) allocates n bytes first
-        finally:
-            os.close(fd)
-    except FileNotFoundError:
-        return info, NoteError(path, None, "the note disappeared while it was being read")
-    except OSError as err:
-        if err.errno == errno.ELOOP:
-            return info, NoteError(path, None, "became a symbolic link while it was being read: not followed")
-        return info, NoteError(path, None, f"cannot read: {err.strerror or err}")
-    return info, parse_note(path, data)
+    """``NoteReader.read_and_stat`` by a reader of its own."""
+    return NoteReader().read_and_stat(root, path)
 
 
-def _read_up_to(fd: int, limit: int) -> bytes:
+def parse_note(path: str, data: bytes) -> Note | NoteError:
+    """``NoteReader.parse`` by a reader of its own. Pure: the same bytes give the same result."""
+    return NoteReader().parse(path, data)
+
+
+def read_up_to(fd: int, limit: int) -> bytes:
     """Up to ``limit`` bytes of ``fd``, to the end of the file, as a file object's ``read(limit)``
-    gives them, without making the file object (a third of the cost of reading a note)."""
+    gives them, without making the file object (which costs more than the reads themselves)."""
     parts = []
     while limit > 0 and (part := os.read(fd, limit)):
         parts.append(part)
         limit -= len(part)
     return parts[0] if len(parts) == 1 else b"".join(parts)
-
-
-def parse_note(path: str, data: bytes) -> Note | NoteError:
-    """Parse a note's bytes. Pure: the same bytes always give the same result."""
-    if len(data) > MAX_NOTE_BYTES:
-        return NoteError(path, None, TOO_LARGE)
-    if b"\0" in data:
-        return NoteError(path, None, "contains NUL bytes: not a text note")
-    bom = len(codecs.BOM_UTF8) if data[:3] == codecs.BOM_UTF8 else 0
-    try:
-        text = data.decode("utf-8-sig" if bom else "utf-8")  # utf-8's decoder is quicker
-    except UnicodeDecodeError as err:
-        where = err.start + bom  # utf-8-sig counts from after the byte-order mark
-        line = data.count(b"\n", 0, where) + 1
-        return NoteError(path, line, f"not UTF-8 (byte 0x{data[where]:02X}): re-save the note as UTF-8")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first_end = text.find("\n")
-    if not _DELIMITER.fullmatch(text if first_end < 0 else text[:first_end]):
-        return Note(path, {}, text, 1)
-    closing = _CLOSING_LINE.search(text, first_end) if first_end >= 0 else None
-    if closing is None:
-        return NoteError(path, 1, "the front-matter opened on line 1 is never closed with ---")
-    yaml_text = text[first_end + 1 : closing.start()]
-    body = text[closing.end() + 1 :]
-    body_line = text.count("\n", 0, closing.start()) + 3  # the closing line's number, plus one
-    meta = load_mapping(yaml_text, _Loader, MAX_NODES, MAX_DEPTH)
-    if meta is not None:
-        return Note(path, meta, body, body_line, yaml_text)
-    loaded = _meta(path, yaml_text)  # not the common case: the ordinary loader decides, and explains
-    if isinstance(loaded, NoteError):
-        return loaded
-    return Note(path, loaded[0], body, body_line, yaml_text, loaded[1])
 
 
 def _meta(path: str, yaml_text: str) -> tuple[dict[str, Any], tuple[Duplicate, ...]] | NoteError:
@@ -331,9 +367,10 @@ class _TooBig(Exception):
 def _check_shape(yaml_text: str) -> None:
     """Raise _TooBig as soon as the YAML's events overrun the bounds, before any node is built.
 
-    libyaml composes nodes recursively (some 30,000 nested brackets overflow the C stack and kill
-    the process) and builds all of them before _plain can count (4 MiB of short values took 15 s
-    and 300 MB). Walking the events is iterative and stops early. Keys count as events but not as
+    libyaml composes nodes recursively (deep enough nesting overflows the C stack and kills the
+    process) and builds all of them before _plain can count (a note full of short values then
+    takes seconds and hundreds of MB: docs/performance.md). Walking the events is iterative and
+    stops early. Keys count as events but not as
     values, hence twice the budget: _plain stays the judge of what is accepted."""
     depth = events = 0
     for event in yaml.parse(yaml_text, Loader=_BASE_LOADER):

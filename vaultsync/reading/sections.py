@@ -1,7 +1,7 @@
 """The parts of a note's body that rules read: Questions, Advice, Thank-you draft, Plan.
 
 Most bodies have none of these headings, so a cheap scan decides whether markdown-it runs at
-all (parsing every body would cost three times the front-matter); most of the others are plain
+all (parsing every body would cost more than reading the front-matter); most of the others are plain
 headings, paragraphs and lists, which a line scan reads as markdown-it would, leaving it the rest.
 """
 
@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+
+    from vaultsync.reading.stats import ReadStats
 
 #: Section name -> what its heading contains (case-insensitive).
 HEADINGS = {
@@ -28,7 +30,7 @@ _SECTION_WORD = re.compile(r"question|advice|thank|plan", re.IGNORECASE)
 
 
 #: A line of text in a note and its file line (1-based). A plain tuple, not a class: a large
-#: vault has some 100,000 of them, and tuples are built, pickled and unpickled four times faster.
+#: vault has very many of them, and tuples are built, pickled and unpickled much faster.
 Line = tuple[str, int]
 
 
@@ -44,8 +46,8 @@ class Sections:
 
 
 EMPTY = Sections()
-#: Longer bodies are not parsed for sections: markdown-it holds some 2 KB per line of dense
-#: headings and lists (a 4 MiB note of them took 16 s and 1 GB). Prose costs far less.
+#: Longer bodies are not parsed for sections: markdown-it's memory and time grow with each line
+#: of dense headings and lists, past what one note may cost (docs/performance.md). Prose costs far less.
 MAX_BODY_LINES = 20_000
 TOO_LONG = Sections(
     unread=f"the body has over {MAX_BODY_LINES:,} lines: its Questions, Advice, Thank-you and Plan "
@@ -55,8 +57,8 @@ TOO_LONG = Sections(
 
 def first_line(pattern: re.Pattern[str], text: str, end: int | None = None) -> int | None:
     """Where the first line of ``text`` (before ``end``) that ``pattern`` matches at its start
-    begins, as ``pattern.search`` would find with ``^`` in MULTILINE mode, only three times
-    faster: the search runs for a newline (which re finds at C speed) followed by the pattern."""
+    begins, as ``pattern.search`` would find with ``^`` in MULTILINE mode, only faster: the
+    search runs for a newline (which re finds at C speed) followed by the pattern."""
     end = len(text) if end is None else end
     if pattern.match(text, 0, end):
         return 0
@@ -78,15 +80,27 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").disable("inline")
 
 
-def read_sections(body: str, body_line: int) -> Sections:
-    """Find the sections in ``body``, whose first line is file line ``body_line``."""
+def read_sections(
+    body: str, body_line: int, *, fast: bool = True, stats: ReadStats | None = None
+) -> Sections:
+    """Find the sections in ``body``, whose first line is file line ``body_line``.
+
+    ``fast``: try the line scan before markdown-it (the same Sections either way); ``stats``,
+    when given, counts which of the two answered."""
     start = first_line(_ANY_HEADING, body)
     if start is None:
         return EMPTY
     if len(body) > MAX_BODY_LINES and body.count("\n") >= MAX_BODY_LINES:
         return TOO_LONG
-    simple = _simple_sections(body, body_line, start)
-    return simple if simple is not None else _parsed_sections(body, body_line)
+    if fast:
+        simple = _simple_sections(body, body_line, start)
+        if simple is not None:
+            if stats is not None:
+                stats.sections_scan += 1
+            return simple
+    if stats is not None:
+        stats.sections_parser += 1
+    return _parsed_sections(body, body_line)
 
 
 def _parsed_sections(body: str, body_line: int) -> Sections:
@@ -119,7 +133,7 @@ def _parsed_sections(body: str, body_line: int) -> Sections:
 
 
 def _sections(found: dict[str, list[tuple[Line, bool]]], headings: set[str]) -> Sections:
-    # Lists, not generators, fill the tuples: a third faster for these few lines.
+    # Lists, not generators, fill the tuples: quicker for so few lines (no generator frames).
     return Sections(
         questions=tuple([line for line, item in found["questions"] if item or line[0].endswith("?")]),
         advice=_items_else_all(found["advice"]),

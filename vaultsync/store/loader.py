@@ -12,7 +12,7 @@ from typing import Any
 from vaultsync.config import Settings, load_settings
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan, scan_notes, vault_root
-from vaultsync.reading.note import NoteError
+from vaultsync.reading.note import NoteError, NoteReader
 from vaultsync.store import parallel
 from vaultsync.store.cache import EntryCache, Signature, signature
 from vaultsync.store.parallel import Evaluate
@@ -37,6 +37,7 @@ def load_vault(
     *,
     cache: bool = False,
     processes: int | None = None,
+    reader: NoteReader | None = None,
 ) -> Vault:
     """Read every note of the vault at ``root`` (its own settings unless given).
 
@@ -44,18 +45,27 @@ def load_vault(
     unchanged notes are not read again. ``processes``: how many processes read notes; by
     default two for a large vault when the platform allows (see ``vaultsync.store.parallel``).
     The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
-    entries hold no cycles, and walking them again and again would cost a quarter of an audit.
+    entries hold no cycles, and walking them again and again is a large part of an audit's time.
+    ``reader``: the ``NoteReader`` that reads the notes (its fast paths, its counts), else a new one.
     """
-    return load_scan(scan_vault(root, settings, stat=cache), cache=cache, processes=processes)
+    scan = scan_vault(root, settings, stat=cache)
+    return load_scan(scan, cache=cache, processes=processes, reader=reader)
 
 
-def load_scan(scan: Scan, *, cache: bool = False, processes: int | None = None) -> Vault:
+def load_scan(
+    scan: Scan, *, cache: bool = False, processes: int | None = None, reader: NoteReader | None = None
+) -> Vault:
     """Read the notes ``scan`` found (see ``load_vault``)."""
-    return load_and_evaluate(scan, None, cache=cache, processes=processes)[0]
+    return load_and_evaluate(scan, None, cache=cache, processes=processes, reader=reader)[0]
 
 
 def load_and_evaluate(
-    scan: Scan, evaluate: Evaluate | None, *, cache: bool = False, processes: int | None = None
+    scan: Scan,
+    evaluate: Evaluate | None,
+    *,
+    cache: bool = False,
+    processes: int | None = None,
+    reader: NoteReader | None = None,
 ) -> tuple[Vault, list[Any], Scan]:
     """Read the notes ``scan`` found (see ``load_vault``), and pass every note's entry, a few
     hundred at a time, to ``evaluate``: in the process that read them, or in this one for the
@@ -64,7 +74,9 @@ def load_and_evaluate(
     collecting = gc.isenabled()
     gc.disable()  # a collection every few thousand new objects, each walking all of them so far
     try:
-        entries, evaluated, signatures = _load_entries(scan, cache, processes, evaluate)
+        entries, evaluated, signatures = _load_entries(
+            scan, cache, processes, evaluate, reader or NoteReader()
+        )
     finally:
         if collecting:
             gc.freeze()  # the entries live on and hold no cycles: spare them later collections too
@@ -76,18 +88,18 @@ def load_and_evaluate(
 
 
 def _load_entries(
-    scan: Scan, cache: bool, processes: int | None, evaluate: Evaluate | None
+    scan: Scan, cache: bool, processes: int | None, evaluate: Evaluate | None, reader: NoteReader
 ) -> tuple[list[Entry], list[Any], tuple[Signature | None, ...] | None]:
     root, settings = scan.root, scan.settings
     if not cache:
         items = [(path, None) for path in scan.paths]
-        loaded = parallel.load(root, settings, items, processes=processes, evaluate=evaluate)
+        loaded = parallel.load(root, settings, items, processes=processes, evaluate=evaluate, reader=reader)
         read = [entry for chunk in loaded for entry in chunk.entries]
         return read, [chunk.evaluated for chunk in loaded], scan.signatures
     store = EntryCache.open(root, settings)
     signatures = scan.signatures
     # A first run has nothing to look up: each note is signed where it is read, in parallel
-    # (taking 12,500 signatures here first costs a tenth of a cold audit).
+    # (taking every signature here first would add a pass over the vault to a cold audit).
     signed = signatures is None and store.empty
     if signatures is None and not signed:  # take the signatures now, before any read
         now = time.time_ns()
@@ -103,7 +115,14 @@ def _load_entries(
     evaluated = [evaluate(entries)] if evaluate is not None and entries else []
     signed_as: dict[str, Signature | None] = {}
     loaded = parallel.load(
-        root, settings, missing, processes=processes, pickled=True, signed=signed, evaluate=evaluate
+        root,
+        settings,
+        missing,
+        processes=processes,
+        pickled=True,
+        signed=signed,
+        evaluate=evaluate,
+        reader=reader,
     )
     for chunk in loaded:
         store.add(chunk.records, chunk.blob)

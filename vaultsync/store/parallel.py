@@ -32,8 +32,9 @@ from vaultsync.store.entries import load_entry, load_record
 if TYPE_CHECKING:
     from vaultsync.config import Settings
     from vaultsync.model.vault import Entry
+    from vaultsync.reading.note import NoteReader
 
-#: Notes per chunk, and the fewest worth a second process (forking costs ~10 ms).
+#: Notes per chunk, and the fewest worth a second process (below that, forking costs more than it saves).
 CHUNK = 200
 MIN_NOTES = 1000
 #: This process and one worker (the issue's machine has two cores).
@@ -69,12 +70,15 @@ def default_processes() -> int:
     return min(PROCESSES, cores)
 
 
-def read_chunk(root: Path, settings: Settings, chunk: Chunk, signed: bool = False) -> dict[str, Record]:
-    """Each note of ``chunk`` read, with its signature; taken here, as it is opened, when ``signed``."""
+def read_chunk(
+    root: Path, settings: Settings, chunk: Chunk, signed: bool = False, reader: NoteReader | None = None
+) -> dict[str, Record]:
+    """Each note of ``chunk`` read (by ``reader`` when given), with its signature; taken here, as
+    it is opened, when ``signed``."""
     if signed:
         now = time.time_ns()
-        return {path: load_record(root, path, settings, now) for path, _ in chunk}
-    return {path: (sig, load_entry(root, path, settings)) for path, sig in chunk}
+        return {path: load_record(root, path, settings, now, reader) for path, _ in chunk}
+    return {path: (sig, load_entry(root, path, settings, reader)) for path, sig in chunk}
 
 
 def load(
@@ -86,22 +90,30 @@ def load(
     pickled: bool = False,
     signed: bool = False,
     evaluate: Evaluate | None = None,
+    reader: NoteReader | None = None,
 ) -> list[Loaded]:
     """Read the notes of ``items``, a chunk at a time; each chunk pickled too when ``pickled``
     (for the cache), and passed to ``evaluate`` when given. ``signed``: take each note's
-    signature just before reading it (the signatures of ``items`` are not used)."""
+    signature just before reading it (the signatures of ``items`` are not used). ``reader``:
+    the reader of this process (the worker reads with a copy of it; its counts stay there)."""
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     if processes is None:
         processes = default_processes()
     if processes < 2 or len(items) < MIN_NOTES:
-        return [_read(root, settings, chunk, pickled, signed, evaluate) for chunk in chunks]
-    return _load_forked(root, settings, chunks, pickled, signed, evaluate)
+        return [_read(root, settings, chunk, pickled, signed, evaluate, reader) for chunk in chunks]
+    return _load_forked(root, settings, chunks, pickled, signed, evaluate, reader)
 
 
 def _read(
-    root: Path, settings: Settings, chunk: Chunk, pickled: bool, signed: bool, evaluate: Evaluate | None
+    root: Path,
+    settings: Settings,
+    chunk: Chunk,
+    pickled: bool,
+    signed: bool,
+    evaluate: Evaluate | None,
+    reader: NoteReader | None,
 ) -> Loaded:
-    records = read_chunk(root, settings, chunk, signed)
+    records = read_chunk(root, settings, chunk, signed, reader)
     loaded = Loaded(records, dump_records(records) if pickled else None, None)
     if evaluate is not None:
         loaded.evaluated = evaluate(loaded.entries)
@@ -115,6 +127,7 @@ def _load_forked(
     pickled: bool,
     signed: bool,
     evaluate: Evaluate | None,
+    reader: NoteReader | None,
 ) -> list[Loaded]:
     import multiprocessing
 
@@ -124,7 +137,7 @@ def _load_forked(
     for stream in (sys.stdout, sys.stderr):  # or the worker would flush a copy of what is buffered
         stream.flush()
     worker = context.Process(
-        target=_work, args=(root, settings, chunks, signed, evaluate, counter, send), daemon=True
+        target=_work, args=(root, settings, chunks, signed, evaluate, reader, counter, send), daemon=True
     )
     worker.start()
     send.close()
@@ -144,7 +157,7 @@ def _load_forked(
 
     try:
         for index in _claim(counter, len(chunks)):
-            results[index] = _read(root, settings, chunks[index], pickled, signed, evaluate)
+            results[index] = _read(root, settings, chunks[index], pickled, signed, evaluate, reader)
             done += 1
             while receiving and receive.poll():
                 take()
@@ -156,7 +169,9 @@ def _load_forked(
             worker.kill()
         worker.join()
     return [
-        result if result is not None else _read(root, settings, chunks[index], False, signed, evaluate)
+        result
+        if result is not None
+        else _read(root, settings, chunks[index], False, signed, evaluate, reader)
         for index, result in enumerate(results)
     ]
 
@@ -177,6 +192,7 @@ def _work(
     chunks: list[Chunk],
     signed: bool,
     evaluate: Evaluate | None,
+    reader: NoteReader | None,
     counter: Any,
     send: Any,
 ) -> None:
@@ -197,7 +213,7 @@ def _work(
         sender = threading.Thread(target=post, daemon=True)
         sender.start()
         for index in _claim(counter, len(chunks)):
-            loaded = _read(root, settings, chunks[index], True, signed, evaluate)
+            loaded = _read(root, settings, chunks[index], True, signed, evaluate, reader)
             outbox.put((index, loaded.blob, loaded.evaluated))
         outbox.put(None)
         sender.join()

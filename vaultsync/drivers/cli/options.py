@@ -72,7 +72,7 @@ def _given_vault(*given: Path | None) -> Path | None:
     if named:
         return next(iter(named.values()))
     root = click.get_current_context().find_root()
-    return root.params.get("vault")  # type: ignore[no-any-return]
+    return root.params.get("vault")
 
 
 def vault_parameters(*, positional: bool, locate: bool = True) -> Any:
