@@ -41,7 +41,9 @@ def make_vault(target: Path, contacts: int) -> Path:
     """A vault at ``target``: ``benchmarks/generate.py``'s with ``contacts`` contacts, or a copy
     of sample-vault (without the outputs a local build left there) when ``contacts`` is 0."""
     if contacts:
-        subprocess.run([sys.executable, str(GENERATE), str(target), str(contacts)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(GENERATE), str(target), str(contacts)], check=True, stdout=subprocess.DEVNULL
+        )
     else:
         shutil.copytree(SAMPLE_VAULT, target, ignore=shutil.ignore_patterns(CALENDAR, "Networking.md"))
     return target
@@ -81,13 +83,37 @@ def first_difference(ours: bytes | None, theirs: bytes) -> str:
     if ours is None:
         return "the calendar is missing"
     mine, other = ours.split(b"BEGIN:VEVENT"), theirs.split(b"BEGIN:VEVENT")
-    for index, (a, b) in enumerate(zip(mine, other)):
+    for index, (a, b) in enumerate(zip(mine, other, strict=False)):
         if a != b:
             uid = re.search(rb"UID:([^\r\n]*)", a + b)
-            lines = [(x, y) for x, y in zip(a.splitlines(), b.splitlines()) if x != y] or [(a[-80:], b[-80:])]
-            where = f"event {index} (UID {uid.group(1).decode(errors='replace')})" if uid and index else "header"
-            return f"{where}: {lines[0][0].decode(errors='replace')!s} != {lines[0][1].decode(errors='replace')!s}"
+            lines = [(x, y) for x, y in zip(a.splitlines(), b.splitlines(), strict=False) if x != y]
+            x, y = (part.decode(errors="replace") for part in (lines or [(a[-80:], b[-80:])])[0])
+            where = (
+                f"event {index} (UID {uid.group(1).decode(errors='replace')})" if uid and index else "header"
+            )
+            return f"{where}: {x} != {y}"
     return f"{len(mine) - 1} events against {len(other) - 1}"
+
+
+def front_matter_end(text: str) -> int:
+    """Where the closing ``---`` line of ``text``'s front-matter starts, or -1."""
+    if not text.startswith("---\n"):
+        return -1
+    return text.find("\n---\n", 3) + 1 or -1
+
+
+def set_property(text: str, key: str, value: str) -> str:
+    """``text`` with its top-level ``key`` (and the lines that continue it) replaced by ``key: value``."""
+    end = front_matter_end(text)
+    if end < 0:
+        return f"---\n{key}: {value}\n---\n{text}"
+    kept, skipping = [], False
+    for line in text[4:end].splitlines(keepends=True):
+        if not line.startswith((" ", "-", "\t")):
+            skipping = line.split(":", 1)[0].strip() == key
+        if not skipping:
+            kept.append(line)
+    return "---\n" + "".join(kept) + f"{key}: {value}\n" + text[end:]
 
 
 class Lines:

@@ -15,8 +15,8 @@ fixed (a watcher keeps a broken note's last good version, which a fresh build ca
 watcher is left until its log and its calendar have been still for 1.5 s, and its calendar is
 compared byte for byte with ``python -m vaultsync build VAULT --today 2026-11-20 --calendar OTHER
 --no-cache`` (with ``--serve``, what the server answers too). A calendar that differs is given
-10 s more before it counts as a mismatch; its operations are in ``WORK/operations.log``, both
-calendars kept beside it.
+``--grace`` seconds more (10) before it counts as a mismatch; the operations are in
+``WORK/operations.log``, both calendars kept beside it.
 
 Prints the operations done, the checkpoints compared, each mismatch with the first differing
 event, and timings. Exit code 1 on any mismatch (or a watcher that died or printed a traceback),
@@ -37,46 +37,48 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from drive import CALENDAR, Lines, build, environment, first_difference, make_vault, temp_files, vaultsync  # noqa: E402
+from drive import (  # noqa: E402
+    CALENDAR,
+    Lines,
+    build,
+    environment,
+    first_difference,
+    front_matter_end,
+    make_vault,
+    set_property,
+    temp_files,
+    vaultsync,
+)
 
 TODAY = "2026-11-20"
 STILL = 1.5  # s of silence that make a watcher settled: past its quiet period (0.2 s) and its 1 s cap
 REBUILD = re.compile(r"vaultsync: (?!start:).*: \d+ deadlines?")  # the line of each rebuild but the first
-GRACE = 10.0  # s more a differing calendar is given before it counts
-DATES = [f"2026-{month:02}-{day:02}" for month in (9, 10, 11, 12) for day in (1, 4, 9, 13, 17, 19, 20, 21, 24, 28)]
+DATES = [
+    f"2026-{month:02}-{day:02}" for month in (9, 10, 11, 12) for day in (1, 4, 9, 13, 17, 19, 20, 21, 24, 28)
+]
 KEYS = ("interviews", "thank_you_sent", "check_ins", "follow_up")
 CONFIGS = (
-    'thank_you_days = {n}\n',
-    'check_in_opens_days = {m}\ncheck_in_closes_days = {k}\n',
+    "thank_you_days = {n}\n",
+    "check_in_opens_days = {m}\ncheck_in_closes_days = {k}\n",
     'calendar_name = "Soak {n}"\nprepare_days = {n}\n',
     'contacts_folders = ["Inbox"]\nreminder_time = "08:{n}0"\n',
 )
 
 
-def front_matter_end(text: str) -> int:
-    """Where the closing ``---`` line of ``text``'s front-matter starts, or -1."""
-    if not text.startswith("---\n"):
-        return -1
-    return text.find("\n---\n", 3) + 1 or -1
-
-
-def set_property(text: str, key: str, value: str) -> str:
-    """``text`` with its top-level ``key`` (and the lines that continue it) replaced by ``key: value``."""
-    end = front_matter_end(text)
-    if end < 0:
-        return f"---\n{key}: {value}\n---\n{text}"
-    kept, skipping = [], False
-    for line in text[4:end].splitlines(keepends=True):
-        if not line.startswith((" ", "-", "\t")):
-            skipping = line.split(":", 1)[0].strip() == key
-        if not skipping:
-            kept.append(line)
-    return "---\n" + "".join(kept) + f"{key}: {value}\n" + text[end:]
+@dataclass
+class Checkpoint:
+    label: str  # the operations done
+    settle: float  # seconds until the watcher was still
+    build: float  # seconds of the reference build
+    lag: float | None = None  # when equal: seconds from the last operation to the calendar's write
+    difference: str | None = None  # when not equal: where
+    kept: Path | None = None  # ... and the folder holding both calendars
 
 
 class Soak:
@@ -100,6 +102,8 @@ class Soak:
         self.log = open(work / "operations.log", "w", encoding="utf-8")  # noqa: SIM115
         self.kinds: Counter[str] = Counter()
         self.url: str | None = None
+        self.keep_broken = args.keep_broken
+        self.grace = args.grace
 
     # -- writing a file in the ways editors and tools do --------------------------------------
 
@@ -121,7 +125,11 @@ class Soak:
             temp.write_bytes(data)
             os.replace(temp, path)
         else:  # vim with writebackup: note -> note~, a probe file, the swap file, a new note
-            backup, swap, probe = path.with_name(path.name + "~"), path.with_name(f".{path.name}.swp"), path.parent / "4913"
+            backup, swap, probe = (
+                path.with_name(path.name + "~"),
+                path.with_name(f".{path.name}.swp"),
+                path.parent / "4913",
+            )
             swap.write_bytes(b"\0" * 64)
             probe.write_bytes(b"")
             probe.unlink()
@@ -144,10 +152,15 @@ class Soak:
         return f"{folder}/Soak {self.counter:04}.md"
 
     def op_add(self) -> str:
-        name = self.fresh_name(self.rng.choice(("Contacts", "Inbox")) if (self.vault / "Inbox").is_dir() else "Contacts")
+        name = self.fresh_name(
+            self.rng.choice(("Contacts", "Inbox")) if (self.vault / "Inbox").is_dir() else "Contacts"
+        )
         (self.vault / name).parent.mkdir(parents=True, exist_ok=True)
         dates = self.rng.sample(DATES, self.rng.randint(1, 3))
-        text = f"---\ntype: contact\norganization: Soak Org {self.counter % 7}\ninterviews: [{', '.join(dates)}]\n---\n## Questions\n- What next?\n"
+        text = (
+            f"---\ntype: contact\norganization: Soak Org {self.counter % 7}\n"
+            f"interviews: [{', '.join(dates)}]\n---\n## Questions\n- What next?\n"
+        )
         self.notes.append(name)
         return f"add {name}: {self.save(name, text)}"
 
@@ -167,7 +180,9 @@ class Soak:
         if note is None:
             return None
         text = (self.vault / note).read_text(encoding="utf-8")
-        line = self.rng.choice(("- Is your team hiring?\n", "Met again, briefly.\n", "## Advice\n- Keep going.\n"))
+        line = self.rng.choice(
+            ("- Is your team hiring?\n", "Met again, briefly.\n", "## Advice\n- Keep going.\n")
+        )
         return f"body {note}: {line.strip()!r}: {self.save(note, text + line)}"
 
     def op_rename(self) -> str | None:
@@ -245,7 +260,9 @@ class Soak:
             path.unlink(missing_ok=True)
             return "config deleted"
         n = self.rng.randint(2, 5)
-        text = "".join(self.rng.sample(CONFIGS, self.rng.randint(1, 2))).format(n=n, m=20 + 5 * n, k=50 + 5 * n)
+        text = "".join(self.rng.sample(CONFIGS, self.rng.randint(1, 2))).format(
+            n=n, m=20 + 5 * n, k=50 + 5 * n
+        )
         return f"config {text.strip()!r}: {self.save('.vaultsync.toml', text)}"
 
     def op_folder(self) -> str | None:
@@ -266,10 +283,10 @@ class Soak:
     def op_link(self) -> str | None:
         """A note turned into a link out of the vault, or such a link turned back into the note."""
         if self.linked and self.rng.random() < 0.5:
-            note = self.rng.choice(sorted(self.linked))
-            (self.vault / note).unlink()
-            os.rename(self.linked.pop(note), self.vault / note)
-            return f"link back {note}"
+            back = self.rng.choice(sorted(self.linked))
+            (self.vault / back).unlink()
+            os.rename(self.linked.pop(back), self.vault / back)
+            return f"link back {back}"
         note = self.plain_note()
         if note is None:
             return None
@@ -301,7 +318,7 @@ class Soak:
     )
 
     def operate(self, index: int) -> None:
-        names, weights = zip(*self.OPERATIONS)
+        names, weights = zip(*self.OPERATIONS, strict=True)
         while True:
             kind = self.rng.choices(names, weights)[0]
             done = getattr(self, f"op_{kind}")()
@@ -310,13 +327,17 @@ class Soak:
         self.kinds[kind] += 1
         print(f"{index} {done}", file=self.log, flush=True)
         pause = self.rng.random()
-        time.sleep(0 if pause < 0.6 else self.rng.uniform(0, 0.05) if pause < 0.92 else self.rng.uniform(0.25, 0.6))
+        time.sleep(
+            0 if pause < 0.6 else self.rng.uniform(0, 0.05) if pause < 0.92 else self.rng.uniform(0.25, 0.6)
+        )
 
     # -- checkpoints --------------------------------------------------------------------------
 
     def repair(self) -> None:
         """Fix what is broken: a watcher keeps a broken note's last good version (and the last
         good settings), a fresh build cannot; that is the one difference documented."""
+        if self.keep_broken:
+            return
         for note in sorted(self.broken):
             (self.vault / note).write_text(self.broken.pop(note), encoding="utf-8")
         if self.config_good is not None:
@@ -339,7 +360,7 @@ class Soak:
             time.sleep(0.05)
         return time.monotonic() - start
 
-    def compare(self, label: str, lines: Lines) -> dict[str, object]:
+    def compare(self, label: str, lines: Lines) -> Checkpoint:
         self.repair()
         last_op = time.time()
         settled = self.settle(lines)
@@ -349,7 +370,7 @@ class Soak:
         build(self.vault, TODAY, reference, self.env, "--no-cache")
         build_seconds = time.monotonic() - started
         expected = reference.read_bytes()
-        deadline = time.monotonic() + GRACE
+        deadline = time.monotonic() + self.grace
         while True:
             try:
                 ours: bytes | None = self.calendar.read_bytes()
@@ -358,7 +379,7 @@ class Soak:
                 ours, written = None, 0.0
             served = self.served()
             if ours == expected and served in (None, expected):
-                return {"label": label, "ok": True, "lag": max(0.0, written - last_op), "settle": settled, "build": build_seconds}
+                return Checkpoint(label, settled, build_seconds, lag=max(0.0, written - last_op))
             if time.monotonic() > deadline:
                 break
             time.sleep(0.25)
@@ -367,8 +388,12 @@ class Soak:
         shutil.copy(reference, kept / "fresh-build.ics")
         if ours is not None:
             (kept / "watcher.ics").write_bytes(ours)
-        what = first_difference(ours, expected) if ours != expected else "served: " + first_difference(served, expected)
-        return {"label": label, "ok": False, "difference": what, "kept": kept, "settle": settled, "build": build_seconds}
+        what = (
+            first_difference(ours, expected)
+            if ours != expected
+            else "served: " + first_difference(served, expected)
+        )
+        return Checkpoint(label, settled, build_seconds, difference=what, kept=kept)
 
     def served(self) -> bytes | None:
         if self.url is None:
@@ -385,7 +410,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", action="store_true", help="a copy of sample-vault instead")
     parser.add_argument("--every", type=int, default=50, help="operations between checkpoints")
     parser.add_argument("--serve", action="store_true", help="run serve, and compare what it serves too")
-    parser.add_argument("--work", type=Path, help="keep the vault, the log and any mismatch here (a new folder)")
+    parser.add_argument(
+        "--grace", type=float, default=10.0, help="seconds more a differing calendar is given"
+    )
+    parser.add_argument(
+        "--keep-broken",
+        action="store_true",
+        help="leave broken notes broken at checkpoints: the watcher's kept versions differ (a check's check)",
+    )
+    parser.add_argument(
+        "--work", type=Path, help="keep the vault, the log and any mismatch here (a new folder)"
+    )
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds before the operations stop")
     args = parser.parse_args(argv)
     if args.work:
@@ -406,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         text=True,
     )
     lines = Lines(process)
-    results: list[dict[str, object]] = []
+    results: list[Checkpoint] = []
     done = 0
     try:
         if not lines.wait_for("start:", 60):
@@ -414,7 +449,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if args.serve:
             assert process.stdout is not None
-            head = "".join(process.stdout.readline() for _ in range(3))  # serving..., subscribe: webcal..., or: http...
+            head = "".join(
+                process.stdout.readline() for _ in range(3)
+            )  # serving..., subscribe: webcal..., or: http...
             found = re.search(r"http://\S+", head)
             if found is None:
                 print(f"serve printed no URL: {head!r}")
@@ -444,21 +481,24 @@ def main(argv: list[str] | None = None) -> int:
     tracebacks = sum("Traceback" in line for _, line in lines.lines)
     rebuilds = sum(bool(REBUILD.search(line)) for _, line in lines.lines)
     leftovers = temp_files(soak.calendar)
-    mismatches = [r for r in results if not r["ok"]]
-    lags = sorted(float(r["lag"]) for r in results if r["ok"])  # type: ignore[arg-type]
-    print(f"vault: {soak.vault} ({len(soak.notes)} notes at the end); seed {args.seed}; {command} --today {TODAY}")
+    mismatches = [c for c in results if c.difference is not None]
+    lags = sorted(c.lag for c in results if c.lag is not None)
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(soak.kinds.items()))
+    print(f"vault: {soak.vault} ({len(soak.notes)} notes at the end); seed {args.seed}")
+    print(f"command: vaultsync {command} VAULT --today {TODAY}")
     if soak.url:
         print(f"served calendar compared too: {soak.url.split('/')[2]}")
-    print(f"operations: {done} in {seconds:.1f} s ({', '.join(f'{k} {n}' for k, n in sorted(soak.kinds.items()))})")
+    print(f"operations: {done} in {seconds:.1f} s ({kinds})")
     print(f"checkpoints compared: {len(results)}; mismatches: {len(mismatches)}")
-    for r in mismatches:
-        print(f"  MISMATCH after operation {r['label']}: {r['difference']} (kept in {r['kept']})")
+    for c in mismatches:
+        print(f"  MISMATCH after operation {c.label}: {c.difference} (kept in {c.kept})")
     if lags:
-        print(f"watcher's calendar written after the last operation: median {lags[len(lags) // 2]:.2f} s, max {lags[-1]:.2f} s")
-    settles = [float(r["settle"]) for r in results]  # type: ignore[arg-type]
-    builds = [float(r["build"]) for r in results]  # type: ignore[arg-type]
-    print(f"settling per checkpoint: max {max(settles, default=0):.2f} s; reference build median {sorted(builds)[len(builds) // 2] if builds else 0:.2f} s")
-    print(f"{command}: {rebuilds} rebuilds logged, {tracebacks} tracebacks, exit code {code} on SIGTERM; temporary files left: {len(leftovers)}")
+        print(f"calendar written after the last operation: median {median(lags):.2f} s, max {lags[-1]:.2f} s")
+    if results:
+        settle, reference = max(c.settle for c in results), median([c.build for c in results])
+        print(f"settling per checkpoint: max {settle:.2f} s; reference build median {reference:.2f} s")
+    print(f"{command}: {rebuilds} rebuilds logged, {tracebacks} tracebacks, exit code {code} on SIGTERM")
+    print(f"temporary files left: {len(leftovers)}")
     print(f"operations log: {work / 'operations.log'}; total {time.monotonic() - began:.1f} s")
     if mismatches or tracebacks or code != 0 or leftovers or process.returncode is None:
         return 1
