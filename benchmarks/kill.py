@@ -1,20 +1,21 @@
 """kill -9 of ``build`` and ``watch`` at random moments: the calendar on disk is always a whole one.
 
-    python3 benchmarks/kill.py [--kills 200] [--contacts 10000] [--seed 1] [--work DIR]
+    python3 benchmarks/kill.py [--kills 200] [--contacts 1000] [--seed 1] [--work DIR]
                                [--time-limit 1200]
 
-On a vault from ``benchmarks/generate.py`` (10,000 contacts: an 18 MB calendar, so that a kill
-can land while it is written), each round starts ``python -m vaultsync build VAULT --today DAY``
-(DAY the one whose calendar is not on disk, so that the build writes) or, one round in four,
+On a vault from ``benchmarks/generate.py`` (1,000 contacts: a 2 MB calendar, which takes long
+enough to write for a kill to land mid-write; a build that writes at 10,000 takes 10 s of CPU
+here), each round starts ``python -m vaultsync build VAULT --today DAY`` (DAY the one whose
+calendar is not on disk, so that the build writes) or, one round in four,
 ``python -m vaultsync watch VAULT --today DAY`` (killed during its first build, or after a note
 was saved, during the build that follows), and sends SIGKILL to its process group: at a
 uniformly random moment of its run, or, every other round, a random moment after its temporary
 file appeared (mid-write). After each kill the calendar must be there and be byte for byte one
 of the four calendars a fresh ``build --no-cache`` writes (two days, the saved note in either of
 its two versions), each of which is parsed back with icalendar once. The temporary files left
-beside it are counted. At the end one more build that writes must leave no ``.vaultsync.ics.*.tmp``
-and the calendar of a fresh build; an unchanged build before it is counted apart (a writer
-cleans its leftovers when it writes).
+beside it are counted. At the end one more build that writes must leave no
+``.vaultsync.ics.*.tmp`` and the calendar of a fresh build; an unchanged build before it is
+counted apart (a writer cleans its leftovers when it writes).
 
 Prints the figures; exit code 1 on any violation (a calendar missing, partial, or not one a
 build writes; a temporary file left at the end), 2 when the time limit stopped it early.
@@ -195,7 +196,7 @@ class Kills:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=200)
-    parser.add_argument("--contacts", type=int, default=10000, help="contacts of the generated vault")
+    parser.add_argument("--contacts", type=int, default=1000, help="contacts of the generated vault")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, help="keep the vault and any bad calendar here (a new folder)")
     parser.add_argument("--time-limit", type=float, default=1200.0, help="seconds before the kills stop")
@@ -216,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         (kills.round_watch if kills.rng.random() < 0.25 else kills.round_build)()
         kills.after()
         rounds += 1
+        if rounds % 20 == 0:
+            print(f"{rounds} rounds, {len(kills.violations)} violations", file=sys.stderr, flush=True)
     loop = time.monotonic() - began - setup
     state = kills.on_disk()
     if state is not None and state[1] != kills.version:  # a killed watcher had not built the saved note
