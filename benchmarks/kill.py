@@ -13,9 +13,8 @@ uniformly random moment of its run, or, every other round, a random moment after
 file appeared (mid-write). After each kill the calendar must be there and be byte for byte one
 of the four calendars a fresh ``build --no-cache`` writes (two days, the saved note in either of
 its two versions), each of which is parsed back with icalendar once. The temporary files left
-beside it are counted. At the end one more build that writes must leave no
-``.vaultsync.ics.*.tmp`` and the calendar of a fresh build; an unchanged build before it is
-counted apart (a writer cleans its leftovers when it writes).
+beside it are counted. At the end a build with nothing to write, then one that writes, must
+each leave no ``.vaultsync.ics.*.tmp``, and the last the calendar of a fresh build.
 
 Prints the figures; exit code 1 on any violation (a calendar missing, partial, or not one a
 build writes; a temporary file left at the end), 2 when the time limit stopped it early.
@@ -234,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         kills.violations.append(
             f"the last build's calendar is {final}, not a fresh build's {(day, kills.version)}"
         )
+    if unchanged_left:
+        kills.violations.append(f"temporary files left after a build with nothing to write: {unchanged_left}")
     if final_left:
         kills.violations.append(f"temporary files left after the last build: {final_left}")
     cache_left = sorted(p.name for p in (work / "cache").rglob("*.tmp"))
