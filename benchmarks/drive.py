@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,14 @@ REPO = Path(__file__).resolve().parent.parent
 GENERATE = REPO / "benchmarks" / "generate.py"
 SAMPLE_VAULT = REPO / "sample-vault"
 CALENDAR = "vaultsync.ics"  # where the calendar goes without a config saying otherwise
+
+
+def work_folder(asked: Path | None, name: str) -> Path:
+    """The run's folder: the one asked for (made; it must not exist), else a new temporary one."""
+    if asked is None:
+        return Path(tempfile.mkdtemp(prefix=f"vaultsync-{name}-"))
+    asked.mkdir(parents=True)
+    return asked.resolve()
 
 
 def environment(work: Path) -> dict[str, str]:

@@ -30,7 +30,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,7 +38,18 @@ import icalendar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from drive import CALENDAR, Lines, build, environment, make_vault, set_property, temp_files, vaultsync, whole  # noqa: E402
+from drive import (  # noqa: E402
+    CALENDAR,
+    Lines,
+    build,
+    environment,
+    make_vault,
+    set_property,
+    temp_files,
+    vaultsync,
+    whole,
+    work_folder,
+)
 
 DAYS = ("2026-11-20", "2026-11-21")
 
@@ -200,11 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="keep the vault and any bad calendar here (a new folder)")
     parser.add_argument("--time-limit", type=float, default=1200.0, help="seconds before the kills stop")
     args = parser.parse_args(argv)
-    if args.work:
-        args.work.mkdir(parents=True)
-        work = args.work.resolve()
-    else:
-        work = Path(tempfile.mkdtemp(prefix="vaultsync-kill-"))
+    work = work_folder(args.work, "kill")
     began = time.monotonic()
     kills = Kills(args, work)
     kills.references()

@@ -33,7 +33,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -54,6 +53,7 @@ from drive import (  # noqa: E402
     set_property,
     temp_files,
     vaultsync,
+    work_folder,
 )
 
 TODAY = "2026-11-20"
@@ -423,11 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds before the operations stop")
     args = parser.parse_args(argv)
-    if args.work:
-        args.work.mkdir(parents=True)
-        work = args.work.resolve()
-    else:
-        work = Path(tempfile.mkdtemp(prefix="vaultsync-soak-"))
+    work = work_folder(args.work, "soak")
     began = time.monotonic()
     soak = Soak(args, work)
     command = "serve" if args.serve else "watch"
