@@ -12,7 +12,7 @@ from sandbox import reachable_tmp, unprivileged
 
 from vaultsync.errors import OutputError
 from vaultsync.store import files
-from vaultsync.store.files import ANY, KeptFile
+from vaultsync.store.files import ANY, KeptFile, file_state, write_if_changed
 
 
 @pytest.fixture
@@ -84,6 +84,23 @@ def test_a_write_that_failed_is_not_taken_as_written(reads: list[Path]) -> None:
         folder.chmod(0o755)
         assert kept.write(path, other, ANY) is True
         assert path.read_bytes() == b"other\r\n"
+
+
+def test_a_write_with_nothing_to_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    """A writer killed with -9 while replacing the calendar with other bytes leaves the old
+    calendar and its temporary file; the next build may then have the old calendar's bytes to
+    write (the same day again): nothing is written, and the temporary file goes all the same."""
+    path = tmp_path / "out.ics"
+    assert write_if_changed(path, PIECES, ANY) is True
+    before = os.stat(path)
+    abandoned = tmp_path / ".out.ics.abcd_123.tmp"
+    abandoned.write_bytes(PIECES[0])
+    assert write_if_changed(path, PIECES, ANY) is False
+    assert sorted(os.listdir(tmp_path)) == [path.name]
+    abandoned.write_bytes(PIECES[0])
+    assert KeptFile().write(path, PIECES, ANY) is False  # the watcher: at its first call
+    assert sorted(os.listdir(tmp_path)) == [path.name]
+    assert file_state(os.stat(path)) == file_state(before)  # the calendar itself untouched
 
 
 def test_the_first_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:

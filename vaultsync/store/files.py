@@ -61,6 +61,7 @@ def write_if_changed(path: Path, data: bytes | Sequence[bytes], ours: Ours) -> b
     """
     pieces = [data] if isinstance(data, bytes) else data
     if _file_holds(path, pieces):
+        _remove_abandoned(path)  # a writer killed while replacing it with other bytes
         return False
     _replace(path, pieces, ours)
     return True
@@ -72,8 +73,9 @@ class KeptFile:
     the same pieces (compared by identity first: a memo hands out the same bytes objects) need
     neither a read nor a write, and other pieces are written without reading the file first.
     When anyone else changed the file (a new status), it is compared as ``write_if_changed`` does.
-    Abandoned temporary files are looked for at the first write to a path only (a listing of
-    the folder each time would cost more than the write in a vault of notes in one folder).
+    Abandoned temporary files are looked for at the first call for a path only, written or not
+    (a listing of the folder each time would cost more than the write in a vault of notes in
+    one folder).
     """
 
     def __init__(self) -> None:
@@ -89,6 +91,9 @@ class KeptFile:
         elif _file_holds(path, pieces):
             status = _status(path)
             self._last = None if status is None else (path, status, pieces)
+            if path != self._cleaned:
+                _remove_abandoned(path)
+                self._cleaned = path
             return False
         self._last = (path, _replace(path, pieces, ours, clean=path != self._cleaned), pieces)
         self._cleaned = path
