@@ -296,6 +296,30 @@ SPEC: tuple[Setting, ...] = (
         "The dictionary `vaultsync letter --check` spells with: " + ", ".join(SPELLING_LANGUAGES) + ".",
     ),
     Setting(
+        "interaction_dates",
+        ("date", "Comm_DateTime", "start"),
+        _words,
+        '["date", "Comm_DateTime", "start"]',
+        "The properties (first one present) that date an interaction note: a meeting or log note "
+        "that links contacts. See docs/dates.md.",
+    ),
+    Setting(
+        "interaction_links",
+        ("people", "participants", "attendees", "contacts", "with"),
+        _words,
+        '["people", "participants", "attendees", "contacts", "with"]',
+        "The properties of an interaction note that link the contacts it was with (also: wikilinks "
+        "under a Participants or Attendees heading).",
+    ),
+    Setting(
+        "interview_marks",
+        ("informational interview", "job interview", "coffee chat", "interview"),
+        _words,
+        '["informational interview", "job interview", "coffee chat", "interview"]',
+        "An interaction note whose `type`, `tags` or `categories` name one of these (plural, "
+        "`-`/`_` or a link too) gives its contacts an informational interview.",
+    ),
+    Setting(
         "property_aliases",
         DEFAULT_PROPERTY_ALIASES,
         _property_aliases,
@@ -327,6 +351,9 @@ class Settings:
     dashboard: str
     spelling_words: tuple[str, ...]
     spelling_language: str
+    interaction_dates: tuple[str, ...]
+    interaction_links: tuple[str, ...]
+    interview_marks: tuple[str, ...]
     property_aliases: Mapping[str, tuple[str, ...]]
 
     @cached_property

@@ -56,6 +56,12 @@ class Contact:
     sections: Sections = EMPTY
     #: What was read with a guess (a key written twice), for the record rule to warn about.
     warnings: tuple[str, ...] = ()
+    #: Dates from interaction notes that link this contact (``model.interactions``): messages
+    #: sent and received, and other contact; each with the note it came from in ``sources``.
+    outreach: tuple[dt.date, ...] = ()
+    replies: tuple[dt.date, ...] = ()
+    contacted: tuple[dt.date, ...] = ()
+    sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
 
     @property
     def stem(self) -> str:
