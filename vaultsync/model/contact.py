@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from vaultsync.config import Settings, property_key
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
+from vaultsync.model.hints import unread_date_hints
 from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Duplicate, Note, NoteError, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
@@ -62,6 +63,7 @@ class Contact:
     replies: tuple[dt.date, ...] = ()
     contacted: tuple[dt.date, ...] = ()
     sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
+    hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
 
     @property
     def stem(self) -> str:
@@ -221,6 +223,7 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
         follow_up=follow_up is not False,
         sections=sections,
         warnings=tuple(_twice(d) for d in note.duplicates),
+        hints=unread_date_hints(note, settings),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
 

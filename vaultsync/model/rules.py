@@ -139,6 +139,7 @@ def record(
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
     if not contact.follow_up:
         return found
+    found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
     if not (contact.email or contact.phone or contact.address):
         found.append(
             _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
