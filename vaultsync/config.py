@@ -26,6 +26,7 @@ CANONICAL_PROPERTIES = (
     "email",
     "phone",
     "address",
+    "profile",
     "interviews",
     "thank_you_sent",
     "check_ins",
@@ -42,6 +43,7 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "role": ("title", "job_title", "position"),
         "email": ("e-mail", "mail", "emails"),
         "phone": ("telephone", "tel", "mobile", "phones"),
+        "profile": ("linkedin", "url", "website", "homepage", "twitter", "github", "mastodon"),
         "interviews": ("interview", "meetings", "met", "last_contact", "last_contacted_at"),
         "thank_you_sent": ("thank_you", "thanks_sent", "thank_you_letter"),
         "check_ins": ("check_in", "checkins", "followed_up"),
@@ -81,6 +83,12 @@ def _folders(value: Any) -> tuple[str, ...]:
             raise ValueError(f"{folder!r} is not a folder inside the vault")
         folders.append(clean)
     return tuple(folders)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
 
 
 def _days(value: Any) -> int:
@@ -182,6 +190,14 @@ SPEC: tuple[Setting, ...] = (
         _folders,
         '["Templates", "templates"]',
         "Folders whose notes are templates: never contacts, never reported.",
+    ),
+    Setting(
+        "people_folders",
+        True,
+        _flag,
+        "true",
+        "Notes under a folder named People, Persons or Contacts (a number prefix such as `20 People` "
+        "too, at any depth) are contacts, unless they record an interaction (docs/dates.md).",
     ),
     Setting(
         "contact_types",
@@ -334,6 +350,7 @@ SPEC: tuple[Setting, ...] = (
 class Settings:
     contacts_folders: tuple[str, ...]
     templates_folders: tuple[str, ...]
+    people_folders: bool
     contact_types: tuple[str, ...]
     contact_tags: tuple[str, ...]
     contact_categories: tuple[str, ...]

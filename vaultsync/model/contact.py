@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from vaultsync.config import Settings, property_key
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
 from vaultsync.model.hints import unread_date_hints
+from vaultsync.model.people import default_name, nested_details
 from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Duplicate, Note, NoteError, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
@@ -47,6 +48,7 @@ class Contact:
     email: str = ""
     phone: str = ""
     address: str = ""
+    profile: str = ""  # a LinkedIn or other profile URL: a way to reach them too
     interviews: tuple[Moment, ...] = ()  # sorted
     thank_you_sent: tuple[dt.date, ...] = ()
     check_ins: tuple[dt.date, ...] = ()
@@ -158,6 +160,8 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
         canonical = lookup.get(property_key(key))
         if canonical and (canonical not in props or key == canonical):
             props[canonical] = (key, raw)
+    for canonical, nested in nested_details(note, settings).items():
+        props.setdefault(canonical, nested)
     problems: list[NoteError] = []
 
     def problem(canonical: str, message: str) -> None:
@@ -207,13 +211,14 @@ def build_contact(note: Note, settings: Settings) -> tuple[Contact, list[NoteErr
 
     contact = Contact(
         path=note.path,
-        name=_text(written("name")) or path_stem(note.path),
+        name=_text(written("name")) or default_name(note) or path_stem(note.path),
         aliases=tuple(filter(None, (_text(a) for a in _as_list(written("aliases"))))),
         organization=_joined(written("organization")),
         role=_joined(written("role")),
         email=_joined(written("email")),
         phone=_joined(written("phone")),
         address=_joined(written("address")),
+        profile=_joined(written("profile")),
         interviews=tuple(sorted(set(moments("interviews")), key=moment_sort_key)),
         thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent")})),
         check_ins=tuple(sorted({day_of(m) for m in moments("check_ins")})),

@@ -14,11 +14,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from vaultsync.model.contact import WIKILINK, Contact, path_stem, person_key
+from vaultsync.model.people import FOLDER_NOTES
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>]+)>?\)")
 _SEPARATORS = re.compile(r"[-_\s]+")
-#: File names that stand for their folder: the person is the folder (``ada-lovelace/index.md``).
-FOLDER_NOTES = frozenset({"index", "readme", "_index"})
 
 
 def link_key(text: str) -> str:

@@ -140,7 +140,9 @@ def record(
     if not contact.follow_up:
         return found
     found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
-    if not (contact.email or contact.phone or contact.address):
+    # Only for the people one networks with: a vault may keep thousands of people notes.
+    networking = contact.interviews or contact.outreach or contact.referrals or contact.referred_by
+    if networking and not (contact.email or contact.phone or contact.address or contact.profile):
         found.append(
             _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
         )

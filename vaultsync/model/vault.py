@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultsync.config import Settings
+from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Note, NoteError
 
 if TYPE_CHECKING:
@@ -72,7 +73,11 @@ def entry_of(path: str, note: Note | NoteError, settings: Settings) -> Entry:
 
     if not is_contact(note, settings):
         from vaultsync.model.interactions import interaction_of
+        from vaultsync.model.people import in_people_folder
 
-        return Entry(path, None, interaction=interaction_of(note, settings))
+        # A meeting note kept in a person's folder is a meeting, not another person.
+        interaction = interaction_of(note, settings)
+        if interaction is not None or is_generated(note.meta) or not in_people_folder(path, settings):
+            return Entry(path, None, interaction=interaction)
     contact, problems = build_contact(note, settings)
     return Entry(path, contact, tuple(problems))

@@ -1,0 +1,88 @@
+"""People notes as real vaults keep them: marked by folder, named "index", details nested."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import write_note
+
+from vaultsync import pipeline
+from vaultsync.store.loader import load_vault
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def contacts(root: Path) -> dict[str, str]:
+    return {c.path: c.name for c in load_vault(root).contacts}
+
+
+def test_notes_under_a_people_folder_are_contacts_at_any_depth(tmp_path: Path) -> None:
+    write_note(tmp_path, "People/Ana Ortiz.md", "Met at the meetup.\n")
+    write_note(tmp_path, "30 Records/20 People/Bo Li.md", "---\norg: Acme\n---\n")
+    write_note(tmp_path, "data/person/ada-lovelace/index.md", "---\nname: Ada Lovelace\n---\n")
+    write_note(tmp_path, "data/person/alan-kay/index.md", "# Alan Kay\n\nNotes.\n")
+    write_note(tmp_path, "data/person/grace-hopper/README.md", "No heading here.\n")
+    write_note(tmp_path, "Projects/Peoplesoft.md", "# Not a person\n")
+    write_note(tmp_path, "03-contacts/Cy.md", "")
+    assert contacts(tmp_path) == {
+        "03-contacts/Cy.md": "Cy",
+        "30 Records/20 People/Bo Li.md": "Bo Li",
+        "People/Ana Ortiz.md": "Ana Ortiz",
+        "data/person/ada-lovelace/index.md": "Ada Lovelace",
+        "data/person/alan-kay/index.md": "Alan Kay",
+        "data/person/grace-hopper/README.md": "grace-hopper",
+    }
+    write_note(tmp_path, ".vaultsync.toml", "people_folders = false\n")
+    assert contacts(tmp_path) == {}
+
+
+def test_a_meeting_in_a_persons_folder_is_a_meeting_not_a_person(tmp_path: Path) -> None:
+    write_note(tmp_path, "data/person/ada-lovelace/index.md", "---\nname: Ada Lovelace\n---\n")
+    write_note(
+        tmp_path, "data/person/ada-lovelace/chat.md", "---\ndate: 2026-11-12\npeople: [ada-lovelace]\n---\n"
+    )
+    vault = load_vault(tmp_path)
+    assert [c.path for c in vault.contacts] == ["data/person/ada-lovelace/index.md"]
+    assert vault.contacts[0].contacted == (dt.date(2026, 11, 12),)
+
+
+def test_a_generated_note_in_a_people_folder_is_no_contact(tmp_path: Path) -> None:
+    write_note(tmp_path, "People/Ana.md", "")
+    write_note(tmp_path, ".vaultsync.toml", 'dashboard = "People/Networking.md"\n')
+    pipeline.build(tmp_path, TODAY)
+    assert contacts(tmp_path) == {"People/Ana.md": "Ana"}
+
+
+def test_nested_details_and_a_profile_are_ways_to_reach_them(tmp_path: Path) -> None:
+    write_note(
+        tmp_path,
+        "People/Ana.md",
+        "---\ninterviews: [2026-11-01]\nadvice: [Go]\ncontacts:\n  phone: 5550142\n  mail: ana@example.org\n---\n",
+    )
+    write_note(
+        tmp_path,
+        "People/Bo.md",
+        "---\ninterviews: [2026-11-01]\nadvice: [Go]\nLinkedIn: https://www.linkedin.com/in/bo\n---\n",
+    )
+    write_note(tmp_path, "People/Cy.md", "---\ninterviews: [2026-11-01]\nadvice: [Go]\n---\n")
+    vault = {c.name: c for c in load_vault(tmp_path).contacts}
+    assert (vault["Ana"].phone, vault["Ana"].email) == ("5550142", "ana@example.org")
+    assert vault["Bo"].profile == "https://www.linkedin.com/in/bo"
+    found = pipeline.audit(tmp_path, TODAY).findings
+    assert [f.contact for f in found if f.message.startswith("Record how to reach them")] == ["Cy"]
+
+
+def test_how_to_reach_them_is_asked_only_of_people_one_networks_with(tmp_path: Path) -> None:
+    for i in range(5):  # a vault of people notes: no finding for each of them
+        write_note(tmp_path, f"People/Person {i}.md", "---\norganization: Acme\n---\n")
+    write_note(tmp_path, "People/Met.md", "---\ninterviews: [2026-11-01]\nadvice: [Go]\n---\n")
+    write_note(tmp_path, "People/Suggested.md", "---\nreferred_by: '[[Met]]'\n---\n")
+    write_note(
+        tmp_path,
+        "Meetings/coffee.md",
+        "---\ndate: 2026-11-02\ntype: coffee chat\npeople: ['[[Person 0]]']\n---\n",
+    )
+    found = pipeline.audit(tmp_path, TODAY).findings
+    asked = sorted(f.contact for f in found if f.message.startswith("Record how to reach them"))
+    assert asked == ["Met", "Person 0", "Suggested"]
