@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from conftest import write_note
 
 from vaultsync import pipeline
+from vaultsync.incremental.index import VaultIndex
 from vaultsync.store.loader import load_vault
 
 TODAY = dt.date(2026, 11, 20)
@@ -86,3 +88,25 @@ def test_how_to_reach_them_is_asked_only_of_people_one_networks_with(tmp_path: P
     found = pipeline.audit(tmp_path, TODAY).findings
     asked = sorted(f.contact for f in found if f.message.startswith("Record how to reach them"))
     assert asked == ["Met", "Person 0", "Suggested"]
+
+
+@pytest.mark.parametrize(
+    ("settings_file", "content"),
+    [
+        ("templates.json", '{"folder": "Meta/Tpl"}'),
+        ("plugins/templater-obsidian/data.json", '{"templates_folder": "Meta/Tpl/", "other": 1}'),
+    ],
+)
+def test_the_templates_folders_obsidian_names_are_never_audited(
+    tmp_path: Path, settings_file: str, content: str
+) -> None:
+    template = "---\ntype: person\nname: <% tp.file.title %>\ninterviews: [2026-11-01]\n---\n"
+    write_note(tmp_path, "Meta/Tpl/Person.md", template)
+    write_note(tmp_path, "People/Ana.md", "")
+    assert set(contacts(tmp_path)) == {"Meta/Tpl/Person.md", "People/Ana.md"}
+    write_note(tmp_path, f".obsidian/{settings_file}", content)
+    assert set(contacts(tmp_path)) == {"People/Ana.md"}
+    index = VaultIndex(tmp_path)  # the watcher too
+    index.scan()
+    assert [c.path for c in index.vault().contacts] == ["People/Ana.md"]
+    assert pipeline.audit(tmp_path, TODAY).vault.notes == 1

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from vaultsync.errors import ConfigError
+from vaultsync.obsidian import obsidian_template_folders
 
 CONFIG_FILE = ".vaultsync.toml"
 
@@ -389,7 +390,16 @@ DEFAULTS = Settings(**{s.name: s.default for s in SPEC})
 
 
 def load_settings(vault: Path) -> Settings:
-    """Read ``VAULT/.vaultsync.toml`` if present; raise ConfigError naming the file and reason."""
+    """Read ``VAULT/.vaultsync.toml`` if present; raise ConfigError naming the file and reason.
+    The templates folders Obsidian's settings name are templates folders too: never audited."""
+    settings = _read_settings(vault)
+    extra = [f for f in obsidian_template_folders(vault) if f not in settings.templates_folders]
+    if not extra:
+        return settings
+    return replace(settings, templates_folders=(*settings.templates_folders, *extra))
+
+
+def _read_settings(vault: Path) -> Settings:
     path = vault / CONFIG_FILE
     try:
         raw = path.read_bytes()
