@@ -5,6 +5,7 @@ Every setting is optional; a vault without ``.vaultsync.toml`` uses the defaults
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -89,6 +90,19 @@ def _folders(value: Any) -> tuple[str, ...]:
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("expected true or false")
+    return value
+
+
+def _since(value: Any) -> dt.date | None:
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError("expected a date as YYYY-MM-DD")
     return value
 
 
@@ -221,6 +235,14 @@ SPEC: tuple[Setting, ...] = (
         _words,
         '["People", "Contacts"]',
         'A note whose `categories` links one of these (`"[[People]]"`) is a contact.',
+    ),
+    Setting(
+        "since",
+        None,
+        _since,
+        '""',
+        "A date (`2026-09-01`): interviews before it stay in the record but start no reminder "
+        "(no thank-you, check-in, referral ask or advice to record); empty = every date counts.",
     ),
     Setting("thank_you_days", 3, _days, "3", "Days after an interview by which the thank-you letter is due."),
     Setting(
@@ -355,6 +377,7 @@ class Settings:
     contact_types: tuple[str, ...]
     contact_tags: tuple[str, ...]
     contact_categories: tuple[str, ...]
+    since: dt.date | None
     thank_you_days: int
     check_in_opens_days: int
     check_in_closes_days: int
