@@ -110,3 +110,9 @@ def test_the_templates_folders_obsidian_names_are_never_audited(
     index.scan()
     assert [c.path for c in index.vault().contacts] == ["People/Ana.md"]
     assert pipeline.audit(tmp_path, TODAY).vault.notes == 1
+
+
+def test_a_note_typed_otherwise_in_a_people_folder_is_what_it_says(tmp_path: Path) -> None:
+    write_note(tmp_path, "Contacts/Acme.md", "---\ntype: company\n---\n")
+    write_note(tmp_path, "Contacts/Ana.md", "---\ntype: []\n---\n")
+    assert contacts(tmp_path) == {"Contacts/Ana.md": "Ana"}

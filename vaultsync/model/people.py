@@ -29,10 +29,13 @@ def _people_folder(folder: str) -> bool:
     return any(_PEOPLE_FOLDER.fullmatch(part) for part in folder.split("/"))
 
 
-def in_people_folder(path: str, settings: Settings) -> bool:
-    """Whether the note at ``path`` is under a folder named for people, at any depth."""
-    folder = path.rpartition("/")[0]
-    return settings.people_folders and bool(folder) and _people_folder(folder)
+def in_people_folder(note: Note, settings: Settings) -> bool:
+    """Whether ``note`` is under a folder named for people, at any depth, and says nothing else
+    of itself: a ``type`` that is not a contact's (``type: company``) is what it is."""
+    folder = note.path.rpartition("/")[0]
+    if not (settings.people_folders and folder and _people_folder(folder)):
+        return False
+    return not any(property_key(key) == "type" and value for key, value in note.meta.items())
 
 
 def default_name(note: Note) -> str | None:

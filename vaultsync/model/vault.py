@@ -77,7 +77,7 @@ def entry_of(path: str, note: Note | NoteError, settings: Settings) -> Entry:
 
         # A meeting note kept in a person's folder is a meeting, not another person.
         interaction = interaction_of(note, settings)
-        if interaction is not None or is_generated(note.meta) or not in_people_folder(path, settings):
+        if interaction is not None or is_generated(note.meta) or not in_people_folder(note, settings):
             return Entry(path, None, interaction=interaction)
     contact, problems = build_contact(note, settings)
     return Entry(path, contact, tuple(problems))
