@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,6 +21,7 @@ _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>]+)>?\)")
 _SEPARATORS = re.compile(r"[-_\s]+")
 
 
+@lru_cache(maxsize=1 << 16)  # a watcher joins the same names after every save
 def link_key(text: str) -> str:
     """How a name, a slug or a file name is compared: ``person_key`` with ``-``, ``_`` and runs of
     spaces as one space ("ada-lovelace", "Ada  Lovelace" and "Ada_Lovelace" meet)."""
