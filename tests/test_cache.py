@@ -234,17 +234,17 @@ def test_a_damaged_stored_report_is_ignored(vault: Path, settled: None, cache_ho
 def test_another_version_or_other_settings_start_afresh(
     vault: Path, settled: None, reads: list[str], monkeypatch: pytest.MonkeyPatch
 ):
-    write_note(vault, "People/Ana.md", "---\nemail: ana@x.example\n---\n")
+    write_note(vault, "Circle/Ana.md", "---\nemail: ana@x.example\n---\n")
     load_vault(vault, cache=True)
     assert load_vault(vault, cache=True).contacts == ()
-    (vault / ".vaultsync.toml").write_text('contacts_folders = ["People"]\n')
+    (vault / ".vaultsync.toml").write_text('contacts_folders = ["Circle"]\n')
     reads.clear()
-    assert [c.path for c in load_vault(vault, cache=True).contacts] == ["People/Ana.md"]
-    assert reads == ["People/Ana.md"]
+    assert [c.path for c in load_vault(vault, cache=True).contacts] == ["Circle/Ana.md"]
+    assert reads == ["Circle/Ana.md"]
     monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)  # what another version would write
     reads.clear()
     load_vault(vault, cache=True)
-    assert reads == ["People/Ana.md"]
+    assert reads == ["Circle/Ana.md"]
 
 
 def test_no_cache_neither_reads_nor_writes_it(vault: Path, settled: None, cache_home: Path, monkeypatch):

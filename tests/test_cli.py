@@ -80,6 +80,14 @@ def test_audit_json_exact(vault: Path):
             },
         ],
         "errors": [],
+        "dates": [
+            {
+                "contact": "Contacts/Jane Doe.md",
+                "kind": "interview",
+                "date": "2026-11-10",
+                "note": "Contacts/Jane Doe.md",
+            }
+        ],
     }
 
 

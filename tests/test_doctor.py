@@ -250,3 +250,19 @@ def test_a_4_mb_note_is_checked_in_bounded_work(jane: Path, monkeypatch: pytest.
     monkeypatch.setattr(calendar_check, "_unfold", lambda lines: unfold([Copied(line) for line in lines]))
     assert calendar_check.format_problems(data) == []
     assert Copied.copied <= len(data)
+
+
+def test_doctor_says_what_meeting_notes_gave_and_what_was_not_read(tmp_path: Path) -> None:
+    write_note(tmp_path, "People/Ana.md", "---\nemail: a@x.org\ninterview_date: 2026-11-01\n---\n")
+    write_note(tmp_path, "People/Bo.md", "---\nemail: b@x.org\n---\n")
+    write_note(tmp_path, "Meetings/a.md", "---\ndate: 2026-11-02\npeople: ['[[Ana]]', '[[Bo]]']\n---\n")
+    write_note(tmp_path, "Meetings/b.md", "---\ndate: 2026-11-03\ntype: coffee chat\npeople: [bo]\n---\n")
+    assert lines(tmp_path)[1:4] == [
+        (OK, "notes", "2 contacts in 4 notes"),
+        (OK, "dates", "2 interaction notes (meetings, messages) gave 3 dates to 2 contacts"),
+        (
+            WARN,
+            "hints",
+            "1 property looks like a date of contact but is not read: vaultsync audit names the alias to add",
+        ),
+    ]

@@ -21,7 +21,7 @@ from sandbox import reachable_tmp, unprivileged
 
 from vaultsync.config import Settings
 from vaultsync.model.vault import Entry
-from vaultsync.reading.note import TOO_LARGE, NoteError, read_note
+from vaultsync.reading.note import TOO_LARGE, NoteError, NoteReader, read_note
 from vaultsync.store import parallel as vault_module
 from vaultsync.store.loader import load_vault
 
@@ -197,10 +197,10 @@ def meddling(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]
     actions: dict[str, Callable[[], object]] = {}
     original = vault_module.load_entry
 
-    def load_entry(root: Path, path: str, settings: Settings) -> Entry:
+    def load_entry(root: Path, path: str, settings: Settings, reader: NoteReader | None = None) -> Entry:
         if path in actions:
             actions.pop(path)()
-        return original(root, path, settings)
+        return original(root, path, settings, reader)
 
     monkeypatch.setattr(vault_module, "load_entry", load_entry)
     return actions

@@ -5,15 +5,17 @@ Every setting is optional; a vault without ``.vaultsync.toml`` uses the defaults
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from vaultsync.errors import ConfigError
+from vaultsync.obsidian import obsidian_template_folders
 
 CONFIG_FILE = ".vaultsync.toml"
 
@@ -26,6 +28,7 @@ CANONICAL_PROPERTIES = (
     "email",
     "phone",
     "address",
+    "profile",
     "interviews",
     "thank_you_sent",
     "check_ins",
@@ -42,6 +45,7 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "role": ("title", "job_title", "position"),
         "email": ("e-mail", "mail", "emails"),
         "phone": ("telephone", "tel", "mobile", "phones"),
+        "profile": ("linkedin", "url", "website", "homepage", "twitter", "github", "mastodon"),
         "interviews": ("interview", "meetings", "met", "last_contact", "last_contacted_at"),
         "thank_you_sent": ("thank_you", "thanks_sent", "thank_you_letter"),
         "check_ins": ("check_in", "checkins", "followed_up"),
@@ -81,6 +85,25 @@ def _folders(value: Any) -> tuple[str, ...]:
             raise ValueError(f"{folder!r} is not a folder inside the vault")
         folders.append(clean)
     return tuple(folders)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _since(value: Any) -> dt.date | None:
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
 
 
 def _days(value: Any) -> int:
@@ -184,6 +207,14 @@ SPEC: tuple[Setting, ...] = (
         "Folders whose notes are templates: never contacts, never reported.",
     ),
     Setting(
+        "people_folders",
+        True,
+        _flag,
+        "true",
+        "Notes under a folder named People, Persons or Contacts (a number prefix such as `20 People` "
+        "too, at any depth) are contacts, unless they record an interaction (docs/dates.md).",
+    ),
+    Setting(
         "contact_types",
         ("contact", "person"),
         _words,
@@ -204,6 +235,14 @@ SPEC: tuple[Setting, ...] = (
         _words,
         '["People", "Contacts"]',
         'A note whose `categories` links one of these (`"[[People]]"`) is a contact.',
+    ),
+    Setting(
+        "since",
+        None,
+        _since,
+        '""',
+        "A date (`2026-09-01`): interviews before it stay in the record but start no reminder "
+        "(no thank-you, check-in, referral ask or advice to record); empty = every date counts.",
     ),
     Setting("thank_you_days", 3, _days, "3", "Days after an interview by which the thank-you letter is due."),
     Setting(
@@ -296,6 +335,30 @@ SPEC: tuple[Setting, ...] = (
         "The dictionary `vaultsync letter --check` spells with: " + ", ".join(SPELLING_LANGUAGES) + ".",
     ),
     Setting(
+        "interaction_dates",
+        ("date", "Comm_DateTime", "start"),
+        _words,
+        '["date", "Comm_DateTime", "start"]',
+        "The properties (first one present) that date an interaction note: a meeting or log note "
+        "that links contacts. See docs/dates.md.",
+    ),
+    Setting(
+        "interaction_links",
+        ("people", "participants", "attendees", "contacts", "with"),
+        _words,
+        '["people", "participants", "attendees", "contacts", "with"]',
+        "The properties of an interaction note that link the contacts it was with (also: wikilinks "
+        "under a Participants or Attendees heading).",
+    ),
+    Setting(
+        "interview_marks",
+        ("informational interview", "job interview", "coffee chat", "interview"),
+        _words,
+        '["informational interview", "job interview", "coffee chat", "interview"]',
+        "An interaction note whose `type`, `tags` or `categories` name one of these (plural, "
+        "`-`/`_` or a link too) gives its contacts an informational interview.",
+    ),
+    Setting(
         "property_aliases",
         DEFAULT_PROPERTY_ALIASES,
         _property_aliases,
@@ -310,9 +373,11 @@ SPEC: tuple[Setting, ...] = (
 class Settings:
     contacts_folders: tuple[str, ...]
     templates_folders: tuple[str, ...]
+    people_folders: bool
     contact_types: tuple[str, ...]
     contact_tags: tuple[str, ...]
     contact_categories: tuple[str, ...]
+    since: dt.date | None
     thank_you_days: int
     check_in_opens_days: int
     check_in_closes_days: int
@@ -327,6 +392,9 @@ class Settings:
     dashboard: str
     spelling_words: tuple[str, ...]
     spelling_language: str
+    interaction_dates: tuple[str, ...]
+    interaction_links: tuple[str, ...]
+    interview_marks: tuple[str, ...]
     property_aliases: Mapping[str, tuple[str, ...]]
 
     @cached_property
@@ -345,7 +413,16 @@ DEFAULTS = Settings(**{s.name: s.default for s in SPEC})
 
 
 def load_settings(vault: Path) -> Settings:
-    """Read ``VAULT/.vaultsync.toml`` if present; raise ConfigError naming the file and reason."""
+    """Read ``VAULT/.vaultsync.toml`` if present; raise ConfigError naming the file and reason.
+    The templates folders Obsidian's settings name are templates folders too: never audited."""
+    settings = _read_settings(vault)
+    extra = [f for f in obsidian_template_folders(vault) if f not in settings.templates_folders]
+    if not extra:
+        return settings
+    return replace(settings, templates_folders=(*settings.templates_folders, *extra))
+
+
+def _read_settings(vault: Path) -> Settings:
     path = vault / CONFIG_FILE
     try:
         raw = path.read_bytes()

@@ -47,8 +47,22 @@ def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -
     scan = source if isinstance(source, Scan) else scan_vault(source, stat=cache)
     each = partial(_each_contact_findings, today=today, settings=scan.settings)
     vault, found, read = load_and_evaluate(scan, each, cache=cache)
+    if vault.interactions:  # contacts that interaction notes link were judged without those dates
+        found = _judged_again(vault, found, today)
     found.append(referral(vault.contacts, today, vault.settings))
     return Audit(vault, today, found, read)
+
+
+def _judged_again(vault: Vault, found: list[list[Finding]], today: dt.date) -> list[list[Finding]]:
+    """``found`` with the findings of the contacts that interaction notes gave dates made again."""
+    from vaultsync.model.rules import each_contact_findings
+
+    linked = [contact for contact in vault.contacts if contact.sources]
+    if not linked:
+        return found
+    paths = {contact.path for contact in linked}
+    kept = [[f for f in chunk if f.path not in paths] for chunk in found]
+    return [*kept, each_contact_findings(linked, today, vault.settings)]
 
 
 def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Settings) -> list[Finding]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultsync.config import Settings, load_settings
+from vaultsync.model.interactions import Derived, Interaction, with_interactions
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import is_ignored, link_problem, note_paths
 from vaultsync.reading.note import NoteError
@@ -85,6 +86,9 @@ class VaultIndex:
         self._problems: dict[str, tuple[NoteError, ...]] = {}  # the entries that have errors
         self._errors: tuple[NoteError, ...] | None = None  # None: gather them again
         self._vault: Vault | None = None  # None: changed since the last vault()
+        #: The interaction notes, whose dates go to the contacts they link at every vault().
+        self._interactions: dict[str, Interaction] = {}
+        self._derived: Derived = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -149,7 +153,9 @@ class VaultIndex:
                 problems.sort(key=itemgetter(0))  # stable: a note's own errors stay in their order
                 self._errors = tuple(chain.from_iterable(errors for _, errors in problems))
             notes = len(self._entries) + len(self._folder_errors)
-            self._vault = Vault(self.root, self.settings, tuple(self._contacts), self._errors, notes)
+            interactions = tuple(self._interactions[path] for path in sorted(self._interactions))
+            contacts = with_interactions(tuple(self._contacts), interactions, self._derived)
+            self._vault = Vault(self.root, self.settings, contacts, self._errors, notes, interactions)
         return self._vault
 
     def _update(self, path: str) -> bool:
@@ -196,6 +202,11 @@ class VaultIndex:
                 del self._contacts[at]
             else:
                 self._contacts[at] = now
+        interaction = after.interaction if after is not None else None
+        if interaction is not None:
+            self._interactions[path] = interaction
+        elif before is not None and before.interaction is not None:
+            del self._interactions[path]
         errors = after.errors if after is not None else ()
         if errors or (before is not None and before.errors):
             self._errors = None

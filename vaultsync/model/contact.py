@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from vaultsync.config import Settings, property_key
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
+from vaultsync.model.hints import unread_date_hints
+from vaultsync.model.people import default_name, nested_details
 from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Duplicate, Note, NoteError, NoteReader, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
@@ -46,6 +48,7 @@ class Contact:
     email: str = ""
     phone: str = ""
     address: str = ""
+    profile: str = ""  # a LinkedIn or other profile URL: a way to reach them too
     interviews: tuple[Moment, ...] = ()  # sorted
     thank_you_sent: tuple[dt.date, ...] = ()
     check_ins: tuple[dt.date, ...] = ()
@@ -56,6 +59,13 @@ class Contact:
     sections: Sections = EMPTY
     #: What was read with a guess (a key written twice), for the record rule to warn about.
     warnings: tuple[str, ...] = ()
+    #: Dates from interaction notes that link this contact (``model.interactions``): messages
+    #: sent and received, and other contact; each with the note it came from in ``sources``.
+    outreach: tuple[dt.date, ...] = ()
+    replies: tuple[dt.date, ...] = ()
+    contacted: tuple[dt.date, ...] = ()
+    sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
+    hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
 
     @property
     def stem(self) -> str:
@@ -153,6 +163,8 @@ def build_contact(
         canonical = lookup.get(property_key(key))
         if canonical and (canonical not in props or key == canonical):
             props[canonical] = (key, raw)
+    for canonical, nested in nested_details(note, settings).items():
+        props.setdefault(canonical, nested)
     problems: list[NoteError] = []
 
     def problem(canonical: str, message: str) -> None:
@@ -205,13 +217,14 @@ def build_contact(
 
     contact = Contact(
         path=note.path,
-        name=_text(written("name")) or path_stem(note.path),
+        name=_text(written("name")) or default_name(note) or path_stem(note.path),
         aliases=tuple(filter(None, (_text(a) for a in _as_list(written("aliases"))))),
         organization=_joined(written("organization")),
         role=_joined(written("role")),
         email=_joined(written("email")),
         phone=_joined(written("phone")),
         address=_joined(written("address")),
+        profile=_joined(written("profile")),
         interviews=tuple(sorted(set(moments("interviews")), key=moment_sort_key)),
         thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent")})),
         check_ins=tuple(sorted({day_of(m) for m in moments("check_ins")})),
@@ -221,6 +234,7 @@ def build_contact(
         follow_up=follow_up is not False,
         sections=sections,
         warnings=tuple(_twice(d) for d in note.duplicates),
+        hints=unread_date_hints(note, settings),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
 

@@ -31,12 +31,19 @@ class Deadline:
         return day_of(self.anchor)
 
 
+def held_since(contact: Contact, today: dt.date, settings: Settings) -> tuple[Moment, ...]:
+    """The interviews held by ``today`` that start reminders: those on or after ``since``."""
+    held = contact.held(today)
+    since = settings.since
+    return held if since is None else tuple(m for m in held if day_of(m) >= since)
+
+
 def deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
     """Every open deadline of ``contact`` on ``today``; none when follow_up is false."""
     if not contact.follow_up:
         return []
     found = []
-    held = contact.held(today)
+    held = held_since(contact, today, settings)
     for interview in held:
         day = day_of(interview)
         if not any(sent >= day for sent in contact.thank_you_sent):

@@ -14,7 +14,7 @@ from vaultsync.config import Settings
 from vaultsync.model import asks
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines, held_since
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import referral
 from vaultsync.reading.sections import Line
@@ -116,7 +116,7 @@ def ask_referrals(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 3: ask whether they know other people who could help."""
-    if contact.referrals or not contact.follow_up or not contact.held(today):
+    if contact.referrals or not contact.follow_up or not held_since(contact, today, settings):
         return []
     letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN)
     due = min((d.end for d in letters), default=None)
@@ -139,11 +139,14 @@ def record(
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
     if not contact.follow_up:
         return found
-    if not (contact.email or contact.phone or contact.address):
+    found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
+    # Only for the people one networks with: a vault may keep thousands of people notes.
+    networking = contact.interviews or contact.outreach or contact.referrals or contact.referred_by
+    if networking and not (contact.email or contact.phone or contact.address or contact.profile):
         found.append(
             _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
         )
-    held = contact.held(today)
+    held = held_since(contact, today, settings)
     if held and not contact.advice:
         found.append(
             _finding(

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultsync.config import Settings
+from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Note, NoteError, NoteReader
 
 if TYPE_CHECKING:
     from vaultsync.model.contact import Contact
+    from vaultsync.model.interactions import Interaction
 
 #: Copies that sync tools make when two devices changed the same note.
 CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
@@ -25,6 +27,7 @@ class Entry:
     path: str
     contact: Contact | None
     errors: tuple[NoteError, ...] = ()
+    interaction: Interaction | None = None  # a note that is not a contact, dated, linking contacts
 
 
 @dataclass(frozen=True)
@@ -34,16 +37,24 @@ class Vault:
     contacts: tuple[Contact, ...]
     errors: tuple[NoteError, ...]
     notes: int  # how many notes were looked at
+    interactions: tuple[Interaction, ...] = ()  # their dates are in the contacts they link
 
     @classmethod
     def from_entries(cls, root: Path, settings: Settings, entries: Iterable[Entry]) -> Vault:
         entries = sorted(entries, key=lambda e: e.path)
+        contacts = tuple(e.contact for e in entries if e.contact is not None)
+        interactions = tuple(e.interaction for e in entries if e.interaction is not None)
+        if interactions:
+            from vaultsync.model.interactions import with_interactions
+
+            contacts = with_interactions(contacts, interactions)
         return cls(
             root=root,
             settings=settings,
-            contacts=tuple(e.contact for e in entries if e.contact is not None),
+            contacts=contacts,
             errors=tuple(err for e in entries for err in e.errors),
             notes=len(entries),
+            interactions=interactions,
         )
 
 
@@ -64,6 +75,12 @@ def entry_of(
     from vaultsync.model.contact import build_contact, is_contact  # not needed to scan or serve the cache
 
     if not is_contact(note, settings):
-        return Entry(path, None)
+        from vaultsync.model.interactions import interaction_of
+        from vaultsync.model.people import in_people_folder
+
+        # A meeting note kept in a person's folder is a meeting, not another person.
+        interaction = interaction_of(note, settings)
+        if interaction is not None or is_generated(note.meta) or not in_people_folder(note, settings):
+            return Entry(path, None, interaction=interaction)
     contact, problems = build_contact(note, settings, reader)
     return Entry(path, contact, tuple(problems))

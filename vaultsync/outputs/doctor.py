@@ -79,12 +79,39 @@ def diagnose(root: Path, today: dt.date, calendar: Path | None = None) -> Diagno
         )
     else:
         checks.append(Check(OK, "notes", read))
+    checks += _record_checks(vault)
     if not note.HAVE_LIBYAML:
         checks.append(Check(WARN, "yaml", LIBYAML_MISSING))
     path = calendar or calendar_path(vault)
     checks += _path_checks(root, path)
     checks += _calendar_checks(vault, path, today)
     return Diagnosis(tuple(checks), vault, path)
+
+
+def _record_checks(vault: Vault) -> list[Check]:
+    """What the notes give besides the contacts' own dates (docs/dates.md), when anything."""
+    checks = []
+    linked = [c for c in vault.contacts if c.sources]
+    if vault.interactions:
+        given = sum(len(c.sources) for c in linked)
+        checks.append(
+            Check(
+                OK,
+                "dates",
+                f"{plural(len(vault.interactions), 'interaction note')} (meetings, messages) gave "
+                f"{plural(given, 'date')} to {plural(len(linked), 'contact')}",
+            )
+        )
+    hints = sum(len(c.hints) for c in vault.contacts if c.follow_up)
+    if hints:
+        unread = (
+            "property looks like a date of contact but is not read"
+            if hints == 1
+            else "properties look like dates of contact but are not read"
+        )
+        message = f"{hints} {unread}: vaultsync audit names the alias to add"
+        checks.append(Check(WARN, "hints", message))
+    return checks
 
 
 def _path_checks(root: Path, path: Path) -> list[Check]:

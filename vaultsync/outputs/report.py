@@ -96,8 +96,20 @@ def as_json(audit: Audit, vault_label: str, width: int | None = None) -> str:
         "contacts": len(audit.vault.contacts),
         "findings": [f.as_dict() for f in audit.findings],
         "errors": [e.as_dict() for e in audit.vault.errors],
+        "dates": _dates(audit),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _dates(audit: Audit) -> list[dict[str, str]]:
+    """Each contact's dates of contact, with the note each came from (docs/dates.md)."""
+    from vaultsync.model.interactions import dates_of
+
+    return [
+        {"contact": contact.path, "kind": kind, "date": when, "note": note}
+        for contact in audit.vault.contacts
+        for kind, when, note in dates_of(contact)
+    ]
 
 
 FORMATS = {"text": as_text, "json": as_json}

@@ -24,6 +24,7 @@ from typing import Any
 from vaultsync.config import Settings
 from vaultsync.errors import UsageError, VaultsyncError
 from vaultsync.model.contact import Contact, is_contact, named, path_stem, person_key
+from vaultsync.obsidian import obsidian_folder, obsidian_json, obsidian_template_folders
 from vaultsync.outputs.lookup import listed
 from vaultsync.reading.listing import Scan
 from vaultsync.reading.note import Note, parse_note
@@ -196,26 +197,9 @@ def _open_quote(before: str) -> str:
 # --- where a vault keeps its templates, and where new notes go
 
 
-def _obsidian_json(root: Path, *parts: str) -> dict[str, Any]:
-    """A JSON settings file of Obsidian or a plugin; {} when absent or unreadable."""
-    try:
-        data = json.loads((root / ".obsidian").joinpath(*parts).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _folder(value: Any) -> str:
-    return value.replace("\\", "/").strip("/") if isinstance(value, str) else ""
-
-
 def template_folders(root: Path, settings: Settings) -> list[str]:
     """Obsidian's templates folder, Templater's, then ``templates_folders`` from the config."""
-    folders = [
-        _folder(_obsidian_json(root, "templates.json").get("folder")),
-        _folder(_obsidian_json(root, "plugins", "templater-obsidian", "data.json").get("templates_folder")),
-        *settings.templates_folders,
-    ]
+    folders = [*obsidian_template_folders(root), *settings.templates_folders]
     return list(dict.fromkeys(f for f in folders if f))
 
 
@@ -238,7 +222,7 @@ def builtin_template() -> str:
 
 
 def template_formats(root: Path) -> Formats:
-    data = _obsidian_json(root, "templates.json")
+    data = obsidian_json(root, "templates.json")
     defaults = Formats()
     date, time = data.get("dateFormat"), data.get("timeFormat")
     return Formats(
@@ -267,9 +251,9 @@ def new_note_folder(root: Path, settings: Settings, contacts: Sequence[Contact] 
     for folder in PEOPLE_FOLDERS:
         if folder.casefold() in folders:
             return folders[folder.casefold()]
-    app = _obsidian_json(root, "app.json")
-    if app.get("newFileLocation") == "folder" and _folder(app.get("newFileFolderPath")):
-        return _folder(app.get("newFileFolderPath"))
+    app = obsidian_json(root, "app.json")
+    if app.get("newFileLocation") == "folder" and obsidian_folder(app.get("newFileFolderPath")):
+        return obsidian_folder(app.get("newFileFolderPath"))
     return PEOPLE_FOLDERS[0]
 
 

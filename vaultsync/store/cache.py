@@ -52,6 +52,7 @@ _ALLOWED = {
     ("vaultsync.model.vault", "Entry"),
     ("vaultsync.model.contact", "Contact"),
     ("vaultsync.model.contact", "PersonRef"),
+    ("vaultsync.model.interactions", "Interaction"),
     ("vaultsync.reading.sections", "Sections"),
     ("vaultsync.reading.note", "NoteError"),
     ("datetime", "date"),

@@ -1,0 +1,223 @@
+"""Interaction notes: meetings, chats and message logs kept in their own notes give the contacts
+they link their dates (docs/dates.md). Each vault below is written in the style of a real one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+from conftest import write_note
+
+from vaultsync import pipeline
+from vaultsync.incremental.index import VaultIndex
+from vaultsync.incremental.memo import BuildMemo
+from vaultsync.model.contact import Contact
+from vaultsync.outputs.report import as_json
+from vaultsync.store.loader import load_vault
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def person(root: Path, path: str, extra: str = "") -> None:
+    write_note(root, path, f"---\ntype: person\n{extra}---\n")
+
+
+def by_path(root: Path) -> dict[str, Contact]:
+    return {c.path: c for c in load_vault(root).contacts}
+
+
+def test_a_meeting_note_typed_as_a_job_interview_gives_an_interview(tmp_path: Path) -> None:
+    """categories [[Meetings]], type [[Job Interviews]], people [[Name]], a Questions heading."""
+    person(tmp_path, "People/Jane Doe.md", "email: jane@example.org\n")
+    write_note(
+        tmp_path,
+        "Meetings/2026-11-10 Jane.md",
+        """
+        ---
+        categories: ["[[Meetings]]"]
+        type: ["[[Job Interviews]]"]
+        people: ["[[Jane Doe]]"]
+        date: 2026-11-10
+        ---
+        ## Questions and topics
+        - How did you get started?
+        """,
+    )
+    jane = by_path(tmp_path)["People/Jane Doe.md"]
+    assert jane.interviews == (dt.date(2026, 11, 10),)
+    assert jane.sources == (("interview", "2026-11-10", "Meetings/2026-11-10 Jane.md"),)
+    assert jane.sections.questions == (("How did you get started?", 8),)
+    checked = pipeline.audit(tmp_path, TODAY)
+    thank_you = [f for f in checked.findings if f.rule == "thank-you"]
+    assert [(f.path, f.due, f.level) for f in thank_you] == [
+        ("People/Jane Doe.md", dt.date(2026, 11, 13), "overdue")
+    ]
+    # Read in parallel and judged per contact, or judged from the Vault: the same findings.
+    assert checked.findings == pipeline.audit(load_vault(tmp_path), TODAY).findings
+
+
+def test_a_chat_note_with_slugs_gives_each_person_a_date_of_contact(tmp_path: Path) -> None:
+    """data/person/<slug>/index.md people, a chat note in a person's folder naming them by slug."""
+    write_note(tmp_path, "data/person/ada-lovelace/index.md", "---\ntype: person\nname: Ada Lovelace\n---\n")
+    write_note(tmp_path, "data/person/alan-kay/index.md", "---\ntype: person\nname: Alan Kay\n---\n")
+    write_note(
+        tmp_path,
+        "data/person/ada-lovelace/chat.md",
+        "---\ndate: 2026-11-12\npeople: [ada-lovelace, alan-kay]\n---\n",
+    )
+    contacts = by_path(tmp_path)
+    for path in ("data/person/ada-lovelace/index.md", "data/person/alan-kay/index.md"):
+        assert contacts[path].contacted == (dt.date(2026, 11, 12),)
+        assert contacts[path].interviews == ()
+        assert contacts[path].sources == (("contacted", "2026-11-12", "data/person/ada-lovelace/chat.md"),)
+
+
+def test_a_communication_log_records_a_reply_or_outreach(tmp_path: Path) -> None:
+    """Contacts [[Sample Person 1]], Comm_DateTime, Comm-Type: Received/Sent, Contact-Method."""
+    person(tmp_path, "People/Sample Person 1.md")
+    log = """
+        ---
+        Contacts: ["[[Sample Person 1]]"]
+        Comm_DateTime: {when}
+        Comm-Type: {way}
+        Contact-Method: Phone_Call
+        ---
+        """
+    write_note(tmp_path, "Logs/call.md", log.format(when="2026-11-14T10:30", way="Received"))
+    write_note(tmp_path, "Logs/mail.md", log.format(when="2026-11-02", way="Sent"))
+    sample = by_path(tmp_path)["People/Sample Person 1.md"]
+    assert sample.replies == (dt.date(2026, 11, 14),)
+    assert sample.outreach == (dt.date(2026, 11, 2),)
+    assert sample.sources == (
+        ("outreach", "2026-11-02", "Logs/mail.md"),
+        ("reply", "2026-11-14T10:30:00", "Logs/call.md"),
+    )
+
+
+def test_participants_under_a_heading_with_folders_aliases_and_accents(tmp_path: Path) -> None:
+    """Date: and the people as wikilinks under ## Participants; a link that names nobody is ignored."""
+    person(tmp_path, "20 People/Ana Ortíz.md")
+    person(tmp_path, "20 People/Bo Li.md", "aliases: [Bobby]\n")
+    write_note(
+        tmp_path,
+        "Meetings/sync.md",
+        """
+        ---
+        Date: 2026-11-15
+        ---
+        ## Participants
+        - [[20 People/ana ortiz|Ana]]
+        - [[Bobby]]
+        - [[Nobody]]
+
+        ## Notes
+        - [[Not Here]]
+        """,
+    )
+    contacts = by_path(tmp_path)
+    assert contacts["20 People/Ana Ortíz.md"].contacted == (dt.date(2026, 11, 15),)
+    assert contacts["20 People/Bo Li.md"].contacted == (dt.date(2026, 11, 15),)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[[Ana Ortiz]]",
+        "[[People/Ana Ortiz|Ana]]",
+        "[[ana ortíz]]",
+        "Ana Ortiz",
+        "ana-ortiz",
+        "[Ana](People/Ana%20Ortiz.md)",
+        "[Ana](<People/Ana Ortiz.md>)",
+    ],
+)
+def test_links_as_real_vaults_write_them(tmp_path: Path, link: str) -> None:
+    person(tmp_path, "People/Ana Ortiz.md")
+    write_note(tmp_path, "Chat.md", f"---\ndate: 2026-11-01\nwith: {json.dumps(link)}\n---\n")
+    assert by_path(tmp_path)["People/Ana Ortiz.md"].contacted == (dt.date(2026, 11, 1),)
+
+
+def test_a_note_with_no_date_or_no_one_linked_gives_nothing(tmp_path: Path) -> None:
+    person(tmp_path, "People/Ana.md")
+    write_note(tmp_path, "a.md", "---\npeople: ['[[Ana]]']\n---\n")  # no date
+    write_note(tmp_path, "b.md", "---\ndate: 2026-11-01\npeople: ['[[Someone Else]]']\n---\n")
+    write_note(tmp_path, "c.md", "---\ndate: next tuesday\npeople: ['[[Ana]]']\n---\n")
+    vault = load_vault(tmp_path)
+    assert [c.sources for c in vault.contacts] == [()]
+    assert [i.path for i in vault.interactions] == ["b.md"]
+
+
+def test_the_sections_of_a_note_count_only_when_it_links_one_person(tmp_path: Path) -> None:
+    person(tmp_path, "People/Ana.md")
+    person(tmp_path, "People/Bo.md")
+    body = "## Advice\n- Talk to the team lead\n"
+    write_note(
+        tmp_path, "one.md", f"---\ndate: 2026-11-01\ntype: coffee chat\npeople: ['[[Ana]]']\n---\n{body}"
+    )
+    write_note(
+        tmp_path, "two.md", f"---\ndate: 2026-11-02\ntags: [coffee-chats]\npeople: [Ana, Bo]\n---\n{body}"
+    )
+    contacts = by_path(tmp_path)
+    assert contacts["People/Ana.md"].advice == ("Talk to the team lead",)
+    assert contacts["People/Ana.md"].interviews == (dt.date(2026, 11, 1), dt.date(2026, 11, 2))
+    assert contacts["People/Bo.md"].advice == ()
+    assert contacts["People/Bo.md"].interviews == (dt.date(2026, 11, 2),)
+
+
+def test_audit_json_says_which_note_each_date_came_from(tmp_path: Path) -> None:
+    person(tmp_path, "People/Ana.md", "interviews: [2026-10-01]\n")
+    write_note(tmp_path, "m.md", "---\ndate: 2026-11-01\ntype: informational interview\npeople: [Ana]\n---\n")
+    document = json.loads(as_json(pipeline.audit(tmp_path, TODAY), "v"))
+    assert document["dates"] == [
+        {"contact": "People/Ana.md", "kind": "interview", "date": "2026-10-01", "note": "People/Ana.md"},
+        {"contact": "People/Ana.md", "kind": "interview", "date": "2026-11-01", "note": "m.md"},
+    ]
+
+
+def _write_meeting(root: Path, path: str, people: list[str], day: dt.date, kind: str) -> None:
+    links = json.dumps([f"[[{name}]]" for name in people])
+    write_note(root, path, f"---\ndate: {day.isoformat()}\ntype: {kind}\npeople: {links}\n---\n")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_watcher_follows_interaction_links_after_edits(tmp_path: Path, seed: int) -> None:
+    """Random edits of contacts and of meeting notes, each picked up as the watcher does (its
+    index refreshes only the saved path, its memo builds): the calendar and the findings equal a
+    fresh build from disk after every step."""
+    rng = random.Random(seed)
+    root, out = tmp_path / "vault", tmp_path / "out"
+    out.mkdir()
+    names = [f"Person {i}" for i in range(8)]
+    for name in names:
+        person(root, f"People/{name}.md", "email: x@example.org\n")
+    index = VaultIndex(root)
+    index.scan()
+    memo = BuildMemo()
+    for step in range(30):
+        day = TODAY - dt.timedelta(days=rng.randrange(0, 70))
+        what = rng.choice(["meeting", "meeting", "remove meeting", "contact", "rename contact"])
+        if what == "meeting":
+            path = f"Meetings/{rng.randrange(6)}.md"
+            people = rng.sample(names, rng.randint(1, 3))
+            _write_meeting(root, path, people, day, rng.choice(["coffee chat", "meeting"]))
+        elif what == "remove meeting":
+            path = f"Meetings/{rng.randrange(6)}.md"
+            (root / path).unlink(missing_ok=True)
+        else:
+            name = rng.choice(names)
+            path = f"People/{name}.md"
+            extra = f"thank_you_sent: [{day.isoformat()}]\n" if rng.random() < 0.5 else ""
+            if what == "rename contact":  # a contact that meetings link is gone, then back
+                (root / path).unlink()
+                index.refresh([path])
+                memo.build(index.vault(), TODAY)
+            person(root, path, f"email: x@example.org\n{extra}")
+        index.refresh([path])
+        built = pipeline.build(index.vault(), TODAY, out / "watch.ics", memo=memo)
+        fresh = pipeline.build(root, TODAY, out / "fresh.ics")
+        assert (out / "watch.ics").read_bytes() == (out / "fresh.ics").read_bytes(), step
+        assert built.audit.findings == fresh.audit.findings, step
+        assert index.vault().contacts == fresh.audit.vault.contacts, step

@@ -1,0 +1,231 @@
+"""Interaction notes: a meeting, a chat or a message kept in its own note that links the people.
+
+A note that is not a contact, has a date (``interaction_dates``) and links contacts (through
+``interaction_links``, or wikilinks under a Participants/Attendees heading) gives each contact it
+links that date, once the whole vault is read (``with_interactions``): as an informational
+interview when the note is marked as one (``interview_marks`` in its type, tags or categories),
+as outreach or a reply when it records a message sent or received (``Comm-Type: Sent``), else as
+a date of contact (``Contact.contacted``). See docs/dates.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+from vaultsync.config import Settings, property_key
+from vaultsync.model.contact import WIKILINK, Contact
+from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
+from vaultsync.model.links import PeopleIndex, link_texts
+from vaultsync.reading.note import Note
+from vaultsync.reading.sections import EMPTY, Sections, read_sections
+
+#: What an interaction gives its contacts, as ``Contact.sources`` and the JSON report name it.
+KINDS = ("interview", "outreach", "reply", "contacted")
+#: The properties that say whether a logged message was sent or received, and their values.
+_DIRECTION_KEYS = ("commtype", "communicationtype", "direction")
+_DIRECTIONS = {
+    "sent": "outreach",
+    "outgoing": "outreach",
+    "outbound": "outreach",
+    "received": "reply",
+    "incoming": "reply",
+    "inbound": "reply",
+}
+_PEOPLE_HEADING = re.compile(
+    r"^ {0,3}#{1,6}[ \t]+(?:participants|attendees|people|with)\b.*$", re.IGNORECASE | re.MULTILINE
+)
+_NEXT_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]", re.MULTILINE)
+_FOLD = re.compile(r"[\s_\-]+")
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One interaction note, as read: its dates, what kind of contact it records, its links."""
+
+    path: str
+    moments: tuple[Moment, ...]
+    kind: str  # one of KINDS
+    links: tuple[str, ...]  # as written: wikilinks, Markdown links, names or slugs
+    sections: Sections = EMPTY  # read only when it links one person
+
+
+def _mark(value: str) -> str:
+    """A type, tag or category folded for comparing with the settings' marks: "[[Job Interviews]]",
+    "job-interview" and "#JobInterview" meet."""
+    link = WIKILINK.search(value)
+    text = (link.group(1) if link else value).rpartition("/")[2]
+    return _FOLD.sub("", text.strip().lstrip("#")).casefold().removesuffix("s")
+
+
+@cache
+def _marks(marks: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_mark(m) for m in marks)
+
+
+def _words_of(value: Any) -> list[str]:
+    """A type, tags or categories value as the words to compare: each item whole (``coffee chat``)
+    and, for tags written as one text (``#meeting #coffee-chat``), each of its words."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        while isinstance(item, list) and len(item) == 1:  # an unquoted [[Link]]
+            item = item[0]
+        if isinstance(item, str):
+            out += [item] if "[[" in item else [item, *re.split(r"[,\s]+", item)]
+    return out
+
+
+def interaction_of(note: Note, settings: Settings) -> Interaction | None:
+    """The interaction ``note`` records, or None when it has no date or links nobody."""
+    meta = {property_key(k): v for k, v in note.meta.items()}
+    moments: list[Moment] = []
+    for key in settings.interaction_dates:
+        value = meta.get(property_key(key))
+        if value is None or value == "":
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            parsed = parse_moment(item) if isinstance(item, (str, dt.date)) else None
+            if parsed is not None and not isinstance(parsed, str):
+                moments.append(parsed)
+        if moments:
+            break
+    if not moments:
+        return None
+    links: list[str] = []
+    for key in settings.interaction_links:
+        value = meta.get(property_key(key))
+        if value is not None:
+            links += link_texts(value)
+    if "#" in note.body:
+        links += _heading_links(note.body)
+    links = list(dict.fromkeys(links))
+    if not links:
+        return None
+    sections = read_sections(note.body, note.body_line) if len(links) == 1 else EMPTY
+    moments.sort(key=moment_sort_key)
+    return Interaction(
+        note.path, tuple(dict.fromkeys(moments)), _kind(meta, settings), tuple(links), sections
+    )
+
+
+def _heading_links(body: str) -> list[str]:
+    """The wikilinks under a Participants, Attendees, People or With heading."""
+    found = []
+    for heading in _PEOPLE_HEADING.finditer(body):
+        end = _NEXT_HEADING.search(body, heading.end())
+        part = body[heading.end() : end.start() if end else len(body)]
+        found += [m.group(0) for m in WIKILINK.finditer(part) if not m.group(0).startswith("!")]
+    return found
+
+
+def _kind(meta: dict[str, Any], settings: Settings) -> str:
+    marks = _marks(settings.interview_marks)
+    for key in ("type", "tags", "categories"):
+        if any(_mark(word) in marks for word in _words_of(meta.get(key))):
+            return "interview"
+    for key in _DIRECTION_KEYS:
+        value = meta.get(key)
+        if isinstance(value, str) and (kind := _DIRECTIONS.get(value.strip().casefold())):
+            return kind
+    return "contacted"
+
+
+#: What ``with_interactions`` made of each contact the last time: kept by a driver, so a contact
+#: whose note and interactions did not change stays the same object (the memo reuses its results).
+Derived = MutableMapping[str, tuple[Contact, tuple[tuple[Interaction, bool], ...], Contact]]
+
+
+def with_interactions(
+    contacts: tuple[Contact, ...], interactions: Iterable[Interaction], kept: Derived | None = None
+) -> tuple[Contact, ...]:
+    """``contacts`` (sorted by path), each with the dates of the interaction notes that link it."""
+    interactions = sorted(interactions, key=lambda i: i.path)
+    if not interactions:
+        return contacts
+    index = PeopleIndex(contacts)
+    gains: dict[str, list[tuple[Interaction, bool]]] = {}
+    for interaction in interactions:
+        people: dict[str, Contact] = {}
+        for link in interaction.links:
+            found = index.find(link)
+            if found is not None:
+                people.setdefault(found.path, found)
+        for path in people:
+            gains.setdefault(path, []).append((interaction, len(people) == 1))
+    if not gains:
+        return contacts
+    out = []
+    for contact in contacts:
+        gained = gains.get(contact.path)
+        if gained is None:
+            out.append(contact)
+            continue
+        key = tuple(gained)
+        previous = kept.get(contact.path) if kept is not None else None
+        if previous is not None and previous[0] is contact and previous[1] == key:
+            out.append(previous[2])
+            continue
+        derived = _with(contact, key)
+        if kept is not None:
+            kept[contact.path] = (contact, key, derived)
+        out.append(derived)
+    return tuple(out)
+
+
+def _with(contact: Contact, gained: tuple[tuple[Interaction, bool], ...]) -> Contact:
+    """``contact`` with the dates (and, from a note that links only them, the sections) of the
+    interactions ``gained``."""
+    interviews = set(contact.interviews)
+    days: dict[str, set[dt.date]] = {"outreach": set(contact.outreach), "reply": set(contact.replies)}
+    days["contacted"] = set(contact.contacted)
+    sources = list(contact.sources)
+    sections = contact.sections
+    for interaction, alone in gained:
+        for moment in interaction.moments:
+            if interaction.kind == "interview":
+                interviews.add(moment)
+            else:
+                days[interaction.kind].add(day_of(moment))
+            sources.append((interaction.kind, moment.isoformat(), interaction.path))
+        if alone and interaction.sections != EMPTY:
+            sections = _merged(sections, interaction.sections)
+    advice = [*contact.advice]
+    if sections is not contact.sections:
+        advice += [text for text, _ in sections.advice if text and text not in advice]
+    return replace(
+        contact,
+        interviews=tuple(sorted(interviews, key=moment_sort_key)),
+        outreach=tuple(sorted(days["outreach"])),
+        replies=tuple(sorted(days["reply"])),
+        contacted=tuple(sorted(days["contacted"])),
+        sources=tuple(sorted(set(sources))),
+        sections=sections,
+        advice=tuple(advice),
+    )
+
+
+def _merged(own: Sections, other: Sections) -> Sections:
+    """The contact's own sections, each one it leaves empty taken from ``other`` (so a section's
+    lines all come from one note)."""
+    return replace(
+        own,
+        questions=own.questions or other.questions,
+        advice=own.advice or other.advice,
+        letter=own.letter or other.letter,
+        plan=own.plan or other.plan,
+        has_questions_heading=own.has_questions_heading or other.has_questions_heading,
+        has_letter=own.has_letter or other.has_letter,
+    )
+
+
+def dates_of(contact: Contact) -> list[tuple[str, str, str]]:
+    """Every date of contact with ``contact`` as (kind, date as ISO text, the note it came from):
+    its own note's interviews, and what interaction notes gave it."""
+    linked = {(kind, when) for kind, when, _ in contact.sources}
+    own = [("interview", m.isoformat(), contact.path) for m in contact.interviews]
+    return sorted([*(d for d in own if d[:2] not in linked), *contact.sources])
