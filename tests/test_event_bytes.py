@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultsync.outputs.calendar import Item, event_bytes, icalendar_event_bytes
+from vaultsync.config import DEFAULTS
+from vaultsync.outputs.calendar import Item, calendar_head, event_bytes, icalendar_event_bytes
 
 # The hard cases of escaping and folding: multi-byte characters, the escapes, line ends, carets.
 _CHARS = st.sampled_from(list("ab ,;:\\^\r\nN\t\"'é€😀ß-") + ["\\N", "\r\n"])
@@ -70,3 +72,16 @@ def test_a_long_line_folds_before_75_octets_and_keeps_escapes_whole() -> None:
 
 
 STAMP_0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(min_size=1, max_size=200),
+    st.integers(min_value=1, max_value=60 * 24 * 400),
+)
+def test_the_head_without_a_time_zone_is_icalendars(name: str, minutes: int) -> None:
+    plain = replace(DEFAULTS, calendar_name=name, refresh_minutes=minutes, timezone="")
+    # with a time zone (any: no event uses one) icalendar writes the head, X-WR-TIMEZONE added
+    zoned = replace(plain, timezone="Europe/Berlin")
+    expected = calendar_head(zoned, frozenset()).replace(b"X-WR-TIMEZONE:Europe/Berlin\r\n", b"")
+    assert calendar_head(plain, frozenset()) == expected

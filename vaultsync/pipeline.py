@@ -12,16 +12,18 @@ is given again without loading any of them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
-from vaultsync.store.loader import load_and_evaluate, load_vault, scan_vault
+from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, load_vault, scan_vault
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from vaultsync.model.audit import Audit, Build
     from vaultsync.model.finding import Finding
     from vaultsync.outputs.caldav_push import PushResult
+    from vaultsync.outputs.calendar import NoteLinks
 
 
 def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -> Audit:
@@ -75,33 +78,94 @@ def build(
     """
     from vaultsync.errors import OutputError
     from vaultsync.model.audit import Audit, Build
-    from vaultsync.outputs.calendar import calendar_bytes, calendar_path  # icalendar: only when building
+    from vaultsync.outputs.calendar import calendar_bytes  # icalendar: only when building
     from vaultsync.outputs.dashboard import dashboard_markdown
     from vaultsync.outputs.generated import (
         CALENDAR,
         calendar_path_problem,
         dashboard_path,
+        vault_file,
         write_generated_note,
     )
     from vaultsync.store.files import write_if_changed
 
-    vault = source if isinstance(source, Vault) else load_vault(source, cache=cache)
-    path = calendar or calendar_path(vault)
-    problem = calendar_path_problem(vault.root, path)
+    where = source if isinstance(source, Vault) else scan_vault(source, stat=cache)
+    path = calendar or vault_file(where.root, where.settings.calendar_path)
+    problem = calendar_path_problem(where.root, path)
     if problem:
         raise OutputError(problem)
-    if memo is None:
-        checked, data = audit(vault, today), calendar_bytes(vault, today)
-        events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+    if isinstance(where, Scan) and memo is None:
+        vault, checked, pieces = _build_from_notes(where, today, cache)
+        events, written = len(pieces) - 2, write_if_changed(path, pieces, CALENDAR)
     else:
-        built = memo.build(vault, today)
-        checked = Audit(vault, today, built.found_in, counted=built.levels)
-        events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
+        vault = where if isinstance(where, Vault) else load_scan(where, cache=cache)
+        if memo is None:
+            checked, data = audit(vault, today), calendar_bytes(vault, today)
+            events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+        else:
+            built = memo.build(vault, today)
+            checked = Audit(vault, today, built.found_in, counted=built.levels)
+            events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, today)
     )
     return Build(checked, path, written, events, dashboard, dashboard_written)
+
+
+def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, Audit, list[bytes]]:
+    """Read the notes ``scan`` found, and evaluate and serialise each contact where its note was
+    read (on two cores); with ``cache``, a contact whose note is unchanged gives again what it
+    gave the last build on the same day with the same links, and on another day keeps the bytes
+    of each event that did not change. Gives the vault, its audit and the calendar in pieces."""
+    from vaultsync.model.audit import Audit
+    from vaultsync.model.referral import referral
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker
+
+    links = note_linker(scan.root)
+    derive = partial(_contact_results, today=today, settings=scan.settings, links=links)
+    vault, gave, scan = load_and_derive(scan, derive, cache=cache)
+    results: list[Results] = [gave[contact.path] for contact in vault.contacts]
+    found: list[Iterable[Finding]] = [result[2] for result in results]
+    found.append(referral(vault.contacts, today, vault.settings))
+    events = sorted(chain.from_iterable(result[3] for result in results), key=itemgetter(0))
+    zones = (
+        frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
+    )
+    head = calendar_head(vault.settings, zones)
+    return vault, Audit(vault, today, found, scan), calendar_pieces(head, map(itemgetter(1), events))
+
+
+#: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: the day,
+#: the note links (the vault's folder, its Obsidian name), the findings, the events (their
+#: ``event_order`` and bytes) and the time zones they use.
+Results = tuple[
+    dt.date,
+    tuple[str, "str | None"],
+    tuple["Finding", ...],
+    tuple[tuple[tuple[dt.date, str], bytes], ...],
+    frozenset[str],
+]
+
+
+def _contact_results(
+    entry: Entry, kept: Results | None, *, today: dt.date, settings: Settings, links: NoteLinks
+) -> Results | None:
+    from vaultsync.incremental.memo import Before, contact_results
+    from vaultsync.outputs.calendar import NoteLinks
+
+    contact = entry.contact
+    if contact is None:
+        return None
+    plain = (str(links.root), links.obsidian)
+    if kept is not None and kept[0] == today and kept[1] == plain:
+        return kept
+    before = None
+    if kept is not None:  # the same note on another day, or with other links
+        day, (root, obsidian), _, events, _ = kept
+        before = Before(contact, day, settings, NoteLinks(Path(root), obsidian), events)
+    findings, events, zones = contact_results(contact, today, settings, links, before)
+    return today, plain, findings, events, zones
 
 
 class AuditReport(NamedTuple):

@@ -13,10 +13,9 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
-
-from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from vaultsync import __version__
 from vaultsync.config import Settings
@@ -277,9 +276,7 @@ def event_bytes(item: Item) -> bytes:
     tree of objects for each event: most of a build's time); a time in a named zone, whose TZID
     icalendar works out, goes to icalendar."""
     start, end = item.start, item.end
-    if isinstance(start, dt.datetime) and (
-        start.tzinfo not in _PLAIN_ZONES or end.tzinfo not in _PLAIN_ZONES
-    ):
+    if not _plain_times(item):
         return icalendar_event_bytes(item)
     stamp = _when(item.stamp)
     fold = _fold
@@ -304,12 +301,23 @@ def event_bytes(item: Item) -> bytes:
 
 
 def icalendar_event_bytes(item: Item) -> bytes:
-    """One VEVENT as icalendar writes it."""
+    """One VEVENT as icalendar writes it (imported only when an event needs it: it takes longer
+    to import than a warm build takes)."""
     return _event(item).to_ical()
 
 
 #: The time zones ``event_bytes`` writes itself: UTC (a trailing Z) and none (floating).
-_PLAIN_ZONES = (None, dt.UTC)
+_PLAIN_ZONES: tuple[dt.tzinfo | None, ...] = (None, dt.UTC)
+
+
+def _plain_times(item: Item) -> bool:
+    """Whether the event's times are dates, or times in UTC or floating: no TZID to work out."""
+    start, end = item.start, item.end
+    if not isinstance(start, dt.datetime):
+        return True
+    return isinstance(end, dt.datetime) and start.tzinfo in _PLAIN_ZONES and end.tzinfo in _PLAIN_ZONES
+
+
 #: icalendar folds a line before it reaches 75 octets, so each piece holds 74.
 _FOLD = 74
 
@@ -371,8 +379,10 @@ def _fold(line: bytes) -> bytes:
 
 def event_zones(item: Item) -> frozenset[str]:
     """The TZIDs icalendar writes on the event's times (its VTIMEZONE must come first)."""
-    if not isinstance(item.start, dt.datetime):
+    if _plain_times(item):
         return frozenset()
+    from icalendar import vDDDTypes
+
     return frozenset(filter(None, (vDDDTypes(t).params.get("TZID") for t in (item.start, item.end))))
 
 
@@ -380,8 +390,25 @@ _END = b"END:VCALENDAR\r\n"
 
 
 def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
-    """What comes before the events: the calendar's properties and the VTIMEZONEs of ``zones``."""
+    """What comes before the events: the calendar's properties and the VTIMEZONEs of ``zones``.
+
+    Without a time zone, written here as icalendar writes it (so a build need not import it)."""
     refresh = dt.timedelta(minutes=settings.refresh_minutes)
+    if not settings.timezone:
+        name, every = _text(settings.calendar_name), _duration(refresh).decode()
+        lines = (
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            f"PRODID:{_text(PRODID)}",
+            "CALSCALE:GREGORIAN",
+            f"NAME:{name}",
+            f"X-WR-CALNAME:{name}",
+            f"REFRESH-INTERVAL;VALUE=DURATION:{every}",
+            f"X-PUBLISHED-TTL:{every}",
+        )
+        return b"".join(_fold(line.encode()) + b"\r\n" for line in lines)
+    from icalendar import Calendar, Timezone, vDuration, vText
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -420,7 +447,9 @@ def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
     return b"".join(calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items)))
 
 
-def _event(item: Item) -> Event:
+def _event(item: Item) -> Any:
+    from icalendar import Alarm, Event
+
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", item.stamp)
