@@ -11,6 +11,11 @@ runs each measurement once, in a rotating order, each in a fresh process:
 - warm, another day: ``vaultsync audit --today`` a day not audited before (entries cached,
   rules run again);
 - no cache: ``vaultsync audit --no-cache``;
+- build, cold: ``vaultsync build`` with an empty cache folder and no calendar file;
+- build, warm: ``vaultsync build`` again, nothing changed, the same day (the calendar compared
+  with the file, not written);
+- build, another day: ``vaultsync build --today`` a day not built before (entries and each
+  contact's events cached for the day before; the calendar written);
 - incremental: in a watcher (``vaultsync.drivers.watch.Watcher``, when the package has one), one note
   saved, until the build is done; and the watcher's memory. Twice: a line added to the body
   (the calendar stays as it was), and an interview held yesterday added (a thank-you deadline
@@ -92,8 +97,11 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
     shutil.rmtree(warm_cache, ignore_errors=True)
     shutil.rmtree(other_days, ignore_errors=True)
     run(vaultsync("audit", str(vault), "--today", TODAY), environment(warm_cache))  # fill it
+    built = work / f"built-{n}.ics"
+    run(vaultsync("build", str(vault), "--today", TODAY, "--calendar", str(built)), environment(warm_cache))
     shutil.copytree(warm_cache, other_days)  # the same entries; its reports are for other days
     days = iter(range(1, 10_000))
+    build_days = iter(range(1, 10_000))
 
     def cold() -> tuple[float, float, int]:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -103,6 +111,23 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
         day = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=next(days))).isoformat()
         return run(vaultsync("audit", str(vault), "--today", day), environment(other_days))
 
+    def build_cold() -> tuple[float, float, int]:
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        calendar = scratch / "cold.ics"
+        return run(
+            vaultsync("build", str(vault), "--today", TODAY, "--calendar", str(calendar)),
+            environment(scratch),
+        )
+
+    def build_another_day() -> tuple[float, float, int]:
+        day = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=next(build_days))).isoformat()
+        calendar = work / f"other-days-{n}.ics"
+        return run(
+            vaultsync("build", str(vault), "--today", day, "--calendar", str(calendar)),
+            environment(other_days),
+        )
+
     measurements: dict[str, Callable[[], tuple[float, float, int]]] = {
         "floor": lambda: run([sys.executable, str(HERE / "floor.py"), str(vault)], environment(scratch)),
         "cold": cold,
@@ -111,6 +136,12 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
         "no cache": lambda: run(
             vaultsync("audit", str(vault), "--today", TODAY, "--no-cache"), environment(scratch)
         ),
+        "build, cold": build_cold,
+        "build, warm": lambda: run(
+            vaultsync("build", str(vault), "--today", TODAY, "--calendar", str(built)),
+            environment(warm_cache),
+        ),
+        "build, another day": build_another_day,
         "help": lambda: run(vaultsync("--help"), environment(scratch)),
     }
     figures = {name: Figures() for name in measurements}
@@ -236,6 +267,7 @@ def table(n: int, figures: dict[str, Figures]) -> str:
         rss = f"{max(measured.rss) / 1024:.0f} MiB" if measured.rss else ""
         label = f"{name} (after the debounce)" if name.startswith("incremental") else name
         rows.append(f"| {label} | {wall:.3f} s | {ratio} | {cpu} | {rss} |")
+    rows += ["", "The floor in each round: " + ", ".join(f"{wall:.3f} s" for wall in floor.wall)]
     return "\n".join(rows)
 
 
