@@ -164,7 +164,9 @@ class Watcher:
             if self._index is None:
                 root = vault_root(self.root)
                 self._watched, self._root_id = str(root.resolve()), folder_id(root)
-                self._use(VaultIndex(root))
+                index = VaultIndex(root)
+                index.load()  # before the observer's thread starts: two cores when it can fork
+                self._use(index)
 
     def _look_at_root(self) -> Literal["in place", "replaced", "missing"]:
         """Whether the vault folder is in place, replaced (another folder has its path now, or it
