@@ -303,7 +303,8 @@ def event_bytes(item: Item) -> bytes:
 def icalendar_event_bytes(item: Item) -> bytes:
     """One VEVENT as icalendar writes it (imported only when an event needs it: it takes longer
     to import than a warm build takes)."""
-    return _event(item).to_ical()
+    data: bytes = _event(item).to_ical()
+    return data
 
 
 #: The time zones ``event_bytes`` writes itself: UTC (a trailing Z) and none (floating).
@@ -424,7 +425,8 @@ def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
         for tzid in sorted(zones):  # as Calendar.add_missing_timezones makes them
             with contextlib.suppress(ValueError):  # a zone icalendar does not know is left out
                 cal.add_component(Timezone.from_tzid(tzid))
-    return cal.to_ical().removesuffix(_END)
+    data: bytes = cal.to_ical()
+    return data.removesuffix(_END)
 
 
 def calendar_pieces(head: bytes, events: Iterable[bytes]) -> list[bytes]:
