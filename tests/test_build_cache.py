@@ -83,3 +83,28 @@ def test_the_command_says_unchanged_the_second_time(tmp_path: Path) -> None:
     assert errors.startswith("vaultsync: ")
     assert first.startswith(f"wrote {out}: ") and second == first.replace("wrote", "unchanged", 1)
     assert out.read_bytes() == data
+
+
+def test_an_unchanged_build_is_given_again_without_reading(tmp_path: Path) -> None:
+    root = copy_sample_vault(tmp_path / "vault")
+    out = tmp_path / "out.ics"
+    first = pipeline.build_report(root, SAMPLE_TODAY, out, cache=True)
+    data = out.read_bytes()
+    assert first.build is not None and first.lines.startswith(f"wrote {out}: ")
+    again = pipeline.build_report(root, SAMPLE_TODAY, out, cache=True)
+    assert again.build is None  # stored: no note read, the calendar as the first build left it
+    assert (again.lines, again.errors, again.code) == (
+        first.lines.replace("wrote", "unchanged", 1),
+        first.errors,
+        first.code,
+    )
+    assert first.errors and first.code == 1  # the sample vault's unreadable note, said again
+    out.write_bytes(data)  # the same bytes, but another file: compared again
+    compared = pipeline.build_report(root, SAMPLE_TODAY, out, cache=True)
+    assert compared.build is not None and not compared.build.written and compared.lines == again.lines
+    out.write_bytes(data[: data.index(b"BEGIN:VEVENT")] + b"END:VCALENDAR\r\n")  # ours, events lost
+    rewritten = pipeline.build_report(root, SAMPLE_TODAY, out, cache=True)
+    assert rewritten.build is not None and rewritten.build.written and out.read_bytes() == data
+    next_day = pipeline.build_report(root, SAMPLE_TODAY + dt.timedelta(days=1), out, cache=True)
+    assert next_day.build is not None
+    assert out.read_bytes() == calendar_bytes(load_vault(root), SAMPLE_TODAY + dt.timedelta(days=1))

@@ -12,8 +12,10 @@ is given again without loading any of them.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
 from operator import itemgetter
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
+from vaultsync.store.files import settled_state
 from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, load_vault, scan_vault
 
 if TYPE_CHECKING:
@@ -62,7 +65,7 @@ def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Setti
 
 
 def build(
-    source: Path | Vault,
+    source: Path | Scan | Vault,
     today: dt.date,
     calendar: Path | None = None,
     *,
@@ -89,7 +92,7 @@ def build(
     )
     from vaultsync.store.files import write_if_changed
 
-    where = source if isinstance(source, Vault) else scan_vault(source, stat=cache)
+    where = source if isinstance(source, (Vault, Scan)) else scan_vault(source, stat=cache)
     path = calendar or vault_file(where.root, where.settings.calendar_path)
     problem = calendar_path_problem(where.root, path)
     if problem:
@@ -166,6 +169,57 @@ def _contact_results(
         before = Before(contact, day, settings, NoteLinks(Path(root), obsidian), events)
     findings, events, zones = contact_results(contact, today, settings, links, before)
     return today, plain, findings, events, zones
+
+
+class BuildReport(NamedTuple):
+    lines: str  # what the build did, a line for each output
+    errors: tuple[str, ...]  # a line for each unreadable note
+    code: int  # the exit code: 1 when a note could not be read
+    build: Build | None  # what the lines were made from; None when a stored build was given again
+
+
+def build_report(
+    root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False
+) -> BuildReport:
+    """``build`` the vault at ``root``, in words. With ``cache``, when no note changed since a
+    build on this day to the same calendar, and the calendar file is as that build left it (its
+    size, times and inode), nothing is read or written: that build's words are given again.
+    Not when a dashboard note is configured (it is written again, when changed, at each build)."""
+    from vaultsync.outputs.generated import dashboard_path, vault_file
+    from vaultsync.outputs.report import build_line, dashboard_line, error_line
+
+    scan = scan_vault(root, stat=cache)
+    path = calendar or vault_file(scan.root, scan.settings.calendar_path)
+    storable = cache and dashboard_path(scan.root, scan.settings) is None
+    if storable and scan.signatures is not None:
+        stored = _stored_build(scan, today, path)
+        hit = stored.get() if stored is not None else None
+        if hit is not None:
+            (lines, errors), codes = hit
+            return BuildReport(lines, errors, codes["build"], None)
+    built = build(scan, today, calendar, cache=cache)
+    lines = build_line(built) + (f"\n{dashboard_line(built)}" if built.dashboard else "")
+    errors = tuple(map(error_line, built.audit.vault.errors))
+    code = 1 if errors else 0
+    read = built.audit.scan
+    if storable and read is not None:
+        stored = _stored_build(read, today, built.path)
+        if stored is not None:  # the next build, if nothing changed, leaves the calendar as it is
+            stored.put((build_line(replace(built, written=False)), errors), {"build": code})
+    return BuildReport(lines, errors, code, built)
+
+
+def _stored_build(scan: Scan, today: dt.date, path: Path) -> ReportCache | None:
+    """The stored build of ``scan`` on ``today`` to the calendar at ``path`` as the file is now
+    (None when it is missing or changed too recently to tell)."""
+    try:
+        state = settled_state(os.stat(path), time.time_ns())
+    except OSError:
+        return None
+    if state is None:
+        return None
+    links = (str(scan.root.resolve()), (scan.root / ".obsidian").is_dir())  # what the note links are made of
+    return ReportCache(scan, "build", today, str(path), links, state)
 
 
 class AuditReport(NamedTuple):

@@ -271,7 +271,8 @@ class DerivedCache:
 class ReportCache:
     """The last report of a vault in one format, and exactly what it was made from: served again
     only when all of that is equal (the notes' listing and signatures, the code, the settings,
-    the day, the vault's label)."""
+    the day, the vault's label). A report is plain values: text, or a tuple of texts (what a
+    build printed, kept as the format "build")."""
 
     def __init__(self, scan: Scan, fmt: str, *made_of: object) -> None:
         self.root = str(scan.root.resolve())
@@ -297,7 +298,7 @@ class ReportCache:
         """Whether a report of the vault at ``root`` in ``fmt`` is stored (made from what, unknown)."""
         return os.path.exists(_cache_file(str(root.resolve()), f"{fmt}-report"))  # False when unreadable
 
-    def get(self) -> tuple[str, dict[str, int]] | None:
+    def get(self) -> tuple[Any, dict[str, int]] | None:
         """The stored report and its exit codes, when made from the same; else None."""
         if not self.usable:
             return None
@@ -310,7 +311,7 @@ class ReportCache:
             return None
         return report, codes
 
-    def put(self, report: str, codes: dict[str, int]) -> None:
+    def put(self, report: Any, codes: dict[str, int]) -> None:
         """Keep ``report`` and its exit codes (by way of failing) for next time, unless a note
         changed too recently; never raises."""
         if self.usable:
