@@ -23,6 +23,7 @@ from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
 from vaultsync.model.vault import Vault
+from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.generated import PRODID_START, vault_file
 
 PRODID = f"{PRODID_START}{__version__}//EN"
@@ -278,24 +279,23 @@ def event_bytes(item: Item) -> bytes:
     start, end = item.start, item.end
     if not _plain_times(item):
         return icalendar_event_bytes(item)
-    stamp = _when(item.stamp)
-    fold = _fold
+    stamp = ical.when(item.stamp)
     parts = [
         b"BEGIN:VEVENT\r\n",
-        fold(f"SUMMARY:{_text(item.summary)}".encode()),
-        f"\r\nDTSTART{_when(start)}\r\nDTEND{_when(end)}\r\nDTSTAMP{stamp}\r\n".encode(),
-        fold(f"UID:{_text(item.uid)}".encode()),
+        ical.fold(f"SUMMARY:{ical.text(item.summary)}".encode()),
+        f"\r\nDTSTART{ical.when(start)}\r\nDTEND{ical.when(end)}\r\nDTSTAMP{stamp}\r\n".encode(),
+        ical.fold(f"UID:{ical.text(item.uid)}".encode()),
         f"\r\nSEQUENCE:{item.sequence}\r\n".encode(),
-        fold(f"CATEGORIES:{_text(item.category)}".encode()),
+        ical.fold(f"CATEGORIES:{ical.text(item.category)}".encode()),
         b"\r\n",
-        fold(f"DESCRIPTION:{_text(item.description)}".encode()),
+        ical.fold(f"DESCRIPTION:{ical.text(item.description)}".encode()),
         f"\r\nLAST-MODIFIED{stamp}\r\nTRANSP:{'OPAQUE' if item.busy else 'TRANSPARENT'}\r\n".encode(),
-        fold(f"URL:{item.url}".encode()),
+        ical.fold(f"URL:{item.url}".encode()),
     ]
-    for trigger, text in item.alarms:
+    for trigger, said in item.alarms:
         parts.append(b"\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n")
-        parts.append(fold(f"DESCRIPTION:{_text(text)}".encode()))
-        parts.append(b"\r\nTRIGGER:%s\r\nEND:VALARM" % _duration(trigger))
+        parts.append(ical.fold(f"DESCRIPTION:{ical.text(said)}".encode()))
+        parts.append(b"\r\nTRIGGER:%s\r\nEND:VALARM" % ical.duration(trigger))
     parts.append(b"\r\nEND:VEVENT\r\n")
     return b"".join(parts)
 
@@ -319,65 +319,6 @@ def _plain_times(item: Item) -> bool:
     return isinstance(end, dt.datetime) and start.tzinfo in _PLAIN_ZONES and end.tzinfo in _PLAIN_ZONES
 
 
-#: icalendar folds a line before it reaches 75 octets, so each piece holds 74.
-_FOLD = 74
-
-
-def _when(moment: dt.date | dt.datetime) -> str:
-    """A DATE or DATE-TIME property's parameters and value, from its colon (as vDDDTypes writes them)."""
-    if not isinstance(moment, dt.datetime):
-        return f";VALUE=DATE:{moment.isoformat().replace('-', '')}"
-    written = moment.replace(microsecond=0, tzinfo=None).isoformat().replace("-", "").replace(":", "")
-    return f":{written}Z" if moment.tzinfo is dt.UTC else f":{written}"
-
-
-def _duration(trigger: dt.timedelta) -> bytes:
-    """A DURATION value as vDuration writes it."""
-    sign = ""
-    if trigger.days < 0:
-        sign, trigger = "-", -trigger
-    time = ""
-    if trigger.seconds:
-        hours, minutes, seconds = trigger.seconds // 3600, trigger.seconds % 3600 // 60, trigger.seconds % 60
-        time = "T" + (f"{hours}H" if hours else "")
-        time += f"{minutes}M" if minutes or (hours and seconds) else ""
-        time += f"{seconds}S" if seconds else ""
-    days = "" if trigger.days == 0 and time else f"{trigger.days}D"
-    return f"{sign}P{days}{time}".encode()
-
-
-def _text(text: str) -> str:
-    """A TEXT value escaped as icalendar escapes it (RFC 5545 3.3.11; line ends become \\n)."""
-    return (
-        text.replace(r"\N", "\n")
-        .replace("\\", "\\\\")
-        .replace(";", r"\;")
-        .replace(",", r"\,")
-        .replace("\r\n", r"\n")
-        .replace("\n", r"\n")
-        .replace("\r", r"\n")
-    )
-
-
-def _fold(line: bytes) -> bytes:
-    """A content line folded as icalendar folds it: pieces of at most 74 octets, never splitting a
-    character nor ending in a backslash or a caret (it moves to the next piece), each after the
-    first led by a space."""
-    if len(line) <= _FOLD:
-        return line
-    pieces, start = [], 0
-    while len(line) - start > _FOLD:
-        end = start + _FOLD
-        while line[end] & 0xC0 == 0x80:  # inside a character: it goes to the next piece
-            end -= 1
-        if end - start > 1 and line[end - 1] in b"\\^":
-            end -= 1
-        pieces.append(line[start:end])
-        start = end
-    pieces.append(line[start:])
-    return b"\r\n ".join(pieces)
-
-
 def event_zones(item: Item) -> frozenset[str]:
     """The TZIDs icalendar writes on the event's times (its VTIMEZONE must come first)."""
     if _plain_times(item):
@@ -396,18 +337,18 @@ def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
     Without a time zone, written here as icalendar writes it (so a build need not import it)."""
     refresh = dt.timedelta(minutes=settings.refresh_minutes)
     if not settings.timezone:
-        name, every = _text(settings.calendar_name), _duration(refresh).decode()
+        name, every = ical.text(settings.calendar_name), ical.duration(refresh).decode()
         lines = (
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
-            f"PRODID:{_text(PRODID)}",
+            f"PRODID:{ical.text(PRODID)}",
             "CALSCALE:GREGORIAN",
             f"NAME:{name}",
             f"X-WR-CALNAME:{name}",
             f"REFRESH-INTERVAL;VALUE=DURATION:{every}",
             f"X-PUBLISHED-TTL:{every}",
         )
-        return b"".join(_fold(line.encode()) + b"\r\n" for line in lines)
+        return b"".join(ical.fold(line.encode()) + b"\r\n" for line in lines)
     from icalendar import Calendar, Timezone, vDuration, vText
 
     cal = Calendar()
