@@ -1,6 +1,6 @@
-"""Write a deterministic synthetic vault: N contact notes plus N/4 ordinary notes.
+"""Write a deterministic synthetic vault: N contact notes plus N/4 ordinary notes (or M).
 
-    python3 benchmarks/generate.py DIR N [--seed SEED]
+    python3 benchmarks/generate.py DIR N [--seed SEED] [--other-notes M]
 
 The same N and seed always give the same bytes (checked by tests/test_benchmarks.py), on any
 machine, so benchmark figures from different runs describe the same vault. Contacts look like
@@ -274,8 +274,9 @@ def _ordinary(rng: random.Random, index: int, names: list[str]) -> tuple[str, st
     return path, head + body + "\n"
 
 
-def generate(root: Path, n: int, seed: int = 2026) -> int:
-    """Write the vault into ``root``; return the number of notes written.
+def generate(root: Path, n: int, seed: int = 2026, others: int | None = None) -> int:
+    """Write the vault into ``root``: ``n`` contacts and ``others`` other notes (default n / 4);
+    return the number of notes written.
 
     ``root`` must be missing, empty, or a vault this script wrote (it is then replaced): a
     folder of anyone's real notes is never deleted."""
@@ -292,7 +293,7 @@ def generate(root: Path, n: int, seed: int = 2026) -> int:
     }
     for name in names:
         files[f"Contacts/{name}.md"] = _contact(rng, name, names)
-    for index in range(n // 4):
+    for index in range(n // 4 if others is None else others):
         path, text = _ordinary(rng, index, names)
         files[path] = text
     for path, text in files.items():
@@ -311,10 +312,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("n", type=int, help="number of contact notes")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--other-notes",
+        type=int,
+        metavar="M",
+        help="how many ordinary notes (default N/4); 99500 with N = 500 is a large general vault",
+    )
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be 1 or more")
-    notes = generate(args.dir, args.n, args.seed)
+    if args.other_notes is not None and args.other_notes < 0:
+        parser.error("--other-notes must be 0 or more")
+    notes = generate(args.dir, args.n, args.seed, args.other_notes)
     print(f"{args.dir}: {args.n} contacts, {notes - args.n} other notes")
     return 0
 

@@ -11,11 +11,20 @@ runs each measurement once, in a rotating order, each in a fresh process:
 - warm, another day: ``vaultsync audit --today`` a day not audited before (entries cached,
   rules run again);
 - no cache: ``vaultsync audit --no-cache``;
+- build, cold: ``vaultsync build`` with an empty cache folder and no calendar file;
+- build, warm: ``vaultsync build`` again, nothing changed, the same day (the calendar compared
+  with the file, not written);
+- build, another day: ``vaultsync build --today`` a day not built before (entries and each
+  contact's events cached for the day before; the calendar written);
 - incremental: in a watcher (``vaultsync.drivers.watch.Watcher``, when the package has one), one note
   saved, until the build is done; and the watcher's memory. Twice: a line added to the body
   (the calendar stays as it was), and an interview held yesterday added (a thank-you deadline
   moves: the calendar is written again);
 - help: ``vaultsync --help``.
+
+Then, on a large general vault (500 contacts among 100,000 notes: ``--watch-start``), the floor
+and a watcher's start: a fresh process that starts a ``Watcher`` and ends at its first build,
+with an empty cache folder (cold) and with the entries cached by an earlier start (warm).
 
 It prints the median wall time of each over the rounds, its ratio to the floor of the same
 rounds, the CPU time (all processes) and the peak resident memory of the largest process.
@@ -92,8 +101,11 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
     shutil.rmtree(warm_cache, ignore_errors=True)
     shutil.rmtree(other_days, ignore_errors=True)
     run(vaultsync("audit", str(vault), "--today", TODAY), environment(warm_cache))  # fill it
+    built = work / f"built-{n}.ics"
+    run(vaultsync("build", str(vault), "--today", TODAY, "--calendar", str(built)), environment(warm_cache))
     shutil.copytree(warm_cache, other_days)  # the same entries; its reports are for other days
     days = iter(range(1, 10_000))
+    build_days = iter(range(1, 10_000))
 
     def cold() -> tuple[float, float, int]:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -103,6 +115,23 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
         day = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=next(days))).isoformat()
         return run(vaultsync("audit", str(vault), "--today", day), environment(other_days))
 
+    def build_cold() -> tuple[float, float, int]:
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        calendar = scratch / "cold.ics"
+        return run(
+            vaultsync("build", str(vault), "--today", TODAY, "--calendar", str(calendar)),
+            environment(scratch),
+        )
+
+    def build_another_day() -> tuple[float, float, int]:
+        day = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=next(build_days))).isoformat()
+        calendar = work / f"other-days-{n}.ics"
+        return run(
+            vaultsync("build", str(vault), "--today", day, "--calendar", str(calendar)),
+            environment(other_days),
+        )
+
     measurements: dict[str, Callable[[], tuple[float, float, int]]] = {
         "floor": lambda: run([sys.executable, str(HERE / "floor.py"), str(vault)], environment(scratch)),
         "cold": cold,
@@ -111,6 +140,12 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
         "no cache": lambda: run(
             vaultsync("audit", str(vault), "--today", TODAY, "--no-cache"), environment(scratch)
         ),
+        "build, cold": build_cold,
+        "build, warm": lambda: run(
+            vaultsync("build", str(vault), "--today", TODAY, "--calendar", str(built)),
+            environment(warm_cache),
+        ),
+        "build, another day": build_another_day,
         "help": lambda: run(vaultsync("--help"), environment(scratch)),
     }
     figures = {name: Figures() for name in measurements}
@@ -197,6 +232,72 @@ def measure_incremental(vault: Path, rounds: int, work: Path, edit: tuple[str, s
     return Figures(wall=[t - DEBOUNCE for t in data["times"]], cpu=[], rss=[data["rss"]])
 
 
+WATCH_START = textwrap.dedent(
+    f"""
+    import datetime as dt, os, sys, threading, time
+    from pathlib import Path
+    from vaultsync.drivers.watch import Watcher
+
+    launched = float(sys.argv[3])
+
+    def built(build):
+        print(time.time() - launched, flush=True)
+        os._exit(0)  # the start is measured: stopping the watcher is not part of it
+
+    watcher = Watcher(Path(sys.argv[1]), calendar=Path(sys.argv[2]), today=dt.date.fromisoformat("{TODAY}"),
+                      on_build=built)
+    watcher.run(threading.Event())
+    """
+)
+
+
+def watch_start(vault: Path, calendar: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    """A watcher's start in a fresh process: seconds from launching it to its first build, its
+    CPU time and peak RSS."""
+    launched = time.time()
+    argv = [sys.executable, "-c", WATCH_START, str(vault), str(calendar), repr(launched)]
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0 or not out.strip():
+        raise SystemExit(f"the watcher failed ({process.returncode})")
+    return float(out.decode().split()[-1]), usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def measure_watch_start(notes: int, contacts: int, rounds: int, work: Path) -> dict[str, Figures]:
+    """The floor and a watcher's start (to its first build) on a vault of ``notes`` notes."""
+    vault = work / f"vault-watch-{notes}"
+    others = str(notes - contacts)
+    generate = [sys.executable, str(HERE / "generate.py"), str(vault), str(contacts), "--other-notes", others]
+    subprocess.run(generate, check=True)
+    time.sleep(2.2)
+    scratch, warm = work / "scratch-watch", work / f"warm-watch-{notes}"
+    shutil.rmtree(warm, ignore_errors=True)
+    calendar = work / "watch-start.ics"
+    watch_start(vault, calendar, environment(warm))  # fill the cache
+
+    def cold() -> tuple[float, float, int]:
+        shutil.rmtree(scratch, ignore_errors=True)
+        return watch_start(vault, calendar, environment(scratch))
+
+    measurements: dict[str, Callable[[], tuple[float, float, int]]] = {
+        "floor": lambda: run([sys.executable, str(HERE / "floor.py"), str(vault)], environment(scratch)),
+        "watch start, cold cache": cold,
+        "watch start, warm cache": lambda: watch_start(vault, calendar, environment(warm)),
+    }
+    figures = {name: Figures() for name in measurements}
+    names = list(measurements)
+    for round_ in range(rounds):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            wall, cpu, rss = measurements[name]()
+            figures[name].wall.append(wall)
+            figures[name].cpu.append(cpu)
+            figures[name].rss.append(rss)
+    return figures
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError):
@@ -218,10 +319,10 @@ def machine() -> str:
     )
 
 
-def table(n: int, figures: dict[str, Figures]) -> str:
+def table(n: int, figures: dict[str, Figures], notes: int | None = None) -> str:
     floor = figures["floor"]
     rows = [
-        f"N = {n:,} contacts ({n + n // 4:,} notes)",
+        f"N = {n:,} contacts ({n + n // 4 if notes is None else notes:,} notes)",
         "",
         "| measurement | median | × floor | CPU (all processes) | peak RSS |",
         "|---|---|---|---|---|",
@@ -236,6 +337,7 @@ def table(n: int, figures: dict[str, Figures]) -> str:
         rss = f"{max(measured.rss) / 1024:.0f} MiB" if measured.rss else ""
         label = f"{name} (after the debounce)" if name.startswith("incremental") else name
         rows.append(f"| {label} | {wall:.3f} s | {ratio} | {cpu} | {rss} |")
+    rows += ["", "The floor in each round: " + ", ".join(f"{wall:.3f} s" for wall in floor.wall)]
     return "\n".join(rows)
 
 
@@ -246,6 +348,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--work", type=Path, help="where to put the vaults and caches (default: a temporary folder)"
     )
+    parser.add_argument(
+        "--watch-start",
+        type=int,
+        default=100_000,
+        metavar="NOTES",
+        help="notes of the vault (500 of them contacts) a watcher starts on; 0: not measured",
+    )
     args = parser.parse_args(argv)
     compileall.compile_dir(REPO / "vaultsync", quiet=1)
     work = args.work or Path(tempfile.mkdtemp(prefix="vaultsync-bench-"))
@@ -255,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in args.sizes:
             print(table(n, measure_size(n, args.rounds, work)), end="\n\n", flush=True)
+        if args.watch_start:
+            started = measure_watch_start(args.watch_start, 500, args.rounds, work)
+            print(table(500, started, args.watch_start), end="\n\n", flush=True)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -82,3 +82,14 @@ def test_the_profiling_scripts_run_on_a_small_vault(tmp_path: Path):
         "imports",
         "in all, after the imports",
     ]
+
+
+def test_other_notes_sets_how_many_ordinary_notes(tmp_path: Path):
+    done = subprocess.run(
+        [sys.executable, str(GENERATE), str(tmp_path / "v"), "3", "--other-notes", "10"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == f"{tmp_path / 'v'}: 3 contacts, 10 other notes\n"
+    assert len(tree_digest(tmp_path / "v")) == 3 + 10 + 3

@@ -12,23 +12,30 @@ is given again without loading any of them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import partial
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
-from vaultsync.store.loader import load_and_evaluate, load_vault, scan_vault
+from vaultsync.store.files import settled_state
+from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, load_vault, scan_vault
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
     from vaultsync.incremental.memo import BuildMemo
     from vaultsync.model.audit import Audit, Build
+    from vaultsync.model.contact import Contact
     from vaultsync.model.finding import Finding
     from vaultsync.outputs.caldav_push import PushResult
+    from vaultsync.outputs.calendar import NoteLinks
 
 
 def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -> Audit:
@@ -73,7 +80,7 @@ def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Setti
 
 
 def build(
-    source: Path | Vault,
+    source: Path | Scan | Vault,
     today: dt.date,
     calendar: Path | None = None,
     *,
@@ -89,33 +96,156 @@ def build(
     """
     from vaultsync.errors import OutputError
     from vaultsync.model.audit import Audit, Build
-    from vaultsync.outputs.calendar import calendar_bytes, calendar_path  # icalendar: only when building
+    from vaultsync.outputs.calendar import calendar_bytes  # icalendar: only when building
     from vaultsync.outputs.dashboard import dashboard_markdown
     from vaultsync.outputs.generated import (
         CALENDAR,
         calendar_path_problem,
         dashboard_path,
+        vault_file,
         write_generated_note,
     )
     from vaultsync.store.files import write_if_changed
 
-    vault = source if isinstance(source, Vault) else load_vault(source, cache=cache)
-    path = calendar or calendar_path(vault)
-    problem = calendar_path_problem(vault.root, path)
+    where = source if isinstance(source, (Vault, Scan)) else scan_vault(source, stat=cache)
+    path = calendar or vault_file(where.root, where.settings.calendar_path)
+    problem = calendar_path_problem(where.root, path)
     if problem:
         raise OutputError(problem)
-    if memo is None:
-        checked, data = audit(vault, today), calendar_bytes(vault, today)
-        events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+    if isinstance(where, Scan) and memo is None:
+        vault, checked, pieces = _build_from_notes(where, today, cache)
+        events, written = len(pieces) - 2, write_if_changed(path, pieces, CALENDAR)
     else:
-        built = memo.build(vault, today)
-        checked = Audit(vault, today, built.found_in, counted=built.levels)
-        events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
+        vault = where if isinstance(where, Vault) else load_scan(where, cache=cache)
+        if memo is None:
+            checked, data = audit(vault, today), calendar_bytes(vault, today)
+            events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+        else:
+            built = memo.build(vault, today)
+            checked = Audit(vault, today, built.found_in, counted=built.levels)
+            events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, today)
     )
     return Build(checked, path, written, events, dashboard, dashboard_written)
+
+
+def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, Audit, list[bytes]]:
+    """Read the notes ``scan`` found, and evaluate and serialise each contact where its note was
+    read (on two cores); with ``cache``, a contact whose note is unchanged gives again what it
+    gave the last build on the same day with the same links, and on another day keeps the bytes
+    of each event that did not change. Gives the vault, its audit and the calendar in pieces."""
+    from vaultsync.model.audit import Audit
+    from vaultsync.model.referral import referral
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker
+
+    links = note_linker(scan.root)
+    derive = partial(_contact_results, today=today, settings=scan.settings, links=links)
+    vault, gave, scan = load_and_derive(scan, derive, cache=cache)
+    # A contact that interaction notes gave dates was derived where its note was read, without them.
+    results: list[Results] = [
+        _results_of(contact, None, today=today, settings=scan.settings, links=links)
+        if contact.sources
+        else gave[contact.path]
+        for contact in vault.contacts
+    ]
+    found: list[Iterable[Finding]] = [result[2] for result in results]
+    found.append(referral(vault.contacts, today, vault.settings))
+    events = sorted(chain.from_iterable(result[3] for result in results), key=itemgetter(0))
+    zones = (
+        frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
+    )
+    head = calendar_head(vault.settings, zones)
+    return vault, Audit(vault, today, found, scan), calendar_pieces(head, map(itemgetter(1), events))
+
+
+#: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: the day,
+#: the note links (the vault's folder, its Obsidian name), the findings, the events (their
+#: ``event_order`` and bytes) and the time zones they use.
+Results = tuple[
+    dt.date,
+    tuple[str, "str | None"],
+    tuple["Finding", ...],
+    tuple[tuple[tuple[dt.date, str], bytes], ...],
+    frozenset[str],
+]
+
+
+def _contact_results(
+    entry: Entry, kept: Results | None, *, today: dt.date, settings: Settings, links: NoteLinks
+) -> Results | None:
+    if entry.contact is None:
+        return None
+    return _results_of(entry.contact, kept, today=today, settings=settings, links=links)
+
+
+def _results_of(
+    contact: Contact, kept: Results | None, *, today: dt.date, settings: Settings, links: NoteLinks
+) -> Results:
+    from vaultsync.incremental.memo import Before, contact_results
+    from vaultsync.outputs.calendar import NoteLinks
+
+    plain = (str(links.root), links.obsidian)
+    if kept is not None and kept[0] == today and kept[1] == plain:
+        return kept
+    before = None
+    if kept is not None:  # the same note on another day, or with other links
+        day, (root, obsidian), _, events, _ = kept
+        before = Before(contact, day, settings, NoteLinks(Path(root), obsidian), events)
+    findings, events, zones = contact_results(contact, today, settings, links, before)
+    return today, plain, findings, events, zones
+
+
+class BuildReport(NamedTuple):
+    lines: str  # what the build did, a line for each output
+    errors: tuple[str, ...]  # a line for each unreadable note
+    code: int  # the exit code: 1 when a note could not be read
+    build: Build | None  # what the lines were made from; None when a stored build was given again
+
+
+def build_report(
+    root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False
+) -> BuildReport:
+    """``build`` the vault at ``root``, in words. With ``cache``, when no note changed since a
+    build on this day to the same calendar, and the calendar file is as that build left it (its
+    size, times and inode), nothing is read or written: that build's words are given again.
+    Not when a dashboard note is configured (it is written again, when changed, at each build)."""
+    from vaultsync.outputs.generated import dashboard_path, vault_file
+    from vaultsync.outputs.report import build_line, dashboard_line, error_line
+
+    scan = scan_vault(root, stat=cache)
+    path = calendar or vault_file(scan.root, scan.settings.calendar_path)
+    storable = cache and dashboard_path(scan.root, scan.settings) is None
+    if storable and scan.signatures is not None:
+        stored = _stored_build(scan, today, path)
+        hit = stored.get() if stored is not None else None
+        if hit is not None:
+            (lines, errors), codes = hit
+            return BuildReport(lines, errors, codes["build"], None)
+    built = build(scan, today, calendar, cache=cache)
+    lines = build_line(built) + (f"\n{dashboard_line(built)}" if built.dashboard else "")
+    errors = tuple(map(error_line, built.audit.vault.errors))
+    code = 1 if errors else 0
+    read = built.audit.scan
+    if storable and read is not None:
+        stored = _stored_build(read, today, built.path)
+        if stored is not None:  # the next build, if nothing changed, leaves the calendar as it is
+            stored.put((build_line(replace(built, written=False)), errors), {"build": code})
+    return BuildReport(lines, errors, code, built)
+
+
+def _stored_build(scan: Scan, today: dt.date, path: Path) -> ReportCache | None:
+    """The stored build of ``scan`` on ``today`` to the calendar at ``path`` as the file is now
+    (None when it is missing or changed too recently to tell)."""
+    try:
+        state = settled_state(os.stat(path), time.time_ns())
+    except OSError:
+        return None
+    if state is None:
+        return None
+    links = (str(scan.root.resolve()), (scan.root / ".obsidian").is_dir())  # what the note links are made of
+    return ReportCache(scan, "build", today, str(path), links, state)
 
 
 class AuditReport(NamedTuple):

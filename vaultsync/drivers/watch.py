@@ -12,41 +12,35 @@ clone) is watched anew and read again.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import errno
 import logging
 import os
-import signal
-import stat
-import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileAttribEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
+from watchdog.events import FileSystemEvent
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from vaultsync import pipeline
 from vaultsync.config import CONFIG_FILE, load_settings
+from vaultsync.drivers.watch_events import (
+    EVENTS,
+    REMOTE_FILE_SYSTEMS,
+    Handler,
+    Pending,
+    describe,
+    folder_id,
+    native_failure,
+    remote_file_system,
+    unexpected,
+)
+from vaultsync.drivers.watch_process import configure_logging, run_until_signalled, stop_on_signals
 from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.incremental.index import VaultIndex
 from vaultsync.incremental.memo import BuildMemo
@@ -56,107 +50,16 @@ from vaultsync.outputs.report import build_line, dashboard_line, error_line, plu
 from vaultsync.reading.listing import is_ignored, vault_root
 from vaultsync.reading.note import NoteError
 
-log = logging.getLogger("vaultsync.drivers.watch")
-
-#: The events that can change what a note says. Opening or reading a note (Obsidian does it all
-#: the time) and a folder's own "modified" are left to the kernel.
-EVENTS = [
-    FileCreatedEvent,
-    FileModifiedEvent,
-    FileClosedEvent,
-    FileAttribEvent,
-    FileDeletedEvent,
-    FileMovedEvent,
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
+__all__ = [
+    "REMOTE_FILE_SYSTEMS",
+    "Watcher",
+    "configure_logging",
+    "remote_file_system",
+    "run_until_signalled",
+    "stop_on_signals",
 ]
 
-#: File systems whose changes inotify does not see (made on another machine, or by Windows).
-REMOTE_FILE_SYSTEMS = frozenset(
-    {
-        "nfs",
-        "nfs4",
-        "cifs",
-        "smb3",
-        "smbfs",
-        "9p",
-        "drvfs",
-        "fuse.sshfs",
-        "sshfs",
-        "davfs",
-        "fuse.davfs2",
-        "fuse.rclone",
-        "vboxsf",
-        "fuse.grpcfuse",
-        "fakeowner",
-        "afs",
-    }
-)
-
-
-def remote_file_system(path: Path, mounts: str | None = None) -> str | None:
-    """The type of the network or Windows file system ``path`` lies on, or None.
-
-    Reads ``/proc/self/mounts`` (Linux; elsewhere the answer is None) unless ``mounts`` is given.
-    """
-    if mounts is None:
-        try:
-            mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-    target = str(path)
-    best, kind = "", None
-    for line in mounts.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        point = fields[1].replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\")
-        inside = target == point or target.startswith(point.rstrip("/") + "/")
-        if inside and len(point) >= len(best):
-            best, kind = point, fields[2]
-    return kind if kind in REMOTE_FILE_SYSTEMS else None
-
-
-def _native_failure(err: OSError) -> str:
-    """Why inotify (or the platform's watcher) could not start, and what to do about it."""
-    if err.errno == errno.ENOSPC:
-        return "the inotify watch limit is reached (raise it: sudo sysctl fs.inotify.max_user_watches=524288)"
-    if err.errno == errno.EMFILE:
-        return "too many inotify instances are open (raise it: sudo sysctl fs.inotify.max_user_instances=512)"
-    return f"the file system cannot be watched: {err.strerror or err}"
-
-
-@dataclass
-class _Pending:
-    """What the events of the current burst asked for."""
-
-    paths: set[str] = field(default_factory=set)
-    rescan: bool = False  # a folder appeared, vanished or moved: walk the vault
-    settings: bool = False  # .vaultsync.toml changed
-    relink: bool = False  # .obsidian/ appeared or vanished: note links change
-    outputs: set[str] = field(default_factory=set)  # our own files, deleted or moved away
-    first: float = 0.0  # monotonic time of the first event of the burst
-    last: float = 0.0  # ... and of the latest
-
-    def __bool__(self) -> bool:
-        return bool(self.paths or self.rescan or self.settings or self.relink or self.outputs)
-
-
-def _unexpected(what: str, err: Exception) -> None:
-    """A bug must not end live mode: one line, and the traceback only with -v."""
-    log.error("%s: unexpected error, still watching: %r", what, err, exc_info=log.isEnabledFor(logging.DEBUG))
-
-
-class _Handler(FileSystemEventHandler):
-    def __init__(self, mark: Callable[[FileSystemEvent], None]) -> None:
-        self._mark = mark
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        try:
-            self._mark(event)
-        except Exception as err:  # raised here, it would end watchdog's thread
-            _unexpected(f"{event.event_type} {os.fsdecode(event.src_path)}", err)
+log = logging.getLogger("vaultsync.drivers.watch")
 
 
 class Watcher:
@@ -198,7 +101,7 @@ class Watcher:
         self._clock: Callable[[], dt.date] = (lambda: today) if today else (clock or dt.date.today)
         self._lock = threading.RLock()  # one build at a time
         self._cond = threading.Condition()  # guards _pending
-        self._pending = _Pending()
+        self._pending = Pending()
         self._index: VaultIndex | None = None
         self._watched = ""  # the resolved root, as watchdog reports paths under it
         self._root_id: tuple[int, int] | None = None  # the watched folder's device and inode
@@ -230,7 +133,7 @@ class Watcher:
                         continue  # what the burst asked for is read again when the folder is back
                     if root == "replaced":
                         self._rearm()
-                        burst = _Pending(settings=True)
+                        burst = Pending(settings=True)
                         self._update(burst, reason="the vault folder was replaced", rescan=True, force=True)
                     elif time.monotonic() >= next_reconcile:
                         next_reconcile = time.monotonic() + self.reconcile_every
@@ -241,7 +144,7 @@ class Watcher:
                 except VaultsyncError:
                     raise
                 except Exception as err:
-                    _unexpected("rebuild", err)
+                    unexpected("rebuild", err)
         finally:
             self.observer.stop()
             self.observer.join(timeout=5)
@@ -260,13 +163,15 @@ class Watcher:
         with self._lock:
             if self._index is None:
                 root = vault_root(self.root)
-                self._watched, self._root_id = str(root.resolve()), _folder_id(root)
-                self._use(VaultIndex(root))
+                self._watched, self._root_id = str(root.resolve()), folder_id(root)
+                index = VaultIndex(root)
+                index.load()  # before the observer's thread starts: two cores when it can fork
+                self._use(index)
 
     def _look_at_root(self) -> Literal["in place", "replaced", "missing"]:
         """Whether the vault folder is in place, replaced (another folder has its path now, or it
         went and came back) or missing; a VaultsyncError once missing for ``vanished_grace``."""
-        now_id = _folder_id(self.root)
+        now_id = folder_id(self.root)
         if now_id is None:
             now = time.monotonic()
             self._vanished = self._vanished or now
@@ -282,13 +187,13 @@ class Watcher:
         self.observer.stop()
         self.observer.join(timeout=5)
         with self._cond:
-            self._watched, self._root_id = str(self.root.resolve()), _folder_id(self.root)
-            self._root_lost, self._pending = False, _Pending()
+            self._watched, self._root_id = str(self.root.resolve()), folder_id(self.root)
+            self._root_lost, self._pending = False, Pending()
         assert self._index is not None
         self._use(self._index)  # the outputs' paths, from the new folder's real path
         self.observer = self._observe()
 
-    def _next_burst(self) -> _Pending | None:
+    def _next_burst(self) -> Pending | None:
         """Wait up to ``tick``; the pending burst once it has settled, else None."""
         with self._cond:
             pending = self._pending
@@ -302,7 +207,7 @@ class Watcher:
             pending = self._pending
             now = time.monotonic()
             if pending and (now >= pending.last + self.debounce or now >= pending.first + self.max_wait):
-                self._pending = _Pending()
+                self._pending = Pending()
                 return pending
             return None
 
@@ -333,7 +238,7 @@ class Watcher:
             return None
         return path[len(self._watched) + 1 :].replace(os.sep, "/")
 
-    def _classify(self, path: str, is_directory: bool, pending: _Pending, gone: bool) -> bool:
+    def _classify(self, path: str, is_directory: bool, pending: Pending, gone: bool) -> bool:
         """Record in ``pending`` what ``path`` (absolute, as watchdog reports it) asks for, if anything.
 
         ``gone``: the event says nothing is at ``path`` any longer (a deletion, or where a move started).
@@ -369,7 +274,7 @@ class Watcher:
 
     def _update(
         self,
-        burst: _Pending | None = None,
+        burst: Pending | None = None,
         *,
         reason: str = "",
         rescan: bool = False,
@@ -388,7 +293,7 @@ class Watcher:
                 if strict:
                     raise VaultsyncError(f"the vault folder is gone: {index.root}")
                 return None  # the loop waits for it to come back (``_look_at_root``)
-            burst = burst or _Pending()
+            burst = burst or Pending()
             if burst.settings and self._reload_settings():
                 index, rescan, reason = self._index, True, reason or f"{CONFIG_FILE} changed"
                 assert index is not None
@@ -400,7 +305,7 @@ class Watcher:
             if not (changed or force or burst.relink or burst.outputs or new_day):
                 return None
             if not reason and changed:
-                reason = _describe(changed, index, known)
+                reason = describe(changed, index, known)
             elif not reason:
                 lost = f"{', '.join(sorted(burst.outputs))} deleted" if burst.outputs else None
                 reason = lost or (f"new day {today}" if new_day else "rebuild")
@@ -420,7 +325,7 @@ class Watcher:
             try:
                 self.on_build(build)
             except Exception as err:
-                _unexpected("on_build", err)
+                unexpected("on_build", err)
         return build
 
     def _reload_settings(self) -> bool:
@@ -464,7 +369,7 @@ class Watcher:
 
     def _observe(self) -> BaseObserver:
         """watchdog's native observer, or polling when asked to or when it cannot serve."""
-        handler = _Handler(self._mark)
+        handler = Handler(self._mark)
         # A folder moved out of the vault and back in keeps its inotify watch, which watchdog then
         # re-adds: safe, but it warns on its thread (gorakhargosh/watchdog#1278).
         warnings.filterwarnings("ignore", "Callback with id .* already exists", RuntimeWarning)
@@ -480,7 +385,7 @@ class Watcher:
                 self._polling_because = None
                 return observer
             except OSError as err:
-                reason = _native_failure(err)
+                reason = native_failure(err)
         if reason != self._polling_because:  # said once, not again for a replaced vault folder
             self._polling_because = reason
             (log.info if self.polling else log.warning)(
@@ -490,65 +395,3 @@ class Watcher:
         observer.schedule(handler, self._watched, recursive=True, event_filter=EVENTS)
         observer.start()
         return observer
-
-
-def _folder_id(path: Path) -> tuple[int, int] | None:
-    """The device and inode of the folder at ``path`` (links followed), None when there is none."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
-
-
-def _describe(paths: list[str], index: VaultIndex, known: set[str]) -> str:
-    """What happened to the notes whose entries changed (``known``: the paths the index held before)."""
-    notes = [p for p in paths if p != "."]
-    if not notes:
-        return "folders changed"
-    said = [(p, "deleted" if p not in index else "changed" if p in known else "added") for p in notes]
-    if len(said) == 1:
-        return " ".join(said[0])
-    kinds = {kind for _, kind in said}
-    one_kind = kinds.pop() if len(kinds) == 1 else None
-    shown = ", ".join(path if one_kind else f"{path} {kind}" for path, kind in said[:3])
-    more = f", +{len(notes) - 3} more" if len(notes) > 3 else ""
-    return f"{len(notes)} notes {one_kind or 'changed'} ({shown}{more})"
-
-
-# --- the process around a watcher: logging and signals (shared with other long-running commands)
-
-
-def configure_logging(verbosity: int = 0) -> None:
-    """One line per message on stderr; -1 = problems only, 0 = one line per build, 1 = every event."""
-    level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s vaultsync: %(message)s", "%Y-%m-%d %H:%M:%S"))
-    for name, floor in (("vaultsync", level), ("watchdog", max(level, logging.WARNING))):
-        logger = logging.getLogger(name)
-        logger.handlers = [handler]
-        logger.setLevel(floor)
-        logger.propagate = False
-
-
-@contextlib.contextmanager
-def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
-    """Ctrl-C and SIGTERM set ``stop`` (and nothing else) while inside the block."""
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-    wanted = [signal.SIGINT, signal.SIGTERM]
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in wanted}
-    try:
-        yield stop
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def run_until_signalled(watcher: Watcher) -> None:
-    """Run ``watcher`` in this process until Ctrl-C or SIGTERM; the calendar is left complete."""
-    stop = threading.Event()
-    with stop_on_signals(stop):
-        watcher.run(stop)
-    log.info("stopped")

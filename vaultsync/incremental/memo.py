@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, count
 from operator import attrgetter, ge, is_not, itemgetter
+from typing import NamedTuple
 
 from vaultsync.config import Settings
 from vaultsync.incremental.referrals import Referrals
@@ -240,20 +241,40 @@ def _changed_span(old: tuple[Contact, ...], new: tuple[Contact, ...]) -> tuple[i
 
 def _give(contact: Contact, basis: _Basis, previous: _Gave | None, last: _Basis | None) -> _Gave:
     """Evaluate ``contact``; serialise only the events that ``previous`` (made on ``last``) did not have."""
-    today, settings = basis.today, basis.settings
-    open_deadlines = deadlines(contact, today, settings)
-    items = contact_items(open_deadlines, today, settings, basis.links(contact.path))
-    serialised = {}
+    before = None
     if previous is not None and last is not None:
-        old, day, were = previous.contact, last.today, last.settings
-        before = contact_items(deadlines(old, day, were), day, were, last.links(old.path))
-        serialised = dict(zip(map(_exactly, before), (data for _, data in previous.events), strict=True))
-    return _Gave(
-        contact,
+        before = Before(previous.contact, last.today, last.settings, last.links, previous.events)
+    findings, events, zones = contact_results(contact, basis.today, basis.settings, basis.links, before)
+    return _Gave(contact, findings, events, zones, referral_inputs(contact))
+
+
+class Before(NamedTuple):
+    """What a contact gave before: the contact as it was, the day, settings and links of then,
+    and its events' bytes."""
+
+    contact: Contact
+    today: dt.date
+    settings: Settings
+    links: NoteLinks
+    events: tuple[Event, ...]
+
+
+def contact_results(
+    contact: Contact, today: dt.date, settings: Settings, links: NoteLinks, before: Before | None = None
+) -> tuple[tuple[Finding, ...], tuple[Event, ...], frozenset[str]]:
+    """What the rules find about ``contact`` on ``today``, its events (in ``contact_items`` order)
+    and the time zones they use; an event exactly as it was ``before`` keeps its bytes."""
+    open_deadlines = deadlines(contact, today, settings)
+    items = contact_items(open_deadlines, today, settings, links(contact.path))
+    serialised = {}
+    if before is not None:
+        old, day, were = before.contact, before.today, before.settings
+        then = contact_items(deadlines(old, day, were), day, were, before.links(old.path))
+        serialised = dict(zip(map(_exactly, then), (data for _, data in before.events), strict=True))
+    return (
         tuple(contact_findings(contact, today, settings, open_deadlines)),
         tuple((event_order(item), serialised.get(_exactly(item)) or event_bytes(item)) for item in items),
         frozenset().union(*map(event_zones, items)),
-        referral_inputs(contact),
     )
 
 

@@ -13,10 +13,9 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
-
-from icalendar import Alarm, Calendar, Event, Timezone, vDDDTypes, vDuration, vText
 
 from vaultsync import __version__
 from vaultsync.config import Settings
@@ -24,6 +23,7 @@ from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
 from vaultsync.model.vault import Vault
+from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.generated import PRODID_START, vault_file
 
 PRODID = f"{PRODID_START}{__version__}//EN"
@@ -272,14 +272,59 @@ def event_order(item: Item) -> tuple[dt.date, str]:
 
 
 def event_bytes(item: Item) -> bytes:
-    """One VEVENT as iCalendar text (about 0.3 ms each: icalendar folds and escapes)."""
-    return _event(item).to_ical()
+    """One VEVENT as iCalendar text: the bytes icalendar writes for it (``icalendar_event_bytes``),
+    written here when its times are dates, UTC or floating (icalendar builds, sorts and folds a
+    tree of objects for each event: most of a build's time); a time in a named zone, whose TZID
+    icalendar works out, goes to icalendar."""
+    start, end = item.start, item.end
+    if not _plain_times(item):
+        return icalendar_event_bytes(item)
+    stamp = ical.when(item.stamp)
+    parts = [
+        b"BEGIN:VEVENT\r\n",
+        ical.fold(f"SUMMARY:{ical.text(item.summary)}".encode()),
+        f"\r\nDTSTART{ical.when(start)}\r\nDTEND{ical.when(end)}\r\nDTSTAMP{stamp}\r\n".encode(),
+        ical.fold(f"UID:{ical.text(item.uid)}".encode()),
+        f"\r\nSEQUENCE:{item.sequence}\r\n".encode(),
+        ical.fold(f"CATEGORIES:{ical.text(item.category)}".encode()),
+        b"\r\n",
+        ical.fold(f"DESCRIPTION:{ical.text(item.description)}".encode()),
+        f"\r\nLAST-MODIFIED{stamp}\r\nTRANSP:{'OPAQUE' if item.busy else 'TRANSPARENT'}\r\n".encode(),
+        ical.fold(f"URL:{item.url}".encode()),
+    ]
+    for trigger, said in item.alarms:
+        parts.append(b"\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n")
+        parts.append(ical.fold(f"DESCRIPTION:{ical.text(said)}".encode()))
+        parts.append(b"\r\nTRIGGER:%s\r\nEND:VALARM" % ical.duration(trigger))
+    parts.append(b"\r\nEND:VEVENT\r\n")
+    return b"".join(parts)
+
+
+def icalendar_event_bytes(item: Item) -> bytes:
+    """One VEVENT as icalendar writes it (imported only when an event needs it: it takes longer
+    to import than a warm build takes)."""
+    data: bytes = _event(item).to_ical()
+    return data
+
+
+#: The time zones ``event_bytes`` writes itself: UTC (a trailing Z) and none (floating).
+_PLAIN_ZONES: tuple[dt.tzinfo | None, ...] = (None, dt.UTC)
+
+
+def _plain_times(item: Item) -> bool:
+    """Whether the event's times are dates, or times in UTC or floating: no TZID to work out."""
+    start, end = item.start, item.end
+    if not isinstance(start, dt.datetime):
+        return True
+    return isinstance(end, dt.datetime) and start.tzinfo in _PLAIN_ZONES and end.tzinfo in _PLAIN_ZONES
 
 
 def event_zones(item: Item) -> frozenset[str]:
     """The TZIDs icalendar writes on the event's times (its VTIMEZONE must come first)."""
-    if not isinstance(item.start, dt.datetime):
+    if _plain_times(item):
         return frozenset()
+    from icalendar import vDDDTypes
+
     return frozenset(filter(None, (vDDDTypes(t).params.get("TZID") for t in (item.start, item.end))))
 
 
@@ -287,8 +332,25 @@ _END = b"END:VCALENDAR\r\n"
 
 
 def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
-    """What comes before the events: the calendar's properties and the VTIMEZONEs of ``zones``."""
+    """What comes before the events: the calendar's properties and the VTIMEZONEs of ``zones``.
+
+    Without a time zone, written here as icalendar writes it (so a build need not import it)."""
     refresh = dt.timedelta(minutes=settings.refresh_minutes)
+    if not settings.timezone:
+        name, every = ical.text(settings.calendar_name), ical.duration(refresh).decode()
+        lines = (
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            f"PRODID:{ical.text(PRODID)}",
+            "CALSCALE:GREGORIAN",
+            f"NAME:{name}",
+            f"X-WR-CALNAME:{name}",
+            f"REFRESH-INTERVAL;VALUE=DURATION:{every}",
+            f"X-PUBLISHED-TTL:{every}",
+        )
+        return b"".join(ical.fold(line.encode()) + b"\r\n" for line in lines)
+    from icalendar import Calendar, Timezone, vDuration, vText
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -304,7 +366,8 @@ def calendar_head(settings: Settings, zones: Iterable[str]) -> bytes:
         for tzid in sorted(zones):  # as Calendar.add_missing_timezones makes them
             with contextlib.suppress(ValueError):  # a zone icalendar does not know is left out
                 cal.add_component(Timezone.from_tzid(tzid))
-    return cal.to_ical().removesuffix(_END)
+    data: bytes = cal.to_ical()
+    return data.removesuffix(_END)
 
 
 def calendar_pieces(head: bytes, events: Iterable[bytes]) -> list[bytes]:
@@ -327,7 +390,9 @@ def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
     return b"".join(calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items)))
 
 
-def _event(item: Item) -> Event:
+def _event(item: Item) -> Any:
+    from icalendar import Alarm, Event
+
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", item.stamp)

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from vaultsync.model.vault import Entry
     from vaultsync.reading.listing import Scan
 
-FORMAT = 3  # 2: section lines are plain tuples; 3: contacts keep warnings, values as written
+#: 2: section lines are plain tuples; 3: contacts keep warnings, values as written; 4: findings, and the
+#: values derived from entries (DerivedCache), which use the same fingerprint
+FORMAT = 4
 MAGIC = "vaultsync entry cache"
 #: Entries per segment: small enough that one edit rewrites little, large enough to pickle well.
 SEGMENT_SIZE = 250
@@ -55,13 +57,14 @@ _ALLOWED = {
     ("vaultsync.model.interactions", "Interaction"),
     ("vaultsync.reading.sections", "Sections"),
     ("vaultsync.reading.note", "NoteError"),
+    ("vaultsync.model.finding", "Finding"),
     ("datetime", "date"),
     ("datetime", "datetime"),
     ("datetime", "timedelta"),
     ("datetime", "timezone"),
 }
 #: Libraries whose upgrade could change what a note reads as, or a report.
-_LIBRARIES = ("yaml", "frontmatter", "markdown_it")
+_LIBRARIES = ("yaml", "frontmatter", "markdown_it", "icalendar")
 
 
 def cache_dir() -> Path:
@@ -221,10 +224,56 @@ class EntryCache:
         return _write_atomically(self.path, pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+class DerivedCache:
+    """What a driver derived from each note's entry (a contact's calendar events, its findings),
+    kept beside the entry cache and under the same fingerprint: a value is given back only with
+    the signature of the note it was made from. Plain values only (bytes, text, numbers, dates,
+    tuples, findings); what they depend on besides the note (the day, the links) is the
+    caller's to keep in them and compare. Read only when asked for: an audit never reads it."""
+
+    def __init__(self, root: str, fingerprint: str) -> None:
+        self.root, self.fingerprint = root, fingerprint
+        self.path = _cache_file(root, "derived")
+        self._values: dict[str, tuple[Signature, Any]] = {}
+        self._changed = False
+        try:
+            data = self.path.read_bytes()
+            magic, form, made_by, where, crc, blob = _PlainUnpickler(io.BytesIO(data)).load()
+            same = (magic, form, made_by, where) == (MAGIC, FORMAT, fingerprint, root)
+            if same and zlib.crc32(blob) == crc:
+                values = _EntryUnpickler(io.BytesIO(blob)).load()
+                if isinstance(values, dict):
+                    self._values = values
+        except Exception:  # whatever is wrong with the file, derive everything again
+            self._values = {}
+
+    def get(self, path: str, sig: Signature | None) -> Any:
+        """What was derived from ``path`` as it is now (``sig``), or None."""
+        found = self._values.get(path)
+        return found[1] if found is not None and sig is not None and found[0] == sig else None
+
+    def put(self, path: str, sig: Signature | None, value: Any) -> None:
+        """Keep ``value``, derived from ``path`` at ``sig`` (not kept when None: too recent)."""
+        found = self._values.get(path)
+        if sig is not None and (found is None or found[0] != sig or found[1] is not value):
+            self._values[path] = (sig, value)
+            self._changed = True
+
+    def save(self, paths: Iterable[str]) -> bool:
+        """Write what was derived from ``paths`` (the vault's notes now), if anything changed."""
+        kept = {path: self._values[path] for path in paths if path in self._values}
+        if not self._changed and len(kept) == len(self._values):
+            return True
+        blob = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+        data = (MAGIC, FORMAT, self.fingerprint, self.root, zlib.crc32(blob), blob)
+        return _write_atomically(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 class ReportCache:
     """The last report of a vault in one format, and exactly what it was made from: served again
     only when all of that is equal (the notes' listing and signatures, the code, the settings,
-    the day, the vault's label)."""
+    the day, the vault's label). A report is plain values: text, or a tuple of texts (what a
+    build printed, kept as the format "build")."""
 
     def __init__(self, scan: Scan, fmt: str, *made_of: object) -> None:
         self.root = str(scan.root.resolve())
@@ -250,7 +299,7 @@ class ReportCache:
         """Whether a report of the vault at ``root`` in ``fmt`` is stored (made from what, unknown)."""
         return os.path.exists(_cache_file(str(root.resolve()), f"{fmt}-report"))  # False when unreadable
 
-    def get(self) -> tuple[str, dict[str, int]] | None:
+    def get(self) -> tuple[Any, dict[str, int]] | None:
         """The stored report and its exit codes, when made from the same; else None."""
         if not self.usable:
             return None
@@ -263,7 +312,7 @@ class ReportCache:
             return None
         return report, codes
 
-    def put(self, report: str, codes: dict[str, int]) -> None:
+    def put(self, report: Any, codes: dict[str, int]) -> None:
         """Keep ``report`` and its exit codes (by way of failing) for next time, unless a note
         changed too recently; never raises."""
         if self.usable:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,12 @@ from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan, scan_notes, vault_root
 from vaultsync.reading.note import NoteError, NoteReader
 from vaultsync.store import parallel
-from vaultsync.store.cache import EntryCache, Signature, signature
+from vaultsync.store.cache import DerivedCache, EntryCache, Signature, signature
 from vaultsync.store.parallel import Evaluate
+
+#: What a driver derives from one entry, given what it derived from the same note last time
+#: (None: nothing kept); None for nothing to keep. Its result must pickle, as plain values.
+Derive = Callable[[Entry, Any], Any]
 
 
 def scan_vault(root: Path, settings: Settings | None = None, *, stat: bool = False) -> Scan:
@@ -71,11 +77,22 @@ def load_and_evaluate(
     hundred at a time, to ``evaluate``: in the process that read them, or in this one for the
     entries the cache held. Gives the vault, what each call of ``evaluate`` returned, and the
     scan as read: with ``cache``, each note's signature, taken before it was read."""
+    return _load(scan, cache, processes, evaluate, None, reader)
+
+
+def _load(
+    scan: Scan,
+    cache: bool,
+    processes: int | None,
+    evaluate: Evaluate | None,
+    derive: Derive | None,
+    reader: NoteReader | None = None,
+) -> tuple[Vault, list[Any], Scan]:
     collecting = gc.isenabled()
     gc.disable()  # a collection every few thousand new objects, each walking all of them so far
     try:
         entries, evaluated, signatures = _load_entries(
-            scan, cache, processes, evaluate, reader or NoteReader()
+            scan, cache, processes, evaluate, reader or NoteReader(), derive
         )
     finally:
         if collecting:
@@ -87,16 +104,44 @@ def load_and_evaluate(
     return Vault.from_entries(scan.root, scan.settings, entries), evaluated, scan
 
 
+def load_and_derive(
+    scan: Scan,
+    derive: Derive,
+    *,
+    cache: bool = False,
+    processes: int | None = None,
+    reader: NoteReader | None = None,
+) -> tuple[Vault, dict[str, Any], Scan]:
+    """``load_and_evaluate``, giving what ``derive`` made of each entry, by path. With ``cache``,
+    what it made is kept with the entry cache (``store.cache.DerivedCache``), and given back to
+    it the next time the note is unchanged."""
+    vault, evaluated, scan = _load(scan, cache, processes, None, derive, reader)
+    return vault, {path: value for chunk in evaluated for path, value in chunk}, scan
+
+
+def _deriving(derive: Derive, entries: list[Entry]) -> list[tuple[str, Any]]:
+    """``derive`` as an ``Evaluate``: on entries just read, with nothing kept from before."""
+    return [(entry.path, derive(entry, None)) for entry in entries]
+
+
 def _load_entries(
-    scan: Scan, cache: bool, processes: int | None, evaluate: Evaluate | None, reader: NoteReader
+    scan: Scan,
+    cache: bool,
+    processes: int | None,
+    evaluate: Evaluate | None,
+    reader: NoteReader,
+    derive: Derive | None = None,
 ) -> tuple[list[Entry], list[Any], tuple[Signature | None, ...] | None]:
     root, settings = scan.root, scan.settings
+    if derive is not None:
+        evaluate = partial(_deriving, derive)
     if not cache:
         items = [(path, None) for path in scan.paths]
         loaded = parallel.load(root, settings, items, processes=processes, evaluate=evaluate, reader=reader)
         read = [entry for chunk in loaded for entry in chunk.entries]
         return read, [chunk.evaluated for chunk in loaded], scan.signatures
     store = EntryCache.open(root, settings)
+    derived = DerivedCache(store.root, store.fingerprint) if derive is not None else None
     signatures = scan.signatures
     # A first run has nothing to look up: each note is signed where it is read, in parallel
     # (taking every signature here first would add a pass over the vault to a cold audit).
@@ -105,6 +150,7 @@ def _load_entries(
         now = time.time_ns()
         signatures = tuple(signature(os.path.join(root, path), now) for path in scan.paths)
     entries: list[Entry] = []
+    cached_signatures: list[Signature | None] = []
     missing = []
     for path, sig in zip(scan.paths, signatures or [None] * len(scan.paths), strict=True):
         entry = store.get(path, sig)  # None for every note when signed: no signature yet, nothing cached
@@ -112,7 +158,16 @@ def _load_entries(
             missing.append((path, sig))
         else:
             entries.append(entry)
-    evaluated = [evaluate(entries)] if evaluate is not None and entries else []
+            cached_signatures.append(sig)
+    if derive is not None and derived is not None:
+        kept = []
+        for entry, sig in zip(entries, cached_signatures, strict=True):
+            value = derive(entry, derived.get(entry.path, sig))
+            derived.put(entry.path, sig, value)
+            kept.append((entry.path, value))
+        evaluated = [kept]
+    else:
+        evaluated = [evaluate(entries)] if evaluate is not None and entries else []
     signed_as: dict[str, Signature | None] = {}
     loaded = parallel.load(
         root,
@@ -130,7 +185,12 @@ def _load_entries(
         evaluated.append(chunk.evaluated)
         if signed:
             signed_as.update((path, sig) for path, (sig, _) in chunk.records.items())
+        if derived is not None:
+            for path, value in chunk.evaluated:
+                derived.put(path, chunk.records[path][0], value)
     store.save()
+    if derived is not None:
+        derived.save(scan.paths)
     if signed:
         signatures = tuple(signed_as[path] for path in scan.paths)
     return entries, evaluated, signatures

@@ -61,16 +61,13 @@ def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool)
     Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
     written from every other note.
     """
-    from vaultsync.outputs.report import build_line, dashboard_line, error_line
-    from vaultsync.pipeline import build as run_build
+    from vaultsync.pipeline import build_report
 
-    result = keep_until_exit(run_build(vault, parse_today(today), calendar, cache=not no_cache))
-    click.echo(build_line(result))
-    if result.dashboard:
-        click.echo(dashboard_line(result))
-    for err in result.audit.vault.errors:
-        click.echo(f"vaultsync: {error_line(err)}", err=True)
-    return 1 if result.audit.vault.errors else 0
+    result = keep_until_exit(build_report(vault, parse_today(today), calendar, cache=not no_cache))
+    click.echo(result.lines)
+    for line in result.errors:
+        click.echo(f"vaultsync: {line}", err=True)
+    return result.code
 
 
 @click.command(short_help="Check that calendar apps can use the calendar.")

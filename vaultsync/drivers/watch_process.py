@@ -1,0 +1,54 @@
+"""The process around a watcher: logging and signals (shared with other long-running commands)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Protocol
+
+log = logging.getLogger("vaultsync.drivers.watch")
+
+
+class Runs(Protocol):
+    """A long-running driver (``vaultsync.drivers.watch.Watcher``): runs until ``stop`` is set."""
+
+    def run(self, stop: threading.Event) -> None: ...
+
+
+def configure_logging(verbosity: int = 0) -> None:
+    """One line per message on stderr; -1 = problems only, 0 = one line per build, 1 = every event."""
+    level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s vaultsync: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    for name, floor in (("vaultsync", level), ("watchdog", max(level, logging.WARNING))):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(floor)
+        logger.propagate = False
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM set ``stop`` (and nothing else) while inside the block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in wanted}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def run_until_signalled(watcher: Runs) -> None:
+    """Run ``watcher`` in this process until Ctrl-C or SIGTERM; the calendar is left complete."""
+    stop = threading.Event()
+    with stop_on_signals(stop):
+        watcher.run(stop)
+    log.info("stopped")
