@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import accumulate, groupby
 from typing import NamedTuple
@@ -435,8 +435,9 @@ def _first_letters(rule: str) -> str | None:
     return rule[0] if rule[:1].isalpha() and rule[:1].islower() else None
 
 
-def _group_end(text: str) -> int:
-    """Where the group that opens ``text`` ends (after its closing parenthesis)."""
+def _structure(text: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of the regular expression ``text`` that shapes it (a parenthesis or a
+    ``|``), with its place and the depth of groups around it; escapes and classes are passed over."""
     depth, index = 0, 0
     while index < len(text):
         char = text[index]
@@ -444,33 +445,28 @@ def _group_end(text: str) -> int:
             index += 1
         elif char == "[":
             index = text.index("]", index + 2)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
+        elif char in "()|":
+            depth += char == "("
+            yield index, char, depth
+            depth -= char == ")"
         index += 1
+
+
+def _group_end(text: str) -> int:
+    """Where the group that opens ``text`` ends (after its closing parenthesis)."""
+    for index, char, depth in _structure(text):
+        if char == ")" and depth == 1:
+            return index + 1
     raise ValueError(text)
 
 
 def _branches(text: str) -> list[str]:
     """The top-level alternatives of ``text``."""
-    branches, depth, start, index = [], 0, 0, 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            index += 1
-        elif char == "[":
-            index = text.index("]", index + 2)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+    branches, start = [], 0
+    for index, char, depth in _structure(text):
+        if char == "|" and depth == 0:
             branches.append(text[start:index])
             start = index + 1
-        index += 1
     return [*branches, text[start:]]
 
 

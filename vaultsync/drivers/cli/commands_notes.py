@@ -4,12 +4,18 @@ outreach (the request for a meeting)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from vaultsync.drivers.cli.options import parse_today, shown, today_option, vault_parameters
 from vaultsync.drivers.cli.process import one_shot
+
+if TYPE_CHECKING:
+    from vaultsync.outputs.letter import Problem
+    from vaultsync.outputs.lookup import Opened
 
 
 @click.command(short_help="Create a contact note from the vault's template.")
@@ -75,24 +81,17 @@ def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | No
     NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
     Never writes into the note.
     """
-    from vaultsync.outputs.letter import check, draft, report
-    from vaultsync.outputs.lookup import open_contact
-    from vaultsync.outputs.report import error_line
+    from vaultsync.outputs.letter import check, draft
 
-    opened = open_contact(note, vault_dir, Path.cwd())
-    for err in opened.problems:
-        click.echo(f"vaultsync: {error_line(err)}", err=True)
+    opened = _opened(note, vault_dir)
     if not check_draft:
         click.echo(draft(opened, parse_today(today)), nl=False)
         return 0
-    lines, code = report(
-        shown(opened.vault.root / opened.contact.path),
-        check(opened, parse_today(today)),
+    ready = (
         "the draft is ready: it mentions their advice, what you enjoyed, your plan and the people they "
-        "suggested; no direct ask for a job; spelled and worded right; on time",
+        "suggested; no direct ask for a job; spelled and worded right; on time"
     )
-    click.echo("\n".join(lines))
-    return code
+    return _checked(opened, check(opened, parse_today(today)), ready)
 
 
 @click.command(short_help="Draft a request for a meeting, or check the one in a note.")
@@ -112,18 +111,31 @@ def outreach(note: str, check_draft: bool, vault_dir: Path | None) -> int:
     NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
     Never writes into the note.
     """
-    from vaultsync.outputs.letter import report
-    from vaultsync.outputs.lookup import open_contact
     from vaultsync.outputs.outreach import check, draft
+
+    opened = _opened(note, vault_dir)
+    if not check_draft:
+        click.echo(draft(opened), nl=False)
+        return 0
+    ready = "the draft is ready: short, names the connection, asks for advice, no direct ask for a job"
+    return _checked(opened, check(opened), ready)
+
+
+def _opened(note: str, vault_dir: Path | None) -> Opened:
+    """NOTE's contact (a path or a name), the values of its note that could not be read said on stderr."""
+    from vaultsync.outputs.lookup import open_contact
     from vaultsync.outputs.report import error_line
 
     opened = open_contact(note, vault_dir, Path.cwd())
     for err in opened.problems:
         click.echo(f"vaultsync: {error_line(err)}", err=True)
-    if not check_draft:
-        click.echo(draft(opened), nl=False)
-        return 0
-    ready = "the draft is ready: short, names the connection, asks for advice, no direct ask for a job"
-    lines, code = report(shown(opened.vault.root / opened.contact.path), check(opened), ready)
+    return opened
+
+
+def _checked(opened: Opened, problems: Sequence[Problem], ready: str) -> int:
+    """A draft's problems as ``path:line: kind: message`` lines (or the ``ready`` line); the exit code."""
+    from vaultsync.outputs.letter import report
+
+    lines, code = report(shown(opened.vault.root / opened.contact.path), problems, ready)
     click.echo("\n".join(lines))
     return code
