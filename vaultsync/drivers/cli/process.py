@@ -33,7 +33,9 @@ class UntilExit:
 
 def one_shot(command: Callable[_Params, _Made]) -> Callable[_Params, _Made]:
     """No garbage collection while a one-shot command runs: the entries it loads hold no cycles,
-    and each collection would walk all of them again; the process ends with the command."""
+    and each collection would walk all of them again; the process ends with the command. When
+    it returns, what it made is set aside (``gc.freeze``) before collection resumes: else the
+    first collection after it, as the process leaves, walks the whole vault once more."""
 
     @functools.wraps(command)
     def run(*args: _Params.args, **kwargs: _Params.kwargs) -> _Made:
@@ -43,6 +45,7 @@ def one_shot(command: Callable[_Params, _Made]) -> Callable[_Params, _Made]:
             return command(*args, **kwargs)
         finally:
             if collecting:
+                gc.freeze()
                 gc.enable()
 
     return run
