@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from vaultsync.config import CONFIG_FILE, Settings, property_key
@@ -62,6 +63,12 @@ def _dated(value: Any) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a vault repeats the same few dozen property names in every note
+def _meant(key: str) -> str | None:
+    """The property a name not read seems to mean (its words say it dates meeting the person)."""
+    return next((canonical for pattern, canonical in _MEANT if pattern.search(key)), None)
+
+
 def unread_date_hints(note: Note, settings: Settings) -> tuple[tuple[str, int | None], ...]:
     """(message, line) for each property of ``note`` that is not read and looks like a date of
     contact: by its name, or by a date as its value."""
@@ -72,7 +79,7 @@ def unread_date_hints(note: Note, settings: Settings) -> tuple[tuple[str, int | 
         if folded in lookup or folded in _BOOKKEEPING:
             continue
         dated = _dated(value)
-        meant = next((canonical for pattern, canonical in _MEANT if pattern.search(key)), None)
+        meant = _meant(key)
         if meant is None and dated is None:
             continue
         canonical = meant or "interviews"
