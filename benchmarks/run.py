@@ -70,6 +70,22 @@ class Figures:
     rss: list[int] = field(default_factory=list)  # KiB
 
 
+def rotating(
+    measurements: dict[str, Callable[[], tuple[float, float, int]]], rounds: int
+) -> dict[str, Figures]:
+    """Each measurement once a round, in an order that rotates from round to round, so that no
+    measurement always runs first (on a cold disk) or right after the same other one."""
+    figures = {name: Figures() for name in measurements}
+    names = list(measurements)
+    for round_ in range(rounds):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            wall, cpu, rss = measurements[name]()
+            figures[name].wall.append(wall)
+            figures[name].cpu.append(cpu)
+            figures[name].rss.append(rss)
+    return figures
+
+
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (with its children) and peak RSS (KiB) of one process."""
     started = time.perf_counter()
@@ -148,14 +164,7 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
         "build, another day": build_another_day,
         "help": lambda: run(vaultsync("--help"), environment(scratch)),
     }
-    figures = {name: Figures() for name in measurements}
-    names = list(measurements)
-    for round_ in range(rounds):
-        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-            wall, cpu, rss = measurements[name]()
-            figures[name].wall.append(wall)
-            figures[name].cpu.append(cpu)
-            figures[name].rss.append(rss)
+    figures = rotating(measurements, rounds)
     for name, edit in INCREMENTAL.items():
         incremental = measure_incremental(vault, rounds, work, edit)
         if incremental is not None:
@@ -287,15 +296,7 @@ def measure_watch_start(notes: int, contacts: int, rounds: int, work: Path) -> d
         "watch start, cold cache": cold,
         "watch start, warm cache": lambda: watch_start(vault, calendar, environment(warm)),
     }
-    figures = {name: Figures() for name in measurements}
-    names = list(measurements)
-    for round_ in range(rounds):
-        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-            wall, cpu, rss = measurements[name]()
-            figures[name].wall.append(wall)
-            figures[name].cpu.append(cpu)
-            figures[name].rss.append(rss)
-    return figures
+    return rotating(measurements, rounds)
 
 
 def machine() -> str:
