@@ -7,8 +7,9 @@ import datetime as dt
 import functools
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
@@ -75,13 +76,25 @@ def _given_vault(*given: Path | None) -> Path | None:
     return root.params.get("vault")
 
 
-def vault_parameters(*, positional: bool, locate: bool = True) -> Any:
+#: A command function, before click makes it a command.
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class Decorator(Protocol):
+    """An option or argument added to a command function: its type is kept."""
+
+    def __call__(self, command: _F, /) -> _F: ...
+
+
+def vault_parameters(
+    *, positional: bool, locate: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """How every command is told its vault: ``--vault DIR`` (also before the command:
     ``vaultsync --vault DIR COMMAND``) and, for the commands that take no other argument, the
     positional ``[VAULT]``. With ``locate``, the command gets the vault found (``vault``, see
     ``vault.locate_vault``); without, what was given, or None (``vault_dir``)."""
 
-    def decorate(command: Any) -> Any:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(command)
         def run(*args: Any, vault_arg: Path | None = None, vault_opt: Path | None = None, **kw: Any) -> Any:
             given = _given_vault(vault_arg, vault_opt)
@@ -105,7 +118,7 @@ def vault_parameters(*, positional: bool, locate: bool = True) -> Any:
 VAULT = vault_parameters(positional=True)
 
 
-def today_option(purpose: str = "The day to judge deadlines by (default: today).") -> Any:
+def today_option(purpose: str = "The day to judge deadlines by (default: today).") -> Decorator:
     """``--today YYYY-MM-DD``: the day a command takes as today (``parse_today``)."""
     return click.option("--today", metavar="YYYY-MM-DD", help=purpose)
 
@@ -128,10 +141,10 @@ POLLING = click.option(
 )
 
 
-def verbosity(quiet_help: str) -> Any:
+def verbosity(quiet_help: str) -> Decorator:
     """``-q/--quiet`` and ``-v/--verbose``: the log's detail (``watch.configure_logging``)."""
 
-    def decorate(command: Any) -> Any:
+    def decorate(command: _F) -> _F:
         command = click.option(
             "-v", "--verbose", is_flag=True, help="Also print each file event acted on, and more detail."
         )(command)
@@ -140,7 +153,7 @@ def verbosity(quiet_help: str) -> Any:
     return decorate
 
 
-def calendar_option(purpose: str) -> Any:
+def calendar_option(purpose: str) -> Decorator:
     """``--calendar PATH``: the calendar file, when not the config's ``calendar_path``."""
     return click.option(
         "--calendar",
@@ -149,7 +162,7 @@ def calendar_option(purpose: str) -> Any:
     )
 
 
-def credentials(command: Any) -> Any:
+def credentials(command: _F) -> _F:
     """``--user`` and ``--password-env``: a password never appears on the command line."""
     command = click.option(
         "--password-env",
