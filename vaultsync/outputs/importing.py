@@ -47,7 +47,7 @@ class Step:
     action: str  # "create", "propose" (details to add to a note), "known", "skip"
     path: str = ""  # the note created or matched, relative to the vault
     why: str = ""  # how the note was matched, or why the person is skipped
-    kind: str = ""  # for the summary: what was matched by, or the kind of skip
+    kind: str = ""  # for the summary: the kind of skip
     additions: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (property, values) to propose
 
 
@@ -177,7 +177,7 @@ def _step(
     for email in person.emails:
         found = {c.path: c for c in by_email.get(email.casefold(), [])}
         if len(found) == 1:
-            return _compare(person, next(iter(found.values())), f"the same email, {email}")
+            return _compare(person, next(iter(found.values())), f"matched by email {email}")
         if found:
             return _skip(
                 person, "ambiguous", f"{len(found)} notes have the email {email}: {', '.join(found)}"
@@ -192,7 +192,7 @@ def _step(
         if contact is None:
             return _skip(person, "not a contact", f"{paths[0]} has that name but is not a contact note")
         how = next(how for path, how in notes if path == paths[0])
-        return _compare(person, contact, f"the same name, {how}")
+        return _compare(person, contact, f"matched by name: {how}")
     if paths:
         return _skip(person, "ambiguous", f"{len(paths)} notes have that name: {', '.join(paths)}")
     try:
@@ -221,7 +221,7 @@ def _compare(person: Person, contact: Contact, how: str) -> Step:
         if new:
             additions.append((key, new))
     action = "propose" if additions else "known"
-    return Step(person, action, contact.path, how, how.partition(",")[0], tuple(additions))
+    return Step(person, action, contact.path, how, additions=tuple(additions))
 
 
 def _emails_of(contact: Contact) -> set[str]:
@@ -229,7 +229,10 @@ def _emails_of(contact: Contact) -> set[str]:
 
 
 def _digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone.partition("(")[0] if phone.rstrip().endswith(")") else phone)
+    """A number's digits, without a "(mobile)" after it and without the leading zeros of a trunk
+    or international prefix (``06 ...``, ``0049 ...``)."""
+    number = phone.rpartition(" (")[0] if phone.rstrip().endswith(")") and " (" in phone else phone
+    return re.sub(r"\D", "", number).lstrip("0")
 
 
 def _same_number(one: str, other: str) -> bool:
@@ -259,7 +262,7 @@ def report(imported: Imported, shown: str) -> ImportReport:
     skipped: Counter[str] = Counter()
     for line, why in imported.export.nameless:
         lines.append((line, f"{shown}:{line}: skipped: {why}"))
-        skipped["nobody named"] += 1
+        skipped["an organization's card" if why.startswith("a card for an") else "with no name"] += 1
     counts: Counter[str] = Counter()
     for step in imported.steps:
         where = f"{shown}:{step.person.line}: {step.person.name}"
