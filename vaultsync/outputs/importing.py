@@ -24,9 +24,9 @@ from vaultsync.outputs.templates import (
     check_folder,
     check_name,
     new_note_folder,
+    people_finder,
     read_template,
     render_note,
-    same_person,
     write_new_note,
 )
 from vaultsync.reading.exports import Export, Person, read_export
@@ -78,7 +78,8 @@ def import_people(
     contacts = load_scan(scan, cache=True).contacts
     where = clean if clean is not None else new_note_folder(root, settings, contacts)
     source = read_template(root, settings, template)
-    steps = _plan(export.people, contacts, lambda name: same_person(scan, contacts, name, ""), where)
+    finder = people_finder(scan, contacts)
+    steps = _plan(export.people, contacts, lambda name: finder(name, ""), where)
     failed: list[tuple[Step, str]] = []
     for step in steps:
         if step.action != "create":
