@@ -470,3 +470,34 @@ def test_every_created_note_reads_as_the_contact_it_says(tmp_path):
     assert audited.vault.errors == ()
     assert len(audited.vault.contacts) == 8
     assert not [f for f in audited.findings if f.rule in ("thank-you", "check-in")]  # no interview invented
+
+
+def test_who_cannot_be_given_a_note_is_skipped_saying_why(tmp_path):
+    root = imported_vault(tmp_path)
+    write_note(root, "Contacts/Chris Park.md", '---\ntype: contact\nrole: "unclosed\n---\n')
+    write_note(root, "Notes/Omar Haddad.md", "# Omar Haddad\nA reading note, not a person's.\n")
+    rows = (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Sam,Rivera (they/them),https://www.linkedin.com/in/sam,,Contoso,,01 Dec 2026\n"
+        "Chris,Park,https://www.linkedin.com/in/chris,,Contoso,,01 Dec 2026\n"
+        "Omar,Haddad,https://www.linkedin.com/in/omar,,Contoso,,01 Dec 2026\n"
+        "Ada,Obi,https://www.linkedin.com/in/ada,ada@obi.example,Contoso,,01 Dec 2026\n"
+        "Ada,Obi-Nwosu,https://www.linkedin.com/in/ada2,ada@obi.example,Contoso,,01 Dec 2026\n"
+        "ADA,OBI,https://www.linkedin.com/in/ada3,,Contoso,,01 Dec 2026\n"
+    )
+    connections = export(tmp_path, "Connections.csv", rows)
+    code, out, err = run_cli("import", connections, "--vault", root, "--today", TODAY)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"{connections}:2: Sam Rivera (they/them): skipped: a note's name cannot contain '/' (Obsidian refuses "
+        "it): 'Sam Rivera (they/them)' (give the note a name by hand: vaultsync new)",
+        f"{connections}:3: Chris Park: skipped: Contacts/Chris Park.md has that name and cannot be read: fix it, "
+        "then import",
+        f"{connections}:4: Omar Haddad: skipped: Notes/Omar Haddad.md has that name but is not a contact note",
+        f"{connections}:5: Ada Obi: created Contacts/Ada Obi.md",
+        f"{connections}:6: Ada Obi-Nwosu: skipped: the same person as line 5 (ada@obi.example)",
+        f"{connections}:7: ADA OBI: skipped: the same name as line 5",
+        f"{connections} (LinkedIn connections): 1 created, 0 to add to a note you have (proposed, not written), "
+        "5 skipped (1 named like a note that cannot be read, 1 named like a note that is not a contact, "
+        "2 twice in the file, 1 with a name no file may have)",
+    ]

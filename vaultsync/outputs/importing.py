@@ -75,11 +75,13 @@ def import_people(
     export = read_export(file, settings.property_lookup)
     clean = check_folder(folder) if folder is not None else None
     scan = scan_vault(root, settings, stat=True)
-    contacts = load_scan(scan, cache=True).contacts
+    vault = load_scan(scan, cache=True)
+    contacts = vault.contacts
     where = clean if clean is not None else new_note_folder(root, settings, contacts)
     source = read_template(root, settings, template)
     finder = people_finder(scan, contacts)
-    steps = _plan(export.people, contacts, lambda name: finder(name, ""), where)
+    unreadable = {err.path for err in vault.errors}
+    steps = _plan(export.people, contacts, lambda name: finder(name, ""), where, unreadable)
     failed: list[tuple[Step, str]] = []
     for step in steps:
         if step.action != "create":
@@ -146,6 +148,7 @@ def _plan(
     contacts: Sequence[Contact],
     same_name: SameName,
     folder: str,
+    unreadable: frozenset[str] | set[str] = frozenset(),
 ) -> list[Step]:
     """What is done for each person, in the file's order."""
     by_email: dict[str, list[Contact]] = {}
@@ -156,7 +159,7 @@ def _plan(
     planned: dict[str, Step] = {}  # email or person_key -> the step that creates their note
     steps: list[Step] = []
     for person in people:
-        steps.append(_step(person, by_email, by_path, same_name, planned, folder))
+        steps.append(_step(person, by_email, by_path, same_name, planned, folder, unreadable))
         if steps[-1].action == "create":
             for key in (*(e.casefold() for e in person.emails), person_key(person.name)):
                 planned.setdefault(key, steps[-1])
@@ -170,6 +173,7 @@ def _step(
     same_name: SameName,
     planned: Mapping[str, Step],
     folder: str,
+    unreadable: frozenset[str] | set[str],
 ) -> Step:
     for email in person.emails:
         earlier = planned.get(email.casefold())
@@ -190,6 +194,10 @@ def _step(
     paths = sorted({path for path, _ in notes})
     if len(paths) == 1:
         contact = by_path.get(paths[0])
+        if contact is None and paths[0] in unreadable:
+            return _skip(
+                person, "unreadable", f"{paths[0]} has that name and cannot be read: fix it, then import"
+            )
         if contact is None:
             return _skip(person, "not a contact", f"{paths[0]} has that name but is not a contact note")
         how = next(how for path, how in notes if path == paths[0])
@@ -319,5 +327,6 @@ _SKIPS = {
     "same person": "twice in the file",
     "ambiguous": "matching several notes",
     "not a contact": "named like a note that is not a contact",
+    "unreadable": "named like a note that cannot be read",
     "name": "with a name no file may have",
 }
