@@ -416,8 +416,9 @@ def _card_person(card: _Card) -> Person | str:
         ", ".join(_one_line(p) for p in _parts(value) if p.strip())
         for value, _, _ in _preferred(values("ADR"))
     ]
-    urls = [_unescaped(v).strip() for v, _, _ in values("URL") + values("X-SOCIALPROFILE")]
-    linkedin = [u for u in urls if "linkedin." in u.casefold()]
+    urls = [_unescaped(v).strip() for v, _, _ in values("URL")]
+    social = [_unescaped(v).strip() for v, _, _ in values("X-SOCIALPROFILE")]  # Apple's: x-apple:name too
+    linkedin = [u for u in urls + social if "linkedin." in u.casefold()]
     return Person(
         line=card.line,
         name=_one_line(full),
