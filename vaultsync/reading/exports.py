@@ -281,7 +281,6 @@ _PHONE_TYPES = {"cell": "mobile", "mobile": "mobile", "work": "work", "home": "h
 @dataclass
 class _Card:
     line: int
-    version: str = "3.0"
     props: list[tuple[str, str, list[str], str | None]] = field(
         default_factory=list
     )  # name, value, types, group
@@ -332,8 +331,6 @@ def _vcards(text: str) -> Export:
             card, broken = None, None
         elif card is None:
             malformed.append(Malformed(number, f"{name} outside a card (no BEGIN:VCARD before it)"))
-        elif name == "VERSION":
-            card.version = value.strip()
         else:
             card.props.append((name, value, _types(line.params, line.singletonparams), line.group))
     if card is not None:
