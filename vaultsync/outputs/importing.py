@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +32,6 @@ from vaultsync.outputs.templates import (
 from vaultsync.reading.exports import Export, Person, read_export
 from vaultsync.reading.note import Note
 from vaultsync.store.loader import load_scan, scan_vault
-
-#: The details a note records of a person, in the order they are set and proposed.
-DETAILS = ("organization", "role", "email", "phone", "address", "profile")
 
 _EMAIL = re.compile(r"[^\s,;<>()\"']+@[^\s,;<>()\"']+")
 
@@ -148,7 +145,7 @@ def _plan(
     contacts: Sequence[Contact],
     same_name: SameName,
     folder: str,
-    unreadable: frozenset[str] | set[str] = frozenset(),
+    unreadable: Collection[str] = (),
 ) -> list[Step]:
     """What is done for each person, in the file's order."""
     by_email: dict[str, list[Contact]] = {}
@@ -173,7 +170,7 @@ def _step(
     same_name: SameName,
     planned: Mapping[str, Step],
     folder: str,
-    unreadable: frozenset[str] | set[str],
+    unreadable: Collection[str],
 ) -> Step:
     for email in person.emails:
         earlier = planned.get(email.casefold())
