@@ -501,3 +501,16 @@ def test_who_cannot_be_given_a_note_is_skipped_saying_why(tmp_path):
         "5 skipped (1 named like a note that cannot be read, 1 named like a note that is not a contact, "
         "2 twice in the file, 1 with a name no file may have)",
     ]
+
+
+def test_a_template_that_makes_no_contact_is_said(tmp_path):
+    root = tmp_path / "vault"
+    write_note(root, "Templates/Contact.md", "---\ncreated: {{date}}\n---\n# {{title}}\n")
+    write_note(root, ".vaultsync.toml", "")
+    connections = export(tmp_path, "Connections.csv", LINKEDIN)
+    code, out, err = run_cli("import", connections, "--vault", root, "--today", TODAY, "--folder", "Notes")
+    assert err.splitlines()[0] == (
+        f"vaultsync: the template ({root / 'Templates/Contact.md'}) does not mark the notes as contacts: "
+        "add 'type: contact' to it"
+    )
+    assert out.splitlines()[0] == f"{connections}:5: Ana Ortiz: created Notes/Ana Ortiz.md"

@@ -55,6 +55,7 @@ class Imported:
     steps: tuple[Step, ...]
     dry_run: bool
     failed: tuple[tuple[Step, str], ...] = ()  # notes that could not be written, and why
+    not_contacts: str = ""  # the template, when the notes it gives are not contacts
 
 
 def import_people(
@@ -80,6 +81,7 @@ def import_people(
     unreadable = {err.path for err in vault.errors}
     steps = _plan(export.people, contacts, lambda name: finder(name, ""), where, unreadable)
     failed: list[tuple[Step, str]] = []
+    not_contacts = ""
     for step in steps:
         if step.action != "create":
             continue
@@ -87,6 +89,8 @@ def import_people(
         rendered = render_note(
             root, settings, step.path, person.name, now, source, details_of(person) | UNDATED, _notes(person)
         )
+        if not rendered.is_contact:
+            not_contacts = source.where
         wrong = _read_back(rendered.note, settings, person)
         if wrong:
             failed.append((step, f"the template ({source.where}) {wrong}; nothing written"))
@@ -95,7 +99,7 @@ def import_people(
                 write_new_note(root / step.path, rendered.text)
             except VaultsyncError as err:
                 failed.append((step, str(err)))
-    return Imported(str(file), export, tuple(steps), dry_run, tuple(failed))
+    return Imported(str(file), export, tuple(steps), dry_run, tuple(failed), not_contacts)
 
 
 #: What an import never records: the template's dates of contact ({{date}} in interviews) are
@@ -312,6 +316,14 @@ def report(imported: Imported, shown: str) -> ImportReport:
         tail.append("vaultsync does not change a note you have: add the details proposed to it by hand.")
     if imported.dry_run:
         tail.append("Dry run: nothing written.")
+    if imported.not_contacts:
+        problems.append(
+            (
+                0,
+                f"the template ({imported.not_contacts}) does not mark the notes as contacts: "
+                "add 'type: contact' to it",
+            )
+        )
     code = 1 if imported.export.malformed or imported.failed else 0
     return ImportReport(
         tuple([text for _, text in sorted(lines, key=lambda item: item[0])] + tail),
