@@ -235,7 +235,7 @@ def test_audit_keeps_what_it_made_until_the_process_exits(vault: Path):
 
 # --- The vault: given the same way to every command, found as git finds a repository ----------
 
-COMMANDS = ("audit", "build", "push", "doctor", "watch", "serve", "new", "letter", "outreach")
+COMMANDS = ("audit", "build", "push", "doctor", "watch", "serve", "new", "import", "letter", "outreach")
 NOT_A_VAULT = (
     "vaultsync: {folder} is not in a vault (no .obsidian/ or .vaultsync.toml in it or above it, and no "
     "contact notes in it), so vaultsync would read every note in it and its subfolders: name the vault "
@@ -254,8 +254,8 @@ def test_every_command_takes_vault_the_same_way(command: str):
         vault_option == options("audit")["--vault"] or vault_option.help == options("audit")["--vault"].help
     )
     positional = [p for p in cli.commands[command].params if isinstance(p, click.Argument)]
-    if command in ("new", "letter", "outreach"):  # their argument is NAME / NOTE
-        assert [p.name for p in positional] == [command == "new" and "name" or "note"]
+    if command in ("new", "import", "letter", "outreach"):  # their argument is NAME / FILE / NOTE
+        assert [p.name for p in positional] == [{"new": "name", "import": "file"}.get(command, "note")]
     else:
         assert [(p.human_readable_name, p.required) for p in positional] == [("[VAULT]", False)]
 

@@ -88,6 +88,7 @@ for command in (
     commands_push.push,
     commands_reports.doctor,
     commands_notes.new,
+    commands_notes.import_,
     commands_notes.letter,
     commands_notes.outreach,
     commands_live.watch,
