@@ -86,9 +86,11 @@ def build(
     *,
     cache: bool = False,
     memo: BuildMemo | None = None,
+    vdir: Path | None = None,
 ) -> Build:
     """Write every output of the vault (at a folder, or already read): the calendar (to
-    ``calendar`` or the configured path), and the dashboard note when configured.
+    ``calendar`` or the configured path), the vdir (one file per event) when ``vdir`` is given,
+    and the dashboard note when configured.
 
     ``cache``: read the folder through the entry cache. ``memo``: a driver that builds again and
     again keeps one and passes it to every build, so only the contacts that changed are
@@ -96,7 +98,7 @@ def build(
     """
     from vaultsync.errors import OutputError
     from vaultsync.model.audit import Audit, Build
-    from vaultsync.outputs.calendar import calendar_bytes  # icalendar: only when building
+    from vaultsync.outputs.calendar import calendar_parts  # icalendar: only when building
     from vaultsync.outputs.dashboard import dashboard_markdown
     from vaultsync.outputs.generated import (
         CALENDAR,
@@ -105,6 +107,7 @@ def build(
         vault_file,
         write_generated_note,
     )
+    from vaultsync.outputs.vdir import KeptVdir
     from vaultsync.store.files import write_if_changed
 
     where = source if isinstance(source, (Vault, Scan)) else scan_vault(source, stat=cache)
@@ -114,21 +117,24 @@ def build(
         raise OutputError(problem)
     if isinstance(where, Scan) and memo is None:
         vault, checked, pieces = _build_from_notes(where, today, cache)
-        events, written = len(pieces) - 2, write_if_changed(path, pieces, CALENDAR)
+        written = write_if_changed(path, pieces, CALENDAR)
     else:
         vault = where if isinstance(where, Vault) else load_scan(where, cache=cache)
         if memo is None:
-            checked, data = audit(vault, today), calendar_bytes(vault, today)
-            events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+            checked, pieces = audit(vault, today), calendar_parts(vault, today)
+            written = write_if_changed(path, pieces, CALENDAR)
         else:
             built = memo.build(vault, today)
-            checked = Audit(vault, today, built.found_in, counted=built.levels)
-            events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
+            checked, pieces = Audit(vault, today, built.found_in, counted=built.levels), built.calendar
+            written = memo.calendar_file.write(path, pieces, CALENDAR)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, today)
     )
-    return Build(checked, path, written, events, dashboard, dashboard_written)
+    folder = None
+    if vdir is not None:
+        folder = (memo.vdir_folder if memo is not None else KeptVdir()).write(vdir, pieces)
+    return Build(checked, path, written, len(pieces) - 2, dashboard, dashboard_written, folder)
 
 
 def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, Audit, list[bytes]]:
@@ -205,26 +211,32 @@ class BuildReport(NamedTuple):
 
 
 def build_report(
-    root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False
+    root: Path,
+    today: dt.date,
+    calendar: Path | None = None,
+    *,
+    cache: bool = False,
+    vdir: Path | None = None,
 ) -> BuildReport:
     """``build`` the vault at ``root``, in words. With ``cache``, when no note changed since a
     build on this day to the same calendar, and the calendar file is as that build left it (its
     size, times and inode), nothing is read or written: that build's words are given again.
-    Not when a dashboard note is configured (it is written again, when changed, at each build)."""
+    Not when a dashboard note is configured (it is written again, when changed, at each build),
+    nor with a vdir (another program may have changed its files: each is compared)."""
     from vaultsync.outputs.generated import dashboard_path, vault_file
-    from vaultsync.outputs.report import build_line, dashboard_line, error_line
+    from vaultsync.outputs.report import build_line, build_lines, error_line
 
     scan = scan_vault(root, stat=cache)
     path = calendar or vault_file(scan.root, scan.settings.calendar_path)
-    storable = cache and dashboard_path(scan.root, scan.settings) is None
+    storable = cache and vdir is None and dashboard_path(scan.root, scan.settings) is None
     if storable and scan.signatures is not None:
         stored = _stored_build(scan, today, path)
         hit = stored.get() if stored is not None else None
         if hit is not None:
             (lines, errors), codes = hit
             return BuildReport(lines, errors, codes["build"], None)
-    built = build(scan, today, calendar, cache=cache)
-    lines = build_line(built) + (f"\n{dashboard_line(built)}" if built.dashboard else "")
+    built = build(scan, today, calendar, cache=cache, vdir=vdir)
+    lines = "\n".join(build_lines(built))
     errors = tuple(map(error_line, built.audit.vault.errors))
     code = 1 if errors else 0
     read = built.audit.scan

@@ -11,6 +11,7 @@ from vaultsync.drivers.cli.options import (
     NO_CACHE,
     TODAY,
     VAULT,
+    VDIR,
     calendar_option,
     keep_until_exit,
     parse_today,
@@ -52,18 +53,20 @@ def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool
 @VAULT
 @TODAY
 @calendar_option("Where to write the .ics")
+@VDIR
 @NO_CACHE
 @one_shot
-def build(vault: Path, today: str | None, calendar: Path | None, no_cache: bool) -> int:
-    """Write VAULT's calendar of deadlines, and its dashboard note when the config sets one
-    (each only when its content changed).
+def build(vault: Path, today: str | None, calendar: Path | None, vdir: Path | None, no_cache: bool) -> int:
+    """Write VAULT's calendar of deadlines, the vdir when --vdir is given, and its dashboard note
+    when the config sets one (each only when its content changed).
 
     Unreadable notes are listed on stderr; the exit code is then 1, and the calendar is still
     written from every other note.
     """
     from vaultsync.pipeline import build_report
 
-    result = keep_until_exit(build_report(vault, parse_today(today), calendar, cache=not no_cache))
+    day = parse_today(today)
+    result = keep_until_exit(build_report(vault, day, calendar, cache=not no_cache, vdir=vdir))
     click.echo(result.lines)
     for line in result.errors:
         click.echo(f"vaultsync: {line}", err=True)
