@@ -305,6 +305,26 @@ def report(
     return AuditReport(text, code, result)
 
 
+class Exported(NamedTuple):
+    vault: Vault
+    path: Path
+    cards: int
+    written: bool  # False when the file already held these cards
+
+
+def export_vcards(root: Path, path: Path) -> Exported:
+    """Write every contact of the vault at ``root`` to ``path`` as vCard 4.0, when it changed
+    (``vaultsync.outputs.vcard``); a file there that vaultsync did not write is left alone."""
+    from vaultsync.outputs.calendar import note_linker
+    from vaultsync.outputs.generated import VCARDS
+    from vaultsync.outputs.vcard import vcards
+    from vaultsync.store.files import write_if_changed
+
+    vault = load_vault(root)
+    data = vcards(vault.contacts, note_linker(vault.root))
+    return Exported(vault, path, len(vault.contacts), write_if_changed(path, data, VCARDS))
+
+
 @dataclass(frozen=True)
 class Pushed:
     vault: Vault

@@ -73,6 +73,33 @@ def build(vault: Path, today: str | None, calendar: Path | None, vdir: Path | No
     return result.code
 
 
+@click.command(short_help="Write the contacts as vCards, for the phone's address book.")
+@VAULT
+@click.option(
+    "--vcard",
+    "path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the vCard 4.0 file (one card per contact).",
+)
+@one_shot
+def export(vault: Path, path: Path) -> int:
+    """Write every contact of VAULT to a vCard 4.0 file (name, organization, role, emails,
+    phones, address, profile, and a link back to the note), only when its content changed.
+
+    Unreadable notes are listed on stderr; the exit code is then 1, and the file is still
+    written from every other note. A file there that vaultsync did not write is left alone.
+    """
+    from vaultsync.outputs.report import error_line, plural
+    from vaultsync.pipeline import export_vcards
+
+    done = keep_until_exit(export_vcards(vault, path))
+    click.echo(f"{'wrote' if done.written else 'unchanged'} {done.path}: {plural(done.cards, 'card')}")
+    for error in done.vault.errors:
+        click.echo(f"vaultsync: {error_line(error)}", err=True)
+    return 1 if done.vault.errors else 0
+
+
 @click.command(short_help="Check that calendar apps can use the calendar.")
 @VAULT
 @TODAY
