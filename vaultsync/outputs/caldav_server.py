@@ -1,40 +1,82 @@
-"""The conversation with a CalDAV server: is the URL a calendar, where to push instead, making
-the calendar; and each of the server's refusals in the user's words.
+"""The conversation with a CalDAV or CardDAV server: is the URL a calendar (an address book),
+where to push instead, making one; and each of the server's refusals in the user's words.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
+from xml.sax.saxutils import escape
 
 from vaultsync.outputs.caldav_plan import PushResult, Resource, apply
 from vaultsync.outputs.caldav_wire import PushError, network_problem, public_url
 
+DAV = "{DAV:}"
+CALDAV = "{urn:ietf:params:xml:ns:caldav}"
+CARDDAV = "{urn:ietf:params:xml:ns:carddav}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a push writes into, in the server's tags and in the user's words."""
+
+    noun: str  # "calendar"
+    protocol: str  # "CalDAV"
+    tag: str  # its resourcetype
+    home: str  # the property naming the account's folder of them
+    app: str  # where a user makes one by hand
+    new: str  # the name of a new one, as push suggests it
+
+
+CALENDARS = Kind(
+    "calendar", "CalDAV", CALDAV + "calendar", CALDAV + "calendar-home-set", "calendar app", "vaultsync/"
+)
+ADDRESS_BOOKS = Kind(
+    "address book",
+    "CardDAV",
+    CARDDAV + "addressbook",
+    CARDDAV + "addressbook-home-set",
+    "contacts app",
+    "vaultsync-contacts/",
+)
+
 
 @dataclass(frozen=True)
 class Target:
-    """The URL a push writes to, and how each of its failures reads for the user."""
+    """The URL a push writes to (a calendar, or an address book: ``kind``), and how each of its
+    failures reads for the user."""
 
     dav: Any
     url: str
     where: str
     username: str | None
+    kind: Kind = CALENDARS
 
     def push(self, wanted: list[Resource], name: str) -> PushResult:
-        from caldav.lib import error
-        from lxml import etree
-
+        """Make the calendar at the URL hold exactly ``wanted`` (made, named ``name``, if missing)."""
         result = PushResult(self.where)
-        try:
-            if self._is_calendar():
+        with self.failures():
+            if self.is_there():
                 remote = self.dav.calendar(url=self.url)
                 existing = remote.get_events()
             else:
-                self._check_parent()
+                self.check_parent()
                 remote, existing = self._make_calendar(name), []
                 result.made_calendar = True
             apply(remote, existing, wanted, result)
+        return result
+
+    @contextlib.contextmanager
+    def failures(self) -> Iterator[None]:
+        """Every failure of the conversation inside, as a PushError in the user's words."""
+        from caldav.lib import error
+        from lxml import etree
+
+        try:
+            yield
         except PushError:
             raise
         except error.AuthorizationError as err:
@@ -45,10 +87,10 @@ class Target:
             raise PushError(f"{self.where}: {NOT_XML}") from None
         except OSError as err:  # the HTTP library's errors are OSErrors
             raise PushError(f"{self.where}: {network_problem(err, self.url)}") from None
-        return result
 
-    def _is_calendar(self) -> bool:
-        """True for a calendar, False where nothing is; PushError for anything else."""
+    def is_there(self) -> bool:
+        """True for a calendar (an address book), False where nothing is; PushError for
+        anything else."""
         from caldav.lib import error
 
         try:
@@ -63,9 +105,10 @@ class Target:
         if answer is None:
             return False
         kinds = _resourcetype(answer[0])
-        if CALDAV + "calendar" in kinds:
+        if self.kind.tag in kinds:
             return True
-        raise PushError(f"{self.where} is {_describe(kinds)}, not a calendar: {self._advice(answer[0])}")
+        noun = self.kind.noun
+        raise PushError(f"{self.where} is {_describe(kinds)}, not {_a(noun)}: {self._advice(answer[0])}")
 
     def _propfind(self, url: str, depth: int, props: str) -> list[Any] | None:
         """The ``{DAV:}response`` elements of a PROPFIND, or None for a 404."""
@@ -81,65 +124,69 @@ class Target:
             if depth == 0 and found and " 404 " in (found[0].findtext(DAV + "status") or ""):
                 return None  # Xandikos says "not found" inside a 207
             return found
+        noun, protocol = self.kind.noun, self.kind.protocol
         if 200 <= reply.status < 300 and kind in ("text/html", "application/xhtml+xml"):
             raise PushError(
-                f"{self.where}: the server answered with a web page, not CalDAV: a Wi-Fi login "
-                "page, or a calendar's web address instead of its CalDAV one (see docs/subscribing.md)"
+                f"{self.where}: the server answered with a web page, not {protocol}: a Wi-Fi login "
+                f"page, or {_a(noun)}'s web address instead of its {protocol} one (see docs/subscribing.md)"
             )
         if reply.status in (405, 501) or 200 <= reply.status < 300:
             raise PushError(
-                f"{self.where}: this is not a CalDAV address (PROPFIND answered {reply.status} "
-                f"{_phrase(reply)}): use the calendar's CalDAV URL (see docs/subscribing.md)"
+                f"{self.where}: this is not a {protocol} address (PROPFIND answered {reply.status} "
+                f"{_phrase(reply)}): use the {noun}'s {protocol} URL (see docs/subscribing.md)"
             )
         raise PushError(f"{self.where}: the server failed a request: {reply.status} {_phrase(reply)}")
 
     def _advice(self, answer: Any) -> str:
-        """Where to push instead: the calendars found below the URL, or a new one."""
-        home = _href(answer, CALDAV + "calendar-home-set")
+        """Where to push instead: the calendars (address books) found below the URL, or a new one."""
+        home = _href(answer, self.kind.home)
         principal = _href(answer, DAV + "current-user-principal")
         if home is None and principal is not None:
             found = self._propfind(urljoin(self.url, principal), 0, PROPS)
-            home = _href(found[0], CALDAV + "calendar-home-set") if found else None
-        calendars: list[str] = []
+            home = _href(found[0], self.kind.home) if found else None
+        present: list[str] = []
         for folder in dict.fromkeys([self.url, *([urljoin(self.url, home)] if home else [])]):
-            calendars = self._calendars_in(folder)
-            if calendars:
+            present = self._found_in(folder)
+            if present:
                 break
-        new = public_url(urljoin(urljoin(self.url, home or ""), "vaultsync/"))
-        if calendars:
-            return f"push to one of your calendars ({', '.join(calendars)}), or to a new one such as {new}"
-        return f"push to a new calendar such as {new} (push makes it)"
+        new = public_url(urljoin(urljoin(self.url, home or ""), self.kind.new))
+        noun = self.kind.noun
+        if present:
+            return f"push to one of your {noun}s ({', '.join(present)}), or to a new one such as {new}"
+        return f"push to a new {noun} such as {new} (push makes it)"
 
-    def _calendars_in(self, folder: str) -> list[str]:
+    def _found_in(self, folder: str) -> list[str]:
         found = self._propfind(folder, 1, PROPS) or []
         return sorted(
             public_url(urljoin(folder, href.text))
             for answer in found
-            if CALDAV + "calendar" in _resourcetype(answer)
+            if self.kind.tag in _resourcetype(answer)
             and (href := answer.find(DAV + "href")) is not None
             and href.text
         )
 
-    def _check_parent(self) -> None:
-        """Refuse to make a calendar where its parent is missing, or is a calendar itself (which
-        Xandikos allows, and no calendar app shows)."""
+    def check_parent(self) -> None:
+        """Refuse to make a calendar (an address book) where its parent is missing, or is one
+        itself (which Xandikos allows, and no app shows)."""
         parent = self._parent()
         answer = self._propfind(parent, 0, PROPS)
         if answer is None:
-            raise self._not_found()
-        if CALDAV + "calendar" in _resourcetype(answer[0]):
+            raise self.not_found()
+        if self.kind.tag in _resourcetype(answer[0]):
+            noun = self.kind.noun
             raise PushError(
-                f"{self.where}: nothing is there, and {public_url(parent)} is a calendar: push to it, "
-                "or to a new calendar beside it"
+                f"{self.where}: nothing is there, and {public_url(parent)} is {_a(noun)}: push to it, "
+                f"or to a new {noun} beside it"
             )
 
     def _parent(self) -> str:
         return self.url.rstrip("/").rpartition("/")[0] + "/"
 
-    def _not_found(self) -> PushError:
+    def not_found(self) -> PushError:
+        noun = self.kind.noun
         return PushError(
             f"{self.where}: not found, nor is {public_url(self._parent())}: check the URL (its last "
-            "part is the calendar, the part before it your account's calendars)"
+            f"part is the {noun}, the part before it your account's {noun}s)"
         )
 
     def _make_calendar(self, name: str) -> Any:
@@ -152,48 +199,83 @@ class Target:
         except error.AuthorizationError as err:
             if err.status == 401:
                 raise
-            raise PushError(
-                f"{self.where}: nothing is there, and the server does not let {self._who()} make a "
-                "calendar there: make one in your calendar app and push to its URL"
-            ) from None
+            raise self._not_made(None) from None
         except error.DAVError as err:
-            if err.status in (404, 409):
-                raise self._not_found() from None
-            raise PushError(
-                f"{self.where}: nothing is there, and the server would not make a calendar there "
-                f"({_reason(err)}): make one in your calendar app and push to its URL"
-            ) from None
+            raise self._not_made(err.status, _reason(err)) from None
+
+    def make_address_book(self, name: str) -> None:
+        """Make the address book at the URL, named ``name`` (an extended MKCOL, RFC 5689: what
+        CardDAV servers accept; the caldav library makes only calendars)."""
+        from caldav.lib import error
+
+        body = MKCOL.format(name=escape(name))
+        try:
+            reply = self.dav.request(
+                self.url, "MKCOL", body, {"Content-Type": "application/xml; charset=utf-8"}
+            )
+        except error.AuthorizationError as err:
+            if err.status == 401:
+                raise
+            raise self._not_made(None) from None
+        if not 200 <= reply.status < 300:
+            raise self._not_made(reply.status, f"{reply.status} {_phrase(reply)}")
+
+    def _not_made(self, status: int | None, reason: str = "") -> PushError:
+        """Why nothing could be made at the URL (``status`` None: the user may not)."""
+        if status in (404, 409):
+            return self.not_found()
+        noun, app = self.kind.noun, self.kind.app
+        if status is None:
+            return PushError(
+                f"{self.where}: nothing is there, and the server does not let {self.who()} make "
+                f"{_a(noun)} there: make one in your {app} and push to its URL"
+            )
+        return PushError(
+            f"{self.where}: nothing is there, and the server would not make {_a(noun)} there "
+            f"({reason}): make one in your {app} and push to its URL"
+        )
 
     def _refused(self, status: int | None) -> str:
         if status == 403:
+            noun = self.kind.noun
             return (
-                f"{self._who()} may not write to this calendar (403 Forbidden): check that the URL names one "
-                "of your own calendars (or one shared with you for writing)"
+                f"{self.who()} may not write to this {noun} (403 Forbidden): check that the URL names one "
+                f"of your own {noun}s (or one shared with you for writing)"
             )
         if self.username is None:
             return "the server asks for a user name and password: give --user (and --password-env VAR)"
         return f"the server refused the user name or password of {self.username} (401 Unauthorized)"
 
-    def _who(self) -> str:
+    def who(self) -> str:
         return self.username if self.username is not None else "an anonymous user"
 
 
-DAV = "{DAV:}"
-CALDAV = "{urn:ietf:params:xml:ns:caldav}"
 PROPFIND = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
-    '<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><prop>{props}</prop></propfind>'
+    '<propfind xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:A="urn:ietf:params:xml:ns:carddav">'
+    "<prop>{props}</prop></propfind>"
 )
-PROPS = "<resourcetype/><current-user-principal/><C:calendar-home-set/>"
+MKCOL = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<mkcol xmlns="DAV:" xmlns:A="urn:ietf:params:xml:ns:carddav"><set><prop>'
+    "<resourcetype><collection/><A:addressbook/></resourcetype><displayname>{name}</displayname>"
+    "</prop></set></mkcol>"
+)
+PROPS = "<resourcetype/><current-user-principal/><C:calendar-home-set/><A:addressbook-home-set/>"
 NOT_XML = (
     "the server's answer is not WebDAV (its XML is malformed or missing): is this the calendar's CalDAV URL?"
 )
 KINDS = {
     DAV + "principal": "an account (a principal)",
-    "{urn:ietf:params:xml:ns:carddav}addressbook": "an address book",
+    CARDDAV + "addressbook": "an address book",
+    CALDAV + "calendar": "a calendar",
     CALDAV + "schedule-inbox": "a scheduling inbox",
     CALDAV + "schedule-outbox": "a scheduling outbox",
 }
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _resourcetype(answer: Any) -> set[str]:
