@@ -328,40 +328,52 @@ def export_vcards(root: Path, path: Path) -> Exported:
 @dataclass(frozen=True)
 class Pushed:
     vault: Vault
-    result: PushResult
+    result: PushResult | None  # the calendar's push, when a calendar URL was given
+    cards: PushResult | None = None  # the address book's push, when its URL was given
 
 
 def push(
     root: Path,
     today: dt.date,
-    url: str,
+    url: str | None,
     *,
+    contacts: str | None = None,
     username: str | None = None,
     password: str | None = None,
     timeout: float | None = None,
     after: Callable[[Vault], None] | None = None,
 ) -> Pushed:
     """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
-    (see ``vaultsync.outputs.caldav_push.push``; ``timeout``: for each request).
+    (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
+    exactly its contacts (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
 
-    ``after`` is called with the vault once the push is over, whether it succeeded or failed
-    (the CLI lists the unreadable notes there, before any failure is reported)."""
+    ``after`` is called with the vault once the pushes are over, whether they succeeded or
+    failed (the CLI lists the unreadable notes there, before any failure is reported)."""
     from vaultsync.outputs.caldav_push import TIMEOUT
     from vaultsync.outputs.caldav_push import push as push_calendar
-    from vaultsync.outputs.calendar import calendar_bytes
+    from vaultsync.outputs.calendar import calendar_bytes, note_linker
+    from vaultsync.outputs.carddav_push import ADDRESS_BOOK_NAME, card_resources, push_contacts
 
     vault = load_vault(root)
-    data = calendar_bytes(vault, today)
+    timeout = TIMEOUT if timeout is None else timeout
+    result = cards = None
     try:
-        result = push_calendar(
-            data,
-            url,
-            name=vault.settings.calendar_name,
-            username=username,
-            password=password,
-            timeout=TIMEOUT if timeout is None else timeout,
-        )
+        if url is not None:
+            data, name = calendar_bytes(vault, today), vault.settings.calendar_name
+            result = push_calendar(
+                data, url, name=name, username=username, password=password, timeout=timeout
+            )
+        if contacts is not None:
+            wanted = card_resources(vault.contacts, note_linker(vault.root))
+            cards = push_contacts(
+                wanted,
+                contacts,
+                name=ADDRESS_BOOK_NAME,
+                username=username,
+                password=password,
+                timeout=timeout,
+            )
     finally:
         if after is not None:
             after(vault)
-    return Pushed(vault, result)
+    return Pushed(vault, result, cards)

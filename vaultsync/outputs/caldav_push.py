@@ -48,14 +48,15 @@ __all__ = [
 ]
 
 
-def check_url(url: str, *, password: bool) -> list[str]:
-    """Refuse a URL a push cannot use; the warnings it deserves (a password sent in clear)."""
+def check_url(url: str, *, password: bool, option: str = "--url") -> list[str]:
+    """Refuse a URL a push cannot use (given by ``option``); the warnings it deserves (a
+    password sent in clear)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--url: {url!r} is not an http:// or https:// URL")
+        raise UsageError(f"{option}: {url!r} is not an http:// or https:// URL")
     if parts.password is not None:
         raise UsageError(
-            "--url: put the password in an environment variable (--password-env VAR), not in the "
+            f"{option}: put the password in an environment variable (--password-env VAR), not in the "
             "URL, where your shell history keeps it"
         )
     loopback = parts.hostname in ("localhost", "127.0.0.1", "::1")

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
-from vaultsync.outputs.caldav_plan import PushResult, Resource, apply
+from vaultsync.outputs.caldav_plan import EventWrites, PushResult, Resource, apply, held_events
 from vaultsync.outputs.caldav_wire import PushError, network_problem, public_url
 
 DAV = "{DAV:}"
@@ -61,12 +61,12 @@ class Target:
         with self.failures():
             if self.is_there():
                 remote = self.dav.calendar(url=self.url)
-                existing = remote.get_events()
+                existing = held_events(remote.get_events())
             else:
                 self.check_parent()
                 remote, existing = self._make_calendar(name), []
                 result.made_calendar = True
-            apply(remote, existing, wanted, result)
+            apply(existing, wanted, EventWrites(remote), result)
         return result
 
     @contextlib.contextmanager
