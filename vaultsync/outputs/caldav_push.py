@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import urlsplit
 
 from vaultsync.errors import UsageError
 from vaultsync.outputs.caldav_plan import MARK, PushResult, Resource, resources
-from vaultsync.outputs.caldav_server import Target
-from vaultsync.outputs.caldav_wire import TIMEOUT, PushError, basic_auth, bounded, public_url, timed
+from vaultsync.outputs.caldav_server import CALENDARS, Bounds, converse
+from vaultsync.outputs.caldav_wire import TIMEOUT, PushError, public_url
 
 if TYPE_CHECKING:
     from vaultsync.model.audit import Build
@@ -74,40 +74,15 @@ def quiet_library() -> None:
         library.addHandler(logging.NullHandler())
 
 
-def push(
-    calendar: bytes,
-    url: str,
-    *,
-    name: str,
-    username: str | None = None,
-    password: str | None = None,
-    client: Callable[..., Any] | None = None,
-    timeout: float = TIMEOUT,
-    deadline: float | None = None,
-    cancel: threading.Event | None = None,
-) -> PushResult:
+def push(calendar: bytes, url: str, *, name: str, **bounds: Unpack[Bounds]) -> PushResult:
     """Make the CalDAV calendar at ``url`` hold exactly the events of ``calendar`` (its bytes).
 
     Nothing is written unless ``url`` is a calendar, or nothing at all, where the calendar is
-    made (with display name ``name``). Each request may take ``timeout`` seconds, first byte to
-    last, and the whole push ``deadline`` (default: PUSH_REQUESTS requests' worth); setting
-    ``cancel`` gives up at once. Every failure is a PushError saying what to do. ``client``
-    replaces ``caldav.DAVClient`` (tests count requests with it).
+    made (with display name ``name``). The bounds: ``caldav_server.Bounds``. Every failure is a
+    PushError saying what to do.
     """
-    import caldav
-
-    where = public_url(url)
     wanted = resources(calendar)
-    make_client: Callable[..., Any] = client or caldav.DAVClient  # type: ignore[assignment]
-    auth = basic_auth(username, password) if username is not None and password is not None else None
-    dav = timed(make_client)(
-        url=url, username=username, password=password, auth=auth, timeout=timeout, enable_rfc6764=False
-    )
-    target = Target(dav, url, where, username)
-    try:
-        return bounded(lambda: target.push(wanted, name), dav, where, timeout, deadline, cancel)
-    finally:
-        dav.close()
+    return converse(url, CALENDARS, lambda target: target.push(wanted, name), **bounds)
 
 
 class Pusher:

@@ -5,14 +5,23 @@ where to push instead, making one; and each of the server's refusals in the user
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
 from vaultsync.outputs.caldav_plan import EventWrites, PushResult, Resource, apply, held_events
-from vaultsync.outputs.caldav_wire import PushError, network_problem, public_url
+from vaultsync.outputs.caldav_wire import (
+    TIMEOUT,
+    PushError,
+    basic_auth,
+    bounded,
+    network_problem,
+    public_url,
+    timed,
+)
 
 DAV = "{DAV:}"
 CALDAV = "{urn:ietf:params:xml:ns:caldav}"
@@ -42,6 +51,44 @@ ADDRESS_BOOKS = Kind(
     "contacts app",
     "vaultsync-contacts/",
 )
+
+
+class Bounds(TypedDict, total=False):
+    """Who a push is, and how long it may take: each request ``timeout`` seconds, first byte to
+    last, and the whole push ``deadline`` (default: PUSH_REQUESTS requests' worth); setting
+    ``cancel`` gives up at once. ``client`` replaces ``caldav.DAVClient`` (tests count requests
+    with it)."""
+
+    username: str | None
+    password: str | None
+    client: Callable[..., Any] | None
+    timeout: float
+    deadline: float | None
+    cancel: threading.Event | None
+
+
+def converse(
+    url: str, kind: Kind, work: Callable[[Target], PushResult], **bounds: Unpack[Bounds]
+) -> PushResult:
+    """``work`` done with the server at ``url`` (a ``kind``), within the bounds: every failure
+    is a PushError saying what to do."""
+    import caldav
+
+    username, password = bounds.get("username"), bounds.get("password")
+    timeout = bounds.get("timeout", TIMEOUT)
+    where = public_url(url)
+    make_client: Callable[..., Any] = bounds.get("client") or caldav.DAVClient  # type: ignore[assignment]
+    auth = basic_auth(username, password) if username is not None and password is not None else None
+    dav = timed(make_client)(
+        url=url, username=username, password=password, auth=auth, timeout=timeout, enable_rfc6764=False
+    )
+    target = Target(dav, url, where, username, kind)
+    try:
+        return bounded(
+            lambda: work(target), dav, where, timeout, bounds.get("deadline"), bounds.get("cancel")
+        )
+    finally:
+        dav.close()
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,15 @@ reads the address book once and writes nothing.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Unpack
 from urllib.parse import urljoin
 
 from vaultsync.model.contact import Contact
 from vaultsync.outputs.caldav_plan import MARK, PushResult, Resource, apply
-from vaultsync.outputs.caldav_server import ADDRESS_BOOKS, CARDDAV, DAV, NOT_XML, Target
-from vaultsync.outputs.caldav_wire import TIMEOUT, PushError, basic_auth, bounded, public_url, timed
+from vaultsync.outputs.caldav_server import ADDRESS_BOOKS, CARDDAV, DAV, NOT_XML, Bounds, Target, converse
+from vaultsync.outputs.caldav_wire import PushError, public_url
 from vaultsync.outputs.vcard import contact_card
 
 QUERY = (
@@ -45,36 +44,13 @@ def card_resources(contacts: Iterable[Contact], links: Callable[[str], str]) -> 
     return out
 
 
-def push_contacts(
-    cards: list[Resource],
-    url: str,
-    *,
-    name: str,
-    username: str | None = None,
-    password: str | None = None,
-    client: Callable[..., Any] | None = None,
-    timeout: float = TIMEOUT,
-    deadline: float | None = None,
-    cancel: threading.Event | None = None,
-) -> PushResult:
+def push_contacts(cards: list[Resource], url: str, *, name: str, **bounds: Unpack[Bounds]) -> PushResult:
     """Make the CardDAV address book at ``url`` hold exactly ``cards``.
 
     Nothing is written unless ``url`` is an address book, or nothing at all, where the address
     book is made (with display name ``name``). The bounds are the calendar push's
-    (``caldav_push.push``); every failure is a PushError saying what to do."""
-    import caldav
-
-    where = public_url(url)
-    make_client: Callable[..., Any] = client or caldav.DAVClient  # type: ignore[assignment]
-    auth = basic_auth(username, password) if username is not None and password is not None else None
-    dav = timed(make_client)(
-        url=url, username=username, password=password, auth=auth, timeout=timeout, enable_rfc6764=False
-    )
-    book = _AddressBook(Target(dav, url, where, username, ADDRESS_BOOKS))
-    try:
-        return bounded(lambda: book.push(cards, name), dav, where, timeout, deadline, cancel)
-    finally:
-        dav.close()
+    (``caldav_server.Bounds``); every failure is a PushError saying what to do."""
+    return converse(url, ADDRESS_BOOKS, lambda target: _AddressBook(target).push(cards, name), **bounds)
 
 
 @dataclass(frozen=True)
