@@ -172,3 +172,16 @@ def test_push_needs_a_calendar_or_an_address_book() -> None:
         2,
         "vaultsync: --contacts: 'ftp://h.example/book/' is not an http:// or https:// URL\n",
     )
+
+
+def test_xandikos_holds_the_contacts_and_a_second_push_writes_nothing(tmp_path: Path) -> None:
+    from caldav_server import xandikos
+
+    with xandikos(tmp_path / "xandikos") as base:
+        url = f"{base}user/contacts/vaultsync/"
+        vault = load_vault(SAMPLE_VAULT)
+        cards = card_resources(vault.contacts, note_linker(vault.root))
+        first = push_contacts(cards, url, name="Job search contacts")
+        assert first.made_calendar and len(first.created) == 15
+        again = push_contacts(cards, url, name="Job search contacts")
+        assert (again.writes, again.unchanged) == (0, 15)
