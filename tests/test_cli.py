@@ -235,7 +235,19 @@ def test_audit_keeps_what_it_made_until_the_process_exits(vault: Path):
 
 # --- The vault: given the same way to every command, found as git finds a repository ----------
 
-COMMANDS = ("audit", "build", "push", "doctor", "watch", "serve", "new", "import", "letter", "outreach")
+COMMANDS = (
+    "audit",
+    "build",
+    "push",
+    "doctor",
+    "export",
+    "watch",
+    "serve",
+    "new",
+    "import",
+    "letter",
+    "outreach",
+)
 NOT_A_VAULT = (
     "vaultsync: {folder} is not in a vault (no .obsidian/ or .vaultsync.toml in it or above it, and no "
     "contact notes in it), so vaultsync would read every note in it and its subfolders: name the vault "
@@ -269,8 +281,8 @@ def test_shared_options_are_spelled_the_same_in_every_command():
                 shape = (tuple(param.opts), param.metavar, param.type.name, getattr(param, "is_flag", False))
                 seen.setdefault(opt, set()).add(shape)
     assert {opt: len(shapes) for opt, shapes in seen.items() if len(shapes) > 1} == {}
-    # the request for a meeting is the same whatever the day
-    assert {c for c in COMMANDS if "--today" in options(c)} == set(COMMANDS) - {"outreach"}
+    # the request for a meeting, and the contacts' cards, are the same whatever the day
+    assert {c for c in COMMANDS if "--today" in options(c)} == set(COMMANDS) - {"outreach", "export"}
     assert {c for c in COMMANDS if "-v" in options(c)} == {"watch", "serve"}
     assert {c for c in COMMANDS if "-q" in options(c)} == {"watch", "serve"}
     assert (

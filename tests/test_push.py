@@ -191,10 +191,10 @@ def test_resources_carry_their_time_zone_and_a_digest(awkward: Path) -> None:
     data = calendar_bytes(load_vault(awkward), SAMPLE_TODAY)
     split = resources(data)
     assert len(split) == 21 and len({r.digest for r in split}) == 21
-    zoned = [r for r in split if b"TZID=America/New_York" in r.ics]
-    assert len(zoned) == 1 and zoned[0].ics.count(b"BEGIN:VTIMEZONE") == 1
-    assert all(r.ics.count(b"BEGIN:VEVENT") == 1 and f"{MARK}:{r.digest}".encode() in r.ics for r in split)
-    assert sum(b"BEGIN:VTIMEZONE" in r.ics for r in split) == 1
+    zoned = [r for r in split if b"TZID=America/New_York" in r.data]
+    assert len(zoned) == 1 and zoned[0].data.count(b"BEGIN:VTIMEZONE") == 1
+    assert all(r.data.count(b"BEGIN:VEVENT") == 1 and f"{MARK}:{r.digest}".encode() in r.data for r in split)
+    assert sum(b"BEGIN:VTIMEZONE" in r.data for r in split) == 1
     assert resources(data) == split  # deterministic
 
 
@@ -333,7 +333,11 @@ def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
             {},
             "vaultsync: --password-env: the environment variable VS_NOPE is not set\n",
         ),
-        ([], {}, "vaultsync: Missing option '--url'. (see 'vaultsync push --help')\n"),
+        (
+            [],
+            {},
+            "vaultsync: push needs --url (a CalDAV calendar), --contacts (a CardDAV address book), or both\n",
+        ),
     ],
 )
 def test_push_command_usage_errors(awkward: Path, args: list[str], env: dict[str, str], message: str) -> None:

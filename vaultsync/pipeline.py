@@ -86,9 +86,11 @@ def build(
     *,
     cache: bool = False,
     memo: BuildMemo | None = None,
+    vdir: Path | None = None,
 ) -> Build:
     """Write every output of the vault (at a folder, or already read): the calendar (to
-    ``calendar`` or the configured path), and the dashboard note when configured.
+    ``calendar`` or the configured path), the vdir (one file per event) when ``vdir`` is given,
+    and the dashboard note when configured.
 
     ``cache``: read the folder through the entry cache. ``memo``: a driver that builds again and
     again keeps one and passes it to every build, so only the contacts that changed are
@@ -96,7 +98,7 @@ def build(
     """
     from vaultsync.errors import OutputError
     from vaultsync.model.audit import Audit, Build
-    from vaultsync.outputs.calendar import calendar_bytes  # icalendar: only when building
+    from vaultsync.outputs.calendar import calendar_parts  # icalendar: only when building
     from vaultsync.outputs.dashboard import dashboard_markdown
     from vaultsync.outputs.generated import (
         CALENDAR,
@@ -105,6 +107,7 @@ def build(
         vault_file,
         write_generated_note,
     )
+    from vaultsync.outputs.vdir import KeptVdir
     from vaultsync.store.files import write_if_changed
 
     where = source if isinstance(source, (Vault, Scan)) else scan_vault(source, stat=cache)
@@ -114,21 +117,24 @@ def build(
         raise OutputError(problem)
     if isinstance(where, Scan) and memo is None:
         vault, checked, pieces = _build_from_notes(where, today, cache)
-        events, written = len(pieces) - 2, write_if_changed(path, pieces, CALENDAR)
+        written = write_if_changed(path, pieces, CALENDAR)
     else:
         vault = where if isinstance(where, Vault) else load_scan(where, cache=cache)
         if memo is None:
-            checked, data = audit(vault, today), calendar_bytes(vault, today)
-            events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+            checked, pieces = audit(vault, today), calendar_parts(vault, today)
+            written = write_if_changed(path, pieces, CALENDAR)
         else:
             built = memo.build(vault, today)
-            checked = Audit(vault, today, built.found_in, counted=built.levels)
-            events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
+            checked, pieces = Audit(vault, today, built.found_in, counted=built.levels), built.calendar
+            written = memo.calendar_file.write(path, pieces, CALENDAR)
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, today)
     )
-    return Build(checked, path, written, events, dashboard, dashboard_written)
+    folder = None
+    if vdir is not None:
+        folder = (memo.vdir_folder if memo is not None else KeptVdir()).write(vdir, pieces)
+    return Build(checked, path, written, len(pieces) - 2, dashboard, dashboard_written, folder)
 
 
 def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, Audit, list[bytes]]:
@@ -205,26 +211,32 @@ class BuildReport(NamedTuple):
 
 
 def build_report(
-    root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False
+    root: Path,
+    today: dt.date,
+    calendar: Path | None = None,
+    *,
+    cache: bool = False,
+    vdir: Path | None = None,
 ) -> BuildReport:
     """``build`` the vault at ``root``, in words. With ``cache``, when no note changed since a
     build on this day to the same calendar, and the calendar file is as that build left it (its
     size, times and inode), nothing is read or written: that build's words are given again.
-    Not when a dashboard note is configured (it is written again, when changed, at each build)."""
+    Not when a dashboard note is configured (it is written again, when changed, at each build),
+    nor with a vdir (another program may have changed its files: each is compared)."""
     from vaultsync.outputs.generated import dashboard_path, vault_file
-    from vaultsync.outputs.report import build_line, dashboard_line, error_line
+    from vaultsync.outputs.report import build_line, build_lines, error_line
 
     scan = scan_vault(root, stat=cache)
     path = calendar or vault_file(scan.root, scan.settings.calendar_path)
-    storable = cache and dashboard_path(scan.root, scan.settings) is None
+    storable = cache and vdir is None and dashboard_path(scan.root, scan.settings) is None
     if storable and scan.signatures is not None:
         stored = _stored_build(scan, today, path)
         hit = stored.get() if stored is not None else None
         if hit is not None:
             (lines, errors), codes = hit
             return BuildReport(lines, errors, codes["build"], None)
-    built = build(scan, today, calendar, cache=cache)
-    lines = build_line(built) + (f"\n{dashboard_line(built)}" if built.dashboard else "")
+    built = build(scan, today, calendar, cache=cache, vdir=vdir)
+    lines = "\n".join(build_lines(built))
     errors = tuple(map(error_line, built.audit.vault.errors))
     code = 1 if errors else 0
     read = built.audit.scan
@@ -293,43 +305,75 @@ def report(
     return AuditReport(text, code, result)
 
 
+class Exported(NamedTuple):
+    vault: Vault
+    path: Path
+    cards: int
+    written: bool  # False when the file already held these cards
+
+
+def export_vcards(root: Path, path: Path) -> Exported:
+    """Write every contact of the vault at ``root`` to ``path`` as vCard 4.0, when it changed
+    (``vaultsync.outputs.vcard``); a file there that vaultsync did not write is left alone."""
+    from vaultsync.outputs.calendar import note_linker
+    from vaultsync.outputs.generated import VCARDS
+    from vaultsync.outputs.vcard import vcards
+    from vaultsync.store.files import write_if_changed
+
+    vault = load_vault(root)
+    data = vcards(vault.contacts, note_linker(vault.root))
+    return Exported(vault, path, len(vault.contacts), write_if_changed(path, data, VCARDS))
+
+
 @dataclass(frozen=True)
 class Pushed:
     vault: Vault
-    result: PushResult
+    result: PushResult | None  # the calendar's push, when a calendar URL was given
+    cards: PushResult | None = None  # the address book's push, when its URL was given
 
 
 def push(
     root: Path,
     today: dt.date,
-    url: str,
+    url: str | None,
     *,
+    contacts: str | None = None,
     username: str | None = None,
     password: str | None = None,
     timeout: float | None = None,
     after: Callable[[Vault], None] | None = None,
 ) -> Pushed:
     """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
-    (see ``vaultsync.outputs.caldav_push.push``; ``timeout``: for each request).
+    (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
+    exactly its contacts (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
 
-    ``after`` is called with the vault once the push is over, whether it succeeded or failed
-    (the CLI lists the unreadable notes there, before any failure is reported)."""
+    ``after`` is called with the vault once the pushes are over, whether they succeeded or
+    failed (the CLI lists the unreadable notes there, before any failure is reported)."""
     from vaultsync.outputs.caldav_push import TIMEOUT
     from vaultsync.outputs.caldav_push import push as push_calendar
-    from vaultsync.outputs.calendar import calendar_bytes
+    from vaultsync.outputs.calendar import calendar_bytes, note_linker
+    from vaultsync.outputs.carddav_push import ADDRESS_BOOK_NAME, card_resources, push_contacts
 
     vault = load_vault(root)
-    data = calendar_bytes(vault, today)
+    timeout = TIMEOUT if timeout is None else timeout
+    result = cards = None
     try:
-        result = push_calendar(
-            data,
-            url,
-            name=vault.settings.calendar_name,
-            username=username,
-            password=password,
-            timeout=TIMEOUT if timeout is None else timeout,
-        )
+        if url is not None:
+            data, name = calendar_bytes(vault, today), vault.settings.calendar_name
+            result = push_calendar(
+                data, url, name=name, username=username, password=password, timeout=timeout
+            )
+        if contacts is not None:
+            wanted = card_resources(vault.contacts, note_linker(vault.root))
+            cards = push_contacts(
+                wanted,
+                contacts,
+                name=ADDRESS_BOOK_NAME,
+                username=username,
+                password=password,
+                timeout=timeout,
+            )
     finally:
         if after is not None:
             after(vault)
-    return Pushed(vault, result)
+    return Pushed(vault, result, cards)

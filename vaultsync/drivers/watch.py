@@ -46,7 +46,7 @@ from vaultsync.incremental.index import VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.audit import Build
 from vaultsync.outputs.generated import output_paths
-from vaultsync.outputs.report import build_line, dashboard_line, error_line, plural
+from vaultsync.outputs.report import build_lines, error_line, plural
 from vaultsync.reading.listing import is_ignored, vault_root
 from vaultsync.reading.note import NoteError
 
@@ -87,6 +87,7 @@ class Watcher:
         root: Path,
         *,
         calendar: Path | None = None,
+        vdir: Path | None = None,
         today: dt.date | None = None,
         polling: bool = False,
         debounce: float = 0.2,
@@ -95,6 +96,7 @@ class Watcher:
     ) -> None:
         self.root = Path(root)
         self.calendar = calendar
+        self.vdir = vdir
         self.polling = polling
         self.debounce = debounce
         self.on_build = on_build
@@ -311,7 +313,7 @@ class Watcher:
                 reason = lost or (f"new day {today}" if new_day else "rebuild")
             self._built_for = today
             try:
-                build = pipeline.build(index.vault(), today, self.calendar, memo=self._memo)
+                build = pipeline.build(index.vault(), today, self.calendar, memo=self._memo, vdir=self.vdir)
             except VaultsyncError as err:
                 if strict:
                     raise
@@ -353,7 +355,7 @@ class Watcher:
             log.warning("%s", error_line(err))
         self._problems = set(audit.vault.errors)
         deadlines = sum(audit.levels[level] for level in ("overdue", "due", "upcoming"))
-        did = [build_line(build), *([dashboard_line(build)] if build.dashboard else [])]
+        did = build_lines(build)
         troubled = len({err.path for err in self._problems})  # a note with several problems is one
         log.info(
             "%s: %s (%d overdue), %s with problems; %s in %.3f s",

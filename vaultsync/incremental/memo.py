@@ -40,6 +40,7 @@ from vaultsync.outputs.calendar import (
     event_zones,
     note_linker,
 )
+from vaultsync.outputs.vdir import KeptVdir
 from vaultsync.store.files import KeptFile
 
 Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
@@ -106,6 +107,7 @@ class BuildMemo:
         self._head: tuple[Hashable, bytes] = (None, b"")
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
+        self.vdir_folder = KeptVdir()  # ... and in the vdir, when one is kept
 
     def build(self, vault: Vault, today: dt.date) -> Built:
         """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""

@@ -74,3 +74,13 @@ class Build:
     events: int
     dashboard: Path | None = None  # the dashboard note, when the config asks for one
     dashboard_written: bool = False
+    vdir: VdirWrite | None = None  # what was done in the vdir, when one was asked for
+
+
+@dataclass(frozen=True)
+class VdirWrite:
+    """What one write of the vdir (``outputs.vdir``) did."""
+
+    folder: Path
+    written: int  # files created or changed
+    removed: int  # files of ours whose event left the calendar

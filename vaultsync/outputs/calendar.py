@@ -385,9 +385,14 @@ def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
     serialised on its own, so a driver that builds again and again (``vaultsync.incremental.memo``) can
     keep the bytes of the events that did not change.
     """
+    return b"".join(calendar_parts(vault, today))
+
+
+def calendar_parts(vault: Vault, today: dt.date) -> list[bytes]:
+    """``calendar_bytes`` in its ``calendar_pieces``: the head, each event, the end."""
     items = calendar_items(vault, today)
     zones = frozenset().union(*map(event_zones, items))
-    return b"".join(calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items)))
+    return calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items))
 
 
 def _event(item: Item) -> Any:

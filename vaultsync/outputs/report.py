@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vaultsync.model.audit import Audit, Build
+    from vaultsync.model.audit import Audit, Build, VdirWrite
     from vaultsync.reading.note import NoteError
 
 GROUPS = (
@@ -76,6 +76,23 @@ def build_line(build: Build) -> str:
     state = "wrote" if build.written else "unchanged"
     contacts = plural(len(build.audit.vault.contacts), "contact")
     return f"{state} {build.path}: {plural(build.events, 'event')} from {contacts}"
+
+
+def build_lines(build: Build) -> list[str]:
+    """A line for each output ``build`` wrote or left: the calendar, the vdir, the dashboard."""
+    lines = [build_line(build)]
+    if build.vdir is not None:
+        lines.append(vdir_line(build.vdir))
+    if build.dashboard is not None:
+        lines.append(dashboard_line(build))
+    return lines
+
+
+def vdir_line(done: VdirWrite) -> str:
+    """What a write of the vdir did."""
+    changes = [f"wrote {plural(done.written, 'file')}"] if done.written else []
+    changes += [f"removed {plural(done.removed, 'file')}"] if done.removed else []
+    return f"{', '.join(changes) or 'unchanged'} in {done.folder}: one per event"
 
 
 def dashboard_line(build: Build) -> str:

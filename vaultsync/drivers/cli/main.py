@@ -87,6 +87,7 @@ for command in (
     commands_reports.build,
     commands_push.push,
     commands_reports.doctor,
+    commands_reports.export,
     commands_notes.new,
     commands_notes.import_,
     commands_notes.letter,

@@ -1,0 +1,106 @@
+"""`vaultsync export --vcard FILE`: the contacts as vCard 4.0, read back with vobject."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import vobject
+from conftest import SAMPLE_VAULT, run_cli, write_note
+
+from vaultsync.outputs.calendar import note_linker
+from vaultsync.store.loader import load_vault
+
+
+def cards(path: Path) -> dict[str, vobject.base.Component]:
+    """The cards in a vCard file, by FN."""
+    return {card.fn.value: card for card in vobject.readComponents(path.read_text(encoding="utf-8"))}
+
+
+def values(card: vobject.base.Component, name: str) -> list[str]:
+    return [line.value for line in card.contents.get(name, [])]
+
+
+def test_every_contact_of_the_sample_vault_is_a_card_with_what_its_note_records(tmp_path: Path) -> None:
+    out = tmp_path / "contacts.vcf"
+    code, stdout, stderr = run_cli("export", SAMPLE_VAULT, "--vcard", out)
+    vault = load_vault(SAMPLE_VAULT)
+    assert code == 1  # the sample vault keeps two broken notes on purpose, listed on stderr
+    assert stdout == f"wrote {out}: {len(vault.contacts)} cards\n"
+    assert [line.split(":")[0] for line in stderr.splitlines()] == ["vaultsync", "vaultsync"]
+    found = cards(out)
+    assert sorted(found) == sorted(c.name for c in vault.contacts)
+    link = note_linker(SAMPLE_VAULT)
+    for contact in vault.contacts:
+        card = found[contact.name]
+        assert card.version.value == "4.0"
+        assert values(card, "org") == ([[contact.organization]] if contact.organization else [])
+        assert values(card, "title") == ([contact.role] if contact.role else [])
+        assert ", ".join(values(card, "email")) == contact.email.replace("; ", ", ")
+        assert values(card, "note") == [f"From your job-search notes: {link(contact.path)}"]
+        assert card.uid.value.startswith("urn:uuid:")
+    assert len({card.uid.value for card in found.values()}) == len(found)
+
+
+def test_a_second_export_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "contacts.vcf"
+    run_cli("export", SAMPLE_VAULT, "--vcard", out)
+    before = out.read_bytes(), out.stat().st_mtime_ns
+    code, stdout, _ = run_cli("export", SAMPLE_VAULT, "--vcard", out)
+    assert stdout == f"unchanged {out}: 15 cards\n"
+    assert (out.read_bytes(), out.stat().st_mtime_ns) == before
+
+
+def test_several_emails_and_phones_an_address_and_awkward_names(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    write_note(
+        vault,
+        "Contacts/Carla Díaz.md",
+        """
+        ---
+        type: contact
+        organization: Smith, Jones; Partners
+        role: Partner
+        email: [carla@sj.example, c.diaz@home.example]
+        phone: +1 555 0100; +1 555 0199
+        address: 1 Main St, Springfield
+        linkedin: https://www.linkedin.com/in/carla-diaz
+        ---
+        """,
+    )
+    out = tmp_path / "contacts.vcf"
+    assert run_cli("export", vault, "--vcard", out)[0] == 0
+    card = cards(out)["Carla Díaz"]
+    assert values(card, "email") == ["carla@sj.example", "c.diaz@home.example"]
+    assert values(card, "tel") == ["+1 555 0100", "+1 555 0199"]
+    assert values(card, "org") == [["Smith, Jones; Partners"]]
+    assert card.adr.value.street == "1 Main St, Springfield"
+    assert values(card, "url") == ["https://www.linkedin.com/in/carla-diaz"]
+    assert (card.n.value.given, card.n.value.family) == ("Carla", "Díaz")
+    text = out.read_bytes()
+    assert all(len(line) <= 75 for line in text.split(b"\r\n"))
+    assert b"\n" not in text.replace(b"\r\n", b"")
+
+
+def test_a_file_vaultsync_did_not_write_is_left_alone(tmp_path: Path) -> None:
+    theirs = tmp_path / "phone.vcf"
+    kept = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mum\r\nEND:VCARD\r\n"
+    theirs.write_bytes(kept)
+    code, _, stderr = run_cli("export", SAMPLE_VAULT, "--vcard", theirs)
+    assert code == 1
+    assert stderr.splitlines()[-1] == (
+        f"vaultsync: {theirs} exists and was not written by vaultsync (a vCard file another program "
+        "wrote: its PRODID is not vaultsync's): not replaced; choose another path or move that file"
+    )
+    assert theirs.read_bytes() == kept
+
+
+@pytest.mark.parametrize("name", ["Ana", "Dr. Ana María López"])
+def test_a_name_of_one_word_or_many_gives_a_family_name(tmp_path: Path, name: str) -> None:
+    vault = tmp_path / "vault"
+    write_note(vault, f"Contacts/{name}.md", "---\ntype: contact\n---\n")
+    out = tmp_path / "contacts.vcf"
+    run_cli("export", vault, "--vcard", out)
+    card = cards(out)[name]
+    given, _, family = name.rpartition(" ")
+    assert (card.n.value.given, card.n.value.family) == (given, family)
