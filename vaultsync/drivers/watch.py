@@ -112,7 +112,8 @@ class Watcher:
         self._built_for: dt.date | None = None
         self._problems: set[NoteError] = set()
         self._stale = False  # the last build could not write its calendar
-        self._memo = BuildMemo()  # only the contacts that changed are evaluated again
+        #: What each contact gave the last build: only the contacts that changed are evaluated again.
+        self.memo = BuildMemo()
         self.observer: BaseObserver | None = None
         self._polling_because: str | None = None  # why the observer polls; None: it does not
 
@@ -311,7 +312,7 @@ class Watcher:
                 reason = lost or (f"new day {today}" if new_day else "rebuild")
             self._built_for = today
             try:
-                build = pipeline.build(index.vault(), today, self.calendar, memo=self._memo)
+                build = pipeline.build(index.vault(), today, self.calendar, memo=self.memo)
             except VaultsyncError as err:
                 if strict:
                     raise
