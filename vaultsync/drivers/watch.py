@@ -121,7 +121,7 @@ class Watcher:
 
     def run(self, stop: threading.Event) -> None:
         """Build, then keep building until ``stop`` is set. UsageError for a missing vault."""
-        self._open()
+        self.open()
         self.observer = self._observe()
         try:
             self._update(reason="start", rescan=True, force=True, strict=True)
@@ -155,12 +155,15 @@ class Watcher:
 
     def build_now(self) -> Build:
         """Reconcile the index with the disk and build at once, whatever changed (for tests, servers)."""
-        self._open()
+        self.open()
         build = self._update(reason="requested", rescan=True, force=True, strict=True)
         assert build is not None  # a strict, forced update builds or raises
         return build
 
-    def _open(self) -> None:
+    def open(self) -> None:
+        """Read the vault, unless it was read already: what ``run`` and ``build_now`` do first. A
+        driver calls it first itself to pause the garbage collector around it (see
+        ``watch_process.collection_paused``); the watcher never changes the interpreter's state."""
         with self._lock:
             if self._index is None:
                 root = vault_root(self.root)
