@@ -63,7 +63,9 @@ def main(vault_folder: str) -> None:
             started = time.process_time()
             for item in items:
                 way(item)
-            print(f"round {round_}: {name}: {1e6 * (time.process_time() - started) / len(items):.1f} µs/event")
+            print(
+                f"round {round_}: {name}: {1e6 * (time.process_time() - started) / len(items):.1f} µs/event"
+            )
 
 
 if __name__ == "__main__":
