@@ -15,14 +15,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from icalendar import Alarm, Event
+from icalendar import Alarm, Event, vDDDTypes, vText
 
 from vaultsync.outputs.calendar import Item, calendar_items, event_bytes, event_zones, icalendar_event_bytes
 from vaultsync.store.loader import load_vault
 
 
 def by_new(item: Item, *, in_order: bool = True) -> bytes:
-    """icalendar 7's ``Event.new(...)``, alarms added as components; ``in_order=False``:
+    """icalendar 7's ``Event.new(...)``, with the alarms as components; ``in_order=False``:
     ``to_ical(sorted=False)``."""
     event = Event.new(
         uid=item.uid,
@@ -37,12 +37,10 @@ def by_new(item: Item, *, in_order: bool = True) -> bytes:
         transparency="OPAQUE" if item.busy else "TRANSPARENT",
         url=item.url,
     )
-    for trigger, text in item.alarms:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", text)
-        alarm.add("trigger", trigger)
-        event.add_component(alarm)
+    event.subcomponents += [
+        Alarm(ACTION=vText("DISPLAY"), DESCRIPTION=vText(said), TRIGGER=vDDDTypes(trigger))
+        for trigger, said in item.alarms
+    ]
     data: bytes = event.to_ical(sorted=in_order)
     return data
 
