@@ -243,9 +243,9 @@ def measure_incremental(vault: Path, rounds: int, work: Path, edit: tuple[str, s
 
 WATCH_START = textwrap.dedent(
     f"""
-    import datetime as dt, os, sys, threading, time
+    import datetime as dt, os, sys, time
     from pathlib import Path
-    from vaultsync.drivers.watch import Watcher
+    from vaultsync.drivers.watch import Watcher, run_until_signalled
 
     launched = float(sys.argv[3])
 
@@ -255,7 +255,7 @@ WATCH_START = textwrap.dedent(
 
     watcher = Watcher(Path(sys.argv[1]), calendar=Path(sys.argv[2]), today=dt.date.fromisoformat("{TODAY}"),
                       on_build=built)
-    watcher.run(threading.Event())
+    run_until_signalled(watcher)  # as `vaultsync watch` runs it: the collector paused at its start
     """
 )
 

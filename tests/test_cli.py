@@ -588,3 +588,42 @@ def test_a_one_shot_command_sets_aside_what_it_made_before_collection_resumes():
         assert len(kept) == 1000
     finally:
         gc.unfreeze()
+
+
+def test_loading_a_vault_leaves_the_collector_as_it_was(tmp_path: Path):
+    """The pause is the edge's to make (a one-shot command, a driver's start), never a library call's."""
+    import gc
+
+    from vaultsync.store.loader import load_vault
+
+    write_note(tmp_path, "Contacts/Jane.md", "---\ntype: contact\ninterviews: [2026-11-10]\n---\n")
+    gc.unfreeze()
+    frozen = gc.get_freeze_count()
+    vault = load_vault(tmp_path, processes=1)
+    assert [c.path for c in vault.contacts] == ["Contacts/Jane.md"]
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_watcher_run_until_signalled_reads_the_vault_with_collection_paused():
+    """``vaultsync watch`` (and ``serve``) read the vault at the start as a one-shot command does;
+    the loop after it collects as usual."""
+    import gc
+
+    from vaultsync.drivers.watch_process import run_until_signalled
+
+    class Driver:
+        seen: list[tuple[str, bool]] = []
+
+        def open(self) -> None:
+            self.seen.append(("open", gc.isenabled()))
+
+        def run(self, stop: object) -> None:
+            self.seen.append(("run", gc.isenabled()))
+
+    gc.unfreeze()
+    try:
+        run_until_signalled(Driver())
+        assert Driver.seen == [("open", False), ("run", True)]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -275,19 +275,15 @@ def test_the_watcher_keeps_one_memo(tmp_path: Path) -> None:
     root = copy_sample_vault(tmp_path / "vault")
     watcher = Watcher(root, today=SAMPLE_TODAY)
     first = watcher.build_now()
-    memo = watcher._memo
-    assert len(memo._gave) == len(first.audit.vault.contacts)
+    memo = watcher.memo
+    assert memo.paths == [c.path for c in first.audit.vault.contacts]
     edit(root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
     second = watcher.build_now()
-    assert watcher._memo is memo
+    assert watcher.memo is memo
     assert second.path.read_bytes() == calendar_bytes(load_vault(root), SAMPLE_TODAY)
     shutil.rmtree(root / "Contacts")
     third = watcher.build_now()
-    assert (
-        sorted(memo._gave)
-        == [c.path for c in third.audit.vault.contacts]
-        == ["Notes/Coffee with Arjun Mehta.md"]
-    )
+    assert memo.paths == [c.path for c in third.audit.vault.contacts] == ["Notes/Coffee with Arjun Mehta.md"]
 
 
 def test_a_build_that_fails_leaves_the_memo_as_it_was(
@@ -368,12 +364,43 @@ def test_any_change_to_the_contacts_builds_what_a_fresh_memo_builds(tmp_path: Pa
         assert (built.levels, built.events) == (fresh.levels, fresh.events), step
 
 
-@given(st.lists(st.sampled_from("abcd")), st.lists(st.sampled_from("abcd")))
-def test_the_changed_span_is_all_that_differs(old: list[str], new: list[str]) -> None:
-    """Replacing the span of ``old`` with the span of ``new`` gives ``new``, repeated objects included."""
-    start, old_end, new_end = memo_module._changed_span(tuple(old), tuple(new))
-    assert start <= old_end and start <= new_end
-    assert old[:start] + new[start:new_end] + old[old_end:] == new
+LETTERS = st.sets(st.sampled_from("abcde"))
+POOL = {
+    letter: contact(f"---\ntype: contact\ninterviews: [2026-11-{10 + i}]\n---\n", path=f"{letter}.md")
+    for i, letter in enumerate("abcde")
+}
+
+
+@given(LETTERS, LETTERS, LETTERS)
+def test_a_build_evaluates_again_exactly_the_contacts_that_differ(
+    tmp_path_factory: pytest.TempPathFactory, old: set[str], new: set[str], remade: set[str]
+) -> None:
+    """The memo compares the contacts by identity from both ends and works on the span between:
+    added, removed and remade contacts (``remade``: equal, but new objects), wherever they are,
+    are exactly the ones evaluated again, the rest is kept, and the build is a fresh build's."""
+    root = tmp_path_factory.getbasetemp()
+    before = {letter: POOL[letter] for letter in old}
+    after = {
+        letter: dataclasses.replace(POOL[letter]) if letter in remade else POOL[letter] for letter in new
+    }
+
+    def vault(contacts: dict[str, Contact]) -> Vault:
+        return Vault(
+            root, DEFAULTS, tuple(contacts[letter] for letter in sorted(contacts)), (), len(contacts)
+        )
+
+    memo = BuildMemo()
+    memo.build(vault(before), SAMPLE_TODAY)
+    with pytest.MonkeyPatch.context() as patched:
+        evaluated = calls(patched, memo_module, "contact_findings")
+        built = memo.build(vault(after), SAMPLE_TODAY)
+    changed = [f"{letter}.md" for letter in sorted(new) if before.get(letter) is not after[letter]]
+    assert [c.path for c in evaluated] == changed
+    assert memo.paths == [f"{letter}.md" for letter in sorted(new)]
+    fresh = BuildMemo().build(vault(after), SAMPLE_TODAY)
+    assert b"".join(built.calendar) == b"".join(fresh.calendar)
+    assert sorted(built.found, key=Finding.sort_key) == sorted(fresh.found, key=Finding.sort_key)
+    assert (built.levels, built.events) == (fresh.levels, fresh.events)
 
 
 def test_a_vault_not_sorted_by_path_is_refused(tmp_path: Path) -> None:

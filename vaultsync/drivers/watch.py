@@ -114,7 +114,8 @@ class Watcher:
         self._built_for: dt.date | None = None
         self._problems: set[NoteError] = set()
         self._stale = False  # the last build could not write its calendar
-        self._memo = BuildMemo()  # only the contacts that changed are evaluated again
+        #: What each contact gave the last build: only the contacts that changed are evaluated again.
+        self.memo = BuildMemo()
         self.observer: BaseObserver | None = None
         self._polling_because: str | None = None  # why the observer polls; None: it does not
 
@@ -122,7 +123,7 @@ class Watcher:
 
     def run(self, stop: threading.Event) -> None:
         """Build, then keep building until ``stop`` is set. UsageError for a missing vault."""
-        self._open()
+        self.open()
         self.observer = self._observe()
         try:
             self._update(reason="start", rescan=True, force=True, strict=True)
@@ -156,12 +157,15 @@ class Watcher:
 
     def build_now(self) -> Build:
         """Reconcile the index with the disk and build at once, whatever changed (for tests, servers)."""
-        self._open()
+        self.open()
         build = self._update(reason="requested", rescan=True, force=True, strict=True)
         assert build is not None  # a strict, forced update builds or raises
         return build
 
-    def _open(self) -> None:
+    def open(self) -> None:
+        """Read the vault, unless it was read already: what ``run`` and ``build_now`` do first. A
+        driver calls it first itself to pause the garbage collector around it (see
+        ``watch_process.collection_paused``); the watcher never changes the interpreter's state."""
         with self._lock:
             if self._index is None:
                 root = vault_root(self.root)
@@ -313,7 +317,7 @@ class Watcher:
                 reason = lost or (f"new day {today}" if new_day else "rebuild")
             self._built_for = today
             try:
-                build = pipeline.build(index.vault(), today, self.calendar, memo=self._memo, vdir=self.vdir)
+                build = pipeline.build(index.vault(), today, self.calendar, memo=self.memo, vdir=self.vdir)
             except VaultsyncError as err:
                 if strict:
                     raise

@@ -109,6 +109,11 @@ class BuildMemo:
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
         self.vdir_folder = KeptVdir()  # ... and in the vdir, when one is kept
 
+    @property
+    def paths(self) -> list[str]:
+        """The note paths of the contacts whose results it holds (those of the last build), sorted."""
+        return sorted(self._gave)
+
     def build(self, vault: Vault, today: dt.date) -> Built:
         """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
         basis = _Basis(today, vault.settings, note_linker(vault.root))

@@ -82,6 +82,7 @@ class KeptFile:
     def __init__(self) -> None:
         self._last: tuple[Path, FileState, Sequence[bytes]] | None = None
         self._cleaned: Path | None = None
+        self.compared = 0  # how many times the file was read back to compare it with the pieces
 
     def write(self, path: Path, pieces: Sequence[bytes], ours: Ours) -> bool:
         """``write_if_changed(path, pieces, ours)``. ``pieces`` is kept as it is: never change it after."""
@@ -89,7 +90,7 @@ class KeptFile:
         if last is not None and last[0] == path and _status(path) == last[1]:
             if pieces == last[2]:
                 return False
-        elif _file_holds(path, pieces):
+        elif self._compare(path, pieces):
             status = _status(path)
             self._last = None if status is None else (path, status, pieces)
             if path != self._cleaned:
@@ -99,6 +100,10 @@ class KeptFile:
         self._last = (path, _replace(path, pieces, ours, clean=path != self._cleaned), pieces)
         self._cleaned = path
         return True
+
+    def _compare(self, path: Path, pieces: Sequence[bytes]) -> bool:
+        self.compared += 1
+        return _file_holds(path, pieces)
 
 
 def _file_holds(path: Path, pieces: Sequence[bytes]) -> bool:

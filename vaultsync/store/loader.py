@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 from collections.abc import Callable
@@ -50,8 +49,8 @@ def load_vault(
     ``cache``: keep entries between runs in the cache folder (``vaultsync.store.cache``), so
     unchanged notes are not read again. ``processes``: how many processes read notes; by
     default two for a large vault when the platform allows (see ``vaultsync.store.parallel``).
-    The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
-    entries hold no cycles, and walking them again and again is a large part of an audit's time.
+    The garbage collector is left as it is: a caller that reads a large vault once may pause it,
+    as the command line does (docs/api.md, "Side effects").
     ``reader``: the ``NoteReader`` that reads the notes (its fast paths, its counts), else a new one.
     """
     scan = scan_vault(root, settings, stat=cache)
@@ -88,16 +87,9 @@ def _load(
     derive: Derive | None,
     reader: NoteReader | None = None,
 ) -> tuple[Vault, list[Any], Scan]:
-    collecting = gc.isenabled()
-    gc.disable()  # a collection every few thousand new objects, each walking all of them so far
-    try:
-        entries, evaluated, signatures = _load_entries(
-            scan, cache, processes, evaluate, reader or NoteReader(), derive
-        )
-    finally:
-        if collecting:
-            gc.freeze()  # the entries live on and hold no cycles: spare them later collections too
-            gc.enable()
+    entries, evaluated, signatures = _load_entries(
+        scan, cache, processes, evaluate, reader or NoteReader(), derive
+    )
     entries += [Entry(err.path, None, (err,)) for err in scan.errors]
     if signatures is not scan.signatures:
         scan = replace(scan, signatures=signatures)
