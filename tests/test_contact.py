@@ -116,7 +116,8 @@ def test_name_defaults_to_file_name():
 def test_property_aliases_builtin_and_configured():
     text = "---\ntype: contact\nCompany: Acme\nlastContact: 2026-11-01\nEmployer2: X\n---\n"
     c = contact(text)
-    assert c.organization == "Acme" and c.interviews == (dt.date(2026, 11, 1),)
+    # last_contact is a date of contact, not an interview: no thank-you for a meeting never held
+    assert c.organization == "Acme" and c.contacted == (dt.date(2026, 11, 1),) and c.interviews == ()
     settings = settings_from_mapping({"property_aliases": {"role": ["Employer2"]}})
     assert contact(text, settings=settings).role == "X"
 

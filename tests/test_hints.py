@@ -80,6 +80,6 @@ def test_the_alias_added_reads_the_date_and_the_hint_goes(tmp_path: Path) -> Non
 
 
 def test_a_silenced_contact_and_a_plain_note_get_no_hint(tmp_path: Path) -> None:
-    write_note(tmp_path, "Bo.md", "---\ntype: person\nfollow_up: false\nmeeting_day: 2026-11-01\n---\n")
+    write_note(tmp_path, "Bo.md", "---\ntype: person\ndo_not_contact: true\nmeeting_day: 2026-11-01\n---\n")
     write_note(tmp_path, "Plain.md", "---\nmeeting: 2026-11-01\n---\n")
     assert hints(tmp_path) == []
