@@ -292,3 +292,16 @@ def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
         ("prepare", D(2026, 11, 23), D(2026, 11, 24), [(AT - dt.timedelta(days=1), TOMORROW)], FREE, held),
         ("check-in", D(2026, 12, 18), D(2026, 12, 19), [(AT, "Check in with Ana")], FREE, held),
     ]
+
+
+def test_follow_up_false_keeps_the_thank_you_and_the_interview_but_no_check_in(tmp_path: Path) -> None:
+    write_note(
+        tmp_path,
+        "Ana.md",
+        "---\ntype: contact\nfollow_up: false\ninterviews: [2026-11-18, 2026-12-02]\noutreach: [2026-11-02]\n---\n",
+    )
+    cal = icalendar.Calendar.from_ical(calendar_bytes(load_vault(tmp_path), TODAY))
+    assert [(str(e["CATEGORIES"].cats[0]), e.decoded("DTSTART")) for e in cal.walk("VEVENT")] == [
+        ("thank-you", dt.date(2026, 11, 19)),
+        ("prepare", dt.date(2026, 12, 2)),
+    ]

@@ -329,3 +329,14 @@ def test_findings_pickle_back_to_equal_findings():
         Finding("record", "info", "Ünal", "Contacts/Ünal.md", None, "Record how to reach them."),
     ]
     assert pickle.loads(pickle.dumps(found, pickle.HIGHEST_PROTOCOL)) == found
+
+
+def test_a_referral_to_someone_not_to_be_contacted_gives_no_reminder():
+    """Jane (follow_up: false) suggested Bo, who asked not to be contacted, and Ana: only Ana."""
+    jane = contact(
+        '---\ntype: contact\nreferrals: ["[[Bo]]", "Ana Ortiz"]\nfollow_up: false\n---\n', path="Jane.md"
+    )
+    bo = contact("---\ntype: contact\ndo_not_contact: true\n---\n", path="Bo.md")
+    assert [(f.contact, f.path, f.message) for f in referral([jane, bo], D(2026, 11, 20), DEFAULTS)] == [
+        ("Ana Ortiz", "Jane.md", "Reach out to Ana Ortiz, suggested by Jane; no note for them yet.")
+    ]
