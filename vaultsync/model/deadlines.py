@@ -75,6 +75,8 @@ def deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Dead
 def unanswered(contact: Contact, today: dt.date, settings: Settings) -> tuple[dt.date, ...]:
     """The outreach sent by ``today`` (on or after ``since``) with no reply, interview or other
     contact on or after it. An interview counts when scheduled too: they said yes."""
+    if not contact.outreach:
+        return ()  # most contacts: nothing to wait for
     answers = (*contact.replies, *contact.contacted, *(day_of(m) for m in contact.interviews))
     answered = max(answers, default=dt.date.min)
     since = settings.since or dt.date.min

@@ -228,7 +228,8 @@ def dates_of(contact: Contact) -> list[tuple[str, str, str]]:
     its own note's interviews, outreach, replies and other contact, and what interaction notes
     gave it (a date both give is listed once, from the interaction note)."""
     linked = {(kind, when) for kind, when, _ in contact.sources}
-    linked |= {(kind, when[:10]) for kind, when, _ in contact.sources if kind != "interview"}  # by day
+    # a contact keeps outreach, replies and other contact as days: an interaction note's time matches by day
+    linked |= {(kind, when[:10]) for kind, when, _ in contact.sources if kind != "interview"}
     own = [("interview", m.isoformat(), contact.path) for m in contact.interviews]
     for kind, days in (
         ("outreach", contact.outreach),
