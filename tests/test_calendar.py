@@ -59,7 +59,9 @@ def small_vault(vault: Path) -> Path:
         """,
     )
     write_note(
-        vault, "Contacts/Quiet.md", "---\ntype: contact\nfollow_up: false\ninterviews: [2026-11-01]\n---\n"
+        vault,
+        "Contacts/Quiet.md",
+        "---\ntype: contact\ndo_not_contact: true\ninterviews: [2026-11-01]\n---\n",
     )
     return vault
 
@@ -203,15 +205,20 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     seen, one = set(), dt.timedelta(days=1)
     for event in cal.walk("VEVENT"):
         kind, anchor = re.match(
-            r"(thank-you|check-in|prepare)-(\d{4}-\d{2}-\d{2})", str(event["UID"])
+            r"(thank-you|check-in|prepare|no-reply-[a-z-]+)-(\d{4}-\d{2}-\d{2})", str(event["UID"])
         ).groups()
         interview = dt.date.fromisoformat(anchor)
         path = unquote(str(event["URL"]).split("&file=")[1]) + ".md"
         contact = by_path[path]
         held = [day_of(m) for m in contact.interviews if day_of(m) <= SAMPLE_TODAY]
         start = event.decoded("DTSTART")
-        assert contact.follow_up and interview in [day_of(m) for m in contact.interviews]
-        assert event.categories == [kind]
+        assert not contact.do_not_contact and event.categories == [kind]
+        if kind.startswith("no-reply-"):  # from an outreach: asked, never answered
+            assert interview in contact.outreach and contact.follow_up
+            assert not [d for d in (*contact.replies, *contact.contacted) if d >= interview]
+            seen.add(contact.name)
+            continue
+        assert interview in [day_of(m) for m in contact.interviews]
         if str(event["UID"]).endswith("-overdue@vaultsync"):
             assert start == SAMPLE_TODAY and str(event["SUMMARY"]).startswith("Overdue: ")
         elif kind == "thank-you":
@@ -224,8 +231,10 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         else:
             assert start in contact.interviews and interview >= SAMPLE_TODAY
         seen.add(contact.name)
-    assert "Rosa Delgado" not in seen  # follow_up: false
+    assert "Rosa Delgado" not in seen  # follow_up: false, and thanked
     assert seen == {
+        "Dana Whitfield",
+        "Luis Romero",
         "Jane Doe",
         "Marcus Lee",
         "Priya Natarajan",
@@ -282,4 +291,17 @@ def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
         # at 07:45 on 2026-11-22; stamped with the interview held 2026-11-18
         ("prepare", D(2026, 11, 23), D(2026, 11, 24), [(AT - dt.timedelta(days=1), TOMORROW)], FREE, held),
         ("check-in", D(2026, 12, 18), D(2026, 12, 19), [(AT, "Check in with Ana")], FREE, held),
+    ]
+
+
+def test_follow_up_false_keeps_the_thank_you_and_the_interview_but_no_check_in(tmp_path: Path) -> None:
+    write_note(
+        tmp_path,
+        "Ana.md",
+        "---\ntype: contact\nfollow_up: false\ninterviews: [2026-11-18, 2026-12-02]\noutreach: [2026-11-02]\n---\n",
+    )
+    cal = icalendar.Calendar.from_ical(calendar_bytes(load_vault(tmp_path), TODAY))
+    assert [(str(e["CATEGORIES"].cats[0]), e.decoded("DTSTART")) for e in cal.walk("VEVENT")] == [
+        ("thank-you", dt.date(2026, 11, 19)),
+        ("prepare", dt.date(2026, 12, 2)),
     ]

@@ -91,10 +91,11 @@ def push_vault(root: Path, url: str, log: list[tuple[str, str]] | None = None) -
 def test_a_first_push_makes_the_address_book_holding_exactly_the_contacts(url: str) -> None:
     result = push_vault(SAMPLE_VAULT, url)
     vault = load_vault(SAMPLE_VAULT)
-    assert result.made_calendar and len(result.created) == len(vault.contacts) == 15
+    count = len(vault.contacts)
+    assert result.made_calendar and len(result.created) == count
     assert (
         result.summary()
-        == f"pushed to {url}: made the address book, 15 added, 0 replaced, 0 deleted, 0 unchanged"
+        == f"pushed to {url}: made the address book, {count} added, 0 replaced, 0 deleted, 0 unchanged"
     )
     assert is_address_book(url)
     cards = server_cards(url)
@@ -110,7 +111,11 @@ def test_a_second_push_reads_once_and_writes_nothing(url: str) -> None:
     push_vault(SAMPLE_VAULT, url)
     log: list[tuple[str, str]] = []
     result = push_vault(SAMPLE_VAULT, url, log)
-    assert (result.writes, result.unchanged, result.made_calendar) == (0, 15, False)
+    assert (result.writes, result.unchanged, result.made_calendar) == (
+        0,
+        len(load_vault(SAMPLE_VAULT).contacts),
+        False,
+    )
     assert [method for method, _ in log] == ["PROPFIND", "REPORT"]
 
 
@@ -127,7 +132,13 @@ def test_changed_and_gone_contacts_are_replaced_and_deleted_and_others_cards_kep
     (vault / gone.path).unlink()
 
     result = push_vault(vault, url)
-    assert (len(result.created), len(result.updated), len(result.deleted), result.unchanged) == (0, 1, 1, 13)
+    unchanged = len(load_vault(vault).contacts) - 1
+    assert (len(result.created), len(result.updated), len(result.deleted), result.unchanged) == (
+        0,
+        1,
+        1,
+        unchanged,
+    )
     cards = server_cards(url)
     assert "mum-1" in cards and cards["mum-1"].fn.value == "Mum"
     assert "Grace Kim" not in {card.fn.value for card in cards.values()}
@@ -182,6 +193,6 @@ def test_xandikos_holds_the_contacts_and_a_second_push_writes_nothing(tmp_path: 
         vault = load_vault(SAMPLE_VAULT)
         cards = card_resources(vault.contacts, note_linker(vault.root))
         first = push_contacts(cards, url, name="Job search contacts")
-        assert first.made_calendar and len(first.created) == 15
+        assert first.made_calendar and len(first.created) == len(cards)
         again = push_contacts(cards, url, name="Job search contacts")
-        assert (again.writes, again.unchanged) == (0, 15)
+        assert (again.writes, again.unchanged) == (0, len(cards))

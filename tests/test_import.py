@@ -176,8 +176,9 @@ def export(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Pat
 def built_in_note(name: str, details: str, created: str = TODAY) -> str:
     """The built-in template's front-matter with the details an import sets."""
     return (
-        f"---\ntype: contact\nname: {name}\naliases: []\n{details}interviews: []\nthank_you_sent: []\n"
-        f"check_ins: []\nreferrals: []\nreferred_by:\nadvice: []\nfollow_up: true\ncreated: {created}\n---\n"
+        f"---\ntype: contact\nname: {name}\naliases: []\n{details}outreach: []\nreplied: []\ninterviews: []\n"
+        "thank_you_sent: []\ncheck_ins: []\nreferrals: []\nreferred_by:\nadvice: []\ncontacted: []\nfollow_up: true\n"
+        f"do_not_contact: false\ncreated: {created}\n---\n"
     )
 
 
@@ -427,12 +428,13 @@ def test_the_vaults_template_its_keys_and_no_interview_today(tmp_path):
     write_note(
         root,
         "Templates/Contact.md",
-        "---\ntype: contact\nCompany:\nTitle: ''\ninterviews:\n  - {{date}}\nmet: {{date}}\ntags: [person]\n---\n# {{title}}\n",
+        "---\ntype: contact\nCompany:\nTitle: ''\ninterviews:\n  - {{date}}\nmet: {{date}}\nlast_contact: {{date}}\n"
+        "tags: [person]\n---\n# {{title}}\n",
     )
     connections = export(tmp_path, "Connections.csv", LINKEDIN)
     run_cli("import", connections, "--vault", root, "--today", TODAY)
     assert (root / "Contacts/Ana Ortiz.md").read_text(encoding="utf-8") == (
-        "---\ntype: contact\nCompany: Northwind Health, Inc.\nTitle: UX Researcher\ninterviews: []\nmet: 2026-12-08\n"
+        "---\ntype: contact\nCompany: Northwind Health, Inc.\nTitle: UX Researcher\ninterviews: []\nmet: []\nlast_contact: []\n"
         'tags: [person]\nprofile: "https://www.linkedin.com/in/ana-ortiz-4b1a2c"\n---\n# Ana Ortiz\n\n'
         "## Notes\n- Connected on LinkedIn on 2026-12-07.\n"
     )

@@ -338,6 +338,8 @@ def test_any_change_to_the_contacts_builds_what_a_fresh_memo_builds(tmp_path: Pa
                 lambda: dataclasses.replace(c, check_ins=(*c.check_ins, day)),
                 lambda: dataclasses.replace(c, name=f"{c.name} {made}"),  # the referral rule reads it
                 lambda: dataclasses.replace(c, follow_up=not c.follow_up),
+                lambda: dataclasses.replace(c, do_not_contact=not c.do_not_contact),
+                lambda: dataclasses.replace(c, outreach=(*c.outreach, day), replies=()),
             ]
         )()
 

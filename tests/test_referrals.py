@@ -40,6 +40,7 @@ def random_contact(rng: random.Random, path: str) -> Contact:
         interviews=rng.choice([(), (), (TODAY,)]),
         referrals=tuple(someone() for _ in range(rng.randint(0, 3))),
         follow_up=rng.random() > 0.2,
+        do_not_contact=rng.random() > 0.8,
     )
 
 

@@ -36,6 +36,10 @@ CANONICAL_PROPERTIES = (
     "referred_by",
     "advice",
     "follow_up",
+    "outreach",
+    "replied",
+    "contacted",
+    "do_not_contact",
 )
 
 #: Names other vaults use for the same thing; ``property_aliases`` in the config adds to these.
@@ -46,12 +50,16 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "email": ("e-mail", "mail", "emails"),
         "phone": ("telephone", "tel", "mobile", "phones"),
         "profile": ("linkedin", "url", "website", "homepage", "twitter", "github", "mastodon"),
-        "interviews": ("interview", "meetings", "met", "last_contact", "last_contacted_at"),
+        "interviews": ("interview", "meetings", "met"),
         "thank_you_sent": ("thank_you", "thanks_sent", "thank_you_letter"),
         "check_ins": ("check_in", "checkins", "followed_up"),
         "referrals": ("referral", "suggested", "suggested_contacts"),
         "referred_by": ("introduced_by", "referrer"),
         "follow_up": ("followup", "remind"),
+        "outreach": ("reached_out", "wrote_to", "requests_sent", "asked_to_meet"),
+        "replied": ("reply", "replies", "answered", "responded"),
+        "contacted": ("last_contact", "last_contacted", "last_contacted_at", "contact_dates", "spoke"),
+        "do_not_contact": ("donotcontact", "dnc", "no_contact"),
     }
 )
 
@@ -270,6 +278,36 @@ SPEC: tuple[Setting, ...] = (
         "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
     ),
     Setting(
+        "no_reply_other_days",
+        3,
+        _days,
+        "3",
+        "Business days (Monday to Friday) after an unanswered `outreach` when to write to another "
+        "person at the organization or among those suggested to you (`no-reply-other`).",
+    ),
+    Setting(
+        "no_reply_follow_up_days",
+        7,
+        _days,
+        "7",
+        "Business days after an unanswered `outreach` when to follow up once (`no-reply-follow-up`).",
+    ),
+    Setting(
+        "no_reply_move_on_days",
+        7,
+        _days,
+        "7",
+        "Business days after the follow-up (a later `outreach` date) without an answer when to move "
+        "on (`no-reply-move-on`); then no more reminders.",
+    ),
+    Setting(
+        "no_reply_move_on_shown_days",
+        7,
+        _days,
+        "7",
+        "Days the `no-reply-move-on` finding stays in the audit from its day (then silence).",
+    ),
+    Setting(
         "calendar_path",
         "vaultsync.ics",
         _calendar_path,
@@ -383,6 +421,10 @@ class Settings:
     check_in_closes_days: int
     check_in_notice_days: int
     prepare_days: int
+    no_reply_other_days: int
+    no_reply_follow_up_days: int
+    no_reply_move_on_days: int
+    no_reply_move_on_shown_days: int
     calendar_path: str
     calendar_name: str
     refresh_minutes: int
@@ -454,6 +496,8 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = CONFIG_FILE) ->
             raise ConfigError(f"{source}: {key}: {err}") from None
     if values["check_in_closes_days"] < values["check_in_opens_days"]:
         raise ConfigError(f"{source}: check_in_closes_days must not be before check_in_opens_days")
+    if values["no_reply_follow_up_days"] < values["no_reply_other_days"]:
+        raise ConfigError(f"{source}: no_reply_follow_up_days must not be before no_reply_other_days")
     return Settings(**values)
 
 

@@ -67,7 +67,7 @@ class Referrals:
                 again.update(self._looks_up.get(key, ()))
         for reads in added:
             again.add(reads.path)
-            if reads.follow_up and reads.referrals:
+            if reads.referrals:
                 self._referrers[reads.path] = reads
             for key in dict.fromkeys(reads.keys):
                 holders = self._holders.setdefault(key, [])

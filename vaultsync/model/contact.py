@@ -55,12 +55,14 @@ class Contact:
     referrals: tuple[PersonRef, ...] = ()
     referred_by: tuple[PersonRef, ...] = ()
     advice: tuple[str, ...] = ()  # from the property and the Advice section
-    follow_up: bool = True
+    follow_up: bool = True  # false: no reminder to write again (check-in, reply nudges)
+    do_not_contact: bool = False  # true: nothing at all about them (their referrals still count)
     sections: Sections = EMPTY
     #: What was read with a guess (a key written twice), for the record rule to warn about.
     warnings: tuple[str, ...] = ()
-    #: Dates from interaction notes that link this contact (``model.interactions``): messages
-    #: sent and received, and other contact; each with the note it came from in ``sources``.
+    #: Messages sent to ask for a conversation, their answers, and other contact: from the note's
+    #: own ``outreach``, ``replied`` and ``contacted``, and from the interaction notes that link
+    #: this contact (``model.interactions``), each of those with its note in ``sources``.
     outreach: tuple[dt.date, ...] = ()
     replies: tuple[dt.date, ...] = ()
     contacted: tuple[dt.date, ...] = ()
@@ -199,12 +201,20 @@ def build_contact(
                 found.append(parsed)
         return found
 
-    follow_up = value("follow_up")
-    if isinstance(follow_up, str):
-        follow_up = {"false": False, "true": True, "": None}.get(follow_up.strip().casefold(), follow_up)
-    if follow_up is not None and not isinstance(follow_up, bool):
-        problem("follow_up", f"expected true or false, got {flow_text(written('follow_up'))!r}")
-        follow_up = True
+    def flag(canonical: str) -> bool | None:
+        """A checkbox property: true, false, or None when absent, empty or not one (reported)."""
+        raw = value(canonical)
+        if isinstance(raw, str):
+            raw = {"false": False, "true": True, "": None}.get(raw.strip().casefold(), raw)
+        if raw is not None and not isinstance(raw, bool):
+            problem(canonical, f"expected true or false, got {flow_text(written(canonical))!r}")
+            return None
+        return raw
+
+    def days(canonical: str) -> tuple[dt.date, ...]:
+        return tuple(sorted({day_of(m) for m in moments(canonical)}))
+
+    follow_up = flag("follow_up")
 
     if reader is None:
         sections = read_sections(note.body, note.body_line)
@@ -226,15 +236,19 @@ def build_contact(
         address=_joined(written("address")),
         profile=_joined(written("profile")),
         interviews=tuple(sorted(set(moments("interviews")), key=moment_sort_key)),
-        thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent")})),
-        check_ins=tuple(sorted({day_of(m) for m in moments("check_ins")})),
+        thank_you_sent=days("thank_you_sent"),
+        check_ins=days("check_ins"),
         referrals=_people(written("referrals")),
         referred_by=_people(written("referred_by")),
         advice=tuple(a for a in advice if a),
         follow_up=follow_up is not False,
+        do_not_contact=flag("do_not_contact") is True,
         sections=sections,
         warnings=tuple(_twice(d) for d in note.duplicates),
         hints=unread_date_hints(note, settings),
+        outreach=days("outreach"),
+        replies=days("replied"),
+        contacted=days("contacted"),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
 

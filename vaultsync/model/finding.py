@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 LEVELS = ("overdue", "due", "upcoming", "warning", "info")
-RULES = ("thank-you", "check-in", "prepare", "ask-referrals", "referral", "record", "job-ask")
+RULES: tuple[str, ...] = (
+    "thank-you",
+    "check-in",
+    "prepare",
+    "ask-referrals",
+    "referral",
+    "record",
+    "job-ask",
+)
+RULES += ("no-reply-other", "no-reply-follow-up", "no-reply-move-on")
 
 
 @dataclass(frozen=True, slots=True)  # tens of thousands in a large vault

@@ -225,7 +225,16 @@ def _merged(own: Sections, other: Sections) -> Sections:
 
 def dates_of(contact: Contact) -> list[tuple[str, str, str]]:
     """Every date of contact with ``contact`` as (kind, date as ISO text, the note it came from):
-    its own note's interviews, and what interaction notes gave it."""
+    its own note's interviews, outreach, replies and other contact, and what interaction notes
+    gave it (a date both give is listed once, from the interaction note)."""
     linked = {(kind, when) for kind, when, _ in contact.sources}
+    # a contact keeps outreach, replies and other contact as days: an interaction note's time matches by day
+    linked |= {(kind, when[:10]) for kind, when, _ in contact.sources if kind != "interview"}
     own = [("interview", m.isoformat(), contact.path) for m in contact.interviews]
+    for kind, days in (
+        ("outreach", contact.outreach),
+        ("reply", contact.replies),
+        ("contacted", contact.contacted),
+    ):
+        own += [(kind, day.isoformat(), contact.path) for day in days]
     return sorted([*(d for d in own if d[:2] not in linked), *contact.sources])

@@ -24,13 +24,14 @@ class PendingReferral:
 def pending_referrals(
     contacts: Sequence[Contact], by_name: Mapping[str, Contact] | None = None
 ) -> list[PendingReferral]:
-    """People suggested by a contact (who still wants reminders) with no note or no interview yet.
+    """People suggested by a contact with no note or no interview yet (whatever the contact's own
+    ``follow_up`` and ``do_not_contact`` say: their advice stands).
 
     ``by_name``: ``index_by_name(contacts)``, when the caller has it already."""
     by_name = index_by_name(contacts) if by_name is None else by_name
     pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
     for referrer in contacts:
-        if not referrer.follow_up or not referrer.referrals:
+        if not referrer.referrals:
             continue
         for key, person, note in suggested(referrer, by_name):
             entry = pending.setdefault(key, (person, note, []))
@@ -49,6 +50,8 @@ class Referrer(Protocol):
     @property
     def follow_up(self) -> bool: ...
     @property
+    def do_not_contact(self) -> bool: ...
+    @property
     def interviewed(self) -> bool: ...
     @property
     def referrals(self) -> tuple[PersonRef, ...]: ...
@@ -59,11 +62,11 @@ R = TypeVar("R", bound=Referrer)
 
 def suggested(referrer: R, by_name: Mapping[str, R]) -> list[tuple[str, PersonRef, R | None]]:
     """The people ``referrer`` suggested who are still to be contacted: (the key they are grouped
-    by, the person as written, their note when there is one). ``referrer.follow_up`` is not read."""
+    by, the person as written, their note when there is one): not someone not to be contacted."""
     found = []
     for person in referrer.referrals:
         note = find_person(person, by_name)
-        if note is not None and (note.interviewed or not note.follow_up):
+        if note is not None and (note.interviewed or not note.follow_up or note.do_not_contact):
             continue
         found.append((note.path if note else name_key(person.name), person, note))
     return found
@@ -98,6 +101,7 @@ class ReferralInputs(NamedTuple):
     name: str
     keys: tuple[str, ...]  # name_keys: how a referral may name them
     follow_up: bool
+    do_not_contact: bool
     interviewed: bool  # any interview at all, held or scheduled
     referrals: tuple[PersonRef, ...]
 
@@ -108,6 +112,7 @@ def referral_inputs(contact: Contact) -> ReferralInputs:
         contact.name,
         tuple(name_keys(contact)),
         contact.follow_up,
+        contact.do_not_contact,
         bool(contact.interviews),
         contact.referrals,
     )

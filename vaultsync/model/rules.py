@@ -17,6 +17,7 @@ from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines, held_since
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import referral
+from vaultsync.model.replies import no_reply
 from vaultsync.reading.sections import Line
 
 
@@ -116,11 +117,15 @@ def ask_referrals(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 3: ask whether they know other people who could help."""
-    if contact.referrals or not contact.follow_up or not held_since(contact, today, settings):
+    if contact.referrals or not held_since(contact, today, settings):
         return []
     letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN)
+    if not letters and not contact.follow_up:
+        return []  # no letter to ask in, and no writing again
     due = min((d.end for d in letters), default=None)
     where = "in your thank-you letter or check-in" if letters else "next time you write"
+    if not contact.follow_up:
+        where = "in your thank-you letter"  # no check-in follows
     return [
         _finding(
             "ask-referrals",
@@ -137,8 +142,6 @@ def record(
 ) -> list[Finding]:
     """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
-    if not contact.follow_up:
-        return found
     found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
     # Only for the people one networks with: a vault may keep thousands of people notes.
     networking = contact.interviews or contact.outreach or contact.referrals or contact.referred_by
@@ -182,8 +185,6 @@ def job_ask(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 2: never ask directly for a job or internship."""
-    if not contact.follow_up:
-        return []
     sections = contact.sections
     found = []
     for where, lines in (("question", sections.questions), ("letter draft", sections.letter)):
@@ -205,12 +206,16 @@ def job_ask(
 
 
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
+CONTACT_RULES += (no_reply,)
 
 
 def contact_findings(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
-    """What every rule about one contact finds (its deadlines worked out once for all of them)."""
+    """What every rule about one contact finds (its deadlines worked out once for all of them);
+    nothing about a contact not to be contacted (``do_not_contact``)."""
+    if contact.do_not_contact:
+        return []
     known = deadlines(contact, today, settings) if known is None else known
     return [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
 

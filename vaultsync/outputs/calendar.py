@@ -21,7 +21,17 @@ from vaultsync import __version__
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.model.deadlines import (
+    CHECK_IN,
+    INTERVIEW,
+    NO_REPLY_FOLLOW_UP,
+    NO_REPLY_MOVE_ON,
+    NO_REPLY_OTHER,
+    THANK_YOU,
+    Deadline,
+    deadlines,
+)
+from vaultsync.model.replies import no_reply_text
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.generated import PRODID_START, vault_file
@@ -30,6 +40,13 @@ PRODID = f"{PRODID_START}{__version__}//EN"
 INTERVIEW_LENGTH = dt.timedelta(minutes=30)
 #: The rule id each kind of event carries in CATEGORIES.
 CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
+#: Awaiting a reply: each stage's event title (its rule id is its kind).
+NO_REPLY_TITLE = {
+    NO_REPLY_OTHER: "No reply yet from {}: write to someone else",
+    NO_REPLY_FOLLOW_UP: "Follow up with {}",
+    NO_REPLY_MOVE_ON: "No answer from {}: move on",
+}
+CATEGORY.update({kind: kind for kind in NO_REPLY_TITLE})
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
 #: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
@@ -166,6 +183,13 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
                 link,
                 stamp,
             )
+        ]
+    elif deadline.kind in NO_REPLY_TITLE:  # one day, the stage's first
+        summary = NO_REPLY_TITLE[deadline.kind].format(contact.display)
+        text = no_reply_text(deadline, settings)
+        days, alarm = (deadline.start, deadline.start), (at_reminder, summary)
+        items = [
+            _day_event(_uid(deadline), days, summary, f"{text}\n\n{context}", category, (alarm,), link, stamp)
         ]
     else:
         summary = f"Check in with {contact.display}"

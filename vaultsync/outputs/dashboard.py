@@ -102,10 +102,11 @@ def _counts(vault: Vault, today: dt.date) -> list[tuple[str, str]]:
         if (day_of(m).year, day_of(m).month) == (today.year, today.month)
     ]
     held = sum(day <= today for day in month)
-    thanks = [_thanked_on_time(c, today, settings) for c in vault.contacts if c.follow_up]
+    thanks = [_thanked_on_time(c, today, settings) for c in vault.contacts if not c.do_not_contact]
     on_time = sum(done for done, _ in thanks)
     counted = sum(total for _, total in thanks)
-    check_ins = [_checked_in(c, today, settings) for c in vault.contacts if c.follow_up]
+    writing = [c for c in vault.contacts if c.follow_up and not c.do_not_contact]
+    check_ins = [_checked_in(c, today, settings) for c in writing]
     due_check_ins = [done for done in check_ins if done is not None]
     rows = [
         ("Contacts", str(len(vault.contacts))),

@@ -102,7 +102,7 @@ def _record_checks(vault: Vault) -> list[Check]:
                 f"{plural(given, 'date')} to {plural(len(linked), 'contact')}",
             )
         )
-    hints = sum(len(c.hints) for c in vault.contacts if c.follow_up)
+    hints = sum(len(c.hints) for c in vault.contacts if not c.do_not_contact)
     if hints:
         unread = (
             "property looks like a date of contact but is not read"

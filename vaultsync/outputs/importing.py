@@ -102,9 +102,11 @@ def import_people(
     return Imported(str(file), export, tuple(steps), dry_run, tuple(failed), not_contacts)
 
 
-#: What an import never records: the template's dates of contact ({{date}} in interviews) are
-#: emptied, or each person imported would have been met today.
-UNDATED: dict[str, tuple[str, ...]] = {"interviews": (), "thank_you_sent": (), "check_ins": ()}
+#: What an import never records: the template's dates of contact ({{date}} in interviews, or in
+#: last_contact) are emptied, or each person imported would have been met or written to today.
+UNDATED: dict[str, tuple[str, ...]] = {
+    kind: () for kind in ("interviews", "thank_you_sent", "check_ins", "outreach", "replied", "contacted")
+}
 
 
 def details_of(person: Person) -> dict[str, tuple[str, ...]]:

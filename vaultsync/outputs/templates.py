@@ -484,7 +484,9 @@ def set_properties(
     if not closing:
         lines, closing = ["---", "---", *lines], 1
     head = lines[1:closing]
-    spans: dict[str, tuple[int, int, str]] = {}  # canonical -> (first line, end, key as written)
+    # canonical -> each (first line, end, key as written) of its keys: a template may name one
+    # property twice (``interviews:`` and ``met:``)
+    spans: dict[str, list[tuple[int, int, str]]] = {}
     for i, line in enumerate(head):
         found = _TOP_KEY.match(line)
         if not found:
@@ -494,17 +496,17 @@ def set_properties(
         end = i + 1
         while end < len(head) and (head[end][:1] in (" ", "\t") or head[end].startswith("-")):
             end += 1
-        if canonical and canonical not in spans:
-            spans[canonical] = (i, end, found.group("key"))
+        if canonical:
+            spans.setdefault(canonical, []).append((i, end, found.group("key")))
     replaced: dict[int, tuple[int, list[str]]] = {}
     added: list[str] = []
     for canonical, values in details.items():
         if canonical in spans:
-            first, end, key = spans[canonical]
+            first, end, key = spans[canonical][0]
             rest = _TOP_KEY.match(head[first])
             items = [line.strip(" \t-") for line in head[first + 1 : end]]
             if not values:
-                replaced[first] = (end, [f"{key}: []"])
+                replaced.update((at, (stop, [f"{written}: []"])) for at, stop, written in spans[canonical])
             elif (rest and (rest.group("rest") or "") not in _EMPTY_VALUES) or any(items):
                 continue  # the template gives it a value: kept
             else:
