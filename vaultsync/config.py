@@ -36,6 +36,7 @@ CANONICAL_PROPERTIES = (
     "referred_by",
     "advice",
     "follow_up",
+    "keep_in_touch",
 )
 
 #: Names other vaults use for the same thing; ``property_aliases`` in the config adds to these.
@@ -52,6 +53,7 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "referrals": ("referral", "suggested", "suggested_contacts"),
         "referred_by": ("introduced_by", "referrer"),
         "follow_up": ("followup", "remind"),
+        "keep_in_touch": ("stay_in_touch", "keep_in_touch_days"),
     }
 )
 
@@ -270,6 +272,45 @@ SPEC: tuple[Setting, ...] = (
         "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
     ),
     Setting(
+        "keep_in_touch_days",
+        90,
+        _days,
+        "90",
+        "After the check-in (done, or its window closed), write again this many days after the "
+        "latest contact of any kind; a contact's `keep_in_touch` property overrides it. 0 = never.",
+    ),
+    Setting(
+        "keep_in_touch_window_days",
+        14,
+        _days,
+        "14",
+        "Days a keep-in-touch reminder stays due before it is overdue.",
+    ),
+    Setting(
+        "search_ended",
+        None,
+        _since,
+        '""',
+        "The day your search ended (`2026-12-01`): each contact you interviewed gets one reminder to "
+        "tell them how it ended and thank them; then only what you still owe (docs/rules.md). "
+        "Empty = the search goes on.",
+    ),
+    Setting(
+        "search_ended_days",
+        14,
+        _days,
+        "14",
+        "Days after `search_ended` by which each contact should hear how it ended.",
+    ),
+    Setting(
+        "lapse_days",
+        30,
+        _days,
+        "30",
+        "A reminder more than this many days past its last day lapses: out of the calendar and the "
+        "exit code, counted in one line of the report (`audit --lapsed` lists them).",
+    ),
+    Setting(
         "calendar_path",
         "vaultsync.ics",
         _calendar_path,
@@ -383,6 +424,11 @@ class Settings:
     check_in_closes_days: int
     check_in_notice_days: int
     prepare_days: int
+    keep_in_touch_days: int
+    keep_in_touch_window_days: int
+    search_ended: dt.date | None
+    search_ended_days: int
+    lapse_days: int
     calendar_path: str
     calendar_name: str
     refresh_minutes: int

@@ -14,9 +14,19 @@ from vaultsync.config import Settings
 from vaultsync.model import asks
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines, held_since
+from vaultsync.model.deadlines import (
+    CHECK_IN,
+    INTERVIEW,
+    KEEP_IN_TOUCH,
+    SEARCH_ENDED,
+    THANK_YOU,
+    Deadline,
+    deadlines,
+    held_since,
+)
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import referral
+from vaultsync.model.settle import settle
 from vaultsync.reading.sections import Line
 
 
@@ -204,7 +214,47 @@ def job_ask(
     return found
 
 
+def _level(deadline: Deadline, today: dt.date) -> str:
+    """A deadline due from its start through its end, then overdue."""
+    return "due" if today <= deadline.end else "overdue"
+
+
+def keep_in_touch(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """Keep in touch: write again every so often after the check-in, counted from the latest contact."""
+    found = []
+    for deadline in _open(contact, today, settings, known, KEEP_IN_TOUCH):
+        if today < deadline.start:
+            continue
+        level = _level(deadline, today)
+        ask = "Keep in touch" if level == "due" else "You meant to keep in touch"
+        message = (
+            f"{ask} by {deadline.end}: you were last in touch on {deadline.interview_day}. Write with "
+            "news of your search and how their advice helped; then record it in check_ins."
+        )
+        found.append(_finding("keep-in-touch", level, contact, deadline.end, message))
+    return found
+
+
+def search_ended(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """The end of the search: tell each person you interviewed how it ended, and thank them."""
+    found = []
+    for deadline in _open(contact, today, settings, known, SEARCH_ENDED):
+        level = _level(deadline, today)
+        ask = "Tell them" if level == "due" else "You meant to tell them"
+        message = (
+            f"{ask} by {deadline.end} how your search ended ({deadline.start}) and thank them for "
+            "their help; then record it in check_ins."
+        )
+        found.append(_finding("search-ended", level, contact, deadline.end, message))
+    return found
+
+
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
+CONTACT_RULES += (keep_in_touch, search_ended)  # a line of their own: other rules join the one above
 
 
 def contact_findings(
@@ -212,7 +262,8 @@ def contact_findings(
 ) -> list[Finding]:
     """What every rule about one contact finds (its deadlines worked out once for all of them)."""
     known = deadlines(contact, today, settings) if known is None else known
-    return [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
+    found = [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
+    return settle(found, today, settings)
 
 
 def each_contact_findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:

@@ -21,7 +21,16 @@ from vaultsync import __version__
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.model.deadlines import (
+    CHECK_IN,
+    INTERVIEW,
+    KEEP_IN_TOUCH,
+    SEARCH_ENDED,
+    THANK_YOU,
+    Deadline,
+    deadlines,
+    lapsed,
+)
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.generated import PRODID_START, vault_file
@@ -30,6 +39,7 @@ PRODID = f"{PRODID_START}{__version__}//EN"
 INTERVIEW_LENGTH = dt.timedelta(minutes=30)
 #: The rule id each kind of event carries in CATEGORIES.
 CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
+CATEGORY |= {KEEP_IN_TOUCH: "keep-in-touch", SEARCH_ENDED: "search-ended"}
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
 #: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
@@ -168,14 +178,10 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
             )
         ]
     else:
-        summary = f"Check in with {contact.display}"
-        text = (
-            f"Write again between {deadline.start} and {deadline.end} (interview {held}): how "
-            "their advice helped, how your search is going."
-        )
+        summary, closing, text = _WINDOWS[deadline.kind](deadline)
         shown = [("", deadline.start, summary)]
         if deadline.start < deadline.end and today <= deadline.end:  # its closing day, still ahead
-            shown.append((CLOSES, deadline.end, f"Last day to check in with {contact.display}"))
+            shown.append((CLOSES, deadline.end, closing))
         items = [
             _day_event(
                 _uid(deadline, suffix),
@@ -205,6 +211,38 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
             )
         )
     return items
+
+
+def _check_in_words(deadline: Deadline) -> tuple[str, str, str]:
+    """A check-in window's summary, its closing day's title, and what to do."""
+    who = deadline.contact.display
+    text = (
+        f"Write again between {deadline.start} and {deadline.end} (interview {deadline.interview_day}): "
+        "how their advice helped, how your search is going."
+    )
+    return f"Check in with {who}", f"Last day to check in with {who}", text
+
+
+def _keep_in_touch_words(deadline: Deadline) -> tuple[str, str, str]:
+    who = deadline.contact.display
+    text = (
+        f"Write again by {deadline.end}: you were last in touch on {deadline.interview_day}. "
+        "News of your search, how their advice helped."
+    )
+    return f"Keep in touch with {who}", f"Last day to keep in touch with {who}", text
+
+
+def _search_ended_words(deadline: Deadline) -> tuple[str, str, str]:
+    who = deadline.contact.display
+    text = (
+        f"Your search ended on {deadline.start}: tell them how it ended and thank them for their "
+        f"help, by {deadline.end}."
+    )
+    return f"Tell {who} how your search ended", f"Last day to tell {who} how your search ended", text
+
+
+#: The words of each kind of deadline shown as a window: its first day, its last, then overdue.
+_WINDOWS = {CHECK_IN: _check_in_words, KEEP_IN_TOUCH: _keep_in_touch_words, SEARCH_ENDED: _search_ended_words}
 
 
 def _interview(
@@ -251,8 +289,14 @@ def _interview_times(
 def contact_items(
     open_deadlines: Iterable[Deadline], today: dt.date, settings: Settings, link: str
 ) -> list[Item]:
-    """The events of one contact: its open deadlines on ``today``, whose note opens at ``link``."""
-    return [item for deadline in open_deadlines for item in _items(deadline, today, settings, link)]
+    """The events of one contact: its open deadlines on ``today`` but those that lapsed
+    (``deadlines.lapsed``), whose note opens at ``link``."""
+    return [
+        item
+        for deadline in open_deadlines
+        if not lapsed(deadline.end, today, settings)
+        for item in _items(deadline, today, settings, link)
+    ]
 
 
 def calendar_items(vault: Vault, today: dt.date) -> list[Item]:

@@ -15,7 +15,7 @@ from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of, has_time, moment_sort_key
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines
-from vaultsync.model.finding import Finding
+from vaultsync.model.finding import LAPSED, Finding
 from vaultsync.model.network import MET, NOT_CONTACTED, OTHER, SCHEDULED, Network, referral_network
 from vaultsync.model.referral import pending_referrals
 from vaultsync.model.vault import Vault
@@ -61,7 +61,7 @@ def dashboard_markdown(vault: Vault, findings: Sequence[Finding], today: dt.date
         "",
         "## At a glance",
         "",
-        _table(("Measure", "Count"), _counts(vault, today)),
+        _table(("Measure", "Count"), [*_counts(vault, today), *_lapsed_row(findings, settings)]),
         _findings_section(f"Overdue ({len(overdue)})", overdue, "Nothing is overdue."),
         _findings_section(
             f"Due this week ({len(this_week)})", this_week, f"Nothing else is due by {week_end.isoformat()}."
@@ -122,6 +122,15 @@ def _counts(vault: Vault, today: dt.date) -> list[tuple[str, str]]:
     if vault.errors:
         rows.append(("Notes or values that could not be read", str(len(vault.errors))))
     return rows
+
+
+def _lapsed_row(findings: Sequence[Finding], settings: Settings) -> list[tuple[str, str]]:
+    """The count of lapsed reminders, as the audit's report gives it (none: no row)."""
+    old = sum(f.level == LAPSED for f in findings)
+    if not old:
+        return []
+    past = f"more than {_count(settings.lapse_days, 'day')} past due"
+    return [(f"Older reminders lapsed ({past}; `vaultsync audit --lapsed` lists them)", str(old))]
 
 
 def _thanked_on_time(contact: Contact, today: dt.date, settings: Settings) -> tuple[int, int]:
