@@ -125,11 +125,13 @@ def keep_in_touch_deadline(contact: Contact, today: dt.date, settings: Settings)
 
 def search_ended_deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
     """Tell each contact you interviewed how the search ended, and thank them: due within
-    ``search_ended_days`` of ``search_ended``; done by any word sent to them since that day."""
+    ``search_ended_days`` of ``search_ended``; done by any word sent to them, or a meeting, since
+    that day."""
     ended = settings.search_ended
     if ended is None or not contact.follow_up or not held_since(contact, today, settings):
         return []
-    if any(ended <= day <= today for day in _words_to(contact)):
+    met = (day_of(m) for m in contact.held(today))  # met since: told in person
+    if any(ended <= day <= today for day in (*_words_to(contact), *met)):
         return []
     end = ended + dt.timedelta(days=settings.search_ended_days)
     return [Deadline(SEARCH_ENDED, contact, ended, ended, end)]
