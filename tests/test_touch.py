@@ -145,10 +145,7 @@ def test_keep_in_touch_takes_over_from_a_check_in_never_done():
     }
     uids = [str(e["UID"]) for e in _events([person], D(2026, 12, 1))]
     note = hashlib.sha256(PATH.encode()).hexdigest()[:16]
-    assert uids == [
-        f"keep-in-touch-2026-09-02-{note}@vaultsync",
-        f"keep-in-touch-2026-09-02-{note}-closes@vaultsync",
-    ]
+    assert uids == [f"keep-in-touch-2026-09-02-{note}@vaultsync"]  # one day: no closing-day event
 
 
 def test_a_short_cadence_waits_for_the_check_in_window_to_close():

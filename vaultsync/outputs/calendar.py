@@ -180,7 +180,9 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
     else:
         summary, closing, text = _WINDOWS[deadline.kind](deadline)
         shown = [("", deadline.start, summary)]
-        if deadline.start < deadline.end and today <= deadline.end:  # its closing day, still ahead
+        if (
+            closing and deadline.start < deadline.end and today <= deadline.end
+        ):  # its closing day, still ahead
             shown.append((CLOSES, deadline.end, closing))
         items = [
             _day_event(
@@ -213,8 +215,8 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
     return items
 
 
-def _check_in_words(deadline: Deadline) -> tuple[str, str, str]:
-    """A check-in window's summary, its closing day's title, and what to do."""
+def _check_in_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    """A check-in window's summary, its closing day's title (None: no event that day), and what to do."""
     who = deadline.contact.display
     text = (
         f"Write again between {deadline.start} and {deadline.end} (interview {deadline.interview_day}): "
@@ -223,16 +225,18 @@ def _check_in_words(deadline: Deadline) -> tuple[str, str, str]:
     return f"Check in with {who}", f"Last day to check in with {who}", text
 
 
-def _keep_in_touch_words(deadline: Deadline) -> tuple[str, str, str]:
+def _keep_in_touch_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    """No event on its last day: a nudge every few months needs one day, and the overdue copy
+    follows it (each contact met has one, so a second would swell the feed)."""
     who = deadline.contact.display
     text = (
         f"Write again by {deadline.end}: you were last in touch on {deadline.interview_day}. "
         "News of your search, how their advice helped."
     )
-    return f"Keep in touch with {who}", f"Last day to keep in touch with {who}", text
+    return f"Keep in touch with {who}", None, text
 
 
-def _search_ended_words(deadline: Deadline) -> tuple[str, str, str]:
+def _search_ended_words(deadline: Deadline) -> tuple[str, str | None, str]:
     who = deadline.contact.display
     text = (
         f"Your search ended on {deadline.start}: tell them how it ended and thank them for their "
