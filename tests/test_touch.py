@@ -117,17 +117,7 @@ def test_keep_in_touch_per_contact_and_setting():
     ]
 
 
-NOT_CHECKED = """
----
-type: contact
-email: j@n.example
-referrals: [Ana]
-advice: [Volunteer first.]
-interviews: [2026-09-01]
-thank_you_sent: 2026-09-02
-{extra}
----
-"""
+NOT_CHECKED = CHECKED.replace("check_ins: [2026-10-15]\n", "")  # thanked, never checked in
 
 
 def test_keep_in_touch_takes_over_from_a_check_in_never_done():

@@ -7,7 +7,7 @@ CATEGORIES). No rule reads the clock or the disk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from vaultsync.config import Settings
@@ -214,43 +214,52 @@ def job_ask(
     return found
 
 
-def _level(deadline: Deadline, today: dt.date) -> str:
-    """A deadline due from its start through its end, then overdue."""
-    return "due" if today <= deadline.end else "overdue"
+def _due_then_overdue(
+    contact: Contact,
+    today: dt.date,
+    settings: Settings,
+    known: Sequence[Deadline] | None,
+    kind: str,
+    say: Callable[[Deadline, bool], str],
+) -> list[Finding]:
+    """A finding for each open deadline of ``kind`` (its rule id) from its first day: ``due``
+    through its last, then ``overdue``; ``say(deadline, late)`` words it."""
+    found = []
+    for deadline in _open(contact, today, settings, known, kind):
+        if today >= deadline.start:
+            late = today > deadline.end
+            level = "overdue" if late else "due"
+            found.append(_finding(kind, level, contact, deadline.end, say(deadline, late)))
+    return found
 
 
 def keep_in_touch(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Keep in touch: write again every so often after the check-in, counted from the latest contact."""
-    found = []
-    for deadline in _open(contact, today, settings, known, KEEP_IN_TOUCH):
-        if today < deadline.start:
-            continue
-        level = _level(deadline, today)
-        ask = "Keep in touch" if level == "due" else "You meant to keep in touch"
-        message = (
-            f"{ask} by {deadline.end}: you were last in touch on {deadline.interview_day}. Write with "
-            "news of your search and how their advice helped; then record it in check_ins."
+
+    def say(deadline: Deadline, late: bool) -> str:
+        return (
+            f"{'You meant to keep in touch' if late else 'Keep in touch'} by {deadline.end}: you were "
+            f"last in touch on {deadline.interview_day}. Write with news of your search and how their "
+            "advice helped; then record it in check_ins."
         )
-        found.append(_finding("keep-in-touch", level, contact, deadline.end, message))
-    return found
+
+    return _due_then_overdue(contact, today, settings, known, KEEP_IN_TOUCH, say)
 
 
 def search_ended(
     contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """The end of the search: tell each person you interviewed how it ended, and thank them."""
-    found = []
-    for deadline in _open(contact, today, settings, known, SEARCH_ENDED):
-        level = _level(deadline, today)
-        ask = "Tell them" if level == "due" else "You meant to tell them"
-        message = (
-            f"{ask} by {deadline.end} how your search ended ({deadline.start}) and thank them for "
-            "their help; then record it in check_ins."
+
+    def say(deadline: Deadline, late: bool) -> str:
+        return (
+            f"{'You meant to tell them' if late else 'Tell them'} by {deadline.end} how your search "
+            f"ended ({deadline.start}) and thank them for their help; then record it in check_ins."
         )
-        found.append(_finding("search-ended", level, contact, deadline.end, message))
-    return found
+
+    return _due_then_overdue(contact, today, settings, known, SEARCH_ENDED, say)
 
 
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
