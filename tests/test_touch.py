@@ -470,3 +470,27 @@ def test_report_function_takes_lapsed(vault: Path):
     shown = report(vault, D(2026, 12, 14), "text", "v", lapsed=True)
     assert "Lapsed, more than 30 days past due (1)" in shown.text
     assert "Lapsed," not in hidden.text and hidden.code == shown.code == 0
+
+
+def _ask(where: str, due: dt.date | None, level: str = "info") -> Finding:
+    message = f"Ask {where} whether they know other people who could help, then record them in referrals."
+    return Finding("ask-referrals", level, "Jane Doe", PATH, due, message)
+
+
+def test_ask_referrals_waits_for_the_next_letter_not_a_lapsed_one():
+    quiet = contact(
+        "---\ntype: contact\nemail: j@n.example\nadvice: [x]\ninterviews: [2026-11-10]\n---\n", PATH
+    )
+    letter = "in your thank-you letter or check-in"
+    # the thank-you (due 11-13) lapsed on 12-14; the check-in window (to 2027-01-09) is open
+    assert rule_findings(quiet, D(2026, 12, 13), "ask-referrals") == [_ask(letter, D(2026, 11, 13))]
+    assert rule_findings(quiet, D(2026, 12, 14), "ask-referrals") == [_ask(letter, D(2027, 1, 9))]
+    # keep in touch took over (due through 2027-02-22); once it lapsed too, the ask lapses with it
+    keeping = "when you next keep in touch"
+    assert rule_findings(quiet, D(2027, 2, 8), "ask-referrals") == [_ask(keeping, D(2027, 2, 22))]
+    assert rule_findings(quiet, D(2027, 3, 24), "ask-referrals") == [_ask(keeping, D(2027, 2, 22))]
+    assert rule_findings(quiet, D(2027, 3, 25), "ask-referrals") == [_ask(keeping, D(2027, 2, 22), "lapsed")]
+    checked = replace(quiet, check_ins=(D(2026, 12, 20),))
+    assert rule_findings(checked, D(2026, 12, 21), "ask-referrals") == [_ask(keeping, D(2027, 4, 3))]
+    never = replace(checked, keep_in_touch=0, thank_you_sent=(D(2026, 11, 11),))  # no letter left
+    assert rule_findings(never, D(2026, 12, 21), "ask-referrals") == [_ask("next time you write", None)]

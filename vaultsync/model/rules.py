@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Protocol
 
 from vaultsync.config import Settings
@@ -23,6 +24,7 @@ from vaultsync.model.deadlines import (
     Deadline,
     deadlines,
     held_since,
+    lapsed,
 )
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import referral
@@ -128,9 +130,16 @@ def ask_referrals(
     """Guide rule 3: ask whether they know other people who could help."""
     if contact.referrals or not contact.follow_up or not held_since(contact, today, settings):
         return []
-    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN)
-    due = min((d.end for d in letters), default=None)
-    where = "in your thank-you letter or check-in" if letters else "next time you write"
+    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN, KEEP_IN_TOUCH)
+    # the next letter you may still write; else the last one missed, and the ask lapses with it
+    live = [d for d in letters if not lapsed(d.end, today, settings)]
+    end = attrgetter("end")
+    chosen = min(live, key=end) if live else max(letters, key=end, default=None)
+    due = chosen.end if chosen else None
+    where = "next time you write"
+    if chosen is not None:
+        kept = chosen.kind == KEEP_IN_TOUCH
+        where = "when you next keep in touch" if kept else "in your thank-you letter or check-in"
     return [
         _finding(
             "ask-referrals",
