@@ -494,3 +494,22 @@ def test_ask_referrals_waits_for_the_next_letter_not_a_lapsed_one():
     assert rule_findings(checked, D(2026, 12, 21), "ask-referrals") == [_ask(keeping, D(2027, 4, 3))]
     never = replace(checked, keep_in_touch=0, thank_you_sent=(D(2026, 11, 11),))  # no letter left
     assert rule_findings(never, D(2026, 12, 21), "ask-referrals") == [_ask("next time you write", None)]
+
+
+def test_the_dashboard_after_the_search_ended(vault: Path):
+    write_note(vault, PATH, CHECKED.format(extra=""))
+    (vault / ".vaultsync.toml").write_text('search_ended = "2026-12-01"\n')
+    loaded = load_vault(vault)
+    for day, section in [
+        (D(2026, 11, 30), "## Referrals not yet contacted (1)\n"),
+        (
+            D(2026, 12, 1),
+            "## Referrals not yet contacted\n\nYour search ended on 2026-12-01: no one more to reach.\n",
+        ),
+    ]:
+        note = dashboard_markdown(loaded, audit(loaded, day).findings, day)
+        assert section in note
+    found = audit(loaded, D(2026, 12, 8)).findings
+    assert [(f.rule, f.level) for f in found] == [("search-ended", "due")]
+    note = dashboard_markdown(loaded, found, D(2026, 12, 8))
+    assert "| 2026-12-15 | [[Contacts/Jane Doe\\|Jane Doe]] | Tell them by 2026-12-15" in note

@@ -76,12 +76,16 @@ def lapsed(end: dt.date, today: dt.date, settings: Settings) -> bool:
     return (today - end).days > settings.lapse_days
 
 
+def search_over(today: dt.date, settings: Settings) -> bool:
+    """Whether the search has ended by ``today`` (the ``search_ended`` setting)."""
+    return settings.search_ended is not None and today >= settings.search_ended
+
+
 def in_touch(contact: Contact, today: dt.date, settings: Settings, found: list[Deadline]) -> list[Deadline]:
     """``found`` with the keep-in-touch deadline, which takes over from a check-in not done once it
     is due; from the day the search ended, only what ``AFTER_SEARCH`` keeps, and the word of how
     it ended."""
-    ended = settings.search_ended
-    if ended is not None and today >= ended:
+    if search_over(today, settings):
         return [d for d in found if d.kind in AFTER_SEARCH] + search_ended_deadlines(contact, today, settings)
     keep = keep_in_touch_deadline(contact, today, settings)
     if keep is None:

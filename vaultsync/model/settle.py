@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from vaultsync.config import Settings
-from vaultsync.model.deadlines import lapsed
+from vaultsync.model.deadlines import lapsed, search_over
 from vaultsync.model.finding import LAPSED, Finding
 
 #: The rules that still speak once the search has ended: what you owe people (the thank-you, the
@@ -25,7 +25,7 @@ def settle(found: Iterable[Finding], today: dt.date, settings: Settings) -> list
     """``found`` as the user sees it on ``today``: without the rules that stop once the search has
     ended, and a finding more than ``lapse_days`` past its due day (overdue, or a suggestion for
     a letter that was due then) as ``lapsed``."""
-    ended = settings.search_ended is not None and today >= settings.search_ended
+    ended = search_over(today, settings)
     return [
         replace(f, level=LAPSED) if f.due and lapsed(f.due, today, settings) else f
         for f in found

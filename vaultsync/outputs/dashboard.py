@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of, has_time, moment_sort_key
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines
+from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines, search_over
 from vaultsync.model.finding import LAPSED, Finding
 from vaultsync.model.network import MET, NOT_CONTACTED, OTHER, SCHEDULED, Network, referral_network
 from vaultsync.model.referral import pending_referrals
@@ -68,7 +68,7 @@ def dashboard_markdown(vault: Vault, findings: Sequence[Finding], today: dt.date
         ),
         _check_ins_section(contacts, today, settings),
         _interviews_section(contacts, today, settings),
-        _referrals_section(contacts),
+        _referrals_section(contacts) if not search_over(today, settings) else _search_over_section(settings),
         _section(
             f"Records with gaps ({len(gaps)})",
             ("Contact", "What to record"),
@@ -261,6 +261,12 @@ def _referrals_section(contacts: Sequence[Contact]) -> str:
         rows,
         "Everyone your contacts suggested has been contacted.",
     )
+
+
+def _search_over_section(settings: Settings) -> str:
+    """In place of the referrals still to reach: once the search has ended, none are (as in the audit)."""
+    ended = f"Your search ended on {settings.search_ended}: no one more to reach."
+    return f"## Referrals not yet contacted\n\n{ended}\n"
 
 
 def _errors_section(errors: Sequence[NoteError]) -> str:
