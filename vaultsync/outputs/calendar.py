@@ -180,9 +180,8 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
     else:
         summary, closing, text = _WINDOWS[deadline.kind](deadline)
         shown = [("", deadline.start, summary)]
-        if (
-            closing and deadline.start < deadline.end and today <= deadline.end
-        ):  # its closing day, still ahead
+        ahead = deadline.start < deadline.end and today <= deadline.end  # its closing day, still ahead
+        if closing and ahead:
             shown.append((CLOSES, deadline.end, closing))
         items = [
             _day_event(
