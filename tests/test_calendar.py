@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 
 from vaultsync.model.dates import day_of
+from vaultsync.model.deadlines import last_contact
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.pipeline import build
 from vaultsync.store.loader import load_vault
@@ -88,8 +89,17 @@ def test_events_match_the_notes(small_vault: Path):
     D, T, FREE, NINE = dt.date, dt.timedelta, "TRANSPARENT", [dt.timedelta(hours=9)]
     jane, friend = "Jane Doe (Northwind)", "Old Friend"
     assert [view(e) for e in events(result.path)] == [
-        # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30, overdue
-        ("check", D(2026, 8, 31), D(2026, 9, 1), f"Check in with {friend}", ["check-in"], FREE, NINE),
+        # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30 not done; 90 days
+        # after the thank-you sent 08-02, keep in touch takes over from it (due through 11-14)
+        (
+            "keep",
+            D(2026, 10, 31),
+            D(2026, 11, 1),
+            f"Keep in touch with {friend}",
+            ["keep-in-touch"],
+            FREE,
+            NINE,
+        ),
         # Jane: thank-you for 11-18, from the day after through its due day 11-21 (the 10-01 one
         # was sent), with an alarm at reminder_time on the first day and on the due day
         (
@@ -101,8 +111,16 @@ def test_events_match_the_notes(small_vault: Path):
             FREE,
             [T(hours=9), T(days=2, hours=9)],
         ),
-        # Old Friend's check-in again, overdue on today
-        ("check", TODAY, D(2026, 11, 21), f"Overdue: check in with {friend}", ["check-in"], FREE, NINE),
+        # Old Friend's keep in touch again, overdue on today
+        (
+            "keep",
+            TODAY,
+            D(2026, 11, 21),
+            f"Overdue: keep in touch with {friend}",
+            ["keep-in-touch"],
+            FREE,
+            NINE,
+        ),
         # Marcus: a timed interview, 30 minutes, busy, alarm the day before
         (
             "prepare",
@@ -205,7 +223,8 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     seen, one = set(), dt.timedelta(days=1)
     for event in cal.walk("VEVENT"):
         kind, anchor = re.match(
-            r"(thank-you|check-in|prepare|no-reply-[a-z-]+)-(\d{4}-\d{2}-\d{2})", str(event["UID"])
+            r"(thank-you|check-in|prepare|no-reply-[a-z-]+|keep-in-touch)-(\d{4}-\d{2}-\d{2})",
+            str(event["UID"]),
         ).groups()
         interview = dt.date.fromisoformat(anchor)
         path = unquote(str(event["URL"]).split("&file=")[1]) + ".md"
@@ -218,12 +237,14 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
             assert not [d for d in (*contact.replies, *contact.contacted) if d >= interview]
             seen.add(contact.name)
             continue
-        assert interview in [day_of(m) for m in contact.interviews]
+        assert kind == "keep-in-touch" or interview in [day_of(m) for m in contact.interviews]
         if str(event["UID"]).endswith("-overdue@vaultsync"):
             assert start == SAMPLE_TODAY and str(event["SUMMARY"]).startswith("Overdue: ")
         elif kind == "thank-you":
             assert (start, event.decoded("DTEND")) == (interview + one, interview + 4 * one)
             assert not any(sent >= interview for sent in contact.thank_you_sent)
+        elif kind == "keep-in-touch":  # 90 days after the latest contact
+            assert start == interview + 90 * one and interview == last_contact(contact, SAMPLE_TODAY)
         elif kind == "check-in":
             closes = str(event["UID"]).endswith("-closes@vaultsync")
             assert start == interview + (60 if closes else 30) * one and interview == max(held)
@@ -245,7 +266,9 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         "Lena Fischer",
         "Samir Haddad",
         "Emily Nakamura",
-    }  # not Hannah Schmidt or Arjun Mehta: thanked and checked in
+        "Hannah Schmidt",  # thanked and checked in: keep in touch, from 2027-01-18
+        "Arjun Mehta",  # thanked and checked in: keep in touch, from 2027-02-14
+    }
 
 
 def kind(event: icalendar.Event) -> str:

@@ -79,6 +79,7 @@ def test_audit_json_exact(vault: Path):
                 "message": "Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe; no note for them yet.",
             },
         ],
+        "lapsed": 0,
         "errors": [],
         "dates": [
             {
@@ -522,11 +523,11 @@ def test_the_text_report_wraps_to_the_terminal_and_not_when_piped():
         "sample-vault on 2026-11-20: 17 contacts, 24 findings, 2 problems reading",
         "  notes",
         "",
-        "Overdue (3)",
+        "Overdue (2)",
     ]
     assert shown.splitlines()[4:6] == [  # a finding's further lines under its text
-        "  2026-10-19  Priya Natarajan: You meant to write again between",
-        "              2026-09-19 and 2026-10-19 (interview 2026-08-20): how",
+        "  2026-11-08  Lena Fischer: Send a thank-you letter for the 2026-11-05",
+        "              interview (was due 2026-11-08): what you enjoyed, the",
     ]
     assert shown.split() == piped.split()  # the same words, in the same order
     assert shown.count("\n\n") == piped.count("\n\n")

@@ -22,6 +22,7 @@ from vaultsync.model.rules import (
     record,
     thank_you,
 )
+from vaultsync.model.settle import settle
 from vaultsync.store.loader import load_vault
 
 D = dt.date
@@ -279,11 +280,11 @@ def test_follow_up_false_stops_writing_again_only():
     )
     found = [(f.rule, f.level, f.due) for f in evaluate([c], D(2026, 11, 20), DEFAULTS)]
     assert found == [
-        ("thank-you", "overdue", D(2026, 8, 4)),
         ("thank-you", "due", D(2026, 11, 21)),
         ("job-ask", "warning", None),  # the letter is still to be written
         ("referral", "info", None),
         ("record", "info", None),  # the advice of the interview held
+        ("thank-you", "lapsed", D(2026, 8, 4)),  # more than lapse_days past: history
     ]
     # once thanked, nothing asks to write again: no check-in, no ask-referrals
     thanked = contact(
@@ -319,7 +320,7 @@ def test_rules_given_the_deadlines_find_what_they_find_alone(today: dt.date) -> 
     vault = load_vault(SAMPLE_VAULT)
     for person in vault.contacts:
         alone = [f for rule in CONTACT_RULES for f in rule(person, today, vault.settings)]
-        assert contact_findings(person, today, vault.settings) == alone
+        assert contact_findings(person, today, vault.settings) == settle(alone, today, vault.settings)
 
 
 def test_findings_pickle_back_to_equal_findings():

@@ -40,6 +40,7 @@ CANONICAL_PROPERTIES = (
     "replied",
     "contacted",
     "do_not_contact",
+    "keep_in_touch",
 )
 
 #: Names other vaults use for the same thing; ``property_aliases`` in the config adds to these.
@@ -60,6 +61,7 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "replied": ("reply", "replies", "answered", "responded"),
         "contacted": ("last_contact", "last_contacted", "last_contacted_at", "contact_dates", "spoke"),
         "do_not_contact": ("donotcontact", "dnc", "no_contact"),
+        "keep_in_touch": ("stay_in_touch", "keep_in_touch_days"),
     }
 )
 
@@ -308,6 +310,45 @@ SPEC: tuple[Setting, ...] = (
         "Days the `no-reply-move-on` finding stays in the audit from its day (then silence).",
     ),
     Setting(
+        "keep_in_touch_days",
+        90,
+        _days,
+        "90",
+        "After the check-in (done, or its window closed), write again this many days after the "
+        "latest contact of any kind; a contact's `keep_in_touch` property overrides it. 0 = never.",
+    ),
+    Setting(
+        "keep_in_touch_window_days",
+        14,
+        _days,
+        "14",
+        "Days a keep-in-touch reminder stays due before it is overdue.",
+    ),
+    Setting(
+        "search_ended",
+        None,
+        _since,
+        '""',
+        "The day your search ended (`2026-12-01`): each contact you interviewed gets one reminder to "
+        "tell them how it ended and thank them; then only what you still owe (docs/rules.md). "
+        "Empty = the search goes on.",
+    ),
+    Setting(
+        "search_ended_days",
+        14,
+        _days,
+        "14",
+        "Days after `search_ended` by which each contact should hear how it ended.",
+    ),
+    Setting(
+        "lapse_days",
+        30,
+        _days,
+        "30",
+        "A reminder more than this many days past its last day lapses: out of the calendar and the "
+        "exit code, counted in one line of the report (`audit --lapsed` lists them).",
+    ),
+    Setting(
         "calendar_path",
         "vaultsync.ics",
         _calendar_path,
@@ -425,6 +466,11 @@ class Settings:
     no_reply_follow_up_days: int
     no_reply_move_on_days: int
     no_reply_move_on_shown_days: int
+    keep_in_touch_days: int
+    keep_in_touch_window_days: int
+    search_ended: dt.date | None
+    search_ended_days: int
+    lapse_days: int
     calendar_path: str
     calendar_name: str
     refresh_minutes: int

@@ -275,10 +275,11 @@ def report(
     fail_on: str = "overdue",
     cache: bool = False,
     width: int | None = None,
+    lapsed: bool = False,
 ) -> AuditReport:
     """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``,
-    text wrapped to ``width`` columns when given), and its exit code by ``fail_on`` (see
-    ``vaultsync.model.audit.FAIL_ON``).
+    text wrapped to ``width`` columns when given, the lapsed reminders listed with ``lapsed``),
+    and its exit code by ``fail_on`` (see ``vaultsync.model.audit.FAIL_ON``).
 
     With ``cache``, notes unchanged since the last run are not read again, and when no note
     changed since a report in this format on this day, that report is given again at once.
@@ -288,7 +289,7 @@ def report(
     scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
     stored = None
     if scan.signatures is not None:
-        stored = ReportCache(scan, fmt, today, label, width)
+        stored = ReportCache(scan, fmt, today, label, width, lapsed)
         hit = stored.get()
         if hit is not None and fail_on in hit[1]:
             return AuditReport(hit[0], hit[1][fail_on], None)
@@ -297,10 +298,10 @@ def report(
 
     result = audit(scan, today, cache=cache)
     code = result.exit_code_on(fail_on)
-    text = FORMATS[fmt](result, label, width)
+    text = FORMATS[fmt](result, label, width, lapsed)
     if cache and result.scan is not None:
         if stored is None or result.scan is not scan:  # signed as read: the key is new
-            stored = ReportCache(result.scan, fmt, today, label, width)
+            stored = ReportCache(result.scan, fmt, today, label, width, lapsed)
         stored.put(text, {way: result.exit_code_on(way) for way in FAIL_ON})
     return AuditReport(text, code, result)
 

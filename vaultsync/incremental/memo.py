@@ -28,6 +28,7 @@ from vaultsync.model.deadlines import deadlines
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import ReferralInputs, referral_inputs
 from vaultsync.model.rules import contact_findings
+from vaultsync.model.settle import settle
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import (
     Item,
@@ -103,7 +104,9 @@ class BuildMemo:
         self._keys: list[tuple[dt.date, str]] = []  # every event's event_order, in that order
         self._events: list[bytes] = []  # ... and its bytes
         self._referrals: Referrals | None = None  # None: to be made again from every contact
-        self._referral_levels: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())
+        self._referral_found: tuple[Finding, ...] = ()  # the referral rule's findings as found
+        self._referral_settled: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())  # model.settle
+        self._referral_on: tuple[dt.date, Settings] | None = None  # the day and settings settled on
         self._head: tuple[Hashable, bytes] = (None, b"")
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
@@ -124,7 +127,7 @@ class BuildMemo:
         head = self._calendar_head(vault.settings)
         if self._pieces is None or self._pieces[0] is not head:
             self._pieces = calendar_pieces(head, self._events)
-        levels = self._levels + self._referral_levels[1]  # and only the levels found: + drops zeros
+        levels = self._levels + self._referral_settled[1]  # and only the levels found: + drops zeros
         return Built(self._findings, levels, self._pieces, len(self._events))
 
     def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> None:
@@ -220,9 +223,12 @@ class BuildMemo:
             self._referrals = Referrals()
             self._referrals.update((), (done.referral_inputs for done in self._gave.values()))
         found = self._referrals.findings()
-        if found is not self._referral_levels[0]:
-            self._referral_levels = (found, Counter(map(attrgetter("level"), found)))
-        return found
+        on = (self._basis.today, self._basis.settings) if self._basis else None
+        if found is not self._referral_found or on != self._referral_on:
+            settled = tuple(settle(found, *on)) if on else found
+            self._referral_found, self._referral_on = found, on
+            self._referral_settled = (settled, Counter(map(attrgetter("level"), settled)))
+        return self._referral_settled[0]
 
     def _calendar_head(self, settings: Settings) -> bytes:
         """``calendar_head``, made again only when the settings or the time zones used changed."""

@@ -68,6 +68,7 @@ class Contact:
     contacted: tuple[dt.date, ...] = ()
     sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
     hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
+    keep_in_touch: int | None = None  # days between contacts; 0 = never; None = the setting
 
     @property
     def stem(self) -> str:
@@ -216,6 +217,11 @@ def build_contact(
 
     follow_up = flag("follow_up")
 
+    keep_in_touch = _cadence(value("keep_in_touch"))
+    if isinstance(keep_in_touch, str):
+        problem("keep_in_touch", f"{keep_in_touch}, got {flow_text(written('keep_in_touch'))!r}")
+        keep_in_touch = None
+
     if reader is None:
         sections = read_sections(note.body, note.body_line)
     else:
@@ -249,8 +255,33 @@ def build_contact(
         outreach=days("outreach"),
         replies=days("replied"),
         contacted=days("contacted"),
+        keep_in_touch=keep_in_touch,
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
+
+
+#: The longest ``keep_in_touch`` a note may give, as the ``keep_in_touch_days`` setting.
+_MAX_CADENCE = 3650
+_NEVER = frozenset({"false", "no", "off", "never"})
+
+
+def _cadence(value: Any) -> int | str | None:
+    """``keep_in_touch`` as days (0 = never; None = the setting), or what is wrong with it."""
+    if isinstance(value, str):
+        text = value.strip().casefold()
+        if text in _NEVER:
+            return 0
+        if text in ("", "true", "yes", "on"):
+            return None
+        if text.isdecimal() and len(text) <= 5:
+            value = int(text)
+    if value is None or value is True:
+        return None
+    if value is False:
+        return 0
+    if isinstance(value, int) and 0 <= value <= _MAX_CADENCE:
+        return value
+    return f"expected a number of days from 1 to {_MAX_CADENCE}, or false"
 
 
 def _unlinked(item: Any) -> Any:

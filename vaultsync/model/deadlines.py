@@ -21,14 +21,20 @@ INTERVIEW = "interview"
 NO_REPLY_OTHER = "no-reply-other"
 NO_REPLY_FOLLOW_UP = "no-reply-follow-up"
 NO_REPLY_MOVE_ON = "no-reply-move-on"
+KEEP_IN_TOUCH = "keep-in-touch"
+SEARCH_ENDED = "search-ended"
+#: The deadlines that stay once the search has ended: what you still owe people (the thank-you
+#: for an interview held, the word of how it ended) and the interviews the notes still plan.
+AFTER_SEARCH = frozenset({THANK_YOU, INTERVIEW, SEARCH_ENDED})
 
 
 @dataclass(frozen=True)
 class Deadline:
-    kind: str  # THANK_YOU, CHECK_IN, INTERVIEW or one of the NO_REPLY_ stages
+    kind: str  # THANK_YOU, CHECK_IN, INTERVIEW, KEEP_IN_TOUCH, SEARCH_ENDED or a NO_REPLY_ stage
     contact: Contact
-    # the interview this follows from (for INTERVIEW, the interview itself; for the NO_REPLY_
-    # stages, the outreach: the first request, or for NO_REPLY_MOVE_ON the latest follow-up)
+    #: the interview this follows from (for INTERVIEW, the interview itself; for KEEP_IN_TOUCH,
+    #: the latest contact; for SEARCH_ENDED, the day the search ended; for the NO_REPLY_ stages,
+    #: the outreach: the first request, or for NO_REPLY_MOVE_ON the latest follow-up)
     anchor: Moment
     start: dt.date  # the day it becomes due: letter due date, window opens, interview day
     end: dt.date  # the last day: letter due date, window closes, interview day
@@ -69,7 +75,7 @@ def deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Dead
         found.append(Deadline(INTERVIEW, contact, interview, day, day))
     if contact.follow_up:
         found += no_reply_deadlines(contact, today, settings)
-    return found
+    return in_touch(contact, today, settings, found)
 
 
 def unanswered(contact: Contact, today: dt.date, settings: Settings) -> tuple[dt.date, ...]:
@@ -104,3 +110,75 @@ def no_reply_deadlines(contact: Contact, today: dt.date, settings: Settings) -> 
     if last < move_on or today > last:  # shown for no day, or no longer: silence
         return []
     return [Deadline(NO_REPLY_MOVE_ON, contact, latest, move_on, last)]
+
+
+def lapsed(end: dt.date, today: dt.date, settings: Settings) -> bool:
+    """Whether a deadline whose last day is ``end`` has lapsed on ``today``: more than
+    ``lapse_days`` past it. Lapsed, it leaves the calendar and its finding is no longer overdue
+    (``model.settle``): a reminder missed long ago is history, not an emergency."""
+    return (today - end).days > settings.lapse_days
+
+
+def search_over(today: dt.date, settings: Settings) -> bool:
+    """Whether the search has ended by ``today`` (the ``search_ended`` setting)."""
+    return settings.search_ended is not None and today >= settings.search_ended
+
+
+def in_touch(contact: Contact, today: dt.date, settings: Settings, found: list[Deadline]) -> list[Deadline]:
+    """``found`` with the keep-in-touch deadline, which takes over from a check-in not done once it
+    is due; from the day the search ended, only what ``AFTER_SEARCH`` keeps, and the word of how
+    it ended."""
+    if search_over(today, settings):
+        return [d for d in found if d.kind in AFTER_SEARCH] + search_ended_deadlines(contact, today, settings)
+    keep = keep_in_touch_deadline(contact, today, settings)
+    if keep is None:
+        return found
+    if today >= keep.start:
+        found = [d for d in found if d.kind != CHECK_IN]
+    return [*found, keep]
+
+
+def last_contact(contact: Contact, today: dt.date) -> dt.date | None:
+    """The latest day on or before ``today`` that the record shows any contact with them."""
+    days = [day_of(m) for m in contact.held(today)]
+    days += (d for d in (*_words_to(contact), *contact.replies) if d <= today)
+    return max(days, default=None)
+
+
+def _words_to(contact: Contact) -> tuple[dt.date, ...]:
+    """The days you wrote to or spoke with them, besides interviews: letters, check-ins, other contact."""
+    return (*contact.thank_you_sent, *contact.check_ins, *contact.outreach, *contact.contacted)
+
+
+def keep_in_touch_deadline(contact: Contact, today: dt.date, settings: Settings) -> Deadline | None:
+    """Write again ``keep_in_touch_days`` (or the contact's ``keep_in_touch``) after the latest
+    contact, once the check-in is done or its window has closed (then not before the day after)."""
+    every = settings.keep_in_touch_days if contact.keep_in_touch is None else contact.keep_in_touch
+    held = held_since(contact, today, settings)
+    if not every or not held or not contact.follow_up:
+        return None
+    interview = day_of(held[-1])
+    checked = any(done > interview for done in contact.check_ins)
+    closes = interview + dt.timedelta(days=settings.check_in_closes_days)
+    if not checked and today <= closes:
+        return None  # the check-in comes first
+    last = last_contact(contact, today) or interview
+    start = last + dt.timedelta(days=every)
+    if not checked:
+        start = max(start, closes + dt.timedelta(days=1))
+    end = start + dt.timedelta(days=settings.keep_in_touch_window_days)
+    return Deadline(KEEP_IN_TOUCH, contact, last, start, end)
+
+
+def search_ended_deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
+    """Tell each contact you interviewed how the search ended, and thank them: due within
+    ``search_ended_days`` of ``search_ended``; done by any word sent to them, or a meeting, since
+    that day."""
+    ended = settings.search_ended
+    if ended is None or not contact.follow_up or not held_since(contact, today, settings):
+        return []
+    met = (day_of(m) for m in contact.held(today))  # met since: told in person
+    if any(ended <= day <= today for day in (*_words_to(contact), *met)):
+        return []
+    end = ended + dt.timedelta(days=settings.search_ended_days)
+    return [Deadline(SEARCH_ENDED, contact, ended, ended, end)]

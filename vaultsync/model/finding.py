@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-LEVELS = ("overdue", "due", "upcoming", "warning", "info")
+#: A deadline more than ``lapse_days`` past its end (``model.settle``): listed last, and only on request.
+LAPSED = "lapsed"
+LEVELS = ("overdue", "due", "upcoming", "warning", "info", LAPSED)
 RULES: tuple[str, ...] = (
     "thank-you",
     "check-in",
@@ -15,6 +17,8 @@ RULES: tuple[str, ...] = (
     "referral",
     "record",
     "job-ask",
+    "keep-in-touch",
+    "search-ended",
 )
 RULES += ("no-reply-other", "no-reply-follow-up", "no-reply-move-on")
 

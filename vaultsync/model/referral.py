@@ -10,6 +10,7 @@ from typing import NamedTuple, Protocol, TypeVar
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name, name_key, name_keys
 from vaultsync.model.finding import Finding
+from vaultsync.model.settle import settle
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def referral(
     by_name: Mapping[str, Contact] | None = None,
 ) -> list[Finding]:
     """Guide rule 3's other half: reach out to the people your contacts suggested."""
-    return [referral_finding(p.person, p.note, p.referrers) for p in pending_referrals(contacts, by_name)]
+    found = [referral_finding(p.person, p.note, p.referrers) for p in pending_referrals(contacts, by_name)]
+    return settle(found, today, settings)
 
 
 def referral_finding(person: PersonRef, note: Referrer | None, referrers: Sequence[Referrer]) -> Finding:

@@ -7,17 +7,29 @@ CATEGORIES). No rule reads the clock or the disk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Protocol
 
 from vaultsync.config import Settings
 from vaultsync.model import asks
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines, held_since
+from vaultsync.model.deadlines import (
+    CHECK_IN,
+    INTERVIEW,
+    KEEP_IN_TOUCH,
+    SEARCH_ENDED,
+    THANK_YOU,
+    Deadline,
+    deadlines,
+    held_since,
+    lapsed,
+)
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import referral
 from vaultsync.model.replies import no_reply
+from vaultsync.model.settle import settle
 from vaultsync.reading.sections import Line
 
 
@@ -119,11 +131,18 @@ def ask_referrals(
     """Guide rule 3: ask whether they know other people who could help."""
     if contact.referrals or not held_since(contact, today, settings):
         return []
-    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN)
+    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN, KEEP_IN_TOUCH)
     if not letters and not contact.follow_up:
         return []  # no letter to ask in, and no writing again
-    due = min((d.end for d in letters), default=None)
-    where = "in your thank-you letter or check-in" if letters else "next time you write"
+    # the next letter you may still write; else the last one missed, and the ask lapses with it
+    live = [d for d in letters if not lapsed(d.end, today, settings)]
+    end = attrgetter("end")
+    chosen = min(live, key=end) if live else max(letters, key=end, default=None)
+    due = chosen.end if chosen else None
+    where = "next time you write"
+    if chosen is not None:
+        kept = chosen.kind == KEEP_IN_TOUCH
+        where = "when you next keep in touch" if kept else "in your thank-you letter or check-in"
     if not contact.follow_up:
         where = "in your thank-you letter"  # no check-in follows
     return [
@@ -205,8 +224,57 @@ def job_ask(
     return found
 
 
+def _due_then_overdue(
+    contact: Contact,
+    today: dt.date,
+    settings: Settings,
+    known: Sequence[Deadline] | None,
+    kind: str,
+    say: Callable[[Deadline, bool], str],
+) -> list[Finding]:
+    """A finding for each open deadline of ``kind`` (its rule id) from its first day: ``due``
+    through its last, then ``overdue``; ``say(deadline, late)`` words it."""
+    found = []
+    for deadline in _open(contact, today, settings, known, kind):
+        if today >= deadline.start:
+            late = today > deadline.end
+            level = "overdue" if late else "due"
+            found.append(_finding(kind, level, contact, deadline.end, say(deadline, late)))
+    return found
+
+
+def keep_in_touch(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """Keep in touch: write again every so often after the check-in, counted from the latest contact."""
+
+    def say(deadline: Deadline, late: bool) -> str:
+        return (
+            f"{'You meant to keep in touch' if late else 'Keep in touch'} by {deadline.end}: you were "
+            f"last in touch on {deadline.interview_day}. Write with news of your search and how their "
+            "advice helped; then record it in check_ins."
+        )
+
+    return _due_then_overdue(contact, today, settings, known, KEEP_IN_TOUCH, say)
+
+
+def search_ended(
+    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """The end of the search: tell each person you interviewed how it ended, and thank them."""
+
+    def say(deadline: Deadline, late: bool) -> str:
+        return (
+            f"{'You meant to tell them' if late else 'Tell them'} by {deadline.end} how your search "
+            f"ended ({deadline.start}) and thank them for their help; then record it in check_ins."
+        )
+
+    return _due_then_overdue(contact, today, settings, known, SEARCH_ENDED, say)
+
+
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
 CONTACT_RULES += (no_reply,)
+CONTACT_RULES += (keep_in_touch, search_ended)
 
 
 def contact_findings(
@@ -217,7 +285,8 @@ def contact_findings(
     if contact.do_not_contact:
         return []
     known = deadlines(contact, today, settings) if known is None else known
-    return [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
+    found = [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
+    return settle(found, today, settings)
 
 
 def each_contact_findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:

@@ -24,12 +24,15 @@ from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import (
     CHECK_IN,
     INTERVIEW,
+    KEEP_IN_TOUCH,
     NO_REPLY_FOLLOW_UP,
     NO_REPLY_MOVE_ON,
     NO_REPLY_OTHER,
+    SEARCH_ENDED,
     THANK_YOU,
     Deadline,
     deadlines,
+    lapsed,
 )
 from vaultsync.model.replies import no_reply_text
 from vaultsync.model.vault import Vault
@@ -46,7 +49,8 @@ NO_REPLY_TITLE = {
     NO_REPLY_FOLLOW_UP: "Follow up with {}",
     NO_REPLY_MOVE_ON: "No answer from {}: move on",
 }
-CATEGORY.update({kind: kind for kind in NO_REPLY_TITLE})
+CATEGORY |= {kind: kind for kind in NO_REPLY_TITLE}
+CATEGORY |= {KEEP_IN_TOUCH: "keep-in-touch", SEARCH_ENDED: "search-ended"}
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
 #: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
@@ -192,14 +196,11 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
             _day_event(_uid(deadline), days, summary, f"{text}\n\n{context}", category, (alarm,), link, stamp)
         ]
     else:
-        summary = f"Check in with {contact.display}"
-        text = (
-            f"Write again between {deadline.start} and {deadline.end} (interview {held}): how "
-            "their advice helped, how your search is going."
-        )
+        summary, closing, text = _WINDOWS[deadline.kind](deadline)
         shown = [("", deadline.start, summary)]
-        if deadline.start < deadline.end and today <= deadline.end:  # its closing day, still ahead
-            shown.append((CLOSES, deadline.end, f"Last day to check in with {contact.display}"))
+        ahead = deadline.start < deadline.end and today <= deadline.end  # its closing day, still ahead
+        if closing and ahead:
+            shown.append((CLOSES, deadline.end, closing))
         items = [
             _day_event(
                 _uid(deadline, suffix),
@@ -229,6 +230,40 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
             )
         )
     return items
+
+
+def _check_in_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    """A check-in window's summary, its closing day's title (None: no event that day), and what to do."""
+    who = deadline.contact.display
+    text = (
+        f"Write again between {deadline.start} and {deadline.end} (interview {deadline.interview_day}): "
+        "how their advice helped, how your search is going."
+    )
+    return f"Check in with {who}", f"Last day to check in with {who}", text
+
+
+def _keep_in_touch_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    """No event on its last day: a nudge every few months needs one day, and the overdue copy
+    follows it (each contact met has one, so a second would swell the feed)."""
+    who = deadline.contact.display
+    text = (
+        f"Write again by {deadline.end}: you were last in touch on {deadline.interview_day}. "
+        "News of your search, how their advice helped."
+    )
+    return f"Keep in touch with {who}", None, text
+
+
+def _search_ended_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    who = deadline.contact.display
+    text = (
+        f"Your search ended on {deadline.start}: tell them how it ended and thank them for their "
+        f"help, by {deadline.end}."
+    )
+    return f"Tell {who} how your search ended", f"Last day to tell {who} how your search ended", text
+
+
+#: The words of each kind of deadline shown as a window: its first day, its last, then overdue.
+_WINDOWS = {CHECK_IN: _check_in_words, KEEP_IN_TOUCH: _keep_in_touch_words, SEARCH_ENDED: _search_ended_words}
 
 
 def _interview(
@@ -275,8 +310,14 @@ def _interview_times(
 def contact_items(
     open_deadlines: Iterable[Deadline], today: dt.date, settings: Settings, link: str
 ) -> list[Item]:
-    """The events of one contact: its open deadlines on ``today``, whose note opens at ``link``."""
-    return [item for deadline in open_deadlines for item in _items(deadline, today, settings, link)]
+    """The events of one contact: its open deadlines on ``today`` but those that lapsed
+    (``deadlines.lapsed``), whose note opens at ``link``."""
+    return [
+        item
+        for deadline in open_deadlines
+        if not lapsed(deadline.end, today, settings)
+        for item in _items(deadline, today, settings, link)
+    ]
 
 
 def calendar_items(vault: Vault, today: dt.date) -> list[Item]:

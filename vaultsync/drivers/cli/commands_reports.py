@@ -32,9 +32,15 @@ from vaultsync.drivers.cli.process import one_shot
     help="Exit 1 on an overdue deadline or an unreadable note (overdue), or only on an unreadable note "
     "(errors: for a pre-commit hook).",
 )
+@click.option(
+    "--lapsed",
+    is_flag=True,
+    help="Also list the reminders that lapsed (more than lapse_days past due); "
+    "without it they are counted in one line.",
+)
 @NO_CACHE
 @one_shot
-def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool) -> int:
+def audit(vault: Path, today: str | None, fmt: str, fail_on: str, lapsed: bool, no_cache: bool) -> int:
     """Check VAULT (default: the vault around this folder) and list what to do, most urgent first.
 
     Exit 0 when nothing is overdue and every note could be read, 1 otherwise (with --fail-on errors:
@@ -44,7 +50,9 @@ def audit(vault: Path, today: str | None, fmt: str, fail_on: str, no_cache: bool
     from vaultsync.pipeline import report
 
     day, label = parse_today(today), vault_label(vault)
-    made = report(vault, day, fmt, label, fail_on=fail_on, cache=not no_cache, width=terminal_width())
+    made = report(
+        vault, day, fmt, label, fail_on=fail_on, cache=not no_cache, width=terminal_width(), lapsed=lapsed
+    )
     click.echo(made.text, nl=False)
     return keep_until_exit(made).code
 
