@@ -23,7 +23,7 @@ from typing import Any
 
 from vaultsync.config import Settings
 from vaultsync.errors import UsageError, VaultsyncError
-from vaultsync.model.contact import Contact, is_contact, named, path_stem, person_key
+from vaultsync.model.contact import Contact, is_contact, name_key, named, path_stem
 from vaultsync.obsidian import obsidian_folder, obsidian_json, obsidian_template_folders
 from vaultsync.outputs.lookup import listed
 from vaultsync.reading.listing import Scan
@@ -306,15 +306,15 @@ _RESERVED = frozenset(
 
 
 def same_person(scan: Scan, contacts: Sequence[Contact], name: str, target: str) -> list[tuple[str, str]]:
-    """The notes that are already for the person ``name`` (``contact.person_key``), other than
+    """The notes that are already for the person ``name`` (``contact.name_key``), other than
     ``target``: a contact whose file name, name or aliases say it, or a note of that file name."""
     found = [(c.path, how) for c, how in named(contacts, name) if c.path != target]
     paths = {path for path, _ in found}
-    wanted = person_key(name)
+    wanted = name_key(name)
     found += [
         (path, "its file name")
         for path in scan.paths
-        if path not in paths and path != target and person_key(path_stem(path)) == wanted
+        if path not in paths and path != target and name_key(path_stem(path)) == wanted
     ]
     return sorted(found)
 
