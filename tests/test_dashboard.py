@@ -118,6 +118,7 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
         ("2026-11-21", "Grace Kim", "thank-you"),
         ("2026-11-23", "Samir Haddad", "thank-you"),
         ("2026-11-24", "Marcus Lee", "prepare"),
+        ("2026-11-25", "Theo Brandt", "referral"),
     ]
     assert [(row[0], row[1], linked(row[2])[1]) for row in tables["Upcoming check-ins"]] == [
         ("2026-10-31", "2026-11-30", "Jane Doe"),

@@ -220,22 +220,22 @@ def test_stale_results_are_never_reused(tmp_path: Path) -> None:
         "---\ntype: contact\nemail: a@b.c\nadvice: [x]\ninterviews: [2026-11-18]\nreferrals: [y]\n---\n"
     )
     assert summaries(memo.build(vault(held), SAMPLE_TODAY)) == [
-        "referral info None",
+        "referral due 2026-11-25",
         "thank-you due 2026-11-21",
     ]
     # The same object on another day.
     assert summaries(memo.build(vault(held), SAMPLE_TODAY + 3 * ONE_DAY)) == [
-        "referral info None",
+        "referral due 2026-11-25",
         "thank-you overdue 2026-11-21",
     ]
     # The same object and day, other settings.
-    later = dataclasses.replace(DEFAULTS, thank_you_days=5)
+    later = dataclasses.replace(DEFAULTS, thank_you_days=5, referral_days=2)
     built = memo.build(dataclasses.replace(vault(held), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
-    assert summaries(built) == ["referral info None", "thank-you due 2026-11-23"]
+    assert summaries(built) == ["referral overdue 2026-11-20", "thank-you due 2026-11-23"]
     # The same path, day and settings; another Contact (equal but for a date).
     thanked = dataclasses.replace(held, thank_you_sent=(dt.date(2026, 11, 19),))
     built = memo.build(dataclasses.replace(vault(thanked), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
-    assert summaries(built) == ["referral info None"]
+    assert summaries(built) == ["referral overdue 2026-11-20"]
     assert b"Thank-you letter" not in b"".join(built.calendar)
 
 

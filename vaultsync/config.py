@@ -269,6 +269,10 @@ SPEC: tuple[Setting, ...] = (
     Setting(
         "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
     ),
+    Setting("referral_days", 7, _days, "7", "Days after a referral by which to reach the person suggested."),
+    Setting(
+        "close_loop_days", 7, _days, "7", "Days after meeting someone suggested to let the referrer know."
+    ),
     Setting(
         "calendar_path",
         "vaultsync.ics",
@@ -383,6 +387,8 @@ class Settings:
     check_in_closes_days: int
     check_in_notice_days: int
     prepare_days: int
+    referral_days: int
+    close_loop_days: int
     calendar_path: str
     calendar_name: str
     refresh_minutes: int

@@ -137,8 +137,8 @@ def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, A
     gave the last build on the same day with the same links, and on another day keeps the bytes
     of each event that did not change. Gives the vault, its audit and the calendar in pieces."""
     from vaultsync.model.audit import Audit
-    from vaultsync.model.referral import referral
-    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker
+    from vaultsync.model.referral import across_contacts
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker, person_events
 
     links = note_linker(scan.root)
     derive = partial(_contact_results, today=today, settings=scan.settings, links=links)
@@ -151,8 +151,15 @@ def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, A
         for contact in vault.contacts
     ]
     found: list[Iterable[Finding]] = [result[2] for result in results]
-    found.append(referral(vault.contacts, today, vault.settings))
-    events = sorted(chain.from_iterable(result[3] for result in results), key=itemgetter(0))
+    across, deadlines = across_contacts(vault.contacts, today, vault.settings)
+    found.append(across)
+    events = sorted(
+        chain(
+            chain.from_iterable(result[3] for result in results),
+            chain.from_iterable(person_events(d, today, vault.settings, links) for d in deadlines),
+        ),
+        key=itemgetter(0),
+    )
     zones = (
         frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
     )

@@ -26,7 +26,7 @@ from vaultsync.incremental.referrals import Referrals
 from vaultsync.model.contact import Contact
 from vaultsync.model.deadlines import deadlines
 from vaultsync.model.finding import Finding
-from vaultsync.model.referral import ReferralInputs, referral_inputs
+from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs
 from vaultsync.model.rules import contact_findings
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import (
@@ -39,10 +39,12 @@ from vaultsync.outputs.calendar import (
     event_order,
     event_zones,
     note_linker,
+    person_items,
 )
 from vaultsync.store.files import KeptFile
 
 Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
+Exactly = tuple[Item, frozenset[str]]  # what makes an event's bytes (``_exactly``)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,10 @@ class BuildMemo:
         self._keys: list[tuple[dt.date, str]] = []  # every event's event_order, in that order
         self._events: list[bytes] = []  # ... and its bytes
         self._referrals: Referrals | None = None  # None: to be made again from every contact
+        #: The events of the deadlines across contacts (``referral``), each with what makes its bytes;
+        #: and, after a build on another day, the last ones, whose bytes the next build may keep.
+        self._person_events: dict[PersonDeadline, tuple[tuple[Exactly, Event], ...]] = {}
+        self._person_was: dict[PersonDeadline, tuple[tuple[Exactly, Event], ...]] = {}
         self._referral_levels: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())
         self._head: tuple[Hashable, bytes] = (None, b"")
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
@@ -111,7 +117,7 @@ class BuildMemo:
         """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
         basis = _Basis(today, vault.settings, note_linker(vault.root))
         self._evaluate(vault.contacts, basis)
-        referrals = self._referral_findings()
+        referrals = self._referral_findings(basis)
         if self._findings[-1] is not referrals:
             self._findings = [*self._findings[:-1], referrals]
         head = self._calendar_head(vault.settings)
@@ -149,6 +155,8 @@ class BuildMemo:
         else:  # every contact was evaluated again: start from nothing
             self._gave, self._findings, self._keys, self._events = {}, [()], [], []
             self._levels, self._zones, self._pieces = Counter(), Counter(), None
+            self._referrals = None  # its findings depend on the day too
+            self._person_was, self._person_events = self._person_events, {}
             stale = []
         for done in stale:
             del self._gave[done.contact.path]
@@ -175,9 +183,9 @@ class BuildMemo:
         A few changes are made in place, with a binary search each; many, by sorting again."""
         keys, events = self._keys, self._events
         if 8 * (len(removed) + len(added)) > len(keys):
-            everything = sorted(
-                chain.from_iterable(done.events for done in self._gave.values()), key=itemgetter(0)
-            )
+            gave = chain.from_iterable(done.events for done in self._gave.values())
+            across = (event for entries in self._person_events.values() for _, event in entries)
+            everything = sorted(chain(gave, across), key=itemgetter(0))
             keys[:] = map(itemgetter(0), everything)
             events[:] = map(itemgetter(1), everything)
             return
@@ -207,11 +215,33 @@ class BuildMemo:
         referrals.update(old.values(), added)
         self._referrals = referrals
 
-    def _referral_findings(self) -> tuple[Finding, ...]:
-        """The vault-wide referral rule's findings: the same tuple while none changed."""
-        if self._referrals is None:
-            self._referrals = Referrals()
+    def _referral_findings(self, basis: _Basis) -> tuple[Finding, ...]:
+        """The findings of the rules across contacts: the same tuple while none changed; their
+        events brought up to date in the calendar."""
+        removed: list[Event] = []
+        was, self._person_was = self._person_was, {}
+        if self._referrals is None:  # made again: its events too
+            removed = [event for entries in self._person_events.values() for _, event in entries]
+            was, self._person_events = {**was, **self._person_events}, {}
+            self._referrals = Referrals(basis.today, basis.settings)
             self._referrals.update((), (done.referral_inputs for done in self._gave.values()))
+        gone, new = self._referrals.take_deadlines()
+        if removed or gone or new:
+            for deadline in gone:
+                was[deadline] = self._person_events.pop(deadline)
+                removed += [event for _, event in was[deadline]]
+            known = {key: event[1] for entries in was.values() for key, event in entries}
+            added = []
+            for deadline in new:
+                items = person_items(deadline, basis.today, basis.settings, basis.links)
+                entries = tuple(
+                    (key, (event_order(item), known.get(key) or event_bytes(item)))
+                    for item, key in zip(items, map(_exactly, items), strict=True)
+                )
+                self._person_events[deadline] = entries
+                added += [event for _, event in entries]
+            self._reorder(removed, added)
+            self._pieces = None
         found = self._referrals.findings()
         if found is not self._referral_levels[0]:
             self._referral_levels = (found, Counter(map(attrgetter("level"), found)))
@@ -278,7 +308,7 @@ def contact_results(
     )
 
 
-def _exactly(item: Item) -> tuple[Item, frozenset[str]]:
+def _exactly(item: Item) -> Exactly:
     """What makes an event's bytes: its Item, and its time zones (two times at the same instant in
     two zones with the same offset compare equal, but are written with different TZIDs)."""
     return item, event_zones(item)

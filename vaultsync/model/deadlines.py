@@ -16,6 +16,7 @@ from vaultsync.model.dates import Moment, day_of
 THANK_YOU = "thank-you"
 CHECK_IN = "check-in"
 INTERVIEW = "interview"
+REFERRAL, CLOSE_LOOP = "referral", "close-loop"  # across contacts: model/referral.py
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 LEVELS = ("overdue", "due", "upcoming", "warning", "info")
-RULES = ("thank-you", "check-in", "prepare", "ask-referrals", "referral", "record", "job-ask")
+RULES = ("thank-you", "check-in", "prepare", "ask-referrals", "referral", "close-loop", "record", "job-ask")
 
 
 @dataclass(frozen=True, slots=True)  # tens of thousands in a large vault

@@ -21,7 +21,16 @@ from vaultsync import __version__
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines
+from vaultsync.model.deadlines import (
+    CHECK_IN,
+    CLOSE_LOOP,
+    INTERVIEW,
+    REFERRAL,
+    THANK_YOU,
+    Deadline,
+    deadlines,
+)
+from vaultsync.model.referral import PersonDeadline, across_contacts
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.generated import PRODID_START, vault_file
@@ -30,6 +39,7 @@ PRODID = f"{PRODID_START}{__version__}//EN"
 INTERVIEW_LENGTH = dt.timedelta(minutes=30)
 #: The rule id each kind of event carries in CATEGORIES.
 CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
+CATEGORY.update({REFERRAL: "referral", CLOSE_LOOP: "close-loop"})  # the rules across contacts: person_items
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
 #: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
@@ -135,7 +145,7 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
     contact = deadline.contact
     context = _context(contact, link)
     stamp = _stamp(deadline.interview_day)  # the deadline comes with the interview it follows
-    at_reminder = dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+    at_reminder = _reminder_time(settings)
     held = deadline.interview_day
     category = CATEGORY[deadline.kind]
     if deadline.kind == INTERVIEW:
@@ -190,21 +200,46 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
             for suffix, day, title in shown
         ]
     if today > deadline.end:
-        overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
         items.append(
-            _day_event(
+            _overdue(
                 _uid(deadline, OVERDUE),
-                (today, today),
-                overdue,
-                f"Overdue since {deadline.end}. {text}\n\n{context}",
+                deadline.end,
+                today,
+                summary,
+                text,
+                context,
                 category,
-                ((at_reminder, overdue),),
+                at_reminder,
                 link,
-                _stamp(today),  # it moves to each new day: that is its change
-                (today - deadline.end).days - 1,  # 0 on the first day overdue
             )
         )
     return items
+
+
+def _overdue(
+    uid: str,
+    end: dt.date,
+    today: dt.date,
+    summary: str,
+    text: str,
+    context: str,
+    category: str,
+    at_reminder: dt.timedelta,
+    link: str,
+) -> Item:
+    """The event of a deadline past its last day, ``end``: on ``today``, moving to each new day."""
+    overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
+    return _day_event(
+        uid,
+        (today, today),
+        overdue,
+        f"Overdue since {end}. {text}\n\n{context}",
+        category,
+        ((at_reminder, overdue),),
+        link,
+        _stamp(today),  # it moves to each new day: that is its change
+        (today - end).days - 1,  # 0 on the first day overdue
+    )
 
 
 def _interview(
@@ -248,6 +283,65 @@ def _interview_times(
     return moment, moment + INTERVIEW_LENGTH
 
 
+def _reminder_time(settings: Settings) -> dt.timedelta:
+    return dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+
+
+def person_items(
+    deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
+) -> list[Item]:
+    """The events of a deadline across contacts (``model.referral``): from the day after the
+    referral (or the meeting) through the due day, with an alarm on each, then overdue; each
+    opens the referrer's note."""
+    link, at_reminder = links(deadline.link), _reminder_time(settings)
+    by, person = " and ".join(deadline.referrers), deadline.person
+    detail = f" ({deadline.detail})" if deadline.detail else ""
+    if deadline.kind == REFERRAL:
+        summary = f"Reach out to {person}"
+        text = (
+            f"Reach out to {person}{detail} by {deadline.end}: {by} suggested them "
+            f"(interview {deadline.anchor}). A warm introduction goes cold within about a week."
+        )
+        first_alarm = f"Reach out to {person}, suggested by {by}, by {deadline.end}"
+        last_alarm = f"Last day to reach out to {person}, suggested by {by}"
+    else:
+        summary = f"Tell {by} you met {person}"
+        text = (
+            f"Let {by} know by {deadline.end} that you met {person} (interview {deadline.anchor}), "
+            "whom they suggested: thank them for the introduction and say how it went."
+        )
+        first_alarm = f"Let {by} know you met {person}, due {deadline.end}"
+        last_alarm = f"Last day to tell {by} you met {person}"
+    uid = _person_uid(deadline)
+    context = f"Open the note: {link}"
+    alarms = [(at_reminder + (deadline.end - deadline.start), last_alarm)]
+    if deadline.start < deadline.end:
+        alarms.insert(0, (at_reminder, first_alarm))
+    span = (deadline.start, deadline.end)
+    stamp, category = _stamp(deadline.anchor), CATEGORY[deadline.kind]
+    items = [_day_event(uid, span, summary, f"{text}\n\n{context}", category, tuple(alarms), link, stamp)]
+    if today > deadline.end:
+        overdue_uid = _person_uid(deadline, OVERDUE)
+        items.append(
+            _overdue(overdue_uid, deadline.end, today, summary, text, context, category, at_reminder, link)
+        )
+    return items
+
+
+def person_events(
+    deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
+) -> tuple[tuple[tuple[dt.date, str], bytes], ...]:
+    """``person_items`` as (``event_order``, VEVENT bytes), as a build gathers events."""
+    return tuple(
+        (event_order(item), event_bytes(item)) for item in person_items(deadline, today, settings, links)
+    )
+
+
+def _person_uid(deadline: PersonDeadline, suffix: str = "") -> str:
+    key = hashlib.sha256(deadline.key.encode()).hexdigest()[:16]
+    return f"{deadline.kind}-{deadline.anchor.isoformat()}-{key}{suffix}@vaultsync"
+
+
 def contact_items(
     open_deadlines: Iterable[Deadline], today: dt.date, settings: Settings, link: str
 ) -> list[Item]:
@@ -263,6 +357,8 @@ def calendar_items(vault: Vault, today: dt.date) -> list[Item]:
         for contact in vault.contacts
         for item in contact_items(deadlines(contact, today, settings), today, settings, link(contact.path))
     ]
+    for deadline in across_contacts(vault.contacts, today, settings)[1]:
+        items += person_items(deadline, today, settings, link)
     return sorted(items, key=event_order)
 
 
