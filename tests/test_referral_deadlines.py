@@ -13,9 +13,13 @@ import icalendar
 import pytest
 from conftest import contact, run_cli, write_note
 
+from vaultsync import pipeline
 from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.incremental.index import VaultIndex
+from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.contact import Contact
 from vaultsync.model.referral import across_contacts, referral
+from vaultsync.model.rules import evaluate
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.store.loader import load_vault
 
@@ -331,7 +335,7 @@ def test_the_calendar_and_the_audit_agree_on_every_day(vault: Path) -> None:
     loaded = load_vault(vault)
     day = D(2026, 11, 1)
     while day <= D(2026, 11, 25):
-        findings, deadlines = across_contacts(loaded.contacts, day, loaded.settings)
+        findings, deadlines, _ = across_contacts(loaded.contacts, day, loaded.settings)
         dated = sorted((f.rule, f.due) for f in findings if f.due is not None)
         shown = sorted(
             (str(e["CATEGORIES"].cats[0]), e.decoded("DTEND") - ONE)
@@ -348,3 +352,64 @@ def test_the_calendar_and_the_audit_agree_on_every_day(vault: Path) -> None:
             else []
         ), day
         day += ONE
+
+
+# --- the referrer's check-in names the people they suggested whom you have met since
+
+CHECK_IN = (
+    "Write again between 2026-10-31 and 2026-11-30 (interview 2026-10-01): how their advice helped, "
+    "how your search is going. Then record it in check_ins."
+)
+
+
+@pytest.mark.parametrize(
+    ("ben", "named"),
+    [
+        ((D(2026, 10, 20),), " Tell them that you have met Ben Okafor, whom they suggested."),
+        ((D(2026, 9, 20),), ""),  # met before the interview the check-in follows
+        ((D(2026, 11, 25),), ""),  # a meeting still ahead
+        ((), ""),
+    ],
+)
+def test_the_referrers_check_in_names_whom_you_have_met_since(ben: tuple[D, ...], named: str) -> None:
+    rosa = contact(
+        ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02"), "Contacts/Rosa Diaz.md"
+    )
+    okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), interviews=ben)
+    found = evaluate([rosa, okafor], D(2026, 11, 5), DEFAULTS)
+    assert [f.message for f in found if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
+        CHECK_IN + named
+    ]
+
+
+def test_the_check_in_names_them_in_every_way_the_audit_is_made(vault: Path) -> None:
+    """The CLI (notes read in workers, then the rules across contacts) and the watcher's memo."""
+    write_note(
+        vault,
+        "Contacts/Rosa Diaz.md",
+        ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02"),
+    )
+    write_note(vault, "Contacts/Ben Okafor.md", BEN)
+    write_note(
+        vault,
+        "Meetings/Ben.md",
+        "---\ntype: coffee chat\ndate: 2026-10-20\npeople: ['[[Ben Okafor]]']\n---\n",
+    )
+    named = CHECK_IN + " Tell them that you have met Ben Okafor, whom they suggested."
+    out = json.loads(run_cli("audit", vault, "--today", "2026-11-05", "--format", "json")[1])["findings"]
+    assert [f["message"] for f in out if f["rule"] == "check-in" and f["contact"] == "Rosa Diaz"] == [named]
+    memo = BuildMemo()
+    index = VaultIndex(vault)
+    index.scan()
+    built = pipeline.build(index.vault(), D(2026, 11, 5), vault / "memo.ics", memo=memo)
+    assert [f.message for f in built.audit.findings if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
+        named
+    ]
+    again = pipeline.build(index.vault(), D(2026, 11, 5), vault / "memo.ics", memo=memo)
+    assert again.audit.found_in is built.audit.found_in  # handed out again while nothing changed
+    (vault / "Meetings/Ben.md").unlink()
+    index.scan()
+    after = pipeline.build(index.vault(), D(2026, 11, 5), vault / "memo.ics", memo=memo)
+    assert [f.message for f in after.audit.findings if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
+        CHECK_IN
+    ]

@@ -50,10 +50,10 @@ def random_contact(rng: random.Random, path: str) -> Contact:
     )
 
 
-def by_rule(contacts: dict[str, Contact]) -> tuple[list[Finding], list[PersonDeadline]]:
+def by_rule(contacts: dict[str, Contact]) -> tuple[list[Finding], list[PersonDeadline], dict]:
     vault_order = [contacts[path] for path in sorted(contacts)]
-    findings, deadlines = across_contacts(vault_order, TODAY, DEFAULTS)
-    return sorted(findings, key=Finding.sort_key), sorted(deadlines, key=repr)
+    findings, deadlines, met = across_contacts(vault_order, TODAY, DEFAULTS)
+    return sorted(findings, key=Finding.sort_key), sorted(deadlines, key=repr), met
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -76,7 +76,7 @@ def test_kept_up_to_date_it_finds_what_the_rule_finds(seed: int) -> None:
         for deadline in gone:
             deadlines.remove(deadline)
         deadlines += new
-        found = sorted(kept.findings(), key=Finding.sort_key), sorted(deadlines, key=repr)
+        found = sorted(kept.findings(), key=Finding.sort_key), sorted(deadlines, key=repr), kept.met()
         assert found == by_rule(contacts), step
         assert sorted(kept.deadlines(), key=repr) == found[1]
 

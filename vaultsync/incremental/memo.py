@@ -26,7 +26,7 @@ from vaultsync.incremental.referrals import Referrals
 from vaultsync.model.contact import Contact
 from vaultsync.model.deadlines import deadlines
 from vaultsync.model.finding import Finding
-from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs
+from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs, telling
 from vaultsync.model.rules import contact_findings
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import (
@@ -44,6 +44,7 @@ from vaultsync.outputs.calendar import (
 from vaultsync.store.files import KeptFile
 
 Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
+_PATH = attrgetter("path")
 Exactly = tuple[Item, frozenset[str]]  # what makes an event's bytes (``_exactly``)
 
 
@@ -110,6 +111,8 @@ class BuildMemo:
         self._person_was: dict[PersonDeadline, tuple[tuple[Exactly, Event], ...]] = {}
         self._referral_levels: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())
         self._head: tuple[Hashable, bytes] = (None, b"")
+        #: The last findings handed out with the check-ins naming people met (``_told``).
+        self._shown: tuple[object, object, list[tuple[Finding, ...]]] = (None, None, [])
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
 
@@ -120,11 +123,31 @@ class BuildMemo:
         referrals = self._referral_findings(basis)
         if self._findings[-1] is not referrals:
             self._findings = [*self._findings[:-1], referrals]
+        kept = self._referrals  # made by _referral_findings
+        found_in = self._told(self._findings, kept.met() if kept is not None else {})
         head = self._calendar_head(vault.settings)
         if self._pieces is None or self._pieces[0] is not head:
             self._pieces = calendar_pieces(head, self._events)
         levels = self._levels + self._referral_levels[1]  # and only the levels found: + drops zeros
-        return Built(self._findings, levels, self._pieces, len(self._events))
+        return Built(found_in, levels, self._pieces, len(self._events))
+
+    def _told(
+        self, findings: list[tuple[Finding, ...]], met: dict[str, tuple[str, ...]]
+    ) -> list[tuple[Finding, ...]]:
+        """``findings``, the check-ins of referrers naming whom they suggested and the user has met
+        since (``referral.telling``): the same list while neither changed."""
+        if not met:
+            return findings
+        if self._shown[0] is findings and self._shown[1] is met:
+            return self._shown[2]
+        shown = list(findings)
+        contacts = self._contacts
+        for path in met:
+            at = bisect_left(contacts, path, key=_PATH)
+            if at < len(contacts) and contacts[at].path == path:
+                shown[at] = tuple(telling(shown[at], met))
+        self._shown = (findings, met, shown)
+        return shown
 
     def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> None:
         """Bring every contact's results up to date.

@@ -25,7 +25,14 @@ from operator import attrgetter
 from vaultsync.config import Settings
 from vaultsync.model.contact import PersonRef, looked_up
 from vaultsync.model.finding import Finding
-from vaultsync.model.referral import PersonDeadline, ReferralInputs, close_loops, referral_finding, suggested
+from vaultsync.model.referral import (
+    PersonDeadline,
+    ReferralInputs,
+    close_loops,
+    met_since,
+    referral_finding,
+    suggested,
+)
 
 _PATH = attrgetter("path")
 Suggestion = tuple[str, PersonRef, ReferralInputs | None]  # as referral.suggested gives them
@@ -49,6 +56,8 @@ class Referrals:
         self._found: dict[str, Found] = {}  # group key: the finding and its deadline
         self._loops: dict[str, list[Loop]] = {}  # a referrer's path: whom they suggested and you met
         self._findings: tuple[Finding, ...] | None = ()  # None: to gather again
+        self._met: dict[str, tuple[str, ...]] = {}  # a referrer's path: whom their check-in can name
+        self._met_view: dict[str, tuple[str, ...]] | None = {}  # None: to copy again
         self._gone: list[PersonDeadline] = []  # the deadlines changed since ``take_deadlines``
         self._new: list[PersonDeadline] = []
 
@@ -58,6 +67,12 @@ class Referrals:
             loops = (finding for found in self._loops.values() for finding, _ in found)
             self._findings = (*(finding for finding, _ in self._found.values()), *loops)
         return self._findings
+
+    def met(self) -> dict[str, tuple[str, ...]]:
+        """``referral.Across.met``: the same dict until it changes (never changed once given)."""
+        if self._met_view is None:
+            self._met_view = dict(self._met)
+        return self._met_view
 
     def deadlines(self) -> list[PersonDeadline]:
         """Every deadline, in no particular order."""
@@ -130,6 +145,13 @@ class Referrals:
             self._loops[path] = loops
         if loops != before:
             self._changed(before, loops)
+        names = met_since(referrer, self._by_name, self.today, self.settings) if referrer else ()
+        if names != self._met.get(path, ()):
+            if names:
+                self._met[path] = names
+            else:
+                del self._met[path]
+            self._met_view = None
         if referrer is None:
             return groups
         keys = tuple(dict.fromkeys(key for person in referrer.referrals for key in looked_up(person)))

@@ -8,8 +8,9 @@ whose referrer has no such interview stays an undated ``info`` finding.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
 
@@ -262,25 +263,63 @@ def close_loops(
     return found
 
 
+def met_since(referrer: R, by_name: Mapping[str, R], today: dt.date, settings: Settings) -> tuple[str, ...]:
+    """The people ``referrer`` suggested whom the user has met since their latest interview held
+    (the one a check-in follows), by name: what the check-in can tell them."""
+    latest = referral_day(referrer, today, settings)
+    if not referrer.follow_up or latest is None:
+        return ()
+    return tuple(note.name for note, met in met_suggested(referrer, by_name, today, settings) if met > latest)
+
+
+def telling(findings: Iterable[Finding], met: Mapping[str, tuple[str, ...]]) -> list[Finding]:
+    """``findings``, each check-in of a referrer in ``met`` naming the people they suggested whom
+    the user has met since (the guide: say that you have already met someone they recommended)."""
+    if not met:
+        return list(findings)
+    return [told_in(f, met[f.path]) if f.rule == "check-in" and f.path in met else f for f in findings]
+
+
+def told_in(finding: Finding, names: Sequence[str]) -> Finding:
+    """A check-in ``finding`` that names ``names``, whom the referrer suggested and the user has met."""
+    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    message = f"{finding.message} Tell them that you have met {said}, whom they suggested."
+    return dataclasses.replace(finding, message=message)
+
+
+class Across(NamedTuple):
+    """What the rules across contacts give on a day."""
+
+    findings: list[Finding]
+    deadlines: list[PersonDeadline]  # for the calendar
+    met: dict[str, tuple[str, ...]]  # a referrer's path: ``met_since`` (for ``telling``)
+
+
 def across_contacts(
     contacts: Sequence[Contact],
     today: dt.date,
     settings: Settings,
     by_name: Mapping[str, Contact] | None = None,
-) -> tuple[list[Finding], list[PersonDeadline]]:
-    """What the rules across contacts find on ``today``, and their deadlines (for the calendar)."""
+) -> Across:
+    """What the rules across contacts find on ``today``, their deadlines, and whom each referrer's
+    check-in can name."""
     by_name = index_by_name(contacts) if by_name is None else by_name
-    findings, deadlines = [], []
+    found = Across([], [], {})
     for pending in pending_referrals(contacts, by_name):
         finding, deadline = referral_finding(pending.person, pending.note, pending.referrers, today, settings)
-        findings.append(finding)
+        found.findings.append(finding)
         if deadline is not None:
-            deadlines.append(deadline)
+            found.deadlines.append(deadline)
     for referrer in contacts:
+        if not referrer.referrals:
+            continue
         for finding, deadline in close_loops(referrer, by_name, today, settings):
-            findings.append(finding)
-            deadlines.append(deadline)
-    return findings, deadlines
+            found.findings.append(finding)
+            found.deadlines.append(deadline)
+        names = met_since(referrer, by_name, today, settings)
+        if names:
+            found.met[referrer.path] = names
+    return found
 
 
 def referral(
@@ -291,7 +330,7 @@ def referral(
 ) -> list[Finding]:
     """Guide rule 3's other half: reach out to the people your contacts suggested, and let them
     know once you have met them."""
-    return across_contacts(contacts, today, settings, by_name)[0]
+    return across_contacts(contacts, today, settings, by_name).findings
 
 
 class ReferralInputs(NamedTuple):

@@ -357,7 +357,7 @@ def calendar_items(vault: Vault, today: dt.date) -> list[Item]:
         for contact in vault.contacts
         for item in contact_items(deadlines(contact, today, settings), today, settings, link(contact.path))
     ]
-    for deadline in across_contacts(vault.contacts, today, settings)[1]:
+    for deadline in across_contacts(vault.contacts, today, settings).deadlines:
         items += person_items(deadline, today, settings, link)
     return sorted(items, key=event_order)
 
