@@ -29,7 +29,6 @@ from vaultsync.model.referral import (
     PersonDeadline,
     ReferralInputs,
     close_loops,
-    met_since,
     referral_finding,
     suggested,
 )
@@ -139,13 +138,14 @@ class Referrals:
             if not lookers:
                 del self._looks_up[key]
         referrer = self._referrers.get(path)
-        loops = close_loops(referrer, self._by_name, self.today, self.settings) if referrer else []
+        loops, names = (
+            close_loops(referrer, self._by_name, self.today, self.settings) if referrer else ([], ())
+        )
         before: list[Loop] = self._loops.pop(path, [])
         if loops:
             self._loops[path] = loops
         if loops != before:
             self._changed(before, loops)
-        names = met_since(referrer, self._by_name, self.today, self.settings) if referrer else ()
         if names != self._met.get(path, ()):
             if names:
                 self._met[path] = names

@@ -230,14 +230,17 @@ def met_suggested(
 
 def close_loops(
     referrer: R, by_name: Mapping[str, R], today: dt.date, settings: Settings
-) -> list[tuple[Finding, PersonDeadline]]:
+) -> tuple[list[tuple[Finding, PersonDeadline]], tuple[str, ...]]:
     """Let ``referrer`` know you met someone they suggested: due ``close_loop_days`` after that
-    meeting, satisfied by any contact with them since (``told``). None when they want no reminders."""
+    meeting, satisfied by any contact with them since (``told``); and the people met since their
+    latest interview held, whom their check-in can name. Nothing when they want no reminders."""
     if not referrer.follow_up or not referrer.referrals:
-        return []
+        return [], ()
     found = []
-    for note, met in met_suggested(referrer, by_name, today, settings):
-        if told(referrer, met, today):
+    met = met_suggested(referrer, by_name, today, settings)
+    latest = referral_day(referrer, today, settings)
+    for note, day in met:
+        if told(referrer, day, today):
             continue
         key = f"{referrer.path}\n{note.path}"
         deadline = PersonDeadline(
@@ -248,28 +251,19 @@ def close_loops(
             referrer.path,
             referrer.path,
             key,
-            met,
-            *_window(met, settings.close_loop_days),
+            day,
+            *_window(day, settings.close_loop_days),
         )
         level = deadline.level(today)
         message = (
-            f"Let {referrer.name} know that you met {note.name}, whom they suggested (interview {met}; "
+            f"Let {referrer.name} know that you met {note.name}, whom they suggested (interview {day}; "
             f"{'was ' if level == 'overdue' else ''}due {deadline.end}): thank them for the introduction "
             "and say how it went. Then record the date in contacted."
         )
-        found.append(
-            (Finding("close-loop", level, referrer.name, referrer.path, deadline.end, message), deadline)
-        )
-    return found
-
-
-def met_since(referrer: R, by_name: Mapping[str, R], today: dt.date, settings: Settings) -> tuple[str, ...]:
-    """The people ``referrer`` suggested whom the user has met since their latest interview held
-    (the one a check-in follows), by name: what the check-in can tell them."""
-    latest = referral_day(referrer, today, settings)
-    if not referrer.follow_up or latest is None:
-        return ()
-    return tuple(note.name for note, met in met_suggested(referrer, by_name, today, settings) if met > latest)
+        finding = Finding("close-loop", level, referrer.name, referrer.path, deadline.end, message)
+        found.append((finding, deadline))
+    since = tuple(note.name for note, day in met if latest is not None and day > latest)
+    return found, since
 
 
 def telling(findings: Iterable[Finding], met: Mapping[str, tuple[str, ...]]) -> list[Finding]:
@@ -292,7 +286,7 @@ class Across(NamedTuple):
 
     findings: list[Finding]
     deadlines: list[PersonDeadline]  # for the calendar
-    met: dict[str, tuple[str, ...]]  # a referrer's path: ``met_since`` (for ``telling``)
+    met: dict[str, tuple[str, ...]]  # a referrer's path: whom their check-in can name (``telling``)
 
 
 def across_contacts(
@@ -313,10 +307,10 @@ def across_contacts(
     for referrer in contacts:
         if not referrer.referrals:
             continue
-        for finding, deadline in close_loops(referrer, by_name, today, settings):
+        loops, names = close_loops(referrer, by_name, today, settings)
+        for finding, deadline in loops:
             found.findings.append(finding)
             found.deadlines.append(deadline)
-        names = met_since(referrer, by_name, today, settings)
         if names:
             found.met[referrer.path] = names
     return found
