@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, count
@@ -112,7 +112,9 @@ class BuildMemo:
         self._referral_levels: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())
         self._head: tuple[Hashable, bytes] = (None, b"")
         #: The last findings handed out with the check-ins naming people met (``_told``).
-        self._shown: tuple[object, object, list[tuple[Finding, ...]]] = (None, None, [])
+        self._shown: tuple[
+            list[tuple[Finding, ...]] | None, dict[str, tuple[str, ...]], list[tuple[Finding, ...]]
+        ] = (None, {}, [])
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
 
@@ -135,17 +137,33 @@ class BuildMemo:
         self, findings: list[tuple[Finding, ...]], met: dict[str, tuple[str, ...]]
     ) -> list[tuple[Finding, ...]]:
         """``findings``, the check-ins of referrers naming whom they suggested and the user has met
-        since (``referral.telling``): the same list while neither changed."""
-        if not met:
-            return findings
-        if self._shown[0] is findings and self._shown[1] is met:
-            return self._shown[2]
-        shown = list(findings)
+        since (``referral.telling``): the same list while neither changed. Only the span of
+        ``findings`` that changed since the last build, and the referrers whose names changed,
+        are looked at."""
+        base, named, shown = self._shown
+        if findings is base and met is named:
+            return shown
         contacts = self._contacts
-        for path in met:
-            at = bisect_left(contacts, path, key=_PATH)
-            if at < len(contacts) and contacts[at].path == path:
-                shown[at] = tuple(telling(shown[at], met))
+
+        def told(at: int) -> tuple[Finding, ...]:
+            if at < len(contacts) and contacts[at].path in met:
+                return tuple(telling(findings[at], met))
+            return findings[at]
+
+        if not met:
+            shown = findings
+        elif base is None or not named:
+            shown = [told(at) for at in range(len(findings))]
+        else:
+            # the last group, the findings across contacts, is not about one contact: left out
+            start, old_end, new_end = _changed_span(base[:-1], findings[:-1])
+            shown = [*shown[:start], *map(told, range(start, new_end)), *shown[old_end:-1], findings[-1]]
+            if met is not named:  # a referrer's names changed (or they came or went)
+                for path in {*met, *named}:
+                    if met.get(path) != named.get(path):
+                        at = bisect_left(contacts, path, key=_PATH)
+                        if at < len(contacts) and contacts[at].path == path:
+                            shown[at] = told(at)
         self._shown = (findings, met, shown)
         return shown
 
@@ -280,7 +298,7 @@ class BuildMemo:
         return self._head[1]
 
 
-def _changed_span(old: tuple[Contact, ...], new: tuple[Contact, ...]) -> tuple[int, int, int]:
+def _changed_span(old: Sequence[object], new: Sequence[object]) -> tuple[int, int, int]:
     """Where ``old`` and ``new`` differ: (start, end in old, end in new). Before ``start`` and after
     the ends they hold the same objects, in the same order."""
     if old is new:
