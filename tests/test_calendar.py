@@ -13,6 +13,7 @@ from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 
 from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import last_contact
+from vaultsync.model.referral import across_contacts
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.pipeline import build
 from vaultsync.store.loader import load_vault
@@ -99,6 +100,17 @@ def test_events_match_the_notes(small_vault: Path):
             ["keep-in-touch"],
             FREE,
             NINE,
+        ),
+        # Jane suggested Ana Ortiz (no note yet), dated by the 11-18 interview: reach out from the
+        # day after through 11-25, an alarm on the first day and on the due day
+        (
+            "referral",
+            D(2026, 11, 19),
+            D(2026, 11, 26),
+            "Reach out to Ana Ortiz",
+            ["referral"],
+            FREE,
+            [T(hours=9), T(days=6, hours=9)],
         ),
         # Jane: thank-you for 11-18, from the day after through its due day 11-21 (the 10-01 one
         # was sent), with an alarm at reminder_time on the first day and on the due day
@@ -221,13 +233,25 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     by_path = {c.path: c for c in vault.contacts}
     cal = icalendar.Calendar.from_ical(calendar_bytes(vault, SAMPLE_TODAY))
     seen, one = set(), dt.timedelta(days=1)
+    deadlines = across_contacts(vault.contacts, SAMPLE_TODAY, vault.settings)[1]
+    expected = {(d.kind, d.anchor, d.link, d.start, d.end + one) for d in deadlines}
+    expected |= {
+        (d.kind, d.anchor, d.link, SAMPLE_TODAY, SAMPLE_TODAY + one)
+        for d in deadlines
+        if d.end < SAMPLE_TODAY
+    }
+    across = set()
     for event in cal.walk("VEVENT"):
         kind, anchor = re.match(
-            r"(thank-you|check-in|prepare|no-reply-[a-z-]+|keep-in-touch)-(\d{4}-\d{2}-\d{2})",
+            r"(thank-you|check-in|prepare|no-reply-[a-z-]+|keep-in-touch|referral|close-loop)-(\d{4}-\d{2}-\d{2})",
             str(event["UID"]),
         ).groups()
         interview = dt.date.fromisoformat(anchor)
         path = unquote(str(event["URL"]).split("&file=")[1]) + ".md"
+        if kind in ("referral", "close-loop"):  # the rules across contacts: from their deadlines
+            assert event.categories == [kind]
+            across.add((kind, interview, path, event.decoded("DTSTART"), event.decoded("DTEND")))
+            continue
         contact = by_path[path]
         held = [day_of(m) for m in contact.interviews if day_of(m) <= SAMPLE_TODAY]
         start = event.decoded("DTSTART")
@@ -252,6 +276,7 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         else:
             assert start in contact.interviews and interview >= SAMPLE_TODAY
         seen.add(contact.name)
+    assert across == expected and len(deadlines) >= 2  # the older ones have lapsed
     assert "Rosa Delgado" not in seen  # follow_up: false, and thanked
     assert seen == {
         "Dana Whitfield",

@@ -35,14 +35,13 @@ def test_audit_text_exact(vault: Path):
     assert out == (
         f"{vault} on 2026-11-12: 1 contact, 2 findings, 1 problem reading notes\n"
         "\n"
-        "Due (1)\n"
+        "Due (2)\n"
         "  2026-11-13  Jane Doe: Send a thank-you letter for the 2026-11-10 interview (due 2026-11-13): "
         "what you enjoyed, the advice that helped, what you plan to do with it; then record "
         "thank_you_sent.  [thank-you] Contacts/Jane Doe.md\n"
-        "\n"
-        "Record gaps and suggestions (1)\n"
-        "              Ana Ortiz: Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe; "
-        "no note for them yet.  [referral] Contacts/Jane Doe.md\n"
+        "  2026-11-17  Ana Ortiz: Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe "
+        "(interview 2026-11-10; due 2026-11-17); no note for them yet. Then record the date in a note "
+        "for them (outreach).  [referral] Contacts/Jane Doe.md\n"
         "\n"
         "Unreadable notes and values (1)\n"
         "  Contacts/Broken.md:3: invalid YAML in the front-matter: while parsing a flow sequence; did not find expected ',' or ']'\n"
@@ -71,12 +70,14 @@ def test_audit_json_exact(vault: Path):
             },
             {
                 "rule": "referral",
-                "level": "info",
+                "level": "due",
                 "contact": "Ana Ortiz",
                 "path": "Contacts/Jane Doe.md",
                 "line": None,
-                "due": None,
-                "message": "Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe; no note for them yet.",
+                "due": "2026-11-17",
+                "message": "Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe (interview "
+                "2026-11-10; due 2026-11-17); no note for them yet. Then record the date in a note for "
+                "them (outreach).",
             },
         ],
         "lapsed": 0,
@@ -153,10 +154,11 @@ def test_build_writes_then_leaves_unchanged(vault: Path):
     write_note(vault, "Contacts/Jane Doe.md", JANE)
     calendar = vault / "vaultsync.ics"
     code, out, err = run("build", str(vault), "--today", "2026-11-12")
-    assert (code, out, err) == (0, f"wrote {calendar}: 3 events from 1 contact\n", "")
+    # the thank-you, the check-in's two days, the referral to Ana Ortiz
+    assert (code, out, err) == (0, f"wrote {calendar}: 4 events from 1 contact\n", "")
     first = calendar.stat().st_mtime_ns
     code, out, _ = run("build", str(vault), "--today", "2026-11-12")
-    assert (code, out) == (0, f"unchanged {calendar}: 3 events from 1 contact\n")
+    assert (code, out) == (0, f"unchanged {calendar}: 4 events from 1 contact\n")
     assert calendar.stat().st_mtime_ns == first
 
 
@@ -166,7 +168,7 @@ def test_build_reports_bad_notes_and_still_writes(vault: Path, tmp_path: Path):
     target = tmp_path / "out" / "cal.ics"
     code, out, err = run("build", str(vault), "--today", "2026-11-12", "--calendar", str(target))
     assert code == 1
-    assert out == f"wrote {target}: 3 events from 2 contacts\n"
+    assert out == f"wrote {target}: 4 events from 2 contacts\n"
     assert err == (
         "vaultsync: Contacts/Bad.md:3: interviews: 'soon' is not a date "
         "(write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)\n"
@@ -520,14 +522,18 @@ def test_the_text_report_wraps_to_the_terminal_and_not_when_piped():
     shown = in_a_terminal(args, 72)
     assert max(len(line) for line in shown.splitlines()) <= 72
     assert shown.splitlines()[:4] == [
-        "sample-vault on 2026-11-20: 17 contacts, 24 findings, 2 problems reading",
+        "sample-vault on 2026-11-20: 17 contacts, 22 findings, 2 problems reading",
         "  notes",
         "",
-        "Overdue (2)",
+        "Overdue (3)",
     ]
     assert shown.splitlines()[4:6] == [  # a finding's further lines under its text
-        "  2026-11-08  Lena Fischer: Send a thank-you letter for the 2026-11-05",
-        "              interview (was due 2026-11-08): what you enjoyed, the",
+        "  2026-10-22  Noor Rahman: Reach out to Noor Rahman (617-555-0188),",
+        "              suggested by Arjun Mehta (interview 2026-10-15; was due",
+    ]
+    assert shown.splitlines()[-8:-6] == [  # the lapsed line too (it once ran past the width)
+        "3 older reminders lapsed (more than 30 days past due); --lapsed lists",
+        "them.",
     ]
     assert shown.split() == piped.split()  # the same words, in the same order
     assert shown.count("\n\n") == piped.count("\n\n")

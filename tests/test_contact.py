@@ -18,7 +18,6 @@ from vaultsync.model.contact import (
     is_contact,
     name_key,
     name_keys,
-    person_key,
 )
 from vaultsync.reading.note import Note, NoteError, parse_note
 
@@ -326,8 +325,28 @@ def test_names_match_in_one_normal_form():
     assert find_person(PersonRef("José Díaz", "José Díaz"), index) is decomposed
     assert find_person(PersonRef("JOSÉ DÍAZ"), index) is decomposed
     assert find_person(PersonRef("Zoe\u0308 Ng"), index) is composed
-    assert name_key("Jose\u0301") == name_key("JOSÉ") == "josé"
-    assert person_key("  José   Díaz ") == person_key("jose diaz") == "jose diaz"
+    assert name_key("Jose\u0301") == name_key("JOSÉ") == name_key("jose") == "jose"
+    assert name_key("  José   Díaz ") == name_key("jose diaz") == name_key("José_Díaz") == "jose diaz"
+
+
+@pytest.mark.parametrize(
+    ("written", "stem", "front"),
+    [
+        ("Carla Diaz", "Carla Díaz", ""),  # no accent in the referral, one in the file name
+        ("[[Carla Diaz]]", "Carla Di\u0301az", ""),  # a link without it; the file name in NFD
+        ("[[Carla Díaz]]", "Carla Di\u0301az", ""),  # NFC link, NFD file name
+        ("carla-díaz", "Carla Diaz", ""),  # a slug, an accent the file name lacks
+        ("CARLA DÍAZ", "cd", "name: Carla Di\u0301az\n"),  # by name (NFD), in capitals
+        ("Carlita", "cd", "aliases: [Carli\u0301ta]\n"),  # by an alias with an accent
+        ("Straße Ng", "STRASSE NG", ""),  # full case folding
+    ],
+)
+def test_a_referral_finds_its_note_whatever_the_accents_case_and_unicode_form(written, stem, front):
+    """A referral "Carla Diaz" never matched the note ``Carla Díaz.md`` (issue 17)."""
+    carla = contact(f"---\ntype: contact\n{front}---\n", f"Contacts/{stem}.md")
+    referrer = contact(f"---\ntype: contact\nreferrals: ['{written}']\n---\n", "Contacts/Rosa.md")
+    index = index_by_name([carla, referrer])
+    assert [find_person(p, index) for p in referrer.referrals] == [carla]
 
 
 def test_a_referral_in_composed_form_finds_a_decomposed_note(tmp_path):

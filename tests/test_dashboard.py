@@ -107,6 +107,7 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
         ["Thank-you letters sent within 3 days", "7 of 9 (78%)"],  # Rosa (follow_up: false) too
         ["Check-ins done, of the contacts whose check-in window has opened", "2 of 4 (50%)"],
         ["Notes or values that could not be read", "2"],
+        ["Older reminders lapsed (more than 30 days past due; `vaultsync audit --lapsed` lists them)", "3"],
     ]
     overdue = [(row[0], linked(row[1]), row[2], row[3]) for row in tables["Overdue"]]
     assert overdue == [
@@ -119,6 +120,7 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
         ("2026-11-23", "Samir Haddad", "thank-you"),
         ("2026-11-24", "Dana Whitfield", "no-reply-other"),
         ("2026-11-24", "Marcus Lee", "prepare"),
+        ("2026-11-25", "Theo Brandt", "referral"),
     ]
     assert [(row[0], row[1], linked(row[2])[1]) for row in tables["Upcoming check-ins"]] == [
         ("2026-10-31", "2026-11-30", "Jane Doe"),

@@ -47,7 +47,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
         (OK, "config", "no .vaultsync.toml: the defaults"),
         (OK, "notes", "1 contact in 1 note"),
         (OK, "calendar path", f"{ics}: writable, inside the vault, never read as a note (watch ignores it)"),
-        (OK, "calendar", "4 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
+        (OK, "calendar", "5 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
         (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
     ]
     code, out, err = run_cli("doctor", str(jane), "--today", "2026-11-20")
@@ -57,7 +57,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
         "  ok    config: no .vaultsync.toml: the defaults\n"
         "  ok    notes: 1 contact in 1 note\n"
         f"  ok    calendar path: {ics}: writable, inside the vault, never read as a note (watch ignores it)\n"
-        "  ok    calendar: 4 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
+        "  ok    calendar: 5 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
         "  ok    calendar: holds exactly what the notes give on 2026-11-20\n"
         "\n"
         "Subscribing:\n"
@@ -83,7 +83,7 @@ def test_a_stale_calendar_is_a_warning(jane: Path) -> None:
         type(checks.checks[-1])(
             WARN,
             "calendar",
-            "differs from what the notes give on 2026-11-30 (8 differences): run vaultsync build, or keep serve or watch running",
+            "differs from what the notes give on 2026-11-30 (10 differences): run vaultsync build, or keep serve or watch running",
         )
     )
 
@@ -173,9 +173,14 @@ def test_a_broken_calendar_fails_with_its_problems(jane: Path) -> None:
         f"{ics}: does not end with END:VCALENDAR and CRLF",
         f"{ics}: {newlines} line(s) end in a bare LF or CR instead of CRLF (first: line 1)",
     ]
-    assert len(failures) == 4
-    assert failures[3].startswith(f"{ics}: icalendar: VEVENT thank-you-2026-11-18-")
-    assert failures[3].endswith(" DTSTART: Expected datetime, date, or time. Got: '2026-11-19'")
+    assert len(failures) == 5  # the thank-you and the referral to Ana Ortiz start on 11-19
+    assert sorted(f.split("VEVENT ")[1].split("-2026-11-18-")[0] for f in failures[3:]) == [
+        "referral",
+        "thank-you",
+    ]
+    assert all(
+        f.endswith(" DTSTART: Expected datetime, date, or time. Got: '2026-11-19'") for f in failures[3:]
+    )
 
 
 def test_many_problems_are_cut_short(jane: Path) -> None:

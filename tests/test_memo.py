@@ -111,7 +111,20 @@ CHANGES: dict[str, Callable[[Rebuilds], object]] = {
     "a deletion": lambda r: (r.root / "Contacts/Samir Haddad.md").unlink(),
     "a rename": lambda r: (r.root / "Contacts/Grace Kim.md").rename(r.root / "Contacts/Grace Kim-Lee.md"),
     "a name referred to": lambda r: edit(r.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C."),
+    "outreach to someone suggested": lambda r: write_note(
+        r.root,
+        "Log/Email to Wei.md",
+        "---\ndate: 2026-11-19\nComm-Type: Sent\ncontacts: ['[[Wei Chen]]']\n---\n",
+    ),
+    "meeting someone suggested": lambda r: edit(
+        r.root, "Contacts/Wei Chen.md", "role:", "interviews: [2026-11-19]\nrole:"
+    ),
+    "telling the referrer": lambda r: edit(
+        r.root, "Contacts/Priya Natarajan.md", "thank_you_sent:", "check_ins: [2026-11-20]\nthank_you_sent:"
+    ),
+    "a referral's day ahead": lambda r: setattr(r, "today", r.today + ONE_DAY),
     "a day change": lambda r: setattr(r, "today", r.today + 5 * ONE_DAY),
+    "a referral setting": lambda r: r.configure("referral_days = 30\n"),
     "a settings change": lambda r: r.configure("thank_you_days = 5\n"),
     "a time zone": lambda r: r.configure('timezone = "Europe/Paris"\n'),
     "a time zone at the same offset": same_offset_zone,
@@ -220,22 +233,22 @@ def test_stale_results_are_never_reused(tmp_path: Path) -> None:
         "---\ntype: contact\nemail: a@b.c\nadvice: [x]\ninterviews: [2026-11-18]\nreferrals: [y]\n---\n"
     )
     assert summaries(memo.build(vault(held), SAMPLE_TODAY)) == [
-        "referral info None",
+        "referral due 2026-11-25",
         "thank-you due 2026-11-21",
     ]
     # The same object on another day.
     assert summaries(memo.build(vault(held), SAMPLE_TODAY + 3 * ONE_DAY)) == [
-        "referral info None",
+        "referral due 2026-11-25",
         "thank-you overdue 2026-11-21",
     ]
     # The same object and day, other settings.
-    later = dataclasses.replace(DEFAULTS, thank_you_days=5)
+    later = dataclasses.replace(DEFAULTS, thank_you_days=5, referral_days=2)
     built = memo.build(dataclasses.replace(vault(held), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
-    assert summaries(built) == ["referral info None", "thank-you due 2026-11-23"]
+    assert summaries(built) == ["referral overdue 2026-11-20", "thank-you due 2026-11-23"]
     # The same path, day and settings; another Contact (equal but for a date).
     thanked = dataclasses.replace(held, thank_you_sent=(dt.date(2026, 11, 19),))
     built = memo.build(dataclasses.replace(vault(thanked), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
-    assert summaries(built) == ["referral info None"]
+    assert summaries(built) == ["referral overdue 2026-11-20"]
     assert b"Thank-you letter" not in b"".join(built.calendar)
 
 

@@ -222,12 +222,22 @@ def test_referral_rule():
     wei = contact("---\ntype: contact\n---\n", path="People/Wei Chen.md")
     bo = contact("---\ntype: contact\naliases: [Bo Li]\nfollow_up: false\n---\n", path="People/Bo.md")
     found = referral([jane, marcus, wei, bo], D(2026, 11, 20), DEFAULTS)
-    assert [(f.contact, f.path, f.message) for f in found] == [
-        ("Wei Chen", "People/Wei Chen.md", "Reach out to Wei Chen, suggested by Jane; no interview yet."),
+    assert [(f.contact, f.path, f.level, f.due, f.message) for f in found] == [
+        (
+            "Wei Chen",
+            "People/Wei Chen.md",
+            "overdue",
+            D(2026, 11, 8),
+            "Reach out to Wei Chen, suggested by Jane (interview 2026-11-01; was due 2026-11-08); "
+            "no outreach or interview yet. Then record the date in outreach.",
+        ),
         (
             "Ana Ortiz",
             "Jane.md",
-            "Reach out to Ana Ortiz (413-555-0199), suggested by Jane; no note for them yet.",
+            "overdue",
+            D(2026, 11, 8),
+            "Reach out to Ana Ortiz (413-555-0199), suggested by Jane (interview 2026-11-01; was due "
+            "2026-11-08); no note for them yet. Then record the date in a note for them (outreach).",
         ),
     ]
 
@@ -281,8 +291,8 @@ def test_follow_up_false_stops_writing_again_only():
     found = [(f.rule, f.level, f.due) for f in evaluate([c], D(2026, 11, 20), DEFAULTS)]
     assert found == [
         ("thank-you", "due", D(2026, 11, 21)),
+        ("referral", "due", D(2026, 11, 25)),  # a week after the 11-18 interview that gave it
         ("job-ask", "warning", None),  # the letter is still to be written
-        ("referral", "info", None),
         ("record", "info", None),  # the advice of the interview held
         ("thank-you", "lapsed", D(2026, 8, 4)),  # more than lapse_days past: history
     ]

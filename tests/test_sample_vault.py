@@ -22,7 +22,8 @@ def test_every_rule_fires():
     assert {f.rule for f in result.findings} == set(RULES) - {"no-reply-follow-up", "search-ended"}
     later = audit(SAMPLE_VAULT, dt.date(2026, 11, 25))
     assert [f.contact for f in later.findings if f.rule == "no-reply-follow-up"] == ["Dana Whitfield"]
-    assert {f.level for f in result.findings} == {"overdue", "due", "upcoming", "warning", "info"}
+    # and lapsed: the sample's referrals of September and October are more than 30 days past due
+    assert {f.level for f in result.findings} == {"overdue", "due", "upcoming", "warning", "info", "lapsed"}
     assert len(result.vault.contacts) >= 12
 
 

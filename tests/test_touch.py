@@ -362,14 +362,18 @@ LATE = """
 type: contact
 email: j@n.example
 advice: [x]
-referrals: [Ana]
+referrals: ["[[Ana]]"]
 interviews: [2026-11-10]
 ---
 """
+#: The person Jane suggested, written to the day after and answered: reached, so the referral
+#: says nothing (its own deadline is not what these tests are about).
+ANA = "---\ntype: contact\nemail: ana@n.example\noutreach: [2026-11-11]\nreplied: [2026-11-12]\n---\n"
 
 
 def test_the_lapse_edge_in_audit_calendar_and_exit_code(vault: Path):
     write_note(vault, PATH, LATE)
+    write_note(vault, "Contacts/Ana.md", ANA)
     # the thank-you was due 2026-11-13; the check-in's window opens 12-10
     on_30 = audit(vault, D(2026, 12, 13))
     letters = ("thank-you", "check-in")
@@ -396,10 +400,11 @@ def test_the_lapse_edge_in_audit_calendar_and_exit_code(vault: Path):
 
 def test_the_report_counts_lapsed_reminders_and_lists_them_on_request(vault: Path):
     write_note(vault, PATH, LATE)
+    write_note(vault, "Contacts/Ana.md", ANA)
     code, out, _ = run_cli("audit", vault, "--today", "2026-12-14")
     assert code == 0
     lapsed_line = "1 older reminder lapsed (more than 30 days past due); --lapsed lists them."
-    assert out.splitlines()[0] == f"{vault} on 2026-12-14: 1 contact, 2 findings, 0 problems reading notes"
+    assert out.splitlines()[0] == f"{vault} on 2026-12-14: 2 contacts, 1 finding, 0 problems reading notes"
     assert out.splitlines()[-1] == lapsed_line
     letter = (
         "  2026-11-13  Jane Doe: Send a thank-you letter for the 2026-11-10 interview (was due "
@@ -414,11 +419,10 @@ def test_the_report_counts_lapsed_reminders_and_lists_them_on_request(vault: Pat
     assert run_cli("audit", vault, "--today", "2026-12-14")[1] == out
     assert run_cli("audit", vault, "--today", "2026-12-14", "--lapsed")[1] == listed
     document = json.loads(run_cli("audit", vault, "--today", "2026-12-14", "--format", "json")[1])
-    assert document["lapsed"] == 1 and [f["level"] for f in document["findings"]] == ["due", "info"]
+    assert document["lapsed"] == 1 and [f["level"] for f in document["findings"]] == ["due"]
     every = json.loads(run_cli("audit", vault, "--today", "2026-12-14", "--format", "json", "--lapsed")[1])
     assert [(f["rule"], f["level"]) for f in every["findings"]] == [
         ("check-in", "due"),
-        ("referral", "info"),
         ("thank-you", "lapsed"),
     ]
     one_day = settings_from_mapping({"lapse_days": 1})
@@ -431,6 +435,7 @@ def test_the_report_counts_lapsed_reminders_and_lists_them_on_request(vault: Pat
 
 def test_the_dashboard_and_the_watcher_agree_with_the_audit(vault: Path):
     write_note(vault, PATH, LATE)
+    write_note(vault, "Contacts/Ana.md", ANA)
     write_note(vault, "Contacts/Old.md", "---\ntype: contact\ninterviews: [2020-01-01]\n---\n")
     loaded = load_vault(vault)
     plain = audit(loaded, D(2026, 12, 14))
@@ -454,7 +459,8 @@ def test_a_vault_with_years_of_history_is_calm_and_last_week_still_shouts(vault:
     code, out, _ = run_cli("audit", vault, "--today", "2026-11-20")
     assert code == 0
     assert (
-        out.splitlines()[-1] == "8 older reminders lapsed (more than 30 days past due); --lapsed lists them."
+        # a thank-you and a check-in for each, and the referral they all gave (dated by 2019's)
+        out.splitlines()[-1] == "9 older reminders lapsed (more than 30 days past due); --lapsed lists them."
     )
     assert "Overdue" not in out
     assert _events(load_vault(vault).contacts, D(2026, 11, 20), root=vault) == []
@@ -470,6 +476,7 @@ def test_a_vault_with_years_of_history_is_calm_and_last_week_still_shouts(vault:
 
 def test_report_function_takes_lapsed(vault: Path):
     write_note(vault, PATH, LATE)
+    write_note(vault, "Contacts/Ana.md", ANA)
     hidden = report(vault, D(2026, 12, 14), "text", "v")
     shown = report(vault, D(2026, 12, 14), "text", "v", lapsed=True)
     assert "Lapsed, more than 30 days past due (1)" in shown.text

@@ -279,6 +279,10 @@ SPEC: tuple[Setting, ...] = (
     Setting(
         "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
     ),
+    Setting("referral_days", 7, _days, "7", "Days after a referral by which to reach the person suggested."),
+    Setting(
+        "close_loop_days", 7, _days, "7", "Days after meeting someone suggested to let the referrer know."
+    ),
     Setting(
         "no_reply_other_days",
         3,
@@ -471,6 +475,8 @@ class Settings:
     search_ended: dt.date | None
     search_ended_days: int
     lapse_days: int
+    referral_days: int
+    close_loop_days: int
     calendar_path: str
     calendar_name: str
     refresh_minutes: int

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
@@ -46,7 +46,7 @@ def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -
     note (``vaultsync.store.parallel``), the one across contacts (``referral``) here, once all
     are read. ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
     from vaultsync.model.audit import Audit
-    from vaultsync.model.referral import referral
+    from vaultsync.model.referral import across_contacts
     from vaultsync.model.rules import findings
 
     if isinstance(source, Vault):
@@ -56,8 +56,17 @@ def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -
     vault, found, read = load_and_evaluate(scan, each, cache=cache)
     if vault.interactions:  # contacts that interaction notes link were judged without those dates
         found = _judged_again(vault, found, today)
-    found.append(referral(vault.contacts, today, vault.settings))
+    across = across_contacts(vault.contacts, today, vault.settings)
+    found = _told(found, across.met)
+    found.append(across.findings)
     return Audit(vault, today, found, read)
+
+
+def _told(found: list[list[Finding]], met: dict[str, tuple[str, ...]]) -> list[list[Finding]]:
+    """``found`` with the check-ins that can name people the referrer suggested (``referral.telling``)."""
+    from vaultsync.model.referral import telling
+
+    return [telling(chunk, met) for chunk in found] if met else found
 
 
 def _judged_again(vault: Vault, found: list[list[Finding]], today: dt.date) -> list[list[Finding]]:
@@ -143,8 +152,8 @@ def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, A
     gave the last build on the same day with the same links, and on another day keeps the bytes
     of each event that did not change. Gives the vault, its audit and the calendar in pieces."""
     from vaultsync.model.audit import Audit
-    from vaultsync.model.referral import referral
-    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker
+    from vaultsync.model.referral import across_contacts
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker, person_events
 
     links = note_linker(scan.root)
     derive = partial(_contact_results, today=today, settings=scan.settings, links=links)
@@ -156,9 +165,17 @@ def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, A
         else gave[contact.path]
         for contact in vault.contacts
     ]
-    found: list[Iterable[Finding]] = [result[2] for result in results]
-    found.append(referral(vault.contacts, today, vault.settings))
-    events = sorted(chain.from_iterable(result[3] for result in results), key=itemgetter(0))
+    across = across_contacts(vault.contacts, today, vault.settings)
+    found = _told([list(result[2]) for result in results], across.met)
+    found.append(across.findings)
+    deadlines = across.deadlines
+    events = sorted(
+        chain(
+            chain.from_iterable(result[3] for result in results),
+            chain.from_iterable(person_events(d, today, vault.settings, links) for d in deadlines),
+        ),
+        key=itemgetter(0),
+    )
     zones = (
         frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
     )

@@ -387,21 +387,17 @@ def _detail(text: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """A name as every lookup compares it: case folded, in Unicode's composed form (NFC), so that
-    a file name in macOS's decomposed form (NFD) matches a link typed composed. Canonical
-    caseless matching (Unicode's D145): decompose, fold, compose."""
+    """A name as every lookup compares it (referrals, wikilinks, aliases, links in meeting notes,
+    names typed on the command line): case folded, accents dropped, ``-``, ``_`` and runs of
+    spaces as one space, in one Unicode form, so that "Carla Diaz" meets ``Carla Díaz.md``, a
+    file name in macOS's decomposed form (NFD) meets a link typed composed (NFC), and
+    "ada-lovelace" meets "Ada  Lovelace". Decompose, fold, drop the marks, compose (Unicode's
+    canonical caseless matching, D145, without the marks)."""
     if name.isascii():
-        return name.casefold()
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
-
-
-def person_key(name: str) -> str:
-    """``name_key``, also without accents and with spaces collapsed: how a name typed on the
-    command line is matched to a person ("ana  ortiz" and "Ana Ortíz" are one person)."""
-    if name.isascii():
-        return " ".join(name.casefold().split())
-    bare = "".join(c for c in unicodedata.normalize("NFD", name).casefold() if not unicodedata.combining(c))
-    return " ".join(unicodedata.normalize("NFC", bare).split())
+        return " ".join(name.replace("-", " ").replace("_", " ").split()).casefold()
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
+    bare = unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c)))
+    return " ".join(bare.replace("-", " ").replace("_", " ").split())
 
 
 def name_keys(contact: Contact) -> Iterable[str]:
@@ -424,17 +420,17 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
 
 
 def named(contacts: Iterable[Contact], name: str) -> list[tuple[Contact, str]]:
-    """The contacts ``name`` may mean, as a user types it (``person_key``), each with how it
+    """The contacts ``name`` may mean, as a user types it (``name_key``), each with how it
     names them: "its file name", "its name" or "its aliases". Every command that takes a
     contact's name looks it up here."""
-    wanted = person_key(name)
+    wanted = name_key(name)
     found = []
     for contact in contacts:
-        if person_key(contact.stem) == wanted:
+        if name_key(contact.stem) == wanted:
             found.append((contact, "its file name"))
-        elif person_key(contact.name) == wanted:
+        elif name_key(contact.name) == wanted:
             found.append((contact, "its name"))
-        elif any(person_key(alias) == wanted for alias in contact.aliases):
+        elif any(name_key(alias) == wanted for alias in contact.aliases):
             found.append((contact, "its aliases"))
     return found
 

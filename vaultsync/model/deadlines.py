@@ -26,6 +26,7 @@ SEARCH_ENDED = "search-ended"
 #: The deadlines that stay once the search has ended: what you still owe people (the thank-you
 #: for an interview held, the word of how it ended) and the interviews the notes still plan.
 AFTER_SEARCH = frozenset({THANK_YOU, INTERVIEW, SEARCH_ENDED})
+REFERRAL, CLOSE_LOOP = "referral", "close-loop"  # across contacts: model/referral.py
 
 
 @dataclass(frozen=True)

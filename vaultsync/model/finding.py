@@ -15,6 +15,7 @@ RULES: tuple[str, ...] = (
     "prepare",
     "ask-referrals",
     "referral",
+    "close-loop",
     "record",
     "job-ask",
     "keep-in-touch",

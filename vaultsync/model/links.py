@@ -3,7 +3,7 @@
 A meeting note names its people as wikilinks (``[[Ana Ortiz]]``, ``[[People/Ana|Ana]]``), as
 Markdown links (``[Ana](People/Ana%20Ortiz.md)``), as plain names (``Ana Ortiz``) or as slugs
 (``ana-ortiz``) that name a person's file or folder (``data/person/ana-ortiz/index.md``). All of
-them are matched regardless of case and accents (``contact.person_key``).
+them are matched regardless of case, accents and Unicode form (``contact.name_key``).
 """
 
 from __future__ import annotations
@@ -14,18 +14,16 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
-from vaultsync.model.contact import WIKILINK, Contact, path_stem, person_key
+from vaultsync.model.contact import WIKILINK, Contact, name_key, path_stem
 from vaultsync.model.people import FOLDER_NOTES
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>]+)>?\)")
-_SEPARATORS = re.compile(r"[-_\s]+")
 
 
 @lru_cache(maxsize=1 << 16)  # a watcher joins the same names after every save
 def link_key(text: str) -> str:
-    """How a name, a slug or a file name is compared: ``person_key`` with ``-``, ``_`` and runs of
-    spaces as one space ("ada-lovelace", "Ada  Lovelace" and "Ada_Lovelace" meet)."""
-    return person_key(_SEPARATORS.sub(" ", text).strip())
+    """``name_key``, kept for the names a watcher joins after every save."""
+    return name_key(text)
 
 
 def link_texts(value: Any) -> list[str]:

@@ -27,7 +27,7 @@ from vaultsync.model.deadlines import (
     lapsed,
 )
 from vaultsync.model.finding import Finding
-from vaultsync.model.referral import referral
+from vaultsync.model.referral import across_contacts, telling
 from vaultsync.model.replies import no_reply
 from vaultsync.model.settle import settle
 from vaultsync.reading.sections import Line
@@ -290,15 +290,17 @@ def contact_findings(
 
 
 def each_contact_findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
-    """What the rules about one contact find for each of ``contacts``: all but ``referral``,
-    which looks across them (so a vault's contacts may be checked a part at a time)."""
+    """What the rules about one contact find for each of ``contacts``: all but those across them
+    (``referral.across_contacts``), and a check-in without the people met since (``telling``),
+    so a vault's contacts may be checked a part at a time."""
     return [f for contact in contacts for f in contact_findings(contact, today, settings)]
 
 
 def findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
     """Every finding for the vault's contacts on ``today``, in no particular order."""
     contacts = list(contacts)
-    return each_contact_findings(contacts, today, settings) + referral(contacts, today, settings)
+    across = across_contacts(contacts, today, settings)
+    return telling(each_contact_findings(contacts, today, settings), across.met) + across.findings
 
 
 def evaluate(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:

@@ -23,17 +23,20 @@ from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import (
     CHECK_IN,
+    CLOSE_LOOP,
     INTERVIEW,
     KEEP_IN_TOUCH,
     NO_REPLY_FOLLOW_UP,
     NO_REPLY_MOVE_ON,
     NO_REPLY_OTHER,
+    REFERRAL,
     SEARCH_ENDED,
     THANK_YOU,
     Deadline,
     deadlines,
     lapsed,
 )
+from vaultsync.model.referral import PersonDeadline, across_contacts
 from vaultsync.model.replies import no_reply_text
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
@@ -50,6 +53,7 @@ NO_REPLY_TITLE = {
     NO_REPLY_MOVE_ON: "No answer from {}: move on",
 }
 CATEGORY |= {kind: kind for kind in NO_REPLY_TITLE}
+CATEGORY |= {REFERRAL: "referral", CLOSE_LOOP: "close-loop"}  # the rules across contacts: person_items
 CATEGORY |= {KEEP_IN_TOUCH: "keep-in-touch", SEARCH_ENDED: "search-ended"}
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
@@ -156,7 +160,7 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
     contact = deadline.contact
     context = _context(contact, link)
     stamp = _stamp(deadline.interview_day)  # the deadline comes with the interview it follows
-    at_reminder = dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+    at_reminder = _reminder_time(settings)
     held = deadline.interview_day
     category = CATEGORY[deadline.kind]
     if deadline.kind == INTERVIEW:
@@ -215,18 +219,17 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
             for suffix, day, title in shown
         ]
     if today > deadline.end:
-        overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
         items.append(
-            _day_event(
+            _overdue(
                 _uid(deadline, OVERDUE),
-                (today, today),
-                overdue,
-                f"Overdue since {deadline.end}. {text}\n\n{context}",
+                deadline.end,
+                today,
+                summary,
+                text,
+                context,
                 category,
-                ((at_reminder, overdue),),
+                at_reminder,
                 link,
-                _stamp(today),  # it moves to each new day: that is its change
-                (today - deadline.end).days - 1,  # 0 on the first day overdue
             )
         )
     return items
@@ -264,6 +267,32 @@ def _search_ended_words(deadline: Deadline) -> tuple[str, str | None, str]:
 
 #: The words of each kind of deadline shown as a window: its first day, its last, then overdue.
 _WINDOWS = {CHECK_IN: _check_in_words, KEEP_IN_TOUCH: _keep_in_touch_words, SEARCH_ENDED: _search_ended_words}
+
+
+def _overdue(
+    uid: str,
+    end: dt.date,
+    today: dt.date,
+    summary: str,
+    text: str,
+    context: str,
+    category: str,
+    at_reminder: dt.timedelta,
+    link: str,
+) -> Item:
+    """The event of a deadline past its last day, ``end``: on ``today``, moving to each new day."""
+    overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
+    return _day_event(
+        uid,
+        (today, today),
+        overdue,
+        f"Overdue since {end}. {text}\n\n{context}",
+        category,
+        ((at_reminder, overdue),),
+        link,
+        _stamp(today),  # it moves to each new day: that is its change
+        (today - end).days - 1,  # 0 on the first day overdue
+    )
 
 
 def _interview(
@@ -307,6 +336,65 @@ def _interview_times(
     return moment, moment + INTERVIEW_LENGTH
 
 
+def _reminder_time(settings: Settings) -> dt.timedelta:
+    return dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+
+
+def person_items(
+    deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
+) -> list[Item]:
+    """The events of a deadline across contacts (``model.referral``): from the day after the
+    referral (or the meeting) through the due day, with an alarm on each, then overdue; each
+    opens the referrer's note."""
+    link, at_reminder = links(deadline.link), _reminder_time(settings)
+    by, person = " and ".join(deadline.referrers), deadline.person
+    detail = f" ({deadline.detail})" if deadline.detail else ""
+    if deadline.kind == REFERRAL:
+        summary = f"Reach out to {person}"
+        text = (
+            f"Reach out to {person}{detail} by {deadline.end}: {by} suggested them "
+            f"(interview {deadline.anchor}). A warm introduction goes cold within about a week."
+        )
+        first_alarm = f"Reach out to {person}, suggested by {by}, by {deadline.end}"
+        last_alarm = f"Last day to reach out to {person}, suggested by {by}"
+    else:
+        summary = f"Tell {by} you met {person}"
+        text = (
+            f"Let {by} know by {deadline.end} that you met {person} (interview {deadline.anchor}), "
+            "whom they suggested: thank them for the introduction and say how it went."
+        )
+        first_alarm = f"Let {by} know you met {person}, due {deadline.end}"
+        last_alarm = f"Last day to tell {by} you met {person}"
+    uid = _person_uid(deadline)
+    context = f"Open the note: {link}"
+    alarms = [(at_reminder + (deadline.end - deadline.start), last_alarm)]
+    if deadline.start < deadline.end:
+        alarms.insert(0, (at_reminder, first_alarm))
+    span = (deadline.start, deadline.end)
+    stamp, category = _stamp(deadline.anchor), CATEGORY[deadline.kind]
+    items = [_day_event(uid, span, summary, f"{text}\n\n{context}", category, tuple(alarms), link, stamp)]
+    if today > deadline.end:
+        overdue_uid = _person_uid(deadline, OVERDUE)
+        items.append(
+            _overdue(overdue_uid, deadline.end, today, summary, text, context, category, at_reminder, link)
+        )
+    return items
+
+
+def person_events(
+    deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
+) -> tuple[tuple[tuple[dt.date, str], bytes], ...]:
+    """``person_items`` as (``event_order``, VEVENT bytes), as a build gathers events."""
+    return tuple(
+        (event_order(item), event_bytes(item)) for item in person_items(deadline, today, settings, links)
+    )
+
+
+def _person_uid(deadline: PersonDeadline, suffix: str = "") -> str:
+    key = hashlib.sha256(deadline.key.encode()).hexdigest()[:16]
+    return f"{deadline.kind}-{deadline.anchor.isoformat()}-{key}{suffix}@vaultsync"
+
+
 def contact_items(
     open_deadlines: Iterable[Deadline], today: dt.date, settings: Settings, link: str
 ) -> list[Item]:
@@ -328,6 +416,8 @@ def calendar_items(vault: Vault, today: dt.date) -> list[Item]:
         for contact in vault.contacts
         for item in contact_items(deadlines(contact, today, settings), today, settings, link(contact.path))
     ]
+    for deadline in across_contacts(vault.contacts, today, settings).deadlines:
+        items += person_items(deadline, today, settings, link)
     return sorted(items, key=event_order)
 
 

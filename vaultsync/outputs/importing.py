@@ -19,7 +19,7 @@ from pathlib import Path
 
 from vaultsync.config import Settings
 from vaultsync.errors import UsageError, VaultsyncError
-from vaultsync.model.contact import Contact, build_contact, person_key
+from vaultsync.model.contact import Contact, build_contact, name_key
 from vaultsync.outputs.templates import (
     check_folder,
     check_name,
@@ -159,12 +159,12 @@ def _plan(
         for email in _emails_of(contact):
             by_email.setdefault(email, []).append(contact)
     by_path = {contact.path: contact for contact in contacts}
-    planned: dict[str, Step] = {}  # email or person_key -> the step that creates their note
+    planned: dict[str, Step] = {}  # email or name_key -> the step that creates their note
     steps: list[Step] = []
     for person in people:
         steps.append(_step(person, by_email, by_path, same_name, planned, folder, unreadable))
         if steps[-1].action == "create":
-            for key in (*(e.casefold() for e in person.emails), person_key(person.name)):
+            for key in (*(e.casefold() for e in person.emails), name_key(person.name)):
                 planned.setdefault(key, steps[-1])
     return steps
 
@@ -190,7 +190,7 @@ def _step(
             return _skip(
                 person, "ambiguous", f"{len(found)} notes have the email {email}: {', '.join(found)}"
             )
-    earlier = planned.get(person_key(person.name))
+    earlier = planned.get(name_key(person.name))
     if earlier is not None:
         return _skip(person, "same person", f"the same name as line {earlier.person.line}")
     notes = same_name(person.name)

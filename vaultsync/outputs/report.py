@@ -71,7 +71,10 @@ def as_text(audit: Audit, vault_label: str, width: int | None = None, lapsed: bo
     if old and lapsed:
         lines += ["", f"Lapsed, {since} ({old})", *wrapped(groups[LAPSED], width, HANGING)]
     elif old:
-        lines += ["", f"{plural(old, 'older reminder')} lapsed ({since}); --lapsed lists them."]
+        lines += [
+            "",
+            *wrapped([f"{plural(old, 'older reminder')} lapsed ({since}); --lapsed lists them."], width, ""),
+        ]
     if vault.errors:
         lines += ["", f"Unreadable notes and values ({len(vault.errors)})"]
         lines += wrapped([f"  {error_line(e)}" for e in vault.errors], width, "    ")

@@ -23,7 +23,7 @@ from typing import Any
 
 from vaultsync.config import Settings, property_key
 from vaultsync.errors import UsageError, VaultsyncError
-from vaultsync.model.contact import Contact, is_contact, path_stem, person_key
+from vaultsync.model.contact import Contact, is_contact, name_key, path_stem
 from vaultsync.obsidian import obsidian_folder, obsidian_json, obsidian_template_folders
 from vaultsync.outputs.lookup import listed
 from vaultsync.reading.listing import Scan
@@ -313,7 +313,7 @@ _RESERVED = frozenset(
 
 
 def same_person(scan: Scan, contacts: Sequence[Contact], name: str, target: str) -> list[tuple[str, str]]:
-    """The notes that are already for the person ``name`` (``contact.person_key``), other than
+    """The notes that are already for the person ``name`` (``contact.name_key``), other than
     ``target``: a contact whose file name, name or aliases say it, or a note of that file name."""
     return people_finder(scan, contacts)(name, target)
 
@@ -324,7 +324,7 @@ PeopleFinder = Callable[[str, str], list[tuple[str, str]]]
 
 def people_finder(scan: Scan, contacts: Sequence[Contact]) -> PeopleFinder:
     """``same_person`` for many names in one vault: the vault's names are folded once."""
-    by_key: dict[str, dict[str, str]] = {}  # person_key -> {path: how it names the person}
+    by_key: dict[str, dict[str, str]] = {}  # name_key -> {path: how it names the person}
     for contact in contacts:  # how: the first that matches, as contact.named says it
         for how, names in (
             ("its file name", (contact.stem,)),
@@ -332,12 +332,12 @@ def people_finder(scan: Scan, contacts: Sequence[Contact]) -> PeopleFinder:
             ("its aliases", contact.aliases),
         ):
             for each in names:
-                by_key.setdefault(person_key(each), {}).setdefault(contact.path, how)
+                by_key.setdefault(name_key(each), {}).setdefault(contact.path, how)
     for path in scan.paths:
-        by_key.setdefault(person_key(path_stem(path)), {}).setdefault(path, "its file name")
+        by_key.setdefault(name_key(path_stem(path)), {}).setdefault(path, "its file name")
 
     def find(name: str, target: str) -> list[tuple[str, str]]:
-        return sorted((path, how) for path, how in by_key.get(person_key(name), {}).items() if path != target)
+        return sorted((path, how) for path, how in by_key.get(name_key(name), {}).items() if path != target)
 
     return find
 
