@@ -177,47 +177,98 @@ def test_audit_json_says_which_note_each_date_came_from(tmp_path: Path) -> None:
     ]
 
 
-def _write_meeting(root: Path, path: str, people: list[str], day: dt.date, kind: str) -> None:
-    links = json.dumps([f"[[{name}]]" for name in people])
-    write_note(root, path, f"---\ndate: {day.isoformat()}\ntype: {kind}\npeople: {links}\n---\n")
+def _write_meeting(rng: random.Random, root: Path, path: str, people: list[str], day: dt.date) -> None:
+    """A meeting note linking ``people`` in one of the ways vaults write it."""
+    kind = rng.choice(["coffee chat", "meeting", "job interview"])
+    styles = [lambda n: f"[[{n}]]", lambda n: f"[[People/{n}|x]]", lambda n: n.lower().replace(" ", "-"), str]
+    links = [rng.choice(styles)(name) for name in people]
+    body = "## Advice\n- Ask about the team\n" if rng.random() < 0.5 else ""
+    if rng.random() < 0.3:
+        body += "## Participants\n" + "".join(f"- [[{name}]]\n" for name in people)
+        links = []
+    text = f"---\ndate: {day.isoformat()}\ntype: {kind}\npeople: {json.dumps(links)}\n---\n{body}"
+    write_note(root, path, text)
 
 
-@pytest.mark.parametrize("seed", range(4))
+def _write_person(rng: random.Random, root: Path, name: str, day: dt.date) -> None:
+    """A contact note; at times named otherwise than its file, with aliases, or not a contact."""
+    extra = f"thank_you_sent: [{day.isoformat()}]\n" if rng.random() < 0.5 else ""
+    if rng.random() < 0.3:
+        extra += f"name: {rng.choice(['Ana', 'Bo', name])}\n"
+    if rng.random() < 0.3:
+        extra += f"aliases: [{rng.choice(['Ana', 'Bo', 'Person 0'])}]\n"
+    kind = "person" if rng.random() < 0.9 else "project"
+    write_note(root, f"People/{name}.md", f"---\ntype: {kind}\nemail: x@example.org\n{extra}---\n")
+
+
+@pytest.mark.parametrize("seed", range(6))
 def test_the_watcher_follows_interaction_links_after_edits(tmp_path: Path, seed: int) -> None:
-    """Random edits of contacts and of meeting notes, each picked up as the watcher does (its
-    index refreshes only the saved path, its memo builds): the calendar and the findings equal a
-    fresh build from disk after every step."""
+    """Random edits of contacts (their names and aliases too) and of meeting notes, each picked up
+    as the watcher does (its index refreshes only the saved path, its memo builds): the contacts,
+    the calendar and the findings equal a fresh build from disk after every step."""
     rng = random.Random(seed)
     root, out = tmp_path / "vault", tmp_path / "out"
     out.mkdir()
     names = [f"Person {i}" for i in range(8)]
     for name in names:
         person(root, f"People/{name}.md", "email: x@example.org\n")
+    for i in range(3):
+        _write_meeting(rng, root, f"Meetings/{i}.md", rng.sample(names, 2), TODAY)
     index = VaultIndex(root)
-    index.scan()
+    if seed % 2:
+        index.load()  # the watcher's first build: every note read at once
+    else:
+        index.scan()
     memo = BuildMemo()
-    for step in range(30):
+    for step in range(40):
         day = TODAY - dt.timedelta(days=rng.randrange(0, 70))
-        what = rng.choice(["meeting", "meeting", "remove meeting", "contact", "rename contact"])
+        what = rng.choice(
+            ["meeting", "meeting", "remove meeting", "contact", "remove contact", "move contact"]
+        )
+        name = rng.choice(names)
+        path = f"People/{name}.md"
         if what == "meeting":
             path = f"Meetings/{rng.randrange(6)}.md"
-            people = rng.sample(names, rng.randint(1, 3))
-            _write_meeting(root, path, people, day, rng.choice(["coffee chat", "meeting"]))
+            _write_meeting(rng, root, path, rng.sample(names, rng.randint(1, 3)), day)
         elif what == "remove meeting":
             path = f"Meetings/{rng.randrange(6)}.md"
             (root / path).unlink(missing_ok=True)
+        elif what == "remove contact":
+            (root / path).unlink(missing_ok=True)
         else:
-            name = rng.choice(names)
-            path = f"People/{name}.md"
-            extra = f"thank_you_sent: [{day.isoformat()}]\n" if rng.random() < 0.5 else ""
-            if what == "rename contact":  # a contact that meetings link is gone, then back
+            if what == "move contact" and (root / path).exists():  # gone, then back
                 (root / path).unlink()
                 index.refresh([path])
                 memo.build(index.vault(), TODAY)
-            person(root, path, f"email: x@example.org\n{extra}")
+            _write_person(rng, root, name, day)
         index.refresh([path])
         built = pipeline.build(index.vault(), TODAY, out / "watch.ics", memo=memo)
         fresh = pipeline.build(root, TODAY, out / "fresh.ics")
+        assert index.vault().contacts == fresh.audit.vault.contacts, step
+        assert index.vault().interactions == fresh.audit.vault.interactions, step
         assert (out / "watch.ics").read_bytes() == (out / "fresh.ics").read_bytes(), step
         assert built.audit.findings == fresh.audit.findings, step
-        assert index.vault().contacts == fresh.audit.vault.contacts, step
+
+
+def test_a_saved_meeting_note_makes_again_only_the_contacts_it_links_and_linked(tmp_path: Path) -> None:
+    """The watcher's join is kept in step: every other contact stays the same object, so the memo
+    evaluates only those again."""
+    for name in ("Ana", "Bo", "Cy", "Di"):
+        person(tmp_path, f"People/{name}.md")
+    write_note(tmp_path, "m.md", "---\ndate: 2026-11-01\npeople: [Ana, Bo]\n---\n")
+    write_note(tmp_path, "n.md", "---\ndate: 2026-11-02\npeople: [Di]\n---\n")
+    index = VaultIndex(tmp_path)
+    index.scan()
+    before = {c.path: c for c in index.vault().contacts}
+    write_note(tmp_path, "m.md", "---\ndate: 2026-11-03\npeople: [Bo, Cy]\n---\n")
+    index.refresh(["m.md"])
+    after = {c.path: c for c in index.vault().contacts}
+    again = sorted(path for path in after if after[path] is not before[path])
+    assert again == ["People/Ana.md", "People/Bo.md", "People/Cy.md"]
+    assert after["People/Ana.md"].sources == ()
+    assert after["People/Cy.md"].sources == (("contacted", "2026-11-03", "m.md"),)
+    write_note(tmp_path, "People/Di.md", "---\ntype: person\naliases: [Dee]\n---\n")
+    index.refresh(["People/Di.md"])
+    last = {c.path: c for c in index.vault().contacts}
+    assert sorted(path for path in last if last[path] is not after[path]) == ["People/Di.md"]
+    assert last["People/Di.md"].sources == (("contacted", "2026-11-02", "n.md"),)

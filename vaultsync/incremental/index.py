@@ -17,16 +17,16 @@ from collections.abc import Iterable, KeysView
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vaultsync.config import Settings, load_settings
-from vaultsync.model.interactions import Derived, Interaction, with_interactions
+from vaultsync.model.interactions import Interaction, Join
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan, is_ignored, link_problem, note_paths
 from vaultsync.reading.note import NoteError
 from vaultsync.store.entries import load_entry
 from vaultsync.store.files import file_state, settled_state
-from vaultsync.store.loader import load_and_evaluate
+from vaultsync.store.loader import load_entries
 
 if TYPE_CHECKING:
     from vaultsync.model.contact import Contact
@@ -83,13 +83,13 @@ class VaultIndex:
         self._last_good: dict[str, Contact] = {}
         # The Vault of the entries, kept in step one changed entry at a time (at 10,000 contacts,
         # sorting every entry into a new Vault after each save costs milliseconds):
-        self._contacts: list[Contact] = []  # sorted by path
+        self._contacts: list[Contact] = []  # sorted by path, with their interactions' dates
         self._problems: dict[str, tuple[NoteError, ...]] = {}  # the entries that have errors
         self._errors: tuple[NoteError, ...] | None = None  # None: gather them again
         self._vault: Vault | None = None  # None: changed since the last vault()
-        #: The interaction notes, whose dates go to the contacts they link at every vault().
-        self._interactions: dict[str, Interaction] = {}
-        self._derived: Derived = {}
+        self._interactions: list[Interaction] = []  # sorted by path
+        #: The contacts with the dates of the interaction notes that link them, kept in step.
+        self._join = Join()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -119,14 +119,11 @@ class VaultIndex:
             return
         errors: list[NoteError] = []
         paths = tuple(note_paths(self.root, self.settings, errors))
-        vault, _, read = load_and_evaluate(Scan(self.root, self.settings, paths, ()), None, cache=True)
-        by_path = {contact.path: contact for contact in vault.contacts}
-        problems: dict[str, list[NoteError]] = {}
-        for err in vault.errors:
-            problems.setdefault(err.path, []).append(err)
+        entries, _, read = load_entries(Scan(self.root, self.settings, paths, ()), cache=True)
+        by_path = {entry.path: entry for entry in entries}
         for path, state in zip(paths, read.signatures or [None] * len(paths), strict=True):
             self._states[path] = state
-            self._set(path, None, Entry(path, by_path.get(path), tuple(problems.get(path, ()))))
+            self._set(path, None, by_path[path])
 
     def scan(self) -> list[str]:
         """Walk the whole vault; re-read new and changed notes, drop vanished ones.
@@ -173,8 +170,9 @@ class VaultIndex:
                 problems.sort(key=itemgetter(0))  # stable: a note's own errors stay in their order
                 self._errors = tuple(chain.from_iterable(errors for _, errors in problems))
             notes = len(self._entries) + len(self._folder_errors)
-            interactions = tuple(self._interactions[path] for path in sorted(self._interactions))
-            contacts = with_interactions(tuple(self._contacts), interactions, self._derived)
+            for path, contact in self._join.changed():
+                _put(self._contacts, path, contact)
+            contacts, interactions = tuple(self._contacts), tuple(self._interactions)
             self._vault = Vault(self.root, self.settings, contacts, self._errors, notes, interactions)
         return self._vault
 
@@ -214,19 +212,13 @@ class VaultIndex:
         self._vault = None
         was = before.contact if before is not None else None
         now = after.contact if after is not None else None
-        if was is not None or now is not None:
-            at = bisect_left(self._contacts, path, key=_PATH)
-            if was is None and now is not None:
-                self._contacts.insert(at, now)
-            elif now is None:
-                del self._contacts[at]
-            else:
-                self._contacts[at] = now
-        interaction = after.interaction if after is not None else None
-        if interaction is not None:
-            self._interactions[path] = interaction
-        elif before is not None and before.interaction is not None:
-            del self._interactions[path]
+        if was is not now:
+            self._join.contact(path, now)
+        was_dated = before.interaction if before is not None else None
+        dated = after.interaction if after is not None else None
+        if was_dated is not dated:
+            _put(self._interactions, path, dated)
+            self._join.interaction(path, dated)
         errors = after.errors if after is not None else ()
         if errors or (before is not None and before.errors):
             self._errors = None
@@ -255,3 +247,16 @@ class VaultIndex:
                 return entry
             problems = entry.errors
         return Entry(path, last_good, (*problems, NoteError(path, None, KEPT)))
+
+
+def _put(items: list[Any], path: str, item: Any | None) -> None:
+    """Make ``item`` (None: nothing) the one of ``path`` in ``items``, a list sorted by path."""
+    at = bisect_left(items, path, key=_PATH)
+    present = at < len(items) and items[at].path == path
+    if item is None:
+        if present:
+            del items[at]
+    elif present:
+        items[at] = item
+    else:
+        items.insert(at, item)

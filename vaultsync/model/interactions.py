@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, MutableMapping
+from bisect import insort
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from vaultsync.config import Settings, property_key
 from vaultsync.model.contact import WIKILINK, Contact
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
-from vaultsync.model.links import PeopleIndex, link_texts
+from vaultsync.model.links import Key, PeopleIndex, contact_keys, link_texts, lookups
 from vaultsync.reading.note import Note
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 
@@ -135,13 +136,8 @@ def _kind(meta: dict[str, Any], settings: Settings) -> str:
     return "contacted"
 
 
-#: What ``with_interactions`` made of each contact the last time: kept by a driver, so a contact
-#: whose note and interactions did not change stays the same object (the memo reuses its results).
-Derived = MutableMapping[str, tuple[Contact, tuple[tuple[Interaction, bool], ...], Contact]]
-
-
 def with_interactions(
-    contacts: tuple[Contact, ...], interactions: Iterable[Interaction], kept: Derived | None = None
+    contacts: tuple[Contact, ...], interactions: Iterable[Interaction]
 ) -> tuple[Contact, ...]:
     """``contacts`` (sorted by path), each with the dates of the interaction notes that link it."""
     interactions = sorted(interactions, key=lambda i: i.path)
@@ -159,22 +155,120 @@ def with_interactions(
             gains.setdefault(path, []).append((interaction, len(people) == 1))
     if not gains:
         return contacts
-    out = []
-    for contact in contacts:
-        gained = gains.get(contact.path)
-        if gained is None:
-            out.append(contact)
-            continue
-        key = tuple(gained)
-        previous = kept.get(contact.path) if kept is not None else None
-        if previous is not None and previous[0] is contact and previous[1] == key:
-            out.append(previous[2])
-            continue
-        derived = _with(contact, key)
-        if kept is not None:
-            kept[contact.path] = (contact, key, derived)
-        out.append(derived)
-    return tuple(out)
+    return tuple(
+        contact if (gained := gains.get(contact.path)) is None else _with(contact, tuple(gained))
+        for contact in contacts
+    )
+
+
+class Join:
+    """``with_interactions`` kept in step one note at a time, for a driver that builds again and
+    again (the watcher): a saved interaction note changes the contacts it links and linked
+    before; a saved contact, the interaction notes whose links its names (old and new) answer.
+    Every other contact stays the same object (the memo reuses its results by identity)."""
+
+    def __init__(self) -> None:
+        self._contacts: dict[str, Contact] = {}  # as their notes give them
+        self._named: dict[Key, list[str]] = {}  # each key's contacts by path: the first has it
+        self._interactions: dict[str, Interaction] = {}
+        self._people: dict[str, tuple[str, ...]] = {}  # interaction -> the contacts it links
+        self._asking: dict[Key, set[str]] = {}  # key -> the interactions whose links look it up
+        self._gains: dict[str, set[str]] = {}  # contact -> the interactions that link it
+        self._changed: set[str] = set()  # contacts whose joined value is to be made again
+
+    def contact(self, path: str, contact: Contact | None) -> None:
+        """The note at ``path`` now gives ``contact`` (None: no contact)."""
+        before = self._contacts.get(path)
+        if before is contact:
+            return
+        old = contact_keys(before) if before is not None else ()
+        new = contact_keys(contact) if contact is not None else ()
+        for key in old:
+            if key not in new:
+                paths = self._named[key]
+                paths.remove(path)
+                if not paths:
+                    del self._named[key]
+        for key in new:
+            if key not in old:
+                insort(self._named.setdefault(key, []), path)
+        if contact is None:
+            del self._contacts[path]
+        else:
+            self._contacts[path] = contact
+        self._changed.add(path)
+        asking = set[str]().union(*(self._asking.get(key, ()) for key in {*old, *new}))
+        for linking in sorted(asking):
+            self._resolve(linking)
+
+    def interaction(self, path: str, interaction: Interaction | None) -> None:
+        """The note at ``path`` now records ``interaction`` (None: none)."""
+        before = self._interactions.get(path)
+        if before == interaction:
+            return
+        for key in _keys_of(before):
+            asking = self._asking[key]
+            asking.discard(path)
+            if not asking:
+                del self._asking[key]
+        if interaction is None:
+            del self._interactions[path]
+        else:
+            self._interactions[path] = interaction
+            for key in _keys_of(interaction):
+                self._asking.setdefault(key, set()).add(path)
+        for person in self._people.get(path, ()):
+            self._changed.add(person)  # linked before: its gain from this note changed or went
+        self._resolve(path)
+
+    def _resolve(self, path: str) -> None:
+        """Which contacts the interaction note at ``path`` links now."""
+        interaction = self._interactions.get(path)
+        people: dict[str, None] = {}
+        for link in interaction.links if interaction is not None else ():
+            for key in lookups(link):
+                named = self._named.get(key)
+                if named:
+                    people.setdefault(named[0])
+                    break
+        now, was = tuple(people), self._people.get(path, ())
+        if now == was:
+            return
+        for person in was:
+            gains = self._gains[person]
+            gains.discard(path)
+            if not gains:
+                del self._gains[person]
+        for person in now:
+            self._gains.setdefault(person, set()).add(path)
+        if now:
+            self._people[path] = now
+        else:
+            self._people.pop(path, None)
+        self._changed.update(was, now)
+
+    def changed(self) -> list[tuple[str, Contact | None]]:
+        """Each contact whose joined value changed since the last call, by path, with that value
+        (None: no longer a contact)."""
+        out = []
+        for path in sorted(self._changed):
+            contact = self._contacts.get(path)
+            gains = self._gains.get(path)
+            if contact is not None and gains:
+                gained = tuple(
+                    (self._interactions[linking], len(self._people[linking]) == 1)
+                    for linking in sorted(gains)
+                )
+                contact = _with(contact, gained)
+            out.append((path, contact))
+        self._changed.clear()
+        return out
+
+
+def _keys_of(interaction: Interaction | None) -> set[Key]:
+    if interaction is None:
+        return set()
+    return {key for link in interaction.links for key in lookups(link)}
 
 
 def _with(contact: Contact, gained: tuple[tuple[Interaction, bool], ...]) -> Contact:

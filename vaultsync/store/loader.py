@@ -88,6 +88,20 @@ def _load(
     derive: Derive | None,
     reader: NoteReader | None = None,
 ) -> tuple[Vault, list[Any], Scan]:
+    entries, evaluated, scan = load_entries(scan, cache, processes, evaluate, derive, reader)
+    return Vault.from_entries(scan.root, scan.settings, entries), evaluated, scan
+
+
+def load_entries(
+    scan: Scan,
+    cache: bool = False,
+    processes: int | None = None,
+    evaluate: Evaluate | None = None,
+    derive: Derive | None = None,
+    reader: NoteReader | None = None,
+) -> tuple[list[Entry], list[Any], Scan]:
+    """Every note's entry (the folders' errors too), what ``evaluate`` or ``derive`` made of
+    them, and the scan as read (see ``load_and_evaluate``)."""
     collecting = gc.isenabled()
     gc.disable()  # a collection every few thousand new objects, each walking all of them so far
     try:
@@ -101,7 +115,7 @@ def _load(
     entries += [Entry(err.path, None, (err,)) for err in scan.errors]
     if signatures is not scan.signatures:
         scan = replace(scan, signatures=signatures)
-    return Vault.from_entries(scan.root, scan.settings, entries), evaluated, scan
+    return entries, evaluated, scan
 
 
 def load_and_derive(
