@@ -88,6 +88,7 @@ class VaultIndex:
         self._errors: tuple[NoteError, ...] | None = None  # None: gather them again
         self._vault: Vault | None = None  # None: changed since the last vault()
         self._interactions: list[Interaction] = []  # sorted by path
+        self._dated: tuple[Interaction, ...] | None = ()  # the same as a tuple; None: changed since
         #: The contacts with the dates of the interaction notes that link them, kept in step.
         self._join = Join()
 
@@ -172,8 +173,10 @@ class VaultIndex:
             notes = len(self._entries) + len(self._folder_errors)
             for path, contact in self._join.changed():
                 _put(self._contacts, path, contact)
-            contacts, interactions = tuple(self._contacts), tuple(self._interactions)
-            self._vault = Vault(self.root, self.settings, contacts, self._errors, notes, interactions)
+            if self._dated is None:
+                self._dated = tuple(self._interactions)
+            contacts = tuple(self._contacts)
+            self._vault = Vault(self.root, self.settings, contacts, self._errors, notes, self._dated)
         return self._vault
 
     def _update(self, path: str) -> bool:
@@ -218,6 +221,7 @@ class VaultIndex:
         dated = after.interaction if after is not None else None
         if was_dated is not dated:
             _put(self._interactions, path, dated)
+            self._dated = None
             self._join.interaction(path, dated)
         errors = after.errors if after is not None else ()
         if errors or (before is not None and before.errors):
