@@ -9,13 +9,16 @@ import random
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import write_note
 
 from vaultsync import pipeline
-from vaultsync.incremental.index import VaultIndex
+from vaultsync.drivers.cli import cli
+from vaultsync.incremental.index import KEPT, VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.contact import Contact
-from vaultsync.outputs.report import as_json
+from vaultsync.outputs.report import as_json, error_line
+from vaultsync.reading.note import NoteError
 from vaultsync.store.loader import load_vault
 
 TODAY = dt.date(2026, 11, 20)
@@ -145,9 +148,59 @@ def test_a_note_with_no_date_or_no_one_linked_gives_nothing(tmp_path: Path) -> N
     write_note(tmp_path, "a.md", "---\npeople: ['[[Ana]]']\n---\n")  # no date
     write_note(tmp_path, "b.md", "---\ndate: 2026-11-01\npeople: ['[[Someone Else]]']\n---\n")
     write_note(tmp_path, "c.md", "---\ndate: next tuesday\npeople: ['[[Ana]]']\n---\n")
+    write_note(tmp_path, "d.md", "---\ndate: 13/45/2026\n---\n")  # links nobody: not a meeting
     vault = load_vault(tmp_path)
     assert [c.sources for c in vault.contacts] == [()]
     assert [i.path for i in vault.interactions] == ["b.md"]
+    # A note that links people but whose date cannot be read is reported, not ignored.
+    assert vault.errors == (
+        NoteError(
+            "c.md", 2, "date: 'next tuesday' is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)"
+        ),
+    )
+
+
+def test_an_unreadable_date_in_a_meeting_note_is_reported_with_its_line(tmp_path: Path) -> None:
+    person(tmp_path, "People/Ana.md")
+    write_note(tmp_path, "m.md", "---\npeople: ['[[Ana]]']\nDate: 13/45/2026\n---\n")
+    write_note(tmp_path, "n.md", "---\nwith: Ana\ndate: [2026-11-02, 2026-02-30, '']\n---\n")
+    result = CliRunner().invoke(cli, ["audit", str(tmp_path), "--today", "2026-11-20"])
+    assert result.exit_code == 1
+    assert "m.md:3: Date: '13/45/2026' is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)" in (
+        result.output
+    )
+    assert "n.md:3: date: 2026-02-30 is not a real date" in result.output
+    # The date that could be read is given all the same.
+    assert by_path(tmp_path)["People/Ana.md"].contacted == (dt.date(2026, 11, 2),)
+
+
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        ("---\ndate: 2026-11-01\npeople: ['[[Ana]\n---\n", "m.md:3: invalid YAML in the front-matter"),
+        ("---\ndate: 13/45/2026\npeople: ['[[Ana]]']\n---\n", "m.md:2: date: '13/45/2026' is not a date"),
+        ("", "m.md: the note is empty"),
+    ],
+)
+def test_an_unreadable_meeting_note_keeps_its_last_good_dates_while_watching(
+    tmp_path: Path, broken: str, problem: str
+) -> None:
+    person(tmp_path, "People/Ana.md")
+    write_note(tmp_path, "m.md", "---\ndate: 2026-11-01\npeople: ['[[Ana]]']\n---\n")
+    index = VaultIndex(tmp_path)
+    index.scan()
+    (tmp_path / "m.md").write_text(broken, encoding="utf-8")
+    assert index.refresh(["m.md"]) == ["m.md"]
+    vault = index.vault()
+    assert vault.contacts[0].sources == (("contacted", "2026-11-01", "m.md"),)
+    lines = [error_line(err) for err in vault.errors]
+    assert lines[0].startswith(problem) and lines[1:] == [f"m.md: {KEPT}"]
+    write_note(tmp_path, "m.md", "---\ndate: 2026-11-05\npeople: ['[[Ana]]']\n---\n")  # fixed
+    index.refresh(["m.md"])
+    assert (index.vault().contacts[0].sources, index.vault().errors) == (
+        (("contacted", "2026-11-05", "m.md"),),
+        (),
+    )
 
 
 def test_the_sections_of_a_note_count_only_when_it_links_one_person(tmp_path: Path) -> None:

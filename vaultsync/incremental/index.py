@@ -79,8 +79,9 @@ class VaultIndex:
         #: Each note's ``files.file_state`` as it was read; None: read it again next time.
         self._states: dict[str, tuple[int, ...] | None] = {}
         self._folder_errors: tuple[NoteError, ...] = ()
-        #: The last good contacts of an index this one replaces (``with_settings``), until a scan.
-        self._last_good: dict[str, Contact] = {}
+        #: The last good contacts and interaction notes of an index this one replaces
+        #: (``with_settings``), until a scan.
+        self._last_good: dict[str, Entry] = {}
         # The Vault of the entries, kept in step one changed entry at a time (at 10,000 contacts,
         # sorting every entry into a new Vault after each save costs milliseconds):
         self._contacts: list[Contact] = []  # sorted by path, with their interactions' dates
@@ -107,7 +108,7 @@ class VaultIndex:
         ``scan``, and a note that cannot be read then keeps its last good contact, as across a save
         (the rules judge it under the new settings)."""
         index = VaultIndex(self.root, settings)
-        index._last_good = {path: e.contact for path, e in self._entries.items() if e.contact is not None}
+        index._last_good = {path: e for path, e in self._entries.items() if _read_well(e)}
         return index
 
     def load(self) -> None:
@@ -232,25 +233,33 @@ class VaultIndex:
                 self._problems.pop(path, None)
 
     def _read(self, path: str, st: os.stat_result) -> Entry:
-        """The note's entry; or its last good contact, with the problems, while it is unreadable.
+        """The note's entry; or its last good contact or interaction (a meeting note's dates),
+        with the problems, while it is unreadable.
 
-        Unreadable means: it could not be parsed at all, or it holds only the start of a
-        front-matter, the empty note included (an editor that truncates, then writes, seen between
-        the two). A note that parses but is no longer a contact is taken as meant.
+        Unreadable means: it could not be parsed at all, its dates could not be read (a meeting
+        note), or it holds only the start of a front-matter, the empty note included (an editor
+        that truncates, then writes, seen between the two). A note that parses but is no longer a
+        contact or a meeting is taken as meant.
         """
         before = self._entries.get(path)
-        last_good = before.contact if before is not None else self._last_good.get(path)
-        if last_good is None:
+        last_good = before if before is not None else self._last_good.get(path)
+        if last_good is None or not _read_well(last_good):
             return load_entry(self.root, path, self.settings)
         opening = _opening_problem(self.root / path) if st.st_size < _OPENING_SIZE else None
         if opening is not None:
             problems: tuple[NoteError, ...] = (NoteError(path, None, opening),)
         else:
             entry = load_entry(self.root, path, self.settings)
-            if entry.contact is not None or not entry.errors:
+            if _read_well(entry) or not entry.errors:
                 return entry
             problems = entry.errors
-        return Entry(path, last_good, (*problems, NoteError(path, None, KEPT)))
+        kept = (*problems, NoteError(path, None, KEPT))
+        return Entry(path, last_good.contact, kept, interaction=last_good.interaction)
+
+
+def _read_well(entry: Entry) -> bool:
+    """Whether ``entry`` gives the vault something to keep: a contact, or an interaction's dates."""
+    return entry.contact is not None or entry.interaction is not None
 
 
 def _put(items: list[Any], path: str, item: Any | None) -> None:

@@ -22,7 +22,7 @@ from vaultsync.config import Settings, property_key
 from vaultsync.model.contact import WIKILINK, Contact
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
 from vaultsync.model.links import Key, PeopleIndex, contact_keys, link_texts, lookups
-from vaultsync.reading.note import Note
+from vaultsync.reading.note import Note, NoteError
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 
 #: What an interaction gives its contacts, as ``Contact.sources`` and the JSON report name it.
@@ -81,37 +81,49 @@ def _words_of(value: Any) -> list[str]:
     return out
 
 
-def interaction_of(note: Note, settings: Settings) -> Interaction | None:
-    """The interaction ``note`` records, or None when it has no date or links nobody."""
-    meta = {property_key(k): v for k, v in note.meta.items()}
+def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, list[NoteError]]:
+    """The interaction ``note`` records (None when it has no date or links nobody), and, when it
+    links people, the problem with each of its dates that could not be read."""
+    keys = {property_key(k): k for k in note.meta}
     moments: list[Moment] = []
-    for key in settings.interaction_dates:
-        value = meta.get(property_key(key))
+    unread: list[NoteError] = []
+    for name in settings.interaction_dates:
+        key = keys.get(property_key(name))
+        value = note.meta.get(key) if key is not None else None
         if value is None or value == "":
             continue
+        written = note.written(key) if key is not None and not isinstance(value, (str, list)) else None
         for item in value if isinstance(value, list) else [value]:
-            parsed = parse_moment(item) if isinstance(item, (str, dt.date)) else None
-            if parsed is not None and not isinstance(parsed, str):
+            if item is None or (isinstance(item, str) and not item.strip()):
+                continue  # an empty item (a template's "- "): no date yet, not a wrong one
+            parsed = parse_moment(item, written)
+            if isinstance(parsed, str):
+                unread.append(NoteError(note.path, note.line_of(str(key)), f"{key}: {parsed}"))
+            else:
                 moments.append(parsed)
         if moments:
             break
-    if not moments:
-        return None
+    if not moments and not unread:
+        return None, []
     links: list[str] = []
-    for key in settings.interaction_links:
-        value = meta.get(property_key(key))
-        if value is not None:
-            links += link_texts(value)
+    for name in settings.interaction_links:
+        key = keys.get(property_key(name))
+        if key is not None and note.meta[key] is not None:
+            links += link_texts(note.meta[key])
     if "#" in note.body:
         links += _heading_links(note.body)
     links = list(dict.fromkeys(links))
     if not links:
-        return None
+        return None, []
+    if not moments:
+        return None, unread
     sections = read_sections(note.body, note.body_line) if len(links) == 1 else EMPTY
     moments.sort(key=moment_sort_key)
-    return Interaction(
+    meta = {property_key(k): v for k, v in note.meta.items()}
+    interaction = Interaction(
         note.path, tuple(dict.fromkeys(moments)), _kind(meta, settings), tuple(links), sections
     )
+    return interaction, unread
 
 
 def _heading_links(body: str) -> list[str]:

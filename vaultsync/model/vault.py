@@ -79,8 +79,8 @@ def entry_of(
         from vaultsync.model.people import in_people_folder
 
         # A meeting note kept in a person's folder is a meeting, not another person.
-        interaction = interaction_of(note, settings)
+        interaction, unread = interaction_of(note, settings)
         if interaction is not None or is_generated(note.meta) or not in_people_folder(note, settings):
-            return Entry(path, None, interaction=interaction)
+            return Entry(path, None, tuple(unread), interaction=interaction)
     contact, problems = build_contact(note, settings, reader)
     return Entry(path, contact, tuple(problems))
