@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 from pathlib import Path
 
@@ -325,3 +326,56 @@ def test_a_saved_meeting_note_makes_again_only_the_contacts_it_links_and_linked(
     last = {c.path: c for c in index.vault().contacts}
     assert sorted(path for path in last if last[path] is not after[path]) == ["People/Di.md"]
     assert last["People/Di.md"].sources == (("contacted", "2026-11-02", "n.md"),)
+
+
+def test_each_contact_is_judged_and_serialised_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the join, not before it and again after it."""
+    import vaultsync.incremental.memo as memo_module
+    import vaultsync.model.rules as rules_module
+
+    for name in ("Ana", "Bo", "Cy"):
+        person(tmp_path, f"People/{name}.md", "interviews: [2026-11-01]\n")
+    write_note(tmp_path, "m.md", "---\ndate: 2026-11-10\ntype: coffee chat\npeople: [Ana, Bo]\n---\n")
+    judged: list[str] = []
+    real = rules_module.contact_findings
+
+    def counted(contact: Contact, *args: object, **kwargs: object) -> object:
+        judged.append(contact.path)
+        return real(contact, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules_module, "contact_findings", counted)
+    monkeypatch.setattr(memo_module, "contact_findings", counted)
+    checked = pipeline.audit(tmp_path, TODAY)
+    assert sorted(judged) == ["People/Ana.md", "People/Bo.md", "People/Cy.md"]
+    judged.clear()
+    built = pipeline.build(tmp_path, TODAY, tmp_path / "out.ics")
+    assert sorted(judged) == ["People/Ana.md", "People/Bo.md", "People/Cy.md"]
+    assert built.audit.findings == checked.findings
+    assert [f.due for f in checked.findings if f.rule == "thank-you" and f.path == "People/Ana.md"] == [
+        dt.date(2026, 11, 4),
+        dt.date(2026, 11, 13),
+    ]
+
+
+def test_a_cached_build_follows_what_meeting_notes_give(tmp_path: Path) -> None:
+    """The kept results of a contact whose note did not change are not used once its meetings
+    give it something else: other dates, or the sections of a note that links only them."""
+    person(tmp_path, "People/Ana.md")
+    person(tmp_path, "People/Bo.md")
+    meeting = "---\ndate: {day}\ntype: coffee chat\npeople: [{people}]\n---\n{body}"
+    edits = [
+        ("2026-11-10", "Ana", ""),
+        ("2026-11-10", "Ana", "## Questions\n- What would you do first?\n"),
+        ("2026-11-10", "Ana", "## Thank-you draft\nDear Ana, thank you.\n"),
+        ("2026-11-12", "Ana", "## Thank-you draft\nDear Ana, thank you.\n"),
+        ("2026-11-12", "Ana, Bo", "## Thank-you draft\nDear Ana, thank you.\n"),
+    ]
+    for day, people, body in edits:
+        write_note(tmp_path, "m.md", meeting.format(day=day, people=people, body=body))
+        os.utime(tmp_path / "m.md", ns=(1, 1))  # settled: its signature can be kept
+        for path in ("People/Ana.md", "People/Bo.md"):
+            os.utime(tmp_path / path, ns=(1, 1))
+        cached = pipeline.build(tmp_path, TODAY, tmp_path / "cached.ics", cache=True)
+        fresh = pipeline.build(tmp_path, TODAY, tmp_path / "fresh.ics")
+        assert cached.audit.findings == fresh.audit.findings, body
+        assert (tmp_path / "cached.ics").read_bytes() == (tmp_path / "fresh.ics").read_bytes()

@@ -329,6 +329,14 @@ def _merged(own: Sections, other: Sections) -> Sections:
     )
 
 
+def gained(contact: Contact) -> tuple[object, ...] | None:
+    """What interaction notes gave ``contact`` (None: nothing), all that its value depends on
+    besides its own note: a driver that keeps what it derived from the contact compares it."""
+    if not contact.sources:
+        return None
+    return contact.sources, contact.sections, contact.advice
+
+
 def dates_of(contact: Contact) -> list[tuple[str, str, str]]:
     """Every date of contact with ``contact`` as (kind, date as ISO text, the note it came from):
     its own note's interviews, and what interaction notes gave it."""
