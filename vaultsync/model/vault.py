@@ -72,9 +72,10 @@ def entry_of(
     (the one that read it) reads its sections."""
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
-    from vaultsync.model.contact import build_contact, is_contact  # not needed to scan or serve the cache
+    from vaultsync.model.contact import build_contact, contact_mark  # not needed to scan or serve the cache
 
-    if not is_contact(note, settings):
+    mark = contact_mark(note, settings)
+    if mark is None:
         from vaultsync.model.interactions import interaction_of
         from vaultsync.model.people import in_people_folder
 
@@ -82,5 +83,6 @@ def entry_of(
         interaction, unread = interaction_of(note, settings)
         if interaction is not None or is_generated(note.meta) or not in_people_folder(note, settings):
             return Entry(path, None, tuple(unread), interaction=interaction)
-    contact, problems = build_contact(note, settings, reader)
+        mark = "people folder"
+    contact, problems = build_contact(note, settings, reader, mark)
     return Entry(path, contact, tuple(problems))
