@@ -379,3 +379,24 @@ def test_a_cached_build_follows_what_meeting_notes_give(tmp_path: Path) -> None:
         fresh = pipeline.build(tmp_path, TODAY, tmp_path / "fresh.ics")
         assert cached.audit.findings == fresh.audit.findings, body
         assert (tmp_path / "cached.ics").read_bytes() == (tmp_path / "fresh.ics").read_bytes()
+
+
+def test_the_text_report_shows_the_dates_of_contact_and_their_notes(tmp_path: Path) -> None:
+    person(tmp_path, "People/Ana Ortíz.md", "organization: Acme\n")
+    person(tmp_path, "People/Bo.md")
+    write_note(
+        tmp_path,
+        "Meetings/sync.md",
+        "---\nDate: 2026-11-15\n---\n## Participants\n- [[Ana Ortíz]]\n- [[Bo]]\n",
+    )
+    write_note(tmp_path, "Logs/call.md", "---\nContacts: [Bo]\nComm_DateTime: 2026-11-02T10:30\n---\n")
+    write_note(
+        tmp_path, "Logs/sent.md", "---\nContacts: [Bo]\nComm_DateTime: 2026-11-03\nComm-Type: Sent\n---\n"
+    )
+    text = pipeline.report(tmp_path, TODAY, "text", "v").text
+    assert (
+        "\n\nDates of contact from meetings and messages (3)\n"
+        "  2026-11-15  Ana Ortíz (Acme): contacted  Meetings/sync.md\n"
+        "  2026-11-02  Bo: contacted  Logs/call.md\n"
+        "  2026-11-15  Bo: contacted  Meetings/sync.md\n"
+    ) in text

@@ -63,6 +63,16 @@ def as_text(audit: Audit, vault_label: str, width: int | None = None) -> str:
     for level, title in GROUPS:
         if groups[level]:
             lines += ["", f"{title} ({len(groups[level])})", *wrapped(groups[level], width, HANGING)]
+    contacted = [
+        f"  {when[:10]}  {contact.display}: contacted  {note}"
+        for contact in vault.contacts
+        if contact.contacted
+        for kind, when, note in contact.sources
+        if kind == "contacted"
+    ]
+    if contacted:  # no rule reads them yet: the record, and the note each came from
+        lines += ["", f"Dates of contact from meetings and messages ({len(contacted)})"]
+        lines += wrapped(contacted, width, HANGING)
     if vault.errors:
         lines += ["", f"Unreadable notes and values ({len(vault.errors)})"]
         lines += wrapped([f"  {error_line(e)}" for e in vault.errors], width, "    ")
