@@ -10,6 +10,7 @@ a date of contact (``Contact.contacted``). See docs/dates.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import insort
 from collections.abc import Iterable
@@ -91,7 +92,10 @@ def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, 
         value = note.meta.get(key) if key is not None else None
         if value is None or value == "":
             continue
-        written = note.written(key) if key is not None and not isinstance(value, (str, list)) else None
+        # A value YAML typed otherwise (``yes``, ``10:30``) is quoted as written: composing the
+        # front-matter again costs more than reading the note, so only for those.
+        typed = key is not None and not isinstance(value, (str, list, dt.date))
+        written = note.written(key) if typed else None
         for item in value if isinstance(value, list) else [value]:
             if item is None or (isinstance(item, str) and not item.strip()):
                 continue  # an empty item (a template's "- "): no date yet, not a wrong one
