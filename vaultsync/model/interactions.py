@@ -94,8 +94,8 @@ def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, 
             continue
         # A value YAML typed otherwise (``yes``, ``10:30``) is quoted as written: composing the
         # front-matter again costs more than reading the note, so only for those.
-        typed = key is not None and not isinstance(value, (str, list, dt.date))
-        written = note.written(key) if typed else None
+        typed = not isinstance(value, (str, list, dt.date))
+        written = note.written(key) if typed and key is not None else None
         for item in value if isinstance(value, list) else [value]:
             if item is None or (isinstance(item, str) and not item.strip()):
                 continue  # an empty item (a template's "- "): no date yet, not a wrong one
@@ -184,7 +184,9 @@ class Join:
 
     def __init__(self) -> None:
         self._contacts: dict[str, Contact] = {}  # as their notes give them
-        self._named: dict[Key, list[str]] = {}  # each key's contacts by path: the first has it
+        #: Each key's contacts by path (the first has it); made at the first interaction note, so
+        #: a vault without any holds no index of names.
+        self._named: dict[Key, list[str]] | None = None
         self._interactions: dict[str, Interaction] = {}
         self._people: dict[str, tuple[str, ...]] = {}  # interaction -> the contacts it links
         self._asking: dict[Key, set[str]] = {}  # key -> the interactions whose links look it up
@@ -195,6 +197,13 @@ class Join:
         """The note at ``path`` now gives ``contact`` (None: no contact)."""
         before = self._contacts.get(path)
         if before is contact:
+            return
+        if contact is None:
+            del self._contacts[path]
+        else:
+            self._contacts[path] = contact
+        self._changed.add(path)
+        if self._named is None:
             return
         old = contact_keys(before) if before is not None else ()
         new = contact_keys(contact) if contact is not None else ()
@@ -207,11 +216,6 @@ class Join:
         for key in new:
             if key not in old:
                 insort(self._named.setdefault(key, []), path)
-        if contact is None:
-            del self._contacts[path]
-        else:
-            self._contacts[path] = contact
-        self._changed.add(path)
         asking = set[str]().union(*(self._asking.get(key, ()) for key in {*old, *new}))
         for linking in sorted(asking):
             self._resolve(linking)
@@ -221,6 +225,11 @@ class Join:
         before = self._interactions.get(path)
         if before == interaction:
             return
+        if self._named is None:
+            self._named = {}
+            for person in sorted(self._contacts):
+                for key in contact_keys(self._contacts[person]):
+                    self._named.setdefault(key, []).append(person)
         for key in _keys_of(before):
             asking = self._asking[key]
             asking.discard(path)
@@ -242,7 +251,7 @@ class Join:
         people: dict[str, None] = {}
         for link in interaction.links if interaction is not None else ():
             for key in lookups(link):
-                named = self._named.get(key)
+                named = self._named.get(key) if self._named is not None else None
                 if named:
                     people.setdefault(named[0])
                     break
