@@ -55,6 +55,8 @@ def as_text(audit: Audit, vault_label: str, width: int | None = None) -> str:
         f"{plural(len(audit.findings), 'finding')}, "
         f"{plural(len(vault.errors), 'problem')} reading notes"
     )
+    from vaultsync.model.interactions import dates_of
+
     lines = wrapped([header], width, "  ")
     groups: dict[str, list[str]] = {level: [] for level, _ in GROUPS}
     for f in audit.findings:  # one pass: 19,000 findings at 10,000 contacts
@@ -67,7 +69,7 @@ def as_text(audit: Audit, vault_label: str, width: int | None = None) -> str:
         f"  {when[:10]}  {contact.display}: contacted  {note}"
         for contact in vault.contacts
         if contact.contacted
-        for kind, when, note in contact.sources
+        for kind, when, note in dates_of(contact)
         if kind == "contacted"
     ]
     if contacted:  # no rule reads them yet: the record, and the note each came from
