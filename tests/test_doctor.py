@@ -46,6 +46,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
     assert lines(jane) == [
         (OK, "config", "no .vaultsync.toml: the defaults"),
         (OK, "notes", "1 contact in 1 note"),
+        (OK, "contacts", "1 by type"),
         (OK, "calendar path", f"{ics}: writable, inside the vault, never read as a note (watch ignores it)"),
         (OK, "calendar", "5 events; CRLF, lines within 75 octets, unique UIDs, parses back"),
         (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
@@ -56,6 +57,7 @@ def test_a_built_vault_is_healthy(jane: Path) -> None:
         f"{jane} on 2026-11-20:\n"
         "  ok    config: no .vaultsync.toml: the defaults\n"
         "  ok    notes: 1 contact in 1 note\n"
+        "  ok    contacts: 1 by type\n"
         f"  ok    calendar path: {ics}: writable, inside the vault, never read as a note (watch ignores it)\n"
         "  ok    calendar: 5 events; CRLF, lines within 75 octets, unique UIDs, parses back\n"
         "  ok    calendar: holds exactly what the notes give on 2026-11-20\n"
@@ -141,12 +143,12 @@ def test_a_read_only_folder() -> None:
         locked.chmod(0o555)
         lines(vault, calendar=locked / "c.ics")  # imports, as root
         with unprivileged():
-            assert lines(vault, calendar=locked / "c.ics")[2][0] == FAIL
+            assert lines(vault, calendar=locked / "c.ics")[3][0] == FAIL
 
 
 def test_a_calendar_outside_the_vault(jane: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere" / "new" / "c.ics"
-    assert lines(jane, calendar=outside)[2] == (
+    assert lines(jane, calendar=outside)[3] == (
         OK,
         "calendar path",
         f"{outside}: writable, outside the vault",
@@ -262,12 +264,37 @@ def test_doctor_says_what_meeting_notes_gave_and_what_was_not_read(tmp_path: Pat
     write_note(tmp_path, "People/Bo.md", "---\nemail: b@x.org\n---\n")
     write_note(tmp_path, "Meetings/a.md", "---\ndate: 2026-11-02\npeople: ['[[Ana]]', '[[Bo]]']\n---\n")
     write_note(tmp_path, "Meetings/b.md", "---\ndate: 2026-11-03\ntype: coffee chat\npeople: [bo]\n---\n")
-    assert lines(tmp_path)[1:4] == [
-        (OK, "notes", "2 contacts in 4 notes"),
-        (OK, "dates", "2 interaction notes (meetings, messages) gave 3 dates to 2 contacts"),
+    write_note(tmp_path, "Contacts/Cy.md", "---\ntags: [person]\n---\nMet at a fair.\n")
+    write_note(tmp_path, "Other/Di.md", "---\ncategories: ['[[People]]']\nmet_on: 2026-10-02\n---\n")
+    write_note(tmp_path, "Other/Ed.md", "Met at a fair. #person\n")
+    write_note(tmp_path, "Other/Fay.md", "---\ntype: contact\n---\n")
+    write_note(
+        tmp_path, "Logs/c.md", "---\nComm_DateTime: 2026-11-04T10:30\nComm-Type: Sent\nContacts: [Cy]\n---\n"
+    )
+    assert lines(tmp_path)[1:7] == [
+        (OK, "notes", "6 contacts in 9 notes"),
+        (OK, "contacts", "1 by type, 1 by tag, 1 by category, 1 by #tag in the body, 2 by people folder"),
+        (
+            OK,
+            "dates",
+            "3 interaction notes (meetings, messages) gave 4 dates to 3 contacts: "
+            "1 interview, 1 message sent, 2 dates of contact",
+        ),
         (
             WARN,
             "hints",
-            "1 property looks like a date of contact but is not read: vaultsync audit names the alias to add",
+            "2 properties look like dates of contact but are not read: vaultsync audit names the alias to add",
+        ),
+        (
+            WARN,
+            "hints",
+            "Other/Di.md:3: met_on is not read: if it holds the dates of interviews, add it to "
+            '.vaultsync.toml: [property_aliases] interviews = ["met_on"].',
+        ),
+        (
+            WARN,
+            "hints",
+            "People/Ana.md:3: interview_date is not read: if it holds the dates of interviews, add it to "
+            '.vaultsync.toml: [property_aliases] interviews = ["interview_date"].',
         ),
     ]

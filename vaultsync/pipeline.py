@@ -22,11 +22,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from vaultsync.model.vault import Entry, Vault
+from vaultsync.model.vault import Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
 from vaultsync.store.files import settled_state
 from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, load_vault, scan_vault
+from vaultsync.store.parallel import map_chunks
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
@@ -42,20 +43,21 @@ def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -
     """Check the vault against the rules on ``today``: the vault at a folder, the notes a
     ``Scan`` found, or a ``Vault`` already read.
 
-    Reading a folder or a scan, the rules about one contact run in whichever process read its
-    note (``vaultsync.store.parallel``), the one across contacts (``referral``) here, once all
-    are read. ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
+    Reading a folder or a scan, the rules about one contact run once every note is read (so each
+    contact has the dates of the interaction notes that link it), shared between two processes
+    (``vaultsync.store.parallel.map_chunks``); the one across contacts (``referral``) here.
+    ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
     from vaultsync.model.audit import Audit
     from vaultsync.model.referral import across_contacts
-    from vaultsync.model.rules import findings
+    from vaultsync.model.rules import each_contact_findings, findings
 
     if isinstance(source, Vault):
         return Audit(source, today, [findings(source.contacts, today, source.settings)])
     scan = source if isinstance(source, Scan) else scan_vault(source, stat=cache)
-    each = partial(_each_contact_findings, today=today, settings=scan.settings)
-    vault, found, read = load_and_evaluate(scan, each, cache=cache)
-    if vault.interactions:  # contacts that interaction notes link were judged without those dates
-        found = _judged_again(vault, found, today)
+    vault, _, read = load_and_evaluate(scan, None, cache=cache)
+    # Judged once read, each with the dates of the interaction notes that link it, on two cores.
+    each = partial(each_contact_findings, today=today, settings=vault.settings)
+    found = map_chunks(vault.contacts, each)
     across = across_contacts(vault.contacts, today, vault.settings)
     found = _told(found, across.met)
     found.append(across.findings)
@@ -67,25 +69,6 @@ def _told(found: list[list[Finding]], met: dict[str, tuple[str, ...]]) -> list[l
     from vaultsync.model.referral import telling
 
     return [telling(chunk, met) for chunk in found] if met else found
-
-
-def _judged_again(vault: Vault, found: list[list[Finding]], today: dt.date) -> list[list[Finding]]:
-    """``found`` with the findings of the contacts that interaction notes gave dates made again."""
-    from vaultsync.model.rules import each_contact_findings
-
-    linked = [contact for contact in vault.contacts if contact.sources]
-    if not linked:
-        return found
-    paths = {contact.path for contact in linked}
-    kept = [[f for f in chunk if f.path not in paths] for chunk in found]
-    return [*kept, each_contact_findings(linked, today, vault.settings)]
-
-
-def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Settings) -> list[Finding]:
-    from vaultsync.model.rules import each_contact_findings
-
-    contacts = (entry.contact for entry in entries if entry.contact is not None)
-    return each_contact_findings(contacts, today, settings)
 
 
 def build(
@@ -147,24 +130,19 @@ def build(
 
 
 def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, Audit, list[bytes]]:
-    """Read the notes ``scan`` found, and evaluate and serialise each contact where its note was
-    read (on two cores); with ``cache``, a contact whose note is unchanged gives again what it
-    gave the last build on the same day with the same links, and on another day keeps the bytes
-    of each event that did not change. Gives the vault, its audit and the calendar in pieces."""
+    """Read the notes ``scan`` found, then evaluate and serialise each contact once (on two
+    cores), with the dates of the interaction notes that link it; with ``cache``, a contact whose
+    note is unchanged (and its interaction notes' gains) gives again what it gave the last build
+    on the same day with the same links, and on another day keeps the bytes of each event that
+    did not change. Gives the vault, its audit and the calendar in pieces."""
     from vaultsync.model.audit import Audit
     from vaultsync.model.referral import across_contacts
     from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker, person_events
 
     links = note_linker(scan.root)
-    derive = partial(_contact_results, today=today, settings=scan.settings, links=links)
+    derive = partial(_results_of, today=today, settings=scan.settings, links=links)
     vault, gave, scan = load_and_derive(scan, derive, cache=cache)
-    # A contact that interaction notes gave dates was derived where its note was read, without them.
-    results: list[Results] = [
-        _results_of(contact, None, today=today, settings=scan.settings, links=links)
-        if contact.sources
-        else gave[contact.path]
-        for contact in vault.contacts
-    ]
+    results: list[Results] = [gave[contact.path] for contact in vault.contacts]
     across = across_contacts(vault.contacts, today, vault.settings)
     found = _told([list(result[2]) for result in results], across.met)
     found.append(across.findings)
@@ -193,14 +171,6 @@ Results = tuple[
     tuple[tuple[tuple[dt.date, str], bytes], ...],
     frozenset[str],
 ]
-
-
-def _contact_results(
-    entry: Entry, kept: Results | None, *, today: dt.date, settings: Settings, links: NoteLinks
-) -> Results | None:
-    if entry.contact is None:
-        return None
-    return _results_of(entry.contact, kept, today=today, settings=settings, links=links)
 
 
 def _results_of(

@@ -69,6 +69,7 @@ class Contact:
     sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
     hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
     keep_in_touch: int | None = None  # days between contacts; 0 = never; None = the setting
+    mark: str = ""  # which of MARKS made the note a contact ("": not told)
 
     @property
     def stem(self) -> str:
@@ -116,30 +117,42 @@ def _folded(values: Any) -> list[str]:
     return out
 
 
+#: The ways a note is marked as a contact (``contact_mark``; ``doctor`` counts each).
+MARKS = ("type", "tag", "category", "folder", "body tag", "people folder")
+
+
 def is_contact(note: Note, settings: Settings) -> bool:
     """A note is a contact by its type, its tags, its categories, its folder or a #tag in the body."""
+    return contact_mark(note, settings) is not None
+
+
+def contact_mark(note: Note, settings: Settings) -> str | None:
+    """Which of ``MARKS`` makes ``note`` a contact, the first that does; None: none of them (a
+    note in a people folder is told by ``people.in_people_folder``)."""
     if is_generated(note.meta):
-        return False
+        return None
     meta = {property_key(k): v for k, v in note.meta.items()}
     types, tags, categories, type_keys = _marks(
         settings.contact_types, settings.contact_tags, settings.contact_categories
     )
     if types & set(_folded(meta.get("type"))):
-        return True
+        return "type"
     if any(meta.get(key) is True for key in type_keys):  # person: true
-        return True
+        return "type"
     raw_tags = meta.get("tags")
     if isinstance(raw_tags, str):
         raw_tags = re.split(r"[\s,]+", raw_tags)
     if any(tag in tags or tag.split("/")[0] in tags for tag in _folded(raw_tags)):
-        return True
+        return "tag"
     if categories & set(_folded(meta.get("categories"))):
-        return True
+        return "category"
     if any(note.path.startswith(folder + "/") for folder in settings.contacts_folders):
-        return True
-    if "#" in note.body:
-        return any(m.group(1).casefold().split("/")[0] in tags for m in _BODY_TAG.finditer(note.body))
-    return False
+        return "folder"
+    if "#" in note.body and any(
+        m.group(1).casefold().split("/")[0] in tags for m in _BODY_TAG.finditer(note.body)
+    ):
+        return "body tag"
+    return None
 
 
 @cache
@@ -156,10 +169,11 @@ def _marks(
 
 
 def build_contact(
-    note: Note, settings: Settings, reader: NoteReader | None = None
+    note: Note, settings: Settings, reader: NoteReader | None = None, mark: str = ""
 ) -> tuple[Contact, list[NoteError]]:
     """The Contact in ``note``, and a NoteError for each value that could not be used; its
-    sections read by ``reader`` when given (its fast paths, its counts)."""
+    sections read by ``reader`` when given (its fast paths, its counts); ``mark``: which of
+    ``MARKS`` made it a contact."""
     lookup = settings.property_lookup
     props: dict[str, tuple[str, Any]] = {}  # canonical -> (key as written, value)
     for key, raw in note.meta.items():
@@ -256,6 +270,7 @@ def build_contact(
         replies=days("replied"),
         contacted=days("contacted"),
         keep_in_touch=keep_in_touch,
+        mark=mark,
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
 

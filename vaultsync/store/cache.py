@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 #: 2: section lines are plain tuples; 3: contacts keep warnings, values as written; 4: findings, and the
 #: values derived from entries (DerivedCache), which use the same fingerprint
-FORMAT = 4
+FORMAT = 5
 MAGIC = "vaultsync entry cache"
 #: Entries per segment: small enough that one edit rewrites little, large enough to pickle well.
 SEGMENT_SIZE = 250
