@@ -514,3 +514,21 @@ def test_a_template_that_makes_no_contact_is_said(tmp_path):
         "add 'type: contact' to it"
     )
     assert out.splitlines()[0] == f"{connections}:5: Ana Ortiz: created Notes/Ana Ortiz.md"
+
+
+def test_the_dates_a_template_leaves_empty_stay_as_obsidian_types_them(tmp_path):
+    """Only what the template fills ({{date}}) is emptied, and a property Obsidian types as a
+    date is emptied to no value, not to a list (which Obsidian would show as a type mismatch)."""
+    root = imported_vault(tmp_path)
+    write_note(root, ".obsidian/types.json", '{"types": {"thank_you_sent": "date", "check_ins": "date"}}')
+    write_note(
+        root,
+        "Templates/Contact.md",
+        "---\ntype: contact\ninterviews:\n  - {{date}}\nthank_you_sent:\ncheck_ins: {{date}}\n---\n",
+    )
+    connections = export(tmp_path, "Connections.csv", LINKEDIN)
+    run_cli("import", connections, "--vault", root, "--today", TODAY)
+    assert front_matter(root / "Contacts/Ana Ortiz.md") == (
+        "---\ntype: contact\ninterviews: []\nthank_you_sent:\ncheck_ins:\norganization: Northwind Health, Inc.\n"
+        'role: UX Researcher\nprofile: "https://www.linkedin.com/in/ana-ortiz-4b1a2c"\n---\n'
+    )

@@ -477,8 +477,9 @@ def set_properties(
     own key for it (``Company:`` for organization) when the template leaves that key empty,
     else as a new key at the end of the front-matter (made when there is none). A key the
     template gives a value keeps it, except where ``details`` gives no values: that key is
-    emptied (``key: []``). One value is text; several are a list, unless Obsidian
-    types the property as text (``.obsidian/types.json``): they are then one text."""
+    emptied (``key: []``, or ``key:`` when Obsidian types it as one value). One value is text;
+    several are a list, unless Obsidian types the property as text (``.obsidian/types.json``):
+    they are then one text."""
     lines = text.split("\n")
     closing = _front_matter_end(lines)
     if not closing:
@@ -503,12 +504,12 @@ def set_properties(
             first, end, key = spans[canonical]
             rest = _TOP_KEY.match(head[first])
             items = [line.strip(" \t-") for line in head[first + 1 : end]]
-            if not values:
-                replaced[first] = (end, [f"{key}: []"])
-            elif (rest and (rest.group("rest") or "") not in _EMPTY_VALUES) or any(items):
-                continue  # the template gives it a value: kept
-            else:
+            filled = (rest and (rest.group("rest") or "") not in _EMPTY_VALUES) or any(items)
+            if not values and filled:
+                replaced[first] = (end, [_emptied(key, types)])
+            elif values and not filled:
                 replaced[first] = (end, _property_lines(key, values, types))
+            # else: the template gives it a value (kept), or leaves it empty as asked
         elif values:
             added += _property_lines(canonical, values, types)
     out: list[str] = []
@@ -522,6 +523,13 @@ def set_properties(
             out.append(head[i])
             i += 1
     return "\n".join([lines[0], *out, *added, *lines[closing:]])
+
+
+def _emptied(key: str, types: Mapping[str, str]) -> str:
+    """``key`` with no value: an empty list, or nothing where Obsidian types it as one value (a
+    date's ``[]`` would show as a type mismatch)."""
+    typed = types.get(property_key(key.strip("'\"")))
+    return f"{key}: []" if typed is None or typed in _LIST_TYPES else f"{key}:"
 
 
 def _property_lines(key: str, values: Sequence[str], types: Mapping[str, str]) -> list[str]:
