@@ -104,3 +104,23 @@ def test_a_name_of_one_word_or_many_gives_a_family_name(tmp_path: Path, name: st
     card = cards(out)[name]
     given, _, family = name.rpartition(" ")
     assert (card.n.value.given, card.n.value.family) == (given, family)
+
+
+def test_a_phones_kind_is_its_type_not_part_of_the_number(tmp_path: Path) -> None:
+    """An import writes "+1 555 0100 (mobile)"; a phone would dial "(mobile)" as digits."""
+    vault = tmp_path / "vault"
+    write_note(
+        vault,
+        "Contacts/Theo Brandt.md",
+        '---\ntype: contact\nphone:\n  - "+1 (413) 555-0150 (mobile)"\n  - "+1 413 555 0151 (Work)"\n'
+        '  - "0800 (FREE) 1234"\n---\n',
+    )
+    out = tmp_path / "contacts.vcf"
+    assert run_cli("export", vault, "--vcard", out)[0] == 0
+    tels = cards(out)["Theo Brandt"].contents["tel"]
+    assert [(tel.value, tel.params.get("TYPE")) for tel in tels] == [
+        ("+1 (413) 555-0150", ["cell"]),
+        ("+1 413 555 0151", ["work"]),
+        ("0800 (FREE) 1234", None),
+    ]
+    assert b"TEL;TYPE=cell:+1 (413) 555-0150\r\n" in out.read_bytes()

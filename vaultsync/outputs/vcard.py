@@ -23,6 +23,10 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://vaultsync.invalid/contacts"
 #: may also be written "a@x.org, b@y.org".
 _SEVERAL = re.compile(r"\s*;\s*")
 _SEVERAL_EMAILS = re.compile(r"\s*[;,]\s*")
+#: A phone's kind written after it, as an import writes it ("+1 555 0100 (mobile)"): the card
+#: gives it as the TEL's TYPE, or the phone would dial the word as digits.
+_PHONE_KIND = re.compile(r"(?P<number>.*?)\s*\((?P<kind>mobile|cell|work|home|fax)\)", re.IGNORECASE)
+_TEL_TYPES = {"mobile": "cell", "cell": "cell", "work": "work", "home": "home", "fax": "fax"}
 
 
 def card_uid(contact: Contact) -> str:
@@ -48,7 +52,11 @@ def contact_card(contact: Contact, link: str) -> Any:
     for email in _values(contact.email, _SEVERAL_EMAILS):
         card.add("email").value = email
     for phone in _values(contact.phone, _SEVERAL):
-        card.add("tel").value = phone
+        tel = card.add("tel")
+        kind = _PHONE_KIND.fullmatch(phone)
+        tel.value = kind.group("number") if kind else phone
+        if kind:
+            tel.type_param = _TEL_TYPES[kind.group("kind").lower()]
     if contact.address:
         # The note keeps the address as one text: it goes whole into the street, and as the label.
         address = card.add("adr")
