@@ -532,3 +532,16 @@ def test_the_dates_a_template_leaves_empty_stay_as_obsidian_types_them(tmp_path)
         "---\ntype: contact\ninterviews: []\nthank_you_sent:\ncheck_ins:\norganization: Northwind Health, Inc.\n"
         'role: UX Researcher\nprofile: "https://www.linkedin.com/in/ana-ortiz-4b1a2c"\n---\n'
     )
+
+
+def test_a_short_number_the_note_has_is_not_proposed_again(tmp_path):
+    """An extension (shorter than a number with its country code could be cut to) is the same
+    number when its digits are."""
+    root = imported_vault(tmp_path)
+    write_note(root, "Contacts/Lena Fischer.md", '---\ntype: contact\nphone: "x4417"\n---\n')
+    cards = export(
+        tmp_path, "lena.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lena Fischer\r\nTEL:4417\r\nEND:VCARD\r\n"
+    )
+    assert run_cli("import", cards, "--vault", root, "--today", TODAY)[1].splitlines()[0] == (
+        f"{cards}:1: Lena Fischer: has a note with these details (Contacts/Lena Fischer.md, matched by name: its file name)"
+    )

@@ -247,6 +247,8 @@ def _digits(phone: str) -> str:
 
 def _same_number(one: str, other: str) -> bool:
     """Whether two numbers are one, written with and without the country code."""
+    if one == other:
+        return True
     short, long = sorted((one, other), key=len)
     return len(short) >= 7 and long.endswith(short)
 
