@@ -185,3 +185,32 @@ def test_xandikos_holds_the_contacts_and_a_second_push_writes_nothing(tmp_path: 
         assert first.made_calendar and len(first.created) == 15
         again = push_contacts(cards, url, name="Job search contacts")
         assert (again.writes, again.unchanged) == (0, 15)
+
+
+def test_an_account_url_with_or_without_its_slash_is_told_where_to_push(tmp_path: Path) -> None:
+    """The advice names the account's own folder (``/bob`` is ``/bob/``), and never suggests as
+    new the address book it has just listed."""
+    vault = tmp_path / "vault"
+    write_note(vault, "Contacts/Carla Díaz.md", "---\ntype: contact\nemail: carla@example.org\n---\n")
+    with radicale(tmp_path / "radicale", {"bob": PASSWORD}) as running:
+        account = f"{running.base}bob"
+        book = f"{account}/vaultsync-contacts/"
+
+        def push(*target: str) -> tuple[int, str, str]:
+            creds = ("--user", "bob", "--password-env", "VS_PW", "--today", "2026-11-20")
+            return run_cli("push", vault, *target, *creds, env={"VS_PW": PASSWORD})
+
+        assert push("--contacts", book)[0] == 0
+        for url in (account, f"{account}/"):
+            assert push("--contacts", url) == (
+                3,
+                "",
+                f"vaultsync: {url} is an account (a principal), not an address book: "
+                f"push to one of your address books ({book})\n",
+            )
+            assert push("--url", url) == (
+                3,
+                "",
+                f"vaultsync: {url} is an account (a principal), not a calendar: "
+                f"push to a new calendar such as {account}/vaultsync/ (push makes it)\n",
+            )
