@@ -545,3 +545,18 @@ def test_a_short_number_the_note_has_is_not_proposed_again(tmp_path):
     assert run_cli("import", cards, "--vault", root, "--today", TODAY)[1].splitlines()[0] == (
         f"{cards}:1: Lena Fischer: has a note with these details (Contacts/Lena Fischer.md, matched by name: its file name)"
     )
+
+
+def test_a_match_by_email_under_another_name_says_the_notes_name(tmp_path):
+    """A shared address (info@) or a changed name: the person is not in the vault under the name
+    the file gives, and the line says whose note the email matched."""
+    root = imported_vault(tmp_path)
+    cards = export(
+        tmp_path,
+        "jo.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jo Doe-Park\r\nEMAIL:jane.doe@northwind.example\r\nEND:VCARD\r\n",
+    )
+    assert run_cli("import", cards, "--vault", root, "--today", TODAY)[1].splitlines()[0] == (
+        f"{cards}:1: Jo Doe-Park: has a note with these details (Contacts/Jane Doe.md, matched by email "
+        "jane.doe@northwind.example, though the note names Jane Doe)"
+    )
