@@ -124,3 +124,13 @@ def test_a_phones_kind_is_its_type_not_part_of_the_number(tmp_path: Path) -> Non
         ("0800 (FREE) 1234", None),
     ]
     assert b"TEL;TYPE=cell:+1 (413) 555-0150\r\n" in out.read_bytes()
+
+
+def test_what_follows_a_comma_in_the_name_is_its_suffix_not_the_family_name(tmp_path: Path) -> None:
+    """LinkedIn members write "Asante, PhD" as their last name; the phone sorts by the family name."""
+    vault = tmp_path / "vault"
+    write_note(vault, "Contacts/Kwame Asante, PhD.md", "---\ntype: contact\n---\n")
+    out = tmp_path / "contacts.vcf"
+    run_cli("export", vault, "--vcard", out)
+    name = cards(out)["Kwame Asante, PhD"].n.value
+    assert (name.given, name.family, name.suffix) == ("Kwame", "Asante", "PhD")

@@ -43,8 +43,10 @@ def contact_card(contact: Contact, link: str) -> Any:
     card.add("prodid").value = PRODID
     card.add("uid").value = card_uid(contact)
     card.add("fn").value = contact.name
-    given, _, family = contact.name.rpartition(" ")
-    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    # "Kwame Asante, PhD": what follows a comma is an honorific suffix, not the family name.
+    names, _, suffix = contact.name.partition(",")
+    given, _, family = names.strip().rpartition(" ")
+    card.add("n").value = vobject.vcard.Name(family=family, given=given, suffix=suffix.strip())
     if contact.organization:
         card.add("org").value = [contact.organization]
     if contact.role:
