@@ -420,18 +420,21 @@ def test_a_plain_csv_maps_its_columns_by_name(tmp_path):
     )
 
 
+def ana_imported_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    """Ana Ortiz's note, imported from LINKEDIN into a vault that holds ``files`` (a template)."""
+    root = imported_vault(tmp_path)
+    for path, text in files.items():
+        write_note(root, path, text)
+    run_cli("import", export(tmp_path, "Connections.csv", LINKEDIN), "--vault", root, "--today", TODAY)
+    return root / "Contacts/Ana Ortiz.md"
+
+
 def test_the_vaults_template_its_keys_and_no_interview_today(tmp_path):
     """The sample vault's template records an interview on {{date}} (for `new`, right after
     one); an import empties it, and writes the company where the template names it."""
-    root = imported_vault(tmp_path)
-    write_note(
-        root,
-        "Templates/Contact.md",
-        "---\ntype: contact\nCompany:\nTitle: ''\ninterviews:\n  - {{date}}\nmet: {{date}}\ntags: [person]\n---\n# {{title}}\n",
-    )
-    connections = export(tmp_path, "Connections.csv", LINKEDIN)
-    run_cli("import", connections, "--vault", root, "--today", TODAY)
-    assert (root / "Contacts/Ana Ortiz.md").read_text(encoding="utf-8") == (
+    template = "---\ntype: contact\nCompany:\nTitle: ''\ninterviews:\n  - {{date}}\nmet: {{date}}\ntags: [person]\n---\n# {{title}}\n"
+    ana = ana_imported_with(tmp_path, {"Templates/Contact.md": template})
+    assert ana.read_text(encoding="utf-8") == (
         "---\ntype: contact\nCompany: Northwind Health, Inc.\nTitle: UX Researcher\ninterviews: []\nmet: 2026-12-08\n"
         'tags: [person]\nprofile: "https://www.linkedin.com/in/ana-ortiz-4b1a2c"\n---\n# Ana Ortiz\n\n'
         "## Notes\n- Connected on LinkedIn on 2026-12-07.\n"
@@ -519,16 +522,11 @@ def test_a_template_that_makes_no_contact_is_said(tmp_path):
 def test_the_dates_a_template_leaves_empty_stay_as_obsidian_types_them(tmp_path):
     """Only what the template fills ({{date}}) is emptied, and a property Obsidian types as a
     date is emptied to no value, not to a list (which Obsidian would show as a type mismatch)."""
-    root = imported_vault(tmp_path)
-    write_note(root, ".obsidian/types.json", '{"types": {"thank_you_sent": "date", "check_ins": "date"}}')
-    write_note(
-        root,
-        "Templates/Contact.md",
-        "---\ntype: contact\ninterviews:\n  - {{date}}\nthank_you_sent:\ncheck_ins: {{date}}\n---\n",
-    )
-    connections = export(tmp_path, "Connections.csv", LINKEDIN)
-    run_cli("import", connections, "--vault", root, "--today", TODAY)
-    assert front_matter(root / "Contacts/Ana Ortiz.md") == (
+    files = {
+        ".obsidian/types.json": '{"types": {"thank_you_sent": "date", "check_ins": "date"}}',
+        "Templates/Contact.md": "---\ntype: contact\ninterviews:\n  - {{date}}\nthank_you_sent:\ncheck_ins: {{date}}\n---\n",
+    }
+    assert front_matter(ana_imported_with(tmp_path, files)) == (
         "---\ntype: contact\ninterviews: []\nthank_you_sent:\ncheck_ins:\norganization: Northwind Health, Inc.\n"
         'role: UX Researcher\nprofile: "https://www.linkedin.com/in/ana-ortiz-4b1a2c"\n---\n'
     )

@@ -183,11 +183,11 @@ def _step(
     for email in person.emails:
         found = {c.path: c for c in by_email.get(email.casefold(), [])}
         if len(found) == 1:
-            contact = next(iter(found.values()))
+            matched = next(iter(found.values()))
             how = f"matched by email {email}"
-            if person_key(contact.name) != person_key(person.name):  # a shared address, a new name
-                how += f", though the note names {contact.name}"
-            return _compare(person, contact, how)
+            if person_key(matched.name) != person_key(person.name):  # a shared address, a new name
+                how += f", though the note names {matched.name}"
+            return _compare(person, matched, how)
         if found:
             return _skip(
                 person, "ambiguous", f"{len(found)} notes have the email {email}: {', '.join(found)}"
