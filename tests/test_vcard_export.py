@@ -134,3 +134,22 @@ def test_what_follows_a_comma_in_the_name_is_its_suffix_not_the_family_name(tmp_
     run_cli("export", vault, "--vcard", out)
     name = cards(out)["Kwame Asante, PhD"].n.value
     assert (name.given, name.family, name.suffix) == ("Kwame", "Asante", "PhD")
+
+
+def test_an_address_over_lines_or_with_quotes_keeps_the_card_whole(tmp_path: Path) -> None:
+    """The address is also the LABEL parameter, where a line break or a double quote cannot be
+    written raw (RFC 6868 writes them ^n and ^'); raw, the first broke the card in two and the
+    second stopped the export with a traceback."""
+    vault = tmp_path / "vault"
+    write_note(
+        vault,
+        "Contacts/Ann Lee.md",
+        '---\ntype: contact\naddress: |-\n  Flat 2, "The Willows"\n  Main St ^ Corner\n---\n',
+    )
+    out = tmp_path / "contacts.vcf"
+    assert run_cli("export", vault, "--vcard", out) == (0, f"wrote {out}: 1 card\n", "")
+    card = cards(out)["Ann Lee"]
+    assert card.adr.value.street == 'Flat 2, "The Willows"\nMain St ^ Corner'
+    assert (
+        b'\r\nADR;LABEL="Flat 2, ^\'The Willows^\'^nMain St ^^ Corner":;;Flat 2\\, "The' in out.read_bytes()
+    )

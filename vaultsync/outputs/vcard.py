@@ -63,11 +63,17 @@ def contact_card(contact: Contact, link: str) -> Any:
         # The note keeps the address as one text: it goes whole into the street, and as the label.
         address = card.add("adr")
         address.value = vobject.vcard.Address(street=contact.address)
-        address.label_param = contact.address
+        address.label_param = _parameter(contact.address)
     for profile in _values(contact.profile, _SEVERAL):
         card.add("url").value = profile
     card.add("note").value = f"From your job-search notes: {link}"
     return card
+
+
+def _parameter(text: str) -> str:
+    """``text`` as a parameter value (RFC 6868): a line break or a double quote written raw
+    would end the line or the value."""
+    return text.replace("^", "^^").replace("\r\n", "\n").replace("\n", "^n").replace('"', "^'")
 
 
 def _values(text: str, separator: re.Pattern[str]) -> list[str]:
