@@ -71,9 +71,10 @@ def contact_card(contact: Contact, link: str) -> Any:
 
 
 def _parameter(text: str) -> str:
-    """``text`` as a parameter value (RFC 6868): a line break or a double quote written raw
-    would end the line or the value."""
-    return text.replace("^", "^^").replace("\r\n", "\n").replace("\n", "^n").replace('"', "^'")
+    """``text`` as a parameter value (RFC 6868): a line break (any, a lone CR too) or a double
+    quote written raw would end the line or the value."""
+    lines = text.replace("^", "^^").replace('"', "^'").splitlines()
+    return "^n".join(lines)
 
 
 def _values(text: str, separator: re.Pattern[str]) -> list[str]:
