@@ -558,3 +558,16 @@ def test_a_match_by_email_under_another_name_says_the_notes_name(tmp_path):
         f"{cards}:1: Jo Doe-Park: has a note with these details (Contacts/Jane Doe.md, matched by email "
         "jane.doe@northwind.example, though the note names Jane Doe)"
     )
+
+
+def test_a_line_in_an_unknown_charset_is_named_by_its_property(tmp_path):
+    cards = export(
+        tmp_path,
+        "old.vcf",
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=X-USER-DEFINED;ENCODING=QUOTED-PRINTABLE:=B1\r\nEND:VCARD\r\n",
+    )
+    code, _, err = run_cli("import", cards, "--vault", imported_vault(tmp_path), "--dry-run")
+    assert (code, err) == (
+        1,
+        f"vaultsync: {cards}:3: not read: FN: cannot be decoded (unknown encoding: X-USER-DEFINED)\n",
+    )
