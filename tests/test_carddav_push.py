@@ -214,3 +214,16 @@ def test_an_account_url_with_or_without_its_slash_is_told_where_to_push(tmp_path
                 f"vaultsync: {url} is an account (a principal), not a calendar: "
                 f"push to a new calendar such as {account}/vaultsync/ (push makes it)\n",
             )
+
+
+def test_a_calendar_pushed_before_the_contacts_failed_is_said(url: str, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    write_note(vault, "Contacts/Carla Díaz.md", "---\ntype: contact\ninterviews: [2026-11-19]\n---\n")
+    missing = urljoin(url, "../nowhere/book/")
+    args = ("push", vault, "--url", url, "--contacts", missing, "--user", USER, "--password-env", "VS_PW")
+    assert run_cli(*args, "--today", "2026-11-20", env={"VS_PW": PASSWORD}) == (
+        3,
+        f"pushed to {url}: made the calendar, 3 added, 0 replaced, 0 deleted, 0 unchanged\n",
+        f"vaultsync: {missing}: not found, nor is {urljoin(missing, '..')}: check the URL (its last part "
+        "is the address book, the part before it your account's address books)\n",
+    )

@@ -342,13 +342,16 @@ def push(
     password: str | None = None,
     timeout: float | None = None,
     after: Callable[[Vault], None] | None = None,
+    done: Callable[[PushResult], None] | None = None,
 ) -> Pushed:
     """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
     (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
     exactly its contacts (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
 
     ``after`` is called with the vault once the pushes are over, whether they succeeded or
-    failed (the CLI lists the unreadable notes there, before any failure is reported)."""
+    failed (the CLI lists the unreadable notes there, before any failure is reported); ``done``
+    with each push's result as it succeeds (the calendar's is said even when the contacts' push
+    then fails)."""
     from vaultsync.outputs.caldav_push import TIMEOUT
     from vaultsync.outputs.caldav_push import push as push_calendar
     from vaultsync.outputs.calendar import calendar_bytes, note_linker
@@ -363,6 +366,8 @@ def push(
             result = push_calendar(
                 data, url, name=name, username=username, password=password, timeout=timeout
             )
+            if done is not None:
+                done(result)
         if contacts is not None:
             wanted = card_resources(vault.contacts, note_linker(vault.root))
             cards = push_contacts(
@@ -373,6 +378,8 @@ def push(
                 password=password,
                 timeout=timeout,
             )
+            if done is not None:
+                done(cards)
     finally:
         if after is not None:
             after(vault)
