@@ -227,3 +227,23 @@ def test_a_calendar_pushed_before_the_contacts_failed_is_said(url: str, tmp_path
         f"vaultsync: {missing}: not found, nor is {urljoin(missing, '..')}: check the URL (its last part "
         "is the address book, the part before it your account's address books)\n",
     )
+
+
+def test_a_note_that_cannot_be_read_keeps_its_card(url: str, tmp_path: Path) -> None:
+    """A typo in a note's YAML must not take the person off the phone: their card stays as it
+    was until the note reads again (the note is listed on stderr, exit 1)."""
+    vault = tmp_path / "vault"
+    grace = write_note(vault, "Contacts/Grace Kim.md", "---\ntype: contact\nphone: 617-555-0100\n---\n")
+    write_note(vault, "Contacts/Carla Díaz.md", "---\ntype: contact\nemail: carla@example.org\n---\n")
+    args = ("push", vault, "--contacts", url, "--user", USER, "--password-env", "VS_PW")
+    assert run_cli(*args, env={"VS_PW": PASSWORD})[0] == 0
+    grace.write_text('---\ntype: contact\nphone: "617-555-0100\n---\n', encoding="utf-8")
+    code, out, err = run_cli(*args, env={"VS_PW": PASSWORD})
+    assert (code, out) == (1, f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 1 unchanged\n")
+    assert err.startswith("vaultsync: Contacts/Grace Kim.md:3: invalid YAML")
+    assert sorted(card.fn.value for card in server_cards(url).values()) == ["Carla Díaz", "Grace Kim"]
+    grace.unlink()
+    assert run_cli(*args, env={"VS_PW": PASSWORD})[:2] == (
+        0,
+        f"pushed to {url}: 0 added, 0 replaced, 1 deleted, 1 unchanged\n",
+    )

@@ -346,7 +346,8 @@ def push(
 ) -> Pushed:
     """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
     (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
-    exactly its contacts (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
+    exactly its contacts, leaving the cards of notes that cannot be read as they are
+    (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
 
     ``after`` is called with the vault once the pushes are over, whether they succeeded or
     failed (the CLI lists the unreadable notes there, before any failure is reported); ``done``
@@ -356,6 +357,7 @@ def push(
     from vaultsync.outputs.caldav_push import push as push_calendar
     from vaultsync.outputs.calendar import calendar_bytes, note_linker
     from vaultsync.outputs.carddav_push import ADDRESS_BOOK_NAME, card_resources, push_contacts
+    from vaultsync.outputs.vcard import path_uid
 
     vault = load_vault(root)
     timeout = TIMEOUT if timeout is None else timeout
@@ -370,10 +372,12 @@ def push(
                 done(result)
         if contacts is not None:
             wanted = card_resources(vault.contacts, note_linker(vault.root))
+            unread = {path_uid(err.path) for err in vault.errors} - {card.uid for card in wanted}
             cards = push_contacts(
                 wanted,
                 contacts,
                 name=ADDRESS_BOOK_NAME,
+                keep=unread,
                 username=username,
                 password=password,
                 timeout=timeout,

@@ -31,7 +31,12 @@ _TEL_TYPES = {"mobile": "cell", "cell": "cell", "work": "work", "home": "home", 
 
 def card_uid(contact: Contact) -> str:
     """The card's UID: a URN made from the note's path (RFC 6350 asks for a URI)."""
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, contact.path)}"
+    return path_uid(contact.path)
+
+
+def path_uid(path: str) -> str:
+    """The UID of the card of the contact note at ``path``, even one that cannot be read now."""
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, path)}"
 
 
 def contact_card(contact: Contact, link: str) -> Any:
