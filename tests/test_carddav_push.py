@@ -196,3 +196,65 @@ def test_xandikos_holds_the_contacts_and_a_second_push_writes_nothing(tmp_path: 
         assert first.made_calendar and len(first.created) == len(cards)
         again = push_contacts(cards, url, name="Job search contacts")
         assert (again.writes, again.unchanged) == (0, len(cards))
+
+
+def test_an_account_url_with_or_without_its_slash_is_told_where_to_push(tmp_path: Path) -> None:
+    """The advice names the account's own folder (``/bob`` is ``/bob/``), and never suggests as
+    new the address book it has just listed."""
+    vault = tmp_path / "vault"
+    write_note(vault, "Contacts/Carla Díaz.md", "---\ntype: contact\nemail: carla@example.org\n---\n")
+    with radicale(tmp_path / "radicale", {"bob": PASSWORD}) as running:
+        account = f"{running.base}bob"
+        book = f"{account}/vaultsync-contacts/"
+
+        def push(*target: str) -> tuple[int, str, str]:
+            creds = ("--user", "bob", "--password-env", "VS_PW", "--today", "2026-11-20")
+            return run_cli("push", vault, *target, *creds, env={"VS_PW": PASSWORD})
+
+        assert push("--contacts", book)[0] == 0
+        for url in (account, f"{account}/"):
+            assert push("--contacts", url) == (
+                3,
+                "",
+                f"vaultsync: {url} is an account (a principal), not an address book: "
+                f"push to one of your address books ({book})\n",
+            )
+            assert push("--url", url) == (
+                3,
+                "",
+                f"vaultsync: {url} is an account (a principal), not a calendar: "
+                f"push to a new calendar such as {account}/vaultsync/ (push makes it)\n",
+            )
+
+
+def test_a_calendar_pushed_before_the_contacts_failed_is_said(url: str, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    write_note(vault, "Contacts/Carla Díaz.md", "---\ntype: contact\ninterviews: [2026-11-19]\n---\n")
+    missing = urljoin(url, "../nowhere/book/")
+    args = ("push", vault, "--url", url, "--contacts", missing, "--user", USER, "--password-env", "VS_PW")
+    assert run_cli(*args, "--today", "2026-11-20", env={"VS_PW": PASSWORD}) == (
+        3,
+        f"pushed to {url}: made the calendar, 3 added, 0 replaced, 0 deleted, 0 unchanged\n",
+        f"vaultsync: {missing}: not found, nor is {urljoin(missing, '..')}: check the URL (its last part "
+        "is the address book, the part before it your account's address books)\n",
+    )
+
+
+def test_a_note_that_cannot_be_read_keeps_its_card(url: str, tmp_path: Path) -> None:
+    """A typo in a note's YAML must not take the person off the phone: their card stays as it
+    was until the note reads again (the note is listed on stderr, exit 1)."""
+    vault = tmp_path / "vault"
+    grace = write_note(vault, "Contacts/Grace Kim.md", "---\ntype: contact\nphone: 617-555-0100\n---\n")
+    write_note(vault, "Contacts/Carla Díaz.md", "---\ntype: contact\nemail: carla@example.org\n---\n")
+    args = ("push", vault, "--contacts", url, "--user", USER, "--password-env", "VS_PW")
+    assert run_cli(*args, env={"VS_PW": PASSWORD})[0] == 0
+    grace.write_text('---\ntype: contact\nphone: "617-555-0100\n---\n', encoding="utf-8")
+    code, out, err = run_cli(*args, env={"VS_PW": PASSWORD})
+    assert (code, out) == (1, f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 1 unchanged\n")
+    assert err.startswith("vaultsync: Contacts/Grace Kim.md:3: invalid YAML")
+    assert sorted(card.fn.value for card in server_cards(url).values()) == ["Carla Díaz", "Grace Kim"]
+    grace.unlink()
+    assert run_cli(*args, env={"VS_PW": PASSWORD})[:2] == (
+        0,
+        f"pushed to {url}: 0 added, 0 replaced, 1 deleted, 1 unchanged\n",
+    )

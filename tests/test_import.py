@@ -421,19 +421,24 @@ def test_a_plain_csv_maps_its_columns_by_name(tmp_path):
     )
 
 
+def ana_imported_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    """Ana Ortiz's note, imported from LINKEDIN into a vault that holds ``files`` (a template)."""
+    root = imported_vault(tmp_path)
+    for path, text in files.items():
+        write_note(root, path, text)
+    run_cli("import", export(tmp_path, "Connections.csv", LINKEDIN), "--vault", root, "--today", TODAY)
+    return root / "Contacts/Ana Ortiz.md"
+
+
 def test_the_vaults_template_its_keys_and_no_interview_today(tmp_path):
     """The sample vault's template records an interview on {{date}} (for `new`, right after
     one); an import empties it, and writes the company where the template names it."""
-    root = imported_vault(tmp_path)
-    write_note(
-        root,
-        "Templates/Contact.md",
+    template = (
         "---\ntype: contact\nCompany:\nTitle: ''\ninterviews:\n  - {{date}}\nmet: {{date}}\nlast_contact: {{date}}\n"
-        "tags: [person]\n---\n# {{title}}\n",
+        "tags: [person]\n---\n# {{title}}\n"
     )
-    connections = export(tmp_path, "Connections.csv", LINKEDIN)
-    run_cli("import", connections, "--vault", root, "--today", TODAY)
-    assert (root / "Contacts/Ana Ortiz.md").read_text(encoding="utf-8") == (
+    ana = ana_imported_with(tmp_path, {"Templates/Contact.md": template})
+    assert ana.read_text(encoding="utf-8") == (
         "---\ntype: contact\nCompany: Northwind Health, Inc.\nTitle: UX Researcher\ninterviews: []\nmet: []\nlast_contact: []\n"
         'tags: [person]\nprofile: "https://www.linkedin.com/in/ana-ortiz-4b1a2c"\n---\n# Ana Ortiz\n\n'
         "## Notes\n- Connected on LinkedIn on 2026-12-07.\n"
@@ -516,3 +521,57 @@ def test_a_template_that_makes_no_contact_is_said(tmp_path):
         "add 'type: contact' to it"
     )
     assert out.splitlines()[0] == f"{connections}:5: Ana Ortiz: created Notes/Ana Ortiz.md"
+
+
+def test_the_dates_a_template_leaves_empty_stay_as_obsidian_types_them(tmp_path):
+    """Only what the template fills ({{date}}) is emptied, and a property Obsidian types as a
+    date is emptied to no value, not to a list (which Obsidian would show as a type mismatch)."""
+    files = {
+        ".obsidian/types.json": '{"types": {"thank_you_sent": "date", "check_ins": "date"}}',
+        "Templates/Contact.md": "---\ntype: contact\ninterviews:\n  - {{date}}\nthank_you_sent:\ncheck_ins: {{date}}\n---\n",
+    }
+    assert front_matter(ana_imported_with(tmp_path, files)) == (
+        "---\ntype: contact\ninterviews: []\nthank_you_sent:\ncheck_ins:\norganization: Northwind Health, Inc.\n"
+        'role: UX Researcher\nprofile: "https://www.linkedin.com/in/ana-ortiz-4b1a2c"\n---\n'
+    )
+
+
+def test_a_short_number_the_note_has_is_not_proposed_again(tmp_path):
+    """An extension (shorter than a number with its country code could be cut to) is the same
+    number when its digits are."""
+    root = imported_vault(tmp_path)
+    write_note(root, "Contacts/Lena Fischer.md", '---\ntype: contact\nphone: "x4417"\n---\n')
+    cards = export(
+        tmp_path, "lena.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lena Fischer\r\nTEL:4417\r\nEND:VCARD\r\n"
+    )
+    assert run_cli("import", cards, "--vault", root, "--today", TODAY)[1].splitlines()[0] == (
+        f"{cards}:1: Lena Fischer: has a note with these details (Contacts/Lena Fischer.md, matched by name: its file name)"
+    )
+
+
+def test_a_match_by_email_under_another_name_says_the_notes_name(tmp_path):
+    """A shared address (info@) or a changed name: the person is not in the vault under the name
+    the file gives, and the line says whose note the email matched."""
+    root = imported_vault(tmp_path)
+    cards = export(
+        tmp_path,
+        "jo.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jo Doe-Park\r\nEMAIL:jane.doe@northwind.example\r\nEND:VCARD\r\n",
+    )
+    assert run_cli("import", cards, "--vault", root, "--today", TODAY)[1].splitlines()[0] == (
+        f"{cards}:1: Jo Doe-Park: has a note with these details (Contacts/Jane Doe.md, matched by email "
+        "jane.doe@northwind.example, though the note names Jane Doe)"
+    )
+
+
+def test_a_line_in_an_unknown_charset_is_named_by_its_property(tmp_path):
+    cards = export(
+        tmp_path,
+        "old.vcf",
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=X-USER-DEFINED;ENCODING=QUOTED-PRINTABLE:=B1\r\nEND:VCARD\r\n",
+    )
+    code, _, err = run_cli("import", cards, "--vault", imported_vault(tmp_path), "--dry-run")
+    assert (code, err) == (
+        1,
+        f"vaultsync: {cards}:3: not read: FN: cannot be decoded (unknown encoding: X-USER-DEFINED)\n",
+    )

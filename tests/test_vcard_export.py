@@ -104,3 +104,52 @@ def test_a_name_of_one_word_or_many_gives_a_family_name(tmp_path: Path, name: st
     card = cards(out)[name]
     given, _, family = name.rpartition(" ")
     assert (card.n.value.given, card.n.value.family) == (given, family)
+
+
+def test_a_phones_kind_is_its_type_not_part_of_the_number(tmp_path: Path) -> None:
+    """An import writes "+1 555 0100 (mobile)"; a phone would dial "(mobile)" as digits."""
+    vault = tmp_path / "vault"
+    write_note(
+        vault,
+        "Contacts/Theo Brandt.md",
+        '---\ntype: contact\nphone:\n  - "+1 (413) 555-0150 (mobile)"\n  - "+1 413 555 0151 (Work)"\n'
+        '  - "0800 (FREE) 1234"\n---\n',
+    )
+    out = tmp_path / "contacts.vcf"
+    assert run_cli("export", vault, "--vcard", out)[0] == 0
+    tels = cards(out)["Theo Brandt"].contents["tel"]
+    assert [(tel.value, tel.params.get("TYPE")) for tel in tels] == [
+        ("+1 (413) 555-0150", ["cell"]),
+        ("+1 413 555 0151", ["work"]),
+        ("0800 (FREE) 1234", None),
+    ]
+    assert b"TEL;TYPE=cell:+1 (413) 555-0150\r\n" in out.read_bytes()
+
+
+def test_what_follows_a_comma_in_the_name_is_its_suffix_not_the_family_name(tmp_path: Path) -> None:
+    """LinkedIn members write "Asante, PhD" as their last name; the phone sorts by the family name."""
+    vault = tmp_path / "vault"
+    write_note(vault, "Contacts/Kwame Asante, PhD.md", "---\ntype: contact\n---\n")
+    out = tmp_path / "contacts.vcf"
+    run_cli("export", vault, "--vcard", out)
+    name = cards(out)["Kwame Asante, PhD"].n.value
+    assert (name.given, name.family, name.suffix) == ("Kwame", "Asante", "PhD")
+
+
+def test_an_address_over_lines_or_with_quotes_keeps_the_card_whole(tmp_path: Path) -> None:
+    """The address is also the LABEL parameter, where a line break or a double quote cannot be
+    written raw (RFC 6868 writes them ^n and ^'); raw, the first broke the card in two and the
+    second stopped the export with a traceback."""
+    vault = tmp_path / "vault"
+    write_note(
+        vault,
+        "Contacts/Ann Lee.md",
+        '---\ntype: contact\naddress: |-\n  Flat 2, "The Willows"\n  Main St ^ Corner\n---\n',
+    )
+    out = tmp_path / "contacts.vcf"
+    assert run_cli("export", vault, "--vcard", out) == (0, f"wrote {out}: 1 card\n", "")
+    card = cards(out)["Ann Lee"]
+    assert card.adr.value.street == 'Flat 2, "The Willows"\nMain St ^ Corner'
+    assert (
+        b'\r\nADR;LABEL="Flat 2, ^\'The Willows^\'^nMain St ^^ Corner":;;Flat 2\\, "The' in out.read_bytes()
+    )

@@ -74,7 +74,7 @@ def test_a_second_build_writes_nothing_and_the_next_day_removes_only_our_stale_f
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
 
     code, out = build(vault, folder)
-    assert f"unchanged in {folder}: one per event" in out.splitlines()
+    assert f"unchanged {folder}: one per event" in out.splitlines()
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
 
     build(vault, folder, SAMPLE_TODAY + dt.timedelta(days=1))

@@ -330,17 +330,22 @@ def push(
     password: str | None = None,
     timeout: float | None = None,
     after: Callable[[Vault], None] | None = None,
+    done: Callable[[PushResult], None] | None = None,
 ) -> Pushed:
     """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
     (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
-    exactly its contacts (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
+    exactly its contacts, leaving the cards of notes that cannot be read as they are
+    (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
 
     ``after`` is called with the vault once the pushes are over, whether they succeeded or
-    failed (the CLI lists the unreadable notes there, before any failure is reported)."""
+    failed (the CLI lists the unreadable notes there, before any failure is reported); ``done``
+    with each push's result as it succeeds (the calendar's is said even when the contacts' push
+    then fails)."""
     from vaultsync.outputs.caldav_push import TIMEOUT
     from vaultsync.outputs.caldav_push import push as push_calendar
     from vaultsync.outputs.calendar import calendar_bytes, note_linker
     from vaultsync.outputs.carddav_push import ADDRESS_BOOK_NAME, card_resources, push_contacts
+    from vaultsync.outputs.vcard import path_uid
 
     vault = load_vault(root)
     timeout = TIMEOUT if timeout is None else timeout
@@ -351,16 +356,22 @@ def push(
             result = push_calendar(
                 data, url, name=name, username=username, password=password, timeout=timeout
             )
+            if done is not None:
+                done(result)
         if contacts is not None:
             wanted = card_resources(vault.contacts, note_linker(vault.root))
+            unread = {path_uid(err.path) for err in vault.errors} - {card.uid for card in wanted}
             cards = push_contacts(
                 wanted,
                 contacts,
                 name=ADDRESS_BOOK_NAME,
+                keep=unread,
                 username=username,
                 password=password,
                 timeout=timeout,
             )
+            if done is not None:
+                done(cards)
     finally:
         if after is not None:
             after(vault)

@@ -196,8 +196,13 @@ class Target:
             present = self._found_in(folder)
             if present:
                 break
-        new = public_url(urljoin(urljoin(self.url, home or ""), self.kind.new))
+        # The home (else the URL) is a folder even without its final slash: Radicale, asked at
+        # /me, names the home /me.
+        folder = urljoin(self.url, home or "")
+        new = public_url(urljoin(folder if folder.endswith("/") else f"{folder}/", self.kind.new))
         noun = self.kind.noun
+        if new in present:  # made by an earlier push: suggested once
+            return f"push to one of your {noun}s ({', '.join(present)})"
         if present:
             return f"push to one of your {noun}s ({', '.join(present)}), or to a new one such as {new}"
         return f"push to a new {noun} such as {new} (push makes it)"

@@ -12,7 +12,7 @@ reads the address book once and writes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Unpack
 from urllib.parse import urljoin
@@ -44,25 +44,34 @@ def card_resources(contacts: Iterable[Contact], links: Callable[[str], str]) -> 
     return out
 
 
-def push_contacts(cards: list[Resource], url: str, *, name: str, **bounds: Unpack[Bounds]) -> PushResult:
-    """Make the CardDAV address book at ``url`` hold exactly ``cards``.
+def push_contacts(
+    cards: list[Resource],
+    url: str,
+    *,
+    name: str,
+    keep: Collection[str] = (),
+    **bounds: Unpack[Bounds],
+) -> PushResult:
+    """Make the CardDAV address book at ``url`` hold exactly ``cards``, and the cards of UIDs
+    ``keep`` as they are (the notes that cannot be read now: a typo in one must not take the
+    person off the phone).
 
     Nothing is written unless ``url`` is an address book, or nothing at all, where the address
     book is made (with display name ``name``). The bounds are the calendar push's
     (``caldav_server.Bounds``); every failure is a PushError saying what to do."""
-    return converse(url, ADDRESS_BOOKS, lambda target: _AddressBook(target).push(cards, name), **bounds)
+    return converse(url, ADDRESS_BOOKS, lambda target: _AddressBook(target).push(cards, name, keep), **bounds)
 
 
 @dataclass(frozen=True)
 class _AddressBook:
     target: Target
 
-    def push(self, cards: list[Resource], name: str) -> PushResult:
+    def push(self, cards: list[Resource], name: str, keep: Collection[str]) -> PushResult:
         target = self.target
         result = PushResult(target.where, noun="address book")
         with target.failures():
             if target.is_there():
-                existing = self._held()
+                existing = [held for held in self._held() if held[0] not in keep]
             else:
                 target.check_parent()
                 target.make_address_book(name)

@@ -185,7 +185,11 @@ def _step(
     for email in person.emails:
         found = {c.path: c for c in by_email.get(email.casefold(), [])}
         if len(found) == 1:
-            return _compare(person, next(iter(found.values())), f"matched by email {email}")
+            matched = next(iter(found.values()))
+            how = f"matched by email {email}"
+            if name_key(matched.name) != name_key(person.name):  # a shared address, a new name
+                how += f", though the note names {matched.name}"
+            return _compare(person, matched, how)
         if found:
             return _skip(
                 person, "ambiguous", f"{len(found)} notes have the email {email}: {', '.join(found)}"
@@ -249,6 +253,8 @@ def _digits(phone: str) -> str:
 
 def _same_number(one: str, other: str) -> bool:
     """Whether two numbers are one, written with and without the country code."""
+    if one == other:
+        return True
     short, long = sorted((one, other), key=len)
     return len(short) >= 7 and long.endswith(short)
 

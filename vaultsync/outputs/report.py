@@ -104,7 +104,8 @@ def vdir_line(done: VdirWrite) -> str:
     """What a write of the vdir did."""
     changes = [f"wrote {plural(done.written, 'file')}"] if done.written else []
     changes += [f"removed {plural(done.removed, 'file')}"] if done.removed else []
-    return f"{', '.join(changes) or 'unchanged'} in {done.folder}: one per event"
+    done_there = f"{', '.join(changes)} in {done.folder}" if changes else f"unchanged {done.folder}"
+    return f"{done_there}: one per event"
 
 
 def dashboard_line(build: Build) -> str:

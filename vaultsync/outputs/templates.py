@@ -477,8 +477,9 @@ def set_properties(
     own key for it (``Company:`` for organization) when the template leaves that key empty,
     else as a new key at the end of the front-matter (made when there is none). A key the
     template gives a value keeps it, except where ``details`` gives no values: that key is
-    emptied (``key: []``). One value is text; several are a list, unless Obsidian
-    types the property as text (``.obsidian/types.json``): they are then one text."""
+    emptied (``key: []``, or ``key:`` when Obsidian types it as one value). One value is text;
+    several are a list, unless Obsidian types the property as text (``.obsidian/types.json``):
+    they are then one text."""
     lines = text.split("\n")
     closing = _front_matter_end(lines)
     if not closing:
@@ -500,17 +501,22 @@ def set_properties(
             spans.setdefault(canonical, []).append((i, end, found.group("key")))
     replaced: dict[int, tuple[int, list[str]]] = {}
     added: list[str] = []
+
+    def filled(first: int, end: int) -> bool:
+        rest = _TOP_KEY.match(head[first])
+        items = [line.strip(" \t-") for line in head[first + 1 : end]]
+        return bool(rest and (rest.group("rest") or "") not in _EMPTY_VALUES) or any(items)
+
     for canonical, values in details.items():
         if canonical in spans:
             first, end, key = spans[canonical][0]
-            rest = _TOP_KEY.match(head[first])
-            items = [line.strip(" \t-") for line in head[first + 1 : end]]
-            if not values:
-                replaced.update((at, (stop, [f"{written}: []"])) for at, stop, written in spans[canonical])
-            elif (rest and (rest.group("rest") or "") not in _EMPTY_VALUES) or any(items):
-                continue  # the template gives it a value: kept
-            else:
+            if not values:  # every key of it the template fills is emptied
+                for at, stop, written in spans[canonical]:
+                    if filled(at, stop):
+                        replaced[at] = (stop, [_emptied(written, types)])
+            elif not filled(first, end):
                 replaced[first] = (end, _property_lines(key, values, types))
+            # else: the template gives it a value (kept)
         elif values:
             added += _property_lines(canonical, values, types)
     out: list[str] = []
@@ -524,6 +530,13 @@ def set_properties(
             out.append(head[i])
             i += 1
     return "\n".join([lines[0], *out, *added, *lines[closing:]])
+
+
+def _emptied(key: str, types: Mapping[str, str]) -> str:
+    """``key`` with no value: an empty list, or nothing where Obsidian types it as one value (a
+    date's ``[]`` would show as a type mismatch)."""
+    typed = types.get(property_key(key.strip("'\"")))
+    return f"{key}: []" if typed is None or typed in _LIST_TYPES else f"{key}:"
 
 
 def _property_lines(key: str, values: Sequence[str], types: Mapping[str, str]) -> list[str]:

@@ -23,11 +23,20 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://vaultsync.invalid/contacts"
 #: may also be written "a@x.org, b@y.org".
 _SEVERAL = re.compile(r"\s*;\s*")
 _SEVERAL_EMAILS = re.compile(r"\s*[;,]\s*")
+#: A phone's kind written after it, as an import writes it ("+1 555 0100 (mobile)"): the card
+#: gives it as the TEL's TYPE, or the phone would dial the word as digits.
+_PHONE_KIND = re.compile(r"(?P<number>.*?)\s*\((?P<kind>mobile|cell|work|home|fax)\)", re.IGNORECASE)
+_TEL_TYPES = {"mobile": "cell", "cell": "cell", "work": "work", "home": "home", "fax": "fax"}
 
 
 def card_uid(contact: Contact) -> str:
     """The card's UID: a URN made from the note's path (RFC 6350 asks for a URI)."""
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, contact.path)}"
+    return path_uid(contact.path)
+
+
+def path_uid(path: str) -> str:
+    """The UID of the card of the contact note at ``path``, even one that cannot be read now."""
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, path)}"
 
 
 def contact_card(contact: Contact, link: str) -> Any:
@@ -39,8 +48,10 @@ def contact_card(contact: Contact, link: str) -> Any:
     card.add("prodid").value = PRODID
     card.add("uid").value = card_uid(contact)
     card.add("fn").value = contact.name
-    given, _, family = contact.name.rpartition(" ")
-    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    # "Kwame Asante, PhD": what follows a comma is an honorific suffix, not the family name.
+    names, _, suffix = contact.name.partition(",")
+    given, _, family = names.strip().rpartition(" ")
+    card.add("n").value = vobject.vcard.Name(family=family, given=given, suffix=suffix.strip())
     if contact.organization:
         card.add("org").value = [contact.organization]
     if contact.role:
@@ -48,16 +59,27 @@ def contact_card(contact: Contact, link: str) -> Any:
     for email in _values(contact.email, _SEVERAL_EMAILS):
         card.add("email").value = email
     for phone in _values(contact.phone, _SEVERAL):
-        card.add("tel").value = phone
+        tel = card.add("tel")
+        kind = _PHONE_KIND.fullmatch(phone)
+        tel.value = kind.group("number") if kind else phone
+        if kind:
+            tel.type_param = _TEL_TYPES[kind.group("kind").lower()]
     if contact.address:
         # The note keeps the address as one text: it goes whole into the street, and as the label.
         address = card.add("adr")
         address.value = vobject.vcard.Address(street=contact.address)
-        address.label_param = contact.address
+        address.label_param = _parameter(contact.address)
     for profile in _values(contact.profile, _SEVERAL):
         card.add("url").value = profile
     card.add("note").value = f"From your job-search notes: {link}"
     return card
+
+
+def _parameter(text: str) -> str:
+    """``text`` as a parameter value (RFC 6868): a line break (any, a lone CR too) or a double
+    quote written raw would end the line or the value."""
+    lines = text.replace("^", "^^").replace('"', "^'").splitlines()
+    return "^n".join(lines)
 
 
 def _values(text: str, separator: re.Pattern[str]) -> list[str]:

@@ -308,7 +308,8 @@ def _vcards(text: str) -> Export:
                 broken = broken or problem
             continue
         except (LookupError, ValueError) as err:  # an unknown CHARSET, bytes not of that charset
-            problem = Malformed(number, f"{logical.split(':', 1)[0][:40]}: cannot be decoded ({err})")
+            name = re.split("[;:]", logical, maxsplit=1)[0][:40]  # the charset is named in err
+            problem = Malformed(number, f"{name}: cannot be decoded ({err})")
             if card is None:
                 malformed.append(problem)
             else:

@@ -98,7 +98,7 @@ def push(
       3  the push failed: the server could not be reached, refused the
          password, is not a calendar, or an event could not be placed
     """
-    from vaultsync.outputs.caldav_push import PushError
+    from vaultsync.outputs.caldav_push import PushError, PushResult
     from vaultsync.outputs.report import error_line
     from vaultsync.pipeline import push as run_push
 
@@ -112,6 +112,20 @@ def push(
     urls = {option: where for option, where in (("--url", url), ("--contacts", contacts)) if where}
     password = _push_password(urls, user, password_env)
     day = parse_today(today)
+    foreign: list[str] = []
+
+    def said(result: PushResult) -> None:
+        """Each push said as soon as it is done: the calendar's, even if the contacts' fails."""
+        click.echo(result.summary())
+        thing = "an event" if result.noun == "calendar" else "a card"
+        for uid in result.foreign:
+            click.echo(
+                f"vaultsync: {uid}: left alone: {thing} vaultsync did not add holds this UID "
+                f"(imported from the .ics file?); delete it there, or push to a {result.noun} of its own",
+                err=True,
+            )
+        foreign.extend(result.foreign)
+
     pushed = run_push(
         vault,
         day,
@@ -121,19 +135,8 @@ def push(
         password=password,
         timeout=timeout,
         after=unreadable,
+        done=said,
     )
-    foreign = False
-    for result, thing in ((pushed.result, "an event"), (pushed.cards, "a card")):
-        if result is None:
-            continue
-        click.echo(result.summary())
-        for uid in result.foreign:
-            click.echo(
-                f"vaultsync: {uid}: left alone: {thing} vaultsync did not add holds this UID "
-                f"(imported from the .ics file?); delete it there, or push to a {result.noun} of its own",
-                err=True,
-            )
-        foreign = foreign or bool(result.foreign)
     return PushError.exit_code if foreign else 1 if pushed.vault.errors else 0
 
 
