@@ -345,6 +345,22 @@ def _paths_evaluated(entries: list[Entry]) -> list[str]:
     return [entry.path for entry in entries]
 
 
+def _where_derived(entry: Entry, kept: object) -> int:
+    time.sleep(0.0003)  # 60 ms a chunk: both processes get some
+    return os.getpid()
+
+
+def test_cached_entries_are_derived_on_both_cores(tmp_path: Path, settled: None):
+    """What a build works out again from entries all in the cache (another day's events):
+    shared with the worker too."""
+    root = generated_vault(tmp_path / "gen", 1100)
+    scan = vault_module.scan_vault(root, stat=True)
+    vault_module.load_and_derive(scan, _where_derived, cache=True, processes=2)  # keeps what it derived
+    _, derived, _ = vault_module.load_and_derive(scan, _where_derived, cache=True, processes=2)
+    assert sorted(derived) == sorted(scan.paths)
+    assert len(set(derived.values())) == 2 and os.getpid() in derived.values()
+
+
 @pytest.mark.parametrize("processes", [1, 2])
 def test_every_entry_is_evaluated_once_where_it_was_read(tmp_path: Path, settled: None, processes: int):
     root = generated_vault(tmp_path / "gen", 1100)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,11 @@ def _deriving(derive: Derive, entries: list[Entry]) -> list[tuple[str, Any]]:
     return [(entry.path, derive(entry, None)) for entry in entries]
 
 
+def _derive_kept(derive: Derive, pairs: list[tuple[Entry, Any]]) -> list[Any]:
+    """``derive`` of each cached entry, given what it made of it before."""
+    return [derive(entry, before) for entry, before in pairs]
+
+
 def _load_entries(
     scan: Scan,
     cache: bool,
@@ -159,12 +165,18 @@ def _load_entries(
         else:
             entries.append(entry)
             cached_signatures.append(sig)
+    # What a build works out again from cached entries (another day's rules and events) is
+    # shared by both cores, as reading is. An audit's rules alone are not: sending their
+    # findings back, and the worker's copies of the pages it touches, cost what they save.
     if derive is not None and derived is not None:
-        kept = []
-        for entry, sig in zip(entries, cached_signatures, strict=True):
-            value = derive(entry, derived.get(entry.path, sig))
-            derived.put(entry.path, sig, value)
-            kept.append((entry.path, value))
+        pairs = [
+            (entry, derived.get(entry.path, sig))
+            for entry, sig in zip(entries, cached_signatures, strict=True)
+        ]
+        values = chain.from_iterable(parallel.map_chunks(partial(_derive_kept, derive), pairs, processes))
+        kept = [(entry.path, value) for (entry, _), value in zip(pairs, values, strict=True)]
+        for (path, value), sig in zip(kept, cached_signatures, strict=True):
+            derived.put(path, sig, value)
         evaluated = [kept]
     else:
         evaluated = [evaluate(entries)] if evaluate is not None and entries else []

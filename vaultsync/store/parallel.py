@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from vaultsync.store.cache import Record, Signature, dump_records, load_records
 from vaultsync.store.entries import load_entry, load_record
@@ -41,6 +41,8 @@ MIN_NOTES = 1000
 PROCESSES = 2
 
 Chunk = Sequence[tuple[str, Signature | None]]
+T = TypeVar("T")
+R = TypeVar("R")
 #: What is worked out from a chunk's entries where they were read; its result must pickle.
 Evaluate = Callable[[list["Entry"]], Any]
 
@@ -129,6 +131,54 @@ def _load_forked(
     evaluate: Evaluate | None,
     reader: NoteReader | None,
 ) -> list[Loaded]:
+    def here(index: int) -> Loaded:
+        return _read(root, settings, chunks[index], pickled, signed, evaluate, reader)
+
+    def there(index: int) -> tuple[bytes | None, Any]:
+        loaded = _read(root, settings, chunks[index], True, signed, evaluate, reader)
+        return loaded.blob, loaded.evaluated
+
+    def arrived(blob: bytes | None, evaluated: Any) -> Loaded:
+        return Loaded(load_records(cast(bytes, blob)), blob, evaluated)  # the worker always pickles
+
+    def lost(index: int) -> Loaded:
+        return _read(root, settings, chunks[index], False, signed, evaluate, reader)
+
+    return _shared(len(chunks), here, there, arrived, lost)
+
+
+def map_chunks(function: Callable[[list[T]], R], items: list[T], processes: int | None = None) -> list[R]:
+    """``function`` of each chunk of ``items``, in their order: on two cores, shared with a
+    forked worker as ``load`` shares notes, when there are enough items (what ``function``
+    gives must pickle). For work on entries already read: the rules of a new day, say."""
+    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+    if processes is None:
+        processes = default_processes()
+    if processes < 2 or len(items) < MIN_NOTES:
+        return [function(chunk) for chunk in chunks]
+
+    def here(index: int) -> R:
+        return function(chunks[index])
+
+    def there(index: int) -> tuple[bytes | None, Any]:
+        return None, function(chunks[index])
+
+    def arrived(_: bytes | None, value: Any) -> R:
+        return cast(R, value)
+
+    return _shared(len(chunks), here, there, arrived, here)
+
+
+def _shared(
+    total: int,
+    here: Callable[[int], T],
+    there: Callable[[int], tuple[bytes | None, Any]],
+    arrived: Callable[[bytes | None, Any], T],
+    lost: Callable[[int], T],
+) -> list[T]:
+    """Chunks 0 to ``total - 1`` done by this process (``here``) and a forked worker
+    (``there``, what it sends made into a result by ``arrived``), each taking the next from a
+    shared counter; the chunks of a worker that died are done here after all (``lost``)."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -136,44 +186,37 @@ def _load_forked(
     receive, send = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):  # or the worker would flush a copy of what is buffered
         stream.flush()
-    worker = context.Process(
-        target=_work, args=(root, settings, chunks, signed, evaluate, reader, counter, send), daemon=True
-    )
+    worker = context.Process(target=_work, args=(total, there, counter, send), daemon=True)
     worker.start()
     send.close()
-    results: list[Loaded | None] = [None] * len(chunks)
-    done = 0  # chunks read here or received
+    results: list[T | None] = [None] * total
+    done = 0  # chunks done here or received
     receiving = True  # until the worker is gone: done, or dead
 
     def take() -> None:
         nonlocal done, receiving
         try:
-            index, blob, evaluated = receive.recv()
+            index, blob, value = receive.recv()
         except (EOFError, OSError):
-            receiving = False  # its chunks not received are read below
+            receiving = False  # its chunks not received are done below
             return
-        results[index] = Loaded(load_records(blob), blob, evaluated)
+        results[index] = arrived(blob, value)
         done += 1
 
     try:
-        for index in _claim(counter, len(chunks)):
-            results[index] = _read(root, settings, chunks[index], pickled, signed, evaluate, reader)
+        for index in _claim(counter, total):
+            results[index] = here(index)
             done += 1
             while receiving and receive.poll():
                 take()
-        while receiving and done < len(chunks):  # every chunk is claimed: the rest are the worker's
+        while receiving and done < total:  # every chunk is claimed: the rest are the worker's
             take()
     finally:
         receive.close()
         if worker.is_alive():
             worker.kill()
         worker.join()
-    return [
-        result
-        if result is not None
-        else _read(root, settings, chunks[index], False, signed, evaluate, reader)
-        for index, result in enumerate(results)
-    ]
+    return [result if result is not None else lost(index) for index, result in enumerate(results)]
 
 
 def _claim(counter: Any, total: int) -> Iterator[int]:
@@ -186,18 +229,9 @@ def _claim(counter: Any, total: int) -> Iterator[int]:
         yield index
 
 
-def _work(
-    root: Path,
-    settings: Settings,
-    chunks: list[Chunk],
-    signed: bool,
-    evaluate: Evaluate | None,
-    reader: NoteReader | None,
-    counter: Any,
-    send: Any,
-) -> None:
-    """The worker: read chunks until none is left, sending each as it is done (by a second thread,
-    so reading never waits for the pipe), then leave without a trace."""
+def _work(total: int, there: Callable[[int], tuple[bytes | None, Any]], counter: Any, send: Any) -> None:
+    """The worker: do chunks until none is left, sending each as it is done (by a second thread,
+    so the work never waits for the pipe), then leave without a trace."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     gc.disable()
     outbox: queue.SimpleQueue[tuple[int, bytes | None, Any] | None] = queue.SimpleQueue()
@@ -212,12 +246,11 @@ def _work(
     try:
         sender = threading.Thread(target=post, daemon=True)
         sender.start()
-        for index in _claim(counter, len(chunks)):
-            loaded = _read(root, settings, chunks[index], True, signed, evaluate, reader)
-            outbox.put((index, loaded.blob, loaded.evaluated))
+        for index in _claim(counter, total):
+            outbox.put((index, *there(index)))
         outbox.put(None)
         sender.join()
         send.close()
     except BaseException:
-        os._exit(1)  # no traceback: the parent reads these chunks itself, and reports any error
+        os._exit(1)  # no traceback: the parent does these chunks itself, and reports any error
     os._exit(0)
