@@ -194,8 +194,11 @@ def build_contact(
     def written(canonical: str) -> Any:
         """The value as text as the note writes it, where YAML typed some of it (``yes``,
         ``0755``, ``10:30``): a name or a phone number is what was typed, not a number."""
-        raw = value(canonical)
-        return note.written(props[canonical][0]) if _typed(raw) else raw
+        found = props.get(canonical)
+        if found is None:
+            return None  # half the properties, in most notes
+        key, raw = found
+        return note.written(key) if _typed(raw) else raw
 
     def moments(canonical: str) -> list[Moment]:
         found = []
@@ -310,6 +313,8 @@ def _unlinked(item: Any) -> Any:
 
 def _typed(value: Any) -> bool:
     """Whether YAML made anything in ``value`` other than text (or nothing)."""
+    if isinstance(value, str):
+        return False
     if isinstance(value, list):
         return any(_typed(v) for v in value)
     if isinstance(value, dict):
@@ -359,10 +364,14 @@ def _text(value: Any) -> str:
 def _joined(value: Any) -> str:
     if isinstance(value, str):
         return _text(value)  # the usual case: one value
+    if value is None:
+        return ""
     return "; ".join(filter(None, (_text(v) for v in _as_list(value))))
 
 
 def _people(value: Any) -> tuple[PersonRef, ...]:
+    if value is None:
+        return ()
     people = (_person(item) for item in _as_list(value))
     return tuple(p for p in people if p is not None)
 
