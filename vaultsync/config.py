@@ -36,6 +36,7 @@ CANONICAL_PROPERTIES = (
     "referred_by",
     "advice",
     "follow_up",
+    "interview_minutes",
 )
 
 #: Names other vaults use for the same thing; ``property_aliases`` in the config adds to these.
@@ -267,6 +268,14 @@ SPEC: tuple[Setting, ...] = (
         "A check-in is `upcoming` this many days before its window opens.",
     ),
     Setting(
+        "interview_minutes",
+        30,
+        _minutes,
+        "30",
+        "How long an interview with a time lasts: it counts as held from its end (a contact's "
+        "`interview_minutes`, or an end written `2026-11-20T15:00/16:15`, says otherwise).",
+    ),
+    Setting(
         "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
     ),
     Setting(
@@ -383,6 +392,7 @@ class Settings:
     check_in_closes_days: int
     check_in_notice_days: int
     prepare_days: int
+    interview_minutes: int
     calendar_path: str
     calendar_name: str
     refresh_minutes: int

@@ -12,6 +12,7 @@ is given again without loading any of them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
@@ -38,9 +40,10 @@ if TYPE_CHECKING:
     from vaultsync.outputs.calendar import NoteLinks
 
 
-def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -> Audit:
-    """Check the vault against the rules on ``today``: the vault at a folder, the notes a
-    ``Scan`` found, or a ``Vault`` already read.
+def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> Audit:
+    """Check the vault against the rules at ``when`` (``vaultsync.model.now.judged_at``: a day,
+    a time, an instant): the vault at a folder, the notes a ``Scan`` found, or a ``Vault``
+    already read.
 
     Reading a folder or a scan, the rules about one contact run in whichever process read its
     note (``vaultsync.store.parallel``), the one across contacts (``referral``) here, once all
@@ -50,17 +53,19 @@ def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -
     from vaultsync.model.rules import findings
 
     if isinstance(source, Vault):
-        return Audit(source, today, [findings(source.contacts, today, source.settings)])
+        now = judged_at(when, source.settings)
+        return Audit(source, now, [findings(source.contacts, now, source.settings)])
     scan = source if isinstance(source, Scan) else scan_vault(source, stat=cache)
-    each = partial(_each_contact_findings, today=today, settings=scan.settings)
+    now = judged_at(when, scan.settings)
+    each = partial(_each_contact_findings, now=now, settings=scan.settings)
     vault, found, read = load_and_evaluate(scan, each, cache=cache)
     if vault.interactions:  # contacts that interaction notes link were judged without those dates
-        found = _judged_again(vault, found, today)
-    found.append(referral(vault.contacts, today, vault.settings))
-    return Audit(vault, today, found, read)
+        found = _judged_again(vault, found, now)
+    found.append(referral(vault.contacts, now, vault.settings))
+    return Audit(vault, now, found, read)
 
 
-def _judged_again(vault: Vault, found: list[list[Finding]], today: dt.date) -> list[list[Finding]]:
+def _judged_again(vault: Vault, found: list[list[Finding]], now: Now) -> list[list[Finding]]:
     """``found`` with the findings of the contacts that interaction notes gave dates made again."""
     from vaultsync.model.rules import each_contact_findings
 
@@ -69,19 +74,19 @@ def _judged_again(vault: Vault, found: list[list[Finding]], today: dt.date) -> l
         return found
     paths = {contact.path for contact in linked}
     kept = [[f for f in chunk if f.path not in paths] for chunk in found]
-    return [*kept, each_contact_findings(linked, today, vault.settings)]
+    return [*kept, each_contact_findings(linked, now, vault.settings)]
 
 
-def _each_contact_findings(entries: list[Entry], today: dt.date, settings: Settings) -> list[Finding]:
+def _each_contact_findings(entries: list[Entry], now: Now, settings: Settings) -> list[Finding]:
     from vaultsync.model.rules import each_contact_findings
 
     contacts = (entry.contact for entry in entries if entry.contact is not None)
-    return each_contact_findings(contacts, today, settings)
+    return each_contact_findings(contacts, now, settings)
 
 
 def build(
     source: Path | Scan | Vault,
-    today: dt.date,
+    when: Asked,
     calendar: Path | None = None,
     *,
     cache: bool = False,
@@ -92,10 +97,12 @@ def build(
 
     ``cache``: read the folder through the entry cache. ``memo``: a driver that builds again and
     again keeps one and passes it to every build, so only the contacts that changed are
-    evaluated again (the outputs are the same bytes).
+    evaluated again (the outputs are the same bytes). The Build says ``until`` when the outputs
+    change by themselves (an interview ends, a day begins): a driver builds again then.
     """
     from vaultsync.errors import OutputError
     from vaultsync.model.audit import Audit, Build
+    from vaultsync.model.deadlines import next_change
     from vaultsync.outputs.calendar import calendar_bytes  # icalendar: only when building
     from vaultsync.outputs.dashboard import dashboard_markdown
     from vaultsync.outputs.generated import (
@@ -112,59 +119,65 @@ def build(
     problem = calendar_path_problem(where.root, path)
     if problem:
         raise OutputError(problem)
+    now = judged_at(when, where.settings)
     if isinstance(where, Scan) and memo is None:
-        vault, checked, pieces = _build_from_notes(where, today, cache)
+        vault, checked, pieces, until = _build_from_notes(where, now, cache)
         events, written = len(pieces) - 2, write_if_changed(path, pieces, CALENDAR)
     else:
         vault = where if isinstance(where, Vault) else load_scan(where, cache=cache)
         if memo is None:
-            checked, data = audit(vault, today), calendar_bytes(vault, today)
+            checked, data = audit(vault, now), calendar_bytes(vault, now)
             events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+            until = next_change(vault.contacts, now, vault.settings)
         else:
-            built = memo.build(vault, today)
-            checked = Audit(vault, today, built.found_in, counted=built.levels)
+            built = memo.build(vault, now)
+            checked = Audit(vault, now, built.found_in, counted=built.levels)
             events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
+            until = built.until
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
-        dashboard, dashboard_markdown(vault, checked.findings, today)
+        dashboard, dashboard_markdown(vault, checked.findings, now.day)
     )
-    return Build(checked, path, written, events, dashboard, dashboard_written)
+    return Build(checked, path, written, events, dashboard, dashboard_written, until)
 
 
-def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, Audit, list[bytes]]:
+def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, list[bytes], dt.datetime]:
     """Read the notes ``scan`` found, and evaluate and serialise each contact where its note was
     read (on two cores); with ``cache``, a contact whose note is unchanged gives again what it
-    gave the last build on the same day with the same links, and on another day keeps the bytes
-    of each event that did not change. Gives the vault, its audit and the calendar in pieces."""
+    gave the last build on the same day with the same links (while none of its interviews ended
+    since), and on another day keeps the bytes of each event that did not change. Gives the
+    vault, its audit, the calendar in pieces and when they change by themselves."""
     from vaultsync.model.audit import Audit
     from vaultsync.model.referral import referral
     from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker
 
     links = note_linker(scan.root)
-    derive = partial(_contact_results, today=today, settings=scan.settings, links=links)
+    derive = partial(_contact_results, now=now, settings=scan.settings, links=links)
     vault, gave, scan = load_and_derive(scan, derive, cache=cache)
     # A contact that interaction notes gave dates was derived where its note was read, without them.
     results: list[Results] = [
-        _results_of(contact, None, today=today, settings=scan.settings, links=links)
+        _results_of(contact, None, now=now, settings=scan.settings, links=links)
         if contact.sources
         else gave[contact.path]
         for contact in vault.contacts
     ]
     found: list[Iterable[Finding]] = [result[2] for result in results]
-    found.append(referral(vault.contacts, today, vault.settings))
+    found.append(referral(vault.contacts, now, vault.settings))
     events = sorted(chain.from_iterable(result[3] for result in results), key=itemgetter(0))
     zones = (
         frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
     )
     head = calendar_head(vault.settings, zones)
-    return vault, Audit(vault, today, found, scan), calendar_pieces(head, map(itemgetter(1), events))
+    until = min((now.next_day, *filter(None, (result[0][3] for result in results))))
+    pieces = calendar_pieces(head, map(itemgetter(1), events))
+    return vault, Audit(vault, now, found, scan), pieces, until
 
 
-#: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: the day,
-#: the note links (the vault's folder, its Obsidian name), the findings, the events (their
-#: ``event_order`` and bytes) and the time zones they use.
+#: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: when
+#: (``Made``), the note links (the vault's folder, its Obsidian name), the findings, the events
+#: (their ``event_order`` and bytes) and the time zones they use.
 Results = tuple[
-    dt.date,
+    "Made",
     tuple[str, "str | None"],
     tuple["Finding", ...],
     tuple[tuple[tuple[dt.date, str], bytes], ...],
@@ -172,29 +185,39 @@ Results = tuple[
 ]
 
 
+#: When a contact's results were made: the user's day and time zone, the instant, and the next
+#: end of one of its interviews (None: none ahead), until which they hold on that day.
+Made = tuple[dt.date, str, dt.datetime, "dt.datetime | None"]
+
+
 def _contact_results(
-    entry: Entry, kept: Results | None, *, today: dt.date, settings: Settings, links: NoteLinks
+    entry: Entry, kept: Results | None, *, now: Now, settings: Settings, links: NoteLinks
 ) -> Results | None:
     if entry.contact is None:
         return None
-    return _results_of(entry.contact, kept, today=today, settings=settings, links=links)
+    return _results_of(entry.contact, kept, now=now, settings=settings, links=links)
 
 
 def _results_of(
-    contact: Contact, kept: Results | None, *, today: dt.date, settings: Settings, links: NoteLinks
+    contact: Contact, kept: Results | None, *, now: Now, settings: Settings, links: NoteLinks
 ) -> Results:
     from vaultsync.incremental.memo import Before, contact_results
+    from vaultsync.model.deadlines import next_end
     from vaultsync.outputs.calendar import NoteLinks
 
-    plain = (str(links.root), links.obsidian)
-    if kept is not None and kept[0] == today and kept[1] == plain:
-        return kept
+    plain, zone = (str(links.root), links.obsidian), str(now.zone)
+    if kept is not None and kept[1] == plain and kept[0][:2] == (now.day, zone):
+        until = kept[0][3]
+        if until is None or now.at < until:
+            return kept
     before = None
-    if kept is not None:  # the same note on another day, or with other links
-        day, (root, obsidian), _, events, _ = kept
-        before = Before(contact, day, settings, NoteLinks(Path(root), obsidian), events)
-    findings, events, zones = contact_results(contact, today, settings, links, before)
-    return today, plain, findings, events, zones
+    if kept is not None and kept[0][1] == zone:  # the same note at another moment, or with other links
+        (_, _, then, _), (root, obsidian), _, events, _ = kept
+        before = Before(contact, Now(then, now.zone), settings, NoteLinks(Path(root), obsidian), events)
+    findings, events, zones = contact_results(contact, now, settings, links, before)
+    until = next_end(contact, now, settings)  # kept in UTC: the entry cache reads no other zone
+    made = (now.day, zone, now.at.astimezone(dt.UTC), until and until.astimezone(dt.UTC))
+    return made, plain, findings, events, zones
 
 
 class BuildReport(NamedTuple):
@@ -205,38 +228,54 @@ class BuildReport(NamedTuple):
 
 
 def build_report(
-    root: Path, today: dt.date, calendar: Path | None = None, *, cache: bool = False
+    root: Path, when: Asked, calendar: Path | None = None, *, cache: bool = False
 ) -> BuildReport:
     """``build`` the vault at ``root``, in words. With ``cache``, when no note changed since a
-    build on this day to the same calendar, and the calendar file is as that build left it (its
-    size, times and inode), nothing is read or written: that build's words are given again.
+    build on this day to the same calendar (and no interview ended since), and the calendar file
+    is as that build left it (its size, times and inode), nothing is read or written: that
+    build's words are given again.
     Not when a dashboard note is configured (it is written again, when changed, at each build)."""
     from vaultsync.outputs.generated import dashboard_path, vault_file
     from vaultsync.outputs.report import build_line, dashboard_line, error_line
 
     scan = scan_vault(root, stat=cache)
+    now = judged_at(when, scan.settings)
     path = calendar or vault_file(scan.root, scan.settings.calendar_path)
     storable = cache and dashboard_path(scan.root, scan.settings) is None
     if storable and scan.signatures is not None:
-        stored = _stored_build(scan, today, path)
+        stored = _stored_build(scan, now, path)
         hit = stored.get() if stored is not None else None
-        if hit is not None:
-            (lines, errors), codes = hit
+        if hit is not None and _still(hit[0], now):
+            (lines, errors, _), codes = hit
             return BuildReport(lines, errors, codes["build"], None)
-    built = build(scan, today, calendar, cache=cache)
+    built = build(scan, now, calendar, cache=cache)
     lines = build_line(built) + (f"\n{dashboard_line(built)}" if built.dashboard else "")
     errors = tuple(map(error_line, built.audit.vault.errors))
     code = 1 if errors else 0
     read = built.audit.scan
     if storable and read is not None:
-        stored = _stored_build(read, today, built.path)
+        stored = _stored_build(read, now, built.path)
         if stored is not None:  # the next build, if nothing changed, leaves the calendar as it is
-            stored.put((build_line(replace(built, written=False)), errors), {"build": code})
+            stored.put(
+                (build_line(replace(built, written=False)), errors, _stamp(built.until)), {"build": code}
+            )
     return BuildReport(lines, errors, code, built)
 
 
-def _stored_build(scan: Scan, today: dt.date, path: Path) -> ReportCache | None:
-    """The stored build of ``scan`` on ``today`` to the calendar at ``path`` as the file is now
+def _still(stored: tuple[object, ...], now: Now) -> bool:
+    """Whether a stored report (its last item: until when it holds, as a POSIX timestamp) still
+    holds at ``now``."""
+    until = stored[-1]
+    return isinstance(until, float) and now.at.timestamp() < until
+
+
+def _stamp(until: dt.datetime | None) -> float:
+    """``until`` as the report cache keeps it: plain values only."""
+    return math.inf if until is None else until.timestamp()
+
+
+def _stored_build(scan: Scan, now: Now, path: Path) -> ReportCache | None:
+    """The stored build of ``scan`` on ``now``'s day to the calendar at ``path`` as the file is now
     (None when it is missing or changed too recently to tell)."""
     try:
         state = settled_state(os.stat(path), time.time_ns())
@@ -245,7 +284,7 @@ def _stored_build(scan: Scan, today: dt.date, path: Path) -> ReportCache | None:
     if state is None:
         return None
     links = (str(scan.root.resolve()), (scan.root / ".obsidian").is_dir())  # what the note links are made of
-    return ReportCache(scan, "build", today, str(path), links, state)
+    return ReportCache(scan, "build", now.day, str(now.zone), str(path), links, state)
 
 
 class AuditReport(NamedTuple):
@@ -256,7 +295,7 @@ class AuditReport(NamedTuple):
 
 def report(
     root: Path,
-    today: dt.date,
+    when: Asked,
     fmt: str,
     label: str,
     *,
@@ -264,32 +303,38 @@ def report(
     cache: bool = False,
     width: int | None = None,
 ) -> AuditReport:
-    """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``,
+    """The audit of the vault at ``root`` at ``when`` as ``fmt`` (naming the vault ``label``,
     text wrapped to ``width`` columns when given), and its exit code by ``fail_on`` (see
     ``vaultsync.model.audit.FAIL_ON``).
 
     With ``cache``, notes unchanged since the last run are not read again, and when no note
-    changed since a report in this format on this day, that report is given again at once.
+    changed since a report in this format on this day (and no interview ended since), that
+    report is given again at once.
     """
     # The notes' signatures are taken first only when a stored report could be given again;
     # otherwise they are taken as the notes are read (store.loader.load_and_evaluate).
+    from vaultsync.model.deadlines import next_change
+
     scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
+    now = judged_at(when, scan.settings)
+    made_of = (now.day, str(now.zone), label, width)
     stored = None
     if scan.signatures is not None:
-        stored = ReportCache(scan, fmt, today, label, width)
+        stored = ReportCache(scan, fmt, *made_of)
         hit = stored.get()
-        if hit is not None and fail_on in hit[1]:
-            return AuditReport(hit[0], hit[1][fail_on], None)
+        if hit is not None and fail_on in hit[1] and _still(hit[0], now):
+            return AuditReport(hit[0][0], hit[1][fail_on], None)
     from vaultsync.model.audit import FAIL_ON  # the rules: only when there is work for them
     from vaultsync.outputs.report import FORMATS
 
-    result = audit(scan, today, cache=cache)
+    result = audit(scan, now, cache=cache)
     code = result.exit_code_on(fail_on)
     text = FORMATS[fmt](result, label, width)
     if cache and result.scan is not None:
         if stored is None or result.scan is not scan:  # signed as read: the key is new
-            stored = ReportCache(result.scan, fmt, today, label, width)
-        stored.put(text, {way: result.exit_code_on(way) for way in FAIL_ON})
+            stored = ReportCache(result.scan, fmt, *made_of)
+        until = next_change(result.vault.contacts, now, result.vault.settings)
+        stored.put((text, _stamp(until)), {way: result.exit_code_on(way) for way in FAIL_ON})
     return AuditReport(text, code, result)
 
 
@@ -301,7 +346,7 @@ class Pushed:
 
 def push(
     root: Path,
-    today: dt.date,
+    when: Asked,
     url: str,
     *,
     username: str | None = None,
@@ -309,7 +354,7 @@ def push(
     timeout: float | None = None,
     after: Callable[[Vault], None] | None = None,
 ) -> Pushed:
-    """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
+    """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines at ``when``
     (see ``vaultsync.outputs.caldav_push.push``; ``timeout``: for each request).
 
     ``after`` is called with the vault once the push is over, whether it succeeded or failed
@@ -319,7 +364,7 @@ def push(
     from vaultsync.outputs.calendar import calendar_bytes
 
     vault = load_vault(root)
-    data = calendar_bytes(vault, today)
+    data = calendar_bytes(vault, when)
     try:
         result = push_calendar(
             data,

@@ -9,20 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from vaultsync.config import Settings, property_key
-from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
+from vaultsync.config import Settings, _minutes, property_key
+from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_interview, parse_moment
 from vaultsync.model.hints import unread_date_hints
 from vaultsync.model.people import default_name, nested_details
 from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Duplicate, Note, NoteError, NoteReader, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 
+T = TypeVar("T")
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
 _BODY_TAG = re.compile(r"(?<![\w#/&])#([\w/-]+)")
 _BRACKETS = re.compile(r"\s*[()<>]\s*")
@@ -66,6 +67,10 @@ class Contact:
     contacted: tuple[dt.date, ...] = ()
     sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
     hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
+    #: How long their interviews last (None: the ``interview_minutes`` setting), and the ends the
+    #: note writes itself (``2026-11-20T15:00/16:15``): (start, end), in the order of interviews.
+    interview_minutes: int | None = None
+    interview_ends: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
 
     @property
     def stem(self) -> str:
@@ -180,7 +185,7 @@ def build_contact(
         raw = value(canonical)
         return note.written(props[canonical][0]) if _typed(raw) else raw
 
-    def moments(canonical: str) -> list[Moment]:
+    def moments(canonical: str, parse: Callable[[Any, Any], T | str]) -> list[T]:
         found = []
         items = _as_list(value(canonical))
         for i, item in enumerate(items):
@@ -192,12 +197,26 @@ def build_contact(
                 as_written = _as_list(written(canonical))
                 as_written = as_written[i] if len(as_written) == len(items) else item
                 as_written = _unlinked(as_written)
-            parsed = parse_moment(item, as_written)
+            parsed = parse(item, as_written)
             if isinstance(parsed, str):
                 problem(canonical, parsed)
             else:
                 found.append(parsed)
         return found
+
+    ends: dict[Moment, dt.datetime | None] = {}  # an interview written twice: its first end
+    for start, end in moments("interviews", parse_interview):
+        ends.setdefault(start, end)
+    interviews = sorted(ends, key=moment_sort_key)
+    minutes = value("interview_minutes")
+    if minutes is not None and not (isinstance(minutes, str) and not minutes.strip()):
+        try:
+            minutes = _minutes(minutes)
+        except ValueError as err:
+            problem("interview_minutes", f"{err}, got {flow_text(written('interview_minutes'))!r}")
+            minutes = None
+    else:
+        minutes = None
 
     follow_up = value("follow_up")
     if isinstance(follow_up, str):
@@ -225,9 +244,9 @@ def build_contact(
         phone=_joined(written("phone")),
         address=_joined(written("address")),
         profile=_joined(written("profile")),
-        interviews=tuple(sorted(set(moments("interviews")), key=moment_sort_key)),
-        thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent")})),
-        check_ins=tuple(sorted({day_of(m) for m in moments("check_ins")})),
+        interviews=tuple(interviews),
+        thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent", parse_moment)})),
+        check_ins=tuple(sorted({day_of(m) for m in moments("check_ins", parse_moment)})),
         referrals=_people(written("referrals")),
         referred_by=_people(written("referred_by")),
         advice=tuple(a for a in advice if a),
@@ -235,6 +254,10 @@ def build_contact(
         sections=sections,
         warnings=tuple(_twice(d) for d in note.duplicates),
         hints=unread_date_hints(note, settings),
+        interview_minutes=minutes,
+        interview_ends=tuple(
+            (start, end) for start in interviews if isinstance(start, dt.datetime) and (end := ends[start])
+        ),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
@@ -10,6 +9,7 @@ from typing import NamedTuple, Protocol, TypeVar
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name, name_key, name_keys
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Now
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def suggested(referrer: R, by_name: Mapping[str, R]) -> list[tuple[str, PersonRe
 
 def referral(
     contacts: Sequence[Contact],
-    today: dt.date,
+    now: Now,
     settings: Settings,
     by_name: Mapping[str, Contact] | None = None,
 ) -> list[Finding]:

@@ -1,7 +1,8 @@
-"""The etiquette of informational interviews as rules: pure functions of (contact, today, settings).
+"""The etiquette of informational interviews as rules: pure functions of (contact, now, settings).
 
 Rule ids, levels and the Finding fields are part of the interface (JSON output, calendar
-CATEGORIES). No rule reads the clock or the disk.
+CATEGORIES). No rule reads the clock or the disk: ``now`` (``vaultsync.model.now.Now``) is the
+moment they judge by, ``now.day`` the user's today.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Protocol
 from vaultsync.config import Settings
 from vaultsync.model import asks
 from vaultsync.model.contact import Contact
-from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines, held_since
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Now
 from vaultsync.model.referral import referral
 from vaultsync.reading.sections import Line
 
@@ -27,31 +28,31 @@ def _finding(
 
 
 class ContactRule(Protocol):
-    """A rule about one contact: a pure function of (contact, today, settings).
+    """A rule about one contact: a pure function of (contact, now, settings).
 
-    ``known`` may pass ``deadlines(contact, today, settings)`` when the caller has it already
+    ``known`` may pass ``deadlines(contact, now, settings)`` when the caller has it already
     (four rules start from it); a rule that does not need it ignores it.
     """
 
     def __call__(
-        self, contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+        self, contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
     ) -> list[Finding]: ...
 
 
 def _open(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None, *kinds: str
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None, *kinds: str
 ) -> list[Deadline]:
     """The contact's open deadlines of these kinds (``known``, or worked out now)."""
-    found = deadlines(contact, today, settings) if known is None else known
+    found = deadlines(contact, now, settings) if known is None else known
     return [d for d in found if d.kind in kinds]
 
 
 def thank_you(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 5: a thank-you letter within three days of each interview."""
-    found = []
-    for deadline in _open(contact, today, settings, known, THANK_YOU):
+    found, today = [], now.day
+    for deadline in _open(contact, now, settings, known, THANK_YOU):
         held = deadline.interview_day
         level = "upcoming" if today == held else "due" if today <= deadline.end else "overdue"
         when = f"{'was ' if level == 'overdue' else ''}due {deadline.end}"
@@ -64,11 +65,11 @@ def thank_you(
 
 
 def check_in(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 7: write again a month or two after the latest interview."""
-    found = []
-    for deadline in _open(contact, today, settings, known, CHECK_IN):
+    found, today = [], now.day
+    for deadline in _open(contact, now, settings, known, CHECK_IN):
         if today < deadline.start - dt.timedelta(days=settings.check_in_notice_days):
             continue
         level = "upcoming" if today < deadline.start else "due" if today <= deadline.end else "overdue"
@@ -90,11 +91,12 @@ def check_in(
 
 
 def prepare(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 1: prepare the questions most important to you before a scheduled interview."""
     if contact.sections.questions:
         return []
+    today = now.day
     horizon = today + dt.timedelta(days=settings.prepare_days)
     return [
         _finding(
@@ -107,18 +109,18 @@ def prepare(
                 "(a ## Questions section with at least one item); respect their time."
             ),
         )
-        for deadline in _open(contact, today, settings, known, INTERVIEW)
+        for deadline in _open(contact, now, settings, known, INTERVIEW)
         if today < deadline.start <= horizon
     ]
 
 
 def ask_referrals(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 3: ask whether they know other people who could help."""
-    if contact.referrals or not contact.follow_up or not held_since(contact, today, settings):
+    if contact.referrals or not contact.follow_up or not held_since(contact, now, settings):
         return []
-    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN)
+    letters = _open(contact, now, settings, known, THANK_YOU, CHECK_IN)
     due = min((d.end for d in letters), default=None)
     where = "in your thank-you letter or check-in" if letters else "next time you write"
     return [
@@ -133,7 +135,7 @@ def ask_referrals(
 
 
 def record(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
@@ -146,7 +148,7 @@ def record(
         found.append(
             _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
         )
-    held = held_since(contact, today, settings)
+    held = held_since(contact, now, settings)
     if held and not contact.advice:
         found.append(
             _finding(
@@ -155,12 +157,12 @@ def record(
                 contact,
                 None,
                 (
-                    f"Record the advice they offered at the {day_of(held[-1])} interview "
+                    f"Record the advice they offered at the {now.day_of(held[-1])} interview "
                     "(the advice property or an ## Advice section)."
                 ),
             )
         )
-    first = day_of(contact.interviews[0]) if contact.interviews else None
+    first = now.day_of(contact.interviews[0]) if contact.interviews else None
     early = [d for d in contact.thank_you_sent if first is None or d < first]
     if early:
         when = f"before the first interview ({first})" if first else "but no interview is recorded"
@@ -179,7 +181,7 @@ def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]
 
 
 def job_ask(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 2: never ask directly for a job or internship."""
     if not contact.follow_up:
@@ -208,25 +210,25 @@ CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_refe
 
 
 def contact_findings(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """What every rule about one contact finds (its deadlines worked out once for all of them)."""
-    known = deadlines(contact, today, settings) if known is None else known
-    return [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
+    known = deadlines(contact, now, settings) if known is None else known
+    return [finding for rule in CONTACT_RULES for finding in rule(contact, now, settings, known)]
 
 
-def each_contact_findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+def each_contact_findings(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
     """What the rules about one contact find for each of ``contacts``: all but ``referral``,
     which looks across them (so a vault's contacts may be checked a part at a time)."""
-    return [f for contact in contacts for f in contact_findings(contact, today, settings)]
+    return [f for contact in contacts for f in contact_findings(contact, now, settings)]
 
 
-def findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
-    """Every finding for the vault's contacts on ``today``, in no particular order."""
+def findings(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
+    """Every finding for the vault's contacts at ``now``, in no particular order."""
     contacts = list(contacts)
-    return each_contact_findings(contacts, today, settings) + referral(contacts, today, settings)
+    return each_contact_findings(contacts, now, settings) + referral(contacts, now, settings)
 
 
-def evaluate(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
-    """Every finding for the vault's contacts on ``today``, in a stable order."""
-    return sorted(findings(contacts, today, settings), key=Finding.sort_key)
+def evaluate(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
+    """Every finding for the vault's contacts at ``now``, in a stable order."""
+    return sorted(findings(contacts, now, settings), key=Finding.sort_key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ from vaultsync.drivers.cli.options import (
     VAULT,
     calendar_option,
     credentials,
-    parse_today,
     verbosity,
 )
 
@@ -32,7 +32,7 @@ from vaultsync.drivers.cli.options import (
 def watch(
     vault: Path,
     calendar: Path | None,
-    today: str | None,
+    today: dt.date | dt.datetime | None,
     polling: bool,
     quiet: bool,
     verbose: bool,
@@ -49,10 +49,9 @@ def watch(
     """
     from vaultsync.drivers.watch import Watcher, configure_logging, run_until_signalled
 
-    pinned = None if today is None else parse_today(today)
     pusher = watch_pusher(push_url, user, password_env)
     configure_logging(verbose - quiet)
-    run_until_signalled(Watcher(vault, calendar=calendar, today=pinned, polling=polling, on_build=pusher))
+    run_until_signalled(Watcher(vault, calendar=calendar, today=today, polling=polling, on_build=pusher))
     return 0
 
 
@@ -80,7 +79,7 @@ def serve(
     port: int,
     new_token: bool,
     calendar: Path | None,
-    today: str | None,
+    today: dt.date | dt.datetime | None,
     polling: bool,
     quiet: bool,
     verbose: bool,
@@ -97,7 +96,6 @@ def serve(
     from vaultsync.outputs.report import vault_label
     from vaultsync.reading.listing import vault_root
 
-    pinned = None if today is None else parse_today(today)
     token = vault_token(vault_root(vault), new=new_token)
     configure_logging(verbose - quiet)
 
@@ -115,6 +113,6 @@ def serve(
             click.echo(f"listening on {bound}: anyone who has the URL can read it. Ctrl-C stops.")
 
     run_serve(
-        vault, token, host=host, port=port, calendar=calendar, today=pinned, polling=polling, ready=ready
+        vault, token, host=host, port=port, calendar=calendar, today=today, polling=polling, ready=ready
     )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vaultsync.drivers.cli.options import TODAY, VAULT, credentials, parse_today
+from vaultsync.drivers.cli.options import TODAY, VAULT, credentials, now_or_clock
 from vaultsync.drivers.cli.process import one_shot
 from vaultsync.errors import UsageError
 
@@ -67,7 +68,12 @@ def _push_password(url: str, user: str | None, password_env: str | None) -> str 
 )
 @one_shot
 def push(
-    vault: Path, today: str | None, url: str, user: str | None, password_env: str | None, timeout: float
+    vault: Path,
+    today: dt.date | dt.datetime | None,
+    url: str,
+    user: str | None,
+    password_env: str | None,
+    timeout: float,
 ) -> int:
     """Make the CalDAV calendar at URL hold exactly VAULT's deadlines.
 
@@ -93,8 +99,9 @@ def push(
             click.echo(f"vaultsync: {error_line(err)}", err=True)
 
     password = _push_password(url, user, password_env)
-    day = parse_today(today)
-    pushed = run_push(vault, day, url, username=user, password=password, timeout=timeout, after=unreadable)
+    pushed = run_push(
+        vault, now_or_clock(today), url, username=user, password=password, timeout=timeout, after=unreadable
+    )
     result = pushed.result
     click.echo(result.summary())
     for uid in result.foreign:
