@@ -159,7 +159,9 @@ def test_ask_referrals():
 def test_record_gaps():
     today = D(2026, 11, 20)
     bare = contact("---\ntype: contact\ninterviews: [2026-11-10]\nthank_you_sent: 2026-11-01\n---\n")
-    assert sorted((f.level, f.message.split(":")[0]) for f in record(bare, at(today, DEFAULTS), DEFAULTS)) == [
+    assert sorted(
+        (f.level, f.message.split(":")[0]) for f in record(bare, at(today, DEFAULTS), DEFAULTS)
+    ) == [
         ("info", "Record how to reach them"),
         (
             "info",

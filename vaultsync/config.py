@@ -305,7 +305,9 @@ SPEC: tuple[Setting, ...] = (
         "",
         _timezone,
         '""',
-        "IANA zone for interview times written without an offset; empty = floating local time.",
+        "Your IANA time zone: the day of an interview written with an offset (`08:00+09:00`) is "
+        "your day there, and times without one are on its clock (the calendar writes them in it); "
+        "empty = this computer's zone (and floating times in the calendar).",
     ),
     Setting(
         "reminder_time",
