@@ -47,10 +47,13 @@ def parse_today(value: str | None) -> dt.date:
 
 def parse_now(value: str) -> dt.datetime:
     """``--now``: an ISO date and time, naive (on the user's clock) or with an offset."""
-    from vaultsync.model.dates import out_of_range, parse_moment
+    from vaultsync.model.dates import out_of_range
 
-    moment = parse_moment(value) if "T" in value or " " in value.strip() else None
-    if not isinstance(moment, dt.datetime):
+    try:
+        moment = dt.datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() else None
+    except ValueError:
+        moment = None
+    if moment is None:  # a day alone is for --today
         raise UsageError(
             f"--now: {value!r} is not a date and time (use YYYY-MM-DDTHH:MM, "
             "with an offset such as +09:00 or Z if you like)"
