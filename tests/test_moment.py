@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 from conftest import at, contact, run_cli, write_note
+from icalendar import Calendar
 
+from vaultsync import pipeline
 from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.contact import build_contact
 from vaultsync.model.deadlines import next_change
+from vaultsync.model.finding import Finding
 from vaultsync.model.now import judged_at, machine_zone
 from vaultsync.model.rules import contact_findings
+from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.reading.note import Note, parse_note
+from vaultsync.store import files
+from vaultsync.store.loader import load_vault
 
 D, T = dt.date, dt.datetime
 JANE = "Contacts/Jane Doe.md"
@@ -238,3 +246,116 @@ def test_a_bad_now_is_a_usage_error(vault: Path, args: tuple[str, ...], message:
     write_note(vault, JANE, jane())
     for command in ("audit", "build", "doctor"):
         assert run_cli(command, vault, *args) == (2, "", message)
+
+
+# --- the calendar, the memo, the caches and the watcher follow
+
+
+def events(data: bytes) -> dict[str, tuple[str, object, object]]:
+    """Each VEVENT parsed back: UID -> (summary, start, end)."""
+    return {
+        str(e["UID"]): (str(e["SUMMARY"]), e.decoded("DTSTART"), e.decoded("DTEND"))
+        for e in Calendar.from_ical(data).walk("VEVENT")
+    }
+
+
+def uid(kind: str, suffix: str = "") -> str:
+    note = hashlib.sha256(JANE.encode()).hexdigest()[:16]
+    return f"{kind}-2026-11-20T150000-{note}{suffix}@vaultsync"
+
+
+def test_the_calendar_as_the_interview_ends(vault: Path) -> None:
+    write_note(vault, JANE, jane("2026-11-20T15:00/16:15"))
+    loaded = load_vault(vault)
+    meeting = {
+        uid("prepare"): ("Informational interview: Jane Doe", T(2026, 11, 20, 15), T(2026, 11, 20, 16, 15))
+    }
+    assert events(calendar_bytes(loaded, T(2026, 11, 20, 9, 0))) == meeting
+    assert events(calendar_bytes(loaded, T(2026, 11, 20, 16, 14))) == meeting
+    held = events(calendar_bytes(loaded, T(2026, 11, 20, 16, 15)))
+    assert held == {
+        **meeting,  # shown all its day: the same UID, nothing added twice
+        # from the day after the interview through the due day (DTEND is exclusive)
+        uid("thank-you"): ("Thank-you letter: Jane Doe", D(2026, 11, 21), D(2026, 11, 24)),
+        # the window: the day it opens, and its closing day
+        uid("check-in"): ("Check in with Jane Doe", D(2026, 12, 20), D(2026, 12, 21)),
+        uid("check-in", "-closes"): ("Last day to check in with Jane Doe", D(2027, 1, 19), D(2027, 1, 20)),
+    }
+    assert events(calendar_bytes(loaded, D(2026, 11, 20))) == held  # --today: as at the day's end
+    due = {f.due for f in pipeline.audit(loaded, T(2026, 11, 20, 16, 15)).findings if f.rule == "thank-you"}
+    assert due == {D(2026, 11, 23)} == {held[uid("thank-you")][2] - dt.timedelta(days=1)}
+    # the days between: the letter still shows, and the window's closing day until it has passed
+    assert events(calendar_bytes(loaded, D(2026, 11, 23)))[uid("thank-you")][1:] == (
+        D(2026, 11, 21),
+        D(2026, 11, 24),
+    )
+    on_closing_day = events(calendar_bytes(loaded, D(2027, 1, 19)))
+    assert on_closing_day[uid("check-in", "-closes")][1] == D(2027, 1, 19)
+    assert uid("check-in") in on_closing_day
+
+
+def test_the_calendar_of_a_call_in_another_zone(vault: Path) -> None:
+    (vault / ".vaultsync.toml").write_text('timezone = "America/New_York"\n')
+    write_note(vault, JANE, jane(CALL))
+    loaded = load_vault(vault)
+    call = f"prepare-2026-11-21T080000+0900-{hashlib.sha256(JANE.encode()).hexdigest()[:16]}@vaultsync"
+    before = events(calendar_bytes(loaded, T(2026, 11, 20, 12, 0)))
+    assert before == {
+        call: (
+            "Informational interview: Jane Doe",
+            T(2026, 11, 20, 23, tzinfo=dt.UTC),
+            T(2026, 11, 20, 23, 30, tzinfo=dt.UTC),
+        )
+    }
+    after = events(calendar_bytes(loaded, T(2026, 11, 20, 18, 30)))
+    thanks = call.replace("prepare-", "thank-you-")
+    assert after[thanks] == ("Thank-you letter: Jane Doe", D(2026, 11, 21), D(2026, 11, 24))
+    assert after[call] == before[call]
+
+
+def two_contacts(vault: Path) -> None:
+    write_note(vault, JANE, jane())
+    write_note(vault, "Contacts/Bo Li.md", jane("2026-11-20T17:00").replace("Jane Doe", "Bo Li"))
+
+
+def test_the_memo_builds_again_as_an_interview_ends(vault: Path) -> None:
+    two_contacts(vault)
+    loaded, memo, key = load_vault(vault), BuildMemo(), Finding.sort_key
+    first = memo.build(loaded, T(2026, 11, 20, 15, 29))
+    assert first.until == T(2026, 11, 20, 15, 30, tzinfo=machine_zone())
+    assert memo.build(loaded, T(2026, 11, 20, 15, 29, 59)).found_in is first.found_in  # nothing ended
+    for clock in (
+        T(2026, 11, 20, 15, 30),
+        T(2026, 11, 20, 17, 29),
+        T(2026, 11, 20, 17, 30),
+        T(2026, 11, 21, 9),
+    ):
+        built, fresh = memo.build(loaded, clock), BuildMemo().build(loaded, clock)
+        assert b"".join(built.calendar) == b"".join(fresh.calendar) == calendar_bytes(loaded, clock), clock
+        assert (
+            sorted(built.found, key=key)
+            == sorted(fresh.found, key=key)
+            == list(pipeline.audit(loaded, clock).findings)
+        )
+        assert built.until == fresh.until
+    assert built.until == T(2026, 11, 22, tzinfo=machine_zone())
+
+
+def test_the_caches_do_not_give_a_report_made_before_an_interview_ended(vault: Path, monkeypatch) -> None:
+    monkeypatch.setattr(files, "RACY_NS", 0)  # notes just written count as settled: kept at once
+    two_contacts(vault)
+    before, still, after = T(2026, 11, 20, 15, 29), T(2026, 11, 20, 15, 29, 59), T(2026, 11, 20, 15, 30)
+    first = pipeline.report(vault, before, "json", "v", cache=True)
+    again = pipeline.report(vault, still, "json", "v", cache=True)
+    assert again.audit is None and again.text == first.text  # given again: nothing ended since
+    later = pipeline.report(vault, after, "json", "v", cache=True)
+    assert (
+        later.audit is not None
+        and later.text == pipeline.report(vault, after, "json", "v").text != first.text
+    )
+    calendar = vault / "vaultsync.ics"
+    assert pipeline.build_report(vault, before, cache=True).build is not None
+    assert pipeline.build_report(vault, still, cache=True).build is None  # the stored build's words
+    for when in (after, T(2026, 11, 20, 17, 30)):
+        assert pipeline.build_report(vault, when, cache=True).build is not None
+        assert calendar.read_bytes() == calendar_bytes(load_vault(vault), when)
