@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -359,3 +361,29 @@ def test_the_caches_do_not_give_a_report_made_before_an_interview_ended(vault: P
     for when in (after, T(2026, 11, 20, 17, 30)):
         assert pipeline.build_report(vault, when, cache=True).build is not None
         assert calendar.read_bytes() == calendar_bytes(load_vault(vault), when)
+
+
+def test_the_watcher_builds_again_as_an_interview_ends(vault: Path, caplog) -> None:
+    from test_watch import Live, eventually
+
+    two_contacts(vault)
+    clock = [T(2026, 11, 20, 15, 29)]
+    with (
+        caplog.at_level(logging.INFO, logger="vaultsync"),
+        Live(vault, today=None, clock=lambda: clock[0]) as live,
+    ):
+        assert "Thank-you letter: Jane Doe" not in live.summaries()
+        clock[0] = T(2026, 11, 20, 15, 29, 59)
+        time.sleep(0.2)  # ten ticks: nothing ended, nothing built
+        assert len(live.builds) == 1
+        clock[0] = T(2026, 11, 20, 15, 30)  # no file event at all
+        live.shows("Thank-you letter: Jane Doe", absent=("Thank-you letter: Bo Li",))
+        assert len(live.builds) == 2
+        assert live.calendar.read_bytes() == calendar_bytes(load_vault(vault), clock[0])
+        clock[0] = T(2026, 11, 20, 17, 30)
+        live.shows("Thank-you letter: Jane Doe", "Thank-you letter: Bo Li")
+        clock[0] = T(2026, 11, 21, 0, 0)
+        eventually(lambda: len(live.builds) == 4)
+        assert live.builds[-1].audit.today == D(2026, 11, 21)
+    reasons = [r.getMessage().split(":")[0] for r in caplog.records if "deadline" in r.getMessage()]
+    assert reasons == ["start", "an interview ended", "an interview ended", "new day 2026-11-21"]
