@@ -67,10 +67,8 @@ class _Gave:
     events: tuple[Event, ...]  # in contact_items order, not yet in the calendar's
     zones: frozenset[str]
     referral_inputs: ReferralInputs
-    now: Now  # the moment they were made for, with these settings and links
+    now: Now  # the moment they were made for
     until: dt.datetime | None  # when one of its interviews ends next, and they may change
-    settings: Settings
-    links: NoteLinks
 
 
 @dataclass(frozen=True)
@@ -150,7 +148,7 @@ class BuildMemo:
         paths = [contact.path for contact in contacts[max(start - 1, 0) : new_end + 1]]
         if any(map(ge, paths, paths[1:])):  # what the referral rule's upkeep relies on
             raise ValueError("a Vault's contacts are sorted by path, each path once")
-        previous = self._gave
+        previous, last = self._gave, self._basis
         replaced = [previous[contact.path] for contact in old[start:old_end]]
         given: list[_Gave] = []
         fresh: list[_Gave] = []
@@ -159,7 +157,7 @@ class BuildMemo:
             if before is not None and before.contact is contact and same_basis and _holds(before, now):
                 given.append(before)
             else:
-                done = _give(contact, now, basis, before)
+                done = _give(contact, now, basis, before, last)
                 given.append(done)
                 fresh.append(done)
         if same_basis:
@@ -267,16 +265,15 @@ def _holds(done: _Gave, now: Now) -> bool:
     return done.until is None or now.at < done.until
 
 
-def _give(contact: Contact, now: Now, basis: _Basis, previous: _Gave | None) -> _Gave:
-    """Evaluate ``contact``; serialise only the events that ``previous`` did not have."""
+def _give(contact: Contact, now: Now, basis: _Basis, previous: _Gave | None, last: _Basis | None) -> _Gave:
+    """Evaluate ``contact`` at ``now``; serialise only the events that ``previous`` (made on
+    ``last``) did not have."""
     before = None
-    if previous is not None:
-        before = Before(previous.contact, previous.now, previous.settings, previous.links, previous.events)
+    if previous is not None and last is not None:
+        before = Before(previous.contact, previous.now, last.settings, last.links, previous.events)
     findings, events, zones = contact_results(contact, now, basis.settings, basis.links, before)
     until = next_end(contact, now, basis.settings)
-    return _Gave(
-        contact, findings, events, zones, referral_inputs(contact), now, until, basis.settings, basis.links
-    )
+    return _Gave(contact, findings, events, zones, referral_inputs(contact), now, until)
 
 
 class Before(NamedTuple):
