@@ -387,3 +387,16 @@ def test_the_watcher_builds_again_as_an_interview_ends(vault: Path, caplog) -> N
         assert live.builds[-1].audit.today == D(2026, 11, 21)
     reasons = [r.getMessage().split(":")[0] for r in caplog.records if "deadline" in r.getMessage()]
     assert reasons == ["start", "an interview ended", "an interview ended", "new day 2026-11-21"]
+
+
+def test_the_memo_keeps_its_results_when_the_zone_is_read_from_a_file(vault: Path, monkeypatch) -> None:
+    def no_link(path: str) -> str:
+        raise OSError(22, "not a symbolic link", path)  # /etc/localtime copied, as in many containers
+
+    monkeypatch.setenv("TZ", "")
+    monkeypatch.setattr("vaultsync.model.now.os.readlink", no_link)
+    assert machine_zone() is not machine_zone()  # a new object each time
+    two_contacts(vault)
+    loaded, memo = load_vault(vault), BuildMemo()
+    first = memo.build(loaded, T(2026, 11, 20, 9, 0))
+    assert memo.build(loaded, T(2026, 11, 20, 9, 1)).found_in is first.found_in  # nothing evaluated again

@@ -53,7 +53,7 @@ class _Basis:
     ``_Gave.until``)."""
 
     day: dt.date
-    zone: dt.tzinfo
+    zone: str  # its name: a zone read from /etc/localtime is a new object at each build
     settings: Settings
     links: NoteLinks
 
@@ -121,7 +121,7 @@ class BuildMemo:
         """Every finding and the calendar of ``vault`` at ``when`` (``vaultsync.model.now.judged_at``):
         byte for byte a fresh build's."""
         now = judged_at(when, vault.settings)
-        basis = _Basis(now.day, now.zone, vault.settings, note_linker(vault.root))
+        basis = _Basis(now.day, str(now.zone), vault.settings, note_linker(vault.root))
         self._evaluate(vault.contacts, basis, now)
         referrals = self._referral_findings()
         if self._findings[-1] is not referrals:
