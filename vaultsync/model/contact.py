@@ -68,7 +68,7 @@ class Contact:
     sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
     hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
     #: How long their interviews last (None: the ``interview_minutes`` setting), and the ends the
-    #: note writes itself (``2026-11-20T15:00/16:15``): (start, end), in the order of interviews.
+    #: note writes itself (``2026-11-20T15:00/16:15``) as (start, end).
     interview_minutes: int | None = None
     interview_ends: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
 
@@ -256,7 +256,7 @@ def build_contact(
         hints=unread_date_hints(note, settings),
         interview_minutes=minutes,
         interview_ends=tuple(
-            (start, end) for start in interviews if isinstance(start, dt.datetime) and (end := ends[start])
+            (start, end) for start, end in ends.items() if isinstance(start, dt.datetime) and end is not None
         ),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
