@@ -136,7 +136,7 @@ def build(
             until = built.until
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
-        dashboard, dashboard_markdown(vault, checked.findings, now.day)
+        dashboard, dashboard_markdown(vault, checked.findings, now)
     )
     return Build(checked, path, written, events, dashboard, dashboard_written, until)
 
