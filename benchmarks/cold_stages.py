@@ -42,7 +42,7 @@ def cpu(step: Callable[[], Any], rounds: int) -> tuple[float, Any]:
     for _ in range(rounds):
         result = None
         gc.collect()
-        gc.disable()  # as load_vault does: the objects made hold no cycles
+        gc.disable()  # as the command line does (collection_paused): the objects made hold no cycles
         start = time.process_time()
         result = step()
         best = min(best, time.process_time() - start)

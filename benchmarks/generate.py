@@ -1,6 +1,6 @@
-"""Write a deterministic synthetic vault: N contact notes plus N/4 ordinary notes (or M).
+"""Write a deterministic synthetic vault: N contacts, N meeting notes (or K), N/4 other notes (or M).
 
-    python3 benchmarks/generate.py DIR N [--seed SEED] [--other-notes M]
+    python3 benchmarks/generate.py DIR N [--seed SEED] [--meetings K] [--other-notes M]
 
 The same N and seed always give the same bytes (checked by tests/test_benchmarks.py), on any
 machine, so benchmark figures from different runs describe the same vault. Contacts look like
@@ -8,8 +8,12 @@ real ones: 8-14 properties marked as a contact in one of the documented ways, wi
 referrals to other contacts, 1-3 KB bodies with headings, questions, advice and a letter
 draft; about 1 in 100 holds a value vaultsync must report, and 1 in 500 broken YAML. Ordinary
 notes (projects, reading notes, daily notes; some without front-matter) make up the rest, with
-an ``.obsidian/`` folder and a template, as in a real vault. Dates are around 2026-11-20, the
-day ``benchmarks/run.py`` audits on.
+an ``.obsidian/`` folder and a template, as in a real vault. Meeting notes link contacts in the
+styles of real vaults (docs/dates.md): ``people: ["[[Name]]"]`` with ``date:`` (some typed as a
+coffee chat, some with a Questions heading), ``Date:`` with the people under a Participants
+heading, and message logs with ``Comm_DateTime`` and ``Comm-Type``. Dates are around
+2026-11-20, the day ``benchmarks/run.py`` audits on. ``--meetings 0`` gives the vault of
+sessions before issue 16 (the meetings come from a random stream of their own).
 """
 
 from __future__ import annotations
@@ -274,9 +278,38 @@ def _ordinary(rng: random.Random, index: int, names: list[str]) -> tuple[str, st
     return path, head + body + "\n"
 
 
-def generate(root: Path, n: int, seed: int = 2026, others: int | None = None) -> int:
-    """Write the vault into ``root``: ``n`` contacts and ``others`` other notes (default n / 4);
-    return the number of notes written.
+def _meeting(rng: random.Random, index: int, names: list[str]) -> tuple[str, str]:
+    """A meeting or message note linking one to three contacts, in one of the styles of real vaults."""
+    people = rng.sample(names, rng.choice((1, 1, 1, 1, 2, 3)))
+    day = _day(rng.randint(-200, 10))
+    style = rng.random()
+    if style < 0.6:
+        kind = rng.choice(['"[[Meetings]]"', '"[[Coffee Chats]]"', '"[[Job Interviews]]"'])
+        links = ", ".join(f'"[[{name}]]"' for name in people)
+        head = f'---\ncategories: ["[[Meetings]]"]\ntype: [{kind}]\npeople: [{links}]\ndate: {day}\n---\n'
+        body = f"# {people[0]}, {day}\n\n"
+        if rng.random() < 0.5:
+            body += "## Questions and topics\n" + "".join(f"- {_sentence(rng, 6, 12)}\n" for _ in range(3))
+        body += "\n".join(_wrap(_paragraph(rng, rng.randint(2, 5))))
+        return f"Meetings/{day} {people[0]} {index:05}.md", head + body + "\n"
+    if style < 0.8:
+        head = f"---\nDate: {day}\ntags: [meeting]\n---\n"
+        body = "## Participants\n" + "".join(f"- [[{name}]]\n" for name in people) + "\n## Notes\n"
+        body += "\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(2, 6)))
+        return f"Meetings/Sync {index:05}.md", head + body + "\n"
+    way = rng.choice(["Sent", "Received"])
+    head = (
+        f'---\nContacts: ["[[{people[0]}]]"]\nComm_DateTime: {day}T{rng.randint(8, 17):02}:30\n'
+        f"Comm-Type: {way}\nContact-Method: {rng.choice(['Email', 'Phone_Call', 'LinkedIn'])}\n---\n"
+    )
+    return f"Log/{day} {index:05}.md", head + _sentence(rng) + "\n"
+
+
+def generate(
+    root: Path, n: int, seed: int = 2026, others: int | None = None, meetings: int | None = None
+) -> int:
+    """Write the vault into ``root``: ``n`` contacts, ``meetings`` meeting notes (default n) and
+    ``others`` other notes (default n / 4); return the number of notes written.
 
     ``root`` must be missing, empty, or a vault this script wrote (it is then replaced): a
     folder of anyone's real notes is never deleted."""
@@ -296,6 +329,10 @@ def generate(root: Path, n: int, seed: int = 2026, others: int | None = None) ->
     for index in range(n // 4 if others is None else others):
         path, text = _ordinary(rng, index, names)
         files[path] = text
+    linking = random.Random(seed + 1)  # the contacts and other notes stay the bytes they were
+    for index in range(n if meetings is None else meetings):
+        path, text = _meeting(linking, index, names)
+        files[path] = text
     for path, text in files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -313,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of contact notes")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--meetings",
+        type=int,
+        metavar="K",
+        help="how many meeting and message notes that link contacts (default N; 0: none)",
+    )
+    parser.add_argument(
         "--other-notes",
         type=int,
         metavar="M",
@@ -321,10 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be 1 or more")
-    if args.other_notes is not None and args.other_notes < 0:
-        parser.error("--other-notes must be 0 or more")
-    notes = generate(args.dir, args.n, args.seed, args.other_notes)
-    print(f"{args.dir}: {args.n} contacts, {notes - args.n} other notes")
+    for option, value in (("--other-notes", args.other_notes), ("--meetings", args.meetings)):
+        if value is not None and value < 0:
+            parser.error(f"{option} must be 0 or more")
+    notes = generate(args.dir, args.n, args.seed, args.other_notes, args.meetings)
+    meetings = args.n if args.meetings is None else args.meetings
+    print(f"{args.dir}: {args.n} contacts, {meetings} meeting notes, {notes - args.n - meetings} other notes")
     return 0
 
 

@@ -20,7 +20,9 @@ runs each measurement once, in a rotating order, each in a fresh process:
   saved, until the build is done; and the watcher's memory. Twice: a line added to the body
   (the calendar stays as it was), and an interview held yesterday added (a thank-you deadline
   moves: the calendar is written again);
-- help: ``vaultsync --help``.
+- help: ``vaultsync --help``;
+- the calendar: the size of the file ``build`` writes, and its events (by default: lapsed
+  reminders left out).
 
 Then, on a large general vault (500 contacts among 100,000 notes: ``--watch-start``), the floor
 and a watcher's start: a fresh process that starts a ``Watcher`` and ends at its first build,
@@ -109,7 +111,13 @@ def environment(cache: Path) -> dict[str, str]:
     return env
 
 
-def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
+def feed_line(calendar: Path) -> str:
+    """The size of a built calendar and its events: the feed a subscribed client downloads."""
+    data = calendar.read_bytes()
+    return f"The calendar on {TODAY}: {len(data) / 1e6:.2f} MB, {data.count(b'BEGIN:VEVENT'):,} events"
+
+
+def measure_size(n: int, rounds: int, work: Path) -> tuple[dict[str, Figures], str]:
     vault = work / f"vault-{n}"
     subprocess.run([sys.executable, str(HERE / "generate.py"), str(vault), str(n)], check=True)
     time.sleep(2.2)  # notes changed in the last 2 s are never cached (vaultsync.store.files.RACY_NS)
@@ -169,7 +177,7 @@ def measure_size(n: int, rounds: int, work: Path) -> dict[str, Figures]:
         incremental = measure_incremental(vault, rounds, work, edit)
         if incremental is not None:
             figures[name] = incremental
-    return figures
+    return figures, feed_line(built)
 
 
 #: The saves the incremental measurements make: (text replaced, by what).
@@ -243,9 +251,9 @@ def measure_incremental(vault: Path, rounds: int, work: Path, edit: tuple[str, s
 
 WATCH_START = textwrap.dedent(
     f"""
-    import datetime as dt, os, sys, threading, time
+    import datetime as dt, os, sys, time
     from pathlib import Path
-    from vaultsync.drivers.watch import Watcher
+    from vaultsync.drivers.watch import Watcher, run_until_signalled
 
     launched = float(sys.argv[3])
 
@@ -255,7 +263,7 @@ WATCH_START = textwrap.dedent(
 
     watcher = Watcher(Path(sys.argv[1]), calendar=Path(sys.argv[2]), today=dt.date.fromisoformat("{TODAY}"),
                       on_build=built)
-    watcher.run(threading.Event())
+    run_until_signalled(watcher)  # as `vaultsync watch` runs it: the collector paused at its start
     """
 )
 
@@ -364,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.rounds} rounds, median; vaults and caches in {work}\n")
     try:
         for n in args.sizes:
-            print(table(n, measure_size(n, args.rounds, work)), end="\n\n", flush=True)
+            figures, feed = measure_size(n, args.rounds, work)
+            print(table(n, figures), feed, sep="\n\n", end="\n\n", flush=True)
         if args.watch_start:
             started = measure_watch_start(args.watch_start, 500, args.rounds, work)
             print(table(500, started, args.watch_start), end="\n\n", flush=True)

@@ -5,18 +5,18 @@
 
 Starts ``python -m vaultsync watch VAULT --today 2026-11-20`` (``serve`` with ``--serve``) on a
 vault from ``benchmarks/generate.py`` (``--sample``: a copy of sample-vault), then performs the
-operations, drawn from ``--seed``: notes added, properties that move deadlines edited, bodies
-edited, notes renamed and deleted, YAML broken and fixed, saves by rename from a temporary file
-(inside and outside the vault), in-place truncating writes, vim's backup-rename saves, same-size
-edits with the modification time set back, ``touch``, ``.vaultsync.toml`` edited (and broken,
-and fixed), a folder renamed, a note turned into a link out of the vault and back, the calendar
-deleted. Every ``--every`` operations and at the end (a checkpoint), whatever was left broken is
-fixed (a watcher keeps a broken note's last good version, which a fresh build cannot know), the
-watcher is left until its log and its calendar have been still for 1.5 s, and its calendar is
-compared byte for byte with ``python -m vaultsync build VAULT --today 2026-11-20 --calendar OTHER
---no-cache`` (with ``--serve``, what the server answers too). A calendar that differs is given
-``--grace`` seconds more (10) before it counts as a mismatch; the operations are in
-``WORK/operations.log``, both calendars kept beside it.
+operations, drawn from ``--seed``: notes added, meeting notes written that link contacts,
+properties that move deadlines edited, bodies edited, notes renamed and deleted, YAML broken and
+fixed, saves by rename from a temporary file (inside and outside the vault), in-place truncating
+writes, vim's backup-rename saves, same-size edits with the modification time set back, ``touch``,
+``.vaultsync.toml`` edited (and broken, and fixed), a folder renamed, a note turned into a link
+out of the vault and back, the calendar deleted. Every ``--every`` operations and at the end (a
+checkpoint), whatever was left broken is fixed (a watcher keeps a broken note's last good version,
+which a fresh build cannot know), the watcher is left until its log and its calendar have been
+still for 1.5 s, and its calendar is compared byte for byte with ``python -m vaultsync build VAULT
+--today 2026-11-20 --calendar OTHER --no-cache`` (with ``--serve``, what the server answers too).
+A calendar that differs is given ``--grace`` seconds more (10) before it counts as a mismatch; the
+operations are in ``WORK/operations.log``, both calendars kept beside it.
 
 Prints the operations done, the checkpoints compared, each mismatch with the first differing
 event, and timings. Exit code 1 on any mismatch (or a watcher that died or printed a traceback),
@@ -164,6 +164,25 @@ class Soak:
         self.notes.append(name)
         return f"add {name}: {self.save(name, text)}"
 
+    def op_meeting(self) -> str | None:
+        """A meeting note (one of a dozen) written again, linking one to three contacts by name:
+        the dates it gives move between contacts (docs/dates.md)."""
+        people = [n for n in self.notes if n.startswith("Contacts/") and n not in self.linked]
+        if not people:
+            return None
+        names = [Path(n).stem for n in self.rng.sample(people, min(len(people), self.rng.randint(1, 3)))]
+        name = f"Meetings/Soak meeting {self.rng.randrange(12):02}.md"
+        (self.vault / name).parent.mkdir(parents=True, exist_ok=True)
+        links = ", ".join(f'"[[{person}]]"' for person in names)
+        kind = self.rng.choice(("coffee chat", "meeting"))
+        text = (
+            f"---\ndate: {self.rng.choice(DATES)}\ntype: {kind}\npeople: [{links}]\n---\n"
+            "## Questions\n- What would you do first?\n"
+        )
+        if name not in self.notes:
+            self.notes.append(name)
+        return f"meeting {name}: {', '.join(names)}: {self.save(name, text)}"
+
     def op_deadline(self) -> str | None:
         note = self.plain_note()
         if note is None:
@@ -303,6 +322,7 @@ class Soak:
 
     OPERATIONS: tuple[tuple[str, int], ...] = (
         ("add", 8),
+        ("meeting", 10),
         ("deadline", 24),
         ("body", 12),
         ("rename", 8),

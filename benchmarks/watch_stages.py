@@ -1,6 +1,6 @@
 """Where the watcher's time and memory go, stage by stage, on a vault made by generate.py.
 
-    python3 benchmarks/watch_stages.py VAULT [--saves 12] [--edit body|name|deadline]
+    python3 benchmarks/watch_stages.py VAULT [--saves 12] [--edit body|name|deadline|meeting]
 
 First the memory (Linux): resident and peak after the imports, once the index holds every note,
 after the first build, and after a build on each of the next two days (the rules run again for
@@ -9,7 +9,8 @@ contact notes saved one at a time, each saved back afterwards: the median CPU of
 the watcher's update, in the watcher's own thread. The edit (``--edit``): ``body``, a line added
 to the body, as run.py saves (the calendar stays as it was); ``name``, a new ``name:``, which
 makes the referral rule run again; ``deadline``, an interview held yesterday, which brings a
-thank-you deadline (the calendar is written). Prints figures; asserts
+thank-you deadline (the calendar is written); ``meeting``, a meeting note (generate.py's
+Meetings/) dated a year earlier, which changes the contacts it links. Prints figures; asserts
 nothing. VAULT is changed and put back; the calendar goes to a temporary folder.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import statistics
 import sys
 import tempfile
@@ -72,6 +74,8 @@ EDITS: dict[str, Callable[[str, int], str]] = {
     "body": lambda text, save: text.replace("## Background", "## Background\nSaved again.", 1),
     "name": lambda text, save: text.replace("---\n", f"---\nname: Bench {save}\n", 1),
     "deadline": lambda text, save: text.replace("interviews:\n", "interviews:\n  - 2026-11-19\n", 1),
+    # a meeting note's date moved: the dates of every contact it links (not a contact note)
+    "meeting": lambda text, save: re.sub(r"^((?:date|Date): )\d{4}", r"\g<1>2025", text, count=1, flags=re.M),
 }
 
 
@@ -95,7 +99,7 @@ def measure_stages(vault: Path, calendar: Path, saves: int, edit: str) -> None:
     if not built.wait(600):
         sys.exit("the watcher did not build")
     CPU.clear()
-    notes = sorted((vault / "Contacts").glob("*.md"))
+    notes = sorted((vault / ("Meetings" if edit == "meeting" else "Contacts")).glob("*.md"))
     for save in range(saves):
         note = notes[save * 97 % len(notes)]
         text = note.read_text(encoding="utf-8")

@@ -24,10 +24,12 @@ def generate(folder: Path, n: int) -> str:
 
 
 def test_the_generated_vault_is_the_same_bytes_every_time(tmp_path: Path):
-    assert generate(tmp_path / "a", 20) == f"{tmp_path / 'a'}: 20 contacts, 5 other notes\n"
+    assert generate(tmp_path / "a", 20) == f"{tmp_path / 'a'}: 20 contacts, 20 meeting notes, 5 other notes\n"
     generate(tmp_path / "b", 20)
     first = tree_digest(tmp_path / "a")
-    assert first == tree_digest(tmp_path / "b") and len(first) == 20 + 5 + 3  # + marker, app.json, template
+    assert (
+        first == tree_digest(tmp_path / "b") and len(first) == 20 + 20 + 5 + 3
+    )  # + marker, app.json, template
     generate(tmp_path / "a", 20)  # over an earlier generated vault: replaced, same bytes
     assert tree_digest(tmp_path / "a") == first
 
@@ -40,6 +42,9 @@ def test_the_generated_vault_audits_with_every_contact(tmp_path: Path):
     report = json.loads(result.stdout)
     assert (report["contacts"], report["errors"]) == (20, [])
     assert {f["rule"] for f in report["findings"]} >= {"thank-you", "check-in", "record", "referral"}
+    meetings = {d["note"].partition("/")[0] for d in report["dates"] if not d["note"].startswith("Contacts/")}
+    assert meetings == {"Meetings", "Log"}  # every style of meeting note gives its dates
+    assert {d["kind"] for d in report["dates"]} == {"interview", "contacted", "outreach", "reply"}
 
 
 def test_a_folder_of_real_notes_is_never_overwritten(tmp_path: Path):
@@ -91,5 +96,5 @@ def test_other_notes_sets_how_many_ordinary_notes(tmp_path: Path):
         text=True,
         check=True,
     )
-    assert done.stdout == f"{tmp_path / 'v'}: 3 contacts, 10 other notes\n"
-    assert len(tree_digest(tmp_path / "v")) == 3 + 10 + 3
+    assert done.stdout == f"{tmp_path / 'v'}: 3 contacts, 3 meeting notes, 10 other notes\n"
+    assert len(tree_digest(tmp_path / "v")) == 3 + 3 + 10 + 3

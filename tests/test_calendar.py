@@ -12,6 +12,8 @@ import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
 
 from vaultsync.model.dates import day_of
+from vaultsync.model.deadlines import last_contact
+from vaultsync.model.referral import across_contacts
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.pipeline import build
 from vaultsync.store.loader import load_vault
@@ -59,7 +61,9 @@ def small_vault(vault: Path) -> Path:
         """,
     )
     write_note(
-        vault, "Contacts/Quiet.md", "---\ntype: contact\nfollow_up: false\ninterviews: [2026-11-01]\n---\n"
+        vault,
+        "Contacts/Quiet.md",
+        "---\ntype: contact\ndo_not_contact: true\ninterviews: [2026-11-01]\n---\n",
     )
     return vault
 
@@ -86,8 +90,28 @@ def test_events_match_the_notes(small_vault: Path):
     D, T, FREE, NINE = dt.date, dt.timedelta, "TRANSPARENT", [dt.timedelta(hours=9)]
     jane, friend = "Jane Doe (Northwind)", "Old Friend"
     assert [view(e) for e in events(result.path)] == [
-        # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30, overdue
-        ("check", D(2026, 8, 31), D(2026, 9, 1), f"Check in with {friend}", ["check-in"], FREE, NINE),
+        # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30 not done; 90 days
+        # after the thank-you sent 08-02, keep in touch takes over from it (due through 11-14)
+        (
+            "keep",
+            D(2026, 10, 31),
+            D(2026, 11, 1),
+            f"Keep in touch with {friend}",
+            ["keep-in-touch"],
+            FREE,
+            NINE,
+        ),
+        # Jane suggested Ana Ortiz (no note yet), dated by the 11-18 interview: reach out from the
+        # day after through 11-25, an alarm on the first day and on the due day
+        (
+            "referral",
+            D(2026, 11, 19),
+            D(2026, 11, 26),
+            "Reach out to Ana Ortiz",
+            ["referral"],
+            FREE,
+            [T(hours=9), T(days=6, hours=9)],
+        ),
         # Jane: thank-you for 11-18, from the day after through its due day 11-21 (the 10-01 one
         # was sent), with an alarm at reminder_time on the first day and on the due day
         (
@@ -99,8 +123,16 @@ def test_events_match_the_notes(small_vault: Path):
             FREE,
             [T(hours=9), T(days=2, hours=9)],
         ),
-        # Old Friend's check-in again, overdue on today
-        ("check", TODAY, D(2026, 11, 21), f"Overdue: check in with {friend}", ["check-in"], FREE, NINE),
+        # Old Friend's keep in touch again, overdue on today
+        (
+            "keep",
+            TODAY,
+            D(2026, 11, 21),
+            f"Overdue: keep in touch with {friend}",
+            ["keep-in-touch"],
+            FREE,
+            NINE,
+        ),
         # Marcus: a timed interview, 30 minutes, busy, alarm the day before
         (
             "prepare",
@@ -201,22 +233,42 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     by_path = {c.path: c for c in vault.contacts}
     cal = icalendar.Calendar.from_ical(calendar_bytes(vault, SAMPLE_TODAY))
     seen, one = set(), dt.timedelta(days=1)
+    deadlines = across_contacts(vault.contacts, SAMPLE_TODAY, vault.settings)[1]
+    expected = {(d.kind, d.anchor, d.link, d.start, d.end + one) for d in deadlines}
+    expected |= {
+        (d.kind, d.anchor, d.link, SAMPLE_TODAY, SAMPLE_TODAY + one)
+        for d in deadlines
+        if d.end < SAMPLE_TODAY
+    }
+    across = set()
     for event in cal.walk("VEVENT"):
         kind, anchor = re.match(
-            r"(thank-you|check-in|prepare)-(\d{4}-\d{2}-\d{2})", str(event["UID"])
+            r"(thank-you|check-in|prepare|no-reply-[a-z-]+|keep-in-touch|referral|close-loop)-(\d{4}-\d{2}-\d{2})",
+            str(event["UID"]),
         ).groups()
         interview = dt.date.fromisoformat(anchor)
         path = unquote(str(event["URL"]).split("&file=")[1]) + ".md"
+        if kind in ("referral", "close-loop"):  # the rules across contacts: from their deadlines
+            assert event.categories == [kind]
+            across.add((kind, interview, path, event.decoded("DTSTART"), event.decoded("DTEND")))
+            continue
         contact = by_path[path]
         held = [day_of(m) for m in contact.interviews if day_of(m) <= SAMPLE_TODAY]
         start = event.decoded("DTSTART")
-        assert contact.follow_up and interview in [day_of(m) for m in contact.interviews]
-        assert event.categories == [kind]
+        assert not contact.do_not_contact and event.categories == [kind]
+        if kind.startswith("no-reply-"):  # from an outreach: asked, never answered
+            assert interview in contact.outreach and contact.follow_up
+            assert not [d for d in (*contact.replies, *contact.contacted) if d >= interview]
+            seen.add(contact.name)
+            continue
+        assert kind == "keep-in-touch" or interview in [day_of(m) for m in contact.interviews]
         if str(event["UID"]).endswith("-overdue@vaultsync"):
             assert start == SAMPLE_TODAY and str(event["SUMMARY"]).startswith("Overdue: ")
         elif kind == "thank-you":
             assert (start, event.decoded("DTEND")) == (interview + one, interview + 4 * one)
             assert not any(sent >= interview for sent in contact.thank_you_sent)
+        elif kind == "keep-in-touch":  # 90 days after the latest contact
+            assert start == interview + 90 * one and interview == last_contact(contact, SAMPLE_TODAY)
         elif kind == "check-in":
             closes = str(event["UID"]).endswith("-closes@vaultsync")
             assert start == interview + (60 if closes else 30) * one and interview == max(held)
@@ -224,8 +276,11 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         else:
             assert start in contact.interviews and interview >= SAMPLE_TODAY
         seen.add(contact.name)
-    assert "Rosa Delgado" not in seen  # follow_up: false
+    assert across == expected and len(deadlines) >= 2  # the older ones have lapsed
+    assert "Rosa Delgado" not in seen  # follow_up: false, and thanked
     assert seen == {
+        "Dana Whitfield",
+        "Luis Romero",
         "Jane Doe",
         "Marcus Lee",
         "Priya Natarajan",
@@ -236,7 +291,9 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         "Lena Fischer",
         "Samir Haddad",
         "Emily Nakamura",
-    }  # not Hannah Schmidt or Arjun Mehta: thanked and checked in
+        "Hannah Schmidt",  # thanked and checked in: keep in touch, from 2027-01-18
+        "Arjun Mehta",  # thanked and checked in: keep in touch, from 2027-02-14
+    }
 
 
 def kind(event: icalendar.Event) -> str:
@@ -282,4 +339,17 @@ def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
         # at 07:45 on 2026-11-22; stamped with the interview held 2026-11-18
         ("prepare", D(2026, 11, 23), D(2026, 11, 24), [(AT - dt.timedelta(days=1), TOMORROW)], FREE, held),
         ("check-in", D(2026, 12, 18), D(2026, 12, 19), [(AT, "Check in with Ana")], FREE, held),
+    ]
+
+
+def test_follow_up_false_keeps_the_thank_you_and_the_interview_but_no_check_in(tmp_path: Path) -> None:
+    write_note(
+        tmp_path,
+        "Ana.md",
+        "---\ntype: contact\nfollow_up: false\ninterviews: [2026-11-18, 2026-12-02]\noutreach: [2026-11-02]\n---\n",
+    )
+    cal = icalendar.Calendar.from_ical(calendar_bytes(load_vault(tmp_path), TODAY))
+    assert [(str(e["CATEGORIES"].cats[0]), e.decoded("DTSTART")) for e in cal.walk("VEVENT")] == [
+        ("thank-you", dt.date(2026, 11, 19)),
+        ("prepare", dt.date(2026, 12, 2)),
     ]

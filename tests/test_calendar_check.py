@@ -126,6 +126,8 @@ def test_a_stale_calendar_differs_from_the_notes(sample: tuple[bytes, Reading]) 
     tomorrow = expected_reading(load_vault(SAMPLE_VAULT), SAMPLE_TODAY + dt.timedelta(days=1))
     problems = calendar_problems(data, tomorrow)
     overdue = [p for p in problems if "-overdue@vaultsync: start: " in p]
-    assert len(overdue) == 3 and all(
+    assert len(
+        overdue
+    ) == 3 and all(  # Lena's and Tomás's thank-you, Noor's referral (Priya's check-in gave way)
         p.endswith("the notes give '2026-11-21', icalendar read '2026-11-20'") for p in overdue
     )

@@ -35,14 +35,13 @@ def test_audit_text_exact(vault: Path):
     assert out == (
         f"{vault} on 2026-11-12: 1 contact, 2 findings, 1 problem reading notes\n"
         "\n"
-        "Due (1)\n"
+        "Due (2)\n"
         "  2026-11-13  Jane Doe: Send a thank-you letter for the 2026-11-10 interview (due 2026-11-13): "
         "what you enjoyed, the advice that helped, what you plan to do with it; then record "
         "thank_you_sent.  [thank-you] Contacts/Jane Doe.md\n"
-        "\n"
-        "Record gaps and suggestions (1)\n"
-        "              Ana Ortiz: Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe; "
-        "no note for them yet.  [referral] Contacts/Jane Doe.md\n"
+        "  2026-11-17  Ana Ortiz: Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe "
+        "(interview 2026-11-10; due 2026-11-17); no note for them yet. Then record the date in a note "
+        "for them (outreach).  [referral] Contacts/Jane Doe.md\n"
         "\n"
         "Unreadable notes and values (1)\n"
         "  Contacts/Broken.md:3: invalid YAML in the front-matter: while parsing a flow sequence; did not find expected ',' or ']'\n"
@@ -71,14 +70,17 @@ def test_audit_json_exact(vault: Path):
             },
             {
                 "rule": "referral",
-                "level": "info",
+                "level": "due",
                 "contact": "Ana Ortiz",
                 "path": "Contacts/Jane Doe.md",
                 "line": None,
-                "due": None,
-                "message": "Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe; no note for them yet.",
+                "due": "2026-11-17",
+                "message": "Reach out to Ana Ortiz (413-555-0199), suggested by Jane Doe (interview "
+                "2026-11-10; due 2026-11-17); no note for them yet. Then record the date in a note for "
+                "them (outreach).",
             },
         ],
+        "lapsed": 0,
         "errors": [],
         "dates": [
             {
@@ -152,10 +154,11 @@ def test_build_writes_then_leaves_unchanged(vault: Path):
     write_note(vault, "Contacts/Jane Doe.md", JANE)
     calendar = vault / "vaultsync.ics"
     code, out, err = run("build", str(vault), "--today", "2026-11-12")
-    assert (code, out, err) == (0, f"wrote {calendar}: 3 events from 1 contact\n", "")
+    # the thank-you, the check-in's two days, the referral to Ana Ortiz
+    assert (code, out, err) == (0, f"wrote {calendar}: 4 events from 1 contact\n", "")
     first = calendar.stat().st_mtime_ns
     code, out, _ = run("build", str(vault), "--today", "2026-11-12")
-    assert (code, out) == (0, f"unchanged {calendar}: 3 events from 1 contact\n")
+    assert (code, out) == (0, f"unchanged {calendar}: 4 events from 1 contact\n")
     assert calendar.stat().st_mtime_ns == first
 
 
@@ -165,7 +168,7 @@ def test_build_reports_bad_notes_and_still_writes(vault: Path, tmp_path: Path):
     target = tmp_path / "out" / "cal.ics"
     code, out, err = run("build", str(vault), "--today", "2026-11-12", "--calendar", str(target))
     assert code == 1
-    assert out == f"wrote {target}: 3 events from 2 contacts\n"
+    assert out == f"wrote {target}: 4 events from 2 contacts\n"
     assert err == (
         "vaultsync: Contacts/Bad.md:3: interviews: 'soon' is not a date "
         "(write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)\n"
@@ -235,7 +238,19 @@ def test_audit_keeps_what_it_made_until_the_process_exits(vault: Path):
 
 # --- The vault: given the same way to every command, found as git finds a repository ----------
 
-COMMANDS = ("audit", "build", "push", "doctor", "watch", "serve", "new", "letter", "outreach")
+COMMANDS = (
+    "audit",
+    "build",
+    "push",
+    "doctor",
+    "export",
+    "watch",
+    "serve",
+    "new",
+    "import",
+    "letter",
+    "outreach",
+)
 NOT_A_VAULT = (
     "vaultsync: {folder} is not in a vault (no .obsidian/ or .vaultsync.toml in it or above it, and no "
     "contact notes in it), so vaultsync would read every note in it and its subfolders: name the vault "
@@ -254,8 +269,8 @@ def test_every_command_takes_vault_the_same_way(command: str):
         vault_option == options("audit")["--vault"] or vault_option.help == options("audit")["--vault"].help
     )
     positional = [p for p in cli.commands[command].params if isinstance(p, click.Argument)]
-    if command in ("new", "letter", "outreach"):  # their argument is NAME / NOTE
-        assert [p.name for p in positional] == [command == "new" and "name" or "note"]
+    if command in ("new", "import", "letter", "outreach"):  # their argument is NAME / FILE / NOTE
+        assert [p.name for p in positional] == [{"new": "name", "import": "file"}.get(command, "note")]
     else:
         assert [(p.human_readable_name, p.required) for p in positional] == [("[VAULT]", False)]
 
@@ -269,8 +284,8 @@ def test_shared_options_are_spelled_the_same_in_every_command():
                 shape = (tuple(param.opts), param.metavar, param.type.name, getattr(param, "is_flag", False))
                 seen.setdefault(opt, set()).add(shape)
     assert {opt: len(shapes) for opt, shapes in seen.items() if len(shapes) > 1} == {}
-    # the request for a meeting is the same whatever the day
-    assert {c for c in COMMANDS if "--today" in options(c)} == set(COMMANDS) - {"outreach"}
+    # the request for a meeting, and the contacts' cards, are the same whatever the day
+    assert {c for c in COMMANDS if "--today" in options(c)} == set(COMMANDS) - {"outreach", "export"}
     assert {c for c in COMMANDS if "-v" in options(c)} == {"watch", "serve"}
     assert {c for c in COMMANDS if "-q" in options(c)} == {"watch", "serve"}
     assert (
@@ -507,14 +522,18 @@ def test_the_text_report_wraps_to_the_terminal_and_not_when_piped():
     shown = in_a_terminal(args, 72)
     assert max(len(line) for line in shown.splitlines()) <= 72
     assert shown.splitlines()[:4] == [
-        "sample-vault on 2026-11-20: 15 contacts, 22 findings, 2 problems reading",
+        "sample-vault on 2026-11-20: 17 contacts, 22 findings, 2 problems reading",
         "  notes",
         "",
         "Overdue (3)",
     ]
     assert shown.splitlines()[4:6] == [  # a finding's further lines under its text
-        "  2026-10-19  Priya Natarajan: You meant to write again between",
-        "              2026-09-19 and 2026-10-19 (interview 2026-08-20): how",
+        "  2026-10-22  Noor Rahman: Reach out to Noor Rahman (617-555-0188),",
+        "              suggested by Arjun Mehta (interview 2026-10-15; was due",
+    ]
+    assert shown.splitlines()[-8:-6] == [  # the lapsed line too (it once ran past the width)
+        "3 older reminders lapsed (more than 30 days past due); --lapsed lists",
+        "them.",
     ]
     assert shown.split() == piped.split()  # the same words, in the same order
     assert shown.count("\n\n") == piped.count("\n\n")
@@ -574,5 +593,44 @@ def test_a_one_shot_command_sets_aside_what_it_made_before_collection_resumes():
         assert seen == [False]  # no collection while the command runs
         assert gc.isenabled() and gc.get_freeze_count() > 0
         assert len(kept) == 1000
+    finally:
+        gc.unfreeze()
+
+
+def test_loading_a_vault_leaves_the_collector_as_it_was(tmp_path: Path):
+    """The pause is the edge's to make (a one-shot command, a driver's start), never a library call's."""
+    import gc
+
+    from vaultsync.store.loader import load_vault
+
+    write_note(tmp_path, "Contacts/Jane.md", "---\ntype: contact\ninterviews: [2026-11-10]\n---\n")
+    gc.unfreeze()
+    frozen = gc.get_freeze_count()
+    vault = load_vault(tmp_path, processes=1)
+    assert [c.path for c in vault.contacts] == ["Contacts/Jane.md"]
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_a_watcher_run_until_signalled_reads_the_vault_with_collection_paused():
+    """``vaultsync watch`` (and ``serve``) read the vault at the start as a one-shot command does;
+    the loop after it collects as usual."""
+    import gc
+
+    from vaultsync.drivers.watch_process import run_until_signalled
+
+    class Driver:
+        seen: list[tuple[str, bool]] = []
+
+        def open(self) -> None:
+            self.seen.append(("open", gc.isenabled()))
+
+        def run(self, stop: object) -> None:
+            self.seen.append(("run", gc.isenabled()))
+
+    gc.unfreeze()
+    try:
+        run_until_signalled(Driver())
+        assert Driver.seen == [("open", False), ("run", True)]
+        assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

@@ -18,7 +18,6 @@ from vaultsync.model.contact import (
     is_contact,
     name_key,
     name_keys,
-    person_key,
 )
 from vaultsync.reading.note import Note, NoteError, parse_note
 
@@ -116,7 +115,8 @@ def test_name_defaults_to_file_name():
 def test_property_aliases_builtin_and_configured():
     text = "---\ntype: contact\nCompany: Acme\nlastContact: 2026-11-01\nEmployer2: X\n---\n"
     c = contact(text)
-    assert c.organization == "Acme" and c.interviews == (dt.date(2026, 11, 1),)
+    # last_contact is a date of contact, not an interview: no thank-you for a meeting never held
+    assert c.organization == "Acme" and c.contacted == (dt.date(2026, 11, 1),) and c.interviews == ()
     settings = settings_from_mapping({"property_aliases": {"role": ["Employer2"]}})
     assert contact(text, settings=settings).role == "X"
 
@@ -325,8 +325,28 @@ def test_names_match_in_one_normal_form():
     assert find_person(PersonRef("José Díaz", "José Díaz"), index) is decomposed
     assert find_person(PersonRef("JOSÉ DÍAZ"), index) is decomposed
     assert find_person(PersonRef("Zoe\u0308 Ng"), index) is composed
-    assert name_key("Jose\u0301") == name_key("JOSÉ") == "josé"
-    assert person_key("  José   Díaz ") == person_key("jose diaz") == "jose diaz"
+    assert name_key("Jose\u0301") == name_key("JOSÉ") == name_key("jose") == "jose"
+    assert name_key("  José   Díaz ") == name_key("jose diaz") == name_key("José_Díaz") == "jose diaz"
+
+
+@pytest.mark.parametrize(
+    ("written", "stem", "front"),
+    [
+        ("Carla Diaz", "Carla Díaz", ""),  # no accent in the referral, one in the file name
+        ("[[Carla Diaz]]", "Carla Di\u0301az", ""),  # a link without it; the file name in NFD
+        ("[[Carla Díaz]]", "Carla Di\u0301az", ""),  # NFC link, NFD file name
+        ("carla-díaz", "Carla Diaz", ""),  # a slug, an accent the file name lacks
+        ("CARLA DÍAZ", "cd", "name: Carla Di\u0301az\n"),  # by name (NFD), in capitals
+        ("Carlita", "cd", "aliases: [Carli\u0301ta]\n"),  # by an alias with an accent
+        ("Straße Ng", "STRASSE NG", ""),  # full case folding
+    ],
+)
+def test_a_referral_finds_its_note_whatever_the_accents_case_and_unicode_form(written, stem, front):
+    """A referral "Carla Diaz" never matched the note ``Carla Díaz.md`` (issue 17)."""
+    carla = contact(f"---\ntype: contact\n{front}---\n", f"Contacts/{stem}.md")
+    referrer = contact(f"---\ntype: contact\nreferrals: ['{written}']\n---\n", "Contacts/Rosa.md")
+    index = index_by_name([carla, referrer])
+    assert [find_person(p, index) for p in referrer.referrals] == [carla]
 
 
 def test_a_referral_in_composed_form_finds_a_decomposed_note(tmp_path):
@@ -341,3 +361,82 @@ def test_a_referral_in_composed_form_finds_a_decomposed_note(tmp_path):
     )
     code, out, _ = run_cli("audit", tmp_path, "--today", "2026-11-03", "--format", "json")
     assert [f["message"] for f in json.loads(out)["findings"] if f["rule"] == "referral"] == []
+
+
+def test_outreach_replies_contact_and_do_not_contact_are_read_by_their_aliases():
+    c = contact(
+        """
+        ---
+        type: contact
+        reached_out: [2026-11-06, "2026-11-19T09:30", 2026-11-06]
+        reply: 2026-11-20
+        last-contacted-at: [2026-10-01, 2026-10-02]
+        dnc: true
+        ---
+        """
+    )
+    assert (c.outreach, c.replies, c.contacted, c.do_not_contact, c.interviews) == (
+        (dt.date(2026, 11, 6), dt.date(2026, 11, 19)),
+        (dt.date(2026, 11, 20),),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 2)),
+        True,
+        (),
+    )
+    assert contact("---\ntype: contact\n---\n").do_not_contact is False
+
+
+def test_bad_outreach_replies_contact_and_do_not_contact_values_are_reported():
+    n = note(
+        """
+        ---
+        type: contact
+        outreach: [last week, 2026-11-06]
+        replied: 2026-02-30
+        contacted: [yes, 2026-10-01]
+        do_not_contact: perhaps
+        ---
+        """,
+        path="People/Jane.md",
+    )
+    c, problems = build_contact(n, DEFAULTS)
+    assert (c.outreach, c.replies, c.contacted, c.do_not_contact) == (
+        (dt.date(2026, 11, 6),),
+        (),
+        (dt.date(2026, 10, 1),),
+        False,
+    )
+    write = "is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)"
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        ("People/Jane.md", 3, f"outreach: 'last week' {write}"),
+        ("People/Jane.md", 4, "replied: 2026-02-30 is not a real date"),
+        ("People/Jane.md", 5, f"contacted: 'yes' {write}"),
+        ("People/Jane.md", 6, "do_not_contact: expected true or false, got 'perhaps'"),
+    ]
+
+
+def test_the_json_report_says_which_note_each_date_came_from(tmp_path):
+    write_note(
+        tmp_path,
+        "People/Ana.md",
+        "---\ntype: contact\nemail: a@b.example\noutreach: [2026-11-02, 2026-11-10]\n"
+        "last_contact: 2026-10-01\n---\n",
+    )
+    write_note(
+        tmp_path,
+        "Log/Reply.md",
+        '---\nContacts: ["[[Ana]]"]\nComm_DateTime: 2026-11-12T10:30\nComm-Type: Received\n---\n',
+    )
+    write_note(
+        tmp_path,
+        "Log/Sent.md",
+        '---\nContacts: ["[[Ana]]"]\nComm_DateTime: 2026-11-10T08:00\nComm-Type: Sent\n---\n',
+    )
+    code, out, _ = run_cli("audit", tmp_path, "--today", "2026-11-20", "--format", "json")
+    report = json.loads(out)
+    assert (code, report["findings"], report["errors"]) == (0, [], [])  # answered on the 12th
+    assert [(d["kind"], d["date"], d["note"]) for d in report["dates"]] == [
+        ("contacted", "2026-10-01", "People/Ana.md"),
+        ("outreach", "2026-11-02", "People/Ana.md"),
+        ("outreach", "2026-11-10T08:00:00", "Log/Sent.md"),  # the note gives it too: listed once
+        ("reply", "2026-11-12T10:30:00", "Log/Reply.md"),
+    ]

@@ -102,11 +102,12 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
                     assert (sample / f"{match.group(1)}.md").is_file(), cell
 
     assert tables["At a glance"] == [
-        ["Contacts", "15"],
+        ["Contacts", "17"],
         ["Interviews in November 2026", "7 (5 held, 2 scheduled)"],
-        ["Thank-you letters sent within 3 days", "6 of 8 (75%)"],
+        ["Thank-you letters sent within 3 days", "7 of 9 (78%)"],  # Rosa (follow_up: false) too
         ["Check-ins done, of the contacts whose check-in window has opened", "2 of 4 (50%)"],
         ["Notes or values that could not be read", "2"],
+        ["Older reminders lapsed (more than 30 days past due; `vaultsync audit --lapsed` lists them)", "3"],
     ]
     overdue = [(row[0], linked(row[1]), row[2], row[3]) for row in tables["Overdue"]]
     assert overdue == [
@@ -117,7 +118,9 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
     assert [(row[0], linked(row[1])[1], row[3]) for row in tables["Due this week"]] == [
         ("2026-11-21", "Grace Kim", "thank-you"),
         ("2026-11-23", "Samir Haddad", "thank-you"),
+        ("2026-11-24", "Dana Whitfield", "no-reply-other"),
         ("2026-11-24", "Marcus Lee", "prepare"),
+        ("2026-11-25", "Theo Brandt", "referral"),
     ]
     assert [(row[0], row[1], linked(row[2])[1]) for row in tables["Upcoming check-ins"]] == [
         ("2026-10-31", "2026-11-30", "Jane Doe"),
@@ -364,9 +367,15 @@ def test_check_in_share(vault: Path, check_ins, today, share):
 
 
 def test_silenced_contacts_are_left_out_of_the_shares(vault: Path):
-    rows = at_a_glance(vault, "interviews: [2026-06-01]\nfollow_up: false", TODAY)
+    rows = at_a_glance(vault, "interviews: [2026-06-01]\ndo_not_contact: true", TODAY)
     assert rows["Contacts"] == "1"
     assert rows["Thank-you letters sent within 3 days"] == "none yet"
+    assert rows["Check-ins done, of the contacts whose check-in window has opened"] == "none yet"
+
+
+def test_follow_up_false_counts_for_the_thank_you_share_only(vault: Path):
+    rows = at_a_glance(vault, "interviews: [2026-06-01]\nfollow_up: false", TODAY)
+    assert rows["Thank-you letters sent within 3 days"] == "0 of 1 (0%)"
     assert rows["Check-ins done, of the contacts whose check-in window has opened"] == "none yet"
 
 

@@ -24,21 +24,26 @@ MOMENT = st.datetimes(
 STAMP = st.datetimes(
     min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30), timezones=st.just(dt.UTC)
 )
+#: A URI value is not escaped: any text but line ends (the notes' links are percent-encoded).
+URL = st.text(alphabet=st.characters(exclude_characters="\r\n", exclude_categories=("Cs",)), max_size=200)
 TRIGGER = st.timedeltas(min_value=dt.timedelta(days=-400), max_value=dt.timedelta(days=400))
 
 
 @st.composite
 def items(draw: st.DrawFn, times: st.SearchStrategy[dt.date] = DAY | MOMENT) -> Item:
     start = draw(times)
+    # the end drawn on its own (all-day events end a day later, timed ones later the same day),
+    # of the start's kind: a date, or a time in UTC or floating, not necessarily the start's
+    end = draw(MOMENT if isinstance(start, dt.datetime) else DAY)
     return Item(
         uid=draw(TEXT),
         start=start,
-        end=start,
+        end=end,
         summary=draw(TEXT),
         description=draw(TEXT),
         category=draw(TEXT),
         alarms=tuple(draw(st.lists(st.tuples(TRIGGER, TEXT), max_size=3))),
-        url=draw(st.text(alphabet=st.characters(codec="ascii", exclude_characters="\r\n"), max_size=200)),
+        url=draw(URL),
         stamp=draw(STAMP),
         sequence=draw(st.integers(min_value=0, max_value=10**6)),
         busy=draw(st.booleans()),

@@ -335,7 +335,7 @@ def test_the_rules_tried_find_what_every_rule_finds(texts: list[str], extra: lis
     """Only the rules whose key words a text holds are tried, on text lowered when it is ASCII:
     the asks found must be those that every rule, case-blind, finds."""
     text = " ".join(texts) + " "
-    assert asks._matches(text, tuple(extra)) == asks._matches(text, tuple(extra), every=True)
+    assert asks.ask_spans(text, tuple(extra)) == asks.ask_spans(text, tuple(extra), fast_paths=False)
     lines = [(line, number) for number, line in enumerate(texts, 5)]
     config = settings_from_mapping({"job_ask_phrases": extra}) if extra else DEFAULTS
     assert job_asks(lines, config) == asks.job_asks(lines, tuple(extra))
@@ -350,7 +350,7 @@ def test_the_labelled_phrasings_need_no_rule_the_keys_leave_out(text: str):
     for phrasing in (text, *TUNED_ASKS, *TUNED_FINE, *HELD_OUT_ASKS, *HELD_OUT_FINE):
         joined = " ".join(phrasing.split("\n")) + " "
         for variant in (joined, joined.upper(), joined.replace("'", "\u2019") + "é"):
-            assert asks._matches(variant, ()) == asks._matches(variant, (), every=True), variant
+            assert asks.ask_spans(variant) == asks.ask_spans(variant, fast_paths=False), variant
 
 
 PHRASE_WORDS = st.sampled_from(["hire", "me", "hire me", "a", "an", "job", "a job", "an opening", "for me"])
@@ -361,10 +361,13 @@ PHRASE_WORDS = st.sampled_from(["hire", "me", "hire me", "a", "an", "job", "a jo
     st.lists(st.lists(PHRASE_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=6), st.data()
 )
 def test_the_phrase_trie_finds_what_the_plain_alternation_finds(phrases: list[str], data: st.DataObject):
-    """Phrases that begin others ("hire", "hire me") included: the same match, the same phrase."""
+    """Phrases that begin others ("hire", "hire me") included: the same match, the same phrase.
+    (``phrases_pattern`` shares their beginnings in a trie; a plain alternation is the reference.)"""
     phrases = sorted(set(phrases))
-    plain = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\b")
-    trie = re.compile(r"\b" + asks._trie(phrases) + r"\b")
+    alternation = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    plain = re.compile(r"\b(?:" + alternation + r")\b", re.IGNORECASE)
+    trie = asks.phrases_pattern(tuple(phrases))  # the user's job_ask_phrases, as one trie
+    assert trie is not None
     text = " ".join(
         data.draw(st.lists(PHRASE_WORDS | st.sampled_from(["x", "hirer", "me,", "\n"]), max_size=12))
     )
@@ -383,7 +386,7 @@ def test_unusual_characters_are_all_but_the_ones_yaml_allows_in_plain_lines():
         "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
     )
     every = [chr(code) for code in range(0x110000)]
-    unusual = re.compile(f"[{fastyaml._UNUSUAL_RANGES}]")
+    unusual = re.compile(f"[{fastyaml.UNUSUAL_RANGES}]")
     assert [c for c in every if unusual.match(c)] == [c for c in every if not allowed.match(c)]
 
 

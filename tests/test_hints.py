@@ -80,6 +80,17 @@ def test_the_alias_added_reads_the_date_and_the_hint_goes(tmp_path: Path) -> Non
 
 
 def test_a_silenced_contact_and_a_plain_note_get_no_hint(tmp_path: Path) -> None:
-    write_note(tmp_path, "Bo.md", "---\ntype: person\nfollow_up: false\nmeeting_day: 2026-11-01\n---\n")
+    write_note(tmp_path, "Bo.md", "---\ntype: person\ndo_not_contact: true\nmeeting_day: 2026-11-01\n---\n")
     write_note(tmp_path, "Plain.md", "---\nmeeting: 2026-11-01\n---\n")
     assert hints(tmp_path) == []
+
+
+def test_a_call_is_named_as_other_contact(tmp_path: Path) -> None:
+    write_note(tmp_path, "Ana.md", "---\ntype: person\nemail: a@b.example\ndate called: 2026-11-02\n---\n")
+    assert hints(tmp_path) == [
+        (
+            "date called is not read: if it holds the dates of other contact (a call, an email), add it "
+            'to .vaultsync.toml: [property_aliases] contacted = ["date called"].',
+            4,
+        )
+    ]

@@ -168,7 +168,7 @@ def test_awkward_names_read_back_as_written_by_hand(awkward: Written, reader: st
         assert (event["start"], event["end"], event["all_day"]) == (start, end, all_day), summary
         assert [a["trigger"] for a in event["alarms"]] == triggers, summary
     long = [s for s in by_summary if LONG_NAME in s]
-    assert len(long) == 4  # thank-you, its overdue copy, the check-in window opening and closing
+    assert len(long) == 2  # the check-in window opening and closing (its thank-you, 47 days late, lapsed)
 
 
 # The phone vault's events by hand, in calendar order: the days they cover (DTEND exclusive),
@@ -176,16 +176,17 @@ def test_awkward_names_read_back_as_written_by_hand(awkward: Written, reader: st
 AT = 8 * 3600 + 1800
 OPEN, BUSY = "TRANSPARENT", "OPAQUE"
 PHONE_BY_HAND = [
-    # Closed.md: the window opened 2026-08-31 and closed 2026-09-30
-    ("Check in with Closed", "2026-08-31", "2026-09-01", OPEN, "2026-08-01", 0, [AT]),
     # Window.md: it opened three weeks ago ...
     ("Check in with Window", "2026-10-28", "2026-10-29", OPEN, "2026-09-28", 0, [AT]),
+    # Closed.md: the window opened 2026-08-31 and closed 2026-09-30, no check-in; 90 days after
+    # the thank-you, keep in touch took over from it (due through 2026-11-14)
+    ("Keep in touch with Closed", "2026-10-31", "2026-11-01", OPEN, "2026-08-02", 0, [AT]),
     # Late.md: the letter was to be written 2026-11-15 to 2026-11-17
     ("Thank-you letter: Late", "2026-11-15", "2026-11-18", OPEN, "2026-11-14", 0, [AT, 2 * DAY + AT]),
     # Letter.md: from the day after the interview through the due day, tomorrow
     ("Thank-you letter: Letter", "2026-11-19", "2026-11-22", OPEN, "2026-11-18", 0, [AT, 2 * DAY + AT]),
     # both late ones again on today; SEQUENCE counts the days each moved since it first showed
-    ("Overdue: check in with Closed", "2026-11-20", "2026-11-21", OPEN, "2026-11-20", 50, [AT]),
+    ("Overdue: keep in touch with Closed", "2026-11-20", "2026-11-21", OPEN, "2026-11-20", 5, [AT]),
     ("Overdue: thank-you letter: Late", "2026-11-20", "2026-11-21", OPEN, "2026-11-20", 2, [AT]),
     # All day.md: an all-day reminder, its alarm at 08:30 the day before; stamped with the last
     # day the note records (the check-in of 2026-11-12)
@@ -198,6 +199,8 @@ PHONE_BY_HAND = [
     ("Check in with Letter", "2026-12-18", "2026-12-19", OPEN, "2026-11-18", 0, [AT]),
     ("Last day to check in with Late", "2027-01-13", "2027-01-14", OPEN, "2026-11-14", 0, [AT]),
     ("Last day to check in with Letter", "2027-01-17", "2027-01-18", OPEN, "2026-11-18", 0, [AT]),
+    # All day.md checked in on 2026-11-12: keep in touch 90 days later
+    ("Keep in touch with All day", "2027-02-10", "2027-02-11", OPEN, "2026-11-12", 0, [AT]),
 ]
 
 

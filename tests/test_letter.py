@@ -170,6 +170,26 @@ def test_draft_with_plan_held_referral_and_no_advice(vault: Path, note, chdir):
     assert out.startswith("Dear Wei,\n\n")
 
 
+def test_the_draft_names_the_people_suggested_as_far_as_they_were_reached(vault: Path, note, chdir):
+    """Written to (an interaction note), met (a note whose name has an accent the referral lacks),
+    or not yet: each said as it is."""
+    note(
+        "Rosa.md",
+        "---\ntype: contact\ninterviews: [2026-11-18]\nreferrals: ['[[Ben Okafor]]', 'Carla Diaz', 'Dee']\n---\n",
+    )
+    note("Ben Okafor.md", "---\ntype: contact\n---\n")
+    note("Log/To Ben.md", "---\ndate: 2026-11-20\nComm-Type: Sent\npeople: ['[[Ben Okafor]]']\n---\n")
+    note("Carla Di\u0301az.md", "---\ntype: contact\ninterviews: [2026-11-20]\n---\n")
+    chdir(vault)
+    code, out, _ = run_cli("letter", "Rosa.md", *TODAY)
+    assert code == 0
+    assert out.split("\n\n")[4] == (
+        "Thank you also for suggesting that I talk with Ben Okafor, Carla Diaz and Dee. I have already "
+        "reached out to Ben Okafor. I have already reached out to Carla Diaz, and we talked today. "
+        "I will reach out to Dee soon."
+    )
+
+
 def test_no_referrals_asks_for_introductions(vault: Path, note, chdir):
     note("Li.md", "---\ntype: contact\nrole: Nurse\ninterviews: [2026-11-20]\n---\n")
     chdir(vault)

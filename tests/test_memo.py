@@ -112,7 +112,20 @@ CHANGES: dict[str, Callable[[Rebuilds], object]] = {
     "a deletion": lambda r: (r.root / "Contacts/Samir Haddad.md").unlink(),
     "a rename": lambda r: (r.root / "Contacts/Grace Kim.md").rename(r.root / "Contacts/Grace Kim-Lee.md"),
     "a name referred to": lambda r: edit(r.root, "Contacts/Wei Chen.md", "type: contact", "name: Wei C."),
+    "outreach to someone suggested": lambda r: write_note(
+        r.root,
+        "Log/Email to Wei.md",
+        "---\ndate: 2026-11-19\nComm-Type: Sent\ncontacts: ['[[Wei Chen]]']\n---\n",
+    ),
+    "meeting someone suggested": lambda r: edit(
+        r.root, "Contacts/Wei Chen.md", "role:", "interviews: [2026-11-19]\nrole:"
+    ),
+    "telling the referrer": lambda r: edit(
+        r.root, "Contacts/Priya Natarajan.md", "thank_you_sent:", "check_ins: [2026-11-20]\nthank_you_sent:"
+    ),
+    "a referral's day ahead": lambda r: setattr(r, "today", r.today + ONE_DAY),
     "a day change": lambda r: setattr(r, "today", r.today + 5 * ONE_DAY),
+    "a referral setting": lambda r: r.configure("referral_days = 30\n"),
     "a settings change": lambda r: r.configure("thank_you_days = 5\n"),
     "a time zone": lambda r: r.configure('timezone = "Europe/Paris"\n'),
     "a time zone at the same offset": same_offset_zone,
@@ -221,22 +234,22 @@ def test_stale_results_are_never_reused(tmp_path: Path) -> None:
         "---\ntype: contact\nemail: a@b.c\nadvice: [x]\ninterviews: [2026-11-18]\nreferrals: [y]\n---\n"
     )
     assert summaries(memo.build(vault(held), SAMPLE_TODAY)) == [
-        "referral info None",
+        "referral due 2026-11-25",
         "thank-you due 2026-11-21",
     ]
     # The same object on another day.
     assert summaries(memo.build(vault(held), SAMPLE_TODAY + 3 * ONE_DAY)) == [
-        "referral info None",
+        "referral due 2026-11-25",
         "thank-you overdue 2026-11-21",
     ]
     # The same object and day, other settings.
-    later = dataclasses.replace(DEFAULTS, thank_you_days=5)
+    later = dataclasses.replace(DEFAULTS, thank_you_days=5, referral_days=2)
     built = memo.build(dataclasses.replace(vault(held), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
-    assert summaries(built) == ["referral info None", "thank-you due 2026-11-23"]
+    assert summaries(built) == ["referral overdue 2026-11-20", "thank-you due 2026-11-23"]
     # The same path, day and settings; another Contact (equal but for a date).
     thanked = dataclasses.replace(held, thank_you_sent=(dt.date(2026, 11, 19),))
     built = memo.build(dataclasses.replace(vault(thanked), settings=later), SAMPLE_TODAY + 3 * ONE_DAY)
-    assert summaries(built) == ["referral info None"]
+    assert summaries(built) == ["referral overdue 2026-11-20"]
     assert b"Thank-you letter" not in b"".join(built.calendar)
 
 
@@ -276,19 +289,15 @@ def test_the_watcher_keeps_one_memo(tmp_path: Path) -> None:
     root = copy_sample_vault(tmp_path / "vault")
     watcher = Watcher(root, today=SAMPLE_TODAY)
     first = watcher.build_now()
-    memo = watcher._memo
-    assert len(memo._gave) == len(first.audit.vault.contacts)
+    memo = watcher.memo
+    assert memo.paths == [c.path for c in first.audit.vault.contacts]
     edit(root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
     second = watcher.build_now()
-    assert watcher._memo is memo
+    assert watcher.memo is memo
     assert second.path.read_bytes() == calendar_bytes(load_vault(root), SAMPLE_TODAY)
     shutil.rmtree(root / "Contacts")
     third = watcher.build_now()
-    assert (
-        sorted(memo._gave)
-        == [c.path for c in third.audit.vault.contacts]
-        == ["Notes/Coffee with Arjun Mehta.md"]
-    )
+    assert memo.paths == [c.path for c in third.audit.vault.contacts] == ["Notes/Coffee with Arjun Mehta.md"]
 
 
 def test_a_build_that_fails_leaves_the_memo_as_it_was(
@@ -343,6 +352,8 @@ def test_any_change_to_the_contacts_builds_what_a_fresh_memo_builds(tmp_path: Pa
                 lambda: dataclasses.replace(c, check_ins=(*c.check_ins, day)),
                 lambda: dataclasses.replace(c, name=f"{c.name} {made}"),  # the referral rule reads it
                 lambda: dataclasses.replace(c, follow_up=not c.follow_up),
+                lambda: dataclasses.replace(c, do_not_contact=not c.do_not_contact),
+                lambda: dataclasses.replace(c, outreach=(*c.outreach, day), replies=()),
             ]
         )()
 
@@ -371,12 +382,43 @@ def test_any_change_to_the_contacts_builds_what_a_fresh_memo_builds(tmp_path: Pa
         assert (built.levels, built.events) == (fresh.levels, fresh.events), step
 
 
-@given(st.lists(st.sampled_from("abcd")), st.lists(st.sampled_from("abcd")))
-def test_the_changed_span_is_all_that_differs(old: list[str], new: list[str]) -> None:
-    """Replacing the span of ``old`` with the span of ``new`` gives ``new``, repeated objects included."""
-    start, old_end, new_end = memo_module._changed_span(tuple(old), tuple(new))
-    assert start <= old_end and start <= new_end
-    assert old[:start] + new[start:new_end] + old[old_end:] == new
+LETTERS = st.sets(st.sampled_from("abcde"))
+POOL = {
+    letter: contact(f"---\ntype: contact\ninterviews: [2026-11-{10 + i}]\n---\n", path=f"{letter}.md")
+    for i, letter in enumerate("abcde")
+}
+
+
+@given(LETTERS, LETTERS, LETTERS)
+def test_a_build_evaluates_again_exactly_the_contacts_that_differ(
+    tmp_path_factory: pytest.TempPathFactory, old: set[str], new: set[str], remade: set[str]
+) -> None:
+    """The memo compares the contacts by identity from both ends and works on the span between:
+    added, removed and remade contacts (``remade``: equal, but new objects), wherever they are,
+    are exactly the ones evaluated again, the rest is kept, and the build is a fresh build's."""
+    root = tmp_path_factory.getbasetemp()
+    before = {letter: POOL[letter] for letter in old}
+    after = {
+        letter: dataclasses.replace(POOL[letter]) if letter in remade else POOL[letter] for letter in new
+    }
+
+    def vault(contacts: dict[str, Contact]) -> Vault:
+        return Vault(
+            root, DEFAULTS, tuple(contacts[letter] for letter in sorted(contacts)), (), len(contacts)
+        )
+
+    memo = BuildMemo()
+    memo.build(vault(before), SAMPLE_TODAY)
+    with pytest.MonkeyPatch.context() as patched:
+        evaluated = calls(patched, memo_module, "contact_findings")
+        built = memo.build(vault(after), SAMPLE_TODAY)
+    changed = [f"{letter}.md" for letter in sorted(new) if before.get(letter) is not after[letter]]
+    assert [c.path for c in evaluated] == changed
+    assert memo.paths == [f"{letter}.md" for letter in sorted(new)]
+    fresh = BuildMemo().build(vault(after), SAMPLE_TODAY)
+    assert b"".join(built.calendar) == b"".join(fresh.calendar)
+    assert sorted(built.found, key=Finding.sort_key) == sorted(fresh.found, key=Finding.sort_key)
+    assert (built.levels, built.events) == (fresh.levels, fresh.events)
 
 
 def test_a_vault_not_sorted_by_path_is_refused(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from conftest import calls
 
 from vaultsync.reading.note import MAX_NOTE_BYTES, InvalidDate, Note, NoteError, parse_note
 
@@ -109,6 +110,27 @@ def test_impossible_date_is_kept_as_text_for_the_property_to_report():
 def test_keys_python_frontmatter_refuses_are_read():
     note = parse("---\ncontent: x\nhandler: y\n1: one\n---\n")
     assert isinstance(note, Note) and note.meta == {"content": "x", "handler": "y", "1": "one"}
+
+
+def test_the_reference_loader_is_python_frontmatters_handler_with_libyaml(monkeypatch: pytest.MonkeyPatch):
+    """The fast paths are checked against ``NoteReader(fast_paths=False)``: python-frontmatter's
+    YAML handler, given our libyaml loader (a key written twice noted, an impossible date kept
+    as text), on the block the note's own split found: its traps (``content``, a BOM, blank
+    lines before ``---``) never reach it."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    from vaultsync.reading.note import HAVE_LIBYAML, Duplicate, NoteReader
+
+    handed = calls(monkeypatch, YAMLHandler, "load", argument=1)
+    data = "\ufeff---\r\ncontent: x\r\nname: Ana\r\nname: Ana B\r\nwhen: 2026-02-30\r\n---\r\nBody\r\n"
+    note = NoteReader(fast_paths=False).parse("x.md", data.encode())
+    assert handed == ["content: x\nname: Ana\nname: Ana B\nwhen: 2026-02-30"]
+    assert isinstance(note, Note) and note.meta == {"content": "x", "name": "Ana B", "when": "2026-02-30"}
+    assert isinstance(note.meta["when"], InvalidDate) and note.body == "Body\n"
+    assert note.duplicates == (Duplicate("name", (3, 4), 4, True),)
+    assert HAVE_LIBYAML  # the venv's PyYAML has libyaml; doctor says so when it has not
+    blank_first = NoteReader(fast_paths=False).parse("x.md", b"\n---\na: 1\n---\n")
+    assert blank_first == Note("x.md", {}, "\n---\na: 1\n---\n", 1)  # no properties, as in Obsidian
 
 
 def test_yaml_typing_traps_survive_as_values():

@@ -183,7 +183,7 @@ def test_events_push_did_not_add_are_left_alone(url: str, awkward: Path, tmp_pat
 
 def test_the_sample_vault_floating_times(url: str) -> None:
     result = push_vault(SAMPLE_VAULT, url)
-    assert len(result.created) == 25
+    assert len(result.created) == 32
     assert_holds_exactly_the_notes(url, SAMPLE_VAULT)
 
 
@@ -191,10 +191,10 @@ def test_resources_carry_their_time_zone_and_a_digest(awkward: Path) -> None:
     data = calendar_bytes(load_vault(awkward), SAMPLE_TODAY)
     split = resources(data)
     assert len(split) == 21 and len({r.digest for r in split}) == 21
-    zoned = [r for r in split if b"TZID=America/New_York" in r.ics]
-    assert len(zoned) == 1 and zoned[0].ics.count(b"BEGIN:VTIMEZONE") == 1
-    assert all(r.ics.count(b"BEGIN:VEVENT") == 1 and f"{MARK}:{r.digest}".encode() in r.ics for r in split)
-    assert sum(b"BEGIN:VTIMEZONE" in r.ics for r in split) == 1
+    zoned = [r for r in split if b"TZID=America/New_York" in r.data]
+    assert len(zoned) == 1 and zoned[0].data.count(b"BEGIN:VTIMEZONE") == 1
+    assert all(r.data.count(b"BEGIN:VEVENT") == 1 and f"{MARK}:{r.digest}".encode() in r.data for r in split)
+    assert sum(b"BEGIN:VTIMEZONE" in r.data for r in split) == 1
     assert resources(data) == split  # deterministic
 
 
@@ -308,7 +308,7 @@ def test_push_with_no_terminal_for_the_password_exits_2(awkward: Path) -> None:
 
 def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
     code, out, err = run_cli(*push_args(SAMPLE_VAULT, url), env={"VS_PW": PASSWORD})
-    assert code == 1 and "25 added" in out
+    assert code == 1 and "32 added" in out
     assert err.splitlines() == [
         "vaultsync: Contacts/Chris Park.md:3: invalid YAML in the front-matter: while scanning a quoted scalar; found unexpected end of stream",
         "vaultsync: Contacts/Kofi Mensah.md:6: interviews: 'next tuesday' is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)",
@@ -333,7 +333,11 @@ def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
             {},
             "vaultsync: --password-env: the environment variable VS_NOPE is not set\n",
         ),
-        ([], {}, "vaultsync: Missing option '--url'. (see 'vaultsync push --help')\n"),
+        (
+            [],
+            {},
+            "vaultsync: push needs --url (a CalDAV calendar), --contacts (a CardDAV address book), or both\n",
+        ),
     ],
 )
 def test_push_command_usage_errors(awkward: Path, args: list[str], env: dict[str, str], message: str) -> None:

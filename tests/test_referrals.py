@@ -1,5 +1,5 @@
-"""Referrals: the referral rule kept up to date one changed contact at a time finds what
-referral.referral finds from scratch, after any sequence of changes."""
+"""Referrals: the rules across contacts kept up to date one changed contact at a time find what
+referral.across_contacts finds from scratch (findings and deadlines), after any sequence of changes."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import datetime as dt
 import random
 
 import pytest
+from conftest import at
 
 from vaultsync.config import DEFAULTS
 from vaultsync.incremental.referrals import Referrals
 from vaultsync.model.contact import Contact, PersonRef
 from vaultsync.model.finding import Finding
-from vaultsync.model.referral import referral, referral_inputs
+from vaultsync.model.referral import PersonDeadline, across_contacts, referral_inputs
 
 TODAY = dt.date(2026, 11, 20)
 NAMES = ["Ana Ortiz", "Ben Li", "Chen Wei", "Dana Fox", "Eli Ross", "Fay Kim"]
@@ -32,20 +33,29 @@ def random_contact(rng: random.Random, path: str) -> Contact:
             ]
         )
 
+    def days(*choices: tuple[dt.date, ...]) -> tuple[dt.date, ...]:
+        return rng.choice([(), (), *choices])
+
     stem = path.rpartition("/")[2].removesuffix(".md")
+    week_ago, soon = TODAY - dt.timedelta(days=7), TODAY + dt.timedelta(days=3)
     return Contact(
         path=path,
         name=rng.choice([stem, stem, rng.choice(NAMES)]),
         aliases=tuple(rng.sample(["Ana", "Ben", "Dr Fox", "Chen Wei"], rng.randint(0, 1))),
-        interviews=rng.choice([(), (), (TODAY,)]),
+        interviews=days((TODAY,), (week_ago,), (soon,), (week_ago - dt.timedelta(days=9), TODAY)),
+        thank_you_sent=days((TODAY,)),
+        outreach=days((week_ago,)),
+        contacted=days((TODAY - dt.timedelta(days=2),)),
         referrals=tuple(someone() for _ in range(rng.randint(0, 3))),
         follow_up=rng.random() > 0.2,
+        do_not_contact=rng.random() > 0.8,
     )
 
 
-def by_rule(contacts: dict[str, Contact]) -> list[Finding]:
+def by_rule(contacts: dict[str, Contact]) -> tuple[list[Finding], list[PersonDeadline], dict]:
     vault_order = [contacts[path] for path in sorted(contacts)]
-    return sorted(referral(vault_order, TODAY, DEFAULTS), key=Finding.sort_key)
+    findings, deadlines, met = across_contacts(vault_order, at(TODAY), DEFAULTS)
+    return sorted(findings, key=Finding.sort_key), sorted(deadlines, key=repr), met
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -53,7 +63,8 @@ def test_kept_up_to_date_it_finds_what_the_rule_finds(seed: int) -> None:
     rng = random.Random(seed)
     paths = [f"{folder}{name}.md" for folder in FOLDERS for name in NAMES]
     contacts: dict[str, Contact] = {}
-    kept = Referrals()
+    kept = Referrals(TODAY, DEFAULTS)
+    deadlines: list[PersonDeadline] = []  # as take_deadlines says them
     for step in range(150):
         removed, added = [], []
         for path in rng.sample(paths, rng.choice([1, 1, 1, 2, 5])):  # each changed once a step
@@ -63,12 +74,18 @@ def test_kept_up_to_date_it_finds_what_the_rule_finds(seed: int) -> None:
                 contacts[path] = random_contact(rng, path)
                 added.append(referral_inputs(contacts[path]))
         kept.update(removed, added)
-        assert sorted(kept.findings(), key=Finding.sort_key) == by_rule(contacts), step
+        gone, new = kept.take_deadlines()
+        for deadline in gone:
+            deadlines.remove(deadline)
+        deadlines += new
+        found = sorted(kept.findings(), key=Finding.sort_key), sorted(deadlines, key=repr), kept.met()
+        assert found == by_rule(contacts), step
+        assert sorted(kept.deadlines(), key=repr) == found[1]
 
 
 def test_the_same_tuple_until_a_finding_changes() -> None:
     ana = Contact("Ana Ortiz.md", "Ana Ortiz", referrals=(PersonRef("Ben Li"),))
-    kept = Referrals()
+    kept = Referrals(TODAY, DEFAULTS)
     kept.update([], [referral_inputs(ana)])
     first = kept.findings()
     assert [f.message for f in first] == [

@@ -30,8 +30,8 @@ GOOD = """
 ---
 type: contact
 email: ana@example.org
-interviews: [2026-11-01]
-thank_you_sent: 2026-11-02
+interviews: [2026-11-18]
+thank_you_sent: 2026-11-19
 advice: [Talk to people]
 referrals: ["Bo"]
 ---

@@ -24,7 +24,7 @@ from vaultsync.config import DEFAULTS
 from vaultsync.model.contact import build_contact
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import sections
-from vaultsync.reading.note import MAX_NOTE_BYTES, Note, NoteError, parse_note
+from vaultsync.reading.note import MAX_NOTE_BYTES, Note, NoteError, NoteReader, parse_note
 
 
 @given(note_bytes, st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)))
@@ -189,16 +189,9 @@ def test_sections_are_read_the_same_without_inline_parsing(body: str) -> None:
     sections must come out exactly as with the full parser."""
     body = "## Questions\n" + body
     with_inline = MarkdownIt("commonmark")
-    assert sections._parsed_sections(body, 5) == _sections_with(with_inline, body)
-
-
-def _sections_with(parser: MarkdownIt, body: str) -> sections.Sections:
-    original = sections._markdown
-    sections._markdown = lambda: parser  # type: ignore[assignment]
-    try:
-        return sections._parsed_sections(body, 5)
-    finally:
-        sections._markdown = original
+    slow = NoteReader(fast_paths=False)
+    assert slow.sections(body, 5) == sections.read_sections(body, 5, fast=False, parser=with_inline)
+    assert (slow.stats.sections_scan, slow.stats.sections_parser) == (0, 1)  # markdown-it read it
 
 
 def test_a_body_too_long_to_parse_is_reported_in_bounded_memory() -> None:

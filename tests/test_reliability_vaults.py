@@ -38,7 +38,8 @@ PEOPLE = (
     ("Jane Person Key.md", "person: true\norganization: Acme", "Acme"),
     ("Jane Body Tag.md", "organization: Acme", "Acme"),  # the body says #person
 )
-#: Ways of writing the date of the last talk, each read as the interview.
+#: Ways of writing the date of the last talk: the first four read as a date of contact
+#: (``contacted``), the last as the interview.
 LAST_CONTACT = ("last_contact", "lastContact", "last-contacted-at", "Last Contact", "interviews")
 
 NOT_PEOPLE = {
@@ -82,7 +83,11 @@ def test_every_convention_is_found_read_and_left_unchanged(conventions: Path) ->
     assert sorted(found) == sorted(path for path, _, _ in PEOPLE)
     for index, (path, _, organization) in enumerate(PEOPLE):
         assert found[path].organization == organization, path
-        assert found[path].interviews == (dt.date(2026, 11, 1 + index % 9),), path
+        day = (dt.date(2026, 11, 1 + index % 9),)
+        key = LAST_CONTACT[index % len(LAST_CONTACT)]
+        assert (found[path].interviews, found[path].contacted) == (
+            (day, ()) if key == "interviews" else ((), day)
+        )
     code, out, err = run_cli("audit", conventions, "--today", TODAY, "--format", "json")
     report = json.loads(out)
     assert (code, err, report["contacts"], report["errors"]) == (1, "", len(PEOPLE), [])

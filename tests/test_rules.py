@@ -22,6 +22,7 @@ from vaultsync.model.rules import (
     record,
     thank_you,
 )
+from vaultsync.model.settle import settle
 from vaultsync.store.loader import load_vault
 
 D = dt.date
@@ -223,12 +224,22 @@ def test_referral_rule():
     wei = contact("---\ntype: contact\n---\n", path="People/Wei Chen.md")
     bo = contact("---\ntype: contact\naliases: [Bo Li]\nfollow_up: false\n---\n", path="People/Bo.md")
     found = referral([jane, marcus, wei, bo], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
-    assert [(f.contact, f.path, f.message) for f in found] == [
-        ("Wei Chen", "People/Wei Chen.md", "Reach out to Wei Chen, suggested by Jane; no interview yet."),
+    assert [(f.contact, f.path, f.level, f.due, f.message) for f in found] == [
+        (
+            "Wei Chen",
+            "People/Wei Chen.md",
+            "overdue",
+            D(2026, 11, 8),
+            "Reach out to Wei Chen, suggested by Jane (interview 2026-11-01; was due 2026-11-08); "
+            "no outreach or interview yet. Then record the date in outreach.",
+        ),
         (
             "Ana Ortiz",
             "Jane.md",
-            "Reach out to Ana Ortiz (413-555-0199), suggested by Jane; no note for them yet.",
+            "overdue",
+            D(2026, 11, 8),
+            "Reach out to Ana Ortiz (413-555-0199), suggested by Jane (interview 2026-11-01; was due "
+            "2026-11-08); no note for them yet. Then record the date in a note for them (outreach).",
         ),
     ]
 
@@ -240,20 +251,68 @@ def test_referral_names_every_referrer_once():
     assert len(found) == 1 and "suggested by A and B" in found[0].message
 
 
-def test_follow_up_false_silences_everything():
+def test_do_not_contact_silences_everything():
     c = contact(
         """
         ---
         type: contact
-        follow_up: false
+        do_not_contact: true
         interviews: [2026-08-01, 2026-11-22]
+        outreach: [2026-11-02]
+        referrals: ["Ana Ortiz"]
+        email: a@b.example
+        email: a@c.example
+        ---
+        ## Questions
+        - Can I get a job?
+        """
+    )
+    assert contact_findings(c, at(D(2026, 11, 20), DEFAULTS), DEFAULTS) == []
+    # the people they suggested are still to be reached
+    assert [(f.rule, f.contact) for f in evaluate([c], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)] == [
+        ("referral", "Ana Ortiz")
+    ]
+
+
+def test_follow_up_false_stops_writing_again_only():
+    """The thank-you still due, the record and the job-ask warning stay; no check-in, no asking
+    "next time you write"; the people they suggested are still to be reached."""
+    c = contact(
+        """
+        ---
+        type: contact
+        email: a@b.example
+        follow_up: false
+        interviews: [2026-08-01, 2026-11-18, 2026-11-24]
         referrals: ["Ana Ortiz"]
         ---
         ## Questions
         - Can I get a job?
         """
     )
-    assert evaluate([c], at(D(2026, 11, 20), DEFAULTS), DEFAULTS) == []
+    found = [(f.rule, f.level, f.due) for f in evaluate([c], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)]
+    assert found == [
+        ("thank-you", "due", D(2026, 11, 21)),
+        ("referral", "due", D(2026, 11, 25)),  # a week after the 11-18 interview that gave it
+        ("job-ask", "warning", None),  # the letter is still to be written
+        ("record", "info", None),  # the advice of the interview held
+        ("thank-you", "lapsed", D(2026, 8, 4)),  # more than lapse_days past: history
+    ]
+    # once thanked, nothing asks to write again: no check-in, no ask-referrals
+    thanked = contact(
+        "---\ntype: contact\nemail: a@b.example\nadvice: [x]\nfollow_up: false\n"
+        "interviews: [2026-10-01]\nthank_you_sent: 2026-10-02\n---\n"
+    )
+    assert evaluate([thanked], at(D(2026, 11, 20), DEFAULTS), DEFAULTS) == []
+    to_thank = contact(
+        "---\ntype: contact\nemail: a@b.example\nadvice: [x]\nfollow_up: false\ninterviews: [2026-10-01]\n---\n"
+    )
+    asked = [(f.rule, f.message) for f in evaluate([to_thank], at(D(2026, 10, 1), DEFAULTS), DEFAULTS)]
+    assert asked[1] == (
+        "ask-referrals",
+        "Ask in your thank-you letter whether they know other people who could help, "
+        "then record them in referrals.",
+    )
 
 
 def test_evaluate_order_is_stable():
@@ -273,7 +332,9 @@ def test_rules_given_the_deadlines_find_what_they_find_alone(today: dt.date) -> 
     vault = load_vault(SAMPLE_VAULT)
     for person in vault.contacts:
         alone = [f for rule in CONTACT_RULES for f in rule(person, at(today, vault.settings), vault.settings)]
-        assert contact_findings(person, at(today, vault.settings), vault.settings) == alone
+        assert contact_findings(person, at(today, vault.settings), vault.settings) == settle(
+            alone, today, vault.settings
+        )
 
 
 def test_findings_pickle_back_to_equal_findings():
@@ -283,3 +344,14 @@ def test_findings_pickle_back_to_equal_findings():
         Finding("record", "info", "Ünal", "Contacts/Ünal.md", None, "Record how to reach them."),
     ]
     assert pickle.loads(pickle.dumps(found, pickle.HIGHEST_PROTOCOL)) == found
+
+
+def test_a_referral_to_someone_not_to_be_contacted_gives_no_reminder():
+    """Jane (follow_up: false) suggested Bo, who asked not to be contacted, and Ana: only Ana."""
+    jane = contact(
+        '---\ntype: contact\nreferrals: ["[[Bo]]", "Ana Ortiz"]\nfollow_up: false\n---\n', path="Jane.md"
+    )
+    bo = contact("---\ntype: contact\ndo_not_contact: true\n---\n", path="Bo.md")
+    assert [
+        (f.contact, f.path, f.message) for f in referral([jane, bo], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
+    ] == [("Ana Ortiz", "Jane.md", "Reach out to Ana Ortiz, suggested by Jane; no note for them yet.")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,9 +16,14 @@ from vaultsync.pipeline import audit
 
 
 def test_every_rule_fires():
+    """Each on the README's day but the follow-up of an outreach: Dana Whitfield's comes on
+    Wednesday 2026-11-25, 7 business days after she was written to (Monday 2026-11-16)."""
     result = audit(SAMPLE_VAULT, SAMPLE_TODAY)
-    assert {f.rule for f in result.findings} == set(RULES)
-    assert {f.level for f in result.findings} == {"overdue", "due", "upcoming", "warning", "info"}
+    assert {f.rule for f in result.findings} == set(RULES) - {"no-reply-follow-up", "search-ended"}
+    later = audit(SAMPLE_VAULT, dt.date(2026, 11, 25))
+    assert [f.contact for f in later.findings if f.rule == "no-reply-follow-up"] == ["Dana Whitfield"]
+    # and lapsed: the sample's referrals of September and October are more than 30 days past due
+    assert {f.level for f in result.findings} == {"overdue", "due", "upcoming", "warning", "info", "lapsed"}
     assert len(result.vault.contacts) >= 12
 
 

@@ -36,6 +36,11 @@ CANONICAL_PROPERTIES = (
     "referred_by",
     "advice",
     "follow_up",
+    "outreach",
+    "replied",
+    "contacted",
+    "do_not_contact",
+    "keep_in_touch",
     "interview_minutes",
 )
 
@@ -47,12 +52,17 @@ DEFAULT_PROPERTY_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "email": ("e-mail", "mail", "emails"),
         "phone": ("telephone", "tel", "mobile", "phones"),
         "profile": ("linkedin", "url", "website", "homepage", "twitter", "github", "mastodon"),
-        "interviews": ("interview", "meetings", "met", "last_contact", "last_contacted_at"),
+        "interviews": ("interview", "meetings", "met"),
         "thank_you_sent": ("thank_you", "thanks_sent", "thank_you_letter"),
         "check_ins": ("check_in", "checkins", "followed_up"),
         "referrals": ("referral", "suggested", "suggested_contacts"),
         "referred_by": ("introduced_by", "referrer"),
         "follow_up": ("followup", "remind"),
+        "outreach": ("reached_out", "wrote_to", "requests_sent", "asked_to_meet"),
+        "replied": ("reply", "replies", "answered", "responded"),
+        "contacted": ("last_contact", "last_contacted", "last_contacted_at", "contact_dates", "spoke"),
+        "do_not_contact": ("donotcontact", "dnc", "no_contact"),
+        "keep_in_touch": ("stay_in_touch", "keep_in_touch_days"),
     }
 )
 
@@ -278,6 +288,79 @@ SPEC: tuple[Setting, ...] = (
     Setting(
         "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
     ),
+    Setting("referral_days", 7, _days, "7", "Days after a referral by which to reach the person suggested."),
+    Setting(
+        "close_loop_days", 7, _days, "7", "Days after meeting someone suggested to let the referrer know."
+    ),
+    Setting(
+        "no_reply_other_days",
+        3,
+        _days,
+        "3",
+        "Business days (Monday to Friday) after an unanswered `outreach` when to write to another "
+        "person at the organization or among those suggested to you (`no-reply-other`).",
+    ),
+    Setting(
+        "no_reply_follow_up_days",
+        7,
+        _days,
+        "7",
+        "Business days after an unanswered `outreach` when to follow up once (`no-reply-follow-up`).",
+    ),
+    Setting(
+        "no_reply_move_on_days",
+        7,
+        _days,
+        "7",
+        "Business days after the follow-up (a later `outreach` date) without an answer when to move "
+        "on (`no-reply-move-on`); then no more reminders.",
+    ),
+    Setting(
+        "no_reply_move_on_shown_days",
+        7,
+        _days,
+        "7",
+        "Days the `no-reply-move-on` finding stays in the audit from its day (then silence).",
+    ),
+    Setting(
+        "keep_in_touch_days",
+        90,
+        _days,
+        "90",
+        "After the check-in (done, or its window closed), write again this many days after the "
+        "latest contact of any kind; a contact's `keep_in_touch` property overrides it. 0 = never.",
+    ),
+    Setting(
+        "keep_in_touch_window_days",
+        14,
+        _days,
+        "14",
+        "Days a keep-in-touch reminder stays due before it is overdue.",
+    ),
+    Setting(
+        "search_ended",
+        None,
+        _since,
+        '""',
+        "The day your search ended (`2026-12-01`): each contact you interviewed gets one reminder to "
+        "tell them how it ended and thank them; then only what you still owe (docs/rules.md). "
+        "Empty = the search goes on.",
+    ),
+    Setting(
+        "search_ended_days",
+        14,
+        _days,
+        "14",
+        "Days after `search_ended` by which each contact should hear how it ended.",
+    ),
+    Setting(
+        "lapse_days",
+        30,
+        _days,
+        "30",
+        "A reminder more than this many days past its last day lapses: out of the calendar and the "
+        "exit code, counted in one line of the report (`audit --lapsed` lists them).",
+    ),
     Setting(
         "calendar_path",
         "vaultsync.ics",
@@ -394,6 +477,17 @@ class Settings:
     check_in_closes_days: int
     check_in_notice_days: int
     prepare_days: int
+    no_reply_other_days: int
+    no_reply_follow_up_days: int
+    no_reply_move_on_days: int
+    no_reply_move_on_shown_days: int
+    keep_in_touch_days: int
+    keep_in_touch_window_days: int
+    search_ended: dt.date | None
+    search_ended_days: int
+    lapse_days: int
+    referral_days: int
+    close_loop_days: int
     interview_minutes: int
     calendar_path: str
     calendar_name: str
@@ -466,6 +560,8 @@ def settings_from_mapping(data: Mapping[str, Any], source: str = CONFIG_FILE) ->
             raise ConfigError(f"{source}: {key}: {err}") from None
     if values["check_in_closes_days"] < values["check_in_opens_days"]:
         raise ConfigError(f"{source}: check_in_closes_days must not be before check_in_opens_days")
+    if values["no_reply_follow_up_days"] < values["no_reply_other_days"]:
+        raise ConfigError(f"{source}: no_reply_follow_up_days must not be before no_reply_other_days")
     return Settings(**values)
 
 

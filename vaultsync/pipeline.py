@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from vaultsync.model.now import Asked, Now, judged_at
-from vaultsync.model.vault import Entry, Vault
+from vaultsync.model.vault import Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
 from vaultsync.store.files import settled_state
 from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, load_vault, scan_vault
+from vaultsync.store.parallel import map_chunks
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
@@ -45,43 +46,34 @@ def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> A
     a time, an instant): the vault at a folder, the notes a ``Scan`` found, or a ``Vault``
     already read.
 
-    Reading a folder or a scan, the rules about one contact run in whichever process read its
-    note (``vaultsync.store.parallel``), the one across contacts (``referral``) here, once all
-    are read. ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
+    Reading a folder or a scan, the rules about one contact run once every note is read (so each
+    contact has the dates of the interaction notes that link it), shared between two processes
+    (``vaultsync.store.parallel.map_chunks``); the one across contacts (``referral``) here.
+    ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
     from vaultsync.model.audit import Audit
-    from vaultsync.model.referral import referral
-    from vaultsync.model.rules import findings
+    from vaultsync.model.referral import across_contacts
+    from vaultsync.model.rules import each_contact_findings, findings
 
     if isinstance(source, Vault):
         now = judged_at(when, source.settings)
         return Audit(source, now, [findings(source.contacts, now, source.settings)])
     scan = source if isinstance(source, Scan) else scan_vault(source, stat=cache)
-    now = judged_at(when, scan.settings)
-    each = partial(_each_contact_findings, now=now, settings=scan.settings)
-    vault, found, read = load_and_evaluate(scan, each, cache=cache)
-    if vault.interactions:  # contacts that interaction notes link were judged without those dates
-        found = _judged_again(vault, found, now)
-    found.append(referral(vault.contacts, now, vault.settings))
+    vault, _, read = load_and_evaluate(scan, None, cache=cache)
+    now = judged_at(when, vault.settings)
+    # Judged once read, each with the dates of the interaction notes that link it, on two cores.
+    each = partial(each_contact_findings, now=now, settings=vault.settings)
+    found = map_chunks(vault.contacts, each)
+    across = across_contacts(vault.contacts, now, vault.settings)
+    found = _told(found, across.met)
+    found.append(across.findings)
     return Audit(vault, now, found, read)
 
 
-def _judged_again(vault: Vault, found: list[list[Finding]], now: Now) -> list[list[Finding]]:
-    """``found`` with the findings of the contacts that interaction notes gave dates made again."""
-    from vaultsync.model.rules import each_contact_findings
+def _told(found: list[list[Finding]], met: dict[str, tuple[str, ...]]) -> list[list[Finding]]:
+    """``found`` with the check-ins that can name people the referrer suggested (``referral.telling``)."""
+    from vaultsync.model.referral import telling
 
-    linked = [contact for contact in vault.contacts if contact.sources]
-    if not linked:
-        return found
-    paths = {contact.path for contact in linked}
-    kept = [[f for f in chunk if f.path not in paths] for chunk in found]
-    return [*kept, each_contact_findings(linked, now, vault.settings)]
-
-
-def _each_contact_findings(entries: list[Entry], now: Now, settings: Settings) -> list[Finding]:
-    from vaultsync.model.rules import each_contact_findings
-
-    contacts = (entry.contact for entry in entries if entry.contact is not None)
-    return each_contact_findings(contacts, now, settings)
+    return [telling(chunk, met) for chunk in found] if met else found
 
 
 def build(
@@ -91,9 +83,11 @@ def build(
     *,
     cache: bool = False,
     memo: BuildMemo | None = None,
+    vdir: Path | None = None,
 ) -> Build:
     """Write every output of the vault (at a folder, or already read): the calendar (to
-    ``calendar`` or the configured path), and the dashboard note when configured.
+    ``calendar`` or the configured path), the vdir (one file per event) when ``vdir`` is given,
+    and the dashboard note when configured.
 
     ``cache``: read the folder through the entry cache. ``memo``: a driver that builds again and
     again keeps one and passes it to every build, so only the contacts that changed are
@@ -103,7 +97,7 @@ def build(
     from vaultsync.errors import OutputError
     from vaultsync.model.audit import Audit, Build
     from vaultsync.model.deadlines import next_change
-    from vaultsync.outputs.calendar import calendar_bytes  # icalendar: only when building
+    from vaultsync.outputs.calendar import calendar_parts  # icalendar: only when building
     from vaultsync.outputs.dashboard import dashboard_markdown
     from vaultsync.outputs.generated import (
         CALENDAR,
@@ -112,6 +106,7 @@ def build(
         vault_file,
         write_generated_note,
     )
+    from vaultsync.outputs.vdir import KeptVdir
     from vaultsync.store.files import write_if_changed
 
     where = source if isinstance(source, (Vault, Scan)) else scan_vault(source, stat=cache)
@@ -122,48 +117,54 @@ def build(
     now = judged_at(when, where.settings)
     if isinstance(where, Scan) and memo is None:
         vault, checked, pieces, until = _build_from_notes(where, now, cache)
-        events, written = len(pieces) - 2, write_if_changed(path, pieces, CALENDAR)
+        written = write_if_changed(path, pieces, CALENDAR)
     else:
         vault = where if isinstance(where, Vault) else load_scan(where, cache=cache)
         if memo is None:
-            checked, data = audit(vault, now), calendar_bytes(vault, now)
-            events, written = data.count(b"BEGIN:VEVENT"), write_if_changed(path, data, CALENDAR)
+            checked, pieces = audit(vault, now), calendar_parts(vault, now)
+            written = write_if_changed(path, pieces, CALENDAR)
             until = next_change(vault.contacts, now, vault.settings)
         else:
             built = memo.build(vault, now)
-            checked = Audit(vault, now, built.found_in, counted=built.levels)
-            events, written = built.events, memo.calendar_file.write(path, built.calendar, CALENDAR)
+            checked, pieces = Audit(vault, now, built.found_in, counted=built.levels), built.calendar
+            written = memo.calendar_file.write(path, pieces, CALENDAR)
             until = built.until
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
         dashboard, dashboard_markdown(vault, checked.findings, now)
     )
-    return Build(checked, path, written, events, dashboard, dashboard_written, until)
+    folder = None
+    if vdir is not None:
+        folder = (memo.vdir_folder if memo is not None else KeptVdir()).write(vdir, pieces)
+    return Build(checked, path, written, len(pieces) - 2, dashboard, dashboard_written, folder, until)
 
 
 def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, list[bytes], dt.datetime]:
-    """Read the notes ``scan`` found, and evaluate and serialise each contact where its note was
-    read (on two cores); with ``cache``, a contact whose note is unchanged gives again what it
-    gave the last build on the same day with the same links (while none of its interviews ended
-    since), and on another day keeps the bytes of each event that did not change. Gives the
-    vault, its audit, the calendar in pieces and when they change by themselves."""
+    """Read the notes ``scan`` found, then evaluate and serialise each contact once (on two
+    cores), with the dates of the interaction notes that link it; with ``cache``, a contact whose
+    note is unchanged (and its interaction notes' gains) gives again what it gave the last build
+    on the same day with the same links (while none of its interviews ended since), and on
+    another day keeps the bytes of each event that did not change. Gives the vault, its audit,
+    the calendar in pieces and when they change by themselves."""
     from vaultsync.model.audit import Audit
-    from vaultsync.model.referral import referral
-    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker
+    from vaultsync.model.referral import across_contacts
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker, person_events
 
     links = note_linker(scan.root)
-    derive = partial(_contact_results, now=now, settings=scan.settings, links=links)
+    derive = partial(_results_of, now=now, settings=scan.settings, links=links)
     vault, gave, scan = load_and_derive(scan, derive, cache=cache)
-    # A contact that interaction notes gave dates was derived where its note was read, without them.
-    results: list[Results] = [
-        _results_of(contact, None, now=now, settings=scan.settings, links=links)
-        if contact.sources
-        else gave[contact.path]
-        for contact in vault.contacts
-    ]
-    found: list[Iterable[Finding]] = [result[2] for result in results]
-    found.append(referral(vault.contacts, now, vault.settings))
-    events = sorted(chain.from_iterable(result[3] for result in results), key=itemgetter(0))
+    results: list[Results] = [gave[contact.path] for contact in vault.contacts]
+    across = across_contacts(vault.contacts, now, vault.settings)
+    found = _told([list(result[2]) for result in results], across.met)
+    found.append(across.findings)
+    deadlines = across.deadlines
+    events = sorted(
+        chain(
+            chain.from_iterable(result[3] for result in results),
+            chain.from_iterable(person_events(d, now.day, vault.settings, links) for d in deadlines),
+        ),
+        key=itemgetter(0),
+    )
     zones = (
         frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
     )
@@ -188,14 +189,6 @@ Results = tuple[
 #: When a contact's results were made: the user's day and time zone, the instant, and the next
 #: end of one of its interviews (None: none ahead), until which they hold on that day.
 Made = tuple[dt.date, str, dt.datetime, "dt.datetime | None"]
-
-
-def _contact_results(
-    entry: Entry, kept: Results | None, *, now: Now, settings: Settings, links: NoteLinks
-) -> Results | None:
-    if entry.contact is None:
-        return None
-    return _results_of(entry.contact, kept, now=now, settings=settings, links=links)
 
 
 def _results_of(
@@ -228,37 +221,42 @@ class BuildReport(NamedTuple):
 
 
 def build_report(
-    root: Path, when: Asked, calendar: Path | None = None, *, cache: bool = False
+    root: Path,
+    when: Asked,
+    calendar: Path | None = None,
+    *,
+    cache: bool = False,
+    vdir: Path | None = None,
 ) -> BuildReport:
     """``build`` the vault at ``root``, in words. With ``cache``, when no note changed since a
     build on this day to the same calendar (and no interview ended since), and the calendar file
     is as that build left it (its size, times and inode), nothing is read or written: that
     build's words are given again.
-    Not when a dashboard note is configured (it is written again, when changed, at each build)."""
+    Not when a dashboard note is configured (it is written again, when changed, at each build),
+    nor with a vdir (another program may have changed its files: each is compared)."""
     from vaultsync.outputs.generated import dashboard_path, vault_file
-    from vaultsync.outputs.report import build_line, dashboard_line, error_line
+    from vaultsync.outputs.report import build_line, build_lines, error_line
 
     scan = scan_vault(root, stat=cache)
     now = judged_at(when, scan.settings)
     path = calendar or vault_file(scan.root, scan.settings.calendar_path)
-    storable = cache and dashboard_path(scan.root, scan.settings) is None
+    storable = cache and vdir is None and dashboard_path(scan.root, scan.settings) is None
     if storable and scan.signatures is not None:
         stored = _stored_build(scan, now, path)
         hit = stored.get() if stored is not None else None
         if hit is not None and _still(hit[0], now):
             (lines, errors, _), codes = hit
             return BuildReport(lines, errors, codes["build"], None)
-    built = build(scan, now, calendar, cache=cache)
-    lines = build_line(built) + (f"\n{dashboard_line(built)}" if built.dashboard else "")
+    built = build(scan, now, calendar, cache=cache, vdir=vdir)
+    lines = "\n".join(build_lines(built))
     errors = tuple(map(error_line, built.audit.vault.errors))
     code = 1 if errors else 0
     read = built.audit.scan
     if storable and read is not None:
         stored = _stored_build(read, now, built.path)
         if stored is not None:  # the next build, if nothing changed, leaves the calendar as it is
-            stored.put(
-                (build_line(replace(built, written=False)), errors, _stamp(built.until)), {"build": code}
-            )
+            words = (build_line(replace(built, written=False)), errors, _stamp(built.until))
+            stored.put(words, {"build": code})
     return BuildReport(lines, errors, code, built)
 
 
@@ -302,22 +300,23 @@ def report(
     fail_on: str = "overdue",
     cache: bool = False,
     width: int | None = None,
+    lapsed: bool = False,
 ) -> AuditReport:
     """The audit of the vault at ``root`` at ``when`` as ``fmt`` (naming the vault ``label``,
-    text wrapped to ``width`` columns when given), and its exit code by ``fail_on`` (see
-    ``vaultsync.model.audit.FAIL_ON``).
+    text wrapped to ``width`` columns when given, the lapsed reminders listed with ``lapsed``),
+    and its exit code by ``fail_on`` (see ``vaultsync.model.audit.FAIL_ON``).
 
     With ``cache``, notes unchanged since the last run are not read again, and when no note
     changed since a report in this format on this day (and no interview ended since), that
     report is given again at once.
     """
-    # The notes' signatures are taken first only when a stored report could be given again;
-    # otherwise they are taken as the notes are read (store.loader.load_and_evaluate).
     from vaultsync.model.deadlines import next_change
 
+    # The notes' signatures are taken first only when a stored report could be given again;
+    # otherwise they are taken as the notes are read (store.loader.load_and_evaluate).
     scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
     now = judged_at(when, scan.settings)
-    made_of = (now.day, str(now.zone), label, width)
+    made_of = (now.day, str(now.zone), label, width, lapsed)
     stored = None
     if scan.signatures is not None:
         stored = ReportCache(scan, fmt, *made_of)
@@ -329,7 +328,7 @@ def report(
 
     result = audit(scan, now, cache=cache)
     code = result.exit_code_on(fail_on)
-    text = FORMATS[fmt](result, label, width)
+    text = FORMATS[fmt](result, label, width, lapsed)
     if cache and result.scan is not None:
         if stored is None or result.scan is not scan:  # signed as read: the key is new
             stored = ReportCache(result.scan, fmt, *made_of)
@@ -338,43 +337,86 @@ def report(
     return AuditReport(text, code, result)
 
 
+class Exported(NamedTuple):
+    vault: Vault
+    path: Path
+    cards: int
+    written: bool  # False when the file already held these cards
+
+
+def export_vcards(root: Path, path: Path) -> Exported:
+    """Write every contact of the vault at ``root`` to ``path`` as vCard 4.0, when it changed
+    (``vaultsync.outputs.vcard``); a file there that vaultsync did not write is left alone."""
+    from vaultsync.outputs.calendar import note_linker
+    from vaultsync.outputs.generated import VCARDS
+    from vaultsync.outputs.vcard import vcards
+    from vaultsync.store.files import write_if_changed
+
+    vault = load_vault(root)
+    data = vcards(vault.contacts, note_linker(vault.root))
+    return Exported(vault, path, len(vault.contacts), write_if_changed(path, data, VCARDS))
+
+
 @dataclass(frozen=True)
 class Pushed:
     vault: Vault
-    result: PushResult
+    result: PushResult | None  # the calendar's push, when a calendar URL was given
+    cards: PushResult | None = None  # the address book's push, when its URL was given
 
 
 def push(
     root: Path,
     when: Asked,
-    url: str,
+    url: str | None,
     *,
+    contacts: str | None = None,
     username: str | None = None,
     password: str | None = None,
     timeout: float | None = None,
     after: Callable[[Vault], None] | None = None,
+    done: Callable[[PushResult], None] | None = None,
 ) -> Pushed:
     """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines at ``when``
-    (see ``vaultsync.outputs.caldav_push.push``; ``timeout``: for each request).
+    (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
+    exactly its contacts, leaving the cards of notes that cannot be read as they are
+    (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
 
-    ``after`` is called with the vault once the push is over, whether it succeeded or failed
-    (the CLI lists the unreadable notes there, before any failure is reported)."""
+    ``after`` is called with the vault once the pushes are over, whether they succeeded or
+    failed (the CLI lists the unreadable notes there, before any failure is reported); ``done``
+    with each push's result as it succeeds (the calendar's is said even when the contacts' push
+    then fails)."""
     from vaultsync.outputs.caldav_push import TIMEOUT
     from vaultsync.outputs.caldav_push import push as push_calendar
-    from vaultsync.outputs.calendar import calendar_bytes
+    from vaultsync.outputs.calendar import calendar_bytes, note_linker
+    from vaultsync.outputs.carddav_push import ADDRESS_BOOK_NAME, card_resources, push_contacts
+    from vaultsync.outputs.vcard import path_uid
 
     vault = load_vault(root)
-    data = calendar_bytes(vault, when)
+    timeout = TIMEOUT if timeout is None else timeout
+    result = cards = None
     try:
-        result = push_calendar(
-            data,
-            url,
-            name=vault.settings.calendar_name,
-            username=username,
-            password=password,
-            timeout=TIMEOUT if timeout is None else timeout,
-        )
+        if url is not None:
+            data, name = calendar_bytes(vault, when), vault.settings.calendar_name
+            result = push_calendar(
+                data, url, name=name, username=username, password=password, timeout=timeout
+            )
+            if done is not None:
+                done(result)
+        if contacts is not None:
+            wanted = card_resources(vault.contacts, note_linker(vault.root))
+            unread = {path_uid(err.path) for err in vault.errors} - {card.uid for card in wanted}
+            cards = push_contacts(
+                wanted,
+                contacts,
+                name=ADDRESS_BOOK_NAME,
+                keep=unread,
+                username=username,
+                password=password,
+                timeout=timeout,
+            )
+            if done is not None:
+                done(cards)
     finally:
         if after is not None:
             after(vault)
-    return Pushed(vault, result)
+    return Pushed(vault, result, cards)

@@ -409,6 +409,7 @@ def serve(
     """``vaultsync serve``: build, then serve the calendar while the watcher keeps it current,
     until Ctrl-C or SIGTERM. ``ready`` is called once the first build is served."""
     from vaultsync.drivers.watch import Watcher, stop_on_signals
+    from vaultsync.drivers.watch_process import collection_paused
 
     _enough_files()
     feed = Feed()
@@ -416,6 +417,8 @@ def serve(
     stop = threading.Event()
     with stop_on_signals(stop):  # from the start: a SIGTERM right after the URL is printed stops cleanly
         with _logged_after():  # ``ready``'s lines first, then the first build's (its problems)
+            with collection_paused():
+                watcher.open()
             first = watcher.build_now()
             try:
                 server = CalendarServer(feed, token, host, port, log=log.info, detail=log.debug)

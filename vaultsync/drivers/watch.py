@@ -48,7 +48,7 @@ from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.audit import Build
 from vaultsync.model.now import Now, judged_at
 from vaultsync.outputs.generated import output_paths
-from vaultsync.outputs.report import build_line, dashboard_line, error_line, plural
+from vaultsync.outputs.report import build_lines, error_line, plural
 from vaultsync.reading.listing import is_ignored, vault_root
 from vaultsync.reading.note import NoteError
 
@@ -90,6 +90,7 @@ class Watcher:
         root: Path,
         *,
         calendar: Path | None = None,
+        vdir: Path | None = None,
         today: dt.date | dt.datetime | None = None,
         polling: bool = False,
         debounce: float = 0.2,
@@ -98,6 +99,7 @@ class Watcher:
     ) -> None:
         self.root = Path(root)
         self.calendar = calendar
+        self.vdir = vdir
         self.polling = polling
         self.debounce = debounce
         self.on_build = on_build
@@ -118,7 +120,8 @@ class Watcher:
         self._until: dt.datetime | None = None  # the last build holds until then (pipeline.build)
         self._problems: set[NoteError] = set()
         self._stale = False  # the last build could not write its calendar
-        self._memo = BuildMemo()  # only the contacts that changed are evaluated again
+        #: What each contact gave the last build: only the contacts that changed are evaluated again.
+        self.memo = BuildMemo()
         self.observer: BaseObserver | None = None
         self._polling_because: str | None = None  # why the observer polls; None: it does not
 
@@ -126,7 +129,7 @@ class Watcher:
 
     def run(self, stop: threading.Event) -> None:
         """Build, then keep building until ``stop`` is set. UsageError for a missing vault."""
-        self._open()
+        self.open()
         self.observer = self._observe()
         try:
             self._update(reason="start", rescan=True, force=True, strict=True)
@@ -160,12 +163,15 @@ class Watcher:
 
     def build_now(self) -> Build:
         """Reconcile the index with the disk and build at once, whatever changed (for tests, servers)."""
-        self._open()
+        self.open()
         build = self._update(reason="requested", rescan=True, force=True, strict=True)
         assert build is not None  # a strict, forced update builds or raises
         return build
 
-    def _open(self) -> None:
+    def open(self) -> None:
+        """Read the vault, unless it was read already: what ``run`` and ``build_now`` do first. A
+        driver calls it first itself to pause the garbage collector around it (see
+        ``watch_process.collection_paused``); the watcher never changes the interpreter's state."""
         with self._lock:
             if self._index is None:
                 root = vault_root(self.root)
@@ -318,7 +324,7 @@ class Watcher:
                 reason = lost or (passed if moved else "rebuild")
             self._built_day, self._until = now.day, now.next_day  # if it fails: tried again at a change
             try:
-                build = pipeline.build(index.vault(), now, self.calendar, memo=self._memo)
+                build = pipeline.build(index.vault(), now, self.calendar, memo=self.memo, vdir=self.vdir)
             except VaultsyncError as err:
                 if strict:
                     raise
@@ -369,7 +375,7 @@ class Watcher:
             log.warning("%s", error_line(err))
         self._problems = set(audit.vault.errors)
         deadlines = sum(audit.levels[level] for level in ("overdue", "due", "upcoming"))
-        did = [build_line(build), *([dashboard_line(build)] if build.dashboard else [])]
+        did = build_lines(build)
         troubled = len({err.path for err in self._problems})  # a note with several problems is one
         log.info(
             "%s: %s (%d overdue), %s with problems; %s in %.3f s",

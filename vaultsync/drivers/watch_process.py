@@ -1,8 +1,10 @@
-"""The process around a watcher: logging and signals (shared with other long-running commands)."""
+"""The process around a watcher: logging, signals and the garbage collector's pause at the start
+(shared with other long-running commands, and with the one-shot commands' pause)."""
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -15,6 +17,8 @@ log = logging.getLogger("vaultsync.drivers.watch")
 
 class Runs(Protocol):
     """A long-running driver (``vaultsync.drivers.watch.Watcher``): runs until ``stop`` is set."""
+
+    def open(self) -> None: ...
 
     def run(self, stop: threading.Event) -> None: ...
 
@@ -46,9 +50,28 @@ def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """No garbage collection inside the block, and what exists at its end set aside
+    (``gc.freeze``) before collection resumes: for reading a whole vault, whose entries hold no
+    cycles and would be walked again by every collection. An interpreter-wide change, so only
+    the edge of a process makes it: a one-shot command, a long-running driver's start."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+
+
 def run_until_signalled(watcher: Runs) -> None:
-    """Run ``watcher`` in this process until Ctrl-C or SIGTERM; the calendar is left complete."""
+    """Run ``watcher`` in this process until Ctrl-C or SIGTERM; the calendar is left complete.
+    The vault is first read with collection paused (``collection_paused``)."""
     stop = threading.Event()
     with stop_on_signals(stop):
+        with collection_paused():
+            watcher.open()
         watcher.run(stop)
     log.info("stopped")

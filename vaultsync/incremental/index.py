@@ -17,16 +17,16 @@ from collections.abc import Iterable, KeysView
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vaultsync.config import Settings, load_settings
-from vaultsync.model.interactions import Derived, Interaction, with_interactions
+from vaultsync.model.interactions import Interaction, Join
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Scan, is_ignored, link_problem, note_paths
 from vaultsync.reading.note import NoteError
 from vaultsync.store.entries import load_entry
 from vaultsync.store.files import file_state, settled_state
-from vaultsync.store.loader import load_and_evaluate
+from vaultsync.store.loader import load_entries
 
 if TYPE_CHECKING:
     from vaultsync.model.contact import Contact
@@ -79,17 +79,19 @@ class VaultIndex:
         #: Each note's ``files.file_state`` as it was read; None: read it again next time.
         self._states: dict[str, tuple[int, ...] | None] = {}
         self._folder_errors: tuple[NoteError, ...] = ()
-        #: The last good contacts of an index this one replaces (``with_settings``), until a scan.
-        self._last_good: dict[str, Contact] = {}
+        #: The last good contacts and interaction notes of an index this one replaces
+        #: (``with_settings``), until a scan.
+        self._last_good: dict[str, Entry] = {}
         # The Vault of the entries, kept in step one changed entry at a time (at 10,000 contacts,
         # sorting every entry into a new Vault after each save costs milliseconds):
-        self._contacts: list[Contact] = []  # sorted by path
+        self._contacts: list[Contact] = []  # sorted by path, with their interactions' dates
         self._problems: dict[str, tuple[NoteError, ...]] = {}  # the entries that have errors
         self._errors: tuple[NoteError, ...] | None = None  # None: gather them again
         self._vault: Vault | None = None  # None: changed since the last vault()
-        #: The interaction notes, whose dates go to the contacts they link at every vault().
-        self._interactions: dict[str, Interaction] = {}
-        self._derived: Derived = {}
+        self._interactions: list[Interaction] = []  # sorted by path
+        self._dated: tuple[Interaction, ...] | None = ()  # the same as a tuple; None: changed since
+        #: The contacts with the dates of the interaction notes that link them, kept in step.
+        self._join = Join()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -106,7 +108,7 @@ class VaultIndex:
         ``scan``, and a note that cannot be read then keeps its last good contact, as across a save
         (the rules judge it under the new settings)."""
         index = VaultIndex(self.root, settings)
-        index._last_good = {path: e.contact for path, e in self._entries.items() if e.contact is not None}
+        index._last_good = {path: e for path, e in self._entries.items() if _read_well(e)}
         return index
 
     def load(self) -> None:
@@ -119,14 +121,11 @@ class VaultIndex:
             return
         errors: list[NoteError] = []
         paths = tuple(note_paths(self.root, self.settings, errors))
-        vault, _, read = load_and_evaluate(Scan(self.root, self.settings, paths, ()), None, cache=True)
-        by_path = {contact.path: contact for contact in vault.contacts}
-        problems: dict[str, list[NoteError]] = {}
-        for err in vault.errors:
-            problems.setdefault(err.path, []).append(err)
+        entries, _, read = load_entries(Scan(self.root, self.settings, paths, ()), cache=True)
+        by_path = {entry.path: entry for entry in entries}
         for path, state in zip(paths, read.signatures or [None] * len(paths), strict=True):
             self._states[path] = state
-            self._set(path, None, Entry(path, by_path.get(path), tuple(problems.get(path, ()))))
+            self._set(path, None, by_path[path])
 
     def scan(self) -> list[str]:
         """Walk the whole vault; re-read new and changed notes, drop vanished ones.
@@ -173,9 +172,12 @@ class VaultIndex:
                 problems.sort(key=itemgetter(0))  # stable: a note's own errors stay in their order
                 self._errors = tuple(chain.from_iterable(errors for _, errors in problems))
             notes = len(self._entries) + len(self._folder_errors)
-            interactions = tuple(self._interactions[path] for path in sorted(self._interactions))
-            contacts = with_interactions(tuple(self._contacts), interactions, self._derived)
-            self._vault = Vault(self.root, self.settings, contacts, self._errors, notes, interactions)
+            for path, contact in self._join.changed():
+                _put(self._contacts, path, contact)
+            if self._dated is None:
+                self._dated = tuple(self._interactions)
+            contacts = tuple(self._contacts)
+            self._vault = Vault(self.root, self.settings, contacts, self._errors, notes, self._dated)
         return self._vault
 
     def _update(self, path: str) -> bool:
@@ -214,19 +216,14 @@ class VaultIndex:
         self._vault = None
         was = before.contact if before is not None else None
         now = after.contact if after is not None else None
-        if was is not None or now is not None:
-            at = bisect_left(self._contacts, path, key=_PATH)
-            if was is None and now is not None:
-                self._contacts.insert(at, now)
-            elif now is None:
-                del self._contacts[at]
-            else:
-                self._contacts[at] = now
-        interaction = after.interaction if after is not None else None
-        if interaction is not None:
-            self._interactions[path] = interaction
-        elif before is not None and before.interaction is not None:
-            del self._interactions[path]
+        if was is not now:
+            self._join.contact(path, now)
+        was_dated = before.interaction if before is not None else None
+        dated = after.interaction if after is not None else None
+        if was_dated is not dated:
+            _put(self._interactions, path, dated)
+            self._dated = None
+            self._join.interaction(path, dated)
         errors = after.errors if after is not None else ()
         if errors or (before is not None and before.errors):
             self._errors = None
@@ -236,22 +233,43 @@ class VaultIndex:
                 self._problems.pop(path, None)
 
     def _read(self, path: str, st: os.stat_result) -> Entry:
-        """The note's entry; or its last good contact, with the problems, while it is unreadable.
+        """The note's entry; or its last good contact or interaction (a meeting note's dates),
+        with the problems, while it is unreadable.
 
-        Unreadable means: it could not be parsed at all, or it holds only the start of a
-        front-matter, the empty note included (an editor that truncates, then writes, seen between
-        the two). A note that parses but is no longer a contact is taken as meant.
+        Unreadable means: it could not be parsed at all, its dates could not be read (a meeting
+        note), or it holds only the start of a front-matter, the empty note included (an editor
+        that truncates, then writes, seen between the two). A note that parses but is no longer a
+        contact or a meeting is taken as meant.
         """
         before = self._entries.get(path)
-        last_good = before.contact if before is not None else self._last_good.get(path)
-        if last_good is None:
+        last_good = before if before is not None else self._last_good.get(path)
+        if last_good is None or not _read_well(last_good):
             return load_entry(self.root, path, self.settings)
         opening = _opening_problem(self.root / path) if st.st_size < _OPENING_SIZE else None
         if opening is not None:
             problems: tuple[NoteError, ...] = (NoteError(path, None, opening),)
         else:
             entry = load_entry(self.root, path, self.settings)
-            if entry.contact is not None or not entry.errors:
+            if _read_well(entry) or not entry.errors:
                 return entry
             problems = entry.errors
-        return Entry(path, last_good, (*problems, NoteError(path, None, KEPT)))
+        kept = (*problems, NoteError(path, None, KEPT))
+        return Entry(path, last_good.contact, kept, interaction=last_good.interaction)
+
+
+def _read_well(entry: Entry) -> bool:
+    """Whether ``entry`` gives the vault something to keep: a contact, or an interaction's dates."""
+    return entry.contact is not None or entry.interaction is not None
+
+
+def _put(items: list[Any], path: str, item: Any | None) -> None:
+    """Make ``item`` (None: nothing) the one of ``path`` in ``items``, a list sorted by path."""
+    at = bisect_left(items, path, key=_PATH)
+    present = at < len(items) and items[at].path == path
+    if item is None:
+        if present:
+            del items[at]
+    elif present:
+        items[at] = item
+    else:
+        items.insert(at, item)

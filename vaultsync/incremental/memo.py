@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, count
@@ -28,8 +28,9 @@ from vaultsync.model.contact import Contact
 from vaultsync.model.deadlines import deadlines, next_end
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Asked, Now, judged_at
-from vaultsync.model.referral import ReferralInputs, referral_inputs
+from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs, shown, telling
 from vaultsync.model.rules import contact_findings
+from vaultsync.model.settle import settle
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import (
     Item,
@@ -41,10 +42,14 @@ from vaultsync.outputs.calendar import (
     event_order,
     event_zones,
     note_linker,
+    person_items,
 )
+from vaultsync.outputs.vdir import KeptVdir
 from vaultsync.store.files import KeptFile
 
 Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
+_PATH = attrgetter("path")
+Exactly = tuple[Item, frozenset[str]]  # what makes an event's bytes (``_exactly``)
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,8 @@ class _Basis:
     """What else than the contact its results depend on (besides the interviews over by then:
     ``_Gave.until``)."""
 
-    day: dt.date
-    zone: str  # its name: a zone read from /etc/localtime is a new object at each build
+    today: dt.date  # the user's
+    zone: str  # the user's, by name: a zone read from /etc/localtime is a new object at each build
     settings: Settings
     links: NoteLinks
 
@@ -109,13 +114,29 @@ class BuildMemo:
         self._keys: list[tuple[dt.date, str]] = []  # every event's event_order, in that order
         self._events: list[bytes] = []  # ... and its bytes
         self._referrals: Referrals | None = None  # None: to be made again from every contact
-        self._referral_levels: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())
+        self._referral_found: tuple[Finding, ...] = ()  # the referral rule's findings as found
+        self._referral_settled: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())  # model.settle
+        self._referral_on: tuple[dt.date, Settings] | None = None  # the day and settings settled on
+        #: The events of the deadlines across contacts (``referral``), each with what makes its bytes;
+        #: and, after a build on another day, the last ones, whose bytes the next build may keep.
+        self._person_events: dict[PersonDeadline, tuple[tuple[Exactly, Event], ...]] = {}
+        self._person_was: dict[PersonDeadline, tuple[tuple[Exactly, Event], ...]] = {}
         self._head: tuple[Hashable, bytes] = (None, b"")
+        #: The last findings handed out with the check-ins naming people met (``_told``).
+        self._shown: tuple[
+            list[tuple[Finding, ...]] | None, dict[str, tuple[str, ...]], list[tuple[Finding, ...]]
+        ] = (None, {}, [])
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
         #: No contact's results change by themselves before then (some may later: it is only
         #: made exact when reached).
         self._until: dt.datetime | None = None
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
+        self.vdir_folder = KeptVdir()  # ... and in the vdir, when one is kept
+
+    @property
+    def paths(self) -> list[str]:
+        """The note paths of the contacts whose results it holds (those of the last build), sorted."""
+        return sorted(self._gave)
 
     def build(self, vault: Vault, when: Asked) -> Built:
         """Every finding and the calendar of ``vault`` at ``when`` (``vaultsync.model.now.judged_at``):
@@ -123,15 +144,51 @@ class BuildMemo:
         now = judged_at(when, vault.settings)
         basis = _Basis(now.day, str(now.zone), vault.settings, note_linker(vault.root))
         self._evaluate(vault.contacts, basis, now)
-        referrals = self._referral_findings()
+        referrals = self._referral_findings(basis)
         if self._findings[-1] is not referrals:
             self._findings = [*self._findings[:-1], referrals]
+        kept = self._referrals  # made by _referral_findings
+        found_in = self._told(self._findings, kept.met() if kept is not None else {})
         head = self._calendar_head(vault.settings)
         if self._pieces is None or self._pieces[0] is not head:
             self._pieces = calendar_pieces(head, self._events)
-        levels = self._levels + self._referral_levels[1]  # and only the levels found: + drops zeros
+        levels = self._levels + self._referral_settled[1]  # and only the levels found: + drops zeros
         until = now.next_day if self._until is None else min(self._until, now.next_day)
-        return Built(self._findings, levels, self._pieces, len(self._events), until)
+        return Built(found_in, levels, self._pieces, len(self._events), until)
+
+    def _told(
+        self, findings: list[tuple[Finding, ...]], met: dict[str, tuple[str, ...]]
+    ) -> list[tuple[Finding, ...]]:
+        """``findings``, the check-ins of referrers naming whom they suggested and the user has met
+        since (``referral.telling``): the same list while neither changed. Only the span of
+        ``findings`` that changed since the last build, and the referrers whose names changed,
+        are looked at."""
+        base, named, shown = self._shown
+        if findings is base and met is named:
+            return shown
+        contacts = self._contacts
+
+        def told(at: int) -> tuple[Finding, ...]:
+            if at < len(contacts) and contacts[at].path in met:
+                return tuple(telling(findings[at], met))
+            return findings[at]
+
+        if not met:
+            shown = findings
+        elif base is None or not named:
+            shown = [told(at) for at in range(len(findings))]
+        else:
+            # the last group, the findings across contacts, is not about one contact: left out
+            start, old_end, new_end = _changed_span(base[:-1], findings[:-1])
+            shown = [*shown[:start], *map(told, range(start, new_end)), *shown[old_end:-1], findings[-1]]
+            if met is not named:  # a referrer's names changed (or they came or went)
+                for path in {*met, *named}:
+                    if met.get(path) != named.get(path):
+                        at = bisect_left(contacts, path, key=_PATH)
+                        if at < len(contacts) and contacts[at].path == path:
+                            shown[at] = told(at)
+        self._shown = (findings, met, shown)
+        return shown
 
     def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis, now: Now) -> None:
         """Bring every contact's results up to date.
@@ -166,6 +223,8 @@ class BuildMemo:
         else:  # every contact was evaluated again: start from nothing
             self._gave, self._findings, self._keys, self._events = {}, [()], [], []
             self._levels, self._zones, self._pieces = Counter(), Counter(), None
+            self._referrals = None  # its findings depend on the day too
+            self._person_was, self._person_events = self._person_events, {}
             stale = []
         for done in stale:
             del self._gave[done.contact.path]
@@ -196,9 +255,9 @@ class BuildMemo:
         A few changes are made in place, with a binary search each; many, by sorting again."""
         keys, events = self._keys, self._events
         if 8 * (len(removed) + len(added)) > len(keys):
-            everything = sorted(
-                chain.from_iterable(done.events for done in self._gave.values()), key=itemgetter(0)
-            )
+            gave = chain.from_iterable(done.events for done in self._gave.values())
+            across = (event for entries in self._person_events.values() for _, event in entries)
+            everything = sorted(chain(gave, across), key=itemgetter(0))
             keys[:] = map(itemgetter(0), everything)
             events[:] = map(itemgetter(1), everything)
             return
@@ -228,15 +287,42 @@ class BuildMemo:
         referrals.update(old.values(), added)
         self._referrals = referrals
 
-    def _referral_findings(self) -> tuple[Finding, ...]:
-        """The vault-wide referral rule's findings: the same tuple while none changed."""
-        if self._referrals is None:
-            self._referrals = Referrals()
+    def _referral_findings(self, basis: _Basis) -> tuple[Finding, ...]:
+        """The findings of the rules across contacts: the same tuple while none changed; their
+        events brought up to date in the calendar."""
+        removed: list[Event] = []
+        was, self._person_was = self._person_was, {}
+        if self._referrals is None:  # made again: its events too
+            removed = [event for entries in self._person_events.values() for _, event in entries]
+            was, self._person_events = {**was, **self._person_events}, {}
+            self._referrals = Referrals(basis.today, basis.settings)
             self._referrals.update((), (done.referral_inputs for done in self._gave.values()))
+        gone, new = self._referrals.take_deadlines()
+        new = [d for d in new if shown(d, basis.today, basis.settings)]
+        gone = [d for d in gone if d in self._person_events]
+        if removed or gone or new:
+            for deadline in gone:
+                was[deadline] = self._person_events.pop(deadline)
+                removed += [event for _, event in was[deadline]]
+            known = {key: event[1] for entries in was.values() for key, event in entries}
+            added = []
+            for deadline in new:
+                items = person_items(deadline, basis.today, basis.settings, basis.links)
+                entries = tuple(
+                    (key, (event_order(item), known.get(key) or event_bytes(item)))
+                    for item, key in zip(items, map(_exactly, items), strict=True)
+                )
+                self._person_events[deadline] = entries
+                added += [event for _, event in entries]
+            self._reorder(removed, added)
+            self._pieces = None
         found = self._referrals.findings()
-        if found is not self._referral_levels[0]:
-            self._referral_levels = (found, Counter(map(attrgetter("level"), found)))
-        return found
+        on = (self._basis.today, self._basis.settings) if self._basis else None
+        if found is not self._referral_found or on != self._referral_on:
+            settled = tuple(settle(found, *on)) if on else found
+            self._referral_found, self._referral_on = found, on
+            self._referral_settled = (settled, Counter(map(attrgetter("level"), settled)))
+        return self._referral_settled[0]
 
     def _calendar_head(self, settings: Settings) -> bytes:
         """``calendar_head``, made again only when the settings or the time zones used changed."""
@@ -248,7 +334,7 @@ class BuildMemo:
         return self._head[1]
 
 
-def _changed_span(old: tuple[Contact, ...], new: tuple[Contact, ...]) -> tuple[int, int, int]:
+def _changed_span(old: Sequence[object], new: Sequence[object]) -> tuple[int, int, int]:
     """Where ``old`` and ``new`` differ: (start, end in old, end in new). Before ``start`` and after
     the ends they hold the same objects, in the same order."""
     if old is new:
@@ -306,7 +392,7 @@ def contact_results(
     )
 
 
-def _exactly(item: Item) -> tuple[Item, frozenset[str]]:
+def _exactly(item: Item) -> Exactly:
     """What makes an event's bytes: its Item, and its time zones (two times at the same instant in
     two zones with the same offset compare equal, but are written with different TZIDs)."""
     return item, event_zones(item)

@@ -492,13 +492,14 @@ def _trie(phrases: Sequence[str]) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-def _matches(text: str, extra: tuple[str, ...], every: bool = False) -> list[tuple[int, int]]:
-    """(start, end) of each ask in ``text``, the earliest first where two overlap: only the rules
-    whose key words the text holds are tried (with ``every``, all of them: the tests compare)."""
+def ask_spans(text: str, extra: tuple[str, ...] = (), *, fast_paths: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each ask in ``text``, the earliest first where two overlap. Only the rules
+    whose key words the text holds are tried; ``fast_paths=False`` tries every rule (the same
+    spans, found more slowly: for checking the key words, as ``NoteReader(fast_paths=False)``)."""
     ascii_text = text.isascii()
     searched = text.lower() if ascii_text else text  # ASCII: same length, same matches
     spans = []
-    for index in range(len(GRAMMAR)) if every else _rules(searched, not ascii_text):
+    for index in _rules(searched, not ascii_text) if fast_paths else range(len(GRAMMAR)):
         spans += [m.span(1) for m in rule_pattern(index, not ascii_text).finditer(searched)]
     if extra:
         own = phrases_pattern(extra, False) if ascii_text else None
@@ -532,7 +533,7 @@ def job_asks(lines: Sequence[Line], extra: tuple[str, ...] = ()) -> list[tuple[i
     if not lines:
         return []
     text = " ".join([line_text for line_text, _ in lines]) + " "
-    spans = _matches(text, extra)
+    spans = ask_spans(text, extra)
     if not spans:
         return []  # most texts: no need to know where each line begins
     line = _line_finder(lines)

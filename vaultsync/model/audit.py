@@ -80,5 +80,15 @@ class Build:
     events: int
     dashboard: Path | None = None  # the dashboard note, when the config asks for one
     dashboard_written: bool = False
+    vdir: VdirWrite | None = None  # what was done in the vdir, when one was asked for
     #: When the outputs may change though no note does: an interview ends, or a new day begins.
     until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class VdirWrite:
+    """What one write of the vdir (``outputs.vdir``) did."""
+
+    folder: Path
+    written: int  # files created or changed
+    removed: int  # files of ours whose event left the calendar

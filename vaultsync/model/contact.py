@@ -56,17 +56,21 @@ class Contact:
     referrals: tuple[PersonRef, ...] = ()
     referred_by: tuple[PersonRef, ...] = ()
     advice: tuple[str, ...] = ()  # from the property and the Advice section
-    follow_up: bool = True
+    follow_up: bool = True  # false: no reminder to write again (check-in, reply nudges)
+    do_not_contact: bool = False  # true: nothing at all about them (their referrals still count)
     sections: Sections = EMPTY
     #: What was read with a guess (a key written twice), for the record rule to warn about.
     warnings: tuple[str, ...] = ()
-    #: Dates from interaction notes that link this contact (``model.interactions``): messages
-    #: sent and received, and other contact; each with the note it came from in ``sources``.
+    #: Messages sent to ask for a conversation, their answers, and other contact: from the note's
+    #: own ``outreach``, ``replied`` and ``contacted``, and from the interaction notes that link
+    #: this contact (``model.interactions``), each of those with its note in ``sources``.
     outreach: tuple[dt.date, ...] = ()
     replies: tuple[dt.date, ...] = ()
     contacted: tuple[dt.date, ...] = ()
     sources: tuple[tuple[str, str, str], ...] = ()  # (kind, date as ISO text, the note's path)
     hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
+    keep_in_touch: int | None = None  # days between contacts; 0 = never; None = the setting
+    mark: str = ""  # which of MARKS made the note a contact ("": not told)
     #: How long their interviews last (None: the ``interview_minutes`` setting), and the ends the
     #: note writes itself (``2026-11-20T15:00/16:15``) as (start, end).
     interview_minutes: int | None = None
@@ -118,30 +122,42 @@ def _folded(values: Any) -> list[str]:
     return out
 
 
+#: The ways a note is marked as a contact (``contact_mark``; ``doctor`` counts each).
+MARKS = ("type", "tag", "category", "folder", "body tag", "people folder")
+
+
 def is_contact(note: Note, settings: Settings) -> bool:
     """A note is a contact by its type, its tags, its categories, its folder or a #tag in the body."""
+    return contact_mark(note, settings) is not None
+
+
+def contact_mark(note: Note, settings: Settings) -> str | None:
+    """Which of ``MARKS`` makes ``note`` a contact, the first that does; None: none of them (a
+    note in a people folder is told by ``people.in_people_folder``)."""
     if is_generated(note.meta):
-        return False
+        return None
     meta = {property_key(k): v for k, v in note.meta.items()}
     types, tags, categories, type_keys = _marks(
         settings.contact_types, settings.contact_tags, settings.contact_categories
     )
     if types & set(_folded(meta.get("type"))):
-        return True
+        return "type"
     if any(meta.get(key) is True for key in type_keys):  # person: true
-        return True
+        return "type"
     raw_tags = meta.get("tags")
     if isinstance(raw_tags, str):
         raw_tags = re.split(r"[\s,]+", raw_tags)
     if any(tag in tags or tag.split("/")[0] in tags for tag in _folded(raw_tags)):
-        return True
+        return "tag"
     if categories & set(_folded(meta.get("categories"))):
-        return True
+        return "category"
     if any(note.path.startswith(folder + "/") for folder in settings.contacts_folders):
-        return True
-    if "#" in note.body:
-        return any(m.group(1).casefold().split("/")[0] in tags for m in _BODY_TAG.finditer(note.body))
-    return False
+        return "folder"
+    if "#" in note.body and any(
+        m.group(1).casefold().split("/")[0] in tags for m in _BODY_TAG.finditer(note.body)
+    ):
+        return "body tag"
+    return None
 
 
 @cache
@@ -158,10 +174,11 @@ def _marks(
 
 
 def build_contact(
-    note: Note, settings: Settings, reader: NoteReader | None = None
+    note: Note, settings: Settings, reader: NoteReader | None = None, mark: str = ""
 ) -> tuple[Contact, list[NoteError]]:
     """The Contact in ``note``, and a NoteError for each value that could not be used; its
-    sections read by ``reader`` when given (its fast paths, its counts)."""
+    sections read by ``reader`` when given (its fast paths, its counts); ``mark``: which of
+    ``MARKS`` made it a contact."""
     lookup = settings.property_lookup
     props: dict[str, tuple[str, Any]] = {}  # canonical -> (key as written, value)
     for key, raw in note.meta.items():
@@ -204,6 +221,26 @@ def build_contact(
                 found.append(parsed)
         return found
 
+    def flag(canonical: str) -> bool | None:
+        """A checkbox property: true, false, or None when absent, empty or not one (reported)."""
+        raw = value(canonical)
+        if isinstance(raw, str):
+            raw = {"false": False, "true": True, "": None}.get(raw.strip().casefold(), raw)
+        if raw is not None and not isinstance(raw, bool):
+            problem(canonical, f"expected true or false, got {flow_text(written(canonical))!r}")
+            return None
+        return raw
+
+    def days(canonical: str) -> tuple[dt.date, ...]:
+        return tuple(sorted({day_of(m) for m in moments(canonical, parse_moment)}))
+
+    follow_up = flag("follow_up")
+
+    keep_in_touch = _cadence(value("keep_in_touch"))
+    if isinstance(keep_in_touch, str):
+        problem("keep_in_touch", f"{keep_in_touch}, got {flow_text(written('keep_in_touch'))!r}")
+        keep_in_touch = None
+
     ends: dict[Moment, dt.datetime | None] = {}  # an interview written twice: its first end
     for start, end in moments("interviews", parse_interview):
         ends.setdefault(start, end)
@@ -217,13 +254,6 @@ def build_contact(
             minutes = None
     else:
         minutes = None
-
-    follow_up = value("follow_up")
-    if isinstance(follow_up, str):
-        follow_up = {"false": False, "true": True, "": None}.get(follow_up.strip().casefold(), follow_up)
-    if follow_up is not None and not isinstance(follow_up, bool):
-        problem("follow_up", f"expected true or false, got {flow_text(written('follow_up'))!r}")
-        follow_up = True
 
     if reader is None:
         sections = read_sections(note.body, note.body_line)
@@ -245,21 +275,51 @@ def build_contact(
         address=_joined(written("address")),
         profile=_joined(written("profile")),
         interviews=tuple(interviews),
-        thank_you_sent=tuple(sorted({day_of(m) for m in moments("thank_you_sent", parse_moment)})),
-        check_ins=tuple(sorted({day_of(m) for m in moments("check_ins", parse_moment)})),
+        thank_you_sent=days("thank_you_sent"),
+        check_ins=days("check_ins"),
         referrals=_people(written("referrals")),
         referred_by=_people(written("referred_by")),
         advice=tuple(a for a in advice if a),
         follow_up=follow_up is not False,
+        do_not_contact=flag("do_not_contact") is True,
         sections=sections,
         warnings=tuple(_twice(d) for d in note.duplicates),
         hints=unread_date_hints(note, settings),
+        outreach=days("outreach"),
+        replies=days("replied"),
+        contacted=days("contacted"),
+        keep_in_touch=keep_in_touch,
+        mark=mark,
         interview_minutes=minutes,
         interview_ends=tuple(
             (start, end) for start, end in ends.items() if isinstance(start, dt.datetime) and end is not None
         ),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
+
+
+#: The longest ``keep_in_touch`` a note may give, as the ``keep_in_touch_days`` setting.
+_MAX_CADENCE = 3650
+_NEVER = frozenset({"false", "no", "off", "never"})
+
+
+def _cadence(value: Any) -> int | str | None:
+    """``keep_in_touch`` as days (0 = never; None = the setting), or what is wrong with it."""
+    if isinstance(value, str):
+        text = value.strip().casefold()
+        if text in _NEVER:
+            return 0
+        if text in ("", "true", "yes", "on"):
+            return None
+        if text.isdecimal() and len(text) <= 5:
+            value = int(text)
+    if value is None or value is True:
+        return None
+    if value is False:
+        return 0
+    if isinstance(value, int) and 0 <= value <= _MAX_CADENCE:
+        return value
+    return f"expected a number of days from 1 to {_MAX_CADENCE}, or false"
 
 
 def _unlinked(item: Any) -> Any:
@@ -365,21 +425,17 @@ def _detail(text: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """A name as every lookup compares it: case folded, in Unicode's composed form (NFC), so that
-    a file name in macOS's decomposed form (NFD) matches a link typed composed. Canonical
-    caseless matching (Unicode's D145): decompose, fold, compose."""
+    """A name as every lookup compares it (referrals, wikilinks, aliases, links in meeting notes,
+    names typed on the command line): case folded, accents dropped, ``-``, ``_`` and runs of
+    spaces as one space, in one Unicode form, so that "Carla Diaz" meets ``Carla Díaz.md``, a
+    file name in macOS's decomposed form (NFD) meets a link typed composed (NFC), and
+    "ada-lovelace" meets "Ada  Lovelace". Decompose, fold, drop the marks, compose (Unicode's
+    canonical caseless matching, D145, without the marks)."""
     if name.isascii():
-        return name.casefold()
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
-
-
-def person_key(name: str) -> str:
-    """``name_key``, also without accents and with spaces collapsed: how a name typed on the
-    command line is matched to a person ("ana  ortiz" and "Ana Ortíz" are one person)."""
-    if name.isascii():
-        return " ".join(name.casefold().split())
-    bare = "".join(c for c in unicodedata.normalize("NFD", name).casefold() if not unicodedata.combining(c))
-    return " ".join(unicodedata.normalize("NFC", bare).split())
+        return " ".join(name.replace("-", " ").replace("_", " ").split()).casefold()
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFD", name).casefold())
+    bare = unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c)))
+    return " ".join(bare.replace("-", " ").replace("_", " ").split())
 
 
 def name_keys(contact: Contact) -> Iterable[str]:
@@ -402,17 +458,17 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
 
 
 def named(contacts: Iterable[Contact], name: str) -> list[tuple[Contact, str]]:
-    """The contacts ``name`` may mean, as a user types it (``person_key``), each with how it
+    """The contacts ``name`` may mean, as a user types it (``name_key``), each with how it
     names them: "its file name", "its name" or "its aliases". Every command that takes a
     contact's name looks it up here."""
-    wanted = person_key(name)
+    wanted = name_key(name)
     found = []
     for contact in contacts:
-        if person_key(contact.stem) == wanted:
+        if name_key(contact.stem) == wanted:
             found.append((contact, "its file name"))
-        elif person_key(contact.name) == wanted:
+        elif name_key(contact.name) == wanted:
             found.append((contact, "its name"))
-        elif any(person_key(alias) == wanted for alias in contact.aliases):
+        elif any(name_key(alias) == wanted for alias in contact.aliases):
             found.append((contact, "its aliases"))
     return found
 

@@ -103,3 +103,16 @@ def moment_sort_key(moment: Moment) -> tuple[dt.date, dt.time]:
     if isinstance(moment, dt.datetime):
         return (moment.date(), moment.time().replace(tzinfo=None))
     return (moment, dt.time.min)
+
+
+def add_business_days(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th business day after ``day``, Monday to Friday (public holidays are not
+    known): a Friday plus 1 is the Monday, a Saturday plus 1 too."""
+    while count > 0:
+        day += _ONE_DAY
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+_ONE_DAY = dt.timedelta(days=1)

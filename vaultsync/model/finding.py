@@ -6,8 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-LEVELS = ("overdue", "due", "upcoming", "warning", "info")
-RULES = ("thank-you", "check-in", "prepare", "ask-referrals", "referral", "record", "job-ask")
+#: A deadline more than ``lapse_days`` past its end (``model.settle``): listed last, and only on request.
+LAPSED = "lapsed"
+LEVELS = ("overdue", "due", "upcoming", "warning", "info", LAPSED)
+RULES: tuple[str, ...] = (
+    "thank-you",
+    "check-in",
+    "prepare",
+    "ask-referrals",
+    "referral",
+    "close-loop",
+    "record",
+    "job-ask",
+    "keep-in-touch",
+    "search-ended",
+)
+RULES += ("no-reply-other", "no-reply-follow-up", "no-reply-move-on")
 
 
 @dataclass(frozen=True, slots=True)  # tens of thousands in a large vault

@@ -20,10 +20,8 @@ from vaultsync.reading.note import Note
 _MEANT = (
     (re.compile(r"thank", re.IGNORECASE), "thank_you_sent"),
     (re.compile(r"check.?in|follow.?up", re.IGNORECASE), "check_ins"),
-    (
-        re.compile(r"interview|meeting|met\b|contacted|call|chat|coffee|spoke|talked", re.IGNORECASE),
-        "interviews",
-    ),
+    (re.compile(r"contacted|call|spoke|talked", re.IGNORECASE), "contacted"),
+    (re.compile(r"interview|meeting|met\b|chat|coffee", re.IGNORECASE), "interviews"),
 )
 #: Dates a note keeps about itself or about the person's life, not about meeting them.
 _BOOKKEEPING = frozenset(
@@ -94,4 +92,9 @@ def unread_date_hints(note: Note, settings: Settings) -> tuple[tuple[str, int | 
     return tuple(hints)
 
 
-_WHAT = {"interviews": "interviews", "thank_you_sent": "thank-you letters", "check_ins": "check-ins"}
+_WHAT = {
+    "interviews": "interviews",
+    "thank_you_sent": "thank-you letters",
+    "check_ins": "check-ins",
+    "contacted": "other contact (a call, an email)",
+}

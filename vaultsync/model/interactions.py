@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, MutableMapping
+from bisect import insort
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -20,8 +21,8 @@ from typing import Any
 from vaultsync.config import Settings, property_key
 from vaultsync.model.contact import WIKILINK, Contact
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
-from vaultsync.model.links import PeopleIndex, link_texts
-from vaultsync.reading.note import Note
+from vaultsync.model.links import Key, PeopleIndex, contact_keys, link_texts, lookups
+from vaultsync.reading.note import Note, NoteError
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 
 #: What an interaction gives its contacts, as ``Contact.sources`` and the JSON report name it.
@@ -80,37 +81,52 @@ def _words_of(value: Any) -> list[str]:
     return out
 
 
-def interaction_of(note: Note, settings: Settings) -> Interaction | None:
-    """The interaction ``note`` records, or None when it has no date or links nobody."""
-    meta = {property_key(k): v for k, v in note.meta.items()}
+def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, list[NoteError]]:
+    """The interaction ``note`` records (None when it has no date or links nobody), and, when it
+    links people, the problem with each of its dates that could not be read."""
+    keys = {property_key(k): k for k in note.meta}
     moments: list[Moment] = []
-    for key in settings.interaction_dates:
-        value = meta.get(property_key(key))
+    unread: list[NoteError] = []
+    for name in settings.interaction_dates:
+        key = keys.get(property_key(name))
+        value = note.meta.get(key) if key is not None else None
         if value is None or value == "":
             continue
+        # A value YAML typed otherwise (``yes``, ``10:30``) is quoted as written: composing the
+        # front-matter again costs more than reading the note, so only for those.
+        typed = not isinstance(value, (str, list, dt.date))
+        written = note.written(key) if typed and key is not None else None
         for item in value if isinstance(value, list) else [value]:
-            parsed = parse_moment(item) if isinstance(item, (str, dt.date)) else None
-            if parsed is not None and not isinstance(parsed, str):
+            if item is None or (isinstance(item, str) and not item.strip()):
+                continue  # an empty item (a template's "- "): no date yet, not a wrong one
+            parsed = parse_moment(item, written)
+            if isinstance(parsed, str):
+                unread.append(NoteError(note.path, note.line_of(str(key)), f"{key}: {parsed}"))
+            else:
                 moments.append(parsed)
         if moments:
             break
-    if not moments:
-        return None
+    if not moments and not unread:
+        return None, []
     links: list[str] = []
-    for key in settings.interaction_links:
-        value = meta.get(property_key(key))
-        if value is not None:
-            links += link_texts(value)
+    for name in settings.interaction_links:
+        key = keys.get(property_key(name))
+        if key is not None and note.meta[key] is not None:
+            links += link_texts(note.meta[key])
     if "#" in note.body:
         links += _heading_links(note.body)
     links = list(dict.fromkeys(links))
     if not links:
-        return None
+        return None, []
+    if not moments:
+        return None, unread
     sections = read_sections(note.body, note.body_line) if len(links) == 1 else EMPTY
     moments.sort(key=moment_sort_key)
-    return Interaction(
+    meta = {property_key(k): v for k, v in note.meta.items()}
+    interaction = Interaction(
         note.path, tuple(dict.fromkeys(moments)), _kind(meta, settings), tuple(links), sections
     )
+    return interaction, unread
 
 
 def _heading_links(body: str) -> list[str]:
@@ -135,13 +151,8 @@ def _kind(meta: dict[str, Any], settings: Settings) -> str:
     return "contacted"
 
 
-#: What ``with_interactions`` made of each contact the last time: kept by a driver, so a contact
-#: whose note and interactions did not change stays the same object (the memo reuses its results).
-Derived = MutableMapping[str, tuple[Contact, tuple[tuple[Interaction, bool], ...], Contact]]
-
-
 def with_interactions(
-    contacts: tuple[Contact, ...], interactions: Iterable[Interaction], kept: Derived | None = None
+    contacts: tuple[Contact, ...], interactions: Iterable[Interaction]
 ) -> tuple[Contact, ...]:
     """``contacts`` (sorted by path), each with the dates of the interaction notes that link it."""
     interactions = sorted(interactions, key=lambda i: i.path)
@@ -159,54 +170,163 @@ def with_interactions(
             gains.setdefault(path, []).append((interaction, len(people) == 1))
     if not gains:
         return contacts
-    out = []
-    for contact in contacts:
-        gained = gains.get(contact.path)
-        if gained is None:
-            out.append(contact)
-            continue
-        key = tuple(gained)
-        previous = kept.get(contact.path) if kept is not None else None
-        if previous is not None and previous[0] is contact and previous[1] == key:
-            out.append(previous[2])
-            continue
-        derived = _with(contact, key)
-        if kept is not None:
-            kept[contact.path] = (contact, key, derived)
-        out.append(derived)
-    return tuple(out)
+    return tuple(
+        contact if (gained := gains.get(contact.path)) is None else _with(contact, tuple(gained))
+        for contact in contacts
+    )
+
+
+class Join:
+    """``with_interactions`` kept in step one note at a time, for a driver that builds again and
+    again (the watcher): a saved interaction note changes the contacts it links and linked
+    before; a saved contact, the interaction notes whose links its names (old and new) answer.
+    Every other contact stays the same object (the memo reuses its results by identity)."""
+
+    def __init__(self) -> None:
+        self._contacts: dict[str, Contact] = {}  # as their notes give them
+        #: Each key's contacts by path (the first has it); made at the first interaction note, so
+        #: a vault without any holds no index of names.
+        self._named: dict[Key, list[str]] | None = None
+        self._interactions: dict[str, Interaction] = {}
+        self._people: dict[str, tuple[str, ...]] = {}  # interaction -> the contacts it links
+        self._asking: dict[Key, set[str]] = {}  # key -> the interactions whose links look it up
+        self._gains: dict[str, set[str]] = {}  # contact -> the interactions that link it
+        self._changed: set[str] = set()  # contacts whose joined value is to be made again
+
+    def contact(self, path: str, contact: Contact | None) -> None:
+        """The note at ``path`` now gives ``contact`` (None: no contact)."""
+        before = self._contacts.get(path)
+        if before is contact:
+            return
+        if contact is None:
+            del self._contacts[path]
+        else:
+            self._contacts[path] = contact
+        self._changed.add(path)
+        if self._named is None:
+            return
+        old = contact_keys(before) if before is not None else ()
+        new = contact_keys(contact) if contact is not None else ()
+        for key in old:
+            if key not in new:
+                paths = self._named[key]
+                paths.remove(path)
+                if not paths:
+                    del self._named[key]
+        for key in new:
+            if key not in old:
+                insort(self._named.setdefault(key, []), path)
+        asking = set[str]().union(*(self._asking.get(key, ()) for key in {*old, *new}))
+        for linking in sorted(asking):
+            self._resolve(linking)
+
+    def interaction(self, path: str, interaction: Interaction | None) -> None:
+        """The note at ``path`` now records ``interaction`` (None: none)."""
+        before = self._interactions.get(path)
+        if before == interaction:
+            return
+        if self._named is None:
+            self._named = {}
+            for person in sorted(self._contacts):
+                for key in contact_keys(self._contacts[person]):
+                    self._named.setdefault(key, []).append(person)
+        for key in _keys_of(before):
+            asking = self._asking[key]
+            asking.discard(path)
+            if not asking:
+                del self._asking[key]
+        if interaction is None:
+            del self._interactions[path]
+        else:
+            self._interactions[path] = interaction
+            for key in _keys_of(interaction):
+                self._asking.setdefault(key, set()).add(path)
+        for person in self._people.get(path, ()):
+            self._changed.add(person)  # linked before: its gain from this note changed or went
+        self._resolve(path)
+
+    def _resolve(self, path: str) -> None:
+        """Which contacts the interaction note at ``path`` links now."""
+        interaction = self._interactions.get(path)
+        people: dict[str, None] = {}
+        for link in interaction.links if interaction is not None else ():
+            for key in lookups(link):
+                named = self._named.get(key) if self._named is not None else None
+                if named:
+                    people.setdefault(named[0])
+                    break
+        now, was = tuple(people), self._people.get(path, ())
+        if now == was:
+            return
+        for person in was:
+            gains = self._gains[person]
+            gains.discard(path)
+            if not gains:
+                del self._gains[person]
+        for person in now:
+            self._gains.setdefault(person, set()).add(path)
+        if now:
+            self._people[path] = now
+        else:
+            self._people.pop(path, None)
+        self._changed.update(was, now)
+
+    def changed(self) -> list[tuple[str, Contact | None]]:
+        """Each contact whose joined value changed since the last call, by path, with that value
+        (None: no longer a contact)."""
+        out = []
+        for path in sorted(self._changed):
+            contact = self._contacts.get(path)
+            gains = self._gains.get(path)
+            if contact is not None and gains:
+                gained = tuple(
+                    (self._interactions[linking], len(self._people[linking]) == 1)
+                    for linking in sorted(gains)
+                )
+                contact = _with(contact, gained)
+            out.append((path, contact))
+        self._changed.clear()
+        return out
+
+
+def _keys_of(interaction: Interaction | None) -> set[Key]:
+    if interaction is None:
+        return set()
+    return {key for link in interaction.links for key in lookups(link)}
+
+
+#: The Contact field that each kind of interaction adds its dates to.
+_FIELDS = {"interview": "interviews", "outreach": "outreach", "reply": "replies", "contacted": "contacted"}
 
 
 def _with(contact: Contact, gained: tuple[tuple[Interaction, bool], ...]) -> Contact:
     """``contact`` with the dates (and, from a note that links only them, the sections) of the
     interactions ``gained``."""
-    interviews = set(contact.interviews)
-    days: dict[str, set[dt.date]] = {"outreach": set(contact.outreach), "reply": set(contact.replies)}
-    days["contacted"] = set(contact.contacted)
+    dates: dict[str, set[Any]] = {}
     sources = list(contact.sources)
     sections = contact.sections
     for interaction, alone in gained:
-        for moment in interaction.moments:
-            if interaction.kind == "interview":
-                interviews.add(moment)
-            else:
-                days[interaction.kind].add(day_of(moment))
-            sources.append((interaction.kind, moment.isoformat(), interaction.path))
+        kind = interaction.kind
+        if kind not in dates:
+            dates[kind] = set(getattr(contact, _FIELDS[kind]))
+        if kind == "interview":
+            dates[kind].update(interaction.moments)
+        else:
+            dates[kind].update(map(day_of, interaction.moments))
+        sources += [(kind, moment.isoformat(), interaction.path) for moment in interaction.moments]
         if alone and interaction.sections != EMPTY:
             sections = _merged(sections, interaction.sections)
-    advice = [*contact.advice]
+    changes: dict[str, Any] = {"sources": tuple(sorted(set(sources)))}
+    for kind, days in dates.items():
+        changes[_FIELDS[kind]] = tuple(sorted(days, key=moment_sort_key if kind == "interview" else None))
     if sections is not contact.sections:
+        advice = [*contact.advice]
         advice += [text for text, _ in sections.advice if text and text not in advice]
-    return replace(
-        contact,
-        interviews=tuple(sorted(interviews, key=moment_sort_key)),
-        outreach=tuple(sorted(days["outreach"])),
-        replies=tuple(sorted(days["reply"])),
-        contacted=tuple(sorted(days["contacted"])),
-        sources=tuple(sorted(set(sources))),
-        sections=sections,
-        advice=tuple(advice),
-    )
+        changes["sections"], changes["advice"] = sections, tuple(advice)
+    # dataclasses.replace checks every field again: for thousands of contacts, most of the join
+    joined = object.__new__(Contact)
+    joined.__dict__.update(contact.__dict__, **changes)
+    return joined
 
 
 def _merged(own: Sections, other: Sections) -> Sections:
@@ -223,9 +343,26 @@ def _merged(own: Sections, other: Sections) -> Sections:
     )
 
 
+def gained(contact: Contact) -> tuple[object, ...] | None:
+    """What interaction notes gave ``contact`` (None: nothing), all that its value depends on
+    besides its own note: a driver that keeps what it derived from the contact compares it."""
+    if not contact.sources:
+        return None
+    return contact.sources, contact.sections, contact.advice
+
+
 def dates_of(contact: Contact) -> list[tuple[str, str, str]]:
     """Every date of contact with ``contact`` as (kind, date as ISO text, the note it came from):
-    its own note's interviews, and what interaction notes gave it."""
+    its own note's interviews, outreach, replies and other contact, and what interaction notes
+    gave it (a date both give is listed once, from the interaction note)."""
     linked = {(kind, when) for kind, when, _ in contact.sources}
+    # a contact keeps outreach, replies and other contact as days: an interaction note's time matches by day
+    linked |= {(kind, when[:10]) for kind, when, _ in contact.sources if kind != "interview"}
     own = [("interview", m.isoformat(), contact.path) for m in contact.interviews]
+    for kind, days in (
+        ("outreach", contact.outreach),
+        ("reply", contact.replies),
+        ("contacted", contact.contacted),
+    ):
+        own += [(kind, day.isoformat(), contact.path) for day in days]
     return sorted([*(d for d in own if d[:2] not in linked), *contact.sources])

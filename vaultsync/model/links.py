@@ -3,29 +3,27 @@
 A meeting note names its people as wikilinks (``[[Ana Ortiz]]``, ``[[People/Ana|Ana]]``), as
 Markdown links (``[Ana](People/Ana%20Ortiz.md)``), as plain names (``Ana Ortiz``) or as slugs
 (``ana-ortiz``) that name a person's file or folder (``data/person/ana-ortiz/index.md``). All of
-them are matched regardless of case and accents (``contact.person_key``).
+them are matched regardless of case, accents and Unicode form (``contact.name_key``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
-from vaultsync.model.contact import WIKILINK, Contact, path_stem, person_key
+from vaultsync.model.contact import WIKILINK, Contact, name_key, path_stem
 from vaultsync.model.people import FOLDER_NOTES
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(<?([^)>]+)>?\)")
-_SEPARATORS = re.compile(r"[-_\s]+")
 
 
 @lru_cache(maxsize=1 << 16)  # a watcher joins the same names after every save
 def link_key(text: str) -> str:
-    """How a name, a slug or a file name is compared: ``person_key`` with ``-``, ``_`` and runs of
-    spaces as one space ("ada-lovelace", "Ada  Lovelace" and "Ada_Lovelace" meet)."""
-    return person_key(_SEPARATORS.sub(" ", text).strip())
+    """``name_key``, kept for the names a watcher joins after every save."""
+    return name_key(text)
 
 
 def link_texts(value: Any) -> list[str]:
@@ -65,37 +63,54 @@ def targets(text: str) -> tuple[str, ...]:
     return (text,) if text else ()
 
 
+#: The two tables a link is looked up in: a contact's path (without ``.md``), and its other names.
+PATH, NAME = 0, 1
+Key = tuple[int, str]  # (table, link_key)
+
+
+@lru_cache(maxsize=1 << 16)  # a watcher looks the same links up after every save
+def lookups(text: str) -> tuple[Key, ...]:
+    """Where the link ``text`` is looked up, in order: the first key a contact has names it."""
+    out: list[Key] = []
+    for target in targets(text):
+        path = target.split("#")[0].removesuffix(".md").strip("/")
+        if "/" in path:
+            out.append((PATH, link_key(path)))
+            if path.rpartition("/")[2].casefold() in FOLDER_NOTES:
+                path = path.rpartition("/")[0]  # a link to a person's index.md: their folder
+            out.append((NAME, link_key(path.rpartition("/")[2])))
+        else:
+            out.append((NAME, link_key(path)))
+    return tuple(dict.fromkeys(out))
+
+
+def contact_keys(contact: Contact) -> tuple[Key, ...]:
+    """Every key that names ``contact``: its path, file name, name, aliases, and the folder of a
+    folder note (``index.md``)."""
+    stem = path_stem(contact.path)
+    names = [stem, contact.name, *contact.aliases]
+    folder = contact.path.rpartition("/")[0]
+    if folder and stem.casefold() in FOLDER_NOTES:
+        names.append(folder.rpartition("/")[2])
+    keys = [(PATH, link_key(contact.path.removesuffix(".md")))]
+    keys += [(NAME, link_key(name)) for name in names]
+    return tuple(dict.fromkeys(keys))
+
+
 class PeopleIndex:
-    """The contacts of a vault by every way a link may name them: path, file name, name, aliases,
-    and the folder of a folder note (``index.md``)."""
+    """The contacts of a vault by every key that names them; where two share a key, the first by
+    path has it."""
 
     def __init__(self, contacts: Iterable[Contact]) -> None:
-        self._by_path: dict[str, Contact] = {}
-        self._by_key: dict[str, Contact] = {}
+        self._by: dict[Key, Contact] = {}
         for contact in contacts:
-            self._by_path.setdefault(link_key(contact.path.removesuffix(".md")), contact)
-            keys = [path_stem(contact.path), contact.name, *contact.aliases]
-            folder = contact.path.rpartition("/")[0]
-            if folder and path_stem(contact.path).casefold() in FOLDER_NOTES:
-                keys.append(folder.rpartition("/")[2])
-            for key in keys:
-                self._by_key.setdefault(link_key(key), contact)
+            for key in contact_keys(contact):
+                self._by.setdefault(key, contact)
 
     def find(self, text: str) -> Contact | None:
         """The contact the link ``text`` names, or None."""
-        for target in targets(text):
-            path = target.split("#")[0].removesuffix(".md").strip("/")
-            if "/" in path:
-                found = self._by_path.get(link_key(path))
-                if found is None and path.rpartition("/")[2].casefold() in FOLDER_NOTES:
-                    path = path.rpartition("/")[0]  # a link to a person's index.md: their folder
-                found = found or self._by_key.get(link_key(path.rpartition("/")[2]))
-            else:
-                found = self._by_key.get(link_key(path))
+        for key in lookups(text):
+            found = self._by.get(key)
             if found is not None:
                 return found
         return None
-
-    @property
-    def by_key(self) -> Mapping[str, Contact]:
-        return self._by_key

@@ -42,6 +42,10 @@ class Now:
         """When the user's next day begins (an instant)."""
         return dt.datetime.combine(self.day + dt.timedelta(days=1), dt.time(), self.zone)
 
+    def end_of(self, day: dt.date) -> Now:
+        """The last instant of ``day`` in the same zone: judged "by that day"."""
+        return Now(dt.datetime.combine(day, dt.time.max, self.zone), self.zone)
+
     def day_of(self, moment: Moment) -> dt.date:
         """The user's day of ``moment``: a date is its own day, a naive time is on the user's
         clock already, an aware one is seen from the user's zone."""

@@ -1,15 +1,26 @@
-"""The referral rule: reach out to the people your contacts suggested (it looks across contacts)."""
+"""The rules across contacts: reach out to the people your contacts suggested, and let the
+referrer know once you have met them.
+
+A note does not date its referrals: they count from the referrer's latest interview held by the
+day of the audit (on or after ``since``), the meeting at which they are recorded. A referral
+whose referrer has no such interview stays an undated ``info`` finding.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
 
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name, name_key, name_keys
+from vaultsync.model.dates import Moment, day_of
+from vaultsync.model.deadlines import CLOSE_LOOP, REFERRAL, lapsed, search_over
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Now
+from vaultsync.model.settle import settle
 
 
 @dataclass(frozen=True)
@@ -24,13 +35,14 @@ class PendingReferral:
 def pending_referrals(
     contacts: Sequence[Contact], by_name: Mapping[str, Contact] | None = None
 ) -> list[PendingReferral]:
-    """People suggested by a contact (who still wants reminders) with no note or no interview yet.
+    """People suggested by a contact with no note or no interview yet (whatever the contact's own
+    ``follow_up`` and ``do_not_contact`` say: their advice stands).
 
     ``by_name``: ``index_by_name(contacts)``, when the caller has it already."""
     by_name = index_by_name(contacts) if by_name is None else by_name
     pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
     for referrer in contacts:
-        if not referrer.follow_up or not referrer.referrals:
+        if not referrer.referrals:
             continue
         for key, person, note in suggested(referrer, by_name):
             entry = pending.setdefault(key, (person, note, []))
@@ -40,7 +52,7 @@ def pending_referrals(
 
 
 class Referrer(Protocol):
-    """What ``suggested`` reads of a contact: a Contact, or its ReferralInputs."""
+    """What the rules across contacts read of a contact: a Contact, or its ReferralInputs."""
 
     @property
     def path(self) -> str: ...
@@ -49,24 +61,275 @@ class Referrer(Protocol):
     @property
     def follow_up(self) -> bool: ...
     @property
+    def do_not_contact(self) -> bool: ...
+    @property
     def interviewed(self) -> bool: ...
     @property
     def referrals(self) -> tuple[PersonRef, ...]: ...
+    @property
+    def interviews(self) -> tuple[Moment, ...]: ...
+    @property
+    def thank_you_sent(self) -> tuple[dt.date, ...]: ...
+    @property
+    def check_ins(self) -> tuple[dt.date, ...]: ...
+    @property
+    def outreach(self) -> tuple[dt.date, ...]: ...
+    @property
+    def replies(self) -> tuple[dt.date, ...]: ...
+    @property
+    def contacted(self) -> tuple[dt.date, ...]: ...
 
 
 R = TypeVar("R", bound=Referrer)
 
 
+def reached(person: Referrer) -> bool:
+    """Whether the user has reached ``person`` (or need not): an interview held or planned, a
+    message either way, another contact; or they want no reminders, or are not to be contacted."""
+    return (
+        person.interviewed
+        or bool(person.outreach or person.replies or person.contacted)
+        or not person.follow_up
+        or person.do_not_contact
+    )
+
+
 def suggested(referrer: R, by_name: Mapping[str, R]) -> list[tuple[str, PersonRef, R | None]]:
-    """The people ``referrer`` suggested who are still to be contacted: (the key they are grouped
+    """The people ``referrer`` suggested who are still to be reached: (the key they are grouped
     by, the person as written, their note when there is one). ``referrer.follow_up`` is not read."""
     found = []
     for person in referrer.referrals:
         note = find_person(person, by_name)
-        if note is not None and (note.interviewed or not note.follow_up):
+        if note is not None and reached(note):
             continue
         found.append((note.path if note else name_key(person.name), person, note))
     return found
+
+
+def held_days(person: Referrer, today: dt.date, settings: Settings) -> list[dt.date]:
+    """The days of ``person``'s interviews held by ``today`` that start reminders (on or after
+    ``since``), in order."""
+    since = settings.since
+    days = (day_of(m) for m in person.interviews)
+    return [day for day in days if day <= today and (since is None or day >= since)]
+
+
+def referral_day(referrer: Referrer, today: dt.date, settings: Settings) -> dt.date | None:
+    """The day ``referrer``'s referrals count from: their latest interview held by ``today``
+    (a note does not date its referrals; they are recorded at a meeting, or after it)."""
+    held = held_days(referrer, today, settings)
+    return held[-1] if held else None
+
+
+@dataclass(frozen=True)
+class PersonDeadline:
+    """A deadline about someone a contact suggested: reach them (REFERRAL), or let the referrer
+    know you met them (CLOSE_LOOP). The rules and the calendar both start from it."""
+
+    kind: str  # REFERRAL or CLOSE_LOOP
+    person: str  # the person suggested, as their note names them, else as the referrer wrote it
+    detail: str  # what the referrer wrote after the name
+    referrers: tuple[str, ...]  # who suggested them (CLOSE_LOOP: the one to tell)
+    path: (
+        str  # the note the finding is about: the person's (REFERRAL, when they have one), else the referrer's
+    )
+    link: str  # the note the event opens: the referrer's
+    key: str  # what the event's UID is made of, with the kind and the anchor
+    anchor: dt.date  # REFERRAL: the day of the referral; CLOSE_LOOP: the meeting with the person
+    start: dt.date  # the first day it is due: the day after the anchor (or the due day)
+    end: dt.date  # the due day
+
+    def level(self, today: dt.date) -> str:
+        """As a thank-you: ``upcoming`` on the anchor's day, ``due`` through the due day, then ``overdue``."""
+        return "upcoming" if today <= self.anchor else "due" if today <= self.end else "overdue"
+
+
+def _window(anchor: dt.date, days: int) -> tuple[dt.date, dt.date]:
+    """(start, end) of a deadline ``days`` after ``anchor``."""
+    end = anchor + dt.timedelta(days=days)
+    return min(anchor + dt.timedelta(days=1), end), end
+
+
+def referral_deadline(
+    person: PersonRef,
+    note: Referrer | None,
+    referrers: Sequence[Referrer],
+    today: dt.date,
+    settings: Settings,
+) -> PersonDeadline | None:
+    """When to reach ``person``: ``referral_days`` after the first of ``referrers`` suggested them
+    (``referral_day``); None when none of them has an interview that dates it."""
+    dated = [(day, r) for r in referrers if (day := referral_day(r, today, settings)) is not None]
+    if not dated:
+        return None
+    day, first = min(dated, key=lambda pair: pair[0])
+    return PersonDeadline(
+        REFERRAL,
+        note.name if note else person.name,
+        person.detail,
+        tuple(r.name for r in referrers),
+        note.path if note else referrers[0].path,
+        first.path,
+        f"{first.path}\n{note.path if note else name_key(person.name)}",  # as suggested() groups them
+        day,
+        *_window(day, settings.referral_days),
+    )
+
+
+def referral_finding(
+    person: PersonRef,
+    note: Referrer | None,
+    referrers: Sequence[Referrer],
+    today: dt.date,
+    settings: Settings,
+) -> tuple[Finding, PersonDeadline | None]:
+    """The finding for one person still to be reached (``PendingReferral``'s fields), and its deadline."""
+    by = " and ".join(r.name for r in referrers)
+    detail = f" ({person.detail})" if person.detail else ""
+    name, path = (note.name, note.path) if note else (person.name, referrers[0].path)
+    deadline = referral_deadline(person, note, referrers, today, settings)
+    if deadline is None:
+        if note is None:
+            message = f"Reach out to {name}{detail}, suggested by {by}; no note for them yet."
+        else:
+            message = f"Reach out to {name}{detail}, suggested by {by}; no interview yet."
+        return Finding("referral", "info", name, path, None, message), None
+    level = deadline.level(today)
+    when = f"interview {deadline.anchor}; {'was ' if level == 'overdue' else ''}due {deadline.end}"
+    if note is None:
+        rest = "no note for them yet. Then record the date in a note for them (outreach)."
+    else:
+        rest = "no outreach or interview yet. Then record the date in outreach."
+    message = f"Reach out to {name}{detail}, suggested by {by} ({when}); {rest}"
+    return Finding("referral", level, name, path, deadline.end, message), deadline
+
+
+def told(referrer: Referrer, day: dt.date, today: dt.date) -> bool:
+    """Whether anything records contact with ``referrer`` from ``day`` to ``today``: an interview,
+    a thank-you, a check-in, a message either way, another contact."""
+    dates = (
+        *map(day_of, referrer.interviews),
+        *referrer.thank_you_sent,
+        *referrer.check_ins,
+        *referrer.outreach,
+        *referrer.replies,
+        *referrer.contacted,
+    )
+    return any(day <= d <= today for d in dates)
+
+
+def met_suggested(
+    referrer: R, by_name: Mapping[str, R], today: dt.date, settings: Settings
+) -> list[tuple[R, dt.date]]:
+    """The people ``referrer`` suggested whom the user has met by ``today`` (a note with an
+    interview held, on or after ``since``), each once, with the day of that first meeting."""
+    found: dict[str, tuple[R, dt.date]] = {}
+    for person in referrer.referrals:
+        note = find_person(person, by_name)
+        if note is None or note.path == referrer.path or note.path in found:
+            continue
+        held = held_days(note, today, settings)
+        if held:
+            found[note.path] = (note, held[0])
+    return list(found.values())
+
+
+def close_loops(
+    referrer: R, by_name: Mapping[str, R], today: dt.date, settings: Settings
+) -> tuple[list[tuple[Finding, PersonDeadline]], tuple[str, ...]]:
+    """Let ``referrer`` know you met someone they suggested: due ``close_loop_days`` after that
+    meeting, satisfied by any contact with them since (``told``); and the people met since their
+    latest interview held, whom their check-in can name. Nothing when they want no reminders."""
+    if not referrer.follow_up or referrer.do_not_contact or not referrer.referrals:
+        return [], ()
+    found = []
+    met = met_suggested(referrer, by_name, today, settings)
+    latest = referral_day(referrer, today, settings)
+    for note, day in met:
+        if told(referrer, day, today):
+            continue
+        key = f"{referrer.path}\n{note.path}"
+        deadline = PersonDeadline(
+            CLOSE_LOOP,
+            note.name,
+            "",
+            (referrer.name,),
+            referrer.path,
+            referrer.path,
+            key,
+            day,
+            *_window(day, settings.close_loop_days),
+        )
+        level = deadline.level(today)
+        message = (
+            f"Let {referrer.name} know that you met {note.name}, whom they suggested (interview {day}; "
+            f"{'was ' if level == 'overdue' else ''}due {deadline.end}): thank them for the introduction "
+            "and say how it went. Then record the date in contacted."
+        )
+        finding = Finding("close-loop", level, referrer.name, referrer.path, deadline.end, message)
+        found.append((finding, deadline))
+    since = tuple(note.name for note, day in met if latest is not None and day > latest)
+    return found, since
+
+
+def telling(findings: Iterable[Finding], met: Mapping[str, tuple[str, ...]]) -> list[Finding]:
+    """``findings``, each check-in of a referrer in ``met`` naming the people they suggested whom
+    the user has met since (the guide: say that you have already met someone they recommended)."""
+    if not met:
+        return list(findings)
+    return [told_in(f, met[f.path]) if f.rule == "check-in" and f.path in met else f for f in findings]
+
+
+def told_in(finding: Finding, names: Sequence[str]) -> Finding:
+    """A check-in ``finding`` that names ``names``, whom the referrer suggested and the user has met."""
+    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    message = f"{finding.message} Tell them that you have met {said}, whom they suggested."
+    return dataclasses.replace(finding, message=message)
+
+
+class Across(NamedTuple):
+    """What the rules across contacts give on a day."""
+
+    findings: list[Finding]
+    deadlines: list[PersonDeadline]  # for the calendar
+    met: dict[str, tuple[str, ...]]  # a referrer's path: whom their check-in can name (``telling``)
+
+
+def across_contacts(
+    contacts: Sequence[Contact],
+    now: Now,
+    settings: Settings,
+    by_name: Mapping[str, Contact] | None = None,
+) -> Across:
+    """What the rules across contacts find at ``now``, their deadlines, and whom each referrer's
+    check-in can name. They judge by the day (an interview of today counts as held)."""
+    today = now.day
+    by_name = index_by_name(contacts) if by_name is None else by_name
+    found = Across([], [], {})
+    for pending in pending_referrals(contacts, by_name):
+        finding, deadline = referral_finding(pending.person, pending.note, pending.referrers, today, settings)
+        found.findings.append(finding)
+        if deadline is not None:
+            found.deadlines.append(deadline)
+    for referrer in contacts:
+        if not referrer.referrals:
+            continue
+        loops, names = close_loops(referrer, by_name, today, settings)
+        for finding, deadline in loops:
+            found.findings.append(finding)
+            found.deadlines.append(deadline)
+        if names:
+            found.met[referrer.path] = names
+    # as for every rule (``model.settle``)
+    found.findings[:] = settle(found.findings, today, settings)
+    found.deadlines[:] = [d for d in found.deadlines if shown(d, today, settings)]
+    return found
+
+
+def shown(deadline: PersonDeadline, today: dt.date, settings: Settings) -> bool:
+    """Whether ``deadline`` is in the calendar on ``today``: not lapsed, and the search not over
+    (no rule across contacts speaks then: ``model.settle``)."""
+    return not search_over(today, settings) and not lapsed(deadline.end, today, settings)
 
 
 def referral(
@@ -75,31 +338,29 @@ def referral(
     settings: Settings,
     by_name: Mapping[str, Contact] | None = None,
 ) -> list[Finding]:
-    """Guide rule 3's other half: reach out to the people your contacts suggested."""
-    return [referral_finding(p.person, p.note, p.referrers) for p in pending_referrals(contacts, by_name)]
-
-
-def referral_finding(person: PersonRef, note: Referrer | None, referrers: Sequence[Referrer]) -> Finding:
-    """The finding for one person still to be contacted (``PendingReferral``'s fields)."""
-    by = " and ".join(r.name for r in referrers)
-    detail = f" ({person.detail})" if person.detail else ""
-    if note is None:
-        message = f"Reach out to {person.name}{detail}, suggested by {by}; no note for them yet."
-        return Finding("referral", "info", person.name, referrers[0].path, None, message)
-    message = f"Reach out to {note.name}{detail}, suggested by {by}; no interview yet."
-    return Finding("referral", "info", note.name, note.path, None, message)
+    """Guide rule 3's other half: reach out to the people your contacts suggested, and let them
+    know once you have met them."""
+    return across_contacts(contacts, now, settings, by_name).findings
 
 
 class ReferralInputs(NamedTuple):
-    """All that ``referral`` reads of one contact: contacts whose inputs are equal, in the same
-    order, have the same referral findings (so a driver that builds again and again can keep them)."""
+    """All that the rules across contacts read of one contact: contacts whose inputs are equal,
+    in the same order, have the same findings on a day (so a driver that builds again and again
+    can keep them)."""
 
     path: str
     name: str
     keys: tuple[str, ...]  # name_keys: how a referral may name them
     follow_up: bool
+    do_not_contact: bool
     interviewed: bool  # any interview at all, held or scheduled
     referrals: tuple[PersonRef, ...]
+    interviews: tuple[Moment, ...]
+    thank_you_sent: tuple[dt.date, ...]
+    check_ins: tuple[dt.date, ...]
+    outreach: tuple[dt.date, ...]
+    replies: tuple[dt.date, ...]
+    contacted: tuple[dt.date, ...]
 
 
 def referral_inputs(contact: Contact) -> ReferralInputs:
@@ -108,6 +369,13 @@ def referral_inputs(contact: Contact) -> ReferralInputs:
         contact.name,
         tuple(name_keys(contact)),
         contact.follow_up,
+        contact.do_not_contact,
         bool(contact.interviews),
         contact.referrals,
+        contact.interviews,
+        contact.thank_you_sent,
+        contact.check_ins,
+        contact.outreach,
+        contact.replies,
+        contact.contacted,
     )

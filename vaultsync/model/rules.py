@@ -8,16 +8,29 @@ moment they judge by, ``now.day`` the user's today.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Protocol
 
 from vaultsync.config import Settings
 from vaultsync.model import asks
 from vaultsync.model.contact import Contact
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines, held_since
+from vaultsync.model.deadlines import (
+    CHECK_IN,
+    INTERVIEW,
+    KEEP_IN_TOUCH,
+    SEARCH_ENDED,
+    THANK_YOU,
+    Deadline,
+    deadlines,
+    held_since,
+    lapsed,
+)
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Now
-from vaultsync.model.referral import referral
+from vaultsync.model.referral import across_contacts, telling
+from vaultsync.model.replies import no_reply
+from vaultsync.model.settle import settle
 from vaultsync.reading.sections import Line
 
 
@@ -118,11 +131,22 @@ def ask_referrals(
     contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 3: ask whether they know other people who could help."""
-    if contact.referrals or not contact.follow_up or not held_since(contact, now, settings):
+    if contact.referrals or not held_since(contact, now, settings):
         return []
-    letters = _open(contact, now, settings, known, THANK_YOU, CHECK_IN)
-    due = min((d.end for d in letters), default=None)
-    where = "in your thank-you letter or check-in" if letters else "next time you write"
+    letters = _open(contact, now, settings, known, THANK_YOU, CHECK_IN, KEEP_IN_TOUCH)
+    if not letters and not contact.follow_up:
+        return []  # no letter to ask in, and no writing again
+    # the next letter you may still write; else the last one missed, and the ask lapses with it
+    live = [d for d in letters if not lapsed(d.end, now.day, settings)]
+    end = attrgetter("end")
+    chosen = min(live, key=end) if live else max(letters, key=end, default=None)
+    due = chosen.end if chosen else None
+    where = "next time you write"
+    if chosen is not None:
+        kept = chosen.kind == KEEP_IN_TOUCH
+        where = "when you next keep in touch" if kept else "in your thank-you letter or check-in"
+    if not contact.follow_up:
+        where = "in your thank-you letter"  # no check-in follows
     return [
         _finding(
             "ask-referrals",
@@ -139,8 +163,6 @@ def record(
 ) -> list[Finding]:
     """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
-    if not contact.follow_up:
-        return found
     found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
     # Only for the people one networks with: a vault may keep thousands of people notes.
     networking = contact.interviews or contact.outreach or contact.referrals or contact.referred_by
@@ -184,8 +206,6 @@ def job_ask(
     contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 2: never ask directly for a job or internship."""
-    if not contact.follow_up:
-        return []
     sections = contact.sections
     found = []
     for where, lines in (("question", sections.questions), ("letter draft", sections.letter)):
@@ -206,27 +226,83 @@ def job_ask(
     return found
 
 
+def _due_then_overdue(
+    contact: Contact,
+    now: Now,
+    settings: Settings,
+    known: Sequence[Deadline] | None,
+    kind: str,
+    say: Callable[[Deadline, bool], str],
+) -> list[Finding]:
+    """A finding for each open deadline of ``kind`` (its rule id) from its first day: ``due``
+    through its last, then ``overdue``; ``say(deadline, late)`` words it."""
+    found = []
+    for deadline in _open(contact, now, settings, known, kind):
+        if now.day >= deadline.start:
+            late = now.day > deadline.end
+            level = "overdue" if late else "due"
+            found.append(_finding(kind, level, contact, deadline.end, say(deadline, late)))
+    return found
+
+
+def keep_in_touch(
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """Keep in touch: write again every so often after the check-in, counted from the latest contact."""
+
+    def say(deadline: Deadline, late: bool) -> str:
+        return (
+            f"{'You meant to keep in touch' if late else 'Keep in touch'} by {deadline.end}: you were "
+            f"last in touch on {deadline.interview_day}. Write with news of your search and how their "
+            "advice helped; then record it in check_ins."
+        )
+
+    return _due_then_overdue(contact, now, settings, known, KEEP_IN_TOUCH, say)
+
+
+def search_ended(
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
+) -> list[Finding]:
+    """The end of the search: tell each person you interviewed how it ended, and thank them."""
+
+    def say(deadline: Deadline, late: bool) -> str:
+        return (
+            f"{'You meant to tell them' if late else 'Tell them'} by {deadline.end} how your search "
+            f"ended ({deadline.start}) and thank them for their help; then record it in check_ins."
+        )
+
+    return _due_then_overdue(contact, now, settings, known, SEARCH_ENDED, say)
+
+
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
+CONTACT_RULES += (no_reply,)
+CONTACT_RULES += (keep_in_touch, search_ended)
 
 
 def contact_findings(
     contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
-    """What every rule about one contact finds (its deadlines worked out once for all of them)."""
+    """What every rule about one contact finds (its deadlines worked out once for all of them);
+    nothing about a contact not to be contacted (``do_not_contact``)."""
+    if contact.do_not_contact:
+        return []
     known = deadlines(contact, now, settings) if known is None else known
-    return [finding for rule in CONTACT_RULES for finding in rule(contact, now, settings, known)]
+    found = [finding for rule in CONTACT_RULES for finding in rule(contact, now, settings, known)]
+    return settle(found, now.day, settings)
 
 
 def each_contact_findings(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
-    """What the rules about one contact find for each of ``contacts``: all but ``referral``,
-    which looks across them (so a vault's contacts may be checked a part at a time)."""
+    """What the rules about one contact find for each of ``contacts``: all but those across them
+    (``referral.across_contacts``), and a check-in without the people met since (``telling``),
+    so a vault's contacts may be checked a part at a time."""
     return [f for contact in contacts for f in contact_findings(contact, now, settings)]
 
 
 def findings(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
     """Every finding for the vault's contacts at ``now``, in no particular order."""
     contacts = list(contacts)
-    return each_contact_findings(contacts, now, settings) + referral(contacts, now, settings)
+    across = across_contacts(contacts, now, settings)
+    return telling(each_contact_findings(contacts, now, settings), across.met) + across.findings
 
 
 def evaluate(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:

@@ -72,15 +72,17 @@ def entry_of(
     (the one that read it) reads its sections."""
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
-    from vaultsync.model.contact import build_contact, is_contact  # not needed to scan or serve the cache
+    from vaultsync.model.contact import build_contact, contact_mark  # not needed to scan or serve the cache
 
-    if not is_contact(note, settings):
+    mark = contact_mark(note, settings)
+    if mark is None:
         from vaultsync.model.interactions import interaction_of
         from vaultsync.model.people import in_people_folder
 
         # A meeting note kept in a person's folder is a meeting, not another person.
-        interaction = interaction_of(note, settings)
+        interaction, unread = interaction_of(note, settings)
         if interaction is not None or is_generated(note.meta) or not in_people_folder(note, settings):
-            return Entry(path, None, interaction=interaction)
-    contact, problems = build_contact(note, settings, reader)
+            return Entry(path, None, tuple(unread), interaction=interaction)
+        mark = "people folder"
+    contact, problems = build_contact(note, settings, reader, mark)
     return Entry(path, contact, tuple(problems))

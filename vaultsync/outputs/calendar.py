@@ -21,8 +21,25 @@ from vaultsync import __version__
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, THANK_YOU, Deadline, deadlines, interview_end
+from vaultsync.model.deadlines import (
+    CHECK_IN,
+    CLOSE_LOOP,
+    INTERVIEW,
+    KEEP_IN_TOUCH,
+    NO_REPLY_FOLLOW_UP,
+    NO_REPLY_MOVE_ON,
+    NO_REPLY_OTHER,
+    REFERRAL,
+    SEARCH_ENDED,
+    THANK_YOU,
+    Deadline,
+    deadlines,
+    interview_end,
+    lapsed,
+)
 from vaultsync.model.now import Asked, Now, judged_at
+from vaultsync.model.referral import PersonDeadline, across_contacts
+from vaultsync.model.replies import no_reply_text
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.generated import PRODID_START, vault_file
@@ -30,6 +47,15 @@ from vaultsync.outputs.generated import PRODID_START, vault_file
 PRODID = f"{PRODID_START}{__version__}//EN"
 #: The rule id each kind of event carries in CATEGORIES.
 CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
+#: Awaiting a reply: each stage's event title (its rule id is its kind).
+NO_REPLY_TITLE = {
+    NO_REPLY_OTHER: "No reply yet from {}: write to someone else",
+    NO_REPLY_FOLLOW_UP: "Follow up with {}",
+    NO_REPLY_MOVE_ON: "No answer from {}: move on",
+}
+CATEGORY |= {kind: kind for kind in NO_REPLY_TITLE}
+CATEGORY |= {REFERRAL: "referral", CLOSE_LOOP: "close-loop"}  # the rules across contacts: person_items
+CATEGORY |= {KEEP_IN_TOUCH: "keep-in-touch", SEARCH_ENDED: "search-ended"}
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
 #: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
@@ -135,7 +161,7 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
     contact, today = deadline.contact, now.day
     context = _context(contact, link)
     stamp = _stamp(deadline.interview_day)  # the deadline comes with the interview it follows
-    at_reminder = dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+    at_reminder = _reminder_time(settings)
     held = deadline.interview_day
     category = CATEGORY[deadline.kind]
     if deadline.kind == INTERVIEW:
@@ -167,15 +193,19 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
                 stamp,
             )
         ]
+    elif deadline.kind in NO_REPLY_TITLE:  # one day, the stage's first
+        summary = NO_REPLY_TITLE[deadline.kind].format(contact.display)
+        text = no_reply_text(deadline, now, settings)
+        days, alarm = (deadline.start, deadline.start), (at_reminder, summary)
+        items = [
+            _day_event(_uid(deadline), days, summary, f"{text}\n\n{context}", category, (alarm,), link, stamp)
+        ]
     else:
-        summary = f"Check in with {contact.display}"
-        text = (
-            f"Write again between {deadline.start} and {deadline.end} (interview {held}): how "
-            "their advice helped, how your search is going."
-        )
+        summary, closing, text = _WINDOWS[deadline.kind](deadline)
         shown = [("", deadline.start, summary)]
-        if deadline.start < deadline.end and today <= deadline.end:  # its closing day, still ahead
-            shown.append((CLOSES, deadline.end, f"Last day to check in with {contact.display}"))
+        ahead = deadline.start < deadline.end and today <= deadline.end  # its closing day, still ahead
+        if closing and ahead:
+            shown.append((CLOSES, deadline.end, closing))
         items = [
             _day_event(
                 _uid(deadline, suffix),
@@ -190,21 +220,80 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
             for suffix, day, title in shown
         ]
     if today > deadline.end:
-        overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
         items.append(
-            _day_event(
+            _overdue(
                 _uid(deadline, OVERDUE),
-                (today, today),
-                overdue,
-                f"Overdue since {deadline.end}. {text}\n\n{context}",
+                deadline.end,
+                today,
+                summary,
+                text,
+                context,
                 category,
-                ((at_reminder, overdue),),
+                at_reminder,
                 link,
-                _stamp(today),  # it moves to each new day: that is its change
-                (today - deadline.end).days - 1,  # 0 on the first day overdue
             )
         )
     return items
+
+
+def _check_in_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    """A check-in window's summary, its closing day's title (None: no event that day), and what to do."""
+    who = deadline.contact.display
+    text = (
+        f"Write again between {deadline.start} and {deadline.end} (interview {deadline.interview_day}): "
+        "how their advice helped, how your search is going."
+    )
+    return f"Check in with {who}", f"Last day to check in with {who}", text
+
+
+def _keep_in_touch_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    """No event on its last day: a nudge every few months needs one day, and the overdue copy
+    follows it (each contact met has one, so a second would swell the feed)."""
+    who = deadline.contact.display
+    text = (
+        f"Write again by {deadline.end}: you were last in touch on {deadline.interview_day}. "
+        "News of your search, how their advice helped."
+    )
+    return f"Keep in touch with {who}", None, text
+
+
+def _search_ended_words(deadline: Deadline) -> tuple[str, str | None, str]:
+    who = deadline.contact.display
+    text = (
+        f"Your search ended on {deadline.start}: tell them how it ended and thank them for their "
+        f"help, by {deadline.end}."
+    )
+    return f"Tell {who} how your search ended", f"Last day to tell {who} how your search ended", text
+
+
+#: The words of each kind of deadline shown as a window: its first day, its last, then overdue.
+_WINDOWS = {CHECK_IN: _check_in_words, KEEP_IN_TOUCH: _keep_in_touch_words, SEARCH_ENDED: _search_ended_words}
+
+
+def _overdue(
+    uid: str,
+    end: dt.date,
+    today: dt.date,
+    summary: str,
+    text: str,
+    context: str,
+    category: str,
+    at_reminder: dt.timedelta,
+    link: str,
+) -> Item:
+    """The event of a deadline past its last day, ``end``: on ``today``, moving to each new day."""
+    overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
+    return _day_event(
+        uid,
+        (today, today),
+        overdue,
+        f"Overdue since {end}. {text}\n\n{context}",
+        category,
+        ((at_reminder, overdue),),
+        link,
+        _stamp(today),  # it moves to each new day: that is its change
+        (today - end).days - 1,  # 0 on the first day overdue
+    )
 
 
 def _interview(
@@ -252,9 +341,74 @@ def _event_time(moment: dt.datetime, timezone: str) -> dt.datetime:
     return moment.replace(tzinfo=ZoneInfo(timezone)) if timezone else moment
 
 
+def _reminder_time(settings: Settings) -> dt.timedelta:
+    return dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
+
+
+def person_items(
+    deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
+) -> list[Item]:
+    """The events of a deadline across contacts (``model.referral``): from the day after the
+    referral (or the meeting) through the due day, with an alarm on each, then overdue; each
+    opens the referrer's note."""
+    link, at_reminder = links(deadline.link), _reminder_time(settings)
+    by, person = " and ".join(deadline.referrers), deadline.person
+    detail = f" ({deadline.detail})" if deadline.detail else ""
+    if deadline.kind == REFERRAL:
+        summary = f"Reach out to {person}"
+        text = (
+            f"Reach out to {person}{detail} by {deadline.end}: {by} suggested them "
+            f"(interview {deadline.anchor}). A warm introduction goes cold within about a week."
+        )
+        first_alarm = f"Reach out to {person}, suggested by {by}, by {deadline.end}"
+        last_alarm = f"Last day to reach out to {person}, suggested by {by}"
+    else:
+        summary = f"Tell {by} you met {person}"
+        text = (
+            f"Let {by} know by {deadline.end} that you met {person} (interview {deadline.anchor}), "
+            "whom they suggested: thank them for the introduction and say how it went."
+        )
+        first_alarm = f"Let {by} know you met {person}, due {deadline.end}"
+        last_alarm = f"Last day to tell {by} you met {person}"
+    uid = _person_uid(deadline)
+    context = f"Open the note: {link}"
+    alarms = [(at_reminder + (deadline.end - deadline.start), last_alarm)]
+    if deadline.start < deadline.end:
+        alarms.insert(0, (at_reminder, first_alarm))
+    span = (deadline.start, deadline.end)
+    stamp, category = _stamp(deadline.anchor), CATEGORY[deadline.kind]
+    items = [_day_event(uid, span, summary, f"{text}\n\n{context}", category, tuple(alarms), link, stamp)]
+    if today > deadline.end:
+        overdue_uid = _person_uid(deadline, OVERDUE)
+        items.append(
+            _overdue(overdue_uid, deadline.end, today, summary, text, context, category, at_reminder, link)
+        )
+    return items
+
+
+def person_events(
+    deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
+) -> tuple[tuple[tuple[dt.date, str], bytes], ...]:
+    """``person_items`` as (``event_order``, VEVENT bytes), as a build gathers events."""
+    return tuple(
+        (event_order(item), event_bytes(item)) for item in person_items(deadline, today, settings, links)
+    )
+
+
+def _person_uid(deadline: PersonDeadline, suffix: str = "") -> str:
+    key = hashlib.sha256(deadline.key.encode()).hexdigest()[:16]
+    return f"{deadline.kind}-{deadline.anchor.isoformat()}-{key}{suffix}@vaultsync"
+
+
 def contact_items(open_deadlines: Iterable[Deadline], now: Now, settings: Settings, link: str) -> list[Item]:
-    """The events of one contact: its open deadlines at ``now``, whose note opens at ``link``."""
-    return [item for deadline in open_deadlines for item in _items(deadline, now, settings, link)]
+    """The events of one contact: its open deadlines at ``now`` but those that lapsed
+    (``deadlines.lapsed``), whose note opens at ``link``."""
+    return [
+        item
+        for deadline in open_deadlines
+        if not lapsed(deadline.end, now.day, settings)
+        for item in _items(deadline, now, settings, link)
+    ]
 
 
 def calendar_items(vault: Vault, when: Asked) -> list[Item]:
@@ -266,6 +420,8 @@ def calendar_items(vault: Vault, when: Asked) -> list[Item]:
         for contact in vault.contacts
         for item in contact_items(deadlines(contact, now, settings), now, settings, link(contact.path))
     ]
+    for deadline in across_contacts(vault.contacts, now, settings).deadlines:
+        items += person_items(deadline, now.day, settings, link)
     return sorted(items, key=event_order)
 
 
@@ -388,9 +544,14 @@ def calendar_bytes(vault: Vault, when: Asked) -> bytes:
     serialised on its own, so a driver that builds again and again (``vaultsync.incremental.memo``) can
     keep the bytes of the events that did not change.
     """
+    return b"".join(calendar_parts(vault, when))
+
+
+def calendar_parts(vault: Vault, when: Asked) -> list[bytes]:
+    """``calendar_bytes`` in its ``calendar_pieces``: the head, each event, the end."""
     items = calendar_items(vault, when)
     zones = frozenset().union(*map(event_zones, items))
-    return b"".join(calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items)))
+    return calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items))
 
 
 def _event(item: Item) -> Any:

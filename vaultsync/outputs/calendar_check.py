@@ -107,7 +107,7 @@ def format_problems(data: bytes) -> list[str]:
     ):
         if numbers:
             problems.append(f"{len(numbers)} line(s) {what} (first: line {numbers[0]})")
-    unfolded = _unfold(lines)
+    unfolded = unfold(lines)
     bad = next((n for n, line in enumerate(unfolded, 1) if not _utf8(line)), None)
     if bad is not None:
         problems.append(f"not UTF-8 (content line {bad})")
@@ -126,7 +126,7 @@ def _utf8(line: bytes) -> bool:
     return True
 
 
-def _unfold(lines: list[bytes]) -> list[bytes]:
+def unfold(lines: list[bytes]) -> list[bytes]:
     """The content lines of ``lines``: each line that begins with a space or a tab continues the
     one before. Each content line is joined once, from all its pieces: adding them one by one
     would copy a long value once per fold: quadratic in its length."""

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of, has_time, moment_sort_key
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines
-from vaultsync.model.finding import Finding
+from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines, search_over
+from vaultsync.model.finding import LAPSED, Finding
 from vaultsync.model.network import MET, NOT_CONTACTED, OTHER, SCHEDULED, Network, referral_network
 from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.referral import pending_referrals
@@ -64,14 +64,14 @@ def dashboard_markdown(vault: Vault, findings: Sequence[Finding], when: Asked) -
         "",
         "## At a glance",
         "",
-        _table(("Measure", "Count"), _counts(vault, today)),
+        _table(("Measure", "Count"), [*_counts(vault, today), *_lapsed_row(findings, settings)]),
         _findings_section(f"Overdue ({len(overdue)})", overdue, "Nothing is overdue."),
         _findings_section(
             f"Due this week ({len(this_week)})", this_week, f"Nothing else is due by {week_end.isoformat()}."
         ),
         _check_ins_section(contacts, now, settings),
         _interviews_section(contacts, now, settings),
-        _referrals_section(contacts),
+        _referrals_section(contacts) if not search_over(today, settings) else _search_over_section(settings),
         _section(
             f"Records with gaps ({len(gaps)})",
             ("Contact", "What to record"),
@@ -105,10 +105,11 @@ def _counts(vault: Vault, today: dt.date) -> list[tuple[str, str]]:
         if (day_of(m).year, day_of(m).month) == (today.year, today.month)
     ]
     held = sum(day <= today for day in month)
-    thanks = [_thanked_on_time(c, today, settings) for c in vault.contacts if c.follow_up]
+    thanks = [_thanked_on_time(c, today, settings) for c in vault.contacts if not c.do_not_contact]
     on_time = sum(done for done, _ in thanks)
     counted = sum(total for _, total in thanks)
-    check_ins = [_checked_in(c, today, settings) for c in vault.contacts if c.follow_up]
+    writing = [c for c in vault.contacts if c.follow_up and not c.do_not_contact]
+    check_ins = [_checked_in(c, today, settings) for c in writing]
     due_check_ins = [done for done in check_ins if done is not None]
     rows = [
         ("Contacts", str(len(vault.contacts))),
@@ -125,6 +126,15 @@ def _counts(vault: Vault, today: dt.date) -> list[tuple[str, str]]:
     if vault.errors:
         rows.append(("Notes or values that could not be read", str(len(vault.errors))))
     return rows
+
+
+def _lapsed_row(findings: Sequence[Finding], settings: Settings) -> list[tuple[str, str]]:
+    """The count of lapsed reminders, as the audit's report gives it (none: no row)."""
+    old = sum(f.level == LAPSED for f in findings)
+    if not old:
+        return []
+    past = f"more than {_count(settings.lapse_days, 'day')} past due"
+    return [(f"Older reminders lapsed ({past}; `vaultsync audit --lapsed` lists them)", str(old))]
 
 
 def _thanked_on_time(contact: Contact, today: dt.date, settings: Settings) -> tuple[int, int]:
@@ -250,6 +260,12 @@ def _referrals_section(contacts: Sequence[Contact]) -> str:
         rows,
         "Everyone your contacts suggested has been contacted.",
     )
+
+
+def _search_over_section(settings: Settings) -> str:
+    """In place of the referrals still to reach: once the search has ended, none are (as in the audit)."""
+    ended = f"Your search ended on {settings.search_ended}: no one more to reach."
+    return f"## Referrals not yet contacted\n\n{ended}\n"
 
 
 def _errors_section(errors: Sequence[NoteError]) -> str:

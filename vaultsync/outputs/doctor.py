@@ -8,11 +8,14 @@ says how each client subscribes. It only reads: nothing is written.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from vaultsync.config import CONFIG_FILE, DEFAULTS, Settings, load_settings
 from vaultsync.errors import ConfigError
+from vaultsync.model.contact import MARKS
+from vaultsync.model.interactions import KINDS
 from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import calendar_path
@@ -90,29 +93,63 @@ def diagnose(root: Path, when: Asked, calendar: Path | None = None) -> Diagnosis
     return Diagnosis(tuple(checks), vault, path, now)
 
 
+#: How doctor names each of ``contact.MARKS``.
+_MARK_WORDS = {
+    "type": "type",
+    "tag": "tag",
+    "category": "category",
+    "folder": "contacts folder",
+    "body tag": "#tag in the body",
+    "people folder": "people folder",
+}
+#: Each kind of date an interaction note gives (``interactions.KINDS``), as doctor counts it.
+_KIND_WORDS = {
+    "interview": ("interview", "interviews"),
+    "outreach": ("message sent", "messages sent"),
+    "reply": ("reply", "replies"),
+    "contacted": ("date of contact", "dates of contact"),
+}
+
+
 def _record_checks(vault: Vault) -> list[Check]:
-    """What the notes give besides the contacts' own dates (docs/dates.md), when anything."""
+    """How the notes were told to be contacts, and what they give besides the contacts' own
+    dates (docs/dates.md), when anything."""
     checks = []
+    marks = Counter(contact.mark for contact in vault.contacts if contact.mark)
+    if marks:
+        by = ", ".join(f"{marks[mark]} by {_MARK_WORDS[mark]}" for mark in MARKS if marks[mark])
+        checks.append(Check(OK, "contacts", by))
     linked = [c for c in vault.contacts if c.sources]
     if vault.interactions:
-        given = sum(len(c.sources) for c in linked)
+        kinds = Counter(kind for c in linked for kind, _, _ in c.sources)
+        given = sum(kinds.values())
+        each = ", ".join(
+            f"{kinds[kind]} {_KIND_WORDS[kind][kinds[kind] != 1]}" for kind in KINDS if kinds[kind]
+        )
         checks.append(
             Check(
                 OK,
                 "dates",
                 f"{plural(len(vault.interactions), 'interaction note')} (meetings, messages) gave "
-                f"{plural(given, 'date')} to {plural(len(linked), 'contact')}",
+                f"{plural(given, 'date')} to {plural(len(linked), 'contact')}"
+                + (f": {each}" if each else ""),
             )
         )
-    hints = sum(len(c.hints) for c in vault.contacts if c.follow_up)
+    hints = [
+        (c.path, line, message) for c in vault.contacts if not c.do_not_contact for message, line in c.hints
+    ]
     if hints:
         unread = (
             "property looks like a date of contact but is not read"
-            if hints == 1
+            if len(hints) == 1
             else "properties look like dates of contact but are not read"
         )
-        message = f"{hints} {unread}: vaultsync audit names the alias to add"
+        message = f"{len(hints)} {unread}: vaultsync audit names the alias to add"
         checks.append(Check(WARN, "hints", message))
+        for path, line, hint in hints[:SHOWN]:
+            checks.append(Check(WARN, "hints", f"{path}{f':{line}' if line else ''}: {hint}"))
+        if len(hints) > SHOWN:
+            checks.append(Check(WARN, "hints", f"and {len(hints) - SHOWN} more"))
     return checks
 
 

@@ -8,6 +8,7 @@ that marker, a calendar without vaultsync's PRODID) is never overwritten by an o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from vaultsync.config import Settings
@@ -19,12 +20,17 @@ from vaultsync.store.files import Ours, write_if_changed
 PRODID_START = "-//vaultsync//vaultsync "
 
 
-def _not_our_calendar(head: bytes) -> str | None:
-    if not head.startswith(b"BEGIN:VCALENDAR"):
-        return "not an iCalendar file: it does not begin with BEGIN:VCALENDAR"
-    if b"\nPRODID:" + PRODID_START.encode() not in head:
-        return "an iCalendar file another program wrote: its PRODID is not vaultsync's"
-    return None
+def _not_ours(begin: str, kind: str) -> Callable[[bytes], str | None]:
+    """What a file is when it is not the ``kind`` of file vaultsync writes (see ``Ours``)."""
+
+    def foreign(head: bytes) -> str | None:
+        if not head.startswith(begin.encode()):
+            return f"not {kind} file: it does not begin with {begin}"
+        if b"\nPRODID:" + PRODID_START.encode() not in head:
+            return f"{kind} file another program wrote: its PRODID is not vaultsync's"
+        return None
+
+    return foreign
 
 
 def _not_generated_note(head: bytes) -> str | None:
@@ -34,8 +40,9 @@ def _not_generated_note(head: bytes) -> str | None:
     return f"no '{GENERATED_KEY}: {GENERATED_BY}' in its front-matter"
 
 
-#: The calendar vaultsync writes, and the notes it writes (the dashboard).
-CALENDAR = Ours(_not_our_calendar)
+#: The calendar vaultsync writes, its contacts as vCards, and the notes it writes (the dashboard).
+CALENDAR = Ours(_not_ours("BEGIN:VCALENDAR", "an iCalendar"))
+VCARDS = Ours(_not_ours("BEGIN:VCARD", "a vCard"))
 GENERATED_NOTE = Ours(_not_generated_note, "note")
 
 

@@ -124,6 +124,9 @@ def _referrals(referrals: Sequence[PersonRef], vault: Vault, today: dt.date) -> 
     waiting = []
     for person in referrals:
         note = find_person(person, by_name)
+        if note is not None and not note.interviews and (note.outreach or note.replies or note.contacted):
+            sentences.append(f"I have already reached out to {person.name}.")
+            continue
         if note is None or not note.interviews:
             waiting.append(person.name)
             continue

@@ -1,6 +1,6 @@
 """A NOTE argument, as every command that acts on one contact takes it: a note's path, or the
 name of a contact (its file name, ``name`` or one of its ``aliases``, whatever the case, the
-accents or the Unicode form, see ``contact.person_key``).
+accents or the Unicode form, see ``contact.name_key``).
 
 A name that several contacts answer to is never settled by a guess: the command lists them
 and asks for the path (a UsageError, exit 2).

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vaultsync.model.finding import LAPSED
+
 if TYPE_CHECKING:
-    from vaultsync.model.audit import Audit, Build
+    from vaultsync.model.audit import Audit, Build, VdirWrite
     from vaultsync.reading.note import NoteError
 
 GROUPS = (
@@ -47,22 +49,32 @@ def wrapped(lines: list[str], width: int | None, indent: str) -> list[str]:
     return [part for line in lines for part in (wrap.wrap(line) if len(line) > wrap.width else [line])]
 
 
-def as_text(audit: Audit, vault_label: str, width: int | None = None) -> str:
-    """The report for people; wrapped to ``width`` columns when given (a terminal's)."""
+def as_text(audit: Audit, vault_label: str, width: int | None = None, lapsed: bool = False) -> str:
+    """The report for people; wrapped to ``width`` columns when given (a terminal's). Lapsed
+    reminders are counted in one line, or listed last with ``lapsed``."""
     vault = audit.vault
-    header = (
-        f"{vault_label} on {audit.today}: {plural(len(vault.contacts), 'contact')}, "
-        f"{plural(len(audit.findings), 'finding')}, "
-        f"{plural(len(vault.errors), 'problem')} reading notes"
-    )
-    lines = wrapped([header], width, "  ")
-    groups: dict[str, list[str]] = {level: [] for level, _ in GROUPS}
+    groups: dict[str, list[str]] = {level: [] for level, _ in (*GROUPS, (LAPSED, ""))}
     for f in audit.findings:  # one pass: 19,000 findings at 10,000 contacts
         due = f.due.isoformat() if f.due else "          "
         groups[f.level].append(f"  {due}  {f.contact}: {f.message}  [{f.rule}] {f.path}")
+    old = len(groups[LAPSED])
+    header = (
+        f"{vault_label} on {audit.today}: {plural(len(vault.contacts), 'contact')}, "
+        f"{plural(len(audit.findings) - old, 'finding')}, "
+        f"{plural(len(vault.errors), 'problem')} reading notes"
+    )
+    lines = wrapped([header], width, "  ")
     for level, title in GROUPS:
         if groups[level]:
             lines += ["", f"{title} ({len(groups[level])})", *wrapped(groups[level], width, HANGING)]
+    since = f"more than {plural(vault.settings.lapse_days, 'day')} past due"
+    if old and lapsed:
+        lines += ["", f"Lapsed, {since} ({old})", *wrapped(groups[LAPSED], width, HANGING)]
+    elif old:
+        lines += [
+            "",
+            *wrapped([f"{plural(old, 'older reminder')} lapsed ({since}); --lapsed lists them."], width, ""),
+        ]
     if vault.errors:
         lines += ["", f"Unreadable notes and values ({len(vault.errors)})"]
         lines += wrapped([f"  {error_line(e)}" for e in vault.errors], width, "    ")
@@ -78,6 +90,24 @@ def build_line(build: Build) -> str:
     return f"{state} {build.path}: {plural(build.events, 'event')} from {contacts}"
 
 
+def build_lines(build: Build) -> list[str]:
+    """A line for each output ``build`` wrote or left: the calendar, the vdir, the dashboard."""
+    lines = [build_line(build)]
+    if build.vdir is not None:
+        lines.append(vdir_line(build.vdir))
+    if build.dashboard is not None:
+        lines.append(dashboard_line(build))
+    return lines
+
+
+def vdir_line(done: VdirWrite) -> str:
+    """What a write of the vdir did."""
+    changes = [f"wrote {plural(done.written, 'file')}"] if done.written else []
+    changes += [f"removed {plural(done.removed, 'file')}"] if done.removed else []
+    done_there = f"{', '.join(changes)} in {done.folder}" if changes else f"unchanged {done.folder}"
+    return f"{done_there}: one per event"
+
+
 def dashboard_line(build: Build) -> str:
     """What ``build`` did with the dashboard note (when the config sets one)."""
     return f"{'wrote' if build.dashboard_written else 'unchanged'} {build.dashboard}: dashboard"
@@ -87,14 +117,17 @@ def error_line(error: NoteError) -> str:
     return f"{error.path}{f':{error.line}' if error.line else ''}: {error.message}"
 
 
-def as_json(audit: Audit, vault_label: str, width: int | None = None) -> str:
+def as_json(audit: Audit, vault_label: str, width: int | None = None, lapsed: bool = False) -> str:
+    """The report for programs: lapsed findings are counted (``lapsed``), and listed among the
+    findings (level ``lapsed``) only with ``lapsed``."""
     import json  # only for this format
 
     document = {
         "vault": vault_label,
         "today": audit.today.isoformat(),
         "contacts": len(audit.vault.contacts),
-        "findings": [f.as_dict() for f in audit.findings],
+        "findings": [f.as_dict() for f in audit.findings if lapsed or f.level != LAPSED],
+        "lapsed": audit.levels[LAPSED],
         "errors": [e.as_dict() for e in audit.vault.errors],
         "dates": _dates(audit),
     }

@@ -234,12 +234,12 @@ _NOT_IN_FLOW = frozenset("[]{}'\"#:")
 #: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
 #: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
 #: surrogates. Written as the few ranges it takes, not the many it leaves: far quicker to compile.
-_UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+UNUSUAL_RANGES = "\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
 #: One whole line of the line scan: a top-level key (a word of letters, digits, _ and -) with a
 #: colon and maybe a value, or an indented ``-`` and maybe an item. The value loses the spaces
 #: around it and holds no unusual character.
 _FLAT_LINE = re.compile(
-    rf"(?:([^\W\d][\w-]{{0,200}}):|( *)-)(?: +([^{_UNUSUAL_RANGES}]*[^ {_UNUSUAL_RANGES}]))? *"
+    rf"(?:([^\W\d][\w-]{{0,200}}):|( *)-)(?: +([^{UNUSUAL_RANGES}]*[^ {UNUSUAL_RANGES}]))? *"
 )
 
 

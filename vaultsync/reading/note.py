@@ -14,7 +14,7 @@ import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,11 +68,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 class _Loader(_BASE_LOADER):  # type: ignore[misc]
     """libyaml's safe loader, except that an impossible date does not sink the whole note, and
-    a key written twice is noted (YAML would keep its last value without a word)."""
+    a key written twice is noted in ``duplicates`` (YAML would keep its last value without a word)."""
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, duplicates: list[Duplicate] | None = None) -> None:
         super().__init__(stream)
-        self.duplicates: list[Duplicate] = []
+        self.duplicates: list[Duplicate] = [] if duplicates is None else duplicates
         self.root: Node | None = None
 
     def construct_document(self, node: Node) -> Any:
@@ -333,14 +333,19 @@ def _meta(path: str, yaml_text: str) -> tuple[dict[str, Any], tuple[Duplicate, .
 
 
 def _load_yaml(path: str, yaml_text: str) -> tuple[Any, tuple[Duplicate, ...]] | NoteError:
+    """The front-matter's values by python-frontmatter's YAML handler (the design's library for
+    front-matter) with libyaml's loader above; and the keys written twice. Only its handler:
+    its ``loads`` would refuse a property named ``content`` or ``handler``, read a BOM'd note as
+    no properties and take blank lines before ``---`` (Obsidian does not), so the note is split
+    here, and the block handed to it is YAML only."""
+    from frontmatter.default_handlers import YAMLHandler  # not at the top: most notes never need it
+
     try:
         if len(yaml_text) > SCAN_ABOVE:
             _check_shape(yaml_text)
-        loader = _Loader(yaml_text)
-        try:
-            return loader.get_single_data(), tuple(loader.duplicates)
-        finally:
-            loader.dispose()
+        duplicates: list[Duplicate] = []
+        loaded = YAMLHandler().load(yaml_text, Loader=partial(_Loader, duplicates=duplicates))
+        return loaded, tuple(duplicates)
     except yaml.MarkedYAMLError as err:
         if err.problem == LIBYAML_DEPTH_LIMIT:
             raise _TooBig from None  # libyaml's own bound (PyYAML 6.0.4), far above MAX_DEPTH

@@ -81,12 +81,18 @@ def _markdown() -> MarkdownIt:
 
 
 def read_sections(
-    body: str, body_line: int, *, fast: bool = True, stats: ReadStats | None = None
+    body: str,
+    body_line: int,
+    *,
+    fast: bool = True,
+    stats: ReadStats | None = None,
+    parser: MarkdownIt | None = None,
 ) -> Sections:
     """Find the sections in ``body``, whose first line is file line ``body_line``.
 
     ``fast``: try the line scan before markdown-it (the same Sections either way); ``stats``,
-    when given, counts which of the two answered."""
+    when given, counts which of the two answered. ``parser``: the markdown-it to use instead of
+    CommonMark with inline parsing off (tests check that leaving it off changes nothing)."""
     start = first_line(_ANY_HEADING, body)
     if start is None:
         return EMPTY
@@ -100,12 +106,12 @@ def read_sections(
             return simple
     if stats is not None:
         stats.sections_parser += 1
-    return _parsed_sections(body, body_line)
+    return _parsed_sections(body, body_line, parser or _markdown())
 
 
-def _parsed_sections(body: str, body_line: int) -> Sections:
+def _parsed_sections(body: str, body_line: int, parser: MarkdownIt) -> Sections:
     """The sections as markdown-it's CommonMark parser sees them."""
-    tokens = _markdown().parse(body)
+    tokens = parser.parse(body)
     found: dict[str, list[tuple[Line, bool]]] = {name: [] for name in HEADINGS}
     headings: set[str] = set()
     current: tuple[str, ...] = ()  # section names the current heading opens

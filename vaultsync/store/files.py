@@ -10,6 +10,7 @@ output vaultsync writes there (a note a setting points at by mistake) is never r
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -81,6 +82,7 @@ class KeptFile:
     def __init__(self) -> None:
         self._last: tuple[Path, FileState, Sequence[bytes]] | None = None
         self._cleaned: Path | None = None
+        self.compared = 0  # how many times the file was read back to compare it with the pieces
 
     def write(self, path: Path, pieces: Sequence[bytes], ours: Ours) -> bool:
         """``write_if_changed(path, pieces, ours)``. ``pieces`` is kept as it is: never change it after."""
@@ -88,7 +90,7 @@ class KeptFile:
         if last is not None and last[0] == path and _status(path) == last[1]:
             if pieces == last[2]:
                 return False
-        elif _file_holds(path, pieces):
+        elif self._compare(path, pieces):
             status = _status(path)
             self._last = None if status is None else (path, status, pieces)
             if path != self._cleaned:
@@ -98,6 +100,10 @@ class KeptFile:
         self._last = (path, _replace(path, pieces, ours, clean=path != self._cleaned), pieces)
         self._cleaned = path
         return True
+
+    def _compare(self, path: Path, pieces: Sequence[bytes]) -> bool:
+        self.compared += 1
+        return _file_holds(path, pieces)
 
 
 def _file_holds(path: Path, pieces: Sequence[bytes]) -> bool:
@@ -117,13 +123,20 @@ def _replace(path: Path, pieces: Sequence[bytes], ours: Ours, *, clean: bool = T
 
 
 def write_atomically(
-    path: Path, pieces: Sequence[bytes], *, durable: bool = True, mode: int | None = None, clean: bool = True
+    path: Path,
+    pieces: Sequence[bytes],
+    *,
+    durable: bool = True,
+    mode: int | None = None,
+    clean: bool = True,
+    new: bool = False,
 ) -> FileState:
     """Put a file that holds ``pieces`` (joined) in the place of ``path``: a reader sees the old
     file or the new one, never a part; the new file's state. ``durable``: on disk before it
     replaces the old one (fsync). ``mode``: its permissions (default: the old file's, else the
-    usual 0o666 less the umask). ``clean``: first remove what killed writers left. OutputError
-    when it cannot be written (the previous file is then unchanged)."""
+    usual 0o666 less the umask). ``clean``: first remove what killed writers left. ``new``: only
+    where no file is (a new note): FileExistsError when one is, even one made meanwhile.
+    OutputError when it cannot be written (the previous file is then unchanged)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if clean:
@@ -139,14 +152,37 @@ def write_atomically(
             if durable:
                 os.fsync(handle.fileno())
             os.chmod(temp, _mode_for(path) if mode is None else mode)
-            os.replace(temp, path)
+            if new:
+                _link_new(temp, path)
+            else:
+                os.replace(temp, path)
             return file_state(os.fstat(handle.fileno()))  # of this file, whoever writes next
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise OutputError(
             f"cannot write {path}: {err.strerror or err}; the previous file is unchanged"
         ) from None
+
+
+def _link_new(temp: str, path: Path) -> None:
+    """Give the whole file ``temp`` the name ``path`` unless a file has it: a hard link fails
+    when the name is taken, where a rename would replace it. File systems without hard links
+    (FAT, some network drives) get a rename after a check instead."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+        os.replace(temp, path)
+    else:
+        os.unlink(temp)
 
 
 def _temp_name(path: Path) -> re.Pattern[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultsync.config import Settings, load_settings
 from vaultsync.model.vault import Entry, Vault
@@ -19,9 +18,12 @@ from vaultsync.store import parallel
 from vaultsync.store.cache import DerivedCache, EntryCache, Signature, signature
 from vaultsync.store.parallel import Evaluate
 
-#: What a driver derives from one entry, given what it derived from the same note last time
-#: (None: nothing kept); None for nothing to keep. Its result must pickle, as plain values.
-Derive = Callable[[Entry, Any], Any]
+if TYPE_CHECKING:
+    from vaultsync.model.contact import Contact
+
+#: What a driver derives from one contact, given what it derived from the same contact last time
+#: (None: nothing kept). Its result must pickle, as plain values.
+Derive = Callable[["Contact", Any], Any]
 
 
 def scan_vault(root: Path, settings: Settings | None = None, *, stat: bool = False) -> Scan:
@@ -50,8 +52,8 @@ def load_vault(
     ``cache``: keep entries between runs in the cache folder (``vaultsync.store.cache``), so
     unchanged notes are not read again. ``processes``: how many processes read notes; by
     default two for a large vault when the platform allows (see ``vaultsync.store.parallel``).
-    The garbage collector leaves alone the objects that exist afterwards (``gc.freeze``): the
-    entries hold no cycles, and walking them again and again is a large part of an audit's time.
+    The garbage collector is left as it is: a caller that reads a large vault once may pause it,
+    as the command line does (docs/api.md, "Side effects").
     ``reader``: the ``NoteReader`` that reads the notes (its fast paths, its counts), else a new one.
     """
     scan = scan_vault(root, settings, stat=cache)
@@ -77,7 +79,7 @@ def load_and_evaluate(
     hundred at a time, to ``evaluate``: in the process that read them, or in this one for the
     entries the cache held. Gives the vault, what each call of ``evaluate`` returned, and the
     scan as read: with ``cache``, each note's signature, taken before it was read."""
-    return _load(scan, cache, processes, evaluate, None, reader)
+    return _load(scan, cache, processes, evaluate, reader)
 
 
 def _load(
@@ -85,23 +87,26 @@ def _load(
     cache: bool,
     processes: int | None,
     evaluate: Evaluate | None,
-    derive: Derive | None,
     reader: NoteReader | None = None,
 ) -> tuple[Vault, list[Any], Scan]:
-    collecting = gc.isenabled()
-    gc.disable()  # a collection every few thousand new objects, each walking all of them so far
-    try:
-        entries, evaluated, signatures = _load_entries(
-            scan, cache, processes, evaluate, reader or NoteReader(), derive
-        )
-    finally:
-        if collecting:
-            gc.freeze()  # the entries live on and hold no cycles: spare them later collections too
-            gc.enable()
+    entries, evaluated, scan = load_entries(scan, cache, processes, evaluate, reader)
+    return Vault.from_entries(scan.root, scan.settings, entries), evaluated, scan
+
+
+def load_entries(
+    scan: Scan,
+    cache: bool = False,
+    processes: int | None = None,
+    evaluate: Evaluate | None = None,
+    reader: NoteReader | None = None,
+) -> tuple[list[Entry], list[Any], Scan]:
+    """Every note's entry (the folders' errors too), what ``evaluate`` made of them, and the
+    scan as read (see ``load_and_evaluate``)."""
+    entries, evaluated, signatures = _load_entries(scan, cache, processes, evaluate, reader or NoteReader())
     entries += [Entry(err.path, None, (err,)) for err in scan.errors]
     if signatures is not scan.signatures:
         scan = replace(scan, signatures=signatures)
-    return Vault.from_entries(scan.root, scan.settings, entries), evaluated, scan
+    return entries, evaluated, scan
 
 
 def load_and_derive(
@@ -112,16 +117,42 @@ def load_and_derive(
     processes: int | None = None,
     reader: NoteReader | None = None,
 ) -> tuple[Vault, dict[str, Any], Scan]:
-    """``load_and_evaluate``, giving what ``derive`` made of each entry, by path. With ``cache``,
-    what it made is kept with the entry cache (``store.cache.DerivedCache``), and given back to
-    it the next time the note is unchanged."""
-    vault, evaluated, scan = _load(scan, cache, processes, None, derive, reader)
-    return vault, {path: value for chunk in evaluated for path, value in chunk}, scan
+    """Read the notes ``scan`` found (see ``load_vault``), then give what ``derive`` made of each
+    of the vault's contacts, by path: once, each with the dates of the interaction notes that
+    link it, on two cores as the notes are read. With ``cache``, what it made is kept beside the
+    entry cache (``store.cache.DerivedCache``) and given back to it the next time the contact's
+    note is unchanged and interaction notes give it the same (those are derived here)."""
+    from vaultsync.model.interactions import gained  # not needed to scan or serve the cache
+
+    vault, _, scan = _load(scan, cache, processes, None, reader)
+    signed = dict(zip(scan.paths, scan.signatures or (), strict=False))
+    derived = None
+    values: dict[str, Any] = {}
+    fresh: list[Contact] = []
+    if cache:
+        store = EntryCache(scan.root, scan.settings)
+        derived = DerivedCache(store.root, store.fingerprint)
+    for contact in vault.contacts:
+        stored = derived.get(contact.path, signed.get(contact.path)) if derived is not None else None
+        if stored is not None and stored[0] == gained(contact):
+            value = derive(contact, stored[1])
+            values[contact.path] = value
+            if derived is not None and value is not stored[1]:
+                derived.put(contact.path, signed.get(contact.path), (stored[0], value))
+        else:
+            fresh.append(contact)
+    for chunk in parallel.map_chunks(fresh, partial(_deriving, derive), processes=processes):
+        values.update(chunk)
+    if derived is not None:
+        for contact in fresh:
+            derived.put(contact.path, signed.get(contact.path), (gained(contact), values[contact.path]))
+        derived.save(scan.paths)
+    return vault, values, scan
 
 
-def _deriving(derive: Derive, entries: list[Entry]) -> list[tuple[str, Any]]:
-    """``derive`` as an ``Evaluate``: on entries just read, with nothing kept from before."""
-    return [(entry.path, derive(entry, None)) for entry in entries]
+def _deriving(derive: Derive, contacts: list[Contact]) -> list[tuple[str, Any]]:
+    """``derive`` of each of ``contacts``, nothing kept from before."""
+    return [(contact.path, derive(contact, None)) for contact in contacts]
 
 
 def _load_entries(
@@ -130,18 +161,14 @@ def _load_entries(
     processes: int | None,
     evaluate: Evaluate | None,
     reader: NoteReader,
-    derive: Derive | None = None,
 ) -> tuple[list[Entry], list[Any], tuple[Signature | None, ...] | None]:
     root, settings = scan.root, scan.settings
-    if derive is not None:
-        evaluate = partial(_deriving, derive)
     if not cache:
         items = [(path, None) for path in scan.paths]
         loaded = parallel.load(root, settings, items, processes=processes, evaluate=evaluate, reader=reader)
         read = [entry for chunk in loaded for entry in chunk.entries]
         return read, [chunk.evaluated for chunk in loaded], scan.signatures
     store = EntryCache.open(root, settings)
-    derived = DerivedCache(store.root, store.fingerprint) if derive is not None else None
     signatures = scan.signatures
     # A first run has nothing to look up: each note is signed where it is read, in parallel
     # (taking every signature here first would add a pass over the vault to a cold audit).
@@ -159,15 +186,7 @@ def _load_entries(
         else:
             entries.append(entry)
             cached_signatures.append(sig)
-    if derive is not None and derived is not None:
-        kept = []
-        for entry, sig in zip(entries, cached_signatures, strict=True):
-            value = derive(entry, derived.get(entry.path, sig))
-            derived.put(entry.path, sig, value)
-            kept.append((entry.path, value))
-        evaluated = [kept]
-    else:
-        evaluated = [evaluate(entries)] if evaluate is not None and entries else []
+    evaluated = [evaluate(entries)] if evaluate is not None and entries else []
     signed_as: dict[str, Signature | None] = {}
     loaded = parallel.load(
         root,
@@ -185,12 +204,7 @@ def _load_entries(
         evaluated.append(chunk.evaluated)
         if signed:
             signed_as.update((path, sig) for path, (sig, _) in chunk.records.items())
-        if derived is not None:
-            for path, value in chunk.evaluated:
-                derived.put(path, chunk.records[path][0], value)
     store.save()
-    if derived is not None:
-        derived.save(scan.paths)
     if signed:
         signatures = tuple(signed_as[path] for path in scan.paths)
     return entries, evaluated, signatures

@@ -129,6 +129,50 @@ def _load_forked(
     evaluate: Evaluate | None,
     reader: NoteReader | None,
 ) -> list[Loaded]:
+    def there(index: int) -> tuple[bytes | None, Any]:
+        loaded = _read(root, settings, chunks[index], True, signed, evaluate, reader)
+        return loaded.blob, loaded.evaluated
+
+    def taken(message: tuple[bytes, Any]) -> Loaded:
+        blob, evaluated = message
+        return Loaded(load_records(blob), blob, evaluated)
+
+    results = _forked(
+        len(chunks),
+        lambda index: _read(root, settings, chunks[index], pickled, signed, evaluate, reader),
+        there,
+        taken,
+    )
+    return [
+        result
+        if result is not None
+        else _read(root, settings, chunks[index], False, signed, evaluate, reader)
+        for index, result in enumerate(results)
+    ]
+
+
+def map_chunks(
+    items: Sequence[Any], work: Callable[[Sequence[Any]], Any], *, processes: int | None = None
+) -> list[Any]:
+    """``work`` of each chunk of ``items``, in order, shared with a forked worker as reading is
+    (the worker has the items by the fork: only what ``work`` gives is pickled, and it must pickle)."""
+    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+    if processes is None:
+        processes = default_processes()
+    if processes < 2 or len(items) < MIN_NOTES:
+        return [work(chunk) for chunk in chunks]
+    done = _forked(
+        len(chunks), lambda index: (work(chunks[index]),), lambda index: work(chunks[index]), lambda x: (x,)
+    )
+    return [result[0] if result is not None else work(chunks[index]) for index, result in enumerate(done)]
+
+
+def _forked(
+    total: int, here: Callable[[int], Any], there: Callable[[int], Any], taken: Callable[[Any], Any]
+) -> list[Any]:
+    """Chunks 0 to ``total`` - 1 shared between this process (``here``) and one forked worker
+    (``there``, its result sent through a pipe and made ``taken`` here). A chunk the worker
+    claimed but did not send (it died) is None."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -136,44 +180,37 @@ def _load_forked(
     receive, send = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):  # or the worker would flush a copy of what is buffered
         stream.flush()
-    worker = context.Process(
-        target=_work, args=(root, settings, chunks, signed, evaluate, reader, counter, send), daemon=True
-    )
+    worker = context.Process(target=_work, args=(total, there, counter, send), daemon=True)
     worker.start()
     send.close()
-    results: list[Loaded | None] = [None] * len(chunks)
-    done = 0  # chunks read here or received
+    results: list[Any] = [None] * total
+    done = 0  # chunks done here or received
     receiving = True  # until the worker is gone: done, or dead
 
     def take() -> None:
         nonlocal done, receiving
         try:
-            index, blob, evaluated = receive.recv()
+            index, message = receive.recv()
         except (EOFError, OSError):
-            receiving = False  # its chunks not received are read below
+            receiving = False  # its chunks not received are done by the caller
             return
-        results[index] = Loaded(load_records(blob), blob, evaluated)
+        results[index] = taken(message)
         done += 1
 
     try:
-        for index in _claim(counter, len(chunks)):
-            results[index] = _read(root, settings, chunks[index], pickled, signed, evaluate, reader)
+        for index in _claim(counter, total):
+            results[index] = here(index)
             done += 1
             while receiving and receive.poll():
                 take()
-        while receiving and done < len(chunks):  # every chunk is claimed: the rest are the worker's
+        while receiving and done < total:  # every chunk is claimed: the rest are the worker's
             take()
     finally:
         receive.close()
         if worker.is_alive():
             worker.kill()
         worker.join()
-    return [
-        result
-        if result is not None
-        else _read(root, settings, chunks[index], False, signed, evaluate, reader)
-        for index, result in enumerate(results)
-    ]
+    return results
 
 
 def _claim(counter: Any, total: int) -> Iterator[int]:
@@ -186,21 +223,12 @@ def _claim(counter: Any, total: int) -> Iterator[int]:
         yield index
 
 
-def _work(
-    root: Path,
-    settings: Settings,
-    chunks: list[Chunk],
-    signed: bool,
-    evaluate: Evaluate | None,
-    reader: NoteReader | None,
-    counter: Any,
-    send: Any,
-) -> None:
-    """The worker: read chunks until none is left, sending each as it is done (by a second thread,
-    so reading never waits for the pipe), then leave without a trace."""
+def _work(total: int, there: Callable[[int], Any], counter: Any, send: Any) -> None:
+    """The worker: do chunks until none is left, sending each as it is done (by a second thread,
+    so the work never waits for the pipe), then leave without a trace."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     gc.disable()
-    outbox: queue.SimpleQueue[tuple[int, bytes | None, Any] | None] = queue.SimpleQueue()
+    outbox: queue.SimpleQueue[tuple[int, Any] | None] = queue.SimpleQueue()
 
     def post() -> None:
         try:
@@ -212,12 +240,11 @@ def _work(
     try:
         sender = threading.Thread(target=post, daemon=True)
         sender.start()
-        for index in _claim(counter, len(chunks)):
-            loaded = _read(root, settings, chunks[index], True, signed, evaluate, reader)
-            outbox.put((index, loaded.blob, loaded.evaluated))
+        for index in _claim(counter, total):
+            outbox.put((index, there(index)))
         outbox.put(None)
         sender.join()
         send.close()
     except BaseException:
-        os._exit(1)  # no traceback: the parent reads these chunks itself, and reports any error
+        os._exit(1)  # no traceback: the parent does these chunks itself, and reports any error
     os._exit(0)

@@ -13,6 +13,7 @@ from vaultsync.drivers.cli.options import (
     PINNED_TODAY,
     POLLING,
     VAULT,
+    VDIR,
     calendar_option,
     credentials,
     verbosity,
@@ -22,6 +23,7 @@ from vaultsync.drivers.cli.options import (
 @click.command(short_help="Keep the calendar in step with the notes as they change.")
 @VAULT
 @calendar_option("Where to write the .ics")
+@VDIR
 @PINNED_TODAY
 @POLLING
 @verbosity("Print only problems.")
@@ -32,6 +34,7 @@ from vaultsync.drivers.cli.options import (
 def watch(
     vault: Path,
     calendar: Path | None,
+    vdir: Path | None,
     today: dt.date | dt.datetime | None,
     polling: bool,
     quiet: bool,
@@ -51,7 +54,8 @@ def watch(
 
     pusher = watch_pusher(push_url, user, password_env)
     configure_logging(verbose - quiet)
-    run_until_signalled(Watcher(vault, calendar=calendar, today=today, polling=polling, on_build=pusher))
+    watcher = Watcher(vault, calendar=calendar, vdir=vdir, today=today, polling=polling, on_build=pusher)
+    run_until_signalled(watcher)
     return 0
 
 

@@ -1,5 +1,5 @@
-"""The commands about one note: new (a contact from the template), letter (a thank-you),
-outreach (the request for a meeting)."""
+"""The commands about one note: new (a contact from the template), import (one for each
+person of an export), letter (a thank-you), outreach (the request for a meeting)."""
 
 from __future__ import annotations
 
@@ -44,10 +44,7 @@ def new(name: str, folder: str | None, template: Path | None, vault: Path, today
     from vaultsync.outputs.templates import create_note
 
     root = vault
-    now = dt.datetime.now().replace(microsecond=0)  # the only clock read
-    if today is not None:
-        now = dt.datetime.combine(parse_today(today), now.time())
-    created = create_note(root, load_settings(root), name, now, folder, template)
+    created = create_note(root, load_settings(root), name, _now(today), folder, template)
     for placeholder in created.unfilled:
         click.echo(f"vaultsync: left as written (vaultsync cannot fill it): {placeholder}", err=True)
     if not created.is_contact:
@@ -58,6 +55,49 @@ def new(name: str, folder: str | None, template: Path | None, vault: Path, today
         )
     click.echo(shown(created.path))
     return 0
+
+
+@click.command("import", short_help="Make contact notes from LinkedIn, vCard or CSV exports.")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print what would be done; write nothing.")
+@click.option("--folder", help="Folder of the vault for the new notes (default: as for 'new').")
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Template to fill (default: the vault's contact template, else the built-in one).",
+)
+@vault_parameters(positional=False)
+@today_option("The date that fills {{date}} (default: today).")
+@one_shot
+def import_(
+    file: Path, dry_run: bool, folder: str | None, template: Path | None, vault: Path, today: str | None
+) -> int:
+    """Make a contact note for each person in FILE the vault has no note for.
+
+    FILE is LinkedIn's Connections.csv, a vCard file (a phone's, Google Contacts', iCloud's)
+    or a CSV whose header names its columns (Google Contacts', Outlook's). A person who has a
+    note (the same email, else the same name) gets no second one: what their note lacks is
+    printed, never written. Exit 1 when a row or card could not be read.
+    """
+    from vaultsync.config import load_settings
+    from vaultsync.outputs.importing import import_people, report
+
+    imported = import_people(
+        vault, load_settings(vault), file, _now(today), folder=folder, template=template, dry_run=dry_run
+    )
+    words = report(imported, shown(file))
+    for problem in words.problems:
+        click.echo(f"vaultsync: {problem}", err=True)
+    click.echo("\n".join(words.lines))
+    return words.code
+
+
+def _now(today: str | None) -> dt.datetime:
+    """The moment a new note is made at: the clock's (the only read), on ``--today`` when given."""
+    now = dt.datetime.now().replace(microsecond=0)
+    if today is not None:
+        now = dt.datetime.combine(parse_today(today), now.time())
+    return now
 
 
 @click.command(short_help="Draft a thank-you letter, or check the draft in a note.")

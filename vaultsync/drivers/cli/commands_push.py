@@ -36,25 +36,32 @@ def _password(user: str | None, password_env: str | None) -> str | None:
     return None
 
 
-def _push_password(url: str, user: str | None, password_env: str | None) -> str | None:
-    """Check the CalDAV URL (warning about a password sent in clear), then get the password."""
+def _push_password(urls: dict[str, str], user: str | None, password_env: str | None) -> str | None:
+    """Check each URL a push goes to (by its option: warning about a password sent in clear),
+    then get the password (asked for once)."""
     from vaultsync.outputs.caldav_push import check_url, quiet_library
 
     quiet_library()
-    for warning in check_url(url, password=user is not None):
-        click.echo(f"vaultsync: warning: {warning}", err=True)
+    for option, url in urls.items():
+        for warning in check_url(url, password=user is not None, option=option):
+            click.echo(f"vaultsync: warning: {warning}", err=True)
     return _password(user, password_env)
 
 
-@click.command(short_help="Copy the deadlines into a CalDAV calendar.")
+@click.command(short_help="Copy the deadlines into a CalDAV calendar (the contacts: CardDAV).")
 @VAULT
 @TODAY
 @click.option(
     "--url",
-    required=True,
     metavar="URL",
     help="The CalDAV calendar's URL, made when nothing is there (e.g. "
     ".../remote.php/dav/calendars/USER/vaultsync/).",
+)
+@click.option(
+    "--contacts",
+    metavar="URL",
+    help="Also (or instead) a CardDAV address book's URL, to hold the contacts; made when nothing "
+    "is there (e.g. .../remote.php/dav/addressbooks/users/USER/vaultsync-contacts/).",
 )
 @credentials
 @click.option(
@@ -70,16 +77,18 @@ def _push_password(url: str, user: str | None, password_env: str | None) -> str 
 def push(
     vault: Path,
     today: dt.date | dt.datetime | None,
-    url: str,
+    url: str | None,
+    contacts: str | None,
     user: str | None,
     password_env: str | None,
     timeout: float,
 ) -> int:
-    """Make the CalDAV calendar at URL hold exactly VAULT's deadlines.
+    """Make the CalDAV calendar at URL hold exactly VAULT's deadlines, and the CardDAV address
+    book at --contacts exactly its contacts.
 
-    Adds new events, replaces changed ones, deletes the ones it added before that are no longer
-    due, and leaves every event it did not add alone. Writes nothing unless URL is a calendar,
-    or nothing yet (then it makes the calendar).
+    Adds new events (cards), replaces changed ones, deletes the ones it added before that are no
+    longer wanted, and leaves every one it did not add alone. Writes nothing unless the URL is a
+    calendar (an address book), or nothing yet (then it makes one).
 
     \b
     Exit codes:
@@ -90,27 +99,45 @@ def push(
       3  the push failed: the server could not be reached, refused the
          password, is not a calendar, or an event could not be placed
     """
-    from vaultsync.outputs.caldav_push import PushError
+    from vaultsync.outputs.caldav_push import PushError, PushResult
     from vaultsync.outputs.report import error_line
     from vaultsync.pipeline import push as run_push
+
+    if url is None and contacts is None:
+        raise UsageError("push needs --url (a CalDAV calendar), --contacts (a CardDAV address book), or both")
 
     def unreadable(vault: Vault) -> None:
         for err in vault.errors:
             click.echo(f"vaultsync: {error_line(err)}", err=True)
 
-    password = _push_password(url, user, password_env)
+    urls = {option: where for option, where in (("--url", url), ("--contacts", contacts)) if where}
+    password = _push_password(urls, user, password_env)
+    foreign: list[str] = []
+
+    def said(result: PushResult) -> None:
+        """Each push said as soon as it is done: the calendar's, even if the contacts' fails."""
+        click.echo(result.summary())
+        thing = "an event" if result.noun == "calendar" else "a card"
+        for uid in result.foreign:
+            click.echo(
+                f"vaultsync: {uid}: left alone: {thing} vaultsync did not add holds this UID "
+                f"(imported from the .ics file?); delete it there, or push to a {result.noun} of its own",
+                err=True,
+            )
+        foreign.extend(result.foreign)
+
     pushed = run_push(
-        vault, now_or_clock(today), url, username=user, password=password, timeout=timeout, after=unreadable
+        vault,
+        now_or_clock(today),
+        url,
+        contacts=contacts,
+        username=user,
+        password=password,
+        timeout=timeout,
+        after=unreadable,
+        done=said,
     )
-    result = pushed.result
-    click.echo(result.summary())
-    for uid in result.foreign:
-        click.echo(
-            f"vaultsync: {uid}: left alone: an event vaultsync did not add holds this UID "
-            "(imported from the .ics file?); delete it there, or push to a calendar of its own",
-            err=True,
-        )
-    return PushError.exit_code if result.foreign else 1 if pushed.vault.errors else 0
+    return PushError.exit_code if foreign else 1 if pushed.vault.errors else 0
 
 
 def watch_pusher(url: str | None, user: str | None, password_env: str | None) -> Any:
@@ -121,4 +148,4 @@ def watch_pusher(url: str | None, user: str | None, password_env: str | None) ->
         return None
     from vaultsync.outputs.caldav_push import Pusher
 
-    return Pusher(url, username=user, password=_push_password(url, user, password_env))
+    return Pusher(url, username=user, password=_push_password({"--push-url": url}, user, password_env))

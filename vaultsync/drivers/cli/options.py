@@ -218,6 +218,13 @@ def calendar_option(purpose: str) -> Decorator:
     )
 
 
+VDIR = click.option(
+    "--vdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also keep this folder as a vdir: one .ics file per event, for khal and vdirsyncer.",
+)
+
+
 def credentials(command: _F) -> _F:
     """``--user`` and ``--password-env``: a password never appears on the command line."""
     command = click.option(

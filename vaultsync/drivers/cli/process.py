@@ -7,9 +7,10 @@ ends with it."""
 from __future__ import annotations
 
 import functools
-import gc
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+from vaultsync.drivers.watch_process import collection_paused
 
 _Made = TypeVar("_Made")
 _Params = ParamSpec("_Params")
@@ -39,13 +40,7 @@ def one_shot(command: Callable[_Params, _Made]) -> Callable[_Params, _Made]:
 
     @functools.wraps(command)
     def run(*args: _Params.args, **kwargs: _Params.kwargs) -> _Made:
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collection_paused():
             return command(*args, **kwargs)
-        finally:
-            if collecting:
-                gc.freeze()
-                gc.enable()
 
     return run

@@ -1,0 +1,418 @@
+"""Referrals followed to the end (issue 17): reach the people suggested within a week of the
+referral, then let the referrer know once you have met them. Every boundary with an injected day,
+exact findings, calendars parsed back."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import icalendar
+import pytest
+from conftest import at, contact, run_cli, write_note
+
+from vaultsync import pipeline
+from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.incremental.index import VaultIndex
+from vaultsync.incremental.memo import BuildMemo
+from vaultsync.model.contact import Contact
+from vaultsync.model.referral import across_contacts, referral
+from vaultsync.model.rules import evaluate
+from vaultsync.outputs.calendar import calendar_bytes
+from vaultsync.store.loader import load_vault
+
+D = dt.date
+ONE = dt.timedelta(days=1)
+#: Rosa met on Monday 2026-11-02 and suggested Ben (who has a note) and Carla (who has none).
+ROSA = """
+---
+type: contact
+email: rosa@example.org
+interviews: [2026-11-02]
+thank_you_sent: 2026-11-03
+advice: [Talk to editors.]
+referrals:
+  - "[[Ben Okafor]]"
+  - "Carla Diaz, 555-0100"
+---
+"""
+BEN = "---\ntype: contact\nemail: ben@example.org\n---\n"
+
+
+def people(**ben: object) -> list[Contact]:
+    rosa = contact(ROSA, "Contacts/Rosa Diaz.md")
+    okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), **ben)  # type: ignore[arg-type]
+    return [okafor, rosa]
+
+
+def seen(found: list, rule: str = "referral") -> list[tuple[str, str, D | None, str]]:
+    return sorted((f.contact, f.level, f.due, f.message) for f in found if f.rule == rule)
+
+
+BEN_DUE = (
+    "Reach out to Ben Okafor, suggested by Rosa Diaz (interview 2026-11-02; {}due 2026-11-09); "
+    "no outreach or interview yet. Then record the date in outreach."
+)
+CARLA_DUE = (
+    "Reach out to Carla Diaz (555-0100), suggested by Rosa Diaz (interview 2026-11-02; {}due "
+    "2026-11-09); no note for them yet. Then record the date in a note for them (outreach)."
+)
+
+
+@pytest.mark.parametrize(
+    ("today", "level"),
+    [
+        (D(2026, 11, 2), "upcoming"),  # the day of the referral
+        (D(2026, 11, 3), "due"),  # the day after
+        (D(2026, 11, 9), "due"),  # day 7: the due day
+        (D(2026, 11, 10), "overdue"),  # day 8
+        (D(2026, 12, 9), "overdue"),  # day 37: 30 days past due, the last day it shouts
+        (D(2026, 12, 10), "lapsed"),  # more than lapse_days past due: history (model.settle)
+    ],
+)
+def test_a_referral_is_due_a_week_after_the_referrers_interview(today: D, level: str) -> None:
+    was = "was " if level in ("overdue", "lapsed") else ""
+    assert seen(referral(people(), at(today), DEFAULTS)) == [
+        ("Ben Okafor", level, D(2026, 11, 9), BEN_DUE.format(was)),
+        ("Carla Diaz", level, D(2026, 11, 9), CARLA_DUE.format(was)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "reached",
+    [
+        {"outreach": (D(2026, 11, 9),)},  # written to on the due day
+        {"outreach": (D(2026, 10, 1),)},  # written to before Rosa suggested him
+        {"replies": (D(2026, 11, 5),)},
+        {"contacted": (D(2026, 11, 4),)},
+        {"interviews": (D(2026, 11, 30),)},  # a meeting planned
+        {"follow_up": False},
+    ],
+)
+def test_reaching_the_person_clears_it(reached: dict[str, object]) -> None:
+    found = referral(people(**reached), at(D(2026, 11, 9)), DEFAULTS)
+    assert [f.contact for f in found if f.rule == "referral"] == ["Carla Diaz"]
+
+
+def test_outreach_on_the_day_after_the_due_day_clears_an_overdue_one() -> None:
+    assert [
+        f.level for f in referral(people(), at(D(2026, 11, 10)), DEFAULTS) if f.contact == "Ben Okafor"
+    ] == ["overdue"]
+    found = referral(people(outreach=(D(2026, 11, 10),)), at(D(2026, 11, 10)), DEFAULTS)
+    assert [f.contact for f in found] == ["Carla Diaz"]
+
+
+def test_undated_when_the_referrer_has_no_interview_held_since_since() -> None:
+    rosa = contact(ROSA.replace("2026-11-02]", "2026-11-30]"), "Contacts/Rosa Diaz.md")  # planned
+    found = referral([rosa, contact(BEN, "Contacts/Ben Okafor.md")], at(D(2026, 11, 20)), DEFAULTS)
+    assert [(f.level, f.due, f.message) for f in found] == [
+        ("info", None, "Reach out to Ben Okafor, suggested by Rosa Diaz; no interview yet."),
+        ("info", None, "Reach out to Carla Diaz (555-0100), suggested by Rosa Diaz; no note for them yet."),
+    ]
+    since = settings_from_mapping({"since": "2026-11-03"})
+    found = referral(people(), at(D(2026, 11, 20), since), since)
+    assert [(f.contact, f.level, f.due) for f in found] == [
+        ("Ben Okafor", "info", None),
+        ("Carla Diaz", "info", None),
+    ]
+
+
+def test_a_second_interview_with_the_referrer_dates_the_referral_again() -> None:
+    rosa = contact(ROSA.replace("[2026-11-02]", "[2026-11-02, 2026-11-20]"), "Contacts/Rosa Diaz.md")
+    day19 = referral([rosa], at(D(2026, 11, 19)), DEFAULTS)
+    day20 = referral([rosa], at(D(2026, 11, 20)), DEFAULTS)
+    assert [(f.level, f.due) for f in day19] == [("overdue", D(2026, 11, 9))] * 2
+    assert [(f.level, f.due) for f in day20] == [("upcoming", D(2026, 11, 27))] * 2
+
+
+def test_several_referrers_count_from_the_first_referral() -> None:
+    tom = contact(
+        "---\ntype: contact\ninterviews: [2026-11-06]\nreferrals: ['carla díaz']\n---\n", "Contacts/Tom.md"
+    )
+    found = referral([*people(), tom], at(D(2026, 11, 9)), DEFAULTS)
+    carla = [f for f in found if f.contact == "Carla Diaz"]
+    assert [(f.level, f.due, f.message.split(" (interview")[0]) for f in carla] == [
+        ("due", D(2026, 11, 9), "Reach out to Carla Diaz (555-0100), suggested by Rosa Diaz and Tom")
+    ]
+
+
+def test_referral_days_is_a_setting() -> None:
+    three = settings_from_mapping({"referral_days": 3})
+    assert {(f.level, f.due) for f in referral(people(), at(D(2026, 11, 5), three), three)} == {
+        ("due", D(2026, 11, 5))
+    }
+    assert {f.level for f in referral(people(), at(D(2026, 11, 6), three), three)} == {"overdue"}
+    zero = settings_from_mapping({"referral_days": 0})
+    assert {(f.level, f.due) for f in referral(people(), at(D(2026, 11, 2), zero), zero)} == {
+        ("upcoming", D(2026, 11, 2))
+    }
+    assert {f.level for f in referral(people(), at(D(2026, 11, 3), zero), zero)} == {"overdue"}
+
+
+# --- close the loop with the referrer
+
+LOOP = (
+    "Let Rosa Diaz know that you met Ben Okafor, whom they suggested (interview 2026-11-12; {}due "
+    "2026-11-19): thank them for the introduction and say how it went. Then record the date in contacted."
+)
+
+
+@pytest.mark.parametrize(
+    ("today", "level"),
+    [
+        (D(2026, 11, 11), None),  # not met yet: the meeting is ahead
+        (D(2026, 11, 12), "upcoming"),  # the day of the meeting
+        (D(2026, 11, 13), "due"),
+        (D(2026, 11, 19), "due"),  # day 7
+        (D(2026, 11, 20), "overdue"),  # day 8
+    ],
+)
+def test_once_met_the_referrer_hears_of_it_within_a_week(today: D, level: str | None) -> None:
+    found = seen(referral(people(interviews=(D(2026, 11, 12),)), at(today), DEFAULTS), "close-loop")
+    if level is None:
+        assert found == []
+    else:
+        assert found == [
+            ("Rosa Diaz", level, D(2026, 11, 19), LOOP.format("was " if level == "overdue" else ""))
+        ]
+
+
+@pytest.mark.parametrize(
+    ("told", "cleared"),
+    [
+        ({"check_ins": (D(2026, 11, 19),)}, True),  # on the due day
+        ({"contacted": (D(2026, 11, 12),)}, True),  # the day of the meeting
+        ({"outreach": (D(2026, 11, 14),)}, True),
+        ({"replies": (D(2026, 11, 14),)}, True),
+        ({"thank_you_sent": (D(2026, 11, 13),)}, True),
+        ({"interviews": (D(2026, 11, 2), D(2026, 11, 15))}, True),  # met Rosa again
+        ({"contacted": (D(2026, 11, 11),)}, False),  # before the meeting: it could not say
+        ({"interviews": (D(2026, 11, 2), D(2026, 11, 25))}, False),  # a meeting still ahead
+        ({"follow_up": False}, True),  # Rosa wants no reminders
+    ],
+)
+def test_any_contact_with_the_referrer_since_the_meeting_closes_the_loop(told: dict, cleared: bool) -> None:
+    ben, rosa = people(interviews=(D(2026, 11, 12),))
+    rosa = dataclasses.replace(rosa, **told)
+    found = referral([ben, rosa], at(D(2026, 11, 20)), DEFAULTS)
+    assert [f.level for f in found if f.rule == "close-loop"] == ([] if cleared else ["overdue"])
+
+
+def test_close_loop_days_is_a_setting_and_since_applies() -> None:
+    met = people(interviews=(D(2026, 11, 12),))
+    two = settings_from_mapping({"close_loop_days": 2})
+    assert [
+        (f.level, f.due) for f in referral(met, at(D(2026, 11, 14), two), two) if f.rule == "close-loop"
+    ] == [("due", D(2026, 11, 14))]
+    since = settings_from_mapping({"since": "2026-11-13"})
+    assert [f for f in referral(met, at(D(2026, 11, 14), since), since) if f.rule == "close-loop"] == []
+
+
+# --- on disk, through the CLI and the calendar
+
+
+def vault_with_rosa(root: Path) -> Path:
+    write_note(root, "Contacts/Rosa Diaz.md", ROSA)
+    write_note(root, "Contacts/Ben Okafor.md", BEN)
+    (root / ".obsidian").mkdir()
+    return root
+
+
+def test_a_referral_for_carla_diaz_finds_the_note_carla_diaz_with_an_accent(vault: Path) -> None:
+    """ "Carla Diaz" in a referral never matched ``Carla Díaz.md``; its file name in NFD either."""
+    vault_with_rosa(vault)
+    write_note(vault, "Contacts/Carla Di\u0301az.md", "---\ntype: contact\nemail: c@example.org\n---\n")
+    code, out, _ = run_cli("audit", vault, "--today", "2026-11-05", "--format", "json")
+    found = [(f["contact"], f["path"]) for f in json.loads(out)["findings"] if f["rule"] == "referral"]
+    assert found == [
+        ("Ben Okafor", "Contacts/Ben Okafor.md"),
+        ("Carla Di\u0301az", "Contacts/Carla Di\u0301az.md"),
+    ]
+
+
+def test_outreach_from_an_interaction_note_clears_the_referral(vault: Path) -> None:
+    vault_with_rosa(vault)
+    args = ("audit", vault, "--today", "2026-11-09", "--format", "json")
+    before = [f["contact"] for f in json.loads(run_cli(*args)[1])["findings"] if f["rule"] == "referral"]
+    write_note(
+        vault,
+        "Log/Email to Ben.md",
+        "---\ndate: 2026-11-09\nComm-Type: Sent\ncontacts: ['[[Ben Okafor]]']\n---\n",
+    )
+    after = [f["contact"] for f in json.loads(run_cli(*args)[1])["findings"] if f["rule"] == "referral"]
+    assert (before, after) == (["Ben Okafor", "Carla Diaz"], ["Carla Diaz"])
+
+
+def events(root: Path, today: D) -> list[icalendar.Event]:
+    cal = icalendar.Calendar.from_ical(calendar_bytes(load_vault(root), today))
+    return [e for e in cal.walk("VEVENT") if str(e["CATEGORIES"].cats[0]) in ("referral", "close-loop")]
+
+
+def view(event: icalendar.Event) -> tuple:
+    return (
+        str(event["UID"]).endswith("-overdue@vaultsync"),
+        event.decoded("DTSTART"),
+        event.decoded("DTEND"),
+        str(event["SUMMARY"]),
+        [(alarm.decoded("TRIGGER"), str(alarm["DESCRIPTION"])) for alarm in event.walk("VALARM")],
+        str(event["URL"]),
+        int(event["SEQUENCE"]),
+    )
+
+
+def test_the_calendar_shows_the_referrals_and_the_loop_to_close(vault: Path) -> None:
+    vault_with_rosa(vault)
+    rosa_link = f"obsidian://open?vault={vault.name}&file=Contacts%2FRosa%20Diaz"
+    nine, week = dt.timedelta(hours=9), dt.timedelta(days=6, hours=9)
+    assert sorted(view(e) for e in events(vault, D(2026, 11, 4))) == [
+        (
+            False,
+            D(2026, 11, 3),
+            D(2026, 11, 10),  # from the day after the referral through the due day, 11-09
+            f"Reach out to {name}",
+            [
+                (nine, f"Reach out to {name}, suggested by Rosa Diaz, by 2026-11-09"),
+                (week, f"Last day to reach out to {name}, suggested by Rosa Diaz"),
+            ],
+            rosa_link,  # the referrer's note, where the referral is written
+            0,
+        )
+        for name in ("Ben Okafor", "Carla Diaz")
+    ]
+    uids = {str(e["UID"]) for e in events(vault, D(2026, 11, 4))}
+    assert len(uids) == 2
+    assert all(uid.startswith("referral-2026-11-02-") and uid.endswith("@vaultsync") for uid in uids)
+    assert uids == {str(e["UID"]) for e in events(vault, D(2026, 11, 9))}  # stable from day to day
+    overdue = [v for v in map(view, events(vault, D(2026, 11, 11))) if v[0]]
+    assert sorted((v[1], v[2], v[3], v[4], v[6]) for v in overdue) == [
+        (
+            D(2026, 11, 11),
+            D(2026, 11, 12),
+            f"Overdue: reach out to {name}",
+            [(nine, f"Overdue: reach out to {name}")],
+            1,  # the second day overdue
+        )
+        for name in ("Ben Okafor", "Carla Diaz")
+    ]
+    # Ben met on 11-12: his referral is done; Rosa is to be told by 11-19.
+    write_note(
+        vault, "Contacts/Ben Okafor.md", "---\ntype: contact\nemail: b@x.org\ninterviews: [2026-11-12]\n---\n"
+    )
+    loop = [
+        view(e) for e in events(vault, D(2026, 11, 13)) if str(e["UID"]).startswith("close-loop-2026-11-12-")
+    ]
+    assert loop == [
+        (
+            False,
+            D(2026, 11, 13),
+            D(2026, 11, 20),
+            "Tell Rosa Diaz you met Ben Okafor",
+            [
+                (nine, "Let Rosa Diaz know you met Ben Okafor, due 2026-11-19"),
+                (week, "Last day to tell Rosa Diaz you met Ben Okafor"),
+            ],
+            rosa_link,
+            0,
+        )
+    ]
+    found = json.loads(run_cli("audit", vault, "--today", "2026-11-13", "--format", "json")[1])["findings"]
+    assert [
+        (f["rule"], f["contact"], f["due"]) for f in found if f["rule"] in ("referral", "close-loop")
+    ] == [
+        ("referral", "Carla Diaz", "2026-11-09"),
+        ("close-loop", "Rosa Diaz", "2026-11-19"),
+    ]
+
+
+def test_the_calendar_and_the_audit_agree_on_every_day(vault: Path) -> None:
+    """Walked day by day: each finding across contacts has its event, due on the same day."""
+    vault_with_rosa(vault)
+    write_note(
+        vault, "Contacts/Ben Okafor.md", "---\ntype: contact\nemail: b@x.org\ninterviews: [2026-11-12]\n---\n"
+    )
+    write_note(
+        vault, "Log/Rosa.md", "---\ndate: 2026-11-17\nwith: ['[[Rosa Diaz]]']\n---\nTold her about Ben.\n"
+    )
+    loaded = load_vault(vault)
+    day = D(2026, 11, 1)
+    while day <= D(2026, 11, 25):
+        findings, deadlines, _ = across_contacts(loaded.contacts, at(day, loaded.settings), loaded.settings)
+        dated = sorted((f.rule, f.due) for f in findings if f.due is not None)
+        shown = sorted(
+            (str(e["CATEGORIES"].cats[0]), e.decoded("DTEND") - ONE)
+            for e in events(vault, day)
+            if "overdue" not in str(e["UID"])
+        )
+        assert dated == shown == sorted((d.kind, d.end) for d in deadlines), day
+        loop = [f.level for f in findings if f.rule == "close-loop"]
+        assert loop == (
+            ["upcoming"]
+            if day == D(2026, 11, 12)
+            else ["due"]
+            if D(2026, 11, 12) < day < D(2026, 11, 17)
+            else []
+        ), day
+        day += ONE
+
+
+# --- the referrer's check-in names the people they suggested whom you have met since
+
+CHECK_IN = (
+    "Write again between 2026-10-31 and 2026-11-30 (interview 2026-10-01): how their advice helped, "
+    "how your search is going. Then record it in check_ins."
+)
+
+
+@pytest.mark.parametrize(
+    ("ben", "named"),
+    [
+        ((D(2026, 10, 20),), " Tell them that you have met Ben Okafor, whom they suggested."),
+        ((D(2026, 9, 20),), ""),  # met before the interview the check-in follows
+        ((D(2026, 11, 25),), ""),  # a meeting still ahead
+        ((), ""),
+    ],
+)
+def test_the_referrers_check_in_names_whom_you_have_met_since(ben: tuple[D, ...], named: str) -> None:
+    rosa = contact(
+        ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02"), "Contacts/Rosa Diaz.md"
+    )
+    okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), interviews=ben)
+    found = evaluate([rosa, okafor], at(D(2026, 11, 5)), DEFAULTS)
+    assert [f.message for f in found if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
+        CHECK_IN + named
+    ]
+
+
+def test_the_check_in_names_them_in_every_way_the_audit_is_made(vault: Path) -> None:
+    """The CLI (notes read in workers, then the rules across contacts) and the watcher's memo."""
+    write_note(
+        vault,
+        "Contacts/Rosa Diaz.md",
+        ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02"),
+    )
+    write_note(vault, "Contacts/Ben Okafor.md", BEN)
+    write_note(
+        vault,
+        "Meetings/Ben.md",
+        "---\ntype: coffee chat\ndate: 2026-10-20\npeople: ['[[Ben Okafor]]']\n---\n",
+    )
+    named = CHECK_IN + " Tell them that you have met Ben Okafor, whom they suggested."
+    out = json.loads(run_cli("audit", vault, "--today", "2026-11-05", "--format", "json")[1])["findings"]
+    assert [f["message"] for f in out if f["rule"] == "check-in" and f["contact"] == "Rosa Diaz"] == [named]
+    memo = BuildMemo()
+    index = VaultIndex(vault)
+    index.scan()
+    built = pipeline.build(index.vault(), D(2026, 11, 5), vault / "memo.ics", memo=memo)
+    assert [f.message for f in built.audit.findings if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
+        named
+    ]
+    again = pipeline.build(index.vault(), D(2026, 11, 5), vault / "memo.ics", memo=memo)
+    assert again.audit.found_in is built.audit.found_in  # handed out again while nothing changed
+    (vault / "Meetings/Ben.md").unlink()
+    index.scan()
+    after = pipeline.build(index.vault(), D(2026, 11, 5), vault / "memo.ics", memo=memo)
+    assert [f.message for f in after.audit.findings if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
+        CHECK_IN
+    ]
