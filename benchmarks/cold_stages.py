@@ -27,6 +27,7 @@ from floor import floor  # noqa: E402
 
 from vaultsync.model.audit import Audit  # noqa: E402
 from vaultsync.model.contact import build_contact, is_contact  # noqa: E402
+from vaultsync.model.now import judged_at  # noqa: E402
 from vaultsync.model.rules import findings  # noqa: E402
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.outputs.report import as_text  # noqa: E402
@@ -86,9 +87,10 @@ def main() -> None:
     records = {c.path: (None, Entry(c.path, c)) for c in contacts}
     blob = stage("pickle the entries", lambda: dump_records(records))
     stage("unpickle the entries", lambda: pickle.loads(blob))
-    found = stage("the rules", lambda: findings(contacts, today, settings))
+    now = judged_at(today, settings)
+    found = stage("the rules", lambda: findings(contacts, now, settings))
     vault = Vault(root, settings, tuple(contacts), (), len(scan.paths))
-    stage("sort and format the report", lambda: as_text(Audit(vault, today, [found]), str(root)))
+    stage("sort and format the report", lambda: as_text(Audit(vault, now, [found]), str(root)))
     stage("load_vault, one process, no cache", lambda: load_vault(root, processes=1))
 
     print(f"{root}: {len(scan.paths):,} notes, {len(contacts):,} contacts, {len(found):,} findings")

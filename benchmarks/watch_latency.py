@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from vaultsync.model.deadlines import deadlines  # noqa: E402
+from vaultsync.model.now import judged_at  # noqa: E402
 from vaultsync.reading.note import HAVE_LIBYAML  # noqa: E402
 from vaultsync.store.loader import load_vault  # noqa: E402
 
@@ -139,7 +140,8 @@ def main() -> None:
             shutil.copytree(REPO / "sample-vault", vault, ignore=shutil.ignore_patterns("*.ics"))
         loaded = load_vault(vault)
         # Notes whose change shows in the calendar: contacts with an open deadline.
-        targets = [c.path for c in loaded.contacts if deadlines(c, TODAY, loaded.settings)]
+        now = judged_at(TODAY, loaded.settings)
+        targets = [c.path for c in loaded.contacts if deadlines(c, now, loaded.settings)]
         random.Random(args.seed).shuffle(targets)
         calendar = vault / "vaultsync.ics"
         command = [sys.executable, "-m", "vaultsync", "watch", str(vault), "--today", TODAY.isoformat(), "-q"]

@@ -16,6 +16,7 @@ from hypothesis import settings
 
 from vaultsync.config import DEFAULTS
 from vaultsync.model.contact import Contact, build_contact
+from vaultsync.model.now import Now, judged_at
 from vaultsync.reading.note import Note, parse_note
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,6 +104,12 @@ def contact(text: str, path: str = "Contacts/Jane Doe.md", settings=DEFAULTS) ->
     built, problems = build_contact(parsed, settings)
     assert not problems, problems
     return built
+
+
+def at(when: dt.date | dt.datetime, settings=DEFAULTS) -> Now:
+    """The moment a rule takes, for a day (as at its end, like ``--today``) or a time (naive: on
+    the user's clock, the ``timezone`` setting's or this machine's)."""
+    return judged_at(when, settings)
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 import icalendar
 import pytest
-from conftest import SAMPLE_TODAY, SAMPLE_VAULT, write_note
+from conftest import SAMPLE_TODAY, SAMPLE_VAULT, at, write_note
 
 from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import last_contact
@@ -233,7 +233,7 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     by_path = {c.path: c for c in vault.contacts}
     cal = icalendar.Calendar.from_ical(calendar_bytes(vault, SAMPLE_TODAY))
     seen, one = set(), dt.timedelta(days=1)
-    deadlines = across_contacts(vault.contacts, SAMPLE_TODAY, vault.settings)[1]
+    deadlines = across_contacts(vault.contacts, at(SAMPLE_TODAY), vault.settings)[1]
     expected = {(d.kind, d.anchor, d.link, d.start, d.end + one) for d in deadlines}
     expected |= {
         (d.kind, d.anchor, d.link, SAMPLE_TODAY, SAMPLE_TODAY + one)
@@ -268,7 +268,9 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
             assert (start, event.decoded("DTEND")) == (interview + one, interview + 4 * one)
             assert not any(sent >= interview for sent in contact.thank_you_sent)
         elif kind == "keep-in-touch":  # 90 days after the latest contact
-            assert start == interview + 90 * one and interview == last_contact(contact, SAMPLE_TODAY)
+            assert start == interview + 90 * one and interview == last_contact(
+                contact, at(SAMPLE_TODAY), vault.settings
+            )
         elif kind == "check-in":
             closes = str(event["UID"]).endswith("-closes@vaultsync")
             assert start == interview + (60 if closes else 30) * one and interview == max(held)

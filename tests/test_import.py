@@ -178,7 +178,7 @@ def built_in_note(name: str, details: str, created: str = TODAY) -> str:
     return (
         f"---\ntype: contact\nname: {name}\naliases: []\n{details}outreach: []\nreplied: []\ninterviews: []\n"
         "thank_you_sent: []\ncheck_ins: []\nreferrals: []\nreferred_by:\nadvice: []\ncontacted: []\nfollow_up: true\n"
-        f"do_not_contact: false\nkeep_in_touch:\ncreated: {created}\n---\n"
+        f"do_not_contact: false\nkeep_in_touch:\ninterview_minutes:\ncreated: {created}\n---\n"
     )
 
 

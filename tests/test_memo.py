@@ -28,6 +28,7 @@ from vaultsync.incremental.index import KEPT, VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.contact import Contact
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import judged_at
 from vaultsync.model.rules import evaluate
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import calendar_bytes, calendar_items
@@ -375,7 +376,9 @@ def test_any_change_to_the_contacts_builds_what_a_fresh_memo_builds(tmp_path: Pa
         built, fresh = memo.build(vault, today), BuildMemo().build(vault, today)
         assert b"".join(built.calendar) == b"".join(fresh.calendar) == calendar_bytes(vault, today), step
         assert sorted(built.found, key=Finding.sort_key) == sorted(fresh.found, key=Finding.sort_key), step
-        assert sorted(fresh.found, key=Finding.sort_key) == evaluate(vault.contacts, today, vault.settings)
+        assert sorted(fresh.found, key=Finding.sort_key) == evaluate(
+            vault.contacts, judged_at(today, vault.settings), vault.settings
+        )
         assert (built.levels, built.events) == (fresh.levels, fresh.events), step
 
 

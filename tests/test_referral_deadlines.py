@@ -11,7 +11,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from conftest import contact, run_cli, write_note
+from conftest import at, contact, run_cli, write_note
 
 from vaultsync import pipeline
 from vaultsync.config import DEFAULTS, settings_from_mapping
@@ -74,7 +74,7 @@ CARLA_DUE = (
 )
 def test_a_referral_is_due_a_week_after_the_referrers_interview(today: D, level: str) -> None:
     was = "was " if level in ("overdue", "lapsed") else ""
-    assert seen(referral(people(), today, DEFAULTS)) == [
+    assert seen(referral(people(), at(today), DEFAULTS)) == [
         ("Ben Okafor", level, D(2026, 11, 9), BEN_DUE.format(was)),
         ("Carla Diaz", level, D(2026, 11, 9), CARLA_DUE.format(was)),
     ]
@@ -92,27 +92,27 @@ def test_a_referral_is_due_a_week_after_the_referrers_interview(today: D, level:
     ],
 )
 def test_reaching_the_person_clears_it(reached: dict[str, object]) -> None:
-    found = referral(people(**reached), D(2026, 11, 9), DEFAULTS)
+    found = referral(people(**reached), at(D(2026, 11, 9)), DEFAULTS)
     assert [f.contact for f in found if f.rule == "referral"] == ["Carla Diaz"]
 
 
 def test_outreach_on_the_day_after_the_due_day_clears_an_overdue_one() -> None:
-    assert [f.level for f in referral(people(), D(2026, 11, 10), DEFAULTS) if f.contact == "Ben Okafor"] == [
-        "overdue"
-    ]
-    found = referral(people(outreach=(D(2026, 11, 10),)), D(2026, 11, 10), DEFAULTS)
+    assert [
+        f.level for f in referral(people(), at(D(2026, 11, 10)), DEFAULTS) if f.contact == "Ben Okafor"
+    ] == ["overdue"]
+    found = referral(people(outreach=(D(2026, 11, 10),)), at(D(2026, 11, 10)), DEFAULTS)
     assert [f.contact for f in found] == ["Carla Diaz"]
 
 
 def test_undated_when_the_referrer_has_no_interview_held_since_since() -> None:
     rosa = contact(ROSA.replace("2026-11-02]", "2026-11-30]"), "Contacts/Rosa Diaz.md")  # planned
-    found = referral([rosa, contact(BEN, "Contacts/Ben Okafor.md")], D(2026, 11, 20), DEFAULTS)
+    found = referral([rosa, contact(BEN, "Contacts/Ben Okafor.md")], at(D(2026, 11, 20)), DEFAULTS)
     assert [(f.level, f.due, f.message) for f in found] == [
         ("info", None, "Reach out to Ben Okafor, suggested by Rosa Diaz; no interview yet."),
         ("info", None, "Reach out to Carla Diaz (555-0100), suggested by Rosa Diaz; no note for them yet."),
     ]
     since = settings_from_mapping({"since": "2026-11-03"})
-    found = referral(people(), D(2026, 11, 20), since)
+    found = referral(people(), at(D(2026, 11, 20), since), since)
     assert [(f.contact, f.level, f.due) for f in found] == [
         ("Ben Okafor", "info", None),
         ("Carla Diaz", "info", None),
@@ -121,8 +121,8 @@ def test_undated_when_the_referrer_has_no_interview_held_since_since() -> None:
 
 def test_a_second_interview_with_the_referrer_dates_the_referral_again() -> None:
     rosa = contact(ROSA.replace("[2026-11-02]", "[2026-11-02, 2026-11-20]"), "Contacts/Rosa Diaz.md")
-    day19 = referral([rosa], D(2026, 11, 19), DEFAULTS)
-    day20 = referral([rosa], D(2026, 11, 20), DEFAULTS)
+    day19 = referral([rosa], at(D(2026, 11, 19)), DEFAULTS)
+    day20 = referral([rosa], at(D(2026, 11, 20)), DEFAULTS)
     assert [(f.level, f.due) for f in day19] == [("overdue", D(2026, 11, 9))] * 2
     assert [(f.level, f.due) for f in day20] == [("upcoming", D(2026, 11, 27))] * 2
 
@@ -131,7 +131,7 @@ def test_several_referrers_count_from_the_first_referral() -> None:
     tom = contact(
         "---\ntype: contact\ninterviews: [2026-11-06]\nreferrals: ['carla díaz']\n---\n", "Contacts/Tom.md"
     )
-    found = referral([*people(), tom], D(2026, 11, 9), DEFAULTS)
+    found = referral([*people(), tom], at(D(2026, 11, 9)), DEFAULTS)
     carla = [f for f in found if f.contact == "Carla Diaz"]
     assert [(f.level, f.due, f.message.split(" (interview")[0]) for f in carla] == [
         ("due", D(2026, 11, 9), "Reach out to Carla Diaz (555-0100), suggested by Rosa Diaz and Tom")
@@ -140,13 +140,15 @@ def test_several_referrers_count_from_the_first_referral() -> None:
 
 def test_referral_days_is_a_setting() -> None:
     three = settings_from_mapping({"referral_days": 3})
-    assert {(f.level, f.due) for f in referral(people(), D(2026, 11, 5), three)} == {("due", D(2026, 11, 5))}
-    assert {f.level for f in referral(people(), D(2026, 11, 6), three)} == {"overdue"}
+    assert {(f.level, f.due) for f in referral(people(), at(D(2026, 11, 5), three), three)} == {
+        ("due", D(2026, 11, 5))
+    }
+    assert {f.level for f in referral(people(), at(D(2026, 11, 6), three), three)} == {"overdue"}
     zero = settings_from_mapping({"referral_days": 0})
-    assert {(f.level, f.due) for f in referral(people(), D(2026, 11, 2), zero)} == {
+    assert {(f.level, f.due) for f in referral(people(), at(D(2026, 11, 2), zero), zero)} == {
         ("upcoming", D(2026, 11, 2))
     }
-    assert {f.level for f in referral(people(), D(2026, 11, 3), zero)} == {"overdue"}
+    assert {f.level for f in referral(people(), at(D(2026, 11, 3), zero), zero)} == {"overdue"}
 
 
 # --- close the loop with the referrer
@@ -168,7 +170,7 @@ LOOP = (
     ],
 )
 def test_once_met_the_referrer_hears_of_it_within_a_week(today: D, level: str | None) -> None:
-    found = seen(referral(people(interviews=(D(2026, 11, 12),)), today, DEFAULTS), "close-loop")
+    found = seen(referral(people(interviews=(D(2026, 11, 12),)), at(today), DEFAULTS), "close-loop")
     if level is None:
         assert found == []
     else:
@@ -194,18 +196,18 @@ def test_once_met_the_referrer_hears_of_it_within_a_week(today: D, level: str | 
 def test_any_contact_with_the_referrer_since_the_meeting_closes_the_loop(told: dict, cleared: bool) -> None:
     ben, rosa = people(interviews=(D(2026, 11, 12),))
     rosa = dataclasses.replace(rosa, **told)
-    found = referral([ben, rosa], D(2026, 11, 20), DEFAULTS)
+    found = referral([ben, rosa], at(D(2026, 11, 20)), DEFAULTS)
     assert [f.level for f in found if f.rule == "close-loop"] == ([] if cleared else ["overdue"])
 
 
 def test_close_loop_days_is_a_setting_and_since_applies() -> None:
     met = people(interviews=(D(2026, 11, 12),))
     two = settings_from_mapping({"close_loop_days": 2})
-    assert [(f.level, f.due) for f in referral(met, D(2026, 11, 14), two) if f.rule == "close-loop"] == [
-        ("due", D(2026, 11, 14))
-    ]
+    assert [
+        (f.level, f.due) for f in referral(met, at(D(2026, 11, 14), two), two) if f.rule == "close-loop"
+    ] == [("due", D(2026, 11, 14))]
     since = settings_from_mapping({"since": "2026-11-13"})
-    assert [f for f in referral(met, D(2026, 11, 14), since) if f.rule == "close-loop"] == []
+    assert [f for f in referral(met, at(D(2026, 11, 14), since), since) if f.rule == "close-loop"] == []
 
 
 # --- on disk, through the CLI and the calendar
@@ -336,7 +338,7 @@ def test_the_calendar_and_the_audit_agree_on_every_day(vault: Path) -> None:
     loaded = load_vault(vault)
     day = D(2026, 11, 1)
     while day <= D(2026, 11, 25):
-        findings, deadlines, _ = across_contacts(loaded.contacts, day, loaded.settings)
+        findings, deadlines, _ = across_contacts(loaded.contacts, at(day, loaded.settings), loaded.settings)
         dated = sorted((f.rule, f.due) for f in findings if f.due is not None)
         shown = sorted(
             (str(e["CATEGORIES"].cats[0]), e.decoded("DTEND") - ONE)
@@ -377,7 +379,7 @@ def test_the_referrers_check_in_names_whom_you_have_met_since(ben: tuple[D, ...]
         ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02"), "Contacts/Rosa Diaz.md"
     )
     okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), interviews=ben)
-    found = evaluate([rosa, okafor], D(2026, 11, 5), DEFAULTS)
+    found = evaluate([rosa, okafor], at(D(2026, 11, 5)), DEFAULTS)
     assert [f.message for f in found if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
         CHECK_IN + named
     ]

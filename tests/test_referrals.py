@@ -7,6 +7,7 @@ import datetime as dt
 import random
 
 import pytest
+from conftest import at
 
 from vaultsync.config import DEFAULTS
 from vaultsync.incremental.referrals import Referrals
@@ -53,7 +54,7 @@ def random_contact(rng: random.Random, path: str) -> Contact:
 
 def by_rule(contacts: dict[str, Contact]) -> tuple[list[Finding], list[PersonDeadline], dict]:
     vault_order = [contacts[path] for path in sorted(contacts)]
-    findings, deadlines, met = across_contacts(vault_order, TODAY, DEFAULTS)
+    findings, deadlines, met = across_contacts(vault_order, at(TODAY), DEFAULTS)
     return sorted(findings, key=Finding.sort_key), sorted(deadlines, key=repr), met
 
 

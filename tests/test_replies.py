@@ -8,7 +8,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from conftest import contact, run_cli, write_note
+from conftest import at, contact, run_cli, write_note
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.errors import ConfigError
@@ -149,15 +149,18 @@ def test_an_answer_or_a_choice_ends_it(tmp_path: Path, extra: str, kind: str) ->
 
 def test_an_outreach_after_an_answer_waits_again() -> None:
     ana = contact(ANA.format(sent="2026-11-06", extra="replied: 2026-10-01\n"))
-    assert [f.rule for f in no_reply(ana, D(2026, 11, 11), DEFAULTS)] == ["no-reply-other"]
+    assert [f.rule for f in no_reply(ana, at(D(2026, 11, 11)), DEFAULTS)] == ["no-reply-other"]
 
 
 def test_without_an_organization_and_before_since() -> None:
     ana = contact("---\ntype: contact\noutreach: 2026-11-06\n---\n")
-    (found,) = no_reply(ana, D(2026, 11, 11), DEFAULTS)
+    (found,) = no_reply(ana, at(D(2026, 11, 11)), DEFAULTS)
     assert "write to another person among the people suggested to you;" in found.message
     later = settings_from_mapping({"since": "2026-11-07"})
-    assert no_reply(ana, D(2026, 11, 11), later) == [] and deadlines(ana, D(2026, 11, 11), later) == []
+    assert (
+        no_reply(ana, at(D(2026, 11, 11), later), later) == []
+        and deadlines(ana, at(D(2026, 11, 11), later), later) == []
+    )
 
 
 def test_the_numbers_are_settings() -> None:
@@ -165,17 +168,17 @@ def test_the_numbers_are_settings() -> None:
         {"no_reply_other_days": 1, "no_reply_follow_up_days": 2, "no_reply_move_on_days": 1}
     )
     ana = contact(ANA.format(sent="2026-11-06", extra=""))
-    assert [(d.kind, d.start, d.end) for d in deadlines(ana, D(2026, 11, 6), settings)] == [
+    assert [(d.kind, d.start, d.end) for d in deadlines(ana, at(D(2026, 11, 6), settings), settings)] == [
         ("no-reply-other", D(2026, 11, 9), D(2026, 11, 9)),
         ("no-reply-follow-up", D(2026, 11, 10), D(2026, 11, 10)),
     ]
     twice = contact(ANA.format(sent="2026-11-06, 2026-11-10", extra=""))
-    assert [(d.kind, d.start, d.end) for d in deadlines(twice, D(2026, 11, 10), settings)] == [
+    assert [(d.kind, d.start, d.end) for d in deadlines(twice, at(D(2026, 11, 10), settings), settings)] == [
         ("no-reply-move-on", D(2026, 11, 11), D(2026, 11, 17))
     ]
     hidden = settings_from_mapping({"no_reply_move_on_shown_days": 0})
-    assert deadlines(twice, D(2026, 11, 10), hidden) == []
+    assert deadlines(twice, at(D(2026, 11, 10), hidden), hidden) == []
     same = settings_from_mapping({"no_reply_other_days": 7})  # no first stage
-    assert [d.kind for d in deadlines(ana, D(2026, 11, 6), same)] == ["no-reply-follow-up"]
+    assert [d.kind for d in deadlines(ana, at(D(2026, 11, 6), same), same)] == ["no-reply-follow-up"]
     with pytest.raises(ConfigError, match="no_reply_follow_up_days must not be before no_reply_other_days"):
         settings_from_mapping({"no_reply_other_days": 8})

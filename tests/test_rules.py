@@ -6,7 +6,7 @@ import datetime as dt
 import pickle
 
 import pytest
-from conftest import SAMPLE_VAULT, contact
+from conftest import SAMPLE_VAULT, at, contact
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.model.finding import Finding
@@ -56,13 +56,13 @@ def levels(findings: list) -> list[tuple[str, dt.date | None]]:
     ],
 )
 def test_thank_you_levels(today, expected):
-    assert levels(thank_you(met(), today, DEFAULTS)) == expected
+    assert levels(thank_you(met(), at(today, DEFAULTS), DEFAULTS)) == expected
 
 
 def test_thank_you_satisfied_on_or_after_interview_only():
-    assert thank_you(met("thank_you_sent: 2026-11-10"), D(2026, 11, 20), DEFAULTS) == []
-    assert thank_you(met("thank_you_sent: 2026-11-12"), D(2026, 11, 20), DEFAULTS) == []
-    late = thank_you(met("thank_you_sent: 2026-11-09"), D(2026, 11, 20), DEFAULTS)
+    assert thank_you(met("thank_you_sent: 2026-11-10"), at(D(2026, 11, 20), DEFAULTS), DEFAULTS) == []
+    assert thank_you(met("thank_you_sent: 2026-11-12"), at(D(2026, 11, 20), DEFAULTS), DEFAULTS) == []
+    late = thank_you(met("thank_you_sent: 2026-11-09"), at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
     assert levels(late) == [("overdue", D(2026, 11, 13))]
 
 
@@ -76,14 +76,14 @@ def test_thank_you_per_interview():
         ---
         """
     )
-    found = thank_you(c, D(2026, 11, 12), DEFAULTS)
+    found = thank_you(c, at(D(2026, 11, 12), DEFAULTS), DEFAULTS)
     assert levels(found) == [("due", D(2026, 11, 13))]
     assert "2026-11-10 interview" in found[0].message
 
 
 def test_thank_you_window_is_configurable():
     settings = settings_from_mapping({"thank_you_days": 2})
-    assert levels(thank_you(met(), D(2026, 11, 13), settings)) == [("overdue", D(2026, 11, 12))]
+    assert levels(thank_you(met(), at(D(2026, 11, 13), settings), settings)) == [("overdue", D(2026, 11, 12))]
 
 
 @pytest.mark.parametrize(
@@ -98,12 +98,12 @@ def test_thank_you_window_is_configurable():
     ],
 )
 def test_check_in_levels(today, expected):
-    assert levels(check_in(met("thank_you_sent: 2026-11-11"), today, DEFAULTS)) == expected
+    assert levels(check_in(met("thank_you_sent: 2026-11-11"), at(today, DEFAULTS), DEFAULTS)) == expected
 
 
 def test_check_in_satisfied_only_after_latest_interview():
-    assert check_in(met("check_ins: [2026-11-11]"), D(2026, 12, 20), DEFAULTS) == []
-    assert check_in(met("check_ins: [2026-11-10]"), D(2026, 12, 20), DEFAULTS) != []
+    assert check_in(met("check_ins: [2026-11-11]"), at(D(2026, 12, 20), DEFAULTS), DEFAULTS) == []
+    assert check_in(met("check_ins: [2026-11-10]"), at(D(2026, 12, 20), DEFAULTS), DEFAULTS) != []
     c = contact(
         """
         ---
@@ -113,7 +113,7 @@ def test_check_in_satisfied_only_after_latest_interview():
         ---
         """
     )
-    found = check_in(c, D(2026, 12, 20), DEFAULTS)
+    found = check_in(c, at(D(2026, 12, 20), DEFAULTS), DEFAULTS)
     assert levels(found) == [("due", D(2027, 1, 9))]  # from the latest held interview, not the scheduled one
 
 
@@ -129,7 +129,7 @@ def test_check_in_satisfied_only_after_latest_interview():
 )
 def test_prepare_window(interview, expected):
     c = contact(f"---\ntype: contact\ninterviews: [{interview}]\n---\n")
-    assert levels(prepare(c, D(2026, 11, 20), DEFAULTS)) == expected
+    assert levels(prepare(c, at(D(2026, 11, 20), DEFAULTS), DEFAULTS)) == expected
 
 
 @pytest.mark.parametrize(
@@ -145,22 +145,24 @@ def test_prepare_window(interview, expected):
 )
 def test_prepare_needs_a_question(body, fires):
     c = contact(f"---\ntype: contact\ninterviews: [2026-11-22]\n---\n{body}")
-    assert bool(prepare(c, D(2026, 11, 20), DEFAULTS)) is fires
+    assert bool(prepare(c, at(D(2026, 11, 20), DEFAULTS), DEFAULTS)) is fires
 
 
 def test_ask_referrals():
     today = D(2026, 11, 12)
-    found = ask_referrals(met(), today, DEFAULTS)
+    found = ask_referrals(met(), at(today, DEFAULTS), DEFAULTS)
     assert levels(found) == [("info", D(2026, 11, 13))]  # with the open thank-you
-    assert ask_referrals(met('referrals: ["[[Ana]]"]'), today, DEFAULTS) == []
+    assert ask_referrals(met('referrals: ["[[Ana]]"]'), at(today, DEFAULTS), DEFAULTS) == []
     scheduled = contact("---\ntype: contact\ninterviews: [2026-12-01]\n---\n")
-    assert ask_referrals(scheduled, today, DEFAULTS) == []
+    assert ask_referrals(scheduled, at(today, DEFAULTS), DEFAULTS) == []
 
 
 def test_record_gaps():
     today = D(2026, 11, 20)
     bare = contact("---\ntype: contact\ninterviews: [2026-11-10]\nthank_you_sent: 2026-11-01\n---\n")
-    assert sorted((f.level, f.message.split(":")[0]) for f in record(bare, today, DEFAULTS)) == [
+    assert sorted(
+        (f.level, f.message.split(":")[0]) for f in record(bare, at(today, DEFAULTS), DEFAULTS)
+    ) == [
         ("info", "Record how to reach them"),
         (
             "info",
@@ -171,9 +173,9 @@ def test_record_gaps():
     advice_in_body = contact(
         "---\ntype: contact\nphone: '555'\ninterviews: [2026-11-10]\n---\n## Advice\n- Network.\n"
     )
-    assert record(advice_in_body, today, DEFAULTS) == []
+    assert record(advice_in_body, at(today, DEFAULTS), DEFAULTS) == []
     address_only = contact("---\ntype: contact\naddress: 1 Main St\n---\n")
-    assert record(address_only, today, DEFAULTS) == []
+    assert record(address_only, at(today, DEFAULTS), DEFAULTS) == []
 
 
 @pytest.mark.parametrize(
@@ -190,14 +192,14 @@ def test_record_gaps():
 )
 def test_job_ask_in_questions(text, expected):
     c = contact(f"---\ntype: contact\n---\n## Questions\n{text}\n")
-    found = job_ask(c, D(2026, 11, 20), DEFAULTS)
+    found = job_ask(c, at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
     assert [f.message.split(". Ask instead")[0] for f in found] == expected
     assert all(f.level == "warning" and f.due is None for f in found)
 
 
 def test_job_ask_in_letter_across_lines_and_extra_phrases():
     c = contact("---\ntype: contact\n---\n## Thank-you draft\nDear Ana,\nthanks. Please give me\na job.\n")
-    found = job_ask(c, D(2026, 11, 20), DEFAULTS)
+    found = job_ask(c, at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
     assert [f.message.split(" (")[0] for f in found] == ["Line 6: your letter draft asks directly for a job"]
     custom = settings_from_mapping({"job_ask_phrases": ["Dear Ana"]})
     assert len(job_ask(c, D(2026, 11, 20), custom)) == 2
@@ -221,7 +223,7 @@ def test_referral_rule():
     marcus = contact("---\ntype: contact\ninterviews: [2026-12-01]\n---\n", path="People/Marcus Lee.md")
     wei = contact("---\ntype: contact\n---\n", path="People/Wei Chen.md")
     bo = contact("---\ntype: contact\naliases: [Bo Li]\nfollow_up: false\n---\n", path="People/Bo.md")
-    found = referral([jane, marcus, wei, bo], D(2026, 11, 20), DEFAULTS)
+    found = referral([jane, marcus, wei, bo], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
     assert [(f.contact, f.path, f.level, f.due, f.message) for f in found] == [
         (
             "Wei Chen",
@@ -245,7 +247,7 @@ def test_referral_rule():
 def test_referral_names_every_referrer_once():
     a = contact('---\ntype: contact\nreferrals: ["Ana Ortiz", "ana ortiz"]\n---\n', path="A.md")
     b = contact('---\ntype: contact\nreferrals: ["Ana Ortiz, 555-0101"]\n---\n', path="B.md")
-    found = referral([a, b], D(2026, 11, 20), DEFAULTS)
+    found = referral([a, b], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
     assert len(found) == 1 and "suggested by A and B" in found[0].message
 
 
@@ -265,9 +267,9 @@ def test_do_not_contact_silences_everything():
         - Can I get a job?
         """
     )
-    assert contact_findings(c, D(2026, 11, 20), DEFAULTS) == []
+    assert contact_findings(c, at(D(2026, 11, 20), DEFAULTS), DEFAULTS) == []
     # the people they suggested are still to be reached
-    assert [(f.rule, f.contact) for f in evaluate([c], D(2026, 11, 20), DEFAULTS)] == [
+    assert [(f.rule, f.contact) for f in evaluate([c], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)] == [
         ("referral", "Ana Ortiz")
     ]
 
@@ -288,7 +290,7 @@ def test_follow_up_false_stops_writing_again_only():
         - Can I get a job?
         """
     )
-    found = [(f.rule, f.level, f.due) for f in evaluate([c], D(2026, 11, 20), DEFAULTS)]
+    found = [(f.rule, f.level, f.due) for f in evaluate([c], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)]
     assert found == [
         ("thank-you", "due", D(2026, 11, 21)),
         ("referral", "due", D(2026, 11, 25)),  # a week after the 11-18 interview that gave it
@@ -301,11 +303,11 @@ def test_follow_up_false_stops_writing_again_only():
         "---\ntype: contact\nemail: a@b.example\nadvice: [x]\nfollow_up: false\n"
         "interviews: [2026-10-01]\nthank_you_sent: 2026-10-02\n---\n"
     )
-    assert evaluate([thanked], D(2026, 11, 20), DEFAULTS) == []
+    assert evaluate([thanked], at(D(2026, 11, 20), DEFAULTS), DEFAULTS) == []
     to_thank = contact(
         "---\ntype: contact\nemail: a@b.example\nadvice: [x]\nfollow_up: false\ninterviews: [2026-10-01]\n---\n"
     )
-    asked = [(f.rule, f.message) for f in evaluate([to_thank], D(2026, 10, 1), DEFAULTS)]
+    asked = [(f.rule, f.message) for f in evaluate([to_thank], at(D(2026, 10, 1), DEFAULTS), DEFAULTS)]
     assert asked[1] == (
         "ask-referrals",
         "Ask in your thank-you letter whether they know other people who could help, "
@@ -316,8 +318,8 @@ def test_follow_up_false_stops_writing_again_only():
 def test_evaluate_order_is_stable():
     a = contact(MET.format(extra=""), path="B.md")
     b = contact(MET.format(extra=""), path="A.md")
-    one = evaluate([a, b], D(2026, 11, 20), DEFAULTS)
-    two = evaluate([b, a], D(2026, 11, 20), DEFAULTS)
+    one = evaluate([a, b], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
+    two = evaluate([b, a], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
     assert one == two
     assert [f.level for f in one] == sorted(
         (f.level for f in one), key=["overdue", "due", "upcoming", "warning", "info"].index
@@ -329,8 +331,10 @@ def test_rules_given_the_deadlines_find_what_they_find_alone(today: dt.date) -> 
     """contact_findings works the deadlines out once and hands them to every rule: same findings."""
     vault = load_vault(SAMPLE_VAULT)
     for person in vault.contacts:
-        alone = [f for rule in CONTACT_RULES for f in rule(person, today, vault.settings)]
-        assert contact_findings(person, today, vault.settings) == settle(alone, today, vault.settings)
+        alone = [f for rule in CONTACT_RULES for f in rule(person, at(today, vault.settings), vault.settings)]
+        assert contact_findings(person, at(today, vault.settings), vault.settings) == settle(
+            alone, today, vault.settings
+        )
 
 
 def test_findings_pickle_back_to_equal_findings():
@@ -348,6 +352,6 @@ def test_a_referral_to_someone_not_to_be_contacted_gives_no_reminder():
         '---\ntype: contact\nreferrals: ["[[Bo]]", "Ana Ortiz"]\nfollow_up: false\n---\n', path="Jane.md"
     )
     bo = contact("---\ntype: contact\ndo_not_contact: true\n---\n", path="Bo.md")
-    assert [(f.contact, f.path, f.message) for f in referral([jane, bo], D(2026, 11, 20), DEFAULTS)] == [
-        ("Ana Ortiz", "Jane.md", "Reach out to Ana Ortiz, suggested by Jane; no note for them yet.")
-    ]
+    assert [
+        (f.contact, f.path, f.message) for f in referral([jane, bo], at(D(2026, 11, 20), DEFAULTS), DEFAULTS)
+    ] == [("Ana Ortiz", "Jane.md", "Reach out to Ana Ortiz, suggested by Jane; no note for them yet.")]

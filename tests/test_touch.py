@@ -11,7 +11,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from conftest import contact, run_cli, write_note
+from conftest import at, contact, run_cli, write_note
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.errors import ConfigError
@@ -48,7 +48,7 @@ def jane(extra: str = "", text: str = CHECKED) -> object:
 
 
 def rule_findings(person, today: dt.date, rule: str, settings=DEFAULTS) -> list[Finding]:
-    return [f for f in contact_findings(person, today, settings) if f.rule == rule]
+    return [f for f in contact_findings(person, at(today, settings), settings) if f.rule == rule]
 
 
 def keep(level: str, due: dt.date, last: dt.date) -> Finding:
@@ -124,7 +124,7 @@ def test_keep_in_touch_takes_over_from_a_check_in_never_done():
     person = jane(text=NOT_CHECKED)
     # check-in window 2026-10-01..10-31; 90 days after the thank-you: 2026-12-01
     on = {
-        day: [(f.rule, f.level) for f in contact_findings(person, day, DEFAULTS)]
+        day: [(f.rule, f.level) for f in contact_findings(person, at(day), DEFAULTS)]
         for day in (D(2026, 10, 31), D(2026, 11, 1), D(2026, 11, 30), D(2026, 12, 1))
     }
     assert on == {
@@ -319,9 +319,11 @@ def test_only_what_is_owed_after_the_search_ended():
         "Contacts/Q.md",
     )
     people = [jane(text=NOT_CHECKED), met, planned, quiet]
-    day_before = {(f.rule, f.contact) for f in evaluate(people, D(2026, 11, 30), ENDED)}
+    day_before = {(f.rule, f.contact) for f in evaluate(people, at(D(2026, 11, 30), ENDED), ENDED)}
     assert ("check-in", "Jane Doe") in day_before and ("referral", "Ana") in day_before
-    assert [(f.rule, f.level, f.contact, f.due) for f in evaluate(people, D(2026, 12, 1), ENDED)] == [
+    assert [
+        (f.rule, f.level, f.contact, f.due) for f in evaluate(people, at(D(2026, 12, 1), ENDED), ENDED)
+    ] == [
         ("thank-you", "due", "Met", D(2026, 12, 2)),
         ("prepare", "due", "Planned", D(2026, 12, 5)),
         ("search-ended", "due", "Jane Doe", D(2026, 12, 15)),
@@ -345,7 +347,7 @@ def test_only_what_is_owed_after_the_search_ended():
     # once the word is sent and lapsed, nothing more: the calendar empties
     assert _events(people, D(2027, 2, 1), ENDED) == []
     # Planned, met after the search ended, was told in person: only the thank-you is owed
-    assert [(f.rule, f.level, f.contact) for f in evaluate(people, D(2027, 2, 1), ENDED)] == [
+    assert [(f.rule, f.level, f.contact) for f in evaluate(people, at(D(2027, 2, 1), ENDED), ENDED)] == [
         ("record", "info", "Met"),
         ("record", "info", "Planned"),
         ("thank-you", "lapsed", "Met"),

@@ -41,6 +41,7 @@ CANONICAL_PROPERTIES = (
     "contacted",
     "do_not_contact",
     "keep_in_touch",
+    "interview_minutes",
 )
 
 #: Names other vaults use for the same thing; ``property_aliases`` in the config adds to these.
@@ -277,6 +278,14 @@ SPEC: tuple[Setting, ...] = (
         "A check-in is `upcoming` this many days before its window opens.",
     ),
     Setting(
+        "interview_minutes",
+        30,
+        _minutes,
+        "30",
+        "How long an interview with a time lasts: it counts as held from its end (a contact's "
+        "`interview_minutes`, or an end written `2026-11-20T15:00/16:15`, says otherwise).",
+    ),
+    Setting(
         "prepare_days", 7, _days, "7", "Remind to prepare questions for an interview this many days ahead."
     ),
     Setting("referral_days", 7, _days, "7", "Days after a referral by which to reach the person suggested."),
@@ -379,7 +388,9 @@ SPEC: tuple[Setting, ...] = (
         "",
         _timezone,
         '""',
-        "IANA zone for interview times written without an offset; empty = floating local time.",
+        "Your IANA time zone: the day of an interview written with an offset (`08:00+09:00`) is "
+        "your day there, and times without one are on its clock (the calendar writes them in it); "
+        "empty = this computer's zone (and floating times in the calendar).",
     ),
     Setting(
         "reminder_time",
@@ -477,6 +488,7 @@ class Settings:
     lapse_days: int
     referral_days: int
     close_loop_days: int
+    interview_minutes: int
     calendar_path: str
     calendar_name: str
     refresh_minutes: int

@@ -12,6 +12,7 @@ is given again without loading any of them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.vault import Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
@@ -39,9 +41,10 @@ if TYPE_CHECKING:
     from vaultsync.outputs.calendar import NoteLinks
 
 
-def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -> Audit:
-    """Check the vault against the rules on ``today``: the vault at a folder, the notes a
-    ``Scan`` found, or a ``Vault`` already read.
+def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> Audit:
+    """Check the vault against the rules at ``when`` (``vaultsync.model.now.judged_at``: a day,
+    a time, an instant): the vault at a folder, the notes a ``Scan`` found, or a ``Vault``
+    already read.
 
     Reading a folder or a scan, the rules about one contact run once every note is read (so each
     contact has the dates of the interaction notes that link it), shared between two processes
@@ -52,16 +55,18 @@ def audit(source: Path | Scan | Vault, today: dt.date, *, cache: bool = False) -
     from vaultsync.model.rules import each_contact_findings, findings
 
     if isinstance(source, Vault):
-        return Audit(source, today, [findings(source.contacts, today, source.settings)])
+        now = judged_at(when, source.settings)
+        return Audit(source, now, [findings(source.contacts, now, source.settings)])
     scan = source if isinstance(source, Scan) else scan_vault(source, stat=cache)
     vault, _, read = load_and_evaluate(scan, None, cache=cache)
+    now = judged_at(when, vault.settings)
     # Judged once read, each with the dates of the interaction notes that link it, on two cores.
-    each = partial(each_contact_findings, today=today, settings=vault.settings)
+    each = partial(each_contact_findings, now=now, settings=vault.settings)
     found = map_chunks(vault.contacts, each)
-    across = across_contacts(vault.contacts, today, vault.settings)
+    across = across_contacts(vault.contacts, now, vault.settings)
     found = _told(found, across.met)
     found.append(across.findings)
-    return Audit(vault, today, found, read)
+    return Audit(vault, now, found, read)
 
 
 def _told(found: list[list[Finding]], met: dict[str, tuple[str, ...]]) -> list[list[Finding]]:
@@ -73,7 +78,7 @@ def _told(found: list[list[Finding]], met: dict[str, tuple[str, ...]]) -> list[l
 
 def build(
     source: Path | Scan | Vault,
-    today: dt.date,
+    when: Asked,
     calendar: Path | None = None,
     *,
     cache: bool = False,
@@ -86,10 +91,12 @@ def build(
 
     ``cache``: read the folder through the entry cache. ``memo``: a driver that builds again and
     again keeps one and passes it to every build, so only the contacts that changed are
-    evaluated again (the outputs are the same bytes).
+    evaluated again (the outputs are the same bytes). The Build says ``until`` when the outputs
+    change by themselves (an interview ends, a day begins): a driver builds again then.
     """
     from vaultsync.errors import OutputError
     from vaultsync.model.audit import Audit, Build
+    from vaultsync.model.deadlines import next_change
     from vaultsync.outputs.calendar import calendar_parts  # icalendar: only when building
     from vaultsync.outputs.dashboard import dashboard_markdown
     from vaultsync.outputs.generated import (
@@ -107,50 +114,54 @@ def build(
     problem = calendar_path_problem(where.root, path)
     if problem:
         raise OutputError(problem)
+    now = judged_at(when, where.settings)
     if isinstance(where, Scan) and memo is None:
-        vault, checked, pieces = _build_from_notes(where, today, cache)
+        vault, checked, pieces, until = _build_from_notes(where, now, cache)
         written = write_if_changed(path, pieces, CALENDAR)
     else:
         vault = where if isinstance(where, Vault) else load_scan(where, cache=cache)
         if memo is None:
-            checked, pieces = audit(vault, today), calendar_parts(vault, today)
+            checked, pieces = audit(vault, now), calendar_parts(vault, now)
             written = write_if_changed(path, pieces, CALENDAR)
+            until = next_change(vault.contacts, now, vault.settings)
         else:
-            built = memo.build(vault, today)
-            checked, pieces = Audit(vault, today, built.found_in, counted=built.levels), built.calendar
+            built = memo.build(vault, now)
+            checked, pieces = Audit(vault, now, built.found_in, counted=built.levels), built.calendar
             written = memo.calendar_file.write(path, pieces, CALENDAR)
+            until = built.until
     dashboard = dashboard_path(vault.root, vault.settings)
     dashboard_written = dashboard is not None and write_generated_note(
-        dashboard, dashboard_markdown(vault, checked.findings, today)
+        dashboard, dashboard_markdown(vault, checked.findings, now)
     )
     folder = None
     if vdir is not None:
         folder = (memo.vdir_folder if memo is not None else KeptVdir()).write(vdir, pieces)
-    return Build(checked, path, written, len(pieces) - 2, dashboard, dashboard_written, folder)
+    return Build(checked, path, written, len(pieces) - 2, dashboard, dashboard_written, folder, until)
 
 
-def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, Audit, list[bytes]]:
+def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, list[bytes], dt.datetime]:
     """Read the notes ``scan`` found, then evaluate and serialise each contact once (on two
     cores), with the dates of the interaction notes that link it; with ``cache``, a contact whose
     note is unchanged (and its interaction notes' gains) gives again what it gave the last build
-    on the same day with the same links, and on another day keeps the bytes of each event that
-    did not change. Gives the vault, its audit and the calendar in pieces."""
+    on the same day with the same links (while none of its interviews ended since), and on
+    another day keeps the bytes of each event that did not change. Gives the vault, its audit,
+    the calendar in pieces and when they change by themselves."""
     from vaultsync.model.audit import Audit
     from vaultsync.model.referral import across_contacts
     from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker, person_events
 
     links = note_linker(scan.root)
-    derive = partial(_results_of, today=today, settings=scan.settings, links=links)
+    derive = partial(_results_of, now=now, settings=scan.settings, links=links)
     vault, gave, scan = load_and_derive(scan, derive, cache=cache)
     results: list[Results] = [gave[contact.path] for contact in vault.contacts]
-    across = across_contacts(vault.contacts, today, vault.settings)
+    across = across_contacts(vault.contacts, now, vault.settings)
     found = _told([list(result[2]) for result in results], across.met)
     found.append(across.findings)
     deadlines = across.deadlines
     events = sorted(
         chain(
             chain.from_iterable(result[3] for result in results),
-            chain.from_iterable(person_events(d, today, vault.settings, links) for d in deadlines),
+            chain.from_iterable(person_events(d, now.day, vault.settings, links) for d in deadlines),
         ),
         key=itemgetter(0),
     )
@@ -158,14 +169,16 @@ def _build_from_notes(scan: Scan, today: dt.date, cache: bool) -> tuple[Vault, A
         frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
     )
     head = calendar_head(vault.settings, zones)
-    return vault, Audit(vault, today, found, scan), calendar_pieces(head, map(itemgetter(1), events))
+    until = min((now.next_day, *filter(None, (result[0][3] for result in results))))
+    pieces = calendar_pieces(head, map(itemgetter(1), events))
+    return vault, Audit(vault, now, found, scan), pieces, until
 
 
-#: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: the day,
-#: the note links (the vault's folder, its Obsidian name), the findings, the events (their
-#: ``event_order`` and bytes) and the time zones they use.
+#: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: when
+#: (``Made``), the note links (the vault's folder, its Obsidian name), the findings, the events
+#: (their ``event_order`` and bytes) and the time zones they use.
 Results = tuple[
-    dt.date,
+    "Made",
     tuple[str, "str | None"],
     tuple["Finding", ...],
     tuple[tuple[tuple[dt.date, str], bytes], ...],
@@ -173,21 +186,31 @@ Results = tuple[
 ]
 
 
+#: When a contact's results were made: the user's day and time zone, the instant, and the next
+#: end of one of its interviews (None: none ahead), until which they hold on that day.
+Made = tuple[dt.date, str, dt.datetime, "dt.datetime | None"]
+
+
 def _results_of(
-    contact: Contact, kept: Results | None, *, today: dt.date, settings: Settings, links: NoteLinks
+    contact: Contact, kept: Results | None, *, now: Now, settings: Settings, links: NoteLinks
 ) -> Results:
     from vaultsync.incremental.memo import Before, contact_results
+    from vaultsync.model.deadlines import next_end
     from vaultsync.outputs.calendar import NoteLinks
 
-    plain = (str(links.root), links.obsidian)
-    if kept is not None and kept[0] == today and kept[1] == plain:
-        return kept
+    plain, zone = (str(links.root), links.obsidian), str(now.zone)
+    if kept is not None and kept[1] == plain and kept[0][:2] == (now.day, zone):
+        until = kept[0][3]
+        if until is None or now.at < until:
+            return kept
     before = None
-    if kept is not None:  # the same note on another day, or with other links
-        day, (root, obsidian), _, events, _ = kept
-        before = Before(contact, day, settings, NoteLinks(Path(root), obsidian), events)
-    findings, events, zones = contact_results(contact, today, settings, links, before)
-    return today, plain, findings, events, zones
+    if kept is not None and kept[0][1] == zone:  # the same note at another moment, or with other links
+        (_, _, then, _), (root, obsidian), _, events, _ = kept
+        before = Before(contact, Now(then, now.zone), settings, NoteLinks(Path(root), obsidian), events)
+    findings, events, zones = contact_results(contact, now, settings, links, before)
+    until = next_end(contact, now, settings)  # kept in UTC: the entry cache reads no other zone
+    made = (now.day, zone, now.at.astimezone(dt.UTC), until and until.astimezone(dt.UTC))
+    return made, plain, findings, events, zones
 
 
 class BuildReport(NamedTuple):
@@ -199,43 +222,58 @@ class BuildReport(NamedTuple):
 
 def build_report(
     root: Path,
-    today: dt.date,
+    when: Asked,
     calendar: Path | None = None,
     *,
     cache: bool = False,
     vdir: Path | None = None,
 ) -> BuildReport:
     """``build`` the vault at ``root``, in words. With ``cache``, when no note changed since a
-    build on this day to the same calendar, and the calendar file is as that build left it (its
-    size, times and inode), nothing is read or written: that build's words are given again.
+    build on this day to the same calendar (and no interview ended since), and the calendar file
+    is as that build left it (its size, times and inode), nothing is read or written: that
+    build's words are given again.
     Not when a dashboard note is configured (it is written again, when changed, at each build),
     nor with a vdir (another program may have changed its files: each is compared)."""
     from vaultsync.outputs.generated import dashboard_path, vault_file
     from vaultsync.outputs.report import build_line, build_lines, error_line
 
     scan = scan_vault(root, stat=cache)
+    now = judged_at(when, scan.settings)
     path = calendar or vault_file(scan.root, scan.settings.calendar_path)
     storable = cache and vdir is None and dashboard_path(scan.root, scan.settings) is None
     if storable and scan.signatures is not None:
-        stored = _stored_build(scan, today, path)
+        stored = _stored_build(scan, now, path)
         hit = stored.get() if stored is not None else None
-        if hit is not None:
-            (lines, errors), codes = hit
+        if hit is not None and _still(hit[0], now):
+            (lines, errors, _), codes = hit
             return BuildReport(lines, errors, codes["build"], None)
-    built = build(scan, today, calendar, cache=cache, vdir=vdir)
+    built = build(scan, now, calendar, cache=cache, vdir=vdir)
     lines = "\n".join(build_lines(built))
     errors = tuple(map(error_line, built.audit.vault.errors))
     code = 1 if errors else 0
     read = built.audit.scan
     if storable and read is not None:
-        stored = _stored_build(read, today, built.path)
+        stored = _stored_build(read, now, built.path)
         if stored is not None:  # the next build, if nothing changed, leaves the calendar as it is
-            stored.put((build_line(replace(built, written=False)), errors), {"build": code})
+            words = (build_line(replace(built, written=False)), errors, _stamp(built.until))
+            stored.put(words, {"build": code})
     return BuildReport(lines, errors, code, built)
 
 
-def _stored_build(scan: Scan, today: dt.date, path: Path) -> ReportCache | None:
-    """The stored build of ``scan`` on ``today`` to the calendar at ``path`` as the file is now
+def _still(stored: tuple[object, ...], now: Now) -> bool:
+    """Whether a stored report (its last item: until when it holds, as a POSIX timestamp) still
+    holds at ``now``."""
+    until = stored[-1]
+    return isinstance(until, float) and now.at.timestamp() < until
+
+
+def _stamp(until: dt.datetime | None) -> float:
+    """``until`` as the report cache keeps it: plain values only."""
+    return math.inf if until is None else until.timestamp()
+
+
+def _stored_build(scan: Scan, now: Now, path: Path) -> ReportCache | None:
+    """The stored build of ``scan`` on ``now``'s day to the calendar at ``path`` as the file is now
     (None when it is missing or changed too recently to tell)."""
     try:
         state = settled_state(os.stat(path), time.time_ns())
@@ -244,7 +282,7 @@ def _stored_build(scan: Scan, today: dt.date, path: Path) -> ReportCache | None:
     if state is None:
         return None
     links = (str(scan.root.resolve()), (scan.root / ".obsidian").is_dir())  # what the note links are made of
-    return ReportCache(scan, "build", today, str(path), links, state)
+    return ReportCache(scan, "build", now.day, str(now.zone), str(path), links, state)
 
 
 class AuditReport(NamedTuple):
@@ -255,7 +293,7 @@ class AuditReport(NamedTuple):
 
 def report(
     root: Path,
-    today: dt.date,
+    when: Asked,
     fmt: str,
     label: str,
     *,
@@ -264,32 +302,38 @@ def report(
     width: int | None = None,
     lapsed: bool = False,
 ) -> AuditReport:
-    """The audit of the vault at ``root`` on ``today`` as ``fmt`` (naming the vault ``label``,
+    """The audit of the vault at ``root`` at ``when`` as ``fmt`` (naming the vault ``label``,
     text wrapped to ``width`` columns when given, the lapsed reminders listed with ``lapsed``),
     and its exit code by ``fail_on`` (see ``vaultsync.model.audit.FAIL_ON``).
 
     With ``cache``, notes unchanged since the last run are not read again, and when no note
-    changed since a report in this format on this day, that report is given again at once.
+    changed since a report in this format on this day (and no interview ended since), that
+    report is given again at once.
     """
+    from vaultsync.model.deadlines import next_change
+
     # The notes' signatures are taken first only when a stored report could be given again;
     # otherwise they are taken as the notes are read (store.loader.load_and_evaluate).
     scan = scan_vault(root, stat=cache and ReportCache.stored(root, fmt))
+    now = judged_at(when, scan.settings)
+    made_of = (now.day, str(now.zone), label, width, lapsed)
     stored = None
     if scan.signatures is not None:
-        stored = ReportCache(scan, fmt, today, label, width, lapsed)
+        stored = ReportCache(scan, fmt, *made_of)
         hit = stored.get()
-        if hit is not None and fail_on in hit[1]:
-            return AuditReport(hit[0], hit[1][fail_on], None)
+        if hit is not None and fail_on in hit[1] and _still(hit[0], now):
+            return AuditReport(hit[0][0], hit[1][fail_on], None)
     from vaultsync.model.audit import FAIL_ON  # the rules: only when there is work for them
     from vaultsync.outputs.report import FORMATS
 
-    result = audit(scan, today, cache=cache)
+    result = audit(scan, now, cache=cache)
     code = result.exit_code_on(fail_on)
     text = FORMATS[fmt](result, label, width, lapsed)
     if cache and result.scan is not None:
         if stored is None or result.scan is not scan:  # signed as read: the key is new
-            stored = ReportCache(result.scan, fmt, today, label, width, lapsed)
-        stored.put(text, {way: result.exit_code_on(way) for way in FAIL_ON})
+            stored = ReportCache(result.scan, fmt, *made_of)
+        until = next_change(result.vault.contacts, now, result.vault.settings)
+        stored.put((text, _stamp(until)), {way: result.exit_code_on(way) for way in FAIL_ON})
     return AuditReport(text, code, result)
 
 
@@ -322,7 +366,7 @@ class Pushed:
 
 def push(
     root: Path,
-    today: dt.date,
+    when: Asked,
     url: str | None,
     *,
     contacts: str | None = None,
@@ -332,7 +376,7 @@ def push(
     after: Callable[[Vault], None] | None = None,
     done: Callable[[PushResult], None] | None = None,
 ) -> Pushed:
-    """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines on ``today``
+    """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines at ``when``
     (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
     exactly its contacts, leaving the cards of notes that cannot be read as they are
     (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
@@ -352,7 +396,7 @@ def push(
     result = cards = None
     try:
         if url is not None:
-            data, name = calendar_bytes(vault, today), vault.settings.calendar_name
+            data, name = calendar_bytes(vault, when), vault.settings.calendar_name
             result = push_calendar(
                 data, url, name=name, username=username, password=password, timeout=timeout
             )

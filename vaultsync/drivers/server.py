@@ -402,7 +402,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 0,
     calendar: Path | None = None,
-    today: dt.date | None = None,
+    today: dt.date | dt.datetime | None = None,
     polling: bool = False,
     ready: Callable[[CalendarServer, Build], None] | None = None,
 ) -> None:

@@ -5,7 +5,8 @@ events has been quiet for ``debounce`` seconds (or ``max_wait`` has passed), ``s
 dirty paths through the ``VaultIndex`` and runs ``pipeline.build`` once. What is on disk
 decides, never the event type, so every way an editor or a sync tool saves a file comes down to
 the same few cases. A full reconcile every ``reconcile_every`` seconds catches events the OS
-dropped, and the date is checked every ``tick`` so overdue items move to the new day. At each
+dropped, and the clock is looked at every ``tick`` so overdue items move to the new day, and the
+thank-you of an interview appears as the interview ends (each build says until when it holds). At each
 tick the vault folder itself is looked at too: a folder put in its place (a restore, a fresh
 clone) is watched anew and read again.
 """
@@ -45,6 +46,7 @@ from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.incremental.index import VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.audit import Build
+from vaultsync.model.now import Now, judged_at
 from vaultsync.outputs.generated import output_paths
 from vaultsync.outputs.report import build_lines, error_line, plural
 from vaultsync.reading.listing import is_ignored, vault_root
@@ -66,8 +68,9 @@ class Watcher:
     """Keeps ``calendar`` (default: the vault's configured path) in step with the vault at ``root``.
 
     ``run(stop)`` builds once, then rebuilds after each settled burst of changes, at each new
-    day (unless ``today`` pins the date) and when a periodic reconcile finds something the
-    events missed; it returns when ``stop`` is set. ``on_build`` is called after every build.
+    day and as each interview ends (unless ``today`` pins the day or the moment), and when a
+    periodic reconcile finds something the events missed; it returns when ``stop`` is set.
+    ``on_build`` is called after every build. ``clock`` gives the moment (default: the system's).
     """
 
     #: Seconds: flush a burst at the latest this long after its first event, even if still busy.
@@ -88,11 +91,11 @@ class Watcher:
         *,
         calendar: Path | None = None,
         vdir: Path | None = None,
-        today: dt.date | None = None,
+        today: dt.date | dt.datetime | None = None,
         polling: bool = False,
         debounce: float = 0.2,
         on_build: Callable[[Build], None] | None = None,
-        clock: Callable[[], dt.date] | None = None,
+        clock: Callable[[], dt.date | dt.datetime] | None = None,
     ) -> None:
         self.root = Path(root)
         self.calendar = calendar
@@ -100,7 +103,9 @@ class Watcher:
         self.polling = polling
         self.debounce = debounce
         self.on_build = on_build
-        self._clock: Callable[[], dt.date] = (lambda: today) if today else (clock or dt.date.today)
+        self._clock: Callable[[], dt.date | dt.datetime] = (
+            (lambda: today) if today else (clock or (lambda: dt.datetime.now(dt.UTC)))
+        )
         self._lock = threading.RLock()  # one build at a time
         self._cond = threading.Condition()  # guards _pending
         self._pending = Pending()
@@ -111,7 +116,8 @@ class Watcher:
         self._vanished: float | None = None  # monotonic time the vault folder was found missing
         self._outputs: set[str] = set()  # our own files inside the vault
         self._written: list[Path] = []  # the outputs the last build wrote (or left as they were)
-        self._built_for: dt.date | None = None
+        self._built_day: dt.date | None = None
+        self._until: dt.datetime | None = None  # the last build holds until then (pipeline.build)
         self._problems: set[NoteError] = set()
         self._stale = False  # the last build could not write its calendar
         #: What each contact gave the last build: only the contacts that changed are evaluated again.
@@ -142,7 +148,7 @@ class Watcher:
                         next_reconcile = time.monotonic() + self.reconcile_every
                         force = self._stale or not all(map(os.path.lexists, self._written))
                         self._update(burst, reason="reconcile", rescan=True, force=force)
-                    elif burst or self._clock() != self._built_for:
+                    elif burst or self._moved(self._now()):
                         self._update(burst)
                 except VaultsyncError:
                     raise
@@ -306,25 +312,26 @@ class Watcher:
             rescan = rescan or burst.rescan
             known = set(index.paths() if rescan else filter(index.__contains__, burst.paths))
             changed = index.scan() if rescan else index.refresh(burst.paths)
-            today = self._clock()
-            new_day = today != self._built_for
-            if not (changed or force or burst.relink or burst.outputs or new_day):
+            now = self._now()
+            moved = self._moved(now)
+            if not (changed or force or burst.relink or burst.outputs or moved):
                 return None
             if not reason and changed:
                 reason = describe(changed, index, known)
             elif not reason:
                 lost = f"{', '.join(sorted(burst.outputs))} deleted" if burst.outputs else None
-                reason = lost or (f"new day {today}" if new_day else "rebuild")
-            self._built_for = today
+                passed = f"new day {now.day}" if now.day != self._built_day else "an interview ended"
+                reason = lost or (passed if moved else "rebuild")
+            self._built_day, self._until = now.day, now.next_day  # if it fails: tried again at a change
             try:
-                build = pipeline.build(index.vault(), today, self.calendar, memo=self.memo, vdir=self.vdir)
+                build = pipeline.build(index.vault(), now, self.calendar, memo=self.memo, vdir=self.vdir)
             except VaultsyncError as err:
                 if strict:
                     raise
                 self._stale = True
                 log.error("%s: %s (trying again at the next change)", reason, err)
                 return None
-            self._stale = False
+            self._stale, self._until = False, build.until
             self._written = [build.path, *([build.dashboard] if build.dashboard else [])]
             self._log(build, reason, time.perf_counter() - started)
         if self.on_build is not None:
@@ -333,6 +340,15 @@ class Watcher:
             except Exception as err:
                 unexpected("on_build", err)
         return build
+
+    def _now(self) -> Now:
+        """The moment by the clock (or as pinned), in the vault's time zone."""
+        assert self._index is not None
+        return judged_at(self._clock(), self._index.settings)
+
+    def _moved(self, now: Now) -> bool:
+        """Whether the time came that the last build said its outputs change by themselves."""
+        return self._until is None or now.at >= self._until
 
     def _reload_settings(self) -> bool:
         """Re-read .vaultsync.toml; True when the settings changed (the index starts over)."""

@@ -2,7 +2,8 @@
 
 The watcher's ``VaultIndex`` keeps the same Contact object for every note that did not change,
 so what the rules found for a contact and the bytes of its calendar events can be reused by
-identity, as long as the day, the settings and the note links are those of the last build.
+identity, as long as the day, the settings and the note links are those of the last build, and
+no interview of that contact has ended since (each contact's results say until when they hold).
 Only the saved contact is evaluated again; the vault-wide ``referral`` rule is kept up to date
 with what it reads of the contacts that changed (``vaultsync.incremental.referrals``). The rules stay pure:
 the memo only remembers their results. A one-shot build needs none of this (``pipeline.build``
@@ -24,8 +25,9 @@ from typing import NamedTuple
 from vaultsync.config import Settings
 from vaultsync.incremental.referrals import Referrals
 from vaultsync.model.contact import Contact
-from vaultsync.model.deadlines import deadlines
+from vaultsync.model.deadlines import deadlines, next_end
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs, shown, telling
 from vaultsync.model.rules import contact_findings
 from vaultsync.model.settle import settle
@@ -52,9 +54,11 @@ Exactly = tuple[Item, frozenset[str]]  # what makes an event's bytes (``_exactly
 
 @dataclass(frozen=True)
 class _Basis:
-    """What else than the contact its results depend on."""
+    """What else than the contact its results depend on (besides the interviews over by then:
+    ``_Gave.until``)."""
 
-    today: dt.date
+    today: dt.date  # the user's
+    zone: str  # the user's, by name: a zone read from /etc/localtime is a new object at each build
     settings: Settings
     links: NoteLinks
 
@@ -68,6 +72,8 @@ class _Gave:
     events: tuple[Event, ...]  # in contact_items order, not yet in the calendar's
     zones: frozenset[str]
     referral_inputs: ReferralInputs
+    now: Now  # the moment they were made for
+    until: dt.datetime | None  # when one of its interviews ends next, and they may change
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class Built:
     levels: Counter[str]
     calendar: list[bytes]  # the calendar's bytes, in pieces (see files.write_if_changed)
     events: int
+    until: dt.datetime  # when to build again though nothing changes: an interview ends, a new day
 
     @cached_property
     def found(self) -> tuple[Finding, ...]:
@@ -120,6 +127,9 @@ class BuildMemo:
             list[tuple[Finding, ...]] | None, dict[str, tuple[str, ...]], list[tuple[Finding, ...]]
         ] = (None, {}, [])
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
+        #: No contact's results change by themselves before then (some may later: it is only
+        #: made exact when reached).
+        self._until: dt.datetime | None = None
         self.calendar_file = KeptFile()  # what the last build wrote: not read back to compare
         self.vdir_folder = KeptVdir()  # ... and in the vdir, when one is kept
 
@@ -128,10 +138,12 @@ class BuildMemo:
         """The note paths of the contacts whose results it holds (those of the last build), sorted."""
         return sorted(self._gave)
 
-    def build(self, vault: Vault, today: dt.date) -> Built:
-        """Every finding and the calendar of ``vault`` on ``today``: byte for byte a fresh build's."""
-        basis = _Basis(today, vault.settings, note_linker(vault.root))
-        self._evaluate(vault.contacts, basis)
+    def build(self, vault: Vault, when: Asked) -> Built:
+        """Every finding and the calendar of ``vault`` at ``when`` (``vaultsync.model.now.judged_at``):
+        byte for byte a fresh build's."""
+        now = judged_at(when, vault.settings)
+        basis = _Basis(now.day, str(now.zone), vault.settings, note_linker(vault.root))
+        self._evaluate(vault.contacts, basis, now)
         referrals = self._referral_findings(basis)
         if self._findings[-1] is not referrals:
             self._findings = [*self._findings[:-1], referrals]
@@ -141,7 +153,8 @@ class BuildMemo:
         if self._pieces is None or self._pieces[0] is not head:
             self._pieces = calendar_pieces(head, self._events)
         levels = self._levels + self._referral_settled[1]  # and only the levels found: + drops zeros
-        return Built(found_in, levels, self._pieces, len(self._events))
+        until = now.next_day if self._until is None else min(self._until, now.next_day)
+        return Built(found_in, levels, self._pieces, len(self._events), until)
 
     def _told(
         self, findings: list[tuple[Finding, ...]], met: dict[str, tuple[str, ...]]
@@ -177,31 +190,35 @@ class BuildMemo:
         self._shown = (findings, met, shown)
         return shown
 
-    def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis) -> None:
+    def _evaluate(self, contacts: tuple[Contact, ...], basis: _Basis, now: Now) -> None:
         """Bring every contact's results up to date.
 
         Nothing is changed until every contact that needs it was evaluated: a rule that raises
         leaves the memo as it was."""
         same_basis = basis == self._basis  # once: comparing settings is not free
         old = self._contacts if same_basis else ()
-        start, old_end, new_end = _changed_span(old, contacts)
+        ended = same_basis and self._until is not None and now.at >= self._until
+        if ended:  # an interview ended since: look at every contact, and work out the next end
+            start, old_end, new_end = 0, len(old), len(contacts)
+        else:
+            start, old_end, new_end = _changed_span(old, contacts)
         paths = [contact.path for contact in contacts[max(start - 1, 0) : new_end + 1]]
         if any(map(ge, paths, paths[1:])):  # what the referral rule's upkeep relies on
             raise ValueError("a Vault's contacts are sorted by path, each path once")
         previous, last = self._gave, self._basis
         replaced = [previous[contact.path] for contact in old[start:old_end]]
-        now: list[_Gave] = []
+        given: list[_Gave] = []
         fresh: list[_Gave] = []
         for contact in contacts[start:new_end]:
             before = previous.get(contact.path)
-            if before is not None and before.contact is contact and same_basis:
-                now.append(before)
+            if before is not None and before.contact is contact and same_basis and _holds(before, now):
+                given.append(before)
             else:
-                done = _give(contact, basis, before, last)
-                now.append(done)
+                done = _give(contact, now, basis, before, last)
+                given.append(done)
                 fresh.append(done)
         if same_basis:
-            kept = set(map(id, now))
+            kept = set(map(id, given))
             stale = [done for done in replaced if id(done) not in kept]
         else:  # every contact was evaluated again: start from nothing
             self._gave, self._findings, self._keys, self._events = {}, [()], [], []
@@ -217,7 +234,7 @@ class BuildMemo:
             self._gave[done.contact.path] = done
             self._levels.update(map(attrgetter("level"), done.findings))
             self._zones.update(done.zones)
-        findings = [done.findings for done in now]
+        findings = [done.findings for done in given]
         if findings != self._findings[start:old_end]:
             self._findings = [*self._findings[:start], *findings, *self._findings[old_end:]]
         removed = [event for done in stale for event in done.events]
@@ -225,6 +242,10 @@ class BuildMemo:
         if removed != added:
             self._reorder(removed, added)
             self._pieces = None
+        if ended or not same_basis:
+            self._until = min(filter(None, (done.until for done in self._gave.values())), default=None)
+        else:
+            self._until = min(filter(None, (self._until, *(done.until for done in fresh))), default=None)
         self._basis, self._contacts = basis, contacts
         self._update_referrals(previous.values() if not same_basis else stale, fresh)
 
@@ -325,40 +346,47 @@ def _changed_span(old: Sequence[object], new: Sequence[object]) -> tuple[int, in
     return start, len(old) - same_end, len(new) - same_end
 
 
-def _give(contact: Contact, basis: _Basis, previous: _Gave | None, last: _Basis | None) -> _Gave:
-    """Evaluate ``contact``; serialise only the events that ``previous`` (made on ``last``) did not have."""
+def _holds(done: _Gave, now: Now) -> bool:
+    """Whether what a contact gave still holds at ``now``: none of its interviews ended since."""
+    return done.until is None or now.at < done.until
+
+
+def _give(contact: Contact, now: Now, basis: _Basis, previous: _Gave | None, last: _Basis | None) -> _Gave:
+    """Evaluate ``contact`` at ``now``; serialise only the events that ``previous`` (made on
+    ``last``) did not have."""
     before = None
     if previous is not None and last is not None:
-        before = Before(previous.contact, last.today, last.settings, last.links, previous.events)
-    findings, events, zones = contact_results(contact, basis.today, basis.settings, basis.links, before)
-    return _Gave(contact, findings, events, zones, referral_inputs(contact))
+        before = Before(previous.contact, previous.now, last.settings, last.links, previous.events)
+    findings, events, zones = contact_results(contact, now, basis.settings, basis.links, before)
+    until = next_end(contact, now, basis.settings)
+    return _Gave(contact, findings, events, zones, referral_inputs(contact), now, until)
 
 
 class Before(NamedTuple):
-    """What a contact gave before: the contact as it was, the day, settings and links of then,
-    and its events' bytes."""
+    """What a contact gave before: the contact as it was, the moment, settings and links of
+    then, and its events' bytes."""
 
     contact: Contact
-    today: dt.date
+    now: Now
     settings: Settings
     links: NoteLinks
     events: tuple[Event, ...]
 
 
 def contact_results(
-    contact: Contact, today: dt.date, settings: Settings, links: NoteLinks, before: Before | None = None
+    contact: Contact, now: Now, settings: Settings, links: NoteLinks, before: Before | None = None
 ) -> tuple[tuple[Finding, ...], tuple[Event, ...], frozenset[str]]:
-    """What the rules find about ``contact`` on ``today``, its events (in ``contact_items`` order)
+    """What the rules find about ``contact`` at ``now``, its events (in ``contact_items`` order)
     and the time zones they use; an event exactly as it was ``before`` keeps its bytes."""
-    open_deadlines = deadlines(contact, today, settings)
-    items = contact_items(open_deadlines, today, settings, links(contact.path))
+    open_deadlines = deadlines(contact, now, settings)
+    items = contact_items(open_deadlines, now, settings, links(contact.path))
     serialised = {}
     if before is not None:
-        old, day, were = before.contact, before.today, before.settings
-        then = contact_items(deadlines(old, day, were), day, were, before.links(old.path))
+        old, then_now, were = before.contact, before.now, before.settings
+        then = contact_items(deadlines(old, then_now, were), then_now, were, before.links(old.path))
         serialised = dict(zip(map(_exactly, then), (data for _, data in before.events), strict=True))
     return (
-        tuple(contact_findings(contact, today, settings, open_deadlines)),
+        tuple(contact_findings(contact, now, settings, open_deadlines)),
         tuple((event_order(item), serialised.get(_exactly(item)) or event_bytes(item)) for item in items),
         frozenset().union(*map(event_zones, items)),
     )

@@ -1,4 +1,4 @@
-"""The results a driver gets back: an ``Audit`` of a vault on a day, and a ``Build`` of its outputs."""
+"""The results a driver gets back: an ``Audit`` of a vault at a moment, and a ``Build`` of its outputs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Now
 from vaultsync.model.vault import Vault
 
 if TYPE_CHECKING:
@@ -26,12 +27,17 @@ FAIL_ON = ("overdue", "errors")
 @dataclass(frozen=True)
 class Audit:
     vault: Vault
-    today: dt.date
+    now: Now  # the moment it judged by
     found_in: Sequence[Iterable[Finding]]  # every finding, in groups, in no particular order
     scan: Scan | None = None  # the notes as read, when read from a Scan (the report cache's key)
     #: How many findings there are at each level, when counted as they were found (the watcher's
     #: memo keeps the count from build to build); else counted from ``found`` when first read.
     counted: Counter[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def today(self) -> dt.date:
+        """The user's day at ``now``."""
+        return self.now.day
 
     @cached_property
     def found(self) -> tuple[Finding, ...]:
@@ -75,6 +81,8 @@ class Build:
     dashboard: Path | None = None  # the dashboard note, when the config asks for one
     dashboard_written: bool = False
     vdir: VdirWrite | None = None  # what was done in the vdir, when one was asked for
+    #: When the outputs may change though no note does: an interview ends, or a new day begins.
+    until: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from vaultsync.config import Settings, property_key
-from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
+from vaultsync.config import Settings, _minutes, property_key
+from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_interview, parse_moment
 from vaultsync.model.hints import unread_date_hints
 from vaultsync.model.people import default_name, nested_details
 from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Duplicate, Note, NoteError, NoteReader, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 
+T = TypeVar("T")
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
 _BODY_TAG = re.compile(r"(?<![\w#/&])#([\w/-]+)")
 _BRACKETS = re.compile(r"\s*[()<>]\s*")
@@ -70,6 +71,10 @@ class Contact:
     hints: tuple[tuple[str, int | None], ...] = ()  # (message, line): unread dates (model.hints)
     keep_in_touch: int | None = None  # days between contacts; 0 = never; None = the setting
     mark: str = ""  # which of MARKS made the note a contact ("": not told)
+    #: How long their interviews last (None: the ``interview_minutes`` setting), and the ends the
+    #: note writes itself (``2026-11-20T15:00/16:15``) as (start, end).
+    interview_minutes: int | None = None
+    interview_ends: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
 
     @property
     def stem(self) -> str:
@@ -200,7 +205,7 @@ def build_contact(
         key, raw = found
         return note.written(key) if _typed(raw) else raw
 
-    def moments(canonical: str) -> list[Moment]:
+    def moments(canonical: str, parse: Callable[[Any, Any], T | str]) -> list[T]:
         found = []
         items = _as_list(value(canonical))
         for i, item in enumerate(items):
@@ -212,7 +217,7 @@ def build_contact(
                 as_written = _as_list(written(canonical))
                 as_written = as_written[i] if len(as_written) == len(items) else item
                 as_written = _unlinked(as_written)
-            parsed = parse_moment(item, as_written)
+            parsed = parse(item, as_written)
             if isinstance(parsed, str):
                 problem(canonical, parsed)
             else:
@@ -230,7 +235,7 @@ def build_contact(
         return raw
 
     def days(canonical: str) -> tuple[dt.date, ...]:
-        return tuple(sorted({day_of(m) for m in moments(canonical)}))
+        return tuple(sorted({day_of(m) for m in moments(canonical, parse_moment)}))
 
     follow_up = flag("follow_up")
 
@@ -238,6 +243,20 @@ def build_contact(
     if isinstance(keep_in_touch, str):
         problem("keep_in_touch", f"{keep_in_touch}, got {flow_text(written('keep_in_touch'))!r}")
         keep_in_touch = None
+
+    ends: dict[Moment, dt.datetime | None] = {}  # an interview written twice: its first end
+    for start, end in moments("interviews", parse_interview):
+        ends.setdefault(start, end)
+    interviews = sorted(ends, key=moment_sort_key)
+    minutes = value("interview_minutes")
+    if minutes is not None and not (isinstance(minutes, str) and not minutes.strip()):
+        try:
+            minutes = _minutes(minutes)
+        except ValueError as err:
+            problem("interview_minutes", f"{err}, got {flow_text(written('interview_minutes'))!r}")
+            minutes = None
+    else:
+        minutes = None
 
     if reader is None:
         sections = read_sections(note.body, note.body_line)
@@ -258,7 +277,7 @@ def build_contact(
         phone=_joined(written("phone")),
         address=_joined(written("address")),
         profile=_joined(written("profile")),
-        interviews=tuple(sorted(set(moments("interviews")), key=moment_sort_key)),
+        interviews=tuple(interviews),
         thank_you_sent=days("thank_you_sent"),
         check_ins=days("check_ins"),
         referrals=_people(written("referrals")),
@@ -274,6 +293,10 @@ def build_contact(
         contacted=days("contacted"),
         keep_in_touch=keep_in_touch,
         mark=mark,
+        interview_minutes=minutes,
+        interview_ends=tuple(
+            (start, end) for start, end in ends.items() if isinstance(start, dt.datetime) and end is not None
+        ),
     )
     return contact, sorted(problems, key=lambda p: p.line or 0)
 

@@ -49,6 +49,41 @@ def parse_moment(value: Any, written: Any = None) -> Moment | str:
     return out_of_range(moment) or moment
 
 
+_CLOCK = re.compile(r"\d{2}:\d{2}(?::\d{2})?")
+
+
+def parse_interview(value: Any, written: Any = None) -> tuple[Moment, dt.datetime | None] | str:
+    """An interview's start and its end when the note gives one, ISO 8601's way
+    (``2026-11-20T15:00/16:15``, or a whole date-time after the slash); else a str saying why not."""
+    if not (isinstance(value, str) and "/" in value):
+        parsed = parse_moment(value, written)
+        return parsed if isinstance(parsed, str) else (parsed, None)
+    first, _, second = (part.strip() for part in value.partition("/"))
+    start = parse_moment(first)
+    if isinstance(start, str):
+        return start
+    if not isinstance(start, dt.datetime):
+        return f"{value!r}: an end needs a start time (write YYYY-MM-DDTHH:MM/HH:MM)"
+    end: Moment | str
+    if _CLOCK.fullmatch(second):
+        try:
+            end = dt.datetime.combine(start.date(), dt.time.fromisoformat(second), start.tzinfo)
+        except ValueError:
+            return f"{value!r}: {second!r} is not a time of day"
+    else:
+        end = parse_moment(second)
+    if isinstance(end, str):
+        return end
+    if not isinstance(end, dt.datetime) or (end.tzinfo is None) != (start.tzinfo is None):
+        return f"{value!r}: write the end as HH:MM, or as a date and time like the start"
+    if end <= start:
+        return (
+            f"{value!r} ends before it starts (an interview that ends the next day: "
+            f"write the whole end, {start.date() + dt.timedelta(days=1)}T{second})"
+        )
+    return start, end
+
+
 def out_of_range(moment: Moment) -> str | None:
     """Why ``moment`` cannot be used (its year is outside YEARS), or None when it can."""
     if moment.year in YEARS:

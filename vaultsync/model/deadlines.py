@@ -2,17 +2,20 @@
 and the stages of awaiting a reply to an outreach.
 
 Both the rules (which say how urgent each is today) and the calendar (which shows them all)
-start from here, so the two can never disagree.
+start from here, so the two can never disagree. An interview with a time is held from its end:
+nothing that follows it is open before then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import Moment, add_business_days, day_of
+from vaultsync.model.now import Now
 
 THANK_YOU = "thank-you"
 CHECK_IN = "check-in"
@@ -39,63 +42,97 @@ class Deadline:
     anchor: Moment
     start: dt.date  # the day it becomes due: letter due date, window opens, interview day
     end: dt.date  # the last day: letter due date, window closes, interview day
+    #: The anchor's day for the user (``Now.day_of``), when it has a time; else the anchor itself.
+    anchor_day: dt.date | None = None
 
     @property
     def interview_day(self) -> dt.date:
-        return day_of(self.anchor)
+        return self.anchor_day or day_of(self.anchor)
 
 
-def held_since(contact: Contact, today: dt.date, settings: Settings) -> tuple[Moment, ...]:
-    """The interviews held by ``today`` that start reminders: those on or after ``since``."""
-    held = contact.held(today)
+def interview_end(contact: Contact, interview: Moment, settings: Settings) -> Moment:
+    """When ``interview`` ends: the end the note writes, else its start plus the contact's
+    ``interview_minutes`` or the setting's. An interview without a time is held on its day."""
+    if not isinstance(interview, dt.datetime):
+        return interview
+    for start, end in contact.interview_ends:
+        if start == interview:
+            return end
+    return interview + dt.timedelta(minutes=contact.interview_minutes or settings.interview_minutes)
+
+
+def held(contact: Contact, now: Now, settings: Settings) -> tuple[Moment, ...]:
+    """The interviews over by ``now``, in order."""
+    return tuple(m for m in contact.interviews if now.reached(interview_end(contact, m, settings)))
+
+
+def held_since(contact: Contact, now: Now, settings: Settings) -> tuple[Moment, ...]:
+    """The interviews over by ``now`` that start reminders: those on or after ``since``."""
+    over = held(contact, now, settings)
     since = settings.since
-    return held if since is None else tuple(m for m in held if day_of(m) >= since)
+    return over if since is None else tuple(m for m in over if now.day_of(m) >= since)
 
 
-def deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
-    """Every open deadline of ``contact`` on ``today``: none for a contact not to be contacted,
+def next_end(contact: Contact, now: Now, settings: Settings) -> dt.datetime | None:
+    """The first instant after ``now`` at which one of the contact's timed interviews ends (and
+    what the rules find may change), or None."""
+    ends = (interview_end(contact, m, settings) for m in contact.interviews if isinstance(m, dt.datetime))
+    ahead = [now.instant(end) for end in ends if isinstance(end, dt.datetime) and not now.reached(end)]
+    return min(ahead, default=None)
+
+
+def next_change(contacts: Iterable[Contact], now: Now, settings: Settings) -> dt.datetime:
+    """When what the rules find about ``contacts`` may next change by itself: the next end of
+    an interview, or the user's next day."""
+    ends = filter(None, (next_end(contact, now, settings) for contact in contacts))
+    return min((*ends, now.next_day))
+
+
+def deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
+    """Every open deadline of ``contact`` at ``now``: none for a contact not to be contacted,
     and no reminder to write again (check-in, reply) when follow_up is false."""
     if contact.do_not_contact:
         return []
     found = []
-    held = held_since(contact, today, settings)
-    for interview in held:
-        day = day_of(interview)
+    over = held_since(contact, now, settings)
+    for interview in over:
+        day = now.day_of(interview)
         if not any(sent >= day for sent in contact.thank_you_sent):
             due = day + dt.timedelta(days=settings.thank_you_days)
-            found.append(Deadline(THANK_YOU, contact, interview, due, due))
-    if held and contact.follow_up:
-        latest = held[-1]
-        day = day_of(latest)
+            found.append(Deadline(THANK_YOU, contact, interview, due, due, day))
+    if over and contact.follow_up:
+        latest = over[-1]
+        day = now.day_of(latest)
         if not any(done > day for done in contact.check_ins):
             opens = day + dt.timedelta(days=settings.check_in_opens_days)
             closes = day + dt.timedelta(days=settings.check_in_closes_days)
-            found.append(Deadline(CHECK_IN, contact, latest, opens, closes))
-    for interview in contact.scheduled(today - dt.timedelta(days=1)):
-        day = day_of(interview)
-        found.append(Deadline(INTERVIEW, contact, interview, day, day))
+            found.append(Deadline(CHECK_IN, contact, latest, opens, closes, day))
+    for interview in contact.interviews:
+        day = now.day_of(interview)
+        if day >= now.day:  # shown all its day, held or not
+            found.append(Deadline(INTERVIEW, contact, interview, day, day, day))
     if contact.follow_up:
-        found += no_reply_deadlines(contact, today, settings)
-    return in_touch(contact, today, settings, found)
+        found += no_reply_deadlines(contact, now, settings)
+    return in_touch(contact, now, settings, found)
 
 
-def unanswered(contact: Contact, today: dt.date, settings: Settings) -> tuple[dt.date, ...]:
-    """The outreach sent by ``today`` (on or after ``since``) with no reply, interview or other
+def unanswered(contact: Contact, now: Now, settings: Settings) -> tuple[dt.date, ...]:
+    """The outreach sent by ``now`` (on or after ``since``) with no reply, interview or other
     contact on or after it. An interview counts when scheduled too: they said yes."""
     if not contact.outreach:
         return ()  # most contacts: nothing to wait for
-    answers = (*contact.replies, *contact.contacted, *(day_of(m) for m in contact.interviews))
+    answers = (*contact.replies, *contact.contacted, *map(now.day_of, contact.interviews))
     answered = max(answers, default=dt.date.min)
     since = settings.since or dt.date.min
-    return tuple(day for day in contact.outreach if answered < day <= today and day >= since)
+    return tuple(day for day in contact.outreach if answered < day <= now.day and day >= since)
 
 
-def no_reply_deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
+def no_reply_deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
     """Awaiting a reply: after a first outreach, write to someone else (from ``no_reply_other_days``
     business days until the follow-up is due), then follow up once (``no_reply_follow_up_days``);
     after a follow-up (a later outreach), move on (``no_reply_move_on_days`` business days after
     it, shown ``no_reply_move_on_shown_days`` days), then nothing."""
-    waiting = unanswered(contact, today, settings)
+    waiting = unanswered(contact, now, settings)
     if not waiting:
         return []
     first, latest = waiting[0], waiting[-1]
@@ -103,12 +140,12 @@ def no_reply_deadlines(contact: Contact, today: dt.date, settings: Settings) -> 
         other = add_business_days(first, settings.no_reply_other_days)
         follow = add_business_days(first, settings.no_reply_follow_up_days)
         found = [Deadline(NO_REPLY_FOLLOW_UP, contact, first, follow, follow)]
-        if other < follow and today < follow:
+        if other < follow and now.day < follow:
             found.insert(0, Deadline(NO_REPLY_OTHER, contact, first, other, follow - dt.timedelta(days=1)))
         return found
     move_on = add_business_days(latest, settings.no_reply_move_on_days)
     last = move_on + dt.timedelta(days=settings.no_reply_move_on_shown_days - 1)
-    if last < move_on or today > last:  # shown for no day, or no longer: silence
+    if last < move_on or now.day > last:  # shown for no day, or no longer: silence
         return []
     return [Deadline(NO_REPLY_MOVE_ON, contact, latest, move_on, last)]
 
@@ -125,24 +162,24 @@ def search_over(today: dt.date, settings: Settings) -> bool:
     return settings.search_ended is not None and today >= settings.search_ended
 
 
-def in_touch(contact: Contact, today: dt.date, settings: Settings, found: list[Deadline]) -> list[Deadline]:
+def in_touch(contact: Contact, now: Now, settings: Settings, found: list[Deadline]) -> list[Deadline]:
     """``found`` with the keep-in-touch deadline, which takes over from a check-in not done once it
     is due; from the day the search ended, only what ``AFTER_SEARCH`` keeps, and the word of how
     it ended."""
-    if search_over(today, settings):
-        return [d for d in found if d.kind in AFTER_SEARCH] + search_ended_deadlines(contact, today, settings)
-    keep = keep_in_touch_deadline(contact, today, settings)
+    if search_over(now.day, settings):
+        return [d for d in found if d.kind in AFTER_SEARCH] + search_ended_deadlines(contact, now, settings)
+    keep = keep_in_touch_deadline(contact, now, settings)
     if keep is None:
         return found
-    if today >= keep.start:
+    if now.day >= keep.start:
         found = [d for d in found if d.kind != CHECK_IN]
     return [*found, keep]
 
 
-def last_contact(contact: Contact, today: dt.date) -> dt.date | None:
-    """The latest day on or before ``today`` that the record shows any contact with them."""
-    days = [day_of(m) for m in contact.held(today)]
-    days += (d for d in (*_words_to(contact), *contact.replies) if d <= today)
+def last_contact(contact: Contact, now: Now, settings: Settings) -> dt.date | None:
+    """The latest day by ``now`` that the record shows any contact with them."""
+    days = [now.day_of(m) for m in held(contact, now, settings)]
+    days += (d for d in (*_words_to(contact), *contact.replies) if d <= now.day)
     return max(days, default=None)
 
 
@@ -151,19 +188,19 @@ def _words_to(contact: Contact) -> tuple[dt.date, ...]:
     return (*contact.thank_you_sent, *contact.check_ins, *contact.outreach, *contact.contacted)
 
 
-def keep_in_touch_deadline(contact: Contact, today: dt.date, settings: Settings) -> Deadline | None:
+def keep_in_touch_deadline(contact: Contact, now: Now, settings: Settings) -> Deadline | None:
     """Write again ``keep_in_touch_days`` (or the contact's ``keep_in_touch``) after the latest
     contact, once the check-in is done or its window has closed (then not before the day after)."""
     every = settings.keep_in_touch_days if contact.keep_in_touch is None else contact.keep_in_touch
-    held = held_since(contact, today, settings)
-    if not every or not held or not contact.follow_up:
+    over = held_since(contact, now, settings)
+    if not every or not over or not contact.follow_up:
         return None
-    interview = day_of(held[-1])
+    interview = now.day_of(over[-1])
     checked = any(done > interview for done in contact.check_ins)
     closes = interview + dt.timedelta(days=settings.check_in_closes_days)
-    if not checked and today <= closes:
+    if not checked and now.day <= closes:
         return None  # the check-in comes first
-    last = last_contact(contact, today) or interview
+    last = last_contact(contact, now, settings) or interview
     start = last + dt.timedelta(days=every)
     if not checked:
         start = max(start, closes + dt.timedelta(days=1))
@@ -171,15 +208,15 @@ def keep_in_touch_deadline(contact: Contact, today: dt.date, settings: Settings)
     return Deadline(KEEP_IN_TOUCH, contact, last, start, end)
 
 
-def search_ended_deadlines(contact: Contact, today: dt.date, settings: Settings) -> list[Deadline]:
+def search_ended_deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
     """Tell each contact you interviewed how the search ended, and thank them: due within
     ``search_ended_days`` of ``search_ended``; done by any word sent to them, or a meeting, since
     that day."""
     ended = settings.search_ended
-    if ended is None or not contact.follow_up or not held_since(contact, today, settings):
+    if ended is None or not contact.follow_up or not held_since(contact, now, settings):
         return []
-    met = (day_of(m) for m in contact.held(today))  # met since: told in person
-    if any(ended <= day <= today for day in (*_words_to(contact), *met)):
+    met = (now.day_of(m) for m in held(contact, now, settings))  # met since: told in person
+    if any(ended <= day <= now.day for day in (*_words_to(contact), *met)):
         return []
     end = ended + dt.timedelta(days=settings.search_ended_days)
     return [Deadline(SEARCH_ENDED, contact, ended, ended, end)]

@@ -19,6 +19,7 @@ from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_na
 from vaultsync.model.dates import Moment, day_of
 from vaultsync.model.deadlines import CLOSE_LOOP, REFERRAL, lapsed, search_over
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Now
 from vaultsync.model.settle import settle
 
 
@@ -296,12 +297,13 @@ class Across(NamedTuple):
 
 def across_contacts(
     contacts: Sequence[Contact],
-    today: dt.date,
+    now: Now,
     settings: Settings,
     by_name: Mapping[str, Contact] | None = None,
 ) -> Across:
-    """What the rules across contacts find on ``today``, their deadlines, and whom each referrer's
-    check-in can name."""
+    """What the rules across contacts find at ``now``, their deadlines, and whom each referrer's
+    check-in can name. They judge by the day (an interview of today counts as held)."""
+    today = now.day
     by_name = index_by_name(contacts) if by_name is None else by_name
     found = Across([], [], {})
     for pending in pending_referrals(contacts, by_name):
@@ -332,13 +334,13 @@ def shown(deadline: PersonDeadline, today: dt.date, settings: Settings) -> bool:
 
 def referral(
     contacts: Sequence[Contact],
-    today: dt.date,
+    now: Now,
     settings: Settings,
     by_name: Mapping[str, Contact] | None = None,
 ) -> list[Finding]:
     """Guide rule 3's other half: reach out to the people your contacts suggested, and let them
     know once you have met them."""
-    return across_contacts(contacts, today, settings, by_name).findings
+    return across_contacts(contacts, now, settings, by_name).findings
 
 
 class ReferralInputs(NamedTuple):

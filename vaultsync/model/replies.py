@@ -22,12 +22,13 @@ from vaultsync.model.deadlines import (
     unanswered,
 )
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Now
 
 #: Each stage's level while it is open (a follow-up not sent by its day becomes overdue).
 LEVEL = {NO_REPLY_OTHER: "due", NO_REPLY_FOLLOW_UP: "due", NO_REPLY_MOVE_ON: "info"}
 
 
-def no_reply_text(deadline: Deadline, settings: Settings, overdue: bool = False) -> str:
+def no_reply_text(deadline: Deadline, now: Now, settings: Settings, overdue: bool = False) -> str:
     """What to do at a stage of awaiting a reply: the finding's message, the event's description."""
     contact, sent = deadline.contact, deadline.interview_day
     if deadline.kind == NO_REPLY_OTHER:
@@ -44,7 +45,7 @@ def no_reply_text(deadline: Deadline, settings: Settings, overdue: bool = False)
             f"{what}: no reply to your {sent} message in {settings.no_reply_follow_up_days} business "
             "days. Keep it short and polite; then add its date to outreach."
         )
-    sent_all = unanswered(contact, sent, settings)  # the first request to the latest follow-up
+    sent_all = unanswered(contact, now.end_of(sent), settings)  # the first request to the latest follow-up
     messages = ", ".join(map(str, sent_all[:-1])) + f" and {sent_all[-1]}"
     return (
         f"No answer to your messages of {messages}: move on to other people; no more reminders "
@@ -53,10 +54,10 @@ def no_reply_text(deadline: Deadline, settings: Settings, overdue: bool = False)
 
 
 def no_reply(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
-    """The stage of awaiting a reply that ``today`` is in, for each unanswered outreach."""
-    found = deadlines(contact, today, settings) if known is None else known
+    """The stage of awaiting a reply that ``now`` is in, for each unanswered outreach."""
+    found, today = deadlines(contact, now, settings) if known is None else known, now.day
     out = []
     for deadline in found:
         level = LEVEL.get(deadline.kind)
@@ -71,7 +72,7 @@ def no_reply(
                 contact.name,
                 contact.path,
                 due,
-                no_reply_text(deadline, settings, overdue),
+                no_reply_text(deadline, now, settings, overdue),
             )
         )
     return out

@@ -1,7 +1,8 @@
-"""The etiquette of informational interviews as rules: pure functions of (contact, today, settings).
+"""The etiquette of informational interviews as rules: pure functions of (contact, now, settings).
 
 Rule ids, levels and the Finding fields are part of the interface (JSON output, calendar
-CATEGORIES). No rule reads the clock or the disk.
+CATEGORIES). No rule reads the clock or the disk: ``now`` (``vaultsync.model.now.Now``) is the
+moment they judge by, ``now.day`` the user's today.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Protocol
 from vaultsync.config import Settings
 from vaultsync.model import asks
 from vaultsync.model.contact import Contact
-from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import (
     CHECK_IN,
     INTERVIEW,
@@ -27,6 +27,7 @@ from vaultsync.model.deadlines import (
     lapsed,
 )
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Now
 from vaultsync.model.referral import across_contacts, telling
 from vaultsync.model.replies import no_reply
 from vaultsync.model.settle import settle
@@ -40,31 +41,31 @@ def _finding(
 
 
 class ContactRule(Protocol):
-    """A rule about one contact: a pure function of (contact, today, settings).
+    """A rule about one contact: a pure function of (contact, now, settings).
 
-    ``known`` may pass ``deadlines(contact, today, settings)`` when the caller has it already
+    ``known`` may pass ``deadlines(contact, now, settings)`` when the caller has it already
     (four rules start from it); a rule that does not need it ignores it.
     """
 
     def __call__(
-        self, contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+        self, contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
     ) -> list[Finding]: ...
 
 
 def _open(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None, *kinds: str
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None, *kinds: str
 ) -> list[Deadline]:
     """The contact's open deadlines of these kinds (``known``, or worked out now)."""
-    found = deadlines(contact, today, settings) if known is None else known
+    found = deadlines(contact, now, settings) if known is None else known
     return [d for d in found if d.kind in kinds]
 
 
 def thank_you(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 5: a thank-you letter within three days of each interview."""
-    found = []
-    for deadline in _open(contact, today, settings, known, THANK_YOU):
+    found, today = [], now.day
+    for deadline in _open(contact, now, settings, known, THANK_YOU):
         held = deadline.interview_day
         level = "upcoming" if today == held else "due" if today <= deadline.end else "overdue"
         when = f"{'was ' if level == 'overdue' else ''}due {deadline.end}"
@@ -77,11 +78,11 @@ def thank_you(
 
 
 def check_in(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 7: write again a month or two after the latest interview."""
-    found = []
-    for deadline in _open(contact, today, settings, known, CHECK_IN):
+    found, today = [], now.day
+    for deadline in _open(contact, now, settings, known, CHECK_IN):
         if today < deadline.start - dt.timedelta(days=settings.check_in_notice_days):
             continue
         level = "upcoming" if today < deadline.start else "due" if today <= deadline.end else "overdue"
@@ -103,11 +104,12 @@ def check_in(
 
 
 def prepare(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 1: prepare the questions most important to you before a scheduled interview."""
     if contact.sections.questions:
         return []
+    today = now.day
     horizon = today + dt.timedelta(days=settings.prepare_days)
     return [
         _finding(
@@ -120,22 +122,22 @@ def prepare(
                 "(a ## Questions section with at least one item); respect their time."
             ),
         )
-        for deadline in _open(contact, today, settings, known, INTERVIEW)
+        for deadline in _open(contact, now, settings, known, INTERVIEW)
         if today < deadline.start <= horizon
     ]
 
 
 def ask_referrals(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 3: ask whether they know other people who could help."""
-    if contact.referrals or not held_since(contact, today, settings):
+    if contact.referrals or not held_since(contact, now, settings):
         return []
-    letters = _open(contact, today, settings, known, THANK_YOU, CHECK_IN, KEEP_IN_TOUCH)
+    letters = _open(contact, now, settings, known, THANK_YOU, CHECK_IN, KEEP_IN_TOUCH)
     if not letters and not contact.follow_up:
         return []  # no letter to ask in, and no writing again
     # the next letter you may still write; else the last one missed, and the ask lapses with it
-    live = [d for d in letters if not lapsed(d.end, today, settings)]
+    live = [d for d in letters if not lapsed(d.end, now.day, settings)]
     end = attrgetter("end")
     chosen = min(live, key=end) if live else max(letters, key=end, default=None)
     due = chosen.end if chosen else None
@@ -157,7 +159,7 @@ def ask_referrals(
 
 
 def record(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
@@ -168,7 +170,7 @@ def record(
         found.append(
             _finding("record", "info", contact, None, "Record how to reach them: email, phone or address.")
         )
-    held = held_since(contact, today, settings)
+    held = held_since(contact, now, settings)
     if held and not contact.advice:
         found.append(
             _finding(
@@ -177,12 +179,12 @@ def record(
                 contact,
                 None,
                 (
-                    f"Record the advice they offered at the {day_of(held[-1])} interview "
+                    f"Record the advice they offered at the {now.day_of(held[-1])} interview "
                     "(the advice property or an ## Advice section)."
                 ),
             )
         )
-    first = day_of(contact.interviews[0]) if contact.interviews else None
+    first = now.day_of(contact.interviews[0]) if contact.interviews else None
     early = [d for d in contact.thank_you_sent if first is None or d < first]
     if early:
         when = f"before the first interview ({first})" if first else "but no interview is recorded"
@@ -201,7 +203,7 @@ def job_asks(lines: Sequence[Line], settings: Settings) -> list[tuple[int, str]]
 
 
 def job_ask(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Guide rule 2: never ask directly for a job or internship."""
     sections = contact.sections
@@ -226,7 +228,7 @@ def job_ask(
 
 def _due_then_overdue(
     contact: Contact,
-    today: dt.date,
+    now: Now,
     settings: Settings,
     known: Sequence[Deadline] | None,
     kind: str,
@@ -235,16 +237,16 @@ def _due_then_overdue(
     """A finding for each open deadline of ``kind`` (its rule id) from its first day: ``due``
     through its last, then ``overdue``; ``say(deadline, late)`` words it."""
     found = []
-    for deadline in _open(contact, today, settings, known, kind):
-        if today >= deadline.start:
-            late = today > deadline.end
+    for deadline in _open(contact, now, settings, known, kind):
+        if now.day >= deadline.start:
+            late = now.day > deadline.end
             level = "overdue" if late else "due"
             found.append(_finding(kind, level, contact, deadline.end, say(deadline, late)))
     return found
 
 
 def keep_in_touch(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """Keep in touch: write again every so often after the check-in, counted from the latest contact."""
 
@@ -255,11 +257,11 @@ def keep_in_touch(
             "advice helped; then record it in check_ins."
         )
 
-    return _due_then_overdue(contact, today, settings, known, KEEP_IN_TOUCH, say)
+    return _due_then_overdue(contact, now, settings, known, KEEP_IN_TOUCH, say)
 
 
 def search_ended(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """The end of the search: tell each person you interviewed how it ended, and thank them."""
 
@@ -269,7 +271,7 @@ def search_ended(
             f"ended ({deadline.start}) and thank them for their help; then record it in check_ins."
         )
 
-    return _due_then_overdue(contact, today, settings, known, SEARCH_ENDED, say)
+    return _due_then_overdue(contact, now, settings, known, SEARCH_ENDED, say)
 
 
 CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_referrals, record, job_ask)
@@ -278,31 +280,31 @@ CONTACT_RULES += (keep_in_touch, search_ended)
 
 
 def contact_findings(
-    contact: Contact, today: dt.date, settings: Settings, known: Sequence[Deadline] | None = None
+    contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
 ) -> list[Finding]:
     """What every rule about one contact finds (its deadlines worked out once for all of them);
     nothing about a contact not to be contacted (``do_not_contact``)."""
     if contact.do_not_contact:
         return []
-    known = deadlines(contact, today, settings) if known is None else known
-    found = [finding for rule in CONTACT_RULES for finding in rule(contact, today, settings, known)]
-    return settle(found, today, settings)
+    known = deadlines(contact, now, settings) if known is None else known
+    found = [finding for rule in CONTACT_RULES for finding in rule(contact, now, settings, known)]
+    return settle(found, now.day, settings)
 
 
-def each_contact_findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
+def each_contact_findings(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
     """What the rules about one contact find for each of ``contacts``: all but those across them
     (``referral.across_contacts``), and a check-in without the people met since (``telling``),
     so a vault's contacts may be checked a part at a time."""
-    return [f for contact in contacts for f in contact_findings(contact, today, settings)]
+    return [f for contact in contacts for f in contact_findings(contact, now, settings)]
 
 
-def findings(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
-    """Every finding for the vault's contacts on ``today``, in no particular order."""
+def findings(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
+    """Every finding for the vault's contacts at ``now``, in no particular order."""
     contacts = list(contacts)
-    across = across_contacts(contacts, today, settings)
-    return telling(each_contact_findings(contacts, today, settings), across.met) + across.findings
+    across = across_contacts(contacts, now, settings)
+    return telling(each_contact_findings(contacts, now, settings), across.met) + across.findings
 
 
-def evaluate(contacts: Iterable[Contact], today: dt.date, settings: Settings) -> list[Finding]:
-    """Every finding for the vault's contacts on ``today``, in a stable order."""
-    return sorted(findings(contacts, today, settings), key=Finding.sort_key)
+def evaluate(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
+    """Every finding for the vault's contacts at ``now``, in a stable order."""
+    return sorted(findings(contacts, now, settings), key=Finding.sort_key)

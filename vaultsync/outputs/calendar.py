@@ -1,7 +1,7 @@
 """The .ics calendar: every open deadline as an RFC 5545 VEVENT, byte-for-byte deterministic.
 
-Same vault and same ``today`` give the same bytes: UIDs come from the note, the rule and the
-interview date; DTSTAMP and LAST-MODIFIED from the record and ``today``, never from the clock or
+Same vault and same moment give the same bytes: UIDs come from the note, the rule and the
+interview date; DTSTAMP and LAST-MODIFIED from the record and the day, never from the clock or
 a file's times, and they move only when the event does (see docs/subscribing.md).
 """
 
@@ -34,8 +34,10 @@ from vaultsync.model.deadlines import (
     THANK_YOU,
     Deadline,
     deadlines,
+    interview_end,
     lapsed,
 )
+from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.referral import PersonDeadline, across_contacts
 from vaultsync.model.replies import no_reply_text
 from vaultsync.model.vault import Vault
@@ -43,7 +45,6 @@ from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.generated import PRODID_START, vault_file
 
 PRODID = f"{PRODID_START}{__version__}//EN"
-INTERVIEW_LENGTH = dt.timedelta(minutes=30)
 #: The rule id each kind of event carries in CATEGORIES.
 CATEGORY = {THANK_YOU: "thank-you", CHECK_IN: "check-in", INTERVIEW: "prepare"}
 #: Awaiting a reply: each stage's event title (its rule id is its kind).
@@ -113,16 +114,16 @@ def _stamp(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), _FIRST_ZONE).astimezone(dt.UTC)
 
 
-def _interview_stamp(deadline: Deadline, today: dt.date) -> dt.datetime:
+def _interview_stamp(deadline: Deadline, now: Now) -> dt.datetime:
     """When a scheduled interview took its form, as far as the record tells: the last day the note
-    records before it (an interview held, a letter sent, a check-in), not after ``today``.
+    records before it (an interview held, a letter sent, a check-in), not after today.
 
     The note never says when the interview was planned, and a stamp that followed ``today`` would
     rewrite every interview ahead each day (the watcher and push write every event whose bytes
     change)."""
     contact, day = deadline.contact, deadline.interview_day
-    recorded = (*map(day_of, contact.interviews), *contact.thank_you_sent, *contact.check_ins)
-    known = [d for d in recorded if d < day and d <= today]
+    recorded = (*map(now.day_of, contact.interviews), *contact.thank_you_sent, *contact.check_ins)
+    known = [d for d in recorded if d < day and d <= now.day]
     return _stamp(max(known)) if known else UNDATED
 
 
@@ -156,15 +157,15 @@ def _day_event(
     )
 
 
-def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) -> list[Item]:
-    contact = deadline.contact
+def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[Item]:
+    contact, today = deadline.contact, now.day
     context = _context(contact, link)
     stamp = _stamp(deadline.interview_day)  # the deadline comes with the interview it follows
     at_reminder = _reminder_time(settings)
     held = deadline.interview_day
     category = CATEGORY[deadline.kind]
     if deadline.kind == INTERVIEW:
-        return [_interview(deadline, today, settings, context, link, at_reminder)]
+        return [_interview(deadline, now, settings, context, link, at_reminder)]
     if deadline.kind == THANK_YOU:
         summary = f"Thank-you letter: {contact.display}"
         text = (
@@ -194,7 +195,7 @@ def _items(deadline: Deadline, today: dt.date, settings: Settings, link: str) ->
         ]
     elif deadline.kind in NO_REPLY_TITLE:  # one day, the stage's first
         summary = NO_REPLY_TITLE[deadline.kind].format(contact.display)
-        text = no_reply_text(deadline, settings)
+        text = no_reply_text(deadline, now, settings)
         days, alarm = (deadline.start, deadline.start), (at_reminder, summary)
         items = [
             _day_event(_uid(deadline), days, summary, f"{text}\n\n{context}", category, (alarm,), link, stamp)
@@ -296,11 +297,11 @@ def _overdue(
 
 
 def _interview(
-    deadline: Deadline, today: dt.date, settings: Settings, context: str, link: str, at_reminder: dt.timedelta
+    deadline: Deadline, now: Now, settings: Settings, context: str, link: str, at_reminder: dt.timedelta
 ) -> Item:
     """A scheduled interview: a busy half hour, or an all-day reminder when the note gives no time."""
     contact = deadline.contact
-    start, end = _interview_times(deadline, settings.timezone)
+    start, end = _interview_times(deadline, settings)
     timed = isinstance(start, dt.datetime)
     # the day before: at the interview's own time, or at reminder_time for a day without one
     before = -_ONE_DAY if timed else at_reminder - _ONE_DAY
@@ -317,23 +318,27 @@ def _interview(
         CATEGORY[INTERVIEW],
         ((before, f"Tomorrow: informational interview with {contact.display}. Prepare your questions."),),
         link,
-        _interview_stamp(deadline, today),
+        _interview_stamp(deadline, now),
         0,
         busy=timed,
     )
 
 
 def _interview_times(
-    deadline: Deadline, timezone: str
+    deadline: Deadline, settings: Settings
 ) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime]:
-    moment = deadline.anchor
-    if not isinstance(moment, dt.datetime):
+    moment, end = deadline.anchor, interview_end(deadline.contact, deadline.anchor, settings)
+    if not isinstance(moment, dt.datetime) or not isinstance(end, dt.datetime):
         return moment, moment + dt.timedelta(days=1)
+    return _event_time(moment, settings.timezone), _event_time(end, settings.timezone)
+
+
+def _event_time(moment: dt.datetime, timezone: str) -> dt.datetime:
+    """A time as the calendar writes it: in UTC when the note gives an offset, in the
+    ``timezone`` setting when set, else floating (the phone's own clock)."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    elif timezone:
-        moment = moment.replace(tzinfo=ZoneInfo(timezone))
-    return moment, moment + INTERVIEW_LENGTH
+        return moment.astimezone(dt.UTC)
+    return moment.replace(tzinfo=ZoneInfo(timezone)) if timezone else moment
 
 
 def _reminder_time(settings: Settings) -> dt.timedelta:
@@ -395,29 +400,28 @@ def _person_uid(deadline: PersonDeadline, suffix: str = "") -> str:
     return f"{deadline.kind}-{deadline.anchor.isoformat()}-{key}{suffix}@vaultsync"
 
 
-def contact_items(
-    open_deadlines: Iterable[Deadline], today: dt.date, settings: Settings, link: str
-) -> list[Item]:
-    """The events of one contact: its open deadlines on ``today`` but those that lapsed
+def contact_items(open_deadlines: Iterable[Deadline], now: Now, settings: Settings, link: str) -> list[Item]:
+    """The events of one contact: its open deadlines at ``now`` but those that lapsed
     (``deadlines.lapsed``), whose note opens at ``link``."""
     return [
         item
         for deadline in open_deadlines
-        if not lapsed(deadline.end, today, settings)
-        for item in _items(deadline, today, settings, link)
+        if not lapsed(deadline.end, now.day, settings)
+        for item in _items(deadline, now, settings, link)
     ]
 
 
-def calendar_items(vault: Vault, today: dt.date) -> list[Item]:
-    """Every event of the calendar, in a stable order."""
+def calendar_items(vault: Vault, when: Asked) -> list[Item]:
+    """Every event of the calendar at ``when`` (see ``vaultsync.model.now.judged_at``), in a stable order."""
     link, settings = note_linker(vault.root), vault.settings
+    now = judged_at(when, settings)
     items = [
         item
         for contact in vault.contacts
-        for item in contact_items(deadlines(contact, today, settings), today, settings, link(contact.path))
+        for item in contact_items(deadlines(contact, now, settings), now, settings, link(contact.path))
     ]
-    for deadline in across_contacts(vault.contacts, today, settings).deadlines:
-        items += person_items(deadline, today, settings, link)
+    for deadline in across_contacts(vault.contacts, now, settings).deadlines:
+        items += person_items(deadline, now.day, settings, link)
     return sorted(items, key=event_order)
 
 
@@ -533,19 +537,19 @@ def calendar_pieces(head: bytes, events: Iterable[bytes]) -> list[bytes]:
     return pieces
 
 
-def calendar_bytes(vault: Vault, today: dt.date) -> bytes:
+def calendar_bytes(vault: Vault, when: Asked) -> bytes:
     """The whole calendar as iCalendar bytes (CRLF, folded at 75 octets).
 
     The same bytes as one icalendar ``Calendar`` holding every event, but each event is
     serialised on its own, so a driver that builds again and again (``vaultsync.incremental.memo``) can
     keep the bytes of the events that did not change.
     """
-    return b"".join(calendar_parts(vault, today))
+    return b"".join(calendar_parts(vault, when))
 
 
-def calendar_parts(vault: Vault, today: dt.date) -> list[bytes]:
+def calendar_parts(vault: Vault, when: Asked) -> list[bytes]:
     """``calendar_bytes`` in its ``calendar_pieces``: the head, each event, the end."""
-    items = calendar_items(vault, today)
+    items = calendar_items(vault, when)
     zones = frozenset().union(*map(event_zones, items))
     return calendar_pieces(calendar_head(vault.settings, zones), map(event_bytes, items))
 

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from vaultsync.model.now import Asked
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import Item, calendar_items
 
@@ -156,9 +157,9 @@ class Reading:
     errors: list[str] = field(default_factory=list)
 
 
-def expected_reading(vault: Vault, today: dt.date) -> Reading:
-    """What a faithful parser must read in the calendar the notes give on ``today``."""
-    return Reading(vault.settings.calendar_name, [item_view(i) for i in calendar_items(vault, today)])
+def expected_reading(vault: Vault, when: Asked) -> Reading:
+    """What a faithful parser must read in the calendar the notes give at ``when``."""
+    return Reading(vault.settings.calendar_name, [item_view(i) for i in calendar_items(vault, when)])
 
 
 def icalendar_reading(data: bytes) -> Reading:

@@ -17,6 +17,7 @@ from vaultsync.model.dates import day_of, has_time, moment_sort_key
 from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines, search_over
 from vaultsync.model.finding import LAPSED, Finding
 from vaultsync.model.network import MET, NOT_CONTACTED, OTHER, SCHEDULED, Network, referral_network
+from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.referral import pending_referrals
 from vaultsync.model.vault import Vault
 from vaultsync.reading.marker import GENERATED_BY, GENERATED_KEY
@@ -38,9 +39,11 @@ STYLES = {
 }
 
 
-def dashboard_markdown(vault: Vault, findings: Sequence[Finding], today: dt.date) -> str:
-    """The whole dashboard note for ``vault`` on ``today``, given the rules' findings."""
+def dashboard_markdown(vault: Vault, findings: Sequence[Finding], when: Asked) -> str:
+    """The whole dashboard note for ``vault`` at ``when``, given the rules' findings."""
     settings = vault.settings
+    now = judged_at(when, settings)
+    today = now.day
     contacts = vault.contacts
     week_end = today + WEEK
     overdue = [f for f in findings if f.level == "overdue"]
@@ -66,8 +69,8 @@ def dashboard_markdown(vault: Vault, findings: Sequence[Finding], today: dt.date
         _findings_section(
             f"Due this week ({len(this_week)})", this_week, f"Nothing else is due by {week_end.isoformat()}."
         ),
-        _check_ins_section(contacts, today, settings),
-        _interviews_section(contacts, today, settings),
+        _check_ins_section(contacts, now, settings),
+        _interviews_section(contacts, now, settings),
         _referrals_section(contacts) if not search_over(today, settings) else _search_over_section(settings),
         _section(
             f"Records with gaps ({len(gaps)})",
@@ -193,24 +196,19 @@ def _findings_section(title: str, findings: Sequence[Finding], empty: str) -> st
     return _section(title, ("Due", "Contact", "What to do", "Rule"), rows, empty)
 
 
-def _check_ins_section(contacts: Sequence[Contact], today: dt.date, settings: Settings) -> str:
+def _check_ins_section(contacts: Sequence[Contact], now: Now, settings: Settings) -> str:
     windows = sorted(
         (
-            (d.start, d.end, c)
+            (d.start, d.end, c, d.interview_day)
             for c in contacts
-            for d in deadlines(c, today, settings)
-            if d.kind == CHECK_IN and today <= d.end
+            for d in deadlines(c, now, settings)
+            if d.kind == CHECK_IN and now.day <= d.end
         ),
         key=lambda w: (w[0], w[2].path),
     )
     rows = [
-        (
-            start.isoformat(),
-            end.isoformat(),
-            _link(c.path, c.name),
-            day_of(c.held(today)[-1]).isoformat(),
-        )
-        for start, end, c in windows
+        (start.isoformat(), end.isoformat(), _link(c.path, c.name), latest.isoformat())
+        for start, end, c, latest in windows
     ]
     return _section(
         f"Upcoming check-ins ({len(rows)})",
@@ -220,9 +218,9 @@ def _check_ins_section(contacts: Sequence[Contact], today: dt.date, settings: Se
     )
 
 
-def _interviews_section(contacts: Sequence[Contact], today: dt.date, settings: Settings) -> str:
+def _interviews_section(contacts: Sequence[Contact], now: Now, settings: Settings) -> str:
     planned = sorted(
-        ((d.anchor, c) for c in contacts for d in deadlines(c, today, settings) if d.kind == INTERVIEW),
+        ((d.anchor, c) for c in contacts for d in deadlines(c, now, settings) if d.kind == INTERVIEW),
         key=lambda item: (moment_sort_key(item[0]), item[1].path),
     )
     rows = [

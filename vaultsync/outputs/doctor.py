@@ -7,7 +7,6 @@ says how each client subscribes. It only reads: nothing is written.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from vaultsync.config import CONFIG_FILE, DEFAULTS, Settings, load_settings
 from vaultsync.errors import ConfigError
 from vaultsync.model.contact import MARKS
 from vaultsync.model.interactions import KINDS
+from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import calendar_path
 from vaultsync.outputs.calendar_check import (
@@ -52,13 +52,14 @@ class Diagnosis:
     checks: tuple[Check, ...]
     vault: Vault
     calendar: Path
+    now: Now  # the moment the calendar was checked against
 
     @property
     def exit_code(self) -> int:
         return 1 if any(c.status == FAIL for c in self.checks) else 0
 
 
-def diagnose(root: Path, today: dt.date, calendar: Path | None = None) -> Diagnosis:
+def diagnose(root: Path, when: Asked, calendar: Path | None = None) -> Diagnosis:
     root = vault_root(root)
     checks = []
     try:
@@ -87,8 +88,9 @@ def diagnose(root: Path, today: dt.date, calendar: Path | None = None) -> Diagno
         checks.append(Check(WARN, "yaml", LIBYAML_MISSING))
     path = calendar or calendar_path(vault)
     checks += _path_checks(root, path)
-    checks += _calendar_checks(vault, path, today)
-    return Diagnosis(tuple(checks), vault, path)
+    now = judged_at(when, settings)
+    checks += _calendar_checks(vault, path, now)
+    return Diagnosis(tuple(checks), vault, path, now)
 
 
 #: How doctor names each of ``contact.MARKS``.
@@ -176,8 +178,8 @@ def _path_checks(root: Path, path: Path) -> list[Check]:
     return [Check(OK, topic, f"{path}: writable, {where}")]
 
 
-def _calendar_checks(vault: Vault, path: Path, today: dt.date) -> list[Check]:
-    topic = "calendar"
+def _calendar_checks(vault: Vault, path: Path, now: Now) -> list[Check]:
+    topic, today = "calendar", now.day
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -198,7 +200,7 @@ def _calendar_checks(vault: Vault, path: Path, today: dt.date) -> list[Check]:
         return shown + ([Check(FAIL, topic, f"and {more} more")] if more > 0 else [])
     events = len(reading.events)
     checks = [Check(OK, topic, f"{events} events; CRLF, lines within 75 octets, unique UIDs, parses back")]
-    differences = reading_differences(expected_reading(vault, today), reading, "the file")
+    differences = reading_differences(expected_reading(vault, now), reading, "the file")
     if differences:
         checks.append(
             Check(

@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     from vaultsync.reading.listing import Scan
 
 #: 2: section lines are plain tuples; 3: contacts keep warnings, values as written; 4: findings, and the
-#: values derived from entries (DerivedCache), which use the same fingerprint
-FORMAT = 5
+#: values derived from entries (DerivedCache), which use the same fingerprint; 6: contacts keep
+#: interview ends, derived values and reports say until when they hold
+FORMAT = 6
 MAGIC = "vaultsync entry cache"
 #: Entries per segment: small enough that one edit rewrites little, large enough to pickle well.
 SEGMENT_SIZE = 250

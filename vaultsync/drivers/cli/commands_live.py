@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,6 @@ from vaultsync.drivers.cli.options import (
     VDIR,
     calendar_option,
     credentials,
-    parse_today,
     verbosity,
 )
 
@@ -35,7 +35,7 @@ def watch(
     vault: Path,
     calendar: Path | None,
     vdir: Path | None,
-    today: str | None,
+    today: dt.date | dt.datetime | None,
     polling: bool,
     quiet: bool,
     verbose: bool,
@@ -52,10 +52,9 @@ def watch(
     """
     from vaultsync.drivers.watch import Watcher, configure_logging, run_until_signalled
 
-    pinned = None if today is None else parse_today(today)
     pusher = watch_pusher(push_url, user, password_env)
     configure_logging(verbose - quiet)
-    watcher = Watcher(vault, calendar=calendar, vdir=vdir, today=pinned, polling=polling, on_build=pusher)
+    watcher = Watcher(vault, calendar=calendar, vdir=vdir, today=today, polling=polling, on_build=pusher)
     run_until_signalled(watcher)
     return 0
 
@@ -84,7 +83,7 @@ def serve(
     port: int,
     new_token: bool,
     calendar: Path | None,
-    today: str | None,
+    today: dt.date | dt.datetime | None,
     polling: bool,
     quiet: bool,
     verbose: bool,
@@ -101,7 +100,6 @@ def serve(
     from vaultsync.outputs.report import vault_label
     from vaultsync.reading.listing import vault_root
 
-    pinned = None if today is None else parse_today(today)
     token = vault_token(vault_root(vault), new=new_token)
     configure_logging(verbose - quiet)
 
@@ -119,6 +117,6 @@ def serve(
             click.echo(f"listening on {bound}: anyone who has the URL can read it. Ctrl-C stops.")
 
     run_serve(
-        vault, token, host=host, port=port, calendar=calendar, today=pinned, polling=polling, ready=ready
+        vault, token, host=host, port=port, calendar=calendar, today=today, polling=polling, ready=ready
     )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vaultsync.drivers.cli.options import TODAY, VAULT, credentials, parse_today
+from vaultsync.drivers.cli.options import TODAY, VAULT, credentials, now_or_clock
 from vaultsync.drivers.cli.process import one_shot
 from vaultsync.errors import UsageError
 
@@ -75,7 +76,7 @@ def _push_password(urls: dict[str, str], user: str | None, password_env: str | N
 @one_shot
 def push(
     vault: Path,
-    today: str | None,
+    today: dt.date | dt.datetime | None,
     url: str | None,
     contacts: str | None,
     user: str | None,
@@ -111,7 +112,6 @@ def push(
 
     urls = {option: where for option, where in (("--url", url), ("--contacts", contacts)) if where}
     password = _push_password(urls, user, password_env)
-    day = parse_today(today)
     foreign: list[str] = []
 
     def said(result: PushResult) -> None:
@@ -128,7 +128,7 @@ def push(
 
     pushed = run_push(
         vault,
-        day,
+        now_or_clock(today),
         url,
         contacts=contacts,
         username=user,

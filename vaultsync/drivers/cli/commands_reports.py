@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from vaultsync.drivers.cli.options import (
     VDIR,
     calendar_option,
     keep_until_exit,
-    parse_today,
+    now_or_clock,
     terminal_width,
 )
 from vaultsync.drivers.cli.process import one_shot
@@ -40,7 +41,9 @@ from vaultsync.drivers.cli.process import one_shot
 )
 @NO_CACHE
 @one_shot
-def audit(vault: Path, today: str | None, fmt: str, fail_on: str, lapsed: bool, no_cache: bool) -> int:
+def audit(
+    vault: Path, today: dt.date | dt.datetime | None, fmt: str, fail_on: str, lapsed: bool, no_cache: bool
+) -> int:
     """Check VAULT (default: the vault around this folder) and list what to do, most urgent first.
 
     Exit 0 when nothing is overdue and every note could be read, 1 otherwise (with --fail-on errors:
@@ -49,9 +52,16 @@ def audit(vault: Path, today: str | None, fmt: str, fail_on: str, lapsed: bool, 
     from vaultsync.outputs.report import vault_label
     from vaultsync.pipeline import report
 
-    day, label = parse_today(today), vault_label(vault)
+    label = vault_label(vault)
     made = report(
-        vault, day, fmt, label, fail_on=fail_on, cache=not no_cache, width=terminal_width(), lapsed=lapsed
+        vault,
+        now_or_clock(today),
+        fmt,
+        label,
+        fail_on=fail_on,
+        cache=not no_cache,
+        width=terminal_width(),
+        lapsed=lapsed,
     )
     click.echo(made.text, nl=False)
     return keep_until_exit(made).code
@@ -64,7 +74,9 @@ def audit(vault: Path, today: str | None, fmt: str, fail_on: str, lapsed: bool, 
 @VDIR
 @NO_CACHE
 @one_shot
-def build(vault: Path, today: str | None, calendar: Path | None, vdir: Path | None, no_cache: bool) -> int:
+def build(
+    vault: Path, today: dt.date | dt.datetime | None, calendar: Path | None, vdir: Path | None, no_cache: bool
+) -> int:
     """Write VAULT's calendar of deadlines, the vdir when --vdir is given, and its dashboard note
     when the config sets one (each only when its content changed).
 
@@ -73,8 +85,9 @@ def build(vault: Path, today: str | None, calendar: Path | None, vdir: Path | No
     """
     from vaultsync.pipeline import build_report
 
-    day = parse_today(today)
-    result = keep_until_exit(build_report(vault, day, calendar, cache=not no_cache, vdir=vdir))
+    result = keep_until_exit(
+        build_report(vault, now_or_clock(today), calendar, cache=not no_cache, vdir=vdir)
+    )
     click.echo(result.lines)
     for line in result.errors:
         click.echo(f"vaultsync: {line}", err=True)
@@ -113,7 +126,7 @@ def export(vault: Path, path: Path) -> int:
 @TODAY
 @calendar_option("The calendar to check")
 @one_shot
-def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
+def doctor(vault: Path, today: dt.date | dt.datetime | None, calendar: Path | None) -> int:
     """Check that VAULT's calendar is in place for calendar clients, and say how each subscribes.
 
     Checks the config, the calendar's path (writable, never read as a note) and the calendar
@@ -123,9 +136,8 @@ def doctor(vault: Path, today: str | None, calendar: Path | None) -> int:
     from vaultsync.outputs.doctor import client_notes, diagnose
     from vaultsync.outputs.report import vault_label
 
-    day = parse_today(today)
-    result = diagnose(vault, day, calendar)
-    click.echo(f"{vault_label(vault)} on {day}:")
+    result = diagnose(vault, now_or_clock(today), calendar)
+    click.echo(f"{vault_label(vault)} on {result.now.day}:")
     for check in result.checks:
         click.echo(f"  {check.status:<4}  {check.topic}: {check.message}")
     click.echo("\nSubscribing:")

@@ -1,4 +1,4 @@
-"""The options every command shares: how it is told its vault, its day, its calendar, the
+"""The options every command shares: how it is told its vault, its day or moment, its calendar, the
 cache, the log's detail and the CalDAV credentials; and the helpers commands print with."""
 
 from __future__ import annotations
@@ -43,6 +43,39 @@ def parse_today(value: str | None) -> dt.date:
     if problem:
         raise UsageError(f"--today: {problem}")
     return today
+
+
+def parse_now(value: str) -> dt.datetime:
+    """``--now``: an ISO date and time, naive (on the user's clock) or with an offset."""
+    from vaultsync.model.dates import out_of_range
+
+    try:
+        moment = dt.datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() else None
+    except ValueError:
+        moment = None
+    if moment is None:  # a day alone is for --today
+        raise UsageError(
+            f"--now: {value!r} is not a date and time (use YYYY-MM-DDTHH:MM, "
+            "with an offset such as +09:00 or Z if you like)"
+        )
+    problem = out_of_range(moment)
+    if problem:
+        raise UsageError(f"--now: {problem}")
+    return moment
+
+
+def asked_moment(today: str | None, now: str | None) -> dt.date | dt.datetime | None:
+    """What ``--today`` or ``--now`` asks for (a day, or a time), or None when neither is given."""
+    if today is not None and now is not None:
+        raise UsageError("--today and --now: give one of them")
+    if now is not None:
+        return parse_now(now)
+    return None if today is None else parse_today(today)
+
+
+def now_or_clock(asked: dt.date | dt.datetime | None) -> dt.date | dt.datetime:
+    """``asked``, or this instant when nothing was asked (the only clock read of a command)."""
+    return dt.datetime.now(dt.UTC) if asked is None else asked
 
 
 VAULT_HELP = (
@@ -123,8 +156,31 @@ def today_option(purpose: str = "The day to judge deadlines by (default: today).
     return click.option("--today", metavar="YYYY-MM-DD", help=purpose)
 
 
-TODAY = today_option()
-PINNED_TODAY = today_option("Pin the day (default: the local date, kept current).")
+NOW_HELP = (
+    "The moment to judge by, as YYYY-MM-DDTHH:MM on your clock (the timezone setting's, else this "
+    "computer's) or with an offset (+09:00, Z); default: now. An interview counts as held from its end."
+)
+
+
+def moment_options(
+    purpose: str = "The day to judge deadlines by, as at its end (default: today).",
+) -> Decorator:
+    """``--today YYYY-MM-DD`` or ``--now YYYY-MM-DDTHH:MM``: the command gets ``today``, what
+    they ask for (``asked_moment``: a day, a time), or None when neither is given."""
+
+    def decorate(command: _F) -> _F:
+        @functools.wraps(command)
+        def run(*args: Any, today_opt: str | None = None, now_opt: str | None = None, **kw: Any) -> Any:
+            return command(*args, today=asked_moment(today_opt, now_opt), **kw)
+
+        run = click.option("--now", "now_opt", metavar="YYYY-MM-DDTHH:MM", help=NOW_HELP)(run)
+        return click.option("--today", "today_opt", metavar="YYYY-MM-DD", help=purpose)(run)  # type: ignore[return-value]
+
+    return decorate
+
+
+TODAY = moment_options()
+PINNED_TODAY = moment_options("Pin the day (default: the local date, kept current).")
 NO_CACHE = click.option(
     "--no-cache", is_flag=True, help="Read every note again, without using or updating the cache."
 )
