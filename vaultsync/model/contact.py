@@ -15,10 +15,12 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from vaultsync.config import Settings, _minutes, property_key
+from vaultsync.config import Settings
+from vaultsync.config_spec import _minutes
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_interview, parse_moment
 from vaultsync.model.hints import unread_date_hints
 from vaultsync.model.people import default_name, nested_details
+from vaultsync.properties import property_key
 from vaultsync.reading.marker import is_generated
 from vaultsync.reading.note import Duplicate, Note, NoteError, NoteReader, flow_text
 from vaultsync.reading.sections import EMPTY, Sections, read_sections

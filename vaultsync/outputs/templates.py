@@ -21,11 +21,12 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from vaultsync.config import Settings, property_key
+from vaultsync.config import Settings
 from vaultsync.errors import UsageError, VaultsyncError
 from vaultsync.model.contact import Contact, is_contact, name_key, path_stem
 from vaultsync.obsidian import obsidian_folder, obsidian_json, obsidian_template_folders
 from vaultsync.outputs.lookup import listed
+from vaultsync.properties import property_key
 from vaultsync.reading.listing import Scan
 from vaultsync.reading.note import Note, parse_note
 from vaultsync.store.files import write_atomically
