@@ -13,7 +13,8 @@ from conftest import KEPANO, REPO, SAMPLE_VAULT, run_cli, tree_digest, write_not
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.model.contact import build_contact, is_contact
-from vaultsync.outputs.templates import builtin_template, create_note, fill, find_template, moment_format
+from vaultsync.outputs.new_note import create_note
+from vaultsync.outputs.templates import builtin_template, fill, find_template, moment_format
 from vaultsync.properties import CANONICAL_PROPERTIES
 from vaultsync.reading.note import Note, parse_note
 from vaultsync.store.loader import load_vault
