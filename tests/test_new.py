@@ -12,7 +12,8 @@ import pytest
 from conftest import KEPANO, REPO, SAMPLE_VAULT, run_cli, tree_digest, write_note
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.model.contact import build_contact, is_contact
+from vaultsync.model.contact import is_contact
+from vaultsync.model.contact_values import build_contact
 from vaultsync.outputs.new_note import create_note
 from vaultsync.outputs.templates import builtin_template, fill, find_template, moment_format
 from vaultsync.properties import CANONICAL_PROPERTIES

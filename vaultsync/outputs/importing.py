@@ -19,7 +19,8 @@ from pathlib import Path
 
 from vaultsync.config import Settings
 from vaultsync.errors import UsageError, VaultsyncError
-from vaultsync.model.contact import Contact, build_contact, name_key
+from vaultsync.model.contact import Contact, name_key
+from vaultsync.model.contact_values import build_contact
 from vaultsync.outputs.new_note import (
     check_folder,
     check_name,
