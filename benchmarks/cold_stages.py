@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from floor import floor  # noqa: E402
 
 from vaultsync.model.audit import Audit  # noqa: E402
-from vaultsync.model.contact import build_contact, is_contact  # noqa: E402
+from vaultsync.model.contact import is_contact  # noqa: E402
+from vaultsync.model.contact_values import build_contact  # noqa: E402
 from vaultsync.model.now import judged_at  # noqa: E402
 from vaultsync.model.rules import findings  # noqa: E402
 from vaultsync.model.vault import Entry, Vault

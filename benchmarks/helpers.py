@@ -21,7 +21,7 @@ from pathlib import Path
 from vaultsync.outputs.dashboard import dashboard_markdown
 from vaultsync.outputs.letter import check, draft
 from vaultsync.outputs.lookup import Opened
-from vaultsync.outputs.templates import create_note
+from vaultsync.outputs.new_note import create_note
 from vaultsync.pipeline import audit
 from vaultsync.store.loader import load_vault
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from icalendar import Alarm, Event, vDDDTypes, vText
 
-from vaultsync.outputs.calendar import Item, calendar_items, event_bytes, event_zones, icalendar_event_bytes
+from vaultsync.outputs.calendar import calendar_items, event_bytes, event_zones, icalendar_event_bytes
+from vaultsync.outputs.events import Item
 from vaultsync.store.loader import load_vault
 
 

@@ -27,7 +27,8 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "benchmarks")]
 from generate import FIELDS, JOB_ASKS, QUESTIONS, TOPICS  # noqa: E402
 from job_ask_phrasings import HELD_OUT_ASKS, HELD_OUT_FINE, TUNED_ASKS, TUNED_FINE  # noqa: E402
 
-from vaultsync.model.asks import GRAMMAR, is_job_ask, job_asks, rule_pattern  # noqa: E402
+from vaultsync.model.ask_grammar import GRAMMAR  # noqa: E402
+from vaultsync.model.asks import is_job_ask, job_asks, rule_pattern  # noqa: E402
 
 
 def scores(asks: Sequence[str], fine: Sequence[str]) -> tuple[float, float]:

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import settings
 
 from vaultsync.config import DEFAULTS
-from vaultsync.model.contact import Contact, build_contact
+from vaultsync.model.contact import Contact
+from vaultsync.model.contact_values import build_contact
 from vaultsync.model.now import Now, judged_at
 from vaultsync.reading.note import Note, parse_note
 

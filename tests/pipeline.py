@@ -14,7 +14,8 @@ from icalendar import Calendar
 
 from vaultsync import pipeline
 from vaultsync.config import DEFAULTS
-from vaultsync.model.contact import build_contact, is_contact
+from vaultsync.model.contact import is_contact
+from vaultsync.model.contact_values import build_contact
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.outputs.report import as_json, as_text

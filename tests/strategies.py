@@ -13,7 +13,7 @@ import string
 import yaml
 from hypothesis import strategies as st
 
-from vaultsync.config import CANONICAL_PROPERTIES, DEFAULT_PROPERTY_ALIASES
+from vaultsync.properties import CANONICAL_PROPERTIES, DEFAULT_PROPERTY_ALIASES
 
 #: Every property name vaultsync reads, the ways vaults spell them, and the ones that mark a contact.
 KNOWN_KEYS = (

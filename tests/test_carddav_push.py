@@ -21,8 +21,8 @@ from caldav_server import Radicale, counting_client, radicale
 from conftest import SAMPLE_VAULT, run_cli, write_note
 
 from vaultsync.outputs.caldav_push import PushError
-from vaultsync.outputs.calendar import note_linker
 from vaultsync.outputs.carddav_push import card_resources, push_contacts
+from vaultsync.outputs.events import note_linker
 from vaultsync.store.loader import load_vault
 
 USER, PASSWORD = "alice", "correct horse"

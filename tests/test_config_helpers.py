@@ -6,7 +6,8 @@ from importlib import resources
 
 import pytest
 
-from vaultsync.config import DEFAULTS, SPELLING_LANGUAGES, settings_from_mapping
+from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.config_spec import SPELLING_LANGUAGES
 from vaultsync.errors import ConfigError
 
 

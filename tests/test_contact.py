@@ -12,13 +12,13 @@ from conftest import contact, run_cli, write_note
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.model.contact import (
     PersonRef,
-    build_contact,
     find_person,
     index_by_name,
     is_contact,
     name_key,
     name_keys,
 )
+from vaultsync.model.contact_values import build_contact
 from vaultsync.reading.note import Note, NoteError, parse_note
 
 

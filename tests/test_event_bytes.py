@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultsync.config import DEFAULTS
-from vaultsync.outputs.calendar import Item, calendar_head, event_bytes, icalendar_event_bytes
+from vaultsync.outputs.calendar import calendar_head, event_bytes, icalendar_event_bytes
+from vaultsync.outputs.events import Item
 
 # The hard cases of escaping and folding: multi-byte characters, the escapes, line ends, carets.
 _CHARS = st.sampled_from(list("ab ,;:\\^\r\nN\t\"'é€😀ß-") + ["\\N", "\r\n"])

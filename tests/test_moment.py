@@ -16,7 +16,7 @@ from icalendar import Calendar
 from vaultsync import pipeline
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.incremental.memo import BuildMemo
-from vaultsync.model.contact import build_contact
+from vaultsync.model.contact_values import build_contact
 from vaultsync.model.deadlines import next_change
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import judged_at, machine_zone

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import KEPANO, REPO, SAMPLE_VAULT, run_cli, tree_digest, write_note
 
-from vaultsync.config import CANONICAL_PROPERTIES, DEFAULTS, settings_from_mapping
-from vaultsync.model.contact import build_contact, is_contact
-from vaultsync.outputs.templates import builtin_template, create_note, fill, find_template, moment_format
+from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.model.contact import is_contact
+from vaultsync.model.contact_values import build_contact
+from vaultsync.outputs.new_note import create_note
+from vaultsync.outputs.templates import builtin_template, fill, find_template, moment_format
+from vaultsync.properties import CANONICAL_PROPERTIES
 from vaultsync.reading.note import Note, parse_note
 from vaultsync.store.loader import load_vault
 from vaultsync.store.locate import find_vault

@@ -21,7 +21,7 @@ from pipeline import PATH, peak_memory, through_everything
 from strategies import SHAPES, bodies, hostile_front_matter, note_bytes
 
 from vaultsync.config import DEFAULTS
-from vaultsync.model.contact import build_contact
+from vaultsync.model.contact_values import build_contact
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import sections
 from vaultsync.reading.note import MAX_NOTE_BYTES, Note, NoteError, NoteReader, parse_note

@@ -16,7 +16,7 @@ from conftest import at, contact, run_cli, write_note
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.errors import ConfigError
 from vaultsync.incremental.memo import BuildMemo
-from vaultsync.model.contact import build_contact
+from vaultsync.model.contact_values import build_contact
 from vaultsync.model.finding import Finding
 from vaultsync.model.rules import contact_findings, evaluate
 from vaultsync.model.vault import Vault

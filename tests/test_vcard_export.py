@@ -8,7 +8,7 @@ import pytest
 import vobject
 from conftest import SAMPLE_VAULT, run_cli, write_note
 
-from vaultsync.outputs.calendar import note_linker
+from vaultsync.outputs.events import note_linker
 from vaultsync.store.loader import load_vault
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from vaultsync.model.contact import Contact
     from vaultsync.model.finding import Finding
     from vaultsync.outputs.caldav_push import PushResult
-    from vaultsync.outputs.calendar import NoteLinks
+    from vaultsync.outputs.events import NoteLinks
 
 
 def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> Audit:
@@ -148,7 +148,8 @@ def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, 
     the calendar in pieces and when they change by themselves."""
     from vaultsync.model.audit import Audit
     from vaultsync.model.referral import across_contacts
-    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, note_linker, person_events
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, person_events
+    from vaultsync.outputs.events import note_linker
 
     links = note_linker(scan.root)
     derive = partial(_results_of, now=now, settings=scan.settings, links=links)
@@ -196,7 +197,7 @@ def _results_of(
 ) -> Results:
     from vaultsync.incremental.memo import Before, contact_results
     from vaultsync.model.deadlines import next_end
-    from vaultsync.outputs.calendar import NoteLinks
+    from vaultsync.outputs.events import NoteLinks
 
     plain, zone = (str(links.root), links.obsidian), str(now.zone)
     if kept is not None and kept[1] == plain and kept[0][:2] == (now.day, zone):
@@ -347,7 +348,7 @@ class Exported(NamedTuple):
 def export_vcards(root: Path, path: Path) -> Exported:
     """Write every contact of the vault at ``root`` to ``path`` as vCard 4.0, when it changed
     (``vaultsync.outputs.vcard``); a file there that vaultsync did not write is left alone."""
-    from vaultsync.outputs.calendar import note_linker
+    from vaultsync.outputs.events import note_linker
     from vaultsync.outputs.generated import VCARDS
     from vaultsync.outputs.vcard import vcards
     from vaultsync.store.files import write_if_changed
@@ -387,8 +388,9 @@ def push(
     then fails)."""
     from vaultsync.outputs.caldav_push import TIMEOUT
     from vaultsync.outputs.caldav_push import push as push_calendar
-    from vaultsync.outputs.calendar import calendar_bytes, note_linker
+    from vaultsync.outputs.calendar import calendar_bytes
     from vaultsync.outputs.carddav_push import ADDRESS_BOOK_NAME, card_resources, push_contacts
+    from vaultsync.outputs.events import note_linker
     from vaultsync.outputs.vcard import path_uid
 
     vault = load_vault(root)

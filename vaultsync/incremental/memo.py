@@ -32,18 +32,8 @@ from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_in
 from vaultsync.model.rules import contact_findings
 from vaultsync.model.settle import settle
 from vaultsync.model.vault import Vault
-from vaultsync.outputs.calendar import (
-    Item,
-    NoteLinks,
-    calendar_head,
-    calendar_pieces,
-    contact_items,
-    event_bytes,
-    event_order,
-    event_zones,
-    note_linker,
-    person_items,
-)
+from vaultsync.outputs.calendar import calendar_head, calendar_pieces, event_bytes, event_zones
+from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker, person_items
 from vaultsync.outputs.vdir import KeptVdir
 from vaultsync.store.files import KeptFile
 

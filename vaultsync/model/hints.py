@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from vaultsync.config import CONFIG_FILE, Settings, property_key
+from vaultsync.config import CONFIG_FILE, Settings
+from vaultsync.properties import property_key
 from vaultsync.reading.note import Note
 
 #: Words in a property's name that say it dates meeting the person, and the property they mean.

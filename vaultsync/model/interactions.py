@@ -18,10 +18,11 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from vaultsync.config import Settings, property_key
+from vaultsync.config import Settings
 from vaultsync.model.contact import WIKILINK, Contact
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
 from vaultsync.model.links import Key, PeopleIndex, contact_keys, link_texts, lookups
+from vaultsync.properties import property_key
 from vaultsync.reading.note import Note, NoteError
 from vaultsync.reading.sections import EMPTY, Sections, read_sections
 

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from vaultsync.config import Settings, property_key
+from vaultsync.config import Settings
+from vaultsync.properties import property_key
 from vaultsync.reading.note import Note
 
 #: File names that stand for their folder: the person is the folder (``ada-lovelace/index.md``).

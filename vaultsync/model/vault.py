@@ -72,7 +72,8 @@ def entry_of(
     (the one that read it) reads its sections."""
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
-    from vaultsync.model.contact import build_contact, contact_mark  # not needed to scan or serve the cache
+    from vaultsync.model.contact import contact_mark  # not needed to scan or serve the cache
+    from vaultsync.model.contact_values import build_contact
 
     mark = contact_mark(note, settings)
     if mark is None:

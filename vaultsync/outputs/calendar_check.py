@@ -31,7 +31,8 @@ from typing import Any
 
 from vaultsync.model.now import Asked
 from vaultsync.model.vault import Vault
-from vaultsync.outputs.calendar import Item, calendar_items
+from vaultsync.outputs.calendar import calendar_items
+from vaultsync.outputs.events import Item
 
 #: RFC 5545 3.1: content lines SHOULD NOT be longer than 75 octets, excluding the line break.
 MAX_OCTETS = 75

@@ -1,9 +1,9 @@
 """``vaultsync import``: the people of an address book exported elsewhere, as contact notes.
 
 Each person the vault has no note for becomes one through the same path as ``new``
-(``templates.render_note``: the vault's template, the contacts folder, the details typed as
+(``new_note.render_note``: the vault's template, the contacts folder, the details typed as
 Obsidian types them). A person the vault has a note for (the same email, else the same name
-whatever the case and accents: ``templates.same_person``) never gets a second one: what the
+whatever the case and accents: ``new_note.same_person``) never gets a second one: what the
 export knows and the note lacks is proposed, never written, so no note of the vault changes.
 The moment (``now``) is passed in: nothing here reads the clock.
 """
@@ -19,16 +19,17 @@ from pathlib import Path
 
 from vaultsync.config import Settings
 from vaultsync.errors import UsageError, VaultsyncError
-from vaultsync.model.contact import Contact, build_contact, name_key
-from vaultsync.outputs.templates import (
+from vaultsync.model.contact import Contact, name_key
+from vaultsync.model.contact_values import build_contact
+from vaultsync.outputs.new_note import (
     check_folder,
     check_name,
     new_note_folder,
     people_finder,
-    read_template,
     render_note,
     write_new_note,
 )
+from vaultsync.outputs.templates import read_template
 from vaultsync.reading.exports import Export, Person, read_export
 from vaultsync.reading.note import Note
 from vaultsync.store.loader import load_scan, scan_vault

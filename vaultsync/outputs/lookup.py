@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vaultsync.errors import UsageError, VaultsyncError
-from vaultsync.model.contact import Contact, build_contact, named
+from vaultsync.model.contact import Contact, named
+from vaultsync.model.contact_values import build_contact
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.report import error_line
 from vaultsync.reading.listing import vault_root

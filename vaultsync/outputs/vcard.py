@@ -19,7 +19,7 @@ from vaultsync.outputs.calendar import PRODID
 
 #: The UIDs of the cards: one namespace, so a card's UID never changes while its note keeps its path.
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://vaultsync.invalid/contacts")
-#: How the contact model joins several values of one property (``contact._joined``); emails
+#: How the contact model joins several values of one property (``contact_values._joined``); emails
 #: may also be written "a@x.org, b@y.org".
 _SEVERAL = re.compile(r"\s*;\s*")
 _SEVERAL_EMAILS = re.compile(r"\s*[;,]\s*")

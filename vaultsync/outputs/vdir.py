@@ -25,7 +25,7 @@ from vaultsync.store.files import HEAD_BYTES, FileState, file_state, write_if_ch
 
 #: The characters vdirsyncer keeps in a file name made from a UID; any other UID is hashed.
 _SAFE = frozenset(string.ascii_letters + string.digits + "_.-+@")
-#: Every UID vaultsync makes ends so (outputs.calendar): how our files are told from others'.
+#: Every UID vaultsync makes ends so (outputs.events): how our files are told from others'.
 _OURS = "@vaultsync.ics"
 
 _UID = re.compile(rb"\r\nUID:([^\r\n]*)")

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vaultsync.config import property_key
 from vaultsync.errors import UsageError
+from vaultsync.properties import property_key
 
 #: LinkedIn's header, as "Get a copy of your data" writes it (after a few lines of notes).
 LINKEDIN_HEADER = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")

@@ -41,7 +41,7 @@ def new(name: str, folder: str | None, template: Path | None, vault: Path, today
     <% tp.date.now("YYYY-MM-DD") %>.
     """
     from vaultsync.config import load_settings
-    from vaultsync.outputs.templates import create_note
+    from vaultsync.outputs.new_note import create_note
 
     root = vault
     created = create_note(root, load_settings(root), name, _now(today), folder, template)
