@@ -35,7 +35,7 @@ from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import calendar_bytes
 
 D = dt.date
-FIRST, LAST = D(2027, 1, 4), D(2027, 4, 30)
+FIRST, LAST, ENDED = D(2027, 1, 4), D(2027, 4, 30), D(2027, 4, 12)
 ANA, BEN, CARLA, ELI = (
     "Contacts/Ana Ortiz.md",
     "Contacts/Ben Carter.md",
@@ -305,7 +305,7 @@ EDITS: dict[dt.date, dict[str, str]] = {
         )
     },
     # A job: the search is over.
-    D(2027, 4, 12): {CONFIG: "search_ended = 2027-04-12\n"},
+    ENDED: {CONFIG: "search_ended = 2027-04-12\n"},
     D(2027, 4, 14): {
         ANA: ana(
             "outreach: [2027-01-04, 2027-01-14]\nreplied: [2027-01-15, 2027-03-01]\n"
@@ -388,6 +388,45 @@ EXPECTED: list[tuple[dt.date, dt.date, str, str, str]] = [
     (D(2027, 4, 27), LAST, "search-ended", "Gil Moreno", "overdue"),
 ]
 
+#: On key days, the words of some findings, as the user reads them (the rest of the day's findings
+#: are in EXPECTED): (day, rule, contact) -> message.
+TOLD_OF_BEN = " Tell them that you have met Ben Carter, whom they suggested."
+ANA_CHECK_IN = (
+    "Write again between 2027-02-20 and 2027-03-22 (interview 2027-01-21): how their advice helped, "
+    "how your search is going. Then record it in check_ins."
+)
+MESSAGES: dict[tuple[dt.date, str, str], str] = {
+    (D(2027, 1, 7), "no-reply-other", "Ana Ortiz"): (
+        "No reply since you wrote on 2027-01-04 (3 business days): write to another person at Acme or "
+        "among the people suggested to you; follow up on 2027-01-13 if still no answer. Record their "
+        "answer in replied."
+    ),
+    (D(2027, 1, 22), "referral", "Carla Diaz"): (
+        "Reach out to Carla Diaz (carla@diaz.example), suggested by Ana Ortiz (interview 2027-01-21; due "
+        "2027-01-28); no note for them yet. Then record the date in a note for them (outreach)."
+    ),
+    (D(2027, 2, 4), "close-loop", "Ana Ortiz"): (
+        "Let Ana Ortiz know that you met Ben Carter, whom they suggested (interview 2027-02-03; due "
+        "2027-02-10): thank them for the introduction and say how it went. Then record the date in "
+        "contacted."
+    ),
+    # While she has not been told of Ben, the check-in says it; once told (the 8th), no more.
+    (D(2027, 2, 6), "check-in", "Ana Ortiz"): ANA_CHECK_IN + TOLD_OF_BEN,
+    (D(2027, 2, 20), "check-in", "Ana Ortiz"): ANA_CHECK_IN,
+    (D(2027, 2, 19), "no-reply-move-on", "Carla Díaz"): (
+        "No answer to your messages of 2027-01-28 and 2027-02-10: move on to other people; no more "
+        "reminders about it (record replied if they answer later)."
+    ),
+    (D(2027, 2, 18), "keep-in-touch", "Farah Khan"): (
+        "Keep in touch by 2027-03-04: you were last in touch on 2026-11-20. Write with news of your "
+        "search and how their advice helped; then record it in check_ins."
+    ),
+    (D(2027, 4, 27), "search-ended", "Gil Moreno"): (
+        "You meant to tell them by 2027-04-26 how your search ended (2027-04-12) and thank them for "
+        "their help; then record it in check_ins."
+    ),
+}
+
 #: The levels that have an event in the calendar.
 SHOWN = ("due", "overdue", "upcoming")
 
@@ -457,7 +496,7 @@ def check_calendar(audit: Audit, day: dt.date) -> None:
         elif f.level == "overdue":
             assert any(e[1].endswith("-overdue@vaultsync") and e[3] == day for e in mine), where
         elif f.level == "upcoming":
-            assert any(day < e[3] <= f.due for e in mine), where  # type: ignore[operator]
+            assert any(f.due is not None and day < e[3] <= f.due for e in mine), where
         elif f.level == "lapsed" and not any(g.rule == f.rule and g.contact == f.contact for g in live):
             assert not mine, where
     for event in shown:
@@ -465,13 +504,15 @@ def check_calendar(audit: Audit, day: dt.date) -> None:
             assert any(f.rule == event[0] and f.contact in event[2] for f in live), (day, event)
         if event[1].endswith("-overdue@vaultsync"):
             assert event[3] == day, (day, event)
+        if day >= ENDED:  # only what the user still owes people, and the interviews planned
+            assert event[0] in ("thank-you", "prepare", "search-ended"), (day, event)
 
 
 def test_four_months_day_by_day(tmp_path: Path) -> None:
     started = time.monotonic()
     root = tmp_path / "vault"
     vault: Vault | None = None
-    day = FIRST
+    day, seen = FIRST, set[tuple[dt.date, str, str]]()
     while day <= LAST:
         if day in EDITS:
             apply(root, EDITS[day])
@@ -487,6 +528,12 @@ def test_four_months_day_by_day(tmp_path: Path) -> None:
             sorted((expected(day) - got).elements()),
         )
         assert checked.exit_code == (1 if got and any(level == "overdue" for _, _, level in got) else 0), day
+        for f in checked.findings:
+            key = (day, f.rule, f.contact)
+            if key in MESSAGES:
+                assert f.message == MESSAGES[key], key
+                seen.add(key)
         check_calendar(checked, day)
         day += dt.timedelta(days=1)
+    assert seen == set(MESSAGES)  # every message above was checked
     assert time.monotonic() - started < 10
