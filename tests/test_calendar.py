@@ -295,6 +295,7 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
         "Emily Nakamura",
         "Hannah Schmidt",  # thanked and checked in: keep in touch, from 2027-01-18
         "Arjun Mehta",  # thanked and checked in: keep in touch, from 2027-02-14
+        "Nina Alvarez",  # her check-in window, from 2026-11-28
     }
 
 

@@ -522,7 +522,7 @@ def test_the_text_report_wraps_to_the_terminal_and_not_when_piped():
     shown = in_a_terminal(args, 72)
     assert max(len(line) for line in shown.splitlines()) <= 72
     assert shown.splitlines()[:4] == [
-        "sample-vault on 2026-11-20: 17 contacts, 22 findings, 2 problems reading",
+        "sample-vault on 2026-11-20: 18 contacts, 24 findings, 2 problems reading",
         "  notes",
         "",
         "Overdue (3)",

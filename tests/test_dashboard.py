@@ -102,9 +102,9 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
                     assert (sample / f"{match.group(1)}.md").is_file(), cell
 
     assert tables["At a glance"] == [
-        ["Contacts", "17"],
+        ["Contacts", "18"],
         ["Interviews in November 2026", "7 (5 held, 2 scheduled)"],
-        ["Thank-you letters sent within 3 days", "7 of 9 (78%)"],  # Rosa (follow_up: false) too
+        ["Thank-you letters sent within 3 days", "8 of 10 (80%)"],  # Rosa (follow_up: false) too
         ["Check-ins done, of the contacts whose check-in window has opened", "2 of 4 (50%)"],
         ["Notes or values that could not be read", "2"],
         ["Older reminders lapsed (more than 30 days past due; `vaultsync audit --lapsed` lists them)", "3"],
@@ -120,11 +120,13 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
         ("2026-11-23", "Samir Haddad", "thank-you"),
         ("2026-11-24", "Dana Whitfield", "no-reply-other"),
         ("2026-11-24", "Marcus Lee", "prepare"),
+        ("2026-11-25", "Nina Alvarez", "close-loop"),
         ("2026-11-25", "Theo Brandt", "referral"),
     ]
     assert [(row[0], row[1], linked(row[2])[1]) for row in tables["Upcoming check-ins"]] == [
         ("2026-10-31", "2026-11-30", "Jane Doe"),
         ("2026-11-27", "2026-12-27", "Olusegun Adeyemi"),
+        ("2026-11-28", "2026-12-28", "Nina Alvarez"),
         ("2026-12-03", "2027-01-02", "Emily Nakamura"),
         ("2026-12-05", "2027-01-04", "Lena Fischer"),
         ("2026-12-12", "2027-01-11", "Tomás Herrera"),
@@ -168,6 +170,7 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
         ("Jane Doe", "Ana Ortiz"),
         ("Jane Doe", "Marcus Lee"),
         ("Lena Fischer", "Arjun Mehta"),  # found by the alias of Notes/Coffee with Arjun Mehta
+        ("Nina Alvarez", "Grace Kim"),
         ("Olusegun Adeyemi", "Hannah Schmidt"),
         ("Priya Natarajan", "Jane Doe"),
         ("Arjun Mehta", "Noor Rahman"),
@@ -190,6 +193,7 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
                 "Olusegun Adeyemi",
                 "Priya Natarajan",
                 "Arjun Mehta",
+                "Nina Alvarez",
             )
         },
     }

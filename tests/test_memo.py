@@ -217,7 +217,7 @@ def test_day_by_day_only_what_moves_is_written_again(rebuilds: Rebuilds) -> None
         assert {uid.replace("-closes@", "-overdue@") for uid in closed} <= overdue - before.keys()
         handed_over += len(closed)
         before = now
-    assert handed_over == 9 and not any(uid.endswith("-closes@vaultsync") for uid in before)
+    assert handed_over == 10 and not any(uid.endswith("-closes@vaultsync") for uid in before)
 
 
 def test_stale_results_are_never_reused(tmp_path: Path) -> None:

@@ -385,6 +385,25 @@ def test_the_referrers_check_in_names_whom_you_have_met_since(ben: tuple[D, ...]
     ]
 
 
+def test_the_check_in_no_longer_names_whom_they_were_told_of() -> None:
+    """Told of the meeting with Ben (the close-loop done), the referrer's check-in need not say it
+    again: it named Ben after the 2026-10-25 message too, a reminder of something done."""
+    rosa = contact(
+        ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02"), "Contacts/Rosa Diaz.md"
+    )
+    okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), interviews=(D(2026, 10, 20),))
+    named = " Tell them that you have met Ben Okafor, whom they suggested."
+    for told, rules, said in (
+        ((), ["close-loop", "check-in"], named),
+        ((D(2026, 10, 25),), ["check-in"], ""),
+    ):
+        found = evaluate([dataclasses.replace(rosa, contacted=told), okafor], D(2026, 11, 5), DEFAULTS)
+        assert [f.rule for f in found if f.contact == "Rosa Diaz"] == rules
+        assert [f.message for f in found if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
+            CHECK_IN + said
+        ]
+
+
 def test_the_check_in_names_them_in_every_way_the_audit_is_made(vault: Path) -> None:
     """The CLI (notes read in workers, then the rules across contacts) and the watcher's memo."""
     write_note(

@@ -239,7 +239,8 @@ def close_loops(
 ) -> tuple[list[tuple[Finding, PersonDeadline]], tuple[str, ...]]:
     """Let ``referrer`` know you met someone they suggested: due ``close_loop_days`` after that
     meeting, satisfied by any contact with them since (``told``); and the people met since their
-    latest interview held, whom their check-in can name. Nothing when they want no reminders."""
+    latest interview held and not yet told of, whom their check-in can name. Nothing when they
+    want no reminders."""
     if not referrer.follow_up or referrer.do_not_contact or not referrer.referrals:
         return [], ()
     found = []
@@ -268,7 +269,12 @@ def close_loops(
         )
         finding = Finding("close-loop", level, referrer.name, referrer.path, deadline.end, message)
         found.append((finding, deadline))
-    since = tuple(note.name for note, day in met if latest is not None and day > latest)
+    # met since their latest interview, and not told yet: once told, the check-in need not repeat it
+    since = tuple(
+        note.name
+        for note, day in met
+        if latest is not None and day > latest and not told(referrer, day, today)
+    )
     return found, since
 
 
