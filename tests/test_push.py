@@ -183,7 +183,7 @@ def test_events_push_did_not_add_are_left_alone(url: str, awkward: Path, tmp_pat
 
 def test_the_sample_vault_floating_times(url: str) -> None:
     result = push_vault(SAMPLE_VAULT, url)
-    assert len(result.created) == 32
+    assert len(result.created) == 35
     assert_holds_exactly_the_notes(url, SAMPLE_VAULT)
 
 
@@ -308,7 +308,7 @@ def test_push_with_no_terminal_for_the_password_exits_2(awkward: Path) -> None:
 
 def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
     code, out, err = run_cli(*push_args(SAMPLE_VAULT, url), env={"VS_PW": PASSWORD})
-    assert code == 1 and "32 added" in out
+    assert code == 1 and "35 added" in out
     assert err.splitlines() == [
         "vaultsync: Contacts/Chris Park.md:3: invalid YAML in the front-matter: while scanning a quoted scalar; found unexpected end of stream",
         "vaultsync: Contacts/Kofi Mensah.md:6: interviews: 'next tuesday' is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)",

@@ -397,7 +397,7 @@ def test_the_check_in_no_longer_names_whom_they_were_told_of() -> None:
         ((), ["close-loop", "check-in"], named),
         ((D(2026, 10, 25),), ["check-in"], ""),
     ):
-        found = evaluate([dataclasses.replace(rosa, contacted=told), okafor], D(2026, 11, 5), DEFAULTS)
+        found = evaluate([dataclasses.replace(rosa, contacted=told), okafor], at(D(2026, 11, 5)), DEFAULTS)
         assert [f.rule for f in found if f.contact == "Rosa Diaz"] == rules
         assert [f.message for f in found if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
             CHECK_IN + said
