@@ -25,7 +25,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from strategies import NASTY_BLOCKS, SHAPES, hostile_front_matter  # noqa: E402
 
 from vaultsync.pipeline import build  # noqa: E402
-from vaultsync.reading.note import HAVE_LIBYAML, MAX_NOTE_BYTES  # noqa: E402
+from vaultsync.reading.front_matter import HAVE_LIBYAML  # noqa: E402
+from vaultsync.reading.note import MAX_NOTE_BYTES  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 NEAR_LIMIT = MAX_NOTE_BYTES - 4096

@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from vaultsync.model.deadlines import deadlines  # noqa: E402
 from vaultsync.model.now import judged_at  # noqa: E402
-from vaultsync.reading.note import HAVE_LIBYAML  # noqa: E402
+from vaultsync.reading.front_matter import HAVE_LIBYAML  # noqa: E402
 from vaultsync.store.loader import load_vault  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)

@@ -219,12 +219,12 @@ def test_a_missing_vault_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_missing_libyaml_is_a_warning(jane: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from vaultsync.outputs import doctor
-    from vaultsync.reading import note
+    from vaultsync.reading import front_matter
 
-    monkeypatch.setattr(note, "HAVE_LIBYAML", False)
+    monkeypatch.setattr(front_matter, "HAVE_LIBYAML", False)
     checks = [(c.status, c.topic, c.message) for c in diagnose(jane, TODAY).checks]
     assert (WARN, "yaml", doctor.LIBYAML_MISSING) in checks
-    monkeypatch.setattr(note, "HAVE_LIBYAML", True)
+    monkeypatch.setattr(front_matter, "HAVE_LIBYAML", True)
     assert "yaml" not in [c.topic for c in diagnose(jane, TODAY).checks]
 
 

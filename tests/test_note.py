@@ -10,7 +10,8 @@ import time
 import pytest
 from conftest import calls
 
-from vaultsync.reading.note import MAX_NOTE_BYTES, InvalidDate, Note, NoteError, parse_note
+from vaultsync.reading.front_matter import InvalidDate
+from vaultsync.reading.note import MAX_NOTE_BYTES, Note, NoteError, parse_note
 
 
 def parse(text: str | bytes) -> Note | NoteError:
@@ -119,7 +120,8 @@ def test_the_reference_loader_is_python_frontmatters_handler_with_libyaml(monkey
     lines before ``---``) never reach it."""
     from frontmatter.default_handlers import YAMLHandler
 
-    from vaultsync.reading.note import HAVE_LIBYAML, Duplicate, NoteReader
+    from vaultsync.reading.front_matter import HAVE_LIBYAML, Duplicate
+    from vaultsync.reading.note import NoteReader
 
     handed = calls(monkeypatch, YAMLHandler, "load", argument=1)
     data = "\ufeff---\r\ncontent: x\r\nname: Ana\r\nname: Ana B\r\nwhen: 2026-02-30\r\n---\r\nBody\r\n"

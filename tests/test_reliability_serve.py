@@ -26,7 +26,8 @@ from conftest import REPO, SAMPLE_TODAY, copy_sample_vault
 from load_clients import EXPECTED
 from test_reliability_unchanged import tree_state
 
-from vaultsync.drivers.server import CalendarServer, Feed, serve_until
+from vaultsync.drivers.server import CalendarServer, Feed
+from vaultsync.drivers.serving import serve_until
 from vaultsync.drivers.watch import Watcher
 from vaultsync.outputs.calendar_check import calendar_problems
 

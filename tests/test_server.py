@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, copy_sample_vault
 
-from vaultsync.drivers.server import CONTENT_TYPE, MAX_HEAD, CalendarServer, Feed, Snapshot, serve_until
+from vaultsync.drivers.server import CONTENT_TYPE, MAX_HEAD, CalendarServer, Feed, Snapshot
+from vaultsync.drivers.serving import serve_until
 from vaultsync.drivers.tokens import TOKENS_FILE, config_dir, vault_token
 from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.outputs.calendar_check import calendar_problems, expected_reading

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("store", ("store.*",)),
     ("outputs", ("outputs.*",)),
     ("incremental", ("incremental.*",)),
-    ("pipeline", ("pipeline",)),
+    ("pipeline", ("pipeline", "pipeline_push")),
     ("drivers", ("drivers.*", "__main__")),
 )
 

@@ -5,8 +5,9 @@ steps. ``audit`` and ``build`` take a vault's folder, or what a driver already h
 a ``Vault``); the options say whether the entry cache is used (``cache``), whether a driver's
 memo makes the build (``memo``), and where the calendar goes (``calendar``).
 
-The rules, the calendar and the CalDAV client are imported inside the functions: a stored report
-is given again without loading any of them.
+The rules and the calendar are imported inside the functions: a stored report is given again
+without loading any of them. Pushing the vault to a server and exporting its cards are
+``pipeline_push``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import datetime as dt
 import math
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from itertools import chain
 from operator import itemgetter
@@ -28,7 +28,7 @@ from vaultsync.model.vault import Vault
 from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
 from vaultsync.store.files import settled_state
-from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, load_vault, scan_vault
+from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, scan_vault
 from vaultsync.store.parallel import map_chunks
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from vaultsync.model.audit import Audit, Build
     from vaultsync.model.contact import Contact
     from vaultsync.model.finding import Finding
-    from vaultsync.outputs.caldav_push import PushResult
     from vaultsync.outputs.events import NoteLinks
 
 
@@ -336,89 +335,3 @@ def report(
         until = next_change(result.vault.contacts, now, result.vault.settings)
         stored.put((text, _stamp(until)), {way: result.exit_code_on(way) for way in FAIL_ON})
     return AuditReport(text, code, result)
-
-
-class Exported(NamedTuple):
-    vault: Vault
-    path: Path
-    cards: int
-    written: bool  # False when the file already held these cards
-
-
-def export_vcards(root: Path, path: Path) -> Exported:
-    """Write every contact of the vault at ``root`` to ``path`` as vCard 4.0, when it changed
-    (``vaultsync.outputs.vcard``); a file there that vaultsync did not write is left alone."""
-    from vaultsync.outputs.events import note_linker
-    from vaultsync.outputs.generated import VCARDS
-    from vaultsync.outputs.vcard import vcards
-    from vaultsync.store.files import write_if_changed
-
-    vault = load_vault(root)
-    data = vcards(vault.contacts, note_linker(vault.root))
-    return Exported(vault, path, len(vault.contacts), write_if_changed(path, data, VCARDS))
-
-
-@dataclass(frozen=True)
-class Pushed:
-    vault: Vault
-    result: PushResult | None  # the calendar's push, when a calendar URL was given
-    cards: PushResult | None = None  # the address book's push, when its URL was given
-
-
-def push(
-    root: Path,
-    when: Asked,
-    url: str | None,
-    *,
-    contacts: str | None = None,
-    username: str | None = None,
-    password: str | None = None,
-    timeout: float | None = None,
-    after: Callable[[Vault], None] | None = None,
-    done: Callable[[PushResult], None] | None = None,
-) -> Pushed:
-    """Make the CalDAV calendar at ``url`` hold exactly the vault's deadlines at ``when``
-    (see ``vaultsync.outputs.caldav_push.push``), and the CardDAV address book at ``contacts``
-    exactly its contacts, leaving the cards of notes that cannot be read as they are
-    (``vaultsync.outputs.carddav_push``); ``timeout``: for each request.
-
-    ``after`` is called with the vault once the pushes are over, whether they succeeded or
-    failed (the CLI lists the unreadable notes there, before any failure is reported); ``done``
-    with each push's result as it succeeds (the calendar's is said even when the contacts' push
-    then fails)."""
-    from vaultsync.outputs.caldav_push import TIMEOUT
-    from vaultsync.outputs.caldav_push import push as push_calendar
-    from vaultsync.outputs.calendar import calendar_bytes
-    from vaultsync.outputs.carddav_push import ADDRESS_BOOK_NAME, card_resources, push_contacts
-    from vaultsync.outputs.events import note_linker
-    from vaultsync.outputs.vcard import path_uid
-
-    vault = load_vault(root)
-    timeout = TIMEOUT if timeout is None else timeout
-    result = cards = None
-    try:
-        if url is not None:
-            data, name = calendar_bytes(vault, when), vault.settings.calendar_name
-            result = push_calendar(
-                data, url, name=name, username=username, password=password, timeout=timeout
-            )
-            if done is not None:
-                done(result)
-        if contacts is not None:
-            wanted = card_resources(vault.contacts, note_linker(vault.root))
-            unread = {path_uid(err.path) for err in vault.errors} - {card.uid for card in wanted}
-            cards = push_contacts(
-                wanted,
-                contacts,
-                name=ADDRESS_BOOK_NAME,
-                keep=unread,
-                username=username,
-                password=password,
-                timeout=timeout,
-            )
-            if done is not None:
-                done(cards)
-    finally:
-        if after is not None:
-            after(vault)
-    return Pushed(vault, result, cards)

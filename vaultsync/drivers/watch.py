@@ -21,7 +21,6 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from watchdog.events import FileSystemEvent
 from watchdog.observers import Observer
@@ -42,11 +41,11 @@ from vaultsync.drivers.watch_events import (
     unexpected,
 )
 from vaultsync.drivers.watch_process import configure_logging, run_until_signalled, stop_on_signals
+from vaultsync.drivers.watch_schedule import Schedule
 from vaultsync.errors import ConfigError, VaultsyncError
 from vaultsync.incremental.index import VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.audit import Build
-from vaultsync.model.now import Now, judged_at
 from vaultsync.outputs.generated import output_paths
 from vaultsync.outputs.report import build_lines, error_line, plural
 from vaultsync.reading.listing import is_ignored, vault_root
@@ -64,7 +63,7 @@ __all__ = [
 log = logging.getLogger("vaultsync.drivers.watch")
 
 
-class Watcher:
+class Watcher(Schedule):
     """Keeps ``calendar`` (default: the vault's configured path) in step with the vault at ``root``.
 
     ``run(stop)`` builds once, then rebuilds after each settled burst of changes, at each new
@@ -180,19 +179,6 @@ class Watcher:
                 index.load()  # before the observer's thread starts: two cores when it can fork
                 self._use(index)
 
-    def _look_at_root(self) -> Literal["in place", "replaced", "missing"]:
-        """Whether the vault folder is in place, replaced (another folder has its path now, or it
-        went and came back) or missing; a VaultsyncError once missing for ``vanished_grace``."""
-        now_id = folder_id(self.root)
-        if now_id is None:
-            now = time.monotonic()
-            self._vanished = self._vanished or now
-            if now - self._vanished > self.vanished_grace:
-                raise VaultsyncError(f"the vault folder is gone: {self.root}")
-            return "missing"
-        came_back, self._vanished = self._vanished is not None, None
-        return "replaced" if came_back or self._root_lost or now_id != self._root_id else "in place"
-
     def _rearm(self) -> None:
         """Watch the folder that is now at the vault's path instead of the one that was."""
         assert self.observer is not None
@@ -204,24 +190,6 @@ class Watcher:
         assert self._index is not None
         self._use(self._index)  # the outputs' paths, from the new folder's real path
         self.observer = self._observe()
-
-    def _next_burst(self) -> Pending | None:
-        """Wait up to ``tick``; the pending burst once it has settled, else None."""
-        with self._cond:
-            pending = self._pending
-            if pending:
-                due = min(pending.last + self.debounce, pending.first + self.max_wait)
-                wait = due - time.monotonic()
-            else:
-                wait = self.tick
-            if wait > 0:
-                self._cond.wait(min(wait, self.tick))
-            pending = self._pending
-            now = time.monotonic()
-            if pending and (now >= pending.last + self.debounce or now >= pending.first + self.max_wait):
-                self._pending = Pending()
-                return pending
-            return None
 
     # --- events (called on watchdog's thread)
 
@@ -340,15 +308,6 @@ class Watcher:
             except Exception as err:
                 unexpected("on_build", err)
         return build
-
-    def _now(self) -> Now:
-        """The moment by the clock (or as pinned), in the vault's time zone."""
-        assert self._index is not None
-        return judged_at(self._clock(), self._index.settings)
-
-    def _moved(self, now: Now) -> bool:
-        """Whether the time came that the last build said its outputs change by themselves."""
-        return self._until is None or now.at >= self._until
 
     def _reload_settings(self) -> bool:
         """Re-read .vaultsync.toml; True when the settings changed (the index starts over)."""

@@ -18,7 +18,8 @@ from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_intervi
 from vaultsync.model.hints import unread_date_hints
 from vaultsync.model.people import default_name, nested_details
 from vaultsync.properties import property_key
-from vaultsync.reading.note import Duplicate, Note, NoteError, NoteReader, flow_text
+from vaultsync.reading.front_matter import Duplicate
+from vaultsync.reading.note import Note, NoteError, NoteReader, flow_text
 from vaultsync.reading.sections import read_sections
 
 T = TypeVar("T")

@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from vaultsync.reading.note import InvalidDate, flow_text
+from vaultsync.reading.front_matter import InvalidDate
+from vaultsync.reading.note import flow_text
 
 #: A date, or a date and a time (naive = the user's local time, or aware with an offset).
 Moment = dt.date | dt.datetime

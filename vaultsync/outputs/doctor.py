@@ -27,7 +27,7 @@ from vaultsync.outputs.calendar_check import (
 )
 from vaultsync.outputs.generated import calendar_path_problem
 from vaultsync.outputs.report import plural
-from vaultsync.reading import note
+from vaultsync.reading import front_matter
 from vaultsync.reading.listing import vault_root
 from vaultsync.store.loader import load_vault
 
@@ -84,7 +84,7 @@ def diagnose(root: Path, when: Asked, calendar: Path | None = None) -> Diagnosis
     else:
         checks.append(Check(OK, "notes", read))
     checks += _record_checks(vault)
-    if not note.HAVE_LIBYAML:
+    if not front_matter.HAVE_LIBYAML:
         checks.append(Check(WARN, "yaml", LIBYAML_MISSING))
     path = calendar or calendar_path(vault)
     checks += _path_checks(root, path)

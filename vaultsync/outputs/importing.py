@@ -30,7 +30,8 @@ from vaultsync.outputs.new_note import (
     write_new_note,
 )
 from vaultsync.outputs.templates import read_template
-from vaultsync.reading.exports import Export, Person, read_export
+from vaultsync.reading.export_people import Export, Person
+from vaultsync.reading.exports import read_export
 from vaultsync.reading.note import Note
 from vaultsync.store.loader import load_scan, scan_vault
 

@@ -108,7 +108,7 @@ class _Loader:
                 key, items = _NO_KEY, None
         if all(type(name) is str for name in mapping):
             return mapping
-        return {str(name): value for name, value in mapping.items()}  # as note._plain does
+        return {str(name): value for name, value in mapping.items()}  # as front_matter.plain does
 
     def row(self, line: str) -> tuple[Any, str, Any]:
         """One line as (key, "", value), (key, "", _EMPTY) or (_ITEM, indent, item). Remembered
@@ -200,7 +200,7 @@ class _Loader:
                 value = containers.pop()
                 keys.pop()
                 if kind is MappingEndEvent and not all(type(key) is str for key in value):
-                    value = {str(key): item for key, item in value.items()}  # as note._plain does
+                    value = {str(key): item for key, item in value.items()}  # as front_matter.plain does
                 if not containers:
                     if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
                         raise _Fallback

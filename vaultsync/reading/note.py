@@ -1,7 +1,8 @@
 """Reading one note: bytes -> front-matter properties + body, or a NoteError saying why not.
 
-This is the only module that touches YAML. It never raises for bad input: every problem
-becomes a ``NoteError`` with the note's path, the file line when known, and the reason.
+This module and ``front_matter`` (the YAML loader and its bounds) are the only ones that
+touch YAML. It never raises for bad input: every problem becomes a ``NoteError`` with the
+note's path, the file line when known, and the reason.
 """
 
 from __future__ import annotations
@@ -16,12 +17,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from vaultsync.reading.fastyaml import FrontMatterReader
+from vaultsync.reading.front_matter import (
+    BASE_LOADER,
+    LIBYAML_DEPTH_LIMIT,
+    MAX_DEPTH,
+    MAX_NODES,
+    SCAN_ABOVE,
+    Duplicate,
+    Loader,
+    TooBig,
+    as_written,
+    check_shape,
+    plain,
+    top_level_lines,
+)
 from vaultsync.reading.sections import Sections, read_sections
 from vaultsync.reading.stats import ReadStats
 
@@ -29,94 +44,10 @@ from vaultsync.reading.stats import ReadStats
 MAX_NOTE_BYTES = 4 * 1024 * 1024
 NOT_REGULAR = "is not a regular file (a pipe, socket or device): not read"
 TOO_LARGE = f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read"
-#: Bounds on the front-matter's shape, which YAML aliases could otherwise blow up.
-MAX_NODES = 20_000
-MAX_DEPTH = 32
-#: What libyaml (as bundled from PyYAML 6.0.4) says when it stops at its own nesting limit,
-#: "while increasing flow level" or "block level": deeper than MAX_DEPTH, so the same refusal.
-LIBYAML_DEPTH_LIMIT = "exceeded maximum nesting depth"
-#: Longer front-matter is walked event by event before it is loaded (see _check_shape).
-SCAN_ABOVE = 4096
-
-_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-HAVE_LIBYAML = _BASE_LOADER is not yaml.SafeLoader
 
 _DELIMITER = re.compile(r"---[ \t]*")
 #: The newline before the closing line: a search that starts with a plain character is quicker.
 _CLOSING_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:\n]*?|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(\s|$)", re.MULTILINE)
-
-
-class InvalidDate(str):
-    """An unquoted date-shaped value that is no real date, like ``2026-02-30``.
-
-    Kept as text so the one property can be reported instead of the whole note failing."""
-
-
-class Duplicate(NamedTuple):
-    """A key written more than once in one mapping of the front-matter."""
-
-    key: str
-    lines: tuple[int, ...]  # the file lines it is written on
-    used: int  # the line whose value is read
-    top: bool  # a property, not a key inside one
-
-
-_NULL = "tag:yaml.org,2002:null"
-_MERGE = "tag:yaml.org,2002:merge"
-
-
-class _Loader(_BASE_LOADER):  # type: ignore[misc]
-    """libyaml's safe loader, except that an impossible date does not sink the whole note, and
-    a key written twice is noted in ``duplicates`` (YAML would keep its last value without a word)."""
-
-    def __init__(self, stream: str, duplicates: list[Duplicate] | None = None) -> None:
-        super().__init__(stream)
-        self.duplicates: list[Duplicate] = [] if duplicates is None else duplicates
-        self.root: Node | None = None
-
-    def construct_document(self, node: Node) -> Any:
-        self.root = node
-        return super().construct_document(node)
-
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
-        own = [pair for pair in node.value if pair[0].tag != _MERGE] if isinstance(node, MappingNode) else []
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        if len(own) <= len(mapping) and len(own) == len({self.construct_object(k) for k, _ in own}):
-            return mapping  # the usual case: no key twice
-        written: dict[Any, list[tuple[Node, Node]]] = {}
-        for key_node, value_node in own:
-            written.setdefault(self.construct_object(key_node), []).append((key_node, value_node))
-        for key, pairs in written.items():
-            if len(pairs) == 1:
-                continue
-            # The last value, unless it is empty and an earlier one is not: a template's empty
-            # "interviews:" left above the one the user filled in.
-            filled = [pair for pair in pairs if not _empty(pair[1])] or pairs
-            used_key, used_value = filled[-1]
-            mapping[key] = self.construct_object(used_value, deep=deep)
-            lines = tuple(k.start_mark.line + 2 for k, _ in pairs)
-            self.duplicates.append(
-                Duplicate(str(key), lines, used_key.start_mark.line + 2, node is self.root)
-            )
-        return mapping
-
-
-def _empty(node: Node) -> bool:
-    """Nothing written: ``key:``, ``key: ""``, ``key: []``."""
-    if isinstance(node, ScalarNode):
-        return node.tag == _NULL or not node.value.strip()
-    return not node.value
-
-
-def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except (ValueError, AttributeError):  # AttributeError: an explicit !!timestamp on non-date text
-        return InvalidDate(loader.construct_scalar(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 @dataclass(frozen=True)
@@ -143,7 +74,7 @@ class Note:
     @cached_property
     def key_lines(self) -> Mapping[str, int]:
         """Property -> file line; worked out only when a problem is reported (most notes have none)."""
-        lines = _key_lines(self.front_matter)
+        lines = top_level_lines(self.front_matter)
         lines.update((d.key, d.used) for d in self.duplicates if d.top)
         return lines
 
@@ -159,7 +90,7 @@ class Note:
     @cached_property
     def _written(self) -> dict[str, Any]:
         try:
-            root = yaml.compose(self.front_matter, Loader=_BASE_LOADER)
+            root = yaml.compose(self.front_matter, Loader=BASE_LOADER)
         except (yaml.YAMLError, RecursionError):  # cannot be: the note was read; then nothing known
             return {}
         if not isinstance(root, MappingNode):
@@ -171,16 +102,8 @@ class Note:
                 continue
             key = key_node.value
             if key not in used or used[key] == key_node.start_mark.line + 2:
-                found[key] = _as_written(value_node)
+                found[key] = as_written(value_node)
         return found
-
-
-def _as_written(node: Node) -> Any:
-    if isinstance(node, ScalarNode):
-        return None if node.tag == _NULL else node.value
-    if isinstance(node, SequenceNode):
-        return [_as_written(item) for item in node.value]
-    return {str(k.value): _as_written(v) for k, v in node.value}
 
 
 def flow_text(value: Any) -> str:
@@ -272,7 +195,7 @@ class NoteReader:
         body = text[closing.end() + 1 :]
         body_line = text.count("\n", 0, closing.start()) + 3  # the closing line's number, plus one
         if self._front_matter is not None:
-            meta = self._front_matter.load_mapping(yaml_text, _Loader, MAX_NODES, MAX_DEPTH)
+            meta = self._front_matter.load_mapping(yaml_text, Loader, MAX_NODES, MAX_DEPTH)
             if meta is not None:
                 return Note(path, meta, body, body_line, yaml_text)
         self.stats.front_matter_loader += 1
@@ -322,8 +245,8 @@ def _meta(path: str, yaml_text: str) -> tuple[dict[str, Any], tuple[Duplicate, .
         if not isinstance(loaded, dict):
             kind = "a list" if isinstance(loaded, list) else "a single value"
             return NoteError(path, 2, f"the front-matter is {kind}, not properties (key: value lines)")
-        return _plain(loaded), duplicates
-    except _TooBig:
+        return plain(loaded), duplicates
+    except TooBig:
         return NoteError(
             path,
             2,
@@ -342,13 +265,13 @@ def _load_yaml(path: str, yaml_text: str) -> tuple[Any, tuple[Duplicate, ...]] |
 
     try:
         if len(yaml_text) > SCAN_ABOVE:
-            _check_shape(yaml_text)
+            check_shape(yaml_text)
         duplicates: list[Duplicate] = []
-        loaded = YAMLHandler().load(yaml_text, Loader=partial(_Loader, duplicates=duplicates))
+        loaded = YAMLHandler().load(yaml_text, Loader=partial(Loader, duplicates=duplicates))
         return loaded, tuple(duplicates)
     except yaml.MarkedYAMLError as err:
         if err.problem == LIBYAML_DEPTH_LIMIT:
-            raise _TooBig from None  # libyaml's own bound (PyYAML 6.0.4), far above MAX_DEPTH
+            raise TooBig from None  # libyaml's own bound (PyYAML 6.0.4), far above MAX_DEPTH
         mark = err.problem_mark or err.context_mark
         unclosed = (err.problem or "").startswith("found unexpected end of stream") or (
             err.context or ""
@@ -363,65 +286,3 @@ def _load_yaml(path: str, yaml_text: str) -> tuple[Any, tuple[Duplicate, ...]] |
         return NoteError(path, line, f"invalid YAML in the front-matter: {reason}{hint}")
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as err:
         return NoteError(path, None, f"invalid YAML in the front-matter: {err}")
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _check_shape(yaml_text: str) -> None:
-    """Raise _TooBig as soon as the YAML's events overrun the bounds, before any node is built.
-
-    libyaml composes nodes recursively (deep enough nesting overflows the C stack and kills the
-    process) and builds all of them before _plain can count (a note full of short values then
-    takes seconds and hundreds of MB: docs/performance.md). Walking the events is iterative and
-    stops early. Keys count as events but not as
-    values, hence twice the budget: _plain stays the judge of what is accepted."""
-    depth = events = 0
-    for event in yaml.parse(yaml_text, Loader=_BASE_LOADER):
-        if isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-            continue
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-        elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
-            continue
-        events += 1
-        if events > 2 * MAX_NODES or depth > MAX_DEPTH + 1:
-            raise _TooBig
-
-
-def _plain(value: Any) -> Any:
-    """Copy the loaded YAML into plain values; raise _TooBig on alias bombs and self-references."""
-    budget = [MAX_NODES]
-
-    def walk(node: Any, depth: int, seen: frozenset[int]) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0 or depth > MAX_DEPTH:
-            raise _TooBig
-        if isinstance(node, dict):
-            if id(node) in seen:
-                raise _TooBig
-            inner = seen | {id(node)}
-            return {str(k): walk(v, depth + 1, inner) for k, v in node.items()}
-        if isinstance(node, list):
-            if id(node) in seen:
-                raise _TooBig
-            inner = seen | {id(node)}
-            return [walk(v, depth + 1, inner) for v in node]
-        if isinstance(node, (bytes, set)):
-            return str(node)
-        return node
-
-    return walk(value, 0, frozenset())
-
-
-def _key_lines(yaml_text: str) -> dict[str, int]:
-    """Top-level property name -> file line, for pointing at a bad value."""
-    lines: dict[str, int] = {}
-    line, counted = 2, 0
-    for match in _TOP_LEVEL_KEY.finditer(yaml_text):
-        line += yaml_text.count("\n", counted, match.start())
-        counted = match.start()
-        lines.setdefault(match.group(1).strip("'\""), line)
-    return lines

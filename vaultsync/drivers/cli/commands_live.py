@@ -94,7 +94,7 @@ def serve(
     Listens on 127.0.0.1 unless --host says otherwise; the URL's token is made once per vault and
     kept in your config folder. See docs/subscribing.md for a phone, Google and Outlook.
     """
-    from vaultsync.drivers.server import serve as run_serve
+    from vaultsync.drivers.serving import serve as run_serve
     from vaultsync.drivers.tokens import vault_token
     from vaultsync.drivers.watch import configure_logging
     from vaultsync.outputs.report import vault_label

@@ -101,7 +101,7 @@ def push(
     """
     from vaultsync.outputs.caldav_push import PushError, PushResult
     from vaultsync.outputs.report import error_line
-    from vaultsync.pipeline import push as run_push
+    from vaultsync.pipeline_push import push as run_push
 
     if url is None and contacts is None:
         raise UsageError("push needs --url (a CalDAV calendar), --contacts (a CardDAV address book), or both")

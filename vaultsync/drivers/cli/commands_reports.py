@@ -112,7 +112,7 @@ def export(vault: Path, path: Path) -> int:
     written from every other note. A file there that vaultsync did not write is left alone.
     """
     from vaultsync.outputs.report import error_line, plural
-    from vaultsync.pipeline import export_vcards
+    from vaultsync.pipeline_push import export_vcards
 
     done = keep_until_exit(export_vcards(vault, path))
     click.echo(f"{'wrote' if done.written else 'unchanged'} {done.path}: {plural(done.cards, 'card')}")
