@@ -117,9 +117,12 @@ def feed_line(calendar: Path) -> str:
     return f"The calendar on {TODAY}: {len(data) / 1e6:.2f} MB, {data.count(b'BEGIN:VEVENT'):,} events"
 
 
-def measure_size(n: int, rounds: int, work: Path) -> tuple[dict[str, Figures], str]:
+def measure_size(
+    n: int, rounds: int, work: Path, meetings: int | None = None
+) -> tuple[dict[str, Figures], str]:
     vault = work / f"vault-{n}"
-    subprocess.run([sys.executable, str(HERE / "generate.py"), str(vault), str(n)], check=True)
+    more = [] if meetings is None else ["--meetings", str(meetings)]
+    subprocess.run([sys.executable, str(HERE / "generate.py"), str(vault), str(n), *more], check=True)
     time.sleep(2.2)  # notes changed in the last 2 s are never cached (vaultsync.store.files.RACY_NS)
     warm_cache, other_days, scratch = work / f"warm-{n}", work / f"other-days-{n}", work / "scratch"
     shutil.rmtree(warm_cache, ignore_errors=True)
@@ -331,7 +334,7 @@ def machine() -> str:
 def table(n: int, figures: dict[str, Figures], notes: int | None = None) -> str:
     floor = figures["floor"]
     rows = [
-        f"N = {n:,} contacts ({n + n // 4 if notes is None else notes:,} notes)",
+        f"N = {n:,} contacts" + (f" ({notes:,} notes)" if notes is not None else ""),
         "",
         "| measurement | median | × floor | CPU (all processes) | peak RSS |",
         "|---|---|---|---|---|",
@@ -358,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, help="where to put the vaults and caches (default: a temporary folder)"
     )
     parser.add_argument(
+        "--meetings",
+        type=int,
+        metavar="K",
+        help="meeting and message notes in each vault (generate.py's default: one per contact; 0: none)",
+    )
+    parser.add_argument(
         "--watch-start",
         type=int,
         default=100_000,
@@ -372,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.rounds} rounds, median; vaults and caches in {work}\n")
     try:
         for n in args.sizes:
-            figures, feed = measure_size(n, args.rounds, work)
+            figures, feed = measure_size(n, args.rounds, work, args.meetings)
             print(table(n, figures), feed, sep="\n\n", end="\n\n", flush=True)
         if args.watch_start:
             started = measure_watch_start(args.watch_start, 500, args.rounds, work)
