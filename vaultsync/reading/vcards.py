@@ -35,19 +35,16 @@ def read_vcards(text: str) -> Export:
     broken: Malformed | None = None
     for logical, number in getLogicalLines(io.StringIO(_without_pictures(text)), allowQP=True):
         number = max(number, 1)  # vobject numbers the file's first line 0
+        problem: Malformed | None = None
         try:
             line = textLineToContentLine(logical, number)
             value = line.value if isinstance(line.value, str) else ""
         except ParseError:
             problem = Malformed(number, f"not a vCard line: {logical.splitlines()[0][:60]!r}")
-            if card is None:
-                malformed.append(problem)
-            else:
-                broken = broken or problem
-            continue
         except (LookupError, ValueError) as err:  # an unknown CHARSET, bytes not of that charset
             name = re.split("[;:]", logical, maxsplit=1)[0][:40]  # the charset is named in err
             problem = Malformed(number, f"{name}: cannot be decoded ({err})")
+        if problem is not None:  # the file's own problem outside a card, else the card's first
             if card is None:
                 malformed.append(problem)
             else:
