@@ -68,7 +68,11 @@ def held(contact: Contact, now: Now, settings: Settings) -> tuple[Moment, ...]:
 
 def held_since(contact: Contact, now: Now, settings: Settings) -> tuple[Moment, ...]:
     """The interviews over by ``now`` that start reminders: those on or after ``since``."""
-    over = held(contact, now, settings)
+    return _since(held(contact, now, settings), now, settings)
+
+
+def _since(over: tuple[Moment, ...], now: Now, settings: Settings) -> tuple[Moment, ...]:
+    """The interviews of ``over`` on or after ``since``."""
     since = settings.since
     return over if since is None else tuple(m for m in over if now.day_of(m) >= since)
 
@@ -94,7 +98,9 @@ def deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
     if contact.do_not_contact:
         return []
     found = []
-    over = held_since(contact, now, settings)
+    # worked out once here for every kind below: each interview's end is looked up to tell
+    held_all = held(contact, now, settings)
+    over = _since(held_all, now, settings)
     for interview in over:
         day = now.day_of(interview)
         if not any(sent >= day for sent in contact.thank_you_sent):
@@ -113,7 +119,7 @@ def deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
             found.append(Deadline(INTERVIEW, contact, interview, day, day, day))
     if contact.follow_up:
         found += no_reply_deadlines(contact, now, settings)
-    return in_touch(contact, now, settings, found)
+    return in_touch(contact, now, settings, found, held_all, over)
 
 
 def unanswered(contact: Contact, now: Now, settings: Settings) -> tuple[dt.date, ...]:
@@ -162,13 +168,21 @@ def search_over(today: dt.date, settings: Settings) -> bool:
     return settings.search_ended is not None and today >= settings.search_ended
 
 
-def in_touch(contact: Contact, now: Now, settings: Settings, found: list[Deadline]) -> list[Deadline]:
+def in_touch(
+    contact: Contact,
+    now: Now,
+    settings: Settings,
+    found: list[Deadline],
+    held_all: tuple[Moment, ...],
+    over: tuple[Moment, ...],
+) -> list[Deadline]:
     """``found`` with the keep-in-touch deadline, which takes over from a check-in not done once it
     is due; from the day the search ended, only what ``AFTER_SEARCH`` keeps, and the word of how
-    it ended."""
+    it ended. ``held_all``: the interviews over by ``now``; ``over``: those on or after ``since``."""
     if search_over(now.day, settings):
-        return [d for d in found if d.kind in AFTER_SEARCH] + search_ended_deadlines(contact, now, settings)
-    keep = keep_in_touch_deadline(contact, now, settings)
+        ended = search_ended_deadlines(contact, now, settings, held_all, over)
+        return [d for d in found if d.kind in AFTER_SEARCH] + ended
+    keep = keep_in_touch_deadline(contact, now, settings, held_all, over)
     if keep is None:
         return found
     if now.day >= keep.start:
@@ -178,7 +192,11 @@ def in_touch(contact: Contact, now: Now, settings: Settings, found: list[Deadlin
 
 def last_contact(contact: Contact, now: Now, settings: Settings) -> dt.date | None:
     """The latest day by ``now`` that the record shows any contact with them."""
-    days = [now.day_of(m) for m in held(contact, now, settings)]
+    return _last_contact(contact, now, held(contact, now, settings))
+
+
+def _last_contact(contact: Contact, now: Now, held_all: tuple[Moment, ...]) -> dt.date | None:
+    days = [now.day_of(m) for m in held_all]
     days += (d for d in (*_words_to(contact), *contact.replies) if d <= now.day)
     return max(days, default=None)
 
@@ -188,11 +206,12 @@ def _words_to(contact: Contact) -> tuple[dt.date, ...]:
     return (*contact.thank_you_sent, *contact.check_ins, *contact.outreach, *contact.contacted)
 
 
-def keep_in_touch_deadline(contact: Contact, now: Now, settings: Settings) -> Deadline | None:
+def keep_in_touch_deadline(
+    contact: Contact, now: Now, settings: Settings, held_all: tuple[Moment, ...], over: tuple[Moment, ...]
+) -> Deadline | None:
     """Write again ``keep_in_touch_days`` (or the contact's ``keep_in_touch``) after the latest
     contact, once the check-in is done or its window has closed (then not before the day after)."""
     every = settings.keep_in_touch_days if contact.keep_in_touch is None else contact.keep_in_touch
-    over = held_since(contact, now, settings)
     if not every or not over or not contact.follow_up:
         return None
     interview = now.day_of(over[-1])
@@ -200,7 +219,7 @@ def keep_in_touch_deadline(contact: Contact, now: Now, settings: Settings) -> De
     closes = interview + dt.timedelta(days=settings.check_in_closes_days)
     if not checked and now.day <= closes:
         return None  # the check-in comes first
-    last = last_contact(contact, now, settings) or interview
+    last = _last_contact(contact, now, held_all) or interview
     start = last + dt.timedelta(days=every)
     if not checked:
         start = max(start, closes + dt.timedelta(days=1))
@@ -208,14 +227,16 @@ def keep_in_touch_deadline(contact: Contact, now: Now, settings: Settings) -> De
     return Deadline(KEEP_IN_TOUCH, contact, last, start, end)
 
 
-def search_ended_deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
+def search_ended_deadlines(
+    contact: Contact, now: Now, settings: Settings, held_all: tuple[Moment, ...], over: tuple[Moment, ...]
+) -> list[Deadline]:
     """Tell each contact you interviewed how the search ended, and thank them: due within
     ``search_ended_days`` of ``search_ended``; done by any word sent to them, or a meeting, since
     that day."""
     ended = settings.search_ended
-    if ended is None or not contact.follow_up or not held_since(contact, now, settings):
+    if ended is None or not contact.follow_up or not over:
         return []
-    met = (now.day_of(m) for m in held(contact, now, settings))  # met since: told in person
+    met = (now.day_of(m) for m in held_all)  # met since: told in person
     if any(ended <= day <= now.day for day in (*_words_to(contact), *met)):
         return []
     end = ended + dt.timedelta(days=settings.search_ended_days)
