@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from test_cache import generated_vault
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.model import asks
+from vaultsync.model import asks, contact
 from vaultsync.model.contact import path_stem
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import fastyaml, note, sections
@@ -373,6 +373,18 @@ def test_the_phrase_trie_finds_what_the_plain_alternation_finds(phrases: list[st
     )
     found = [(m.start(), m.group()) for m in trie.finditer(text)]
     assert found == [(m.start(), m.group()) for m in plain.finditer(text)]
+
+
+@given(st.text(alphabet="#a_/&-é.\n 1", max_size=40))
+@example("#person")
+@example("## Person #person")
+@example("a#person &#35; /#x #a/b-c ##x")
+def test_body_tags_are_found_as_by_the_look_behind_first(text: str):
+    """The body-tag pattern, "#" first so that the search skips to each "#", finds exactly the
+    tags of the pattern that starts with the look-behind."""
+    plain = re.compile(r"(?<![\w#/&])#([\w/-]+)")
+    found = [(m.start(), m.group(1)) for m in contact._BODY_TAG.finditer(text)]
+    assert found == [(m.start(), m.group(1)) for m in plain.finditer(text)]
 
 
 @given(st.text(alphabet="ab. é", min_size=1, max_size=12).filter(lambda name: name not in (".", "..")))
