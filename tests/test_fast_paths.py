@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from test_cache import generated_vault
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.model import asks, contact
-from vaultsync.model.contact import path_stem
+from vaultsync.model import asks, contact, interactions
+from vaultsync.model.contact import WIKILINK, path_stem
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import fastyaml, note, sections
 from vaultsync.reading.note import Note, NoteError, NoteReader
@@ -385,6 +385,51 @@ def test_body_tags_are_found_as_by_the_look_behind_first(text: str):
     plain = re.compile(r"(?<![\w#/&])#([\w/-]+)")
     found = [(m.start(), m.group(1)) for m in contact._BODY_TAG.finditer(text)]
     assert found == [(m.start(), m.group(1)) for m in plain.finditer(text)]
+
+
+HEADING_PARTS = st.sampled_from(
+    [
+        "## Participants",
+        "# With Ana",
+        "   ### attendees:",
+        "#### People",
+        "##Participants",
+        "    # With",
+        "## Notes",
+        "#tag",
+        "\t# With",
+        "[[Ana]]",
+        "![[Ana]]",
+        "- [[Ben|B]]",
+        "text",
+        "",
+        " ",
+        "#",
+        "##",
+    ]
+)
+
+
+def _heading_links_by_line_anchors(body: str) -> list[str]:
+    """The people under their headings as found with "^" patterns (before the newline-first search)."""
+    people = re.compile(
+        r"^ {0,3}#{1,6}[ \t]+(?:participants|attendees|people|with)\b.*$", re.IGNORECASE | re.MULTILINE
+    )
+    following = re.compile(r"^ {0,3}#{1,6}[ \t]", re.MULTILINE)
+    found = []
+    for heading in people.finditer(body):
+        end = following.search(body, heading.end())
+        part = body[heading.end() : end.start() if end else len(body)]
+        found += [m.group(0) for m in WIKILINK.finditer(part) if not m.group(0).startswith("!")]
+    return found
+
+
+@given(st.lists(HEADING_PARTS | st.text(alphabet="#[]! \nAaw", max_size=8), max_size=14), st.booleans())
+@example(["## With", "[[Ana]]", "## People", "[[Ben]]"], False)
+@example(["text", "## With [[Cy]]", "[[Ana]]"], True)
+def test_people_headings_are_found_as_with_line_anchors(lines: list[str], newline_at_end: bool):
+    body = "\n".join(lines) + ("\n" if newline_at_end else "")
+    assert interactions._heading_links(body) == _heading_links_by_line_anchors(body)
 
 
 @given(st.text(alphabet="ab. é", min_size=1, max_size=12).filter(lambda name: name not in (".", "..")))
