@@ -137,6 +137,8 @@ TAKEN = st.sampled_from(
     [
         "text", "Jane Doe", "2026-11-20", "2026-02-30", '"2026-11-20"', "10:30", "yes", "~", "", "'single'", "0x1F",
         "[a, b]", "[]", "[2026-01-01, 3, no]", "[[Jane Doe]]", '"[[Jane Doe]]"', "a#b", "a:b", "é ü", ".inf", "1_000",
+        '["[[Jane Doe]]"]', '["a, b", \'c\', 2026-01-01, no]', '[ "x" ,"y" ]', '[" a ", "#x: y", "[[A|B]]"]',
+        '[""]', "['']", '["a" b]', '["a", ]', '["a",,"b"]', "['it''s']", '["a\\"b"]', '["a"]x', '[a, "b]',
     ]
 )  # fmt: skip
 FLAT_VALUES = st.one_of(
@@ -210,6 +212,23 @@ def test_the_common_front_matter_takes_the_fast_path():
         "a: {b: 1, b: 2}",
     ):
         assert fast_meta(uncommon) is None, uncommon
+
+
+def test_flow_lists_of_quoted_links_take_the_line_scan():
+    """Obsidian's ``categories: ["[[Meetings]]"]`` and ``people: ["[[Ana]]", 'Ben']``: read line by
+    line as PyYAML reads them; escapes, doubled quotes and stray text are left to libyaml."""
+    taken = {
+        'categories: ["[[Meetings]]"]': {"categories": ["[[Meetings]]"]},
+        "people: [\"[[Ana Ortiz|Ana]]\", 'Ben, the editor', Cy, 2026-11-20, no]": {
+            "people": ["[[Ana Ortiz|Ana]]", "Ben, the editor", "Cy", dt.date(2026, 11, 20), False]
+        },
+        'a: [ " spaced " ,"#not: a comment"]': {"a": [" spaced ", "#not: a comment"]},
+        "a: [\"\", '']": {"a": ["", ""]},
+    }
+    for text, meta in taken.items():
+        assert fast_meta(text, lines_only=True) == meta == slow_meta(text), text
+    for left in ('a: ["x\\"y"]', "a: ['it''s']", 'a: ["x" y]', 'a: ["x", ]', 'a: ["x",,"y"]', 'a: ["x]'):
+        assert fast_meta(left, lines_only=True) is None, left
 
 
 def corpus_notes() -> list[tuple[str, bytes]]:
