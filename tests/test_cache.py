@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import zlib
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -380,6 +381,40 @@ def test_an_audit_checked_in_two_processes_is_the_audit_of_one(tmp_path: Path, s
         assert checked.vault == expected.vault
         assert checked.findings == expected.findings
         assert len(checked.findings) > 1000
+
+
+def _pids_marked(marker: Path, chunk: list[int]) -> list[tuple[int, int]]:
+    if os.getpid() != _PARENT[0]:
+        marker.touch()  # the worker has a chunk
+    return [(item, os.getpid()) for item in chunk]
+
+
+_PARENT = [0]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_work_beside_the_chunks_runs_here_while_the_worker_takes_them(tmp_path: Path, processes: int):
+    """``map_chunks_beside``: ``beside`` runs in this process once the worker has started on the
+    chunks (here it waits for the worker's first chunk), and each chunk's result comes back in order."""
+    _PARENT[0] = os.getpid()
+    marker = tmp_path / "worker-started"
+    items = list(range(parallel.MIN_NOTES + 7))
+
+    def beside() -> str:
+        if processes == 2:
+            deadline = time.monotonic() + 60
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return f"beside in {os.getpid()}"
+
+    done, aside = parallel.map_chunks_beside(
+        items, partial(_pids_marked, marker), beside, processes=processes
+    )
+    assert aside == f"beside in {os.getpid()}"
+    assert [item for chunk in done for item, _ in chunk] == items
+    assert marker.exists() == (processes == 2)
+    workers = {pid for chunk in done for _, pid in chunk} - {os.getpid()}
+    assert len(workers) == (processes == 2)  # the worker's chunks, made there
 
 
 def test_a_worker_that_dies_halfway_costs_time_not_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

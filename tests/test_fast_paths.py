@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from test_cache import generated_vault
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.model import asks
-from vaultsync.model.contact import path_stem
+from vaultsync.model import asks, contact, interactions
+from vaultsync.model.contact import WIKILINK, path_stem
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import fastyaml, note, sections
 from vaultsync.reading.note import Note, NoteError, NoteReader
@@ -137,6 +137,8 @@ TAKEN = st.sampled_from(
     [
         "text", "Jane Doe", "2026-11-20", "2026-02-30", '"2026-11-20"', "10:30", "yes", "~", "", "'single'", "0x1F",
         "[a, b]", "[]", "[2026-01-01, 3, no]", "[[Jane Doe]]", '"[[Jane Doe]]"', "a#b", "a:b", "é ü", ".inf", "1_000",
+        '["[[Jane Doe]]"]', '["a, b", \'c\', 2026-01-01, no]', '[ "x" ,"y" ]', '[" a ", "#x: y", "[[A|B]]"]',
+        '[""]', "['']", '["a" b]', '["a", ]', '["a",,"b"]', "['it''s']", '["a\\"b"]', '["a"]x', '[a, "b]',
     ]
 )  # fmt: skip
 FLAT_VALUES = st.one_of(
@@ -210,6 +212,23 @@ def test_the_common_front_matter_takes_the_fast_path():
         "a: {b: 1, b: 2}",
     ):
         assert fast_meta(uncommon) is None, uncommon
+
+
+def test_flow_lists_of_quoted_links_take_the_line_scan():
+    """Obsidian's ``categories: ["[[Meetings]]"]`` and ``people: ["[[Ana]]", 'Ben']``: read line by
+    line as PyYAML reads them; escapes, doubled quotes and stray text are left to libyaml."""
+    taken = {
+        'categories: ["[[Meetings]]"]': {"categories": ["[[Meetings]]"]},
+        "people: [\"[[Ana Ortiz|Ana]]\", 'Ben, the editor', Cy, 2026-11-20, no]": {
+            "people": ["[[Ana Ortiz|Ana]]", "Ben, the editor", "Cy", dt.date(2026, 11, 20), False]
+        },
+        'a: [ " spaced " ,"#not: a comment"]': {"a": [" spaced ", "#not: a comment"]},
+        "a: [\"\", '']": {"a": ["", ""]},
+    }
+    for text, meta in taken.items():
+        assert fast_meta(text, lines_only=True) == meta == slow_meta(text), text
+    for left in ('a: ["x\\"y"]', "a: ['it''s']", 'a: ["x" y]', 'a: ["x", ]', 'a: ["x",,"y"]', 'a: ["x]'):
+        assert fast_meta(left, lines_only=True) is None, left
 
 
 def corpus_notes() -> list[tuple[str, bytes]]:
@@ -373,6 +392,63 @@ def test_the_phrase_trie_finds_what_the_plain_alternation_finds(phrases: list[st
     )
     found = [(m.start(), m.group()) for m in trie.finditer(text)]
     assert found == [(m.start(), m.group()) for m in plain.finditer(text)]
+
+
+@given(st.text(alphabet="#a_/&-é.\n 1", max_size=40))
+@example("#person")
+@example("## Person #person")
+@example("a#person &#35; /#x #a/b-c ##x")
+def test_body_tags_are_found_as_by_the_look_behind_first(text: str):
+    """The body-tag pattern, "#" first so that the search skips to each "#", finds exactly the
+    tags of the pattern that starts with the look-behind."""
+    plain = re.compile(r"(?<![\w#/&])#([\w/-]+)")
+    found = [(m.start(), m.group(1)) for m in contact._BODY_TAG.finditer(text)]
+    assert found == [(m.start(), m.group(1)) for m in plain.finditer(text)]
+
+
+HEADING_PARTS = st.sampled_from(
+    [
+        "## Participants",
+        "# With Ana",
+        "   ### attendees:",
+        "#### People",
+        "##Participants",
+        "    # With",
+        "## Notes",
+        "#tag",
+        "\t# With",
+        "[[Ana]]",
+        "![[Ana]]",
+        "- [[Ben|B]]",
+        "text",
+        "",
+        " ",
+        "#",
+        "##",
+    ]
+)
+
+
+def _heading_links_by_line_anchors(body: str) -> list[str]:
+    """The people under their headings as found with "^" patterns (before the newline-first search)."""
+    people = re.compile(
+        r"^ {0,3}#{1,6}[ \t]+(?:participants|attendees|people|with)\b.*$", re.IGNORECASE | re.MULTILINE
+    )
+    following = re.compile(r"^ {0,3}#{1,6}[ \t]", re.MULTILINE)
+    found = []
+    for heading in people.finditer(body):
+        end = following.search(body, heading.end())
+        part = body[heading.end() : end.start() if end else len(body)]
+        found += [m.group(0) for m in WIKILINK.finditer(part) if not m.group(0).startswith("!")]
+    return found
+
+
+@given(st.lists(HEADING_PARTS | st.text(alphabet="#[]! \nAaw", max_size=8), max_size=14), st.booleans())
+@example(["## With", "[[Ana]]", "## People", "[[Ben]]"], False)
+@example(["text", "## With [[Cy]]", "[[Ana]]"], True)
+def test_people_headings_are_found_as_with_line_anchors(lines: list[str], newline_at_end: bool):
+    body = "\n".join(lines) + ("\n" if newline_at_end else "")
+    assert interactions._heading_links(body) == _heading_links_by_line_anchors(body)
 
 
 @given(st.text(alphabet="ab. é", min_size=1, max_size=12).filter(lambda name: name not in (".", "..")))

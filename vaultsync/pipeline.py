@@ -29,7 +29,7 @@ from vaultsync.reading.listing import Scan
 from vaultsync.store.cache import ReportCache
 from vaultsync.store.files import settled_state
 from vaultsync.store.loader import load_and_derive, load_and_evaluate, load_scan, scan_vault
-from vaultsync.store.parallel import map_chunks
+from vaultsync.store.parallel import map_chunks_beside
 
 if TYPE_CHECKING:
     from vaultsync.config import Settings
@@ -47,7 +47,8 @@ def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> A
 
     Reading a folder or a scan, the rules about one contact run once every note is read (so each
     contact has the dates of the interaction notes that link it), shared between two processes
-    (``vaultsync.store.parallel.map_chunks``); the one across contacts (``referral``) here.
+    (``vaultsync.store.parallel.map_chunks_beside``); the one across contacts (``referral``) in
+    this process meanwhile.
     ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
     from vaultsync.model.audit import Audit
     from vaultsync.model.referral import across_contacts
@@ -61,8 +62,10 @@ def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> A
     now = judged_at(when, vault.settings)
     # Judged once read, each with the dates of the interaction notes that link it, on two cores.
     each = partial(each_contact_findings, now=now, settings=vault.settings)
-    found = map_chunks(vault.contacts, each)
-    across = across_contacts(vault.contacts, now, vault.settings)
+    # The rule across contacts runs here while the worker judges (it then judges more of them).
+    found, across = map_chunks_beside(
+        vault.contacts, each, partial(across_contacts, vault.contacts, now, vault.settings)
+    )
     found = _told(found, across.met)
     found.append(across.findings)
     return Audit(vault, now, found, read)

@@ -21,7 +21,9 @@ from vaultsync.reading.note import Note
 from vaultsync.reading.sections import EMPTY, Sections
 
 WIKILINK = re.compile(r"!?\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
-_BODY_TAG = re.compile(r"(?<![\w#/&])#([\w/-]+)")
+#: A #tag not inside a word, a heading's "##", a path or an entity; "#" first, so that the search
+#: skips to each "#" (a pattern that starts with the look-behind is tried at every character).
+_BODY_TAG = re.compile(r"#(?<![\w#/&]#)([\w/-]+)")
 
 
 @dataclass(frozen=True)

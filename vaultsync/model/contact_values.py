@@ -89,6 +89,8 @@ def build_contact(
         return raw
 
     def days(canonical: str) -> tuple[dt.date, ...]:
+        if canonical not in props:
+            return ()  # most of these properties, in most notes
         return tuple(sorted({day_of(m) for m in moments(canonical, parse_moment)}))
 
     follow_up = flag("follow_up")

@@ -15,7 +15,7 @@ import re
 from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from vaultsync.config import Settings
@@ -41,7 +41,10 @@ _DIRECTIONS = {
 _PEOPLE_HEADING = re.compile(
     r"^ {0,3}#{1,6}[ \t]+(?:participants|attendees|people|with)\b.*$", re.IGNORECASE | re.MULTILINE
 )
-_NEXT_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]", re.MULTILINE)
+#: The same two after a newline: a search for a plain character first skips in C to each
+#: newline, where one that starts with "^" is tried at every character.
+_PEOPLE_HEADING_AFTER_NEWLINE = re.compile("\n" + _PEOPLE_HEADING.pattern[1:], _PEOPLE_HEADING.flags)
+_NEXT_HEADING_AFTER_NEWLINE = re.compile(r"\n {0,3}#{1,6}[ \t]")
 _FOLD = re.compile(r"[\s_\-]+")
 
 
@@ -56,6 +59,7 @@ class Interaction:
     sections: Sections = EMPTY  # read only when it links one person
 
 
+@lru_cache(maxsize=4096)  # the same few types and tags recur in every meeting note
 def _mark(value: str) -> str:
     """A type, tag or category folded for comparing with the settings' marks: "[[Job Interviews]]",
     "job-interview" and "#JobInterview" meet."""
@@ -133,9 +137,12 @@ def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, 
 def _heading_links(body: str) -> list[str]:
     """The wikilinks under a Participants, Attendees, People or With heading."""
     found = []
-    for heading in _PEOPLE_HEADING.finditer(body):
-        end = _NEXT_HEADING.search(body, heading.end())
-        part = body[heading.end() : end.start() if end else len(body)]
+    first = _PEOPLE_HEADING.match(body)
+    ends = [first.end()] if first else []
+    ends += [heading.end() for heading in _PEOPLE_HEADING_AFTER_NEWLINE.finditer(body)]
+    for start in ends:
+        end = _NEXT_HEADING_AFTER_NEWLINE.search(body, start)
+        part = body[start : end.start() + 1 if end else len(body)]
         found += [m.group(0) for m in WIKILINK.finditer(part) if not m.group(0).startswith("!")]
     return found
 
@@ -304,29 +311,28 @@ def _with(contact: Contact, gained: tuple[tuple[Interaction, bool], ...]) -> Con
     """``contact`` with the dates (and, from a note that links only them, the sections) of the
     interactions ``gained``."""
     dates: dict[str, set[Any]] = {}
-    sources = list(contact.sources)
+    sources = set(contact.sources)
     sections = contact.sections
     for interaction, alone in gained:
-        kind = interaction.kind
-        if kind not in dates:
-            dates[kind] = set(getattr(contact, _FIELDS[kind]))
-        if kind == "interview":
-            dates[kind].update(interaction.moments)
-        else:
-            dates[kind].update(map(day_of, interaction.moments))
-        sources += [(kind, moment.isoformat(), interaction.path) for moment in interaction.moments]
+        kind, moments, path = interaction.kind, interaction.moments, interaction.path
+        days = dates.get(kind)
+        if days is None:
+            days = dates[kind] = set(getattr(contact, _FIELDS[kind]))
+        days.update(moments if kind == "interview" else map(day_of, moments))
+        sources.update([(kind, moment.isoformat(), path) for moment in moments])
         if alone and interaction.sections != EMPTY:
             sections = _merged(sections, interaction.sections)
-    changes: dict[str, Any] = {"sources": tuple(sorted(set(sources)))}
+    # dataclasses.replace checks every field again: for thousands of contacts, most of the join
+    state = contact.__dict__.copy()
+    state["sources"] = tuple(sorted(sources))
     for kind, days in dates.items():
-        changes[_FIELDS[kind]] = tuple(sorted(days, key=moment_sort_key if kind == "interview" else None))
+        state[_FIELDS[kind]] = tuple(sorted(days, key=moment_sort_key if kind == "interview" else None))
     if sections is not contact.sections:
         advice = [*contact.advice]
         advice += [text for text, _ in sections.advice if text and text not in advice]
-        changes["sections"], changes["advice"] = sections, tuple(advice)
-    # dataclasses.replace checks every field again: for thousands of contacts, most of the join
+        state["sections"], state["advice"] = sections, tuple(advice)
     joined = object.__new__(Contact)
-    joined.__dict__.update(contact.__dict__, **changes)
+    object.__setattr__(joined, "__dict__", state)
     return joined
 
 

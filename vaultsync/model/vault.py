@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,14 +73,9 @@ def entry_of(
     (the one that read it) reads its sections."""
     if isinstance(note, NoteError):
         return Entry(path, None, (note,))
-    from vaultsync.model.contact import contact_mark  # not needed to scan or serve the cache
-    from vaultsync.model.contact_values import build_contact
-
+    contact_mark, build_contact, interaction_of, in_people_folder = _deciders()
     mark = contact_mark(note, settings)
     if mark is None:
-        from vaultsync.model.interactions import interaction_of
-        from vaultsync.model.people import in_people_folder
-
         # A meeting note kept in a person's folder is a meeting, not another person.
         interaction, unread = interaction_of(note, settings)
         if interaction is not None or is_generated(note.meta) or not in_people_folder(note, settings):
@@ -87,3 +83,20 @@ def entry_of(
         mark = "people folder"
     contact, problems = build_contact(note, settings, reader, mark)
     return Entry(path, contact, tuple(problems))
+
+
+@cache
+def _deciders() -> tuple[
+    Callable[[Note, Settings], str | None],
+    Callable[[Note, Settings, NoteReader | None, str], tuple[Contact, list[NoteError]]],
+    Callable[[Note, Settings], tuple[Interaction | None, list[NoteError]]],
+    Callable[[Note, Settings], bool],
+]:
+    """What ``entry_of`` decides with, imported when first needed (not to scan or serve the
+    cache), once: an import statement in ``entry_of`` costs a lookup for every note read."""
+    from vaultsync.model.contact import contact_mark
+    from vaultsync.model.contact_values import build_contact
+    from vaultsync.model.interactions import interaction_of
+    from vaultsync.model.people import in_people_folder
+
+    return contact_mark, build_contact, interaction_of, in_people_folder

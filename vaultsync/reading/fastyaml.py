@@ -139,7 +139,11 @@ class _Loader:
             return inner
         if first == "[":
             inner = text[1:-1]
-            if text[-1] != "]" or any(c in inner for c in _NOT_IN_FLOW):
+            if text[-1] != "]":
+                raise _Fallback
+            if '"' in inner or "'" in inner:
+                return self.quoted_items(inner)
+            if any(c in inner for c in _NOT_IN_FLOW):
                 raise _Fallback
             parts = [part.strip(" ") for part in inner.split(",")]
             if parts == [""]:
@@ -148,6 +152,27 @@ class _Loader:
                 raise _Fallback
             return [self.plain(part) for part in parts]
         return self.plain(text)
+
+    def quoted_items(self, inner: str) -> list[Any]:
+        """A one-line flow sequence with quoted items (``["[[Ana]]", 'Ben', Cy]``, as Obsidian
+        links people), item by item: quoted text without escapes or its own quote, or a plain
+        scalar that holds no flow indicator, quote, ``#`` or ``:``. Anything else falls back."""
+        items: list[Any] = []
+        start = 0
+        while True:
+            match = _FLOW_ITEM.match(inner, start)
+            if match is None:
+                raise _Fallback
+            double, single, plain, comma = match.groups()
+            if double is not None:
+                items.append(double)
+            elif single is not None:
+                items.append(single)
+            else:
+                items.append(self.plain(plain))
+            if not comma:
+                return items
+            start = match.end()
 
     def plain(self, text: str) -> Any:
         """A plain scalar as the loader resolves and constructs it."""
@@ -231,6 +256,12 @@ _EMPTY = object()  # a row's value when nothing follows the key's colon
 #: Characters that start something other than a plain scalar.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW = frozenset("[]{}'\"#:")
+#: One item of a flow sequence and the comma after it, or the end: double-quoted text without
+#: a backslash (an escape) or a quote, single-quoted text without a quote (``''`` is one), or
+#: a plain scalar of none of _NOT_IN_FLOW, the spaces around it not its own.
+_FLOW_ITEM = re.compile(
+    r' *(?:"([^"\\]*)"|\'([^\']*)\'|([^][{}\'"#:, ](?:[^][{}\'"#:,]*[^][{}\'"#:, ])?)) *(?:(,)|$)'
+)
 #: What the line scan leaves to libyaml: tabs, control characters, NEL and the Unicode line and
 #: paragraph separators (line breaks to YAML 1.1), a byte-order mark, non-characters, lone
 #: surrogates. Written as the few ranges it takes, not the many it leaves: far quicker to compile.

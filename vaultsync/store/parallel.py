@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vaultsync.store.cache import Record, Signature, dump_records, load_records
 from vaultsync.store.entries import load_entry, load_record
@@ -43,6 +43,7 @@ PROCESSES = 2
 Chunk = Sequence[tuple[str, Signature | None]]
 #: What is worked out from a chunk's entries where they were read; its result must pickle.
 Evaluate = Callable[[list["Entry"]], Any]
+_Beside = TypeVar("_Beside")
 
 
 class Loaded:
@@ -137,11 +138,12 @@ def _load_forked(
         blob, evaluated = message
         return Loaded(load_records(blob), blob, evaluated)
 
-    results = _forked(
+    results, _ = _forked(
         len(chunks),
         lambda index: _read(root, settings, chunks[index], pickled, signed, evaluate, reader),
         there,
         taken,
+        _nothing,
     )
     return [
         result
@@ -156,23 +158,52 @@ def map_chunks(
 ) -> list[Any]:
     """``work`` of each chunk of ``items``, in order, shared with a forked worker as reading is
     (the worker has the items by the fork: only what ``work`` gives is pickled, and it must pickle)."""
+    return map_chunks_beside(items, work, _nothing, processes=processes)[0]
+
+
+def map_chunks_beside(
+    items: Sequence[Any],
+    work: Callable[[Sequence[Any]], Any],
+    beside: Callable[[], _Beside],
+    *,
+    processes: int | None = None,
+) -> tuple[list[Any], _Beside]:
+    """``map_chunks``, and ``beside()`` run in this process meanwhile: first, while the worker
+    starts on the chunks (it then takes more of them), so that work does not wait for both
+    cores to be done. Gives what ``map_chunks`` gives, and what ``beside`` returned."""
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     if processes is None:
         processes = default_processes()
     if processes < 2 or len(items) < MIN_NOTES:
-        return [work(chunk) for chunk in chunks]
-    done = _forked(
-        len(chunks), lambda index: (work(chunks[index]),), lambda index: work(chunks[index]), lambda x: (x,)
+        aside = beside()
+        return [work(chunk) for chunk in chunks], aside
+    done, aside = _forked(
+        len(chunks),
+        lambda index: (work(chunks[index]),),
+        lambda index: work(chunks[index]),
+        lambda x: (x,),
+        beside,
     )
-    return [result[0] if result is not None else work(chunks[index]) for index, result in enumerate(done)]
+    return [
+        result[0] if result is not None else work(chunks[index]) for index, result in enumerate(done)
+    ], aside
+
+
+def _nothing() -> None:
+    return None
 
 
 def _forked(
-    total: int, here: Callable[[int], Any], there: Callable[[int], Any], taken: Callable[[Any], Any]
-) -> list[Any]:
+    total: int,
+    here: Callable[[int], Any],
+    there: Callable[[int], Any],
+    taken: Callable[[Any], Any],
+    beside: Callable[[], _Beside],
+) -> tuple[list[Any], _Beside]:
     """Chunks 0 to ``total`` - 1 shared between this process (``here``) and one forked worker
-    (``there``, its result sent through a pipe and made ``taken`` here). A chunk the worker
-    claimed but did not send (it died) is None."""
+    (``there``, its result sent through a pipe and made ``taken`` here), with ``beside()`` done
+    here before this process takes any. A chunk the worker claimed but did not send (it died)
+    is None."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -198,6 +229,7 @@ def _forked(
         done += 1
 
     try:
+        aside = beside()
         for index in _claim(counter, total):
             results[index] = here(index)
             done += 1
@@ -210,7 +242,7 @@ def _forked(
         if worker.is_alive():
             worker.kill()
         worker.join()
-    return results
+    return results, aside
 
 
 def _claim(counter: Any, total: int) -> Iterator[int]:
