@@ -61,6 +61,13 @@ class Gates(NamedTuple):
     first: dict[str, tuple[int, ...]]  # a key word -> the rules whose first group holds it
     more: tuple[tuple[frozenset[str], ...], ...]  # each rule's other groups
     words: frozenset[str]  # every key word
+    #: For ``_words_rules``: PEOPLE's words that are words of text split at what is not a letter
+    #: (or None when a key word is not made of letters, digits and apostrophes: only the
+    #: patterns can tell then), every key word also as it follows an apostrophe, and the words
+    #: that only the patterns find (an apostrophe in them joins two words of that split).
+    plain_people: frozenset[str] | None
+    marked_words: frozenset[str]
+    joining: tuple[str, ...]
 
 
 @cache
@@ -81,18 +88,64 @@ def _gates(ignore_case: bool) -> Gates:
         f"{re.escape(letter)}(?<![\\w\\x27’]{re.escape(letter)})(?:{_trie([w[1:] for w in words])})\\b"
         for letter, words in groupby(sorted(PEOPLE.split()), key=lambda word: word[0])
     ]
+    plain = {word for word in PEOPLE.split() if "'" not in word}
+    spelled = all(_SPELLED.fullmatch(word) for word in (*every, *PEOPLE.split()))
+    # "i'm" is found whenever "i" is; "y'all" holds no word of PEOPLE before its apostrophe
+    joining = {w for w in every if "'" in w} | {w for w in PEOPLE.split() if w.split("'")[0] not in plain}
     return Gates(
         re.compile(_expand_apostrophes("|".join(people)), flags),
         re.compile(r"\b(?:" + _expand_apostrophes(_trie(sorted(every))) + r")\b", flags),
         {word: tuple(sorted(rules)) for word, rules in first.items()},
         tuple(more),
         frozenset(every),
+        frozenset(plain) if spelled else None,
+        frozenset(every) | {"'" + word for word in every},
+        tuple(sorted(joining)),
     )
+
+
+#: What key words and PEOPLE's words may be made of for ``_words_rules`` to find them.
+_SPELLED = re.compile(r"[a-z0-9_']+")
+#: ASCII text lowered, every character but a word's (``\w``) and the apostrophe made a space;
+#: the second also puts a space before each apostrophe, so that a word after one reads "'word".
+_APART = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_'")})
+_APART_MARKED = {**_APART, ord("'"): " '"}
 
 
 def _rules(searched: str, ignore_case: bool) -> Sequence[int]:
     """The rules worth trying on ``searched``: those of whose key words, a word of each group,
     it holds."""
+    if not ignore_case:
+        found = _words_rules(searched)
+        if found is not None:
+            return found
+    return _patterns_rules(searched, ignore_case)
+
+
+def _words_rules(searched: str) -> Sequence[int] | None:
+    """``_patterns_rules`` of ASCII text lowered, from its words (a split costs less than the two
+    searches), or None when only the patterns can tell. A pattern finds a word of PEOPLE at the
+    start of a word that no apostrophe precedes, a key word at the start of any: whole words,
+    both (each ends with a letter, then ``\b``), unless an apostrophe joins two (``joining``)."""
+    gates = _gates(False)
+    if gates.plain_people is None:
+        return None
+    if "'" not in searched:
+        words = searched.translate(_APART).split()
+        if gates.plain_people.isdisjoint(words):
+            return ()
+        return _rules_holding(gates.words.intersection(words))
+    if any(joined in searched for joined in gates.joining):
+        return None
+    words = searched.translate(_APART_MARKED).split()  # a word after an apostrophe as "'word"
+    if gates.plain_people.isdisjoint(words):
+        return ()
+    return _rules_holding(frozenset(w.removeprefix("'") for w in gates.marked_words.intersection(words)))
+
+
+def _patterns_rules(searched: str, ignore_case: bool) -> Sequence[int]:
+    """``_rules`` by searching for the words with patterns: for text that is not ASCII, and
+    where ``_words_rules`` cannot tell."""
     gates = _gates(ignore_case)
     if not gates.people.search(searched):
         return ()
