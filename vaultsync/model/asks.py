@@ -63,10 +63,10 @@ class Gates(NamedTuple):
     words: frozenset[str]  # every key word
     #: For ``_words_rules``: PEOPLE's words that are words of text split at what is not a letter
     #: (or None when a key word is not made of letters, digits and apostrophes: only the
-    #: patterns can tell then), every key word also as it follows an apostrophe, and the words
-    #: that only the patterns find (an apostrophe in them joins two words of that split).
-    plain_people: frozenset[str] | None
-    marked_words: frozenset[str]
+    #: patterns can tell then), every key word also as it follows an apostrophe (both as
+    #: bytes), and the words that only the patterns find (an apostrophe in them joins two words).
+    plain_people: frozenset[bytes] | None
+    split_words: frozenset[bytes]
     joining: tuple[str, ...]
 
 
@@ -98,18 +98,16 @@ def _gates(ignore_case: bool) -> Gates:
         {word: tuple(sorted(rules)) for word, rules in first.items()},
         tuple(more),
         frozenset(every),
-        frozenset(plain) if spelled else None,
-        frozenset(every) | {"'" + word for word in every},
+        frozenset(word.encode() for word in plain) if spelled else None,
+        frozenset(word.encode() for word in every) | {b"'" + word.encode() for word in every},
         tuple(sorted(joining)),
     )
 
 
 #: What key words and PEOPLE's words may be made of for ``_words_rules`` to find them.
 _SPELLED = re.compile(r"[a-z0-9_']+")
-#: ASCII text lowered, every character but a word's (``\w``) and the apostrophe made a space;
-#: the second also puts a space before each apostrophe, so that a word after one reads "'word".
-_APART = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_'")})
-_APART_MARKED = {**_APART, ord("'"): " '"}
+#: For ASCII text as bytes: every character but a word's (``\w``) and the apostrophe made a space.
+_APART = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) in "_'") else 32 for c in range(256))
 
 
 def _rules(searched: str, ignore_case: bool) -> Sequence[int]:
@@ -128,19 +126,24 @@ def _words_rules(searched: str) -> Sequence[int] | None:
     start of a word that no apostrophe precedes, a key word at the start of any: whole words,
     both (each ends with a letter, then ``\b``), unless an apostrophe joins two (``joining``)."""
     gates = _gates(False)
-    if gates.plain_people is None:
+    if gates.plain_people is None or not searched.isascii():
         return None
-    if "'" not in searched:
-        words = searched.translate(_APART).split()
-        if gates.plain_people.isdisjoint(words):
-            return ()
-        return _rules_holding(gates.words.intersection(words))
-    if any(joined in searched for joined in gates.joining):
-        return None
-    words = searched.translate(_APART_MARKED).split()  # a word after an apostrophe as "'word"
+    apart = searched.encode().translate(_APART)  # bytes: a table, not a dict, for each character
+    if "'" in searched:
+        if any(joined in searched for joined in gates.joining):
+            return None
+        apart = apart.replace(b"'", b" '")  # a word after an apostrophe reads "'word"
+    words = apart.split()
     if gates.plain_people.isdisjoint(words):
         return ()
-    return _rules_holding(frozenset(w.removeprefix("'") for w in gates.marked_words.intersection(words)))
+    return _rules_of_words(gates.split_words.intersection(words))
+
+
+@lru_cache(maxsize=4096)
+def _rules_of_words(found: frozenset[bytes]) -> tuple[int, ...]:
+    """``_rules_holding`` of the key words ``found`` as ``_words_rules`` splits them (cached: as few
+    and as often the same)."""
+    return _rules_holding(frozenset(word.decode().removeprefix("'") for word in found))
 
 
 def _patterns_rules(searched: str, ignore_case: bool) -> Sequence[int]:
