@@ -122,8 +122,7 @@ def deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
                 due = day + dt.timedelta(days=settings.thank_you_days)
                 found.append(Deadline(THANK_YOU, contact, interview, due, due, day))
         if contact.follow_up:
-            latest = over[-1]
-            day = now.day_of(latest)
+            latest = over[-1]  # its day is the loop's last
             if max(contact.check_ins, default=dt.date.min) <= day:  # no check-in after it
                 opens = day + dt.timedelta(days=settings.check_in_opens_days)
                 closes = day + dt.timedelta(days=settings.check_in_closes_days)

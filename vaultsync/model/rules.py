@@ -164,7 +164,8 @@ def record(
 ) -> list[Finding]:
     """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
-    found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
+    if contact.hints:
+        found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
     # Only for the people one networks with: a vault may keep thousands of people notes.
     networking = contact.interviews or contact.outreach or contact.referrals or contact.referred_by
     if networking and not (contact.email or contact.phone or contact.address or contact.profile):
@@ -185,6 +186,8 @@ def record(
                 ),
             )
         )
+    if not contact.thank_you_sent:
+        return found  # most contacts: no letter to check the date of
     first = now.day_of(contact.interviews[0]) if contact.interviews else None
     early = [d for d in contact.thank_you_sent if first is None or d < first]
     if early:
