@@ -14,8 +14,9 @@ ask needs its frame, the match starts at the frame; where the verb is enough, at
 finding's line is the line of that first word. The user's ``job_ask_phrases`` count as asks too.
 
 Each rule is a regular expression, compiled when first needed, and a text is tried only with
-the rules whose key words it holds: most texts are done with after one search for the words
-every ask holds (the pronouns of the user and the contact). The grammar is ``model.ask_grammar``.
+the rules whose key words it holds, and only when it holds a word every ask holds (the pronouns
+of the user and the contact): ASCII text is split into words once and they are looked up in
+sets; other text is searched for them with patterns. The grammar is ``model.ask_grammar``.
 """
 
 from __future__ import annotations
