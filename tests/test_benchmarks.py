@@ -80,6 +80,7 @@ def test_the_profiling_scripts_run_on_a_small_vault(tmp_path: Path):
         "read the notes (two processes)",
         "save the entry cache",
         "the Vault, sorted",
+        "judge each contact (two processes)",
         "the referral rule",
         "sort the findings, format the report",
         "the stored report's key",

@@ -372,6 +372,37 @@ def test_the_labelled_phrasings_need_no_rule_the_keys_leave_out(text: str):
             assert asks.ask_spans(variant) == asks.ask_spans(variant, fast_paths=False), variant
 
 
+WORDY = st.lists(
+    st.sampled_from(
+        ["you", "You're", "i'm", "I'd", "'you", "y'all", "guy'all", "don't", "i", "me", "the", "'the", "2you",
+         "you_r", "hire", "hire me", "your team", "team's", "hiring", "'hiring", "job", "jobs", "co-op", "role",
+         "'", "''", "?", ",", "\n", "  ", "a", "ask", "'ask", "for", "please", "consider", "it's", "openings"]
+    ),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(WORDY, st.sampled_from([" ", "", "'", "-"]))
+def test_the_rules_from_the_words_are_the_rules_the_patterns_find(words: list[str], glue: str):
+    """ASCII text lowered is split into words to tell which rules to try: the same rules as the
+    searches for the key words and the people, apostrophes (before, inside, after) and all."""
+    text = glue.join(words).lower()
+    assert asks._words_rules(text) in (None, tuple(asks._patterns_rules(text, False))), text
+
+
+def test_the_labelled_phrasings_take_the_same_rules_from_their_words():
+    from job_ask_phrasings import HELD_OUT_ASKS, HELD_OUT_FINE, TUNED_ASKS, TUNED_FINE
+
+    split = 0
+    for phrasing in (*TUNED_ASKS, *TUNED_FINE, *HELD_OUT_ASKS, *HELD_OUT_FINE):
+        text = " ".join(phrasing.split("\n")).lower() + " "
+        if text.isascii():
+            assert asks._words_rules(text) in (None, tuple(asks._patterns_rules(text, False))), text
+            split += asks._words_rules(text) is not None
+    assert split >= 100  # the usual way
+
+
 PHRASE_WORDS = st.sampled_from(["hire", "me", "hire me", "a", "an", "job", "a job", "an opening", "for me"])
 
 

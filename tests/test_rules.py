@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from dataclasses import fields, replace
 
 import pytest
 from conftest import SAMPLE_VAULT, at, contact
+from test_cache import generated_vault
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.model.finding import Finding
+from vaultsync.model.deadlines import held
+from vaultsync.model.finding import LAPSED, Finding
 from vaultsync.model.referral import referral
 from vaultsync.model.rules import (
     CONTACT_RULES,
@@ -22,7 +25,7 @@ from vaultsync.model.rules import (
     record,
     thank_you,
 )
-from vaultsync.model.settle import settle
+from vaultsync.model.settle import as_lapsed, settle
 from vaultsync.store.loader import load_vault
 
 D = dt.date
@@ -335,6 +338,46 @@ def test_rules_given_the_deadlines_find_what_they_find_alone(today: dt.date) -> 
         assert contact_findings(person, at(today, vault.settings), vault.settings) == settle(
             alone, today, vault.settings
         )
+
+
+@pytest.mark.parametrize("today", [D(2026, 8, 1), D(2026, 11, 20), D(2027, 2, 1)])
+def test_rules_not_asked_for_want_of_deadlines_would_have_found_nothing(tmp_path, today: dt.date) -> None:
+    """contact_findings asks a rule of SPEAKS_OF only when a deadline of its kinds is open: on a
+    generated vault (meeting notes, replies, keep in touch) and once the search has ended, every
+    rule asked alone finds the same."""
+    vault = load_vault(generated_vault(tmp_path / "vault", 150), processes=1)
+    for config in (vault.settings, replace(vault.settings, search_ended=D(2026, 11, 1))):
+        now = at(today, config)
+        for person in vault.contacts:
+            alone = [f for rule in CONTACT_RULES for f in rule(person, now, config)]
+            assert contact_findings(person, now, config) == settle(alone, today, config), person.path
+
+
+def test_held_is_worked_out_again_for_an_edited_contact_or_another_moment():
+    """The interviews held are kept for the contact, moment and settings last asked about: an
+    edited contact, another moment or other settings are judged afresh."""
+    jane = contact("---\ntype: contact\nemail: j@example.org\ninterviews: [2026-11-20T15:00]\n---\n")
+    twenty_past = at(dt.datetime(2026, 11, 20, 15, 20))
+    assert held(jane, twenty_past, DEFAULTS) == ()  # a 30-minute interview: not over yet
+    assert [f.rule for f in contact_findings(jane, twenty_past, DEFAULTS)] == []
+    shorter = replace(jane, interview_minutes=15)
+    assert held(shorter, twenty_past, DEFAULTS) == (dt.datetime(2026, 11, 20, 15, 0),)
+    assert [f.rule for f in contact_findings(shorter, twenty_past, DEFAULTS)] == [
+        "thank-you",
+        "ask-referrals",
+        "record",
+    ]
+    assert held(jane, twenty_past, DEFAULTS) == ()
+    assert held(jane, at(dt.datetime(2026, 11, 20, 16, 0)), DEFAULTS) == (dt.datetime(2026, 11, 20, 15, 0),)
+    quick = settings_from_mapping({"interview_minutes": 15})
+    assert held(jane, twenty_past, quick) == (dt.datetime(2026, 11, 20, 15, 0),)
+    assert held(jane, twenty_past, DEFAULTS) == ()
+
+
+def test_a_lapsed_finding_is_the_finding_with_its_level_replaced():
+    """settle makes lapsed findings without dataclasses.replace: every field kept, whatever they are."""
+    every = Finding(*(f"field {index}" for index in range(len(fields(Finding)))))  # type: ignore[arg-type]
+    assert as_lapsed(every) == replace(every, level=LAPSED)
 
 
 def test_findings_pickle_back_to_equal_findings():

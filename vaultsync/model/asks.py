@@ -14,8 +14,9 @@ ask needs its frame, the match starts at the frame; where the verb is enough, at
 finding's line is the line of that first word. The user's ``job_ask_phrases`` count as asks too.
 
 Each rule is a regular expression, compiled when first needed, and a text is tried only with
-the rules whose key words it holds: most texts are done with after one search for the words
-every ask holds (the pronouns of the user and the contact). The grammar is ``model.ask_grammar``.
+the rules whose key words it holds, and only when it holds a word every ask holds (the pronouns
+of the user and the contact): ASCII text is split into words once and they are looked up in
+sets; other text is searched for them with patterns. The grammar is ``model.ask_grammar``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ class Gates(NamedTuple):
     first: dict[str, tuple[int, ...]]  # a key word -> the rules whose first group holds it
     more: tuple[tuple[frozenset[str], ...], ...]  # each rule's other groups
     words: frozenset[str]  # every key word
+    #: For ``_words_rules``: PEOPLE's words that are words of text split at what is not a letter
+    #: (or None when a key word is not made of letters, digits and apostrophes: only the
+    #: patterns can tell then), every key word also as it follows an apostrophe (both as
+    #: bytes), and the words that only the patterns find (an apostrophe in them joins two words).
+    plain_people: frozenset[bytes] | None
+    split_words: frozenset[bytes]
+    joining: tuple[str, ...]
 
 
 @cache
@@ -81,18 +89,67 @@ def _gates(ignore_case: bool) -> Gates:
         f"{re.escape(letter)}(?<![\\w\\x27’]{re.escape(letter)})(?:{_trie([w[1:] for w in words])})\\b"
         for letter, words in groupby(sorted(PEOPLE.split()), key=lambda word: word[0])
     ]
+    plain = {word for word in PEOPLE.split() if "'" not in word}
+    spelled = all(_SPELLED.fullmatch(word) for word in (*every, *PEOPLE.split()))
+    # "i'm" is found whenever "i" is; "y'all" holds no word of PEOPLE before its apostrophe
+    joining = {w for w in every if "'" in w} | {w for w in PEOPLE.split() if w.split("'")[0] not in plain}
     return Gates(
         re.compile(_expand_apostrophes("|".join(people)), flags),
         re.compile(r"\b(?:" + _expand_apostrophes(_trie(sorted(every))) + r")\b", flags),
         {word: tuple(sorted(rules)) for word, rules in first.items()},
         tuple(more),
         frozenset(every),
+        frozenset(word.encode() for word in plain) if spelled else None,
+        frozenset(word.encode() for word in every) | {b"'" + word.encode() for word in every},
+        tuple(sorted(joining)),
     )
+
+
+#: What key words and PEOPLE's words may be made of for ``_words_rules`` to find them.
+_SPELLED = re.compile(r"[a-z0-9_']+")
+#: For ASCII text as bytes: every character but a word's (``\w``) and the apostrophe made a space.
+_APART = bytes(c if c < 128 and (chr(c).isalnum() or chr(c) in "_'") else 32 for c in range(256))
 
 
 def _rules(searched: str, ignore_case: bool) -> Sequence[int]:
     """The rules worth trying on ``searched``: those of whose key words, a word of each group,
     it holds."""
+    if not ignore_case:
+        found = _words_rules(searched)
+        if found is not None:
+            return found
+    return _patterns_rules(searched, ignore_case)
+
+
+def _words_rules(searched: str) -> Sequence[int] | None:
+    """``_patterns_rules`` of ASCII text lowered, from its words (a split costs less than the two
+    searches), or None when only the patterns can tell. A pattern finds a word of PEOPLE at the
+    start of a word that no apostrophe precedes, a key word at the start of any: whole words,
+    both (each ends with a letter, then ``\b``), unless an apostrophe joins two (``joining``)."""
+    gates = _gates(False)
+    if gates.plain_people is None or not searched.isascii():
+        return None
+    apart = searched.encode().translate(_APART)  # bytes: a table, not a dict, for each character
+    if "'" in searched:
+        if any(joined in searched for joined in gates.joining):
+            return None
+        apart = apart.replace(b"'", b" '")  # a word after an apostrophe reads "'word"
+    words = apart.split()
+    if gates.plain_people.isdisjoint(words):
+        return ()
+    return _rules_of_words(gates.split_words.intersection(words))
+
+
+@lru_cache(maxsize=4096)
+def _rules_of_words(found: frozenset[bytes]) -> tuple[int, ...]:
+    """``_rules_holding`` of the key words ``found`` as ``_words_rules`` splits them (cached: as few
+    and as often the same)."""
+    return _rules_holding(frozenset(word.decode().removeprefix("'") for word in found))
+
+
+def _patterns_rules(searched: str, ignore_case: bool) -> Sequence[int]:
+    """``_rules`` by searching for the words with patterns: for text that is not ASCII, and
+    where ``_words_rules`` cannot tell."""
     gates = _gates(ignore_case)
     if not gates.people.search(searched):
         return ()

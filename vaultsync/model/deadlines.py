@@ -63,7 +63,19 @@ def interview_end(contact: Contact, interview: Moment, settings: Settings) -> Mo
 
 def held(contact: Contact, now: Now, settings: Settings) -> tuple[Moment, ...]:
     """The interviews over by ``now``, in order."""
-    return tuple(m for m in contact.interviews if now.reached(interview_end(contact, m, settings)))
+    global _last_held
+    last = _last_held  # read once: another thread may replace it meanwhile
+    if last[0] is contact and last[1] is now and last[2] is settings:
+        return last[3]
+    ended = tuple(m for m in contact.interviews if now.reached(interview_end(contact, m, settings)))
+    _last_held = (contact, now, settings, ended)
+    return ended
+
+
+#: The last answer of ``held``, with what it was asked about: the deadlines and two rules ask
+#: again of the same contact at the same moment. Matched by identity, and all three values are
+#: frozen, so it cannot go stale; holding them keeps their ids from being reused.
+_last_held: tuple[object, object, object, tuple[Moment, ...]] = (None, None, None, ())
 
 
 def held_since(contact: Contact, now: Now, settings: Settings) -> tuple[Moment, ...]:
@@ -101,23 +113,26 @@ def deadlines(contact: Contact, now: Now, settings: Settings) -> list[Deadline]:
     # worked out once here for every kind below: each interview's end is looked up to tell
     held_all = held(contact, now, settings)
     over = _since(held_all, now, settings)
-    for interview in over:
-        day = now.day_of(interview)
-        if not any(sent >= day for sent in contact.thank_you_sent):
-            due = day + dt.timedelta(days=settings.thank_you_days)
-            found.append(Deadline(THANK_YOU, contact, interview, due, due, day))
-    if over and contact.follow_up:
-        latest = over[-1]
-        day = now.day_of(latest)
-        if not any(done > day for done in contact.check_ins):
-            opens = day + dt.timedelta(days=settings.check_in_opens_days)
-            closes = day + dt.timedelta(days=settings.check_in_closes_days)
-            found.append(Deadline(CHECK_IN, contact, latest, opens, closes, day))
+    if over:
+        # a letter sent on or after an interview's day thanks for it: the latest one tells
+        thanked = max(contact.thank_you_sent, default=None)
+        for interview in over:
+            day = now.day_of(interview)
+            if thanked is None or thanked < day:
+                due = day + dt.timedelta(days=settings.thank_you_days)
+                found.append(Deadline(THANK_YOU, contact, interview, due, due, day))
+        if contact.follow_up:
+            latest = over[-1]  # its day is the loop's last
+            if max(contact.check_ins, default=dt.date.min) <= day:  # no check-in after it
+                opens = day + dt.timedelta(days=settings.check_in_opens_days)
+                closes = day + dt.timedelta(days=settings.check_in_closes_days)
+                found.append(Deadline(CHECK_IN, contact, latest, opens, closes, day))
+    today = now.day
     for interview in contact.interviews:
         day = now.day_of(interview)
-        if day >= now.day:  # shown all its day, held or not
+        if day >= today:  # shown all its day, held or not
             found.append(Deadline(INTERVIEW, contact, interview, day, day, day))
-    if contact.follow_up:
+    if contact.follow_up and contact.outreach:  # no outreach, nothing to wait for
         found += no_reply_deadlines(contact, now, settings)
     return in_touch(contact, now, settings, found, held_all, over)
 
@@ -196,14 +211,18 @@ def last_contact(contact: Contact, now: Now, settings: Settings) -> dt.date | No
 
 
 def _last_contact(contact: Contact, now: Now, held_all: tuple[Moment, ...]) -> dt.date | None:
-    days = [now.day_of(m) for m in held_all]
-    days += (d for d in (*_words_to(contact), *contact.replies) if d <= now.day)
-    return max(days, default=None)
+    today, latest = now.day, max(map(now.day_of, held_all), default=None)
+    for days in (*_words_to(contact), contact.replies):
+        for day in days:
+            if day <= today and (latest is None or day > latest):
+                latest = day
+    return latest
 
 
-def _words_to(contact: Contact) -> tuple[dt.date, ...]:
-    """The days you wrote to or spoke with them, besides interviews: letters, check-ins, other contact."""
-    return (*contact.thank_you_sent, *contact.check_ins, *contact.outreach, *contact.contacted)
+def _words_to(contact: Contact) -> tuple[tuple[dt.date, ...], ...]:
+    """The days you wrote to or spoke with them, besides interviews, a property's at a time:
+    letters, check-ins, outreach, other contact."""
+    return (contact.thank_you_sent, contact.check_ins, contact.outreach, contact.contacted)
 
 
 def keep_in_touch_deadline(
@@ -215,7 +234,7 @@ def keep_in_touch_deadline(
     if not every or not over or not contact.follow_up:
         return None
     interview = now.day_of(over[-1])
-    checked = any(done > interview for done in contact.check_ins)
+    checked = max(contact.check_ins, default=interview) > interview  # a check-in after it
     closes = interview + dt.timedelta(days=settings.check_in_closes_days)
     if not checked and now.day <= closes:
         return None  # the check-in comes first
@@ -237,7 +256,7 @@ def search_ended_deadlines(
     if ended is None or not contact.follow_up or not over:
         return []
     met = (now.day_of(m) for m in held_all)  # met since: told in person
-    if any(ended <= day <= now.day for day in (*_words_to(contact), *met)):
+    if any(ended <= day <= now.day for days in (*_words_to(contact), met) for day in days):
         return []
     end = ended + dt.timedelta(days=settings.search_ended_days)
     return [Deadline(SEARCH_ENDED, contact, ended, ended, end)]

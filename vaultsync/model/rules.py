@@ -29,6 +29,7 @@ from vaultsync.model.deadlines import (
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Now
 from vaultsync.model.referral import across_contacts, telling
+from vaultsync.model.replies import LEVEL as NO_REPLY_LEVEL
 from vaultsync.model.replies import no_reply
 from vaultsync.model.settle import settle
 from vaultsync.reading.sections import Line
@@ -163,7 +164,8 @@ def record(
 ) -> list[Finding]:
     """Guide rule 6: keep a record of every contact (and one that reads as the user meant)."""
     found = [_finding("record", "warning", contact, None, warning) for warning in contact.warnings]
-    found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
+    if contact.hints:
+        found += [_finding("record", "info", contact, None, hint, line) for hint, line in contact.hints]
     # Only for the people one networks with: a vault may keep thousands of people notes.
     networking = contact.interviews or contact.outreach or contact.referrals or contact.referred_by
     if networking and not (contact.email or contact.phone or contact.address or contact.profile):
@@ -184,6 +186,8 @@ def record(
                 ),
             )
         )
+    if not contact.thank_you_sent:
+        return found  # most contacts: no letter to check the date of
     first = now.day_of(contact.interviews[0]) if contact.interviews else None
     early = [d for d in contact.thank_you_sent if first is None or d < first]
     if early:
@@ -278,6 +282,18 @@ CONTACT_RULES: tuple[ContactRule, ...] = (thank_you, check_in, prepare, ask_refe
 CONTACT_RULES += (no_reply,)
 CONTACT_RULES += (keep_in_touch, search_ended)
 
+#: The rules that speak only of open deadlines of these kinds: with none of them open, they find
+#: nothing, and are not asked (most contacts have one or two kinds open; ``contact_findings``).
+SPEAKS_OF: dict[ContactRule, frozenset[str]] = {
+    thank_you: frozenset({THANK_YOU}),
+    check_in: frozenset({CHECK_IN}),
+    prepare: frozenset({INTERVIEW}),
+    no_reply: frozenset(NO_REPLY_LEVEL),
+    keep_in_touch: frozenset({KEEP_IN_TOUCH}),
+    search_ended: frozenset({SEARCH_ENDED}),
+}
+_ASKED = tuple((rule, SPEAKS_OF.get(rule)) for rule in CONTACT_RULES)
+
 
 def contact_findings(
     contact: Contact, now: Now, settings: Settings, known: Sequence[Deadline] | None = None
@@ -287,7 +303,13 @@ def contact_findings(
     if contact.do_not_contact:
         return []
     known = deadlines(contact, now, settings) if known is None else known
-    found = [finding for rule in CONTACT_RULES for finding in rule(contact, now, settings, known)]
+    kinds = {deadline.kind for deadline in known}
+    found = [
+        finding
+        for rule, speaks_of in _ASKED
+        if speaks_of is None or not speaks_of.isdisjoint(kinds)
+        for finding in rule(contact, now, settings, known)
+    ]
     return settle(found, now.day, settings)
 
 
