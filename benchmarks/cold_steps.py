@@ -5,7 +5,8 @@
 Each round runs the audit in a fresh process (``-c``, with an empty cache folder), with the
 steps of ``pipeline.report`` wrapped in timers: listing the vault, reading it (both
 processes: ``parallel.load``), saving the entry cache, building the Vault, the rules about each
-contact (both processes: ``parallel.map_chunks``), the referral rule, formatting the report
+contact (both processes: ``parallel.map_chunks_beside``) with the referral rule inside it (the
+main process runs it while the worker judges its half), formatting the report
 (sorting the findings included), the stored report's key and writing it.
 Prints the median of each over the rounds. Python's own start-up is not in it (see run.py's
 ``help``). Prints figures; asserts nothing.
@@ -53,7 +54,7 @@ timed(parallel, "load", "read the notes (two processes)")
 timed(cache.EntryCache, "save", "save the entry cache")
 timed(vault.Vault, "from_entries", "the Vault, sorted")
 timed(referral, "across_contacts", "the referral rule")
-timed(pipeline, "map_chunks", "judge each contact (two processes)")
+timed(pipeline, "map_chunks_beside", "judge each contact (two processes)")
 report.FORMATS["text"] = timer(report.FORMATS["text"], "sort the findings, format the report")
 timed(cache.ReportCache, "__init__", "the stored report's key")
 timed(cache.ReportCache, "put", "store the report")

@@ -80,8 +80,8 @@ def test_the_profiling_scripts_run_on_a_small_vault(tmp_path: Path):
         "read the notes (two processes)",
         "save the entry cache",
         "the Vault, sorted",
+        "the referral rule",  # it ends first: the main process runs it while the worker judges
         "judge each contact (two processes)",
-        "the referral rule",
         "sort the findings, format the report",
         "the stored report's key",
         "store the report",
