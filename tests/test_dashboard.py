@@ -458,3 +458,19 @@ def test_dashboard_of_a_real_vault(tmp_path: Path):
                 assert (root / f"{match.group(1)}.md").is_file(), cell
     assert load_vault(root).contacts == before.contacts
     assert not build(root, SAMPLE_TODAY).dashboard_written
+
+
+def test_the_counts_and_the_graph_at_the_moment(vault: Path):
+    """A 3 pm interview is scheduled until 15:30, then held: in the counts and in the graph."""
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    write_note(
+        vault, "Rosa.md", "---\ntype: contact\ninterviews: [2026-11-02]\nreferrals: ['[[Jane]]']\n---\n"
+    )
+    write_note(vault, "Jane.md", "---\ntype: contact\ninterviews: ['2026-11-20T15:00']\n---\n")
+    seen = {}
+    for clock in (dt.datetime(2026, 11, 20, 15, 29), dt.datetime(2026, 11, 20, 15, 30)):
+        build(vault, clock)
+        _, tables, mermaid, _ = read_dashboard(vault / "Networking.md")
+        counts = {row[0]: row[1] for row in tables["At a glance"]}
+        seen[clock.minute] = (counts["Interviews in November 2026"], mermaid_graph(mermaid)[1]["Jane"])
+    assert seen == {29: ("2 (1 held, 1 scheduled)", "scheduled"), 30: ("2 (2 held, 0 scheduled)", "met")}
