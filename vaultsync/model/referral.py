@@ -46,19 +46,27 @@ def pending_referrals(
 
     ``by_name``: ``index_by_name(contacts)``, when the caller has it already."""
     by_name = index_by_name(contacts) if by_name is None else by_name
-    return _pending((r, suggested(r, by_name)) for r in contacts if r.referrals)
+    pending: Pending = {}
+    for referrer in contacts:
+        if referrer.referrals:
+            _gather(pending, referrer, suggested(referrer, by_name))
+    return _pending(pending)
 
 
-def _pending(
-    suggestions: Iterable[tuple[Contact, list[tuple[str, PersonRef, Contact | None]]]],
-) -> list[PendingReferral]:
-    """Each person still to be reached once, with every referrer who suggested them, in order."""
-    pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
-    for referrer, found in suggestions:
-        for key, person, note in found:
-            entry = pending.setdefault(key, (person, note, []))
-            if not entry[2] or entry[2][-1] is not referrer:  # a person suggested twice: once
-                entry[2].append(referrer)
+#: The people still to be reached, as gathered: their group key -> (the person as first written,
+#: their note, the referrers who suggested them).
+Pending = dict[str, tuple[PersonRef, Contact | None, list[Contact]]]
+
+
+def _gather(pending: Pending, referrer: Contact, found: list[tuple[str, PersonRef, Contact | None]]) -> None:
+    """Add the people ``referrer`` suggested (``suggested``) to ``pending``, each person once."""
+    for key, person, note in found:
+        entry = pending.setdefault(key, (person, note, []))
+        if not entry[2] or entry[2][-1] is not referrer:  # a person suggested twice: once
+            entry[2].append(referrer)
+
+
+def _pending(pending: Pending) -> list[PendingReferral]:
     return [PendingReferral(person, note, tuple(referrers)) for person, note, referrers in pending.values()]
 
 
@@ -73,8 +81,6 @@ class Referrer(Protocol):
     def follow_up(self) -> bool: ...
     @property
     def do_not_contact(self) -> bool: ...
-    @property
-    def interviewed(self) -> bool: ...
     @property
     def referrals(self) -> tuple[PersonRef, ...]: ...
     @property
@@ -105,8 +111,7 @@ def reached(person: Referrer) -> bool:
     """Whether the user has reached ``person`` (or need not): an interview held or planned, a
     message either way, another contact; or they want no reminders, or are not to be contacted."""
     return (
-        person.interviewed
-        or bool(person.outreach or person.replies or person.contacted)
+        bool(person.interviews or person.outreach or person.replies or person.contacted)
         or not person.follow_up
         or person.do_not_contact
     )
@@ -255,9 +260,14 @@ def referral_finding(
 
 def last_told(referrer: Referrer, now: Now, settings: Settings) -> dt.date | None:
     """The latest day by ``now`` that anything records contact with ``referrer``: an interview
-    held, a thank-you, a check-in, a message either way, another contact."""
-    today = now.day
-    days = _held_days(referrer, now, settings, None)  # any meeting tells them, however old
+    held (however old: ``since`` does not apply), a thank-you, a check-in, a message either way,
+    another contact."""
+    return _last_told(referrer, _held_days(referrer, now, settings, None), now.day)
+
+
+def _last_told(referrer: Referrer, held: Sequence[dt.date], today: dt.date) -> dt.date | None:
+    """``last_told``, given the days of the referrer's interviews held (``since`` aside)."""
+    last = held[-1] if held else None
     for dates in (
         referrer.thank_you_sent,
         referrer.check_ins,
@@ -265,8 +275,27 @@ def last_told(referrer: Referrer, now: Now, settings: Settings) -> dt.date | Non
         referrer.replies,
         referrer.contacted,
     ):
-        days += (d for d in dates if d <= today)
-    return max(days, default=None)
+        for day in dates:
+            if day <= today and (last is None or day > last):
+                last = day
+    return last
+
+
+def first_held(person: Referrer, now: Now, settings: Settings) -> dt.date | None:
+    """The day of ``person``'s first interview over by ``now`` on or after ``since`` (``held_days``'s first)."""
+    since = settings.since
+    for moment in person.interviews:
+        if isinstance(moment, dt.datetime):
+            if not now.reached(interview_end(person, moment, settings)):
+                continue
+            day = now.day_of(moment)
+        elif moment <= now.day:
+            day = moment
+        else:
+            continue
+        if since is None or day >= since:
+            return day
+    return None
 
 
 def met_suggested(
@@ -274,14 +303,16 @@ def met_suggested(
 ) -> list[tuple[R, dt.date]]:
     """The people ``referrer`` suggested (``resolved``) whom the user has met by ``now`` (a note
     with an interview held, on or after ``since``), each once, with the day of that first meeting."""
-    found: dict[str, tuple[R, dt.date]] = {}
+    found: list[tuple[R, dt.date]] = []
     for _, note in notes:
-        if note is None or note.path == referrer.path or note.path in found or not note.interviews:
+        if note is None or not note.interviews or note.path == referrer.path:
             continue
-        held = held_days(note, now, settings)
-        if held:
-            found[note.path] = (note, held[0])
-    return list(found.values())
+        if found and any(met is note for met, _ in found):  # suggested twice (a note per path)
+            continue
+        day = first_held(note, now, settings)
+        if day is not None:
+            found.append((note, day))
+    return found
 
 
 def check_in_listed(
@@ -319,9 +350,11 @@ def close_loops(
     met = met_suggested(referrer, notes, now, settings)
     if not met:
         return [], ()
-    found, folded, today = [], [], now.day
-    told = last_told(referrer, now, settings)
-    opens = check_in_listed(referrer, referral_day(referrer, now, settings), told, today, settings)
+    found, folded, today, since = [], [], now.day, settings.since
+    held = _held_days(referrer, now, settings, None)  # once for both: any meeting tells them
+    told = _last_told(referrer, held, today)
+    latest = next((day for day in reversed(held) if since is None or day >= since), None)  # referral_day
+    opens = check_in_listed(referrer, latest, told, today, settings)
     for note, day in met:
         if told is not None and told >= day:
             continue
@@ -378,17 +411,18 @@ def across_contacts(
     today = now.day
     by_name = index_by_name(contacts) if by_name is None else by_name
     found = Across([], [], {})
-    suggestions, loops = [], []
+    waiting: Pending = {}
+    loops = []
     for referrer in contacts:
         if not referrer.referrals:
             continue
-        notes = resolved(referrer, by_name)
-        suggestions.append((referrer, suggested(referrer, by_name, notes)))
+        notes = resolved(referrer, by_name)  # once for both rules
+        _gather(waiting, referrer, suggested(referrer, by_name, notes))
         closing, names = close_loops(referrer, notes, now, settings)
         loops += closing
         if names:
             found.met[referrer.path] = names
-    for pending in _pending(suggestions):
+    for pending in _pending(waiting):
         made = referral_finding(pending.person, pending.note, pending.referrers, now, settings)
         if made is not None:
             found.findings.append(made[0])
@@ -430,7 +464,6 @@ class ReferralInputs(NamedTuple):
     keys: tuple[str, ...]  # name_keys: how a referral may name them
     follow_up: bool
     do_not_contact: bool
-    interviewed: bool  # any interview at all, held or scheduled
     referrals: tuple[PersonRef, ...]
     interviews: tuple[Moment, ...]
     thank_you_sent: tuple[dt.date, ...]
@@ -450,7 +483,6 @@ def referral_inputs(contact: Contact) -> ReferralInputs:
         tuple(name_keys(contact)),
         contact.follow_up,
         contact.do_not_contact,
-        bool(contact.interviews),
         contact.referrals,
         contact.interviews,
         contact.thank_you_sent,
