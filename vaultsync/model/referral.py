@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
 
@@ -144,7 +144,11 @@ def held_days(person: Referrer, now: Now, settings: Settings) -> list[dt.date]:
 
 
 def _held_days(person: Referrer, now: Now, settings: Settings, since: dt.date | None) -> list[dt.date]:
-    days = []
+    return list(_held(person, now, settings, since))
+
+
+def _held(person: Referrer, now: Now, settings: Settings, since: dt.date | None) -> Iterator[dt.date]:
+    """The user's days of ``person``'s interviews over by ``now``, on or after ``since``, in order."""
     for moment in person.interviews:
         if isinstance(moment, dt.datetime):
             if not now.reached(interview_end(person, moment, settings)):
@@ -155,8 +159,7 @@ def _held_days(person: Referrer, now: Now, settings: Settings, since: dt.date | 
         else:
             continue
         if since is None or day >= since:
-            days.append(day)
-    return days
+            yield day
 
 
 def referral_day(referrer: Referrer, now: Now, settings: Settings) -> dt.date | None:
@@ -282,20 +285,8 @@ def _last_told(referrer: Referrer, held: Sequence[dt.date], today: dt.date) -> d
 
 
 def first_held(person: Referrer, now: Now, settings: Settings) -> dt.date | None:
-    """The day of ``person``'s first interview over by ``now`` on or after ``since`` (``held_days``'s first)."""
-    since = settings.since
-    for moment in person.interviews:
-        if isinstance(moment, dt.datetime):
-            if not now.reached(interview_end(person, moment, settings)):
-                continue
-            day = now.day_of(moment)
-        elif moment <= now.day:
-            day = moment
-        else:
-            continue
-        if since is None or day >= since:
-            return day
-    return None
+    """The day of ``person``'s first interview over by ``now`` on or after ``since``."""
+    return next(_held(person, now, settings, settings.since), None)
 
 
 def met_suggested(
