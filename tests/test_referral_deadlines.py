@@ -610,3 +610,26 @@ def test_telling_the_referrer_and_the_check_in_are_one_reminder_day_by_day(
         shown = [e for e in events(vault, day) if str(e["CATEGORIES"].cats[0]) == "close-loop"]
         assert bool(shown) == bool(loop), day  # the calendar agrees: no event for a folded loop
         day += ONE
+
+
+def test_an_overdue_check_in_takes_the_close_loop_in_until_keep_in_touch_takes_over() -> None:
+    """Rosa met on 09-01 (window 10-01..10-31), Ben on 10-25 (tell her by 11-01): on 11-10 one
+    overdue check-in names Ben; from 12-01 keep-in-touch takes over from it (90 days after the
+    last contact, the thank-you of 09-02), and the close-loop, not lapsed, is said on its own again."""
+    rosa = contact(
+        ROSA.replace("2026-11-02", "2026-09-01").replace("2026-11-03", "2026-09-02"), "Contacts/Rosa Diaz.md"
+    )
+    okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), interviews=(D(2026, 10, 25),))
+    said = {
+        day: [
+            (f.rule, f.level, f.message.endswith(NAMES_BEN))
+            for f in evaluate([rosa, okafor], at(day), DEFAULTS)
+            if f.contact == "Rosa Diaz"
+        ]
+        for day in (D(2026, 11, 10), D(2026, 11, 30), D(2026, 12, 1))
+    }
+    assert said == {
+        D(2026, 11, 10): [("check-in", "overdue", True)],
+        D(2026, 11, 30): [("check-in", "overdue", True)],
+        D(2026, 12, 1): [("close-loop", "overdue", False), ("keep-in-touch", "due", False)],
+    }

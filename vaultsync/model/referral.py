@@ -38,6 +38,11 @@ class PendingReferral:
     referrers: tuple[Contact, ...]
 
 
+#: The people still to be reached, as gathered: their group key -> (the person as first written,
+#: their note, the referrers who suggested them).
+Pending = dict[str, tuple[PersonRef, Contact | None, list[Contact]]]
+
+
 def pending_referrals(
     contacts: Sequence[Contact], by_name: Mapping[str, Contact] | None = None
 ) -> list[PendingReferral]:
@@ -51,11 +56,6 @@ def pending_referrals(
         if referrer.referrals:
             _gather(pending, referrer, suggested(referrer, by_name))
     return _pending(pending)
-
-
-#: The people still to be reached, as gathered: their group key -> (the person as first written,
-#: their note, the referrers who suggested them).
-Pending = dict[str, tuple[PersonRef, Contact | None, list[Contact]]]
 
 
 def _gather(pending: Pending, referrer: Contact, found: list[tuple[str, PersonRef, Contact | None]]) -> None:
