@@ -612,10 +612,10 @@ def test_telling_the_referrer_and_the_check_in_are_one_reminder_day_by_day(
         day += ONE
 
 
-def test_an_overdue_check_in_takes_the_close_loop_in_until_keep_in_touch_takes_over() -> None:
+def test_an_overdue_check_in_then_keep_in_touch_take_the_close_loop_in() -> None:
     """Rosa met on 09-01 (window 10-01..10-31), Ben on 10-25 (tell her by 11-01): on 11-10 one
     overdue check-in names Ben; from 12-01 keep-in-touch takes over from it (90 days after the
-    last contact, the thank-you of 09-02), and the close-loop, not lapsed, is said on its own again."""
+    last contact, the thank-you of 09-02), and it names Ben in turn: one letter to Rosa each day."""
     rosa = contact(
         ROSA.replace("2026-11-02", "2026-09-01").replace("2026-11-03", "2026-09-02"), "Contacts/Rosa Diaz.md"
     )
@@ -631,5 +631,5 @@ def test_an_overdue_check_in_takes_the_close_loop_in_until_keep_in_touch_takes_o
     assert said == {
         D(2026, 11, 10): [("check-in", "overdue", True)],
         D(2026, 11, 30): [("check-in", "overdue", True)],
-        D(2026, 12, 1): [("close-loop", "overdue", False), ("keep-in-touch", "due", False)],
+        D(2026, 12, 1): [("keep-in-touch", "due", True)],
     }

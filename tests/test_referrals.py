@@ -13,12 +13,13 @@ from conftest import at
 from vaultsync.config import DEFAULTS
 from vaultsync.incremental.referrals import Referrals
 from vaultsync.model.contact import Contact, PersonRef
+from vaultsync.model.deadlines import deadlines
 from vaultsync.model.finding import Finding
 from vaultsync.model.referral import (
     PersonDeadline,
     across_contacts,
-    check_in_listed,
     last_told,
+    letter_listed,
     referral_day,
     referral_inputs,
 )
@@ -136,11 +137,12 @@ def test_the_same_tuple_until_a_finding_changes() -> None:
     ]
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_the_check_in_listed_is_the_one_the_rules_list(seed: int) -> None:
-    """``referral.check_in_listed`` (what the close-loop folds into) says a check-in is listed, not
-    lapsed, on exactly the days ``rules.check_in`` lists one: before, in and after its window,
-    until keep-in-touch takes over or it lapses."""
+@pytest.mark.parametrize("seed", range(6))
+def test_the_letter_listed_is_the_one_the_rules_list(seed: int) -> None:
+    """``referral.letter_listed`` (what a close-loop folds into) says a letter to write again is
+    listed, not lapsed, on exactly the days the rules list a check-in or a keep-in-touch: before,
+    in and after the check-in's window, then keep-in-touch, until it lapses; and it opens on the
+    day the listed one's window (or keep-in-touch) opens."""
     rng = random.Random(seed)
     settings = DEFAULTS
     for _ in range(40):
@@ -154,11 +156,16 @@ def test_the_check_in_listed_is_the_one_the_rules_list(seed: int) -> None:
             contacted=rng.choice([(), (met + dt.timedelta(days=rng.randint(1, 80)),)]),
             keep_in_touch=rng.choice([None, None, 0, 20, 45, 200]),
         )
-        for offset in range(0, 130, 3):
+        for offset in range(0, 200, 3):
             now = at(met + dt.timedelta(days=offset))
-            listed = {f.level for f in contact_findings(person, now, settings) if f.rule == "check-in"} - {
-                "lapsed"
-            }
+            listed = [
+                d.start
+                for d in deadlines(person, now, settings)
+                if d.kind in ("check-in", "keep-in-touch")
+                and any(
+                    f.rule == d.kind and f.level != "lapsed" for f in contact_findings(person, now, settings)
+                )
+            ]
             latest = referral_day(person, now, settings)
-            opens = check_in_listed(person, latest, last_told(person, now, settings), now.day, settings)
-            assert (opens is not None) == bool(listed), (person, now.day)
+            opens = letter_listed(person, latest, last_told(person, now, settings), now.day, settings)
+            assert ([opens] if opens else []) == listed, (person, now.day)

@@ -7,9 +7,10 @@ from the referrer's latest interview held by then (on or after ``since``), the m
 they are recorded. Before that meeting has ended they give nothing; a referral whose referrer has
 no interview at all to date it stays an undated ``info`` finding.
 
-Letting the referrer know and their check-in are one letter when they fall together: while the
-check-in is listed and its window opens by the close-loop's due day (or has opened), the
-close-loop folds into it (``close_loops``), and the check-in names the person met (``telling``).
+Letting the referrer know and writing to them again are one letter when they fall together:
+while their check-in (or the keep-in-touch after it) is listed and opens by the close-loop's due
+day (or has opened), the close-loop folds into it (``close_loops``), and that letter names the
+person met (``telling``).
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class Referrer(Protocol):
 
 R = TypeVar("R", bound=Referrer)
 ONE_DAY = dt.timedelta(days=1)
+#: The rules of the letters that write to someone again, which a close-loop folds into.
+WRITING_AGAIN = ("check-in", "keep-in-touch")
 
 
 def reached(person: Referrer) -> bool:
@@ -306,25 +309,29 @@ def met_suggested(
     return found
 
 
-def check_in_listed(
+def letter_listed(
     referrer: Referrer, latest: dt.date | None, last: dt.date | None, today: dt.date, settings: Settings
 ) -> dt.date | None:
-    """The day the check-in after ``latest`` (the referrer's latest interview held) opens, when its
-    finding is listed on ``today`` and not lapsed, as ``deadlines`` and ``rules.check_in`` make it:
-    not done, from ``check_in_notice_days`` before its window, after it until keep-in-touch takes
-    over (``keep_in_touch_days`` after ``last``, the latest contact) or it lapses."""
-    if latest is None or any(done > latest for done in referrer.check_ins):
+    """The day the next letter to ``referrer`` opens, when its finding is listed on ``today`` and
+    not lapsed, as ``deadlines`` and the rules make it: the check-in after ``latest`` (their
+    latest interview held; not done, from ``check_in_notice_days`` before its window, overdue
+    after it), else the keep-in-touch that takes over from it (``keep_in_touch_days`` after
+    ``last``, the latest contact). None when no such letter is listed."""
+    if latest is None:
         return None
+    checked = any(done > latest for done in referrer.check_ins)
     opens = latest + dt.timedelta(days=settings.check_in_opens_days)
     closes = latest + dt.timedelta(days=settings.check_in_closes_days)
-    if today < opens - dt.timedelta(days=settings.check_in_notice_days):
-        return None
-    if today > closes:
-        every = settings.keep_in_touch_days if referrer.keep_in_touch is None else referrer.keep_in_touch
-        kept = every and today >= max((last or latest) + dt.timedelta(days=every), closes + ONE_DAY)
-        if kept or lapsed(closes, today, settings):
-            return None
-    return opens
+    if not checked and today <= closes:
+        return opens if today >= opens - dt.timedelta(days=settings.check_in_notice_days) else None
+    every = settings.keep_in_touch_days if referrer.keep_in_touch is None else referrer.keep_in_touch
+    start = (last or latest) + dt.timedelta(days=every or 0)
+    if not checked:
+        start = max(start, closes + ONE_DAY)
+    if not every or today < start:  # no keep-in-touch yet: the check-in not done stays, overdue
+        return opens if not checked and not lapsed(closes, today, settings) else None
+    end = start + dt.timedelta(days=settings.keep_in_touch_window_days)
+    return None if lapsed(end, today, settings) else start
 
 
 def close_loops(
@@ -332,10 +339,10 @@ def close_loops(
 ) -> tuple[list[tuple[Finding, PersonDeadline]], tuple[str, ...]]:
     """Let ``referrer`` know you met someone they suggested (``notes``: ``resolved``): due
     ``close_loop_days`` after that meeting, satisfied by any contact with them since
-    (``last_told``). One letter, not two: while their check-in is listed (``check_in_listed``)
-    and its window opens by that due day (or has opened), the close-loop folds into it, and the
-    check-in names the person (the second value, for ``telling``). Nothing when they want no
-    reminders."""
+    (``last_told``). One letter, not two: while their check-in or keep-in-touch is listed
+    (``letter_listed``) and opens by that due day (or has opened), the close-loop folds into it,
+    and that letter names the person (the second value, for ``telling``). Nothing when they want
+    no reminders."""
     if not referrer.follow_up or referrer.do_not_contact or not referrer.referrals:
         return [], ()
     met = met_suggested(referrer, notes, now, settings)
@@ -345,7 +352,7 @@ def close_loops(
     held = _held_days(referrer, now, settings, None)  # once for both: any meeting tells them
     told = _last_told(referrer, held, today)
     latest = next((day for day in reversed(held) if since is None or day >= since), None)  # referral_day
-    opens = check_in_listed(referrer, latest, told, today, settings)
+    opens = letter_listed(referrer, latest, told, today, settings)
     for note, day in met:
         if told is not None and told >= day:
             continue
@@ -369,15 +376,17 @@ def close_loops(
 
 
 def telling(findings: Iterable[Finding], met: Mapping[str, tuple[str, ...]]) -> list[Finding]:
-    """``findings``, each check-in of a referrer in ``met`` naming the people they suggested whom
-    the user has met since (the guide: say that you have already met someone they recommended)."""
+    """``findings``, each check-in or keep-in-touch of a referrer in ``met`` naming the people they
+    suggested whom the user has met since (the guide: say that you have already met someone they
+    recommended)."""
     if not met:
         return list(findings)
-    return [told_in(f, met[f.path]) if f.rule == "check-in" and f.path in met else f for f in findings]
+    return [told_in(f, met[f.path]) if f.rule in WRITING_AGAIN and f.path in met else f for f in findings]
 
 
 def told_in(finding: Finding, names: Sequence[str]) -> Finding:
-    """A check-in ``finding`` that names ``names``, whom the referrer suggested and the user has met."""
+    """A check-in or keep-in-touch ``finding`` that names ``names``, whom the referrer suggested
+    and the user has met."""
     said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     message = f"{finding.message} Tell them that you have met {said}, whom they suggested."
     return dataclasses.replace(finding, message=message)
@@ -464,7 +473,7 @@ class ReferralInputs(NamedTuple):
     contacted: tuple[dt.date, ...]
     interview_minutes: int | None  # how long their interviews last (``deadlines.interview_end``)
     interview_ends: tuple[tuple[dt.datetime, dt.datetime], ...]
-    keep_in_touch: int | None  # when keep-in-touch takes over from their check-in (``check_in_listed``)
+    keep_in_touch: int | None  # when they are written to again (``letter_listed``)
 
 
 def referral_inputs(contact: Contact) -> ReferralInputs:
