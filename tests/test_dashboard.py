@@ -107,7 +107,10 @@ def test_sample_vault_dashboard_matches_the_vault(sample: Path):
         ["Thank-you letters sent within 3 days", "8 of 10 (80%)"],  # Rosa (follow_up: false) too
         ["Check-ins done, of the contacts whose check-in window has opened", "2 of 4 (50%)"],
         ["Notes or values that could not be read", "2"],
-        ["Older reminders lapsed (more than 30 days past due; `vaultsync audit --lapsed` lists them)", "3"],
+        [
+            "Older reminders lapsed (more than 30 days past due; `vaultsync audit --lapsed` lists them)",
+            "2",
+        ],  # Priya's close-loop, in her keep-in-touch (issue 17)
     ]
     overdue = [(row[0], linked(row[1]), row[2], row[3]) for row in tables["Overdue"]]
     assert overdue == [
@@ -458,3 +461,19 @@ def test_dashboard_of_a_real_vault(tmp_path: Path):
                 assert (root / f"{match.group(1)}.md").is_file(), cell
     assert load_vault(root).contacts == before.contacts
     assert not build(root, SAMPLE_TODAY).dashboard_written
+
+
+def test_the_counts_and_the_graph_at_the_moment(vault: Path):
+    """A 3 pm interview is scheduled until 15:30, then held: in the counts and in the graph."""
+    (vault / ".vaultsync.toml").write_text('dashboard = "Networking.md"\n')
+    write_note(
+        vault, "Rosa.md", "---\ntype: contact\ninterviews: [2026-11-02]\nreferrals: ['[[Jane]]']\n---\n"
+    )
+    write_note(vault, "Jane.md", "---\ntype: contact\ninterviews: ['2026-11-20T15:00']\n---\n")
+    seen = {}
+    for clock in (dt.datetime(2026, 11, 20, 15, 29), dt.datetime(2026, 11, 20, 15, 30)):
+        build(vault, clock)
+        _, tables, mermaid, _ = read_dashboard(vault / "Networking.md")
+        counts = {row[0]: row[1] for row in tables["At a glance"]}
+        seen[clock.minute] = (counts["Interviews in November 2026"], mermaid_graph(mermaid)[1]["Jane"])
+    assert seen == {29: ("2 (1 held, 1 scheduled)", "scheduled"), 30: ("2 (2 held, 0 scheduled)", "met")}

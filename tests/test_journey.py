@@ -390,7 +390,6 @@ EXPECTED: list[tuple[dt.date, dt.date, str, str, str]] = [
 
 #: On key days, the words of some findings, as the user reads them (the rest of the day's findings
 #: are in EXPECTED): (day, rule, contact) -> message.
-TOLD_OF_BEN = " Tell them that you have met Ben Carter, whom they suggested."
 ANA_CHECK_IN = (
     "Write again between 2027-02-20 and 2027-03-22 (interview 2027-01-21): how their advice helped, "
     "how your search is going. Then record it in check_ins."
@@ -410,8 +409,10 @@ MESSAGES: dict[tuple[dt.date, str, str], str] = {
         "2027-02-10): thank them for the introduction and say how it went. Then record the date in "
         "contacted."
     ),
-    # While she has not been told of Ben, the check-in says it; once told (the 8th), no more.
-    (D(2027, 2, 6), "check-in", "Ana Ortiz"): ANA_CHECK_IN + TOLD_OF_BEN,
+    # One letter, one reminder: her window opens on the 20th, after the close-loop is due (the
+    # 10th), so the close-loop is the reminder to tell her of Ben and the check-in does not
+    # repeat it (it named Ben too before: two reminders for one letter).
+    (D(2027, 2, 6), "check-in", "Ana Ortiz"): ANA_CHECK_IN,
     (D(2027, 2, 20), "check-in", "Ana Ortiz"): ANA_CHECK_IN,
     (D(2027, 2, 19), "no-reply-move-on", "Carla Díaz"): (
         "No answer to your messages of 2027-01-28 and 2027-02-10: move on to other people; no more "

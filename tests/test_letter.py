@@ -509,3 +509,25 @@ def test_a_name_matches_whatever_its_case_accents_or_unicode_form(sample: Path, 
     chdir(sample)
     code, out, _ = run_cli("letter", typed, *TODAY)
     assert (code, out.splitlines()[0]) == (0, "Dear Tomás,")
+
+
+def test_the_draft_at_the_moment_names_only_the_meetings_that_have_ended(vault: Path, note, chdir):
+    """``--now``: Rosa's 10 am interview is over at 10:30; Carla, whom she suggested, is met at 3 pm,
+    so "we talked today" only from 15:30 (before, "we are meeting today")."""
+    note("Rosa.md", "---\ntype: contact\ninterviews: ['2026-11-20T10:00']\nreferrals: ['Carla Diaz']\n---\n")
+    note("Carla Diaz.md", "---\ntype: contact\ninterviews: ['2026-11-20T15:00']\n---\n")
+    chdir(vault)
+    said = {
+        when: run_cli("letter", "Rosa.md", "--now", when)
+        for when in ("2026-11-20T10:29", "2026-11-20T15:29", "2026-11-20T15:30")
+    }
+    assert said["2026-11-20T10:29"] == (
+        1,
+        "",
+        "vaultsync: Rosa.md: no interview ended by 2026-11-20 10:29 is recorded (interviews), so there "
+        "is nothing to thank them for yet\n",
+    )
+    suggested = "Thank you also for suggesting that I talk with Carla Diaz. I have already reached out to Carla Diaz, "
+    assert said["2026-11-20T15:29"][1].split("\n\n")[4] == suggested + "and we are meeting today."
+    assert said["2026-11-20T15:30"][1].split("\n\n")[4] == suggested + "and we talked today."
+    assert run_cli("letter", "Rosa.md", "--today", "2026-11-20")[1] == said["2026-11-20T15:30"][1]

@@ -105,12 +105,16 @@ def test_outreach_on_the_day_after_the_due_day_clears_an_overdue_one() -> None:
 
 
 def test_undated_when_the_referrer_has_no_interview_held_since_since() -> None:
-    rosa = contact(ROSA.replace("2026-11-02]", "2026-11-30]"), "Contacts/Rosa Diaz.md")  # planned
+    rosa = contact(ROSA.replace("interviews: [2026-11-02]\n", ""), "Contacts/Rosa Diaz.md")  # never met
     found = referral([rosa, contact(BEN, "Contacts/Ben Okafor.md")], at(D(2026, 11, 20)), DEFAULTS)
     assert [(f.level, f.due, f.message) for f in found] == [
         ("info", None, "Reach out to Ben Okafor, suggested by Rosa Diaz; no interview yet."),
         ("info", None, "Reach out to Carla Diaz (555-0100), suggested by Rosa Diaz; no note for them yet."),
     ]
+    # Issue 17 (the moment): a referral follows the meeting at which it is given; with that
+    # meeting still ahead, nothing yet (this asserted the two undated findings before).
+    planned = contact(ROSA.replace("2026-11-02]", "2026-11-30]"), "Contacts/Rosa Diaz.md")
+    assert referral([planned, contact(BEN, "Contacts/Ben Okafor.md")], at(D(2026, 11, 20)), DEFAULTS) == []
     since = settings_from_mapping({"since": "2026-11-03"})
     found = referral(people(), at(D(2026, 11, 20), since), since)
     assert [(f.contact, f.level, f.due) for f in found] == [
@@ -387,14 +391,16 @@ def test_the_referrers_check_in_names_whom_you_have_met_since(ben: tuple[D, ...]
 
 def test_the_check_in_no_longer_names_whom_they_were_told_of() -> None:
     """Told of the meeting with Ben (the close-loop done), the referrer's check-in need not say it
-    again: it named Ben after the 2026-10-25 message too, a reminder of something done."""
+    again: it named Ben after the 2026-10-25 message too, a reminder of something done. Not told,
+    the check-in (its window open) is the one reminder that names him: the close-loop folds into
+    it (issue 17's double reminder; this asserted both findings before)."""
     rosa = contact(
         ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02"), "Contacts/Rosa Diaz.md"
     )
     okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), interviews=(D(2026, 10, 20),))
     named = " Tell them that you have met Ben Okafor, whom they suggested."
     for told, rules, said in (
-        ((), ["close-loop", "check-in"], named),
+        ((), ["check-in"], named),
         ((D(2026, 10, 25),), ["check-in"], ""),
     ):
         found = evaluate([dataclasses.replace(rosa, contacted=told), okafor], at(D(2026, 11, 5)), DEFAULTS)
@@ -435,3 +441,195 @@ def test_the_check_in_names_them_in_every_way_the_audit_is_made(vault: Path) -> 
     assert [f.message for f in after.audit.findings if f.rule == "check-in" and f.contact == "Rosa Diaz"] == [
         CHECK_IN
     ]
+
+
+# --- at the moment: a referral and a loop to close follow the interview's end (issue 17, Time)
+
+T = dt.datetime
+ROSA_AT_3 = ROSA.replace("interviews: [2026-11-02]", "interviews: ['2026-11-20T15:00']").replace(
+    "thank_you_sent: 2026-11-03\n", ""
+)
+BEN_AT_3 = (
+    "Reach out to Ben Okafor, suggested by Rosa Diaz (interview 2026-11-20; due 2026-11-27); "
+    "no outreach or interview yet. Then record the date in outreach."
+)
+
+
+@pytest.mark.parametrize(
+    ("clock", "expected"),
+    [
+        (T(2026, 11, 20, 9, 0), []),  # the morning of a 3 pm interview at which Rosa suggests Ben
+        (T(2026, 11, 20, 15, 29), []),  # under way
+        (T(2026, 11, 20, 15, 29, 59, 999999), []),
+        (
+            T(2026, 11, 20, 15, 30),
+            [("Ben Okafor", "upcoming", D(2026, 11, 27), BEN_AT_3)],
+        ),  # 30 minutes: over
+        (D(2026, 11, 20), [("Ben Okafor", "upcoming", D(2026, 11, 27), BEN_AT_3)]),  # --today: at its end
+    ],
+)
+def test_no_referral_before_the_interview_at_which_it_was_given_has_ended(clock, expected) -> None:
+    rosa = contact(ROSA_AT_3, "Contacts/Rosa Diaz.md")
+    found = referral([contact(BEN, "Contacts/Ben Okafor.md"), rosa], at(clock), DEFAULTS)
+    assert [f for f in seen(found) if f[0] == "Ben Okafor"] == expected
+    assert len(found) == 2 * len(expected)  # and Carla, with no note, likewise
+
+
+@pytest.mark.parametrize(
+    ("clock", "level"),
+    [
+        (T(2026, 11, 12, 9, 0), None),  # the morning of the meeting with Ben
+        (T(2026, 11, 12, 15, 29), None),
+        (T(2026, 11, 12, 15, 30), "upcoming"),
+        (T(2026, 11, 13, 8, 0), "due"),
+    ],
+)
+def test_no_loop_to_close_before_the_meeting_with_the_person_suggested_has_ended(clock, level) -> None:
+    found = seen(referral(people(interviews=(T(2026, 11, 12, 15, 0),)), at(clock), DEFAULTS), "close-loop")
+    assert found == ([] if level is None else [("Rosa Diaz", level, D(2026, 11, 19), LOOP.format(""))])
+
+
+def test_a_meeting_with_the_referrer_not_yet_ended_has_not_told_them() -> None:
+    """Told of Ben at a second meeting with Rosa: only once that meeting is over."""
+    ben, rosa = people(interviews=(D(2026, 11, 12),))
+    rosa = dataclasses.replace(rosa, interviews=(D(2026, 11, 2), T(2026, 11, 15, 10, 0)))
+    levels = {
+        clock: [f.level for f in referral([ben, rosa], at(clock), DEFAULTS) if f.rule == "close-loop"]
+        for clock in (T(2026, 11, 15, 10, 29), T(2026, 11, 15, 10, 30))
+    }
+    assert levels == {T(2026, 11, 15, 10, 29): ["due"], T(2026, 11, 15, 10, 30): []}
+
+
+def test_an_interview_with_an_offset_dates_them_on_the_users_day() -> None:
+    """A call with Tokyo at 08:00+09:00 on the 21st is 18:00 on the 20th in Boston: held from
+    18:30 there, and the referral and the loop count from the 20th."""
+    boston = settings_from_mapping({"timezone": "America/New_York"})
+    rosa = contact(
+        ROSA_AT_3.replace("2026-11-20T15:00", "2026-11-21T08:00+09:00"), "Contacts/Rosa Diaz.md", boston
+    )
+    okafor = contact(BEN, "Contacts/Ben Okafor.md", boston)
+    before = referral([okafor, rosa], at(T(2026, 11, 20, 18, 29), boston), boston)
+    after = referral([okafor, rosa], at(T(2026, 11, 20, 18, 30), boston), boston)
+    assert (before, [f for f in seen(after) if f[0] == "Ben Okafor"]) == (
+        [],
+        [("Ben Okafor", "upcoming", D(2026, 11, 27), BEN_AT_3)],
+    )
+    met = dataclasses.replace(
+        okafor, interviews=(T(2026, 11, 13, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))),)
+    )
+    rosa = contact(ROSA, "Contacts/Rosa Diaz.md", boston)
+    loops = {
+        clock: seen(referral([met, rosa], at(clock, boston), boston), "close-loop")
+        for clock in (T(2026, 11, 12, 18, 29), T(2026, 11, 12, 18, 30))
+    }
+    assert loops == {
+        T(2026, 11, 12, 18, 29): [],
+        T(2026, 11, 12, 18, 30): [("Rosa Diaz", "upcoming", D(2026, 11, 19), LOOP.format(""))],
+    }
+
+
+def test_the_memo_and_the_watcher_build_again_as_the_referrers_interview_ends(vault: Path) -> None:
+    from test_watch import Live, eventually
+
+    write_note(vault, "Contacts/Rosa Diaz.md", ROSA_AT_3)
+    write_note(vault, "Contacts/Ben Okafor.md", BEN)
+    loaded, memo = load_vault(vault), BuildMemo()
+    for clock in (
+        T(2026, 11, 20, 9, 0),
+        T(2026, 11, 20, 15, 29),
+        T(2026, 11, 20, 15, 30),
+        T(2026, 11, 21, 9),
+    ):
+        built = memo.build(loaded, clock)
+        assert b"".join(built.calendar) == calendar_bytes(loaded, clock), clock
+        assert sorted(built.found, key=lambda f: f.sort_key()) == list(pipeline.audit(loaded, clock).findings)
+        assert [f.level for f in built.found if f.contact == "Ben Okafor"] == (
+            [] if clock < T(2026, 11, 20, 15, 30) else ["upcoming"] if clock.day == 20 else ["due"]
+        ), clock
+    clock = [T(2026, 11, 20, 15, 29)]
+    with Live(vault, today=None, clock=lambda: clock[0]) as live:
+        assert "Reach out to Ben Okafor" not in live.summaries()
+        clock[0] = T(2026, 11, 20, 15, 30)  # no file event: the interview's end
+        live.shows("Reach out to Ben Okafor", "Reach out to Carla Diaz")
+        eventually(lambda: len(live.builds) == 2)
+        assert live.calendar.read_bytes() == calendar_bytes(load_vault(vault), clock[0])
+
+
+# --- one letter, one reminder: the close-loop folds into the referrer's check-in (issue 17)
+
+ROSA_OCT = ROSA.replace("2026-11-02", "2026-10-01").replace("2026-11-03", "2026-10-02")  # window 10-31..11-30
+NAMES_BEN = " Tell them that you have met Ben Okafor, whom they suggested."
+#: (first day, last day, the close-loop's level, the check-in's level, whether the check-in names Ben)
+FOLDED = [  # Ben met on 10-26: the window opens on 10-31, before the close-loop is due (11-02)
+    (D(2026, 10, 15), D(2026, 10, 16), None, None, False),
+    (D(2026, 10, 17), D(2026, 10, 25), None, "upcoming", False),  # shown 14 days before it opens
+    (D(2026, 10, 26), D(2026, 10, 30), None, "upcoming", True),  # one letter to write: the check-in
+    (D(2026, 10, 31), D(2026, 11, 2), None, "due", True),
+    (D(2026, 11, 3), D(2026, 11, 5), None, None, False),  # checked in on 11-03: both done
+]
+APART = [  # Ben met on 10-10: the close-loop is due (10-17) two weeks before the window opens
+    (D(2026, 10, 8), D(2026, 10, 9), None, None, False),
+    (D(2026, 10, 10), D(2026, 10, 10), "upcoming", None, False),
+    (D(2026, 10, 11), D(2026, 10, 16), "due", None, False),
+    (D(2026, 10, 17), D(2026, 10, 17), "due", "upcoming", False),  # the check-in does not say it too
+    (D(2026, 10, 18), D(2026, 10, 30), "overdue", "upcoming", False),
+    (D(2026, 10, 31), D(2026, 11, 1), None, "due", True),  # still untold: now one letter, the check-in
+    (D(2026, 11, 2), D(2026, 11, 5), None, "due", False),  # told on 11-02 (contacted)
+]
+
+
+@pytest.mark.parametrize(
+    ("ben_met", "walk", "done"),
+    [
+        (D(2026, 10, 26), FOLDED, (D(2026, 11, 3), "check_ins: [2026-11-03]\n")),
+        (D(2026, 10, 10), APART, (D(2026, 11, 2), "contacted: [2026-11-02]\n")),
+    ],
+)
+def test_telling_the_referrer_and_the_check_in_are_one_reminder_day_by_day(
+    vault: Path, ben_met: D, walk: list, done: tuple[D, str]
+) -> None:
+    vault_with_rosa(vault)
+    write_note(vault, "Contacts/Rosa Diaz.md", ROSA_OCT)
+    write_note(
+        vault,
+        "Contacts/Ben Okafor.md",
+        BEN.replace("type: contact\n", f"type: contact\ninterviews: [{ben_met}]\n"),
+    )
+    day = walk[0][0]
+    while day <= walk[-1][1]:
+        if day == done[0]:
+            write_note(vault, "Contacts/Rosa Diaz.md", ROSA_OCT.replace("referrals:", done[1] + "referrals:"))
+        loop, check, names = next(row[2:] for row in walk if row[0] <= day <= row[1])
+        found = [f for f in pipeline.audit(vault, day).findings if f.contact == "Rosa Diaz"]
+        assert [(f.rule, f.level) for f in found] == [
+            *((("close-loop", loop),) if loop else ()),
+            *((("check-in", check),) if check else ()),
+        ], day
+        said = [f.message.endswith(NAMES_BEN) for f in found if f.rule == "check-in"]
+        assert said == ([names] if check else []), day
+        shown = [e for e in events(vault, day) if str(e["CATEGORIES"].cats[0]) == "close-loop"]
+        assert bool(shown) == bool(loop), day  # the calendar agrees: no event for a folded loop
+        day += ONE
+
+
+def test_an_overdue_check_in_then_keep_in_touch_take_the_close_loop_in() -> None:
+    """Rosa met on 09-01 (window 10-01..10-31), Ben on 10-25 (tell her by 11-01): on 11-10 one
+    overdue check-in names Ben; from 12-01 keep-in-touch takes over from it (90 days after the
+    last contact, the thank-you of 09-02), and it names Ben in turn: one letter to Rosa each day."""
+    rosa = contact(
+        ROSA.replace("2026-11-02", "2026-09-01").replace("2026-11-03", "2026-09-02"), "Contacts/Rosa Diaz.md"
+    )
+    okafor = dataclasses.replace(contact(BEN, "Contacts/Ben Okafor.md"), interviews=(D(2026, 10, 25),))
+    said = {
+        day: [
+            (f.rule, f.level, f.message.endswith(NAMES_BEN))
+            for f in evaluate([rosa, okafor], at(day), DEFAULTS)
+            if f.contact == "Rosa Diaz"
+        ]
+        for day in (D(2026, 11, 10), D(2026, 11, 30), D(2026, 12, 1))
+    }
+    assert said == {
+        D(2026, 11, 10): [("check-in", "overdue", True)],
+        D(2026, 11, 30): [("check-in", "overdue", True)],
+        D(2026, 12, 1): [("keep-in-touch", "due", True)],
+    }

@@ -134,7 +134,7 @@ class BuildMemo:
         now = judged_at(when, vault.settings)
         basis = _Basis(now.day, str(now.zone), vault.settings, note_linker(vault.root))
         self._evaluate(vault.contacts, basis, now)
-        referrals = self._referral_findings(basis)
+        referrals = self._referral_findings(basis, now)
         if self._findings[-1] is not referrals:
             self._findings = [*self._findings[:-1], referrals]
         kept = self._referrals  # made by _referral_findings
@@ -199,11 +199,14 @@ class BuildMemo:
         replaced = [previous[contact.path] for contact in old[start:old_end]]
         given: list[_Gave] = []
         fresh: list[_Gave] = []
+        over: set[str] = set()  # the contacts an interview of which ended since the last build
         for contact in contacts[start:new_end]:
             before = previous.get(contact.path)
             if before is not None and before.contact is contact and same_basis and _holds(before, now):
                 given.append(before)
             else:
+                if before is not None and not _holds(before, now):
+                    over.add(contact.path)
                 done = _give(contact, now, basis, before, last)
                 given.append(done)
                 fresh.append(done)
@@ -237,7 +240,7 @@ class BuildMemo:
         else:
             self._until = min(filter(None, (self._until, *(done.until for done in fresh))), default=None)
         self._basis, self._contacts = basis, contacts
-        self._update_referrals(previous.values() if not same_basis else stale, fresh)
+        self._update_referrals(previous.values() if not same_basis else stale, fresh, now, over)
 
     def _reorder(self, removed: list[Event], added: list[Event]) -> None:
         """The calendar's events without ``removed`` and with ``added``, still in calendar order.
@@ -261,23 +264,25 @@ class BuildMemo:
             keys.insert(at, key)
             events.insert(at, data)
 
-    def _update_referrals(self, gone: Iterable[_Gave], fresh: list[_Gave]) -> None:
-        """Tell the referral rule's upkeep which contacts changed what it reads of them."""
+    def _update_referrals(self, gone: Iterable[_Gave], fresh: list[_Gave], now: Now, over: set[str]) -> None:
+        """Tell the referral rule's upkeep which contacts changed what it reads of them, or had an
+        interview end (``over``: what it finds about them changes at ``now``)."""
         if self._referrals is None:
             return  # made from every contact when next read
         old = {done.contact.path: done.referral_inputs for done in gone}
         added = []
         for done in fresh:
             reads = done.referral_inputs
-            if old.get(reads.path) == reads:
+            if old.get(reads.path) == reads and reads.path not in over:
                 del old[reads.path]
             else:
                 added.append(reads)
         referrals, self._referrals = self._referrals, None  # if it raises, made again next time
+        referrals.now = now
         referrals.update(old.values(), added)
         self._referrals = referrals
 
-    def _referral_findings(self, basis: _Basis) -> tuple[Finding, ...]:
+    def _referral_findings(self, basis: _Basis, now: Now) -> tuple[Finding, ...]:
         """The findings of the rules across contacts: the same tuple while none changed; their
         events brought up to date in the calendar."""
         removed: list[Event] = []
@@ -285,7 +290,7 @@ class BuildMemo:
         if self._referrals is None:  # made again: its events too
             removed = [event for entries in self._person_events.values() for _, event in entries]
             was, self._person_events = {**was, **self._person_events}, {}
-            self._referrals = Referrals(basis.today, basis.settings)
+            self._referrals = Referrals(now, basis.settings)
             self._referrals.update((), (done.referral_inputs for done in self._gave.values()))
         gone, new = self._referrals.take_deadlines()
         new = [d for d in new if shown(d, basis.today, basis.settings)]

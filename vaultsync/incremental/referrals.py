@@ -1,6 +1,10 @@
 """The rules across contacts kept up to date one changed contact at a time, for a driver that builds
 again and again (the watcher's ``BuildMemo``), on one day with one set of settings.
 
+They judge at a moment (``now``, set before each ``update``): what they find changes within the
+day only as an interview ends, and the driver then gives that contact again (``update`` with it
+removed and added).
+
 ``referral.referral`` looks across every contact: whom each one suggested, whether that person
 has a note and has been reached yet, and whether the referrer was told once they were met. Run
 whole, it takes tens of milliseconds at 10,000 contacts, and a save that changes someone's name
@@ -17,7 +21,6 @@ order: by path (``Vault.contacts`` is sorted so).
 
 from __future__ import annotations
 
-import datetime as dt
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 from operator import attrgetter
@@ -25,11 +28,13 @@ from operator import attrgetter
 from vaultsync.config import Settings
 from vaultsync.model.contact import PersonRef, looked_up
 from vaultsync.model.finding import Finding
+from vaultsync.model.now import Now
 from vaultsync.model.referral import (
     PersonDeadline,
     ReferralInputs,
     close_loops,
     referral_finding,
+    resolved,
     suggested,
 )
 
@@ -40,11 +45,11 @@ Loop = tuple[Finding, PersonDeadline]  # as referral.close_loops gives them
 
 
 class Referrals:
-    """The findings across contacts for a set of contacts, given as their ReferralInputs, on
-    ``today`` with ``settings``."""
+    """The findings across contacts for a set of contacts, given as their ReferralInputs, at
+    ``now`` (on one day: a new day makes a new one) with ``settings``."""
 
-    def __init__(self, today: dt.date, settings: Settings) -> None:
-        self.today, self.settings = today, settings
+    def __init__(self, now: Now, settings: Settings) -> None:
+        self.now, self.settings = now, settings
         self._holders: dict[str, list[ReferralInputs]] = {}  # name key: the contacts that have it, by path
         self._by_name: dict[str, ReferralInputs] = {}  # name key: the first of them
         self._referrers: dict[str, ReferralInputs] = {}  # path: a contact that suggests someone
@@ -52,7 +57,7 @@ class Referrals:
         self._looks_up: dict[str, set[str]] = {}  # name key: the paths of the referrers that look it up
         self._suggests: dict[str, list[Suggestion]] = {}  # a referrer's path: who is still to be contacted
         self._groups: dict[str, list[str]] = {}  # a person's group key: the paths of their referrers, sorted
-        self._found: dict[str, Found] = {}  # group key: the finding and its deadline
+        self._found: dict[str, Found] = {}  # group key: the finding and its deadline, when it has one
         self._loops: dict[str, list[Loop]] = {}  # a referrer's path: whom they suggested and you met
         self._findings: tuple[Finding, ...] | None = ()  # None: to gather again
         self._met: dict[str, tuple[str, ...]] = {}  # a referrer's path: whom their check-in can name
@@ -138,9 +143,8 @@ class Referrals:
             if not lookers:
                 del self._looks_up[key]
         referrer = self._referrers.get(path)
-        loops, names = (
-            close_loops(referrer, self._by_name, self.today, self.settings) if referrer else ([], ())
-        )
+        notes = resolved(referrer, self._by_name) if referrer else []
+        loops, names = close_loops(referrer, notes, self.now, self.settings) if referrer else ([], ())
         before: list[Loop] = self._loops.pop(path, [])
         if loops:
             self._loops[path] = loops
@@ -158,7 +162,7 @@ class Referrals:
         self._keys_of[path] = keys
         for key in keys:
             self._looks_up.setdefault(key, set()).add(path)
-        suggestions = suggested(referrer, self._by_name)
+        suggestions = suggested(referrer, self._by_name, notes)
         if suggestions:
             self._suggests[path] = suggestions
         for group in dict.fromkeys(group for group, _, _ in suggestions):
@@ -178,7 +182,11 @@ class Referrals:
             return
         person, note = next((p, n) for g, p, n in self._suggests[paths[0]] if g == group)
         referrers = [self._referrers[path] for path in paths]
-        found = referral_finding(person, note, referrers, self.today, self.settings)
-        if before != found:
+        found = referral_finding(person, note, referrers, self.now, self.settings)
+        if before == found:
+            return
+        if found is None:
+            del self._found[group]
+        else:
             self._found[group] = found
-            self._changed([before] if before is not None else (), [found])
+        self._changed([before] if before is not None else (), [found] if found is not None else ())

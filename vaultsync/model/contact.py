@@ -195,8 +195,10 @@ def index_by_name(contacts: Iterable[Contact]) -> Mapping[str, Contact]:
     index: dict[str, Contact] = {}
     add = index.setdefault
     for contact in contacts:  # name_keys, spelled out: a generator per contact costs a third more
-        add(name_key(path_stem(contact.path)), contact)
-        add(name_key(contact.name), contact)
+        stem = path_stem(contact.path)
+        add(name_key(stem), contact)
+        if contact.name != stem:  # most notes are named by their file name: folded once
+            add(name_key(contact.name), contact)
         for alias in contact.aliases:
             add(name_key(alias), contact)
     return index

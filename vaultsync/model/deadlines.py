@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
@@ -50,7 +51,16 @@ class Deadline:
         return self.anchor_day or day_of(self.anchor)
 
 
-def interview_end(contact: Contact, interview: Moment, settings: Settings) -> Moment:
+class Timed(Protocol):
+    """What ``interview_end`` reads: a Contact, or a rule's copy of one (``referral.ReferralInputs``)."""
+
+    @property
+    def interview_minutes(self) -> int | None: ...
+    @property
+    def interview_ends(self) -> tuple[tuple[dt.datetime, dt.datetime], ...]: ...
+
+
+def interview_end(contact: Timed, interview: Moment, settings: Settings) -> Moment:
     """When ``interview`` ends: the end the note writes, else its start plus the contact's
     ``interview_minutes`` or the setting's. An interview without a time is held on its day."""
     if not isinstance(interview, dt.datetime):

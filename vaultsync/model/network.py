@@ -6,14 +6,16 @@ person referred), so a link written on either note counts once.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from vaultsync.config import Settings
 from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name, name_key
+from vaultsync.model.deadlines import held
+from vaultsync.model.now import Now
 
-MET = "met"  # an interview has been held
-SCHEDULED = "scheduled"  # an interview is planned, none held yet
+MET = "met"  # an interview has been held (it has ended)
+SCHEDULED = "scheduled"  # an interview is planned or under way, none held yet
 NOT_CONTACTED = "not-contacted"  # suggested, no interview recorded (with or without a note)
 OTHER = "other"  # named only as who introduced someone, and not a contact: a list, an event
 STATES = (MET, SCHEDULED, NOT_CONTACTED, OTHER)
@@ -33,14 +35,14 @@ class Network:
     edges: tuple[tuple[str, str], ...]  # (referrer key, referred key), sorted
 
 
-def contact_state(contact: Contact, today: dt.date) -> str:
-    if contact.held(today):
-        return MET
-    return SCHEDULED if contact.interviews else NOT_CONTACTED
+def contact_state(contact: Contact, now: Now, settings: Settings) -> str:
+    if not contact.interviews:
+        return NOT_CONTACTED
+    return MET if held(contact, now, settings) else SCHEDULED
 
 
-def referral_network(contacts: Iterable[Contact], today: dt.date) -> Network:
-    """Every referral among ``contacts`` as a directed edge, with the state of each person."""
+def referral_network(contacts: Iterable[Contact], now: Now, settings: Settings) -> Network:
+    """Every referral among ``contacts`` as a directed edge, with the state of each person at ``now``."""
     contacts = list(contacts)
     by_name = index_by_name(contacts)
     people: dict[str, Person] = {}
@@ -59,7 +61,7 @@ def referral_network(contacts: Iterable[Contact], today: dt.date) -> Network:
     def add(contact: Contact) -> str:
         if contact.path not in people:
             people[contact.path] = Person(
-                contact.path, contact.name, contact_state(contact, today), contact.path
+                contact.path, contact.name, contact_state(contact, now, settings), contact.path
             )
         return contact.path
 

@@ -1,23 +1,30 @@
 """The rules across contacts: reach out to the people your contacts suggested, and let the
 referrer know once you have met them.
 
-A note does not date its referrals: they count from the referrer's latest interview held by the
-day of the audit (on or after ``since``), the meeting at which they are recorded. A referral
-whose referrer has no such interview stays an undated ``info`` finding.
+They judge by the moment, as the rules about one contact do: an interview is held from its end
+(``deadlines.interview_end``), on the user's day. A note does not date its referrals: they count
+from the referrer's latest interview held by then (on or after ``since``), the meeting at which
+they are recorded. Before that meeting has ended they give nothing; a referral whose referrer has
+no interview at all to date it stays an undated ``info`` finding.
+
+Letting the referrer know and writing to them again are one letter when they fall together:
+while their check-in (or the keep-in-touch after it) is listed and opens by the close-loop's due
+day (or has opened), the close-loop folds into it (``close_loops``), and that letter names the
+person met (``telling``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
 
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name, name_key, name_keys
-from vaultsync.model.dates import Moment, day_of
-from vaultsync.model.deadlines import CLOSE_LOOP, REFERRAL, lapsed, search_over
+from vaultsync.model.dates import Moment
+from vaultsync.model.deadlines import CLOSE_LOOP, REFERRAL, interview_end, lapsed, search_over
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Now
 from vaultsync.model.settle import settle
@@ -32,6 +39,11 @@ class PendingReferral:
     referrers: tuple[Contact, ...]
 
 
+#: The people still to be reached, as gathered: their group key -> (the person as first written,
+#: their note, the referrers who suggested them).
+Pending = dict[str, tuple[PersonRef, Contact | None, list[Contact]]]
+
+
 def pending_referrals(
     contacts: Sequence[Contact], by_name: Mapping[str, Contact] | None = None
 ) -> list[PendingReferral]:
@@ -40,14 +52,22 @@ def pending_referrals(
 
     ``by_name``: ``index_by_name(contacts)``, when the caller has it already."""
     by_name = index_by_name(contacts) if by_name is None else by_name
-    pending: dict[str, tuple[PersonRef, Contact | None, list[Contact]]] = {}
+    pending: Pending = {}
     for referrer in contacts:
-        if not referrer.referrals:
-            continue
-        for key, person, note in suggested(referrer, by_name):
-            entry = pending.setdefault(key, (person, note, []))
-            if referrer not in entry[2]:
-                entry[2].append(referrer)
+        if referrer.referrals:
+            _gather(pending, referrer, suggested(referrer, by_name))
+    return _pending(pending)
+
+
+def _gather(pending: Pending, referrer: Contact, found: list[tuple[str, PersonRef, Contact | None]]) -> None:
+    """Add the people ``referrer`` suggested (``suggested``) to ``pending``, each person once."""
+    for key, person, note in found:
+        entry = pending.setdefault(key, (person, note, []))
+        if not entry[2] or entry[2][-1] is not referrer:  # a person suggested twice: once
+            entry[2].append(referrer)
+
+
+def _pending(pending: Pending) -> list[PendingReferral]:
     return [PendingReferral(person, note, tuple(referrers)) for person, note, referrers in pending.values()]
 
 
@@ -63,8 +83,6 @@ class Referrer(Protocol):
     @property
     def do_not_contact(self) -> bool: ...
     @property
-    def interviewed(self) -> bool: ...
-    @property
     def referrals(self) -> tuple[PersonRef, ...]: ...
     @property
     def interviews(self) -> tuple[Moment, ...]: ...
@@ -78,47 +96,85 @@ class Referrer(Protocol):
     def replies(self) -> tuple[dt.date, ...]: ...
     @property
     def contacted(self) -> tuple[dt.date, ...]: ...
+    @property
+    def interview_minutes(self) -> int | None: ...
+    @property
+    def interview_ends(self) -> tuple[tuple[dt.datetime, dt.datetime], ...]: ...
+    @property
+    def keep_in_touch(self) -> int | None: ...
 
 
 R = TypeVar("R", bound=Referrer)
+ONE_DAY = dt.timedelta(days=1)
+#: The rules of the letters that write to someone again, which a close-loop folds into.
+WRITING_AGAIN = ("check-in", "keep-in-touch")
 
 
 def reached(person: Referrer) -> bool:
     """Whether the user has reached ``person`` (or need not): an interview held or planned, a
     message either way, another contact; or they want no reminders, or are not to be contacted."""
     return (
-        person.interviewed
-        or bool(person.outreach or person.replies or person.contacted)
+        bool(person.interviews or person.outreach or person.replies or person.contacted)
         or not person.follow_up
         or person.do_not_contact
     )
 
 
-def suggested(referrer: R, by_name: Mapping[str, R]) -> list[tuple[str, PersonRef, R | None]]:
+def resolved(referrer: R, by_name: Mapping[str, R]) -> list[tuple[PersonRef, R | None]]:
+    """Each person ``referrer`` suggested, with their note when there is one (looked up once for
+    both rules across contacts)."""
+    return [(person, find_person(person, by_name)) for person in referrer.referrals]
+
+
+def suggested(
+    referrer: R, by_name: Mapping[str, R], notes: Sequence[tuple[PersonRef, R | None]] | None = None
+) -> list[tuple[str, PersonRef, R | None]]:
     """The people ``referrer`` suggested who are still to be reached: (the key they are grouped
-    by, the person as written, their note when there is one). ``referrer.follow_up`` is not read."""
+    by, the person as written, their note when there is one). ``referrer.follow_up`` is not read.
+    ``notes``: ``resolved(referrer, by_name)``, when the caller has it already."""
     found = []
-    for person in referrer.referrals:
-        note = find_person(person, by_name)
+    for person, note in resolved(referrer, by_name) if notes is None else notes:
         if note is not None and reached(note):
             continue
         found.append((note.path if note else name_key(person.name), person, note))
     return found
 
 
-def held_days(person: Referrer, today: dt.date, settings: Settings) -> list[dt.date]:
-    """The days of ``person``'s interviews held by ``today`` that start reminders (on or after
-    ``since``), in order."""
-    since = settings.since
-    days = (day_of(m) for m in person.interviews)
-    return [day for day in days if day <= today and (since is None or day >= since)]
+def held_days(person: Referrer, now: Now, settings: Settings) -> list[dt.date]:
+    """The user's days of ``person``'s interviews over by ``now`` (``deadlines.interview_end``)
+    that start reminders (on or after ``since``), in order."""
+    return _held_days(person, now, settings, settings.since)
 
 
-def referral_day(referrer: Referrer, today: dt.date, settings: Settings) -> dt.date | None:
-    """The day ``referrer``'s referrals count from: their latest interview held by ``today``
+def _held_days(person: Referrer, now: Now, settings: Settings, since: dt.date | None) -> list[dt.date]:
+    return list(_held(person, now, settings, since))
+
+
+def _held(person: Referrer, now: Now, settings: Settings, since: dt.date | None) -> Iterator[dt.date]:
+    """The user's days of ``person``'s interviews over by ``now``, on or after ``since``, in order."""
+    for moment in person.interviews:
+        if isinstance(moment, dt.datetime):
+            if not now.reached(interview_end(person, moment, settings)):
+                continue
+            day = now.day_of(moment)
+        elif moment <= now.day:
+            day = moment
+        else:
+            continue
+        if since is None or day >= since:
+            yield day
+
+
+def referral_day(referrer: Referrer, now: Now, settings: Settings) -> dt.date | None:
+    """The day ``referrer``'s referrals count from: their latest interview held by ``now``
     (a note does not date its referrals; they are recorded at a meeting, or after it)."""
-    held = held_days(referrer, today, settings)
+    held = held_days(referrer, now, settings)
     return held[-1] if held else None
+
+
+def ahead(person: Referrer, now: Now, settings: Settings) -> bool:
+    """Whether one of ``person``'s interviews has not ended by ``now`` (planned, or under way)."""
+    return any(not now.reached(interview_end(person, m, settings)) for m in reversed(person.interviews))
 
 
 @dataclass(frozen=True)
@@ -154,12 +210,12 @@ def referral_deadline(
     person: PersonRef,
     note: Referrer | None,
     referrers: Sequence[Referrer],
-    today: dt.date,
+    now: Now,
     settings: Settings,
 ) -> PersonDeadline | None:
     """When to reach ``person``: ``referral_days`` after the first of ``referrers`` suggested them
-    (``referral_day``); None when none of them has an interview that dates it."""
-    dated = [(day, r) for r in referrers if (day := referral_day(r, today, settings)) is not None]
+    (``referral_day``); None when none of them has an interview held that dates it."""
+    dated = [(day, r) for r in referrers if (day := referral_day(r, now, settings)) is not None]
     if not dated:
         return None
     day, first = min(dated, key=lambda pair: pair[0])
@@ -180,21 +236,25 @@ def referral_finding(
     person: PersonRef,
     note: Referrer | None,
     referrers: Sequence[Referrer],
-    today: dt.date,
+    now: Now,
     settings: Settings,
-) -> tuple[Finding, PersonDeadline | None]:
-    """The finding for one person still to be reached (``PendingReferral``'s fields), and its deadline."""
+) -> tuple[Finding, PersonDeadline | None] | None:
+    """The finding for one person still to be reached (``PendingReferral``'s fields), and its
+    deadline; None while the meeting at which they were suggested has not ended (no referrer
+    dates them, and one has an interview ahead): nothing that follows an interview comes before it."""
+    deadline = referral_deadline(person, note, referrers, now, settings)
+    if deadline is None and any(ahead(r, now, settings) for r in referrers):
+        return None
     by = " and ".join(r.name for r in referrers)
     detail = f" ({person.detail})" if person.detail else ""
     name, path = (note.name, note.path) if note else (person.name, referrers[0].path)
-    deadline = referral_deadline(person, note, referrers, today, settings)
     if deadline is None:
         if note is None:
             message = f"Reach out to {name}{detail}, suggested by {by}; no note for them yet."
         else:
             message = f"Reach out to {name}{detail}, suggested by {by}; no interview yet."
         return Finding("referral", "info", name, path, None, message), None
-    level = deadline.level(today)
+    level = deadline.level(now.day)
     when = f"interview {deadline.anchor}; {'was ' if level == 'overdue' else ''}due {deadline.end}"
     if note is None:
         rest = "no note for them yet. Then record the date in a note for them (outreach)."
@@ -204,62 +264,105 @@ def referral_finding(
     return Finding("referral", level, name, path, deadline.end, message), deadline
 
 
-def told(referrer: Referrer, day: dt.date, today: dt.date) -> bool:
-    """Whether anything records contact with ``referrer`` from ``day`` to ``today``: an interview,
-    a thank-you, a check-in, a message either way, another contact."""
-    dates = (
-        *map(day_of, referrer.interviews),
-        *referrer.thank_you_sent,
-        *referrer.check_ins,
-        *referrer.outreach,
-        *referrer.replies,
-        *referrer.contacted,
-    )
-    return any(day <= d <= today for d in dates)
+def last_told(referrer: Referrer, now: Now, settings: Settings) -> dt.date | None:
+    """The latest day by ``now`` that anything records contact with ``referrer``: an interview
+    held (however old: ``since`` does not apply), a thank-you, a check-in, a message either way,
+    another contact."""
+    return _last_told(referrer, _held_days(referrer, now, settings, None), now.day)
+
+
+def _last_told(referrer: Referrer, held: Sequence[dt.date], today: dt.date) -> dt.date | None:
+    """``last_told``, given the days of the referrer's interviews held (``since`` aside)."""
+    last = held[-1] if held else None
+    for dates in (
+        referrer.thank_you_sent,
+        referrer.check_ins,
+        referrer.outreach,
+        referrer.replies,
+        referrer.contacted,
+    ):
+        for day in dates:
+            if day <= today and (last is None or day > last):
+                last = day
+    return last
+
+
+def first_held(person: Referrer, now: Now, settings: Settings) -> dt.date | None:
+    """The day of ``person``'s first interview over by ``now`` on or after ``since``."""
+    return next(_held(person, now, settings, settings.since), None)
 
 
 def met_suggested(
-    referrer: R, by_name: Mapping[str, R], today: dt.date, settings: Settings
+    referrer: R, notes: Sequence[tuple[PersonRef, R | None]], now: Now, settings: Settings
 ) -> list[tuple[R, dt.date]]:
-    """The people ``referrer`` suggested whom the user has met by ``today`` (a note with an
-    interview held, on or after ``since``), each once, with the day of that first meeting."""
-    found: dict[str, tuple[R, dt.date]] = {}
-    for person in referrer.referrals:
-        note = find_person(person, by_name)
-        if note is None or note.path == referrer.path or note.path in found:
+    """The people ``referrer`` suggested (``resolved``) whom the user has met by ``now`` (a note
+    with an interview held, on or after ``since``), each once, with the day of that first meeting."""
+    found: list[tuple[R, dt.date]] = []
+    for _, note in notes:
+        if note is None or not note.interviews or note.path == referrer.path:
             continue
-        held = held_days(note, today, settings)
-        if held:
-            found[note.path] = (note, held[0])
-    return list(found.values())
+        if found and any(met is note for met, _ in found):  # suggested twice (a note per path)
+            continue
+        day = first_held(note, now, settings)
+        if day is not None:
+            found.append((note, day))
+    return found
+
+
+def letter_listed(
+    referrer: Referrer, latest: dt.date | None, last: dt.date | None, today: dt.date, settings: Settings
+) -> dt.date | None:
+    """The day the next letter to ``referrer`` opens, when its finding is listed on ``today`` and
+    not lapsed, as ``deadlines`` and the rules make it: the check-in after ``latest`` (their
+    latest interview held; not done, from ``check_in_notice_days`` before its window, overdue
+    after it), else the keep-in-touch that takes over from it (``keep_in_touch_days`` after
+    ``last``, the latest contact). None when no such letter is listed."""
+    if latest is None:
+        return None
+    checked = any(done > latest for done in referrer.check_ins)
+    opens = latest + dt.timedelta(days=settings.check_in_opens_days)
+    closes = latest + dt.timedelta(days=settings.check_in_closes_days)
+    if not checked and today <= closes:
+        return opens if today >= opens - dt.timedelta(days=settings.check_in_notice_days) else None
+    every = settings.keep_in_touch_days if referrer.keep_in_touch is None else referrer.keep_in_touch
+    start = (last or latest) + dt.timedelta(days=every or 0)
+    if not checked:
+        start = max(start, closes + ONE_DAY)
+    if not every or today < start:  # no keep-in-touch yet: the check-in not done stays, overdue
+        return opens if not checked and not lapsed(closes, today, settings) else None
+    end = start + dt.timedelta(days=settings.keep_in_touch_window_days)
+    return None if lapsed(end, today, settings) else start
 
 
 def close_loops(
-    referrer: R, by_name: Mapping[str, R], today: dt.date, settings: Settings
+    referrer: R, notes: Sequence[tuple[PersonRef, R | None]], now: Now, settings: Settings
 ) -> tuple[list[tuple[Finding, PersonDeadline]], tuple[str, ...]]:
-    """Let ``referrer`` know you met someone they suggested: due ``close_loop_days`` after that
-    meeting, satisfied by any contact with them since (``told``); and the people met since their
-    latest interview held and not yet told of, whom their check-in can name. Nothing when they
-    want no reminders."""
+    """Let ``referrer`` know you met someone they suggested (``notes``: ``resolved``): due
+    ``close_loop_days`` after that meeting, satisfied by any contact with them since
+    (``last_told``). One letter, not two: while their check-in or keep-in-touch is listed
+    (``letter_listed``) and opens by that due day (or has opened), the close-loop folds into it,
+    and that letter names the person (the second value, for ``telling``). Nothing when they want
+    no reminders."""
     if not referrer.follow_up or referrer.do_not_contact or not referrer.referrals:
         return [], ()
-    found = []
-    met = met_suggested(referrer, by_name, today, settings)
-    latest = referral_day(referrer, today, settings)
+    met = met_suggested(referrer, notes, now, settings)
+    if not met:
+        return [], ()
+    found, folded, today, since = [], [], now.day, settings.since
+    held = _held_days(referrer, now, settings, None)  # once for both: any meeting tells them
+    told = _last_told(referrer, held, today)
+    latest = next((day for day in reversed(held) if since is None or day >= since), None)  # referral_day
+    opens = letter_listed(referrer, latest, told, today, settings)
     for note, day in met:
-        if told(referrer, day, today):
+        if told is not None and told >= day:
+            continue
+        start, end = _window(day, settings.close_loop_days)
+        if opens is not None and opens <= max(end, today):
+            folded.append(note.name)
             continue
         key = f"{referrer.path}\n{note.path}"
         deadline = PersonDeadline(
-            CLOSE_LOOP,
-            note.name,
-            "",
-            (referrer.name,),
-            referrer.path,
-            referrer.path,
-            key,
-            day,
-            *_window(day, settings.close_loop_days),
+            CLOSE_LOOP, note.name, "", (referrer.name,), referrer.path, referrer.path, key, day, start, end
         )
         level = deadline.level(today)
         message = (
@@ -269,32 +372,28 @@ def close_loops(
         )
         finding = Finding("close-loop", level, referrer.name, referrer.path, deadline.end, message)
         found.append((finding, deadline))
-    # met since their latest interview, and not told yet: once told, the check-in need not repeat it
-    since = tuple(
-        note.name
-        for note, day in met
-        if latest is not None and day > latest and not told(referrer, day, today)
-    )
-    return found, since
+    return found, tuple(folded)
 
 
 def telling(findings: Iterable[Finding], met: Mapping[str, tuple[str, ...]]) -> list[Finding]:
-    """``findings``, each check-in of a referrer in ``met`` naming the people they suggested whom
-    the user has met since (the guide: say that you have already met someone they recommended)."""
+    """``findings``, each check-in or keep-in-touch of a referrer in ``met`` naming the people they
+    suggested whom the user has met since (the guide: say that you have already met someone they
+    recommended)."""
     if not met:
         return list(findings)
-    return [told_in(f, met[f.path]) if f.rule == "check-in" and f.path in met else f for f in findings]
+    return [told_in(f, met[f.path]) if f.rule in WRITING_AGAIN and f.path in met else f for f in findings]
 
 
 def told_in(finding: Finding, names: Sequence[str]) -> Finding:
-    """A check-in ``finding`` that names ``names``, whom the referrer suggested and the user has met."""
+    """A check-in or keep-in-touch ``finding`` that names ``names``, whom the referrer suggested
+    and the user has met."""
     said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     message = f"{finding.message} Tell them that you have met {said}, whom they suggested."
     return dataclasses.replace(finding, message=message)
 
 
 class Across(NamedTuple):
-    """What the rules across contacts give on a day."""
+    """What the rules across contacts give at a moment."""
 
     findings: list[Finding]
     deadlines: list[PersonDeadline]  # for the calendar
@@ -308,24 +407,30 @@ def across_contacts(
     by_name: Mapping[str, Contact] | None = None,
 ) -> Across:
     """What the rules across contacts find at ``now``, their deadlines, and whom each referrer's
-    check-in can name. They judge by the day (an interview of today counts as held)."""
+    check-in can name."""
     today = now.day
     by_name = index_by_name(contacts) if by_name is None else by_name
     found = Across([], [], {})
-    for pending in pending_referrals(contacts, by_name):
-        finding, deadline = referral_finding(pending.person, pending.note, pending.referrers, today, settings)
-        found.findings.append(finding)
-        if deadline is not None:
-            found.deadlines.append(deadline)
+    waiting: Pending = {}
+    loops = []
     for referrer in contacts:
         if not referrer.referrals:
             continue
-        loops, names = close_loops(referrer, by_name, today, settings)
-        for finding, deadline in loops:
-            found.findings.append(finding)
-            found.deadlines.append(deadline)
+        notes = resolved(referrer, by_name)  # once for both rules
+        _gather(waiting, referrer, suggested(referrer, by_name, notes))
+        closing, names = close_loops(referrer, notes, now, settings)
+        loops += closing
         if names:
             found.met[referrer.path] = names
+    for pending in _pending(waiting):
+        made = referral_finding(pending.person, pending.note, pending.referrers, now, settings)
+        if made is not None:
+            found.findings.append(made[0])
+            if made[1] is not None:
+                found.deadlines.append(made[1])
+    for finding, deadline in loops:
+        found.findings.append(finding)
+        found.deadlines.append(deadline)
     # as for every rule (``model.settle``)
     found.findings[:] = settle(found.findings, today, settings)
     found.deadlines[:] = [d for d in found.deadlines if shown(d, today, settings)]
@@ -359,7 +464,6 @@ class ReferralInputs(NamedTuple):
     keys: tuple[str, ...]  # name_keys: how a referral may name them
     follow_up: bool
     do_not_contact: bool
-    interviewed: bool  # any interview at all, held or scheduled
     referrals: tuple[PersonRef, ...]
     interviews: tuple[Moment, ...]
     thank_you_sent: tuple[dt.date, ...]
@@ -367,6 +471,9 @@ class ReferralInputs(NamedTuple):
     outreach: tuple[dt.date, ...]
     replies: tuple[dt.date, ...]
     contacted: tuple[dt.date, ...]
+    interview_minutes: int | None  # how long their interviews last (``deadlines.interview_end``)
+    interview_ends: tuple[tuple[dt.datetime, dt.datetime], ...]
+    keep_in_touch: int | None  # when they are written to again (``letter_listed``)
 
 
 def referral_inputs(contact: Contact) -> ReferralInputs:
@@ -376,7 +483,6 @@ def referral_inputs(contact: Contact) -> ReferralInputs:
         tuple(name_keys(contact)),
         contact.follow_up,
         contact.do_not_contact,
-        bool(contact.interviews),
         contact.referrals,
         contact.interviews,
         contact.thank_you_sent,
@@ -384,4 +490,7 @@ def referral_inputs(contact: Contact) -> ReferralInputs:
         contact.outreach,
         contact.replies,
         contact.contacted,
+        contact.interview_minutes,
+        contact.interview_ends,
+        contact.keep_in_touch,
     )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact
 from vaultsync.model.dates import day_of, has_time, moment_sort_key
-from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines, search_over
+from vaultsync.model.deadlines import CHECK_IN, INTERVIEW, deadlines, held, interview_end, search_over
 from vaultsync.model.finding import LAPSED, Finding
 from vaultsync.model.network import MET, NOT_CONTACTED, OTHER, SCHEDULED, Network, referral_network
 from vaultsync.model.now import Asked, Now, judged_at
@@ -64,7 +64,7 @@ def dashboard_markdown(vault: Vault, findings: Sequence[Finding], when: Asked) -
         "",
         "## At a glance",
         "",
-        _table(("Measure", "Count"), [*_counts(vault, today), *_lapsed_row(findings, settings)]),
+        _table(("Measure", "Count"), [*_counts(vault, now), *_lapsed_row(findings, settings)]),
         _findings_section(f"Overdue ({len(overdue)})", overdue, "Nothing is overdue."),
         _findings_section(
             f"Due this week ({len(this_week)})", this_week, f"Nothing else is due by {week_end.isoformat()}."
@@ -78,7 +78,7 @@ def dashboard_markdown(vault: Vault, findings: Sequence[Finding], when: Asked) -
             [(_link(f.path, f.contact), f.message) for f in gaps],
             "Every record is complete.",
         ),
-        _network_section(referral_network(contacts, today)),
+        _network_section(referral_network(contacts, now, settings)),
     ]
     if vault.errors:
         parts.append(_errors_section(vault.errors))
@@ -96,26 +96,27 @@ def _share(done: int, total: int) -> str:
     return f"{done} of {total} ({round(100 * done / total)}%)" if total else "none yet"
 
 
-def _counts(vault: Vault, today: dt.date) -> list[tuple[str, str]]:
-    settings = vault.settings
+def _counts(vault: Vault, now: Now) -> list[tuple[str, str]]:
+    """The counts at ``now``: an interview is held once it has ended (``deadlines.held``)."""
+    settings, today = vault.settings, now.day
     month = [
-        day_of(m)
+        (c, m)
         for c in vault.contacts
         for m in c.interviews
-        if (day_of(m).year, day_of(m).month) == (today.year, today.month)
+        if now.day_of(m).replace(day=1) == today.replace(day=1)
     ]
-    held = sum(day <= today for day in month)
-    thanks = [_thanked_on_time(c, today, settings) for c in vault.contacts if not c.do_not_contact]
+    over = sum(now.reached(interview_end(c, m, settings)) for c, m in month)
+    thanks = [_thanked_on_time(c, now, settings) for c in vault.contacts if not c.do_not_contact]
     on_time = sum(done for done, _ in thanks)
     counted = sum(total for _, total in thanks)
     writing = [c for c in vault.contacts if c.follow_up and not c.do_not_contact]
-    check_ins = [_checked_in(c, today, settings) for c in writing]
+    check_ins = [_checked_in(c, now, settings) for c in writing]
     due_check_ins = [done for done in check_ins if done is not None]
     rows = [
         ("Contacts", str(len(vault.contacts))),
         (
             f"Interviews in {today:%B %Y}",
-            f"{len(month)} ({held} held, {len(month) - held} scheduled)",
+            f"{len(month)} ({over} held, {len(month) - over} scheduled)",
         ),
         (f"Thank-you letters sent within {settings.thank_you_days} days", _share(on_time, counted)),
         (
@@ -137,13 +138,14 @@ def _lapsed_row(findings: Sequence[Finding], settings: Settings) -> list[tuple[s
     return [(f"Older reminders lapsed ({past}; `vaultsync audit --lapsed` lists them)", str(old))]
 
 
-def _thanked_on_time(contact: Contact, today: dt.date, settings: Settings) -> tuple[int, int]:
+def _thanked_on_time(contact: Contact, now: Now, settings: Settings) -> tuple[int, int]:
     """(letters sent on time, interviews counted): an interview counts once its letter is sent
     on time or its window has closed, so a letter still in its window is not counted late."""
     window = dt.timedelta(days=settings.thank_you_days)
     on_time = counted = 0
-    for moment in contact.held(today):
-        day = day_of(moment)
+    today = now.day
+    for moment in held(contact, now, settings):
+        day = now.day_of(moment)
         sent = any(day <= s <= day + window for s in contact.thank_you_sent)
         if sent or today > day + window:
             counted += 1
@@ -151,13 +153,13 @@ def _thanked_on_time(contact: Contact, today: dt.date, settings: Settings) -> tu
     return on_time, counted
 
 
-def _checked_in(contact: Contact, today: dt.date, settings: Settings) -> bool | None:
-    """Whether the contact was written to after the latest interview; None before the window opens."""
-    held = contact.held(today)
-    if not held:
+def _checked_in(contact: Contact, now: Now, settings: Settings) -> bool | None:
+    """Whether the contact was written to after the latest interview held; None before the window opens."""
+    over = held(contact, now, settings)
+    if not over:
         return None
-    latest = day_of(held[-1])
-    if today < latest + dt.timedelta(days=settings.check_in_opens_days):
+    latest = now.day_of(over[-1])
+    if now.day < latest + dt.timedelta(days=settings.check_in_opens_days):
         return None
     return any(done > latest for done in contact.check_ins)
 

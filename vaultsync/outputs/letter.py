@@ -4,7 +4,8 @@ The draft thanks them for their time on the day of the latest interview, recalls
 (the questions recorded), the advice that helped, what the user plans to do with it (a
 ``## Plan`` section), and the people they suggested, saying which the user already reached
 out to. What the note does not say is left as a ``[bracketed]`` prompt, which the check flags
-until it is replaced. Neither reads the clock nor writes a file.
+until it is replaced. Both judge at a moment (``model.now.Now``): an interview is held once it
+has ended, on the user's day. Neither reads the clock nor writes a file.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from vaultsync.config import Settings
 from vaultsync.errors import VaultsyncError
 from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name
-from vaultsync.model.dates import day_of
+from vaultsync.model.deadlines import held as held_by
+from vaultsync.model.now import Now
 from vaultsync.model.rules import job_asks
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.lookup import Opened
@@ -76,13 +79,14 @@ def _names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def draft(letter: Opened, today: dt.date) -> str:
-    """A thank-you letter for the latest interview held on or before ``today``."""
+def draft(letter: Opened, now: Now) -> str:
+    """A thank-you letter for the latest interview held by ``now`` (ended)."""
     contact, settings = letter.contact, letter.vault.settings
-    held = contact.held(today)
+    today = now.day
+    held = held_by(contact, now, settings)
     if not held:
         raise VaultsyncError(
-            f"{contact.path}: no interview on or before {today} is recorded (interviews), so there is "
+            f"{contact.path}: no interview {_by(now)} is recorded (interviews), so there is "
             "nothing to thank them for yet"
         )
     first = contact.name.split()[0] if contact.name.split() else contact.name
@@ -91,7 +95,7 @@ def draft(letter: Opened, today: dt.date) -> str:
     asks = {line for line, _ in job_asks(contact.sections.questions, settings)}
     topics = [f"\u201c{text}\u201d" for text, number in contact.sections.questions if number not in asks]
     talk = f"; you asked: {'; '.join(topics)}" if topics else ""
-    when = _when(day_of(held[-1]), today)
+    when = _when(now.day_of(held[-1]), today)
     when += "," if about and when.startswith("on ") else ""
     parts = [
         f"Dear {first},",
@@ -108,12 +112,19 @@ def draft(letter: Opened, today: dt.date) -> str:
         )
     else:
         parts.append("[What you plan to do with their advice.]")
-    parts.append(_referrals(contact.referrals, letter.vault, today))
+    parts.append(_referrals(contact.referrals, letter.vault, now))
     parts += ["Thank you again for your time and advice.", "Best regards,\n[Your name]"]
     return "\n\n".join(parts) + "\n"
 
 
-def _referrals(referrals: Sequence[PersonRef], vault: Vault, today: dt.date) -> str:
+def _by(now: Now) -> str:
+    """Held by ``now``, as a message says it: by the day when judged at its end (``--today``)."""
+    if now.wall.time() == dt.time.max:
+        return f"on or before {now.day}"
+    return f"ended by {now.wall:%Y-%m-%d %H:%M}"
+
+
+def _referrals(referrals: Sequence[PersonRef], vault: Vault, now: Now) -> str:
     if not referrals:
         return (
             "If you know anyone else I could talk with to learn more about [the field], "
@@ -130,11 +141,12 @@ def _referrals(referrals: Sequence[PersonRef], vault: Vault, today: dt.date) -> 
         if note is None or not note.interviews:
             waiting.append(person.name)
             continue
-        held = note.held(today)
+        held = held_by(note, now, vault.settings)
+        coming = [m for m in note.interviews if m not in held]
         when = (
-            f"we talked {_when(day_of(held[-1]), today)}"
+            f"we talked {_when(now.day_of(held[-1]), now.day)}"
             if held
-            else (f"we are meeting {_when(day_of(note.interviews[0]), today)}")
+            else f"we are meeting {_when(now.day_of(coming[0]), now.day)}"
         )
         sentences.append(f"I have already reached out to {person.name}, and {when}.")
     if len(waiting) == len(referrals):
@@ -183,7 +195,7 @@ def _spelling_message(word: str, suggestions: Sequence[str]) -> str:
     return f"\u201c{word}\u201d: did you mean " + " or ".join(f"\u201c{s}\u201d" for s in suggestions) + "?"
 
 
-def check(letter: Opened, today: dt.date) -> list[Problem]:
+def check(letter: Opened, now: Now) -> list[Problem]:
     """What to fix in the draft under the note's Thank-you heading, by line (guide rule 5: what
     you enjoyed, the advice that helped, your plan, the people they suggested, well written and
     spelled, within three days of the interview; rule 2: no direct ask for a job)."""
@@ -200,7 +212,7 @@ def check(letter: Opened, today: dt.date) -> list[Problem]:
     found = writing(letter, lines)
     found += _advice(contact, lines, draft_start)
     found += _elements(contact, [(prose(lines), draft_start)], draft_start)
-    found += _late(contact, today, draft_start)
+    found += _late(contact, now, letter.vault.settings, draft_start)
     return sorted(found, key=lambda p: (p.line, p.kind, p.message))
 
 
@@ -338,11 +350,11 @@ def _named(name: str, words: set[str]) -> bool:
     return bool(parts) and (parts[0] in words or all(part in words for part in parts))
 
 
-def _late(contact: Contact, today: dt.date, draft_start: int) -> list[Problem]:
-    held = contact.held(today)
+def _late(contact: Contact, now: Now, settings: Settings, draft_start: int) -> list[Problem]:
+    held = held_by(contact, now, settings)
     if not held:
         return []
-    day = day_of(held[-1])
+    today, day = now.day, now.day_of(held[-1])
     if (today - day).days <= ON_TIME_DAYS or any(sent >= day for sent in contact.thank_you_sent):
         return []
     return [

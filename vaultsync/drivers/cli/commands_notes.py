@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vaultsync.drivers.cli.options import parse_today, shown, today_option, vault_parameters
+from vaultsync.drivers.cli.options import (
+    moment_options,
+    now_or_clock,
+    parse_today,
+    shown,
+    today_option,
+    vault_parameters,
+)
 from vaultsync.drivers.cli.process import one_shot
 
 if TYPE_CHECKING:
@@ -111,27 +118,30 @@ def _now(today: str | None) -> dt.datetime:
     "sent within three days of the interview (judged on --today). Exit 1 when something is found.",
 )
 @vault_parameters(positional=False, locate=False)
-@today_option(
-    "The day of writing (default: today): the latest interview on or before it is the one thanked for."
+@moment_options(
+    "The day of writing, as at its end (default: now): the latest interview held by then is the one "
+    "thanked for."
 )
 @one_shot
-def letter(note: str, check_draft: bool, vault_dir: Path | None, today: str | None) -> int:
+def letter(note: str, check_draft: bool, vault_dir: Path | None, today: dt.date | dt.datetime | None) -> int:
     """Print a thank-you letter draft for NOTE's latest interview (or --check the one in the note).
 
     NOTE is a note's path, relative to this folder or to the vault, or a contact's name.
     Never writes into the note.
     """
+    from vaultsync.model.now import judged_at
     from vaultsync.outputs.letter import check, draft
 
     opened = _opened(note, vault_dir)
+    now = judged_at(now_or_clock(today), opened.vault.settings)
     if not check_draft:
-        click.echo(draft(opened, parse_today(today)), nl=False)
+        click.echo(draft(opened, now), nl=False)
         return 0
     ready = (
         "the draft is ready: it mentions their advice, what you enjoyed, your plan and the people they "
         "suggested; no direct ask for a job; spelled and worded right; on time"
     )
-    return _checked(opened, check(opened, parse_today(today)), ready)
+    return _checked(opened, check(opened, now), ready)
 
 
 @click.command(short_help="Draft a request for a meeting, or check the one in a note.")
