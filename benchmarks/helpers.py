@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from vaultsync.model.now import judged_at
 from vaultsync.outputs.dashboard import dashboard_markdown
 from vaultsync.outputs.letter import check, draft
 from vaultsync.outputs.lookup import Opened
@@ -44,6 +45,7 @@ def main() -> None:
     today = args.today
     vault = load_vault(args.vault)
     checked = audit(vault, today)
+    now = judged_at(today, vault.settings)  # the letter takes the moment, as `vaultsync letter`
     held = [c for c in vault.contacts if c.held(today)]
     letter = Opened(vault, max(held, key=lambda c: len(c.sections.letter)), ())
     text = dashboard_markdown(vault, checked.findings, today)
@@ -59,8 +61,8 @@ def main() -> None:
                 lambda: dashboard_markdown(vault, checked.findings, today),
                 f"{len(text):,} chars",
             ),
-            ("letter draft", lambda: draft(letter, today), letter.contact.path),
-            ("letter check", lambda: check(letter, today), f"{len(letter.contact.sections.letter)} lines"),
+            ("letter draft", lambda: draft(letter, now), letter.contact.path),
+            ("letter check", lambda: check(letter, now), f"{len(letter.contact.sections.letter)} lines"),
             (
                 "new note",
                 lambda: create_note(
