@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +23,42 @@ from vaultsync.model.now import Asked, judged_at
 from vaultsync.model.referral import PersonDeadline, across_contacts
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
-from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker, person_items
+from vaultsync.outputs.digest import calm_items, crowded
+from vaultsync.outputs.events import (
+    Brief,
+    Item,
+    NoteLinks,
+    contact_items,
+    event_order,
+    note_linker,
+    person_items,
+)
 from vaultsync.outputs.generated import PRODID_START, vault_file
 
 PRODID = f"{PRODID_START}{__version__}//EN"
+#: An event as a build gathers them: its ``event_order``, its VEVENT bytes, its ``Brief``.
+Event = tuple[tuple[dt.date, str], bytes, Brief | None]
 
 
 def person_events(
     deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
-) -> tuple[tuple[tuple[dt.date, str], bytes], ...]:
-    """``person_items`` as (``event_order``, VEVENT bytes), as a build gathers events."""
+) -> tuple[Event, ...]:
+    """``person_items`` as ``Event``s."""
     return tuple(
-        (event_order(item), event_bytes(item)) for item in person_items(deadline, today, settings, links)
+        (event_order(item), event_bytes(item), item.brief)
+        for item in person_items(deadline, today, settings, links)
     )
+
+
+def calm_events(events: Sequence[Event], today: dt.date, settings: Settings, links: NoteLinks) -> list[bytes]:
+    """The bytes of ``events`` (in ``event_order``) as the calendar holds them: a crowded day's
+    rest of a kind as its digest (``outputs.digest``), the only event serialised here."""
+    gathered, digests = crowded([(event[0], event[2]) for event in events], today, settings, links)
+    if not digests:
+        return [event[1] for event in events]
+    kept = ((event[0], event[1]) for at, event in enumerate(events) if at not in gathered)
+    made = ((event_order(item), event_bytes(item)) for item in digests)
+    return [data for _, data in heapq.merge(kept, made, key=itemgetter(0))]
 
 
 def calendar_items(vault: Vault, when: Asked) -> list[Item]:
@@ -47,7 +72,7 @@ def calendar_items(vault: Vault, when: Asked) -> list[Item]:
     ]
     for deadline in across_contacts(vault.contacts, now, settings).deadlines:
         items += person_items(deadline, now.day, settings, link)
-    return sorted(items, key=event_order)
+    return calm_items(sorted(items, key=event_order), now.day, settings, link)
 
 
 def event_bytes(item: Item) -> bytes:
