@@ -40,7 +40,8 @@ from vaultsync.outputs.calendar import (
     event_bytes,
     event_zones,
 )
-from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker, person_items
+from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker
+from vaultsync.outputs.person_events import person_items
 from vaultsync.outputs.vdir import KeptVdir
 from vaultsync.store.files import KeptFile
 

@@ -31,9 +31,9 @@ from vaultsync.outputs.events import (
     contact_items,
     event_order,
     note_linker,
-    person_items,
 )
 from vaultsync.outputs.generated import PRODID_START, vault_file
+from vaultsync.outputs.person_events import person_items
 
 PRODID = f"{PRODID_START}{__version__}//EN"
 #: An event as a build gathers them: its ``event_order``, its VEVENT bytes, its ``Brief``.
