@@ -24,6 +24,7 @@ from vaultsync.incremental.memo import BuildMemo
 from vaultsync.outputs.caldav_push import push
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.outputs.calendar_check import Reading, expected_reading, icalendar_reading, reading_differences
+from vaultsync.outputs.doctor import OK, WARN, diagnose
 from vaultsync.store.loader import load_vault
 
 D = dt.date
@@ -277,3 +278,19 @@ def test_a_bad_limit_is_refused(value: object) -> None:
     assert str(raised.value) == (
         ".vaultsync.toml: calendar_day_limit: expected a whole number of events from 0 (no limit) to 100000"
     )
+
+
+def test_doctor_finds_the_crowded_calendar_sound_and_a_stale_digest(vault: Path) -> None:
+    """The calendar check compares the feed with the notes under the same rules: a calendar built
+    today holds exactly what they give; the day after, the overdue digest (and each overdue
+    event) has moved, and the check says so."""
+    late_letters(vault)
+    pipeline.build(vault, TODAY)
+    checks = [(c.status, c.topic, c.message) for c in diagnose(vault, TODAY, None).checks]
+    count = len(events(vault))
+    assert checks[-2:] == [
+        (OK, "calendar", f"{count} events; CRLF, lines within 75 octets, unique UIDs, parses back"),
+        (OK, "calendar", "holds exactly what the notes give on 2026-11-20"),
+    ]
+    stale = [c for c in diagnose(vault, TODAY + dt.timedelta(days=1), None).checks if c.topic == "calendar"]
+    assert stale[-1].status == WARN and "differs from what the notes give on 2026-11-21" in stale[-1].message
