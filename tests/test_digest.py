@@ -14,13 +14,14 @@ from pathlib import Path
 import icalendar
 import pytest
 from caldav_server import Radicale, radicale
-from conftest import write_note
+from conftest import calls, write_note
 
 from vaultsync import pipeline
 from vaultsync.config import settings_from_mapping
 from vaultsync.errors import ConfigError
 from vaultsync.incremental.index import VaultIndex
 from vaultsync.incremental.memo import BuildMemo
+from vaultsync.outputs import digest as digest_module
 from vaultsync.outputs.caldav_push import push
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.outputs.calendar_check import Reading, expected_reading, icalendar_reading, reading_differences
@@ -294,3 +295,20 @@ def test_doctor_finds_the_crowded_calendar_sound_and_a_stale_digest(vault: Path)
     ]
     stale = [c for c in diagnose(vault, TODAY + dt.timedelta(days=1), None).checks if c.topic == "calendar"]
     assert stale[-1].status == WARN and "differs from what the notes give on 2026-11-21" in stale[-1].message
+
+
+def test_the_memo_makes_a_digest_again_only_when_what_it_lists_changes(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    late_letters(vault)
+    index, memo = VaultIndex(vault), BuildMemo()
+    index.scan()
+    first = pipeline.build(index.vault(), TODAY, tmp_path / "memo.ics", memo=memo)
+    made = calls(monkeypatch, digest_module, "digest")
+    for number, organization, again in ((3, "Initech", 0), (12, "Initech", 1)):  # shown; gathered
+        person(vault, number, f"{D(2026, 10, 25) + dt.timedelta(days=number)}", organization)
+        index.scan()
+        built = pipeline.build(index.vault(), TODAY, tmp_path / "memo.ics", memo=memo)
+        assert len(made) == again and built.events == first.events
+        assert (tmp_path / "memo.ics").read_bytes() == calendar_bytes(load_vault(vault), TODAY)
+        made.clear()

@@ -36,10 +36,11 @@ from vaultsync.outputs.calendar import (
     Event,
     calendar_head,
     calendar_pieces,
-    calm_events,
+    calm_bytes,
     event_bytes,
     event_zones,
 )
+from vaultsync.outputs.digest import Calm
 from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker
 from vaultsync.outputs.person_events import person_items
 from vaultsync.outputs.vdir import KeptVdir
@@ -124,6 +125,7 @@ class BuildMemo:
             list[tuple[Finding, ...]] | None, dict[str, tuple[str, ...]], list[tuple[Finding, ...]]
         ] = (None, {}, [])
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
+        self._calm: Calm[bytes] | None = None  # its crowded days, on the basis of the last build
         #: No contact's results change by themselves before then (some may later: it is only
         #: made exact when reached).
         self._until: dt.datetime | None = None
@@ -148,9 +150,9 @@ class BuildMemo:
         found_in = self._told(self._findings, kept.met() if kept is not None else {})
         head = self._calendar_head(vault.settings)
         if self._pieces is None:
-            self._pieces = calendar_pieces(
-                head, calm_events(self._events, now.day, basis.settings, basis.links)
-            )
+            calm = self._calm  # made with the basis: never None by then
+            shown = calm.shown(self._events) if calm is not None else [event[1] for event in self._events]
+            self._pieces = calendar_pieces(head, shown)
         elif self._pieces[0] is not head:
             self._pieces = [head, *self._pieces[1:]]
         levels = self._levels + self._referral_settled[1]  # and only the levels found: + drops zeros
@@ -224,6 +226,7 @@ class BuildMemo:
         else:  # every contact was evaluated again: start from nothing
             self._gave, self._findings, self._keys, self._events = {}, [()], [], []
             self._levels, self._zones, self._pieces = Counter(), Counter(), None
+            self._calm = calm_bytes(basis.today, basis.settings, basis.links)
             self._referrals = None  # its findings depend on the day too
             self._person_was, self._person_events = self._person_events, {}
             stale = []
@@ -255,6 +258,9 @@ class BuildMemo:
 
         A few changes are made in place, with a binary search each; many, by sorting again."""
         keys, events = self._keys, self._events
+        if self._calm is not None:
+            self._calm.remove(removed)
+            self._calm.add(added)
         if 8 * (len(removed) + len(added)) > len(keys):
             gave = chain.from_iterable(done.events for done in self._gave.values())
             across = (event for entries in self._person_events.values() for _, event in entries)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import heapq
 from collections.abc import Iterable, Sequence
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ from vaultsync.model.now import Asked, judged_at
 from vaultsync.model.referral import PersonDeadline, across_contacts
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
-from vaultsync.outputs.digest import calm_items, crowded
+from vaultsync.outputs.digest import Calm, calm_items
 from vaultsync.outputs.events import (
     Brief,
     Item,
@@ -52,13 +50,15 @@ def person_events(
 
 def calm_events(events: Sequence[Event], today: dt.date, settings: Settings, links: NoteLinks) -> list[bytes]:
     """The bytes of ``events`` (in ``event_order``) as the calendar holds them: a crowded day's
-    rest of a kind as its digest (``outputs.digest``), the only event serialised here."""
-    gathered, digests = crowded([(event[0], event[2]) for event in events], today, settings, links)
-    if not digests:
-        return [event[1] for event in events]
-    kept = ((event[0], event[1]) for at, event in enumerate(events) if at not in gathered)
-    made = ((event_order(item), event_bytes(item)) for item in digests)
-    return [data for _, data in heapq.merge(kept, made, key=itemgetter(0))]
+    rest of a kind as its digest (``outputs.digest``), the only events serialised here."""
+    calm = calm_bytes(today, settings, links)
+    calm.add(events)
+    return calm.shown(events)
+
+
+def calm_bytes(today: dt.date, settings: Settings, links: NoteLinks) -> Calm[bytes]:
+    """A ``Calm`` of events as bytes."""
+    return Calm(today, settings, links, event_bytes)
 
 
 def calendar_items(vault: Vault, when: Asked) -> list[Item]:

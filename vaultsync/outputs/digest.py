@@ -12,16 +12,18 @@ keeps them still: only the digests are made at each build.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from itertools import groupby
-from operator import itemgetter
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, compress, groupby
+from operator import itemgetter, not_
+from typing import Generic, TypeVar
 
 from vaultsync.config import Settings
 from vaultsync.outputs.events import (
     NOUNS,
     UNDATED,
     Brief,
+    Group,
     Item,
     NoteLinks,
     day_event,
@@ -31,53 +33,94 @@ from vaultsync.outputs.events import (
 )
 
 Key = tuple[dt.date, str]  # an event's ``event_order``
-Group = tuple[dt.date, str, str]  # its day, CATEGORY and OVERDUE or "": what a digest gathers
+T = TypeVar("T")
+#: An event as the calendar gathers them: its ``event_order``, what the calendar holds of it (an
+#: Item, or its bytes), and its ``Brief``.
+Entry = tuple[Key, T, Brief | None]
 
 
-def crowded(
-    entries: Sequence[tuple[Key, Brief | None]], today: dt.date, settings: Settings, links: NoteLinks
-) -> tuple[set[int], list[Item]]:
-    """Of the events in ``entries`` (each one's ``event_order`` and ``Brief``), the places of those
-    a digest gathers, and the digests in ``event_order``. Nothing when no day is crowded."""
-    limit = settings.calendar_day_limit
-    if not limit:
-        return set(), []
-    counts = Counter((key[0], brief[0], brief[1]) for key, brief in entries if brief is not None)
-    over = {group for group, n in counts.items() if n > limit}
-    if not over:
-        return set(), []
-    members: defaultdict[Group, list[tuple[dt.date, str, int, Brief]]] = defaultdict(list)
-    for at, (key, brief) in enumerate(entries):
-        if brief is not None and (group := (key[0], brief[0], brief[1])) in over:
-            members[group].append((brief[2], key[1], at, brief))
-    gathered: set[int] = set()
-    digests = []
-    for group, those in members.items():
-        those.sort()  # the most urgent first: the earliest due, then by UID
-        rest = those[limit:]
-        gathered.update(map(itemgetter(2), rest))
-        digests.append(_digest(group, [brief for *_, brief in rest], today, settings, links))
-    return gathered, sorted(digests, key=event_order)
+def _urgency(entry: Entry[T]) -> tuple[dt.date, str]:
+    """The most urgent first: the earliest due, then by UID."""
+    brief = entry[2]
+    assert brief is not None  # only entries with a brief are in a group
+    return brief[1], entry[0][1]
+
+
+class Calm(Generic[T]):
+    """The calendar's events as a crowded day shows them, kept up to date as events come and go
+    (the watcher's memo keeps one from build to build): each group's events in order of urgency,
+    and each crowded group's digest, made again only when the events it gathers change.
+
+    ``make`` turns a digest into what the calendar holds; all is for one day, one settings and
+    one note links."""
+
+    def __init__(
+        self, today: dt.date, settings: Settings, links: NoteLinks, make: Callable[[Item], T]
+    ) -> None:
+        self._on, self._limit, self._make = (today, settings, links), settings.calendar_day_limit, make
+        self._groups: defaultdict[Group, list[Entry[T]]] = defaultdict(list)
+        self._changed: set[Group] = set()
+        self._digests: dict[Group, tuple[tuple[Entry[T], ...], Entry[T]]] = {}  # what each gathers
+        self._gathered: set[int] = set()  # the ids of the entries the digests hold
+
+    def add(self, entries: Iterable[Entry[T]]) -> None:
+        for entry in entries:
+            if entry[2] is not None:
+                self._groups[entry[2][0]].append(entry)  # put in order by shown
+                self._changed.add(entry[2][0])
+
+    def remove(self, entries: Iterable[Entry[T]]) -> None:
+        for entry in entries:
+            if entry[2] is not None:
+                self._groups[entry[2][0]].remove(entry)
+                self._changed.add(entry[2][0])
+
+    def shown(self, entries: Sequence[Entry[T]]) -> list[T]:
+        """What the calendar holds of ``entries`` (those added and not removed, in ``event_order``):
+        of each crowded group the ``calendar_day_limit`` most urgent, and a digest of the rest."""
+        limit = self._limit
+        for group in self._changed:
+            those = self._groups[group]
+            those.sort(key=_urgency)
+            rest = tuple(those[limit:]) if limit else ()
+            before = self._digests.pop(group, None)
+            if before is not None:
+                self._gathered.difference_update(map(id, before[0]))
+            if not rest:
+                continue
+            if before is None or before[0] != rest:
+                item = digest(group, [entry[2] for entry in rest if entry[2]], *self._on)
+                before = (rest, (event_order(item), self._make(item), None))
+            self._digests[group] = (rest, before[1])
+            self._gathered.update(map(id, rest))  # the entries it holds: no other has their ids
+        self._changed.clear()
+        if not self._digests:
+            return list(map(itemgetter(1), entries))
+        kept = compress(entries, map(not_, map(self._gathered.__contains__, map(id, entries))))
+        made = (event for _, event in self._digests.values())
+        return list(map(itemgetter(1), sorted(chain(kept, made), key=itemgetter(0))))
 
 
 def calm_items(items: list[Item], today: dt.date, settings: Settings, links: NoteLinks) -> list[Item]:
     """``items`` (in ``event_order``) with each crowded day's rest of a kind as its digest."""
-    gathered, digests = crowded([(event_order(item), item.brief) for item in items], today, settings, links)
-    if not digests:
-        return items
-    kept = [item for at, item in enumerate(items) if at not in gathered]
-    return sorted([*kept, *digests], key=event_order)
+    entries = [(event_order(item), item, item.brief) for item in items]
+    calm = Calm(today, settings, links, lambda item: item)
+    calm.add(entries)
+    return calm.shown(entries)
 
 
-def _digest(group: Group, briefs: list[Brief], today: dt.date, settings: Settings, links: NoteLinks) -> Item:
-    """The one event of the ``briefs`` a crowded ``group`` does not show on their own, in order.
+def digest(
+    group: Group, briefs: Sequence[Brief], today: dt.date, settings: Settings, links: NoteLinks
+) -> Item:
+    """The one event of the ``briefs`` a crowded ``group`` does not show on their own, in order
+    (``Calm`` gives them).
 
     Its UID is its kind's and its day's; an overdue digest, like an overdue event, is on today
     and moves to each new day under one UID, stamped with the day and counting the days."""
     day, category, role = group
     one, many = NOUNS[category]
     summary = f"{'Overdue: ' if role else ''}{len(briefs):,} more {one if len(briefs) == 1 else many}"
-    due = (f"Due {when}:\n" + _who(those) for when, those in groupby(briefs, key=itemgetter(2)))
+    due = (f"Due {when}:\n" + _who(those) for when, those in groupby(briefs, key=itemgetter(1)))
     description = "\n\n".join(
         (
             f"{summary}: the calendar shows the {settings.calendar_day_limit} most urgent on their "
@@ -93,7 +136,7 @@ def _digest(group: Group, briefs: list[Brief], today: dt.date, settings: Setting
             (today - UNDATED.date()).days,
         )
     else:
-        uid, stamp, sequence = f"{category}-{day}-more@vaultsync", max(map(itemgetter(5), briefs)), 0
+        uid, stamp, sequence = f"{category}-{day}-more@vaultsync", max(map(itemgetter(4), briefs)), 0
     alarms = ((reminder_offset(settings), summary),)
     return day_event(uid, (day, day), summary, description, category, alarms, links.vault(), stamp, sequence)
 
@@ -103,7 +146,7 @@ def _who(briefs: Iterable[Brief]) -> str:
     for each without one."""
     people: defaultdict[str, list[str]] = defaultdict(list)
     for brief in briefs:
-        people[brief[4]].append(brief[3])
+        people[brief[3]].append(brief[2])
     lines = [
         f"- {organization}: {', '.join(sorted(people[organization], key=str.casefold))}"
         for organization in sorted(people.keys() - {""}, key=str.casefold)

@@ -64,11 +64,15 @@ NOUNS = {
 NOUNS = {CATEGORY[kind]: nouns for kind, nouns in NOUNS.items()}  # by CATEGORY, as events carry it
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
-#: What a crowded day's digest reads of an event it may gather (plain values: a build's cache keeps
-#: them): its CATEGORY, OVERDUE for the overdue event of a deadline ("" for any other), the
-#: deadline's last day, whom it is about and their organization ("": none), and its stamp.
-#: None: never gathered (a timed interview).
-Brief = tuple[str, str, dt.date, str, str, dt.datetime]
+#: The events a crowded day's digest gathers: their day, CATEGORY, and OVERDUE for the overdue
+#: events of deadlines ("" for any other).
+Group = tuple[dt.date, str, str]
+#: Of an event a digest may gather, what the deadline is: OVERDUE or "", its last day, whom it is
+#: about and their organization ("": none).
+About = tuple[str, dt.date, str, str]
+#: What a digest reads of an event (plain values: a build's cache keeps them): its Group, then
+#: its About but the role, and its stamp. None: never gathered (a timed interview).
+Brief = tuple[Group, dt.date, str, str, dt.datetime]
 #: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
 #: the future once that day has begun anywhere, so never later than the build, wherever it runs.
 _FIRST_ZONE = dt.timezone(dt.timedelta(hours=14))
@@ -167,11 +171,13 @@ def day_event(
     link: str,
     stamp: dt.datetime,
     sequence: int = 0,
-    brief: Brief | None = None,
+    about: About | None = None,
 ) -> Item:
-    """An all-day reminder from the first of ``days`` to the last inclusive, shown as free time."""
+    """An all-day reminder from the first of ``days`` to the last inclusive, shown as free time;
+    a digest may gather it when it is ``about`` a deadline."""
     first, last = days
     end = last + _ONE_DAY
+    brief = None if about is None else ((first, category, about[0]), *about[1:], stamp)
     return Item(uid, first, end, summary, description, category, alarms, link, stamp, sequence, False, brief)
 
 
@@ -209,18 +215,18 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
                 tuple(alarms),
                 link,
                 stamp,
-                brief=(category, "", deadline.end, contact.name, contact.organization, stamp),
+                about=("", deadline.end, contact.name, contact.organization),
             )
         ]
     elif deadline.kind in NO_REPLY_TITLE:  # one day, the stage's first
         summary = NO_REPLY_TITLE[deadline.kind].format(contact.display)
         text = no_reply_text(deadline, now, settings)
         days, alarm = (deadline.start, deadline.start), (at_reminder, summary)
-        brief = (category, "", deadline.end, contact.name, contact.organization, stamp)
+        about = ("", deadline.end, contact.name, contact.organization)
         description = f"{text}\n\n{context}"
         items = [
             day_event(
-                _uid(deadline), days, summary, description, category, (alarm,), link, stamp, brief=brief
+                _uid(deadline), days, summary, description, category, (alarm,), link, stamp, about=about
             )
         ]
     else:
@@ -239,7 +245,7 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
                 ((at_reminder, title),),
                 link,
                 stamp,
-                brief=(category, "", deadline.end, contact.name, contact.organization, stamp),
+                about=("", deadline.end, contact.name, contact.organization),
             )
             for suffix, day, title in shown
         ]
@@ -316,7 +322,7 @@ def overdue_event(
         link,
         day_stamp(today),  # it moves to each new day: that is its change
         (today - end).days - 1,  # 0 on the first day overdue
-        (category, OVERDUE, end, *about, day_stamp(today)),
+        (OVERDUE, end, *about),
     )
 
 
@@ -333,7 +339,7 @@ def _interview(
         f"Informational interview with {contact.display}. "
         "Prepare the questions most important to you; respect their time."
     )
-    stamp = _interview_stamp(deadline, now)
+    stamp, who = _interview_stamp(deadline, now), (contact.name, contact.organization)
     return Item(
         _uid(deadline),
         start,
@@ -349,7 +355,7 @@ def _interview(
         # a meeting at a time is never gathered in a digest: it is the day's plan, not a reminder
         brief=None
         if timed
-        else (CATEGORY[INTERVIEW], "", deadline.interview_day, contact.name, contact.organization, stamp),
+        else ((day_of(start), CATEGORY[INTERVIEW], ""), deadline.interview_day, *who, stamp),
     )
 
 

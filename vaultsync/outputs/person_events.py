@@ -67,9 +67,8 @@ def person_items(
                 link,
             )
         ]
-    brief = (category, "", deadline.end, who, "", stamp)
-    description = f"{text}\n\n{context}"
-    return [day_event(uid, span, summary, description, category, tuple(alarms), link, stamp, brief=brief)]
+    description, about = f"{text}\n\n{context}", ("", deadline.end, who, "")
+    return [day_event(uid, span, summary, description, category, tuple(alarms), link, stamp, about=about)]
 
 
 def _person_uid(deadline: PersonDeadline, suffix: str = "") -> str:
