@@ -144,12 +144,11 @@ def digest(
 def _who(briefs: Iterable[Brief]) -> str:
     """Whom ``briefs`` are about, a line for each organization (its people by name), then a line
     for each without one."""
-    people: defaultdict[str, list[str]] = defaultdict(list)
-    for brief in briefs:
-        people[brief[3]].append(brief[2])
-    lines = [
-        f"- {organization}: {', '.join(sorted(people[organization], key=str.casefold))}"
-        for organization in sorted(people.keys() - {""}, key=str.casefold)
-    ]
-    lines += (f"- {name}" for name in sorted(people.get("", ()), key=str.casefold))
-    return "\n".join(lines)
+    lines, alone = [], []
+    for organization, those in groupby(sorted(briefs, key=itemgetter(3, 2)), key=itemgetter(3)):
+        names = map(itemgetter(2), those)
+        if organization:
+            lines.append(f"- {organization}: {', '.join(names)}")
+        else:
+            alone = [f"- {name}" for name in names]
+    return "\n".join(lines + alone)
