@@ -2,11 +2,11 @@
 the rest of that kind on that day gathered in one event that lists them, a digest
 (docs/subscribing.md).
 
-A kind is a CATEGORY (``events.Brief``), and the overdue events on today are a kind of their
-own: their digest says so. The most urgent stay on their own: the earliest
-due, then by UID. Which ones is worked out from each event's ``Brief`` once the events are made,
-so a build that keeps the bytes of each contact's events (``incremental.memo``, the entry cache)
-keeps them still: only the digests are made at each build.
+A kind is a CATEGORY (``events.Group``), and the overdue events on today are a kind of their
+own: their digest says so. The most urgent stay on their own: the earliest due, then by UID.
+Which ones is worked out from each event's ``Brief`` once the events are made, so a build that
+keeps the bytes of each contact's events (``incremental.memo``, the entry cache) keeps them
+still: only the digests are made, and the watcher's memo makes again only those that changed.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Calm(Generic[T]):
     def add(self, entries: Iterable[Entry[T]]) -> None:
         for entry in entries:
             if entry[2] is not None:
-                self._groups[entry[2][0]].append(entry)  # put in order by shown
+                self._groups[entry[2][0]].append(entry)  # put in order by ``shown``
                 self._changed.add(entry[2][0])
 
     def remove(self, entries: Iterable[Entry[T]]) -> None:
