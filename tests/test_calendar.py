@@ -91,16 +91,8 @@ def test_events_match_the_notes(small_vault: Path):
     jane, friend = "Jane Doe (Northwind)", "Old Friend"
     assert [view(e) for e in events(result.path)] == [
         # Old Friend: latest interview 2026-08-01, check-in window 08-31..09-30 not done; 90 days
-        # after the thank-you sent 08-02, keep in touch takes over from it (due through 11-14)
-        (
-            "keep",
-            D(2026, 10, 31),
-            D(2026, 11, 1),
-            f"Keep in touch with {friend}",
-            ["keep-in-touch"],
-            FREE,
-            NINE,
-        ),
+        # after the thank-you sent 08-02, keep in touch takes over from it (due through 11-14):
+        # overdue, so only its event on today (below), not its opening day 10-31 as well
         # Jane suggested Ana Ortiz (no note yet), dated by the 11-18 interview: reach out from the
         # day after through 11-25, an alarm on the first day and on the due day
         (
@@ -234,11 +226,15 @@ def test_every_sample_vault_event_comes_from_a_note_deadline():
     cal = icalendar.Calendar.from_ical(calendar_bytes(vault, SAMPLE_TODAY))
     seen, one = set(), dt.timedelta(days=1)
     deadlines = across_contacts(vault.contacts, at(SAMPLE_TODAY), vault.settings)[1]
-    expected = {(d.kind, d.anchor, d.link, d.start, d.end + one) for d in deadlines}
-    expected |= {
-        (d.kind, d.anchor, d.link, SAMPLE_TODAY, SAMPLE_TODAY + one)
+    # an overdue deadline is one event, on today; any other, its own days
+    expected = {
+        (
+            d.kind,
+            d.anchor,
+            d.link,
+            *((SAMPLE_TODAY, SAMPLE_TODAY + one) if d.end < SAMPLE_TODAY else (d.start, d.end + one)),
+        )
         for d in deadlines
-        if d.end < SAMPLE_TODAY
     }
     across = set()
     for event in cal.walk("VEVENT"):
@@ -318,31 +314,40 @@ def test_one_day_letters_and_windows_and_an_all_day_interview(vault: Path):
     write_note(vault, "Ana.md", "---\ntype: contact\ninterviews: [2026-11-18, 2026-11-23]\n---\n")
     D, AT, FREE = dt.date, dt.timedelta(hours=7, minutes=45), "TRANSPARENT"
     held, today = dt.datetime(2026, 11, 17, 10, tzinfo=dt.UTC), dt.datetime(2026, 11, 19, 10, tzinfo=dt.UTC)
-    found = events(build(vault, TODAY).path)
-    assert [
-        (
-            kind(e),
-            e.decoded("DTSTART"),
-            e.decoded("DTEND"),
-            [(a.decoded("TRIGGER"), str(a["DESCRIPTION"])) for a in e.walk("VALARM")],
-            str(e["TRANSP"]),
-            e.decoded("DTSTAMP"),
-        )
-        for e in found
-    ] == [
-        (
-            "thank-you",
-            D(2026, 11, 19),
-            D(2026, 11, 20),
-            [(AT, "Last day for the thank-you letter to Ana")],
-            FREE,
-            held,
-        ),
-        ("thank-you-overdue", TODAY, D(2026, 11, 21), [(AT, "Overdue: thank-you letter: Ana")], FREE, today),
-        # at 07:45 on 2026-11-22; stamped with the interview held 2026-11-18
-        ("prepare", D(2026, 11, 23), D(2026, 11, 24), [(AT - dt.timedelta(days=1), TOMORROW)], FREE, held),
-        ("check-in", D(2026, 12, 18), D(2026, 12, 19), [(AT, "Check in with Ana")], FREE, held),
-    ]
+
+    def seen(day: dt.date) -> list[tuple]:
+        return [
+            (
+                kind(e),
+                e.decoded("DTSTART"),
+                e.decoded("DTEND"),
+                [(a.decoded("TRIGGER"), str(a["DESCRIPTION"])) for a in e.walk("VALARM")],
+                str(e["TRANSP"]),
+                e.decoded("DTSTAMP"),
+            )
+            for e in events(build(vault, day).path)
+        ]
+
+    # at 07:45 on 2026-11-22; stamped with the interview held 2026-11-18
+    prepare = (
+        "prepare",
+        D(2026, 11, 23),
+        D(2026, 11, 24),
+        [(AT - dt.timedelta(days=1), TOMORROW)],
+        FREE,
+        held,
+    )
+    check_in = ("check-in", D(2026, 12, 18), D(2026, 12, 19), [(AT, "Check in with Ana")], FREE, held)
+    letter = (
+        "thank-you",
+        D(2026, 11, 19),
+        D(2026, 11, 20),
+        [(AT, "Last day for the thank-you letter to Ana")],
+    )
+    assert seen(D(2026, 11, 19)) == [(*letter, FREE, held), prepare, check_in]
+    # the day after, overdue: one event, on today, and no longer its own day as well
+    overdue = ("thank-you-overdue", TODAY, D(2026, 11, 21), [(AT, "Overdue: thank-you letter: Ana")])
+    assert seen(TODAY) == [(*overdue, FREE, today), prepare, check_in]
 
 
 def test_follow_up_false_keeps_the_thank_you_and_the_interview_but_no_check_in(tmp_path: Path) -> None:

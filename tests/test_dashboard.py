@@ -262,7 +262,7 @@ def test_dashboard_is_off_by_default(vault: Path, note):
     note("Contacts/Jane.md", "---\ntype: contact\ninterviews: [2026-11-01]\n---\n")
     code, out, _ = run_cli("build", vault, "--today", TODAY)
     assert code == 0
-    assert out == f"wrote {vault / 'vaultsync.ics'}: 4 events from 1 contact\n"
+    assert out == f"wrote {vault / 'vaultsync.ics'}: 3 events from 1 contact\n"  # overdue: on today only
     assert sorted(p.name for p in vault.iterdir()) == ["Contacts", "vaultsync.ics"]
 
 

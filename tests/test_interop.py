@@ -147,7 +147,7 @@ BY_HAND = {
         [-DAY],
     ),
     "Overdue: thank-you letter: 李小龙 (北京大学)": ("2026-11-20", "2026-11-21", True, [NINE]),
-    "Check in with محمد علي (جامعة القاهرة)": ("2026-10-01", "2026-10-02", True, [NINE]),
+    # overdue: one event, on today (its opening day 2026-10-01 is no longer shown as well)
     "Overdue: check in with محمد علي (جامعة القاهرة)": ("2026-11-20", "2026-11-21", True, [NINE]),
     "Thank-you letter: अनन्या शर्मा (भारतीय प्रौद्योगिकी संस्थान)": (
         "2026-11-20",
@@ -178,14 +178,12 @@ OPEN, BUSY = "TRANSPARENT", "OPAQUE"
 PHONE_BY_HAND = [
     # Window.md: it opened three weeks ago ...
     ("Check in with Window", "2026-10-28", "2026-10-29", OPEN, "2026-09-28", 0, [AT]),
-    # Closed.md: the window opened 2026-08-31 and closed 2026-09-30, no check-in; 90 days after
-    # the thank-you, keep in touch took over from it (due through 2026-11-14)
-    ("Keep in touch with Closed", "2026-10-31", "2026-11-01", OPEN, "2026-08-02", 0, [AT]),
-    # Late.md: the letter was to be written 2026-11-15 to 2026-11-17
-    ("Thank-you letter: Late", "2026-11-15", "2026-11-18", OPEN, "2026-11-14", 0, [AT, 2 * DAY + AT]),
     # Letter.md: from the day after the interview through the due day, tomorrow
     ("Thank-you letter: Letter", "2026-11-19", "2026-11-22", OPEN, "2026-11-18", 0, [AT, 2 * DAY + AT]),
-    # both late ones again on today; SEQUENCE counts the days each moved since it first showed
+    # Closed.md: the window opened 2026-08-31 and closed 2026-09-30, no check-in; 90 days after
+    # the thank-you, keep in touch took over from it (due 2026-10-31 through 2026-11-14); Late.md:
+    # the letter was to be written 2026-11-15 to 2026-11-17. Overdue, each is one event, on today
+    # (their own days left the calendar); SEQUENCE counts the days each moved since it first showed
     ("Overdue: keep in touch with Closed", "2026-11-20", "2026-11-21", OPEN, "2026-11-20", 5, [AT]),
     ("Overdue: thank-you letter: Late", "2026-11-20", "2026-11-21", OPEN, "2026-11-20", 2, [AT]),
     # All day.md: an all-day reminder, its alarm at 08:30 the day before; stamped with the last

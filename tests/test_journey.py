@@ -472,7 +472,8 @@ def check_calendar(audit: Audit, day: dt.date) -> None:
     - a ``prepare`` finding has the interview's event on its due day (its alarm the day before);
     - a ``due`` finding has an event that started on or before ``day`` (it was shown, with its
       alarm, and still is: the first day of a stage, a window's opening, a letter's span);
-    - an ``overdue`` finding has its ``-overdue`` copy on ``day``;
+    - an ``overdue`` finding has its ``-overdue`` event on ``day``, and no other (its own days
+      left the calendar once it was overdue);
     - an ``upcoming`` finding has an event starting after ``day`` and on or before its due day;
     - every event that has started by ``day`` (but the interviews themselves) is the event of a
       finding that is there on ``day`` and not lapsed: nothing stays in the calendar for a
@@ -496,6 +497,8 @@ def check_calendar(audit: Audit, day: dt.date) -> None:
             assert any(e[3] <= day for e in mine), where
         elif f.level == "overdue":
             assert any(e[1].endswith("-overdue@vaultsync") and e[3] == day for e in mine), where
+            if not any((g.rule, g.contact) == (f.rule, f.contact) and g.level != "overdue" for g in live):
+                assert all(e[1].endswith("-overdue@vaultsync") for e in mine), where
         elif f.level == "upcoming":
             assert any(f.due is not None and day < e[3] <= f.due for e in mine), where
         elif f.level == "lapsed" and not any(g.rule == f.rule and g.contact == f.contact for g in live):

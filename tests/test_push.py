@@ -97,7 +97,7 @@ def test_first_push_makes_the_calendar_and_puts_every_event(url: str, awkward: P
     log: list[tuple[str, str]] = []
     result = push_vault(awkward, url, log)
     events = len(expected_reading(load_vault(awkward), SAMPLE_TODAY).events)
-    assert result.made_calendar and len(result.created) == events == 21
+    assert result.made_calendar and len(result.created) == events == 19
     assert (result.updated, result.deleted, result.unchanged, result.foreign) == ([], [], 0, [])
     # what the URL is, what its parent is (not a calendar), then the calendar made and filled
     assert [m for m, _ in log] == ["PROPFIND", "PROPFIND", "MKCALENDAR", "PROPPATCH"] + ["PUT"] * events
@@ -113,8 +113,8 @@ def test_a_second_push_with_no_change_writes_nothing(url: str, awkward: Path) ->
     log: list[tuple[str, str]] = []
     result = push_vault(awkward, url, log)
     assert log == [("PROPFIND", url), ("REPORT", url)]  # is it a calendar, what it holds; no write
-    assert (result.writes, result.unchanged, result.made_calendar) == (0, 21, False)
-    assert result.summary() == f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 21 unchanged"
+    assert (result.writes, result.unchanged, result.made_calendar) == (0, 19, False)
+    assert result.summary() == f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 19 unchanged"
     assert_holds_exactly_the_notes(url, awkward)
 
 
@@ -135,11 +135,12 @@ def test_changes_replace_add_and_delete_only_what_changed(url: str, awkward: Pat
     assert len(result.deleted) == 1 and result.deleted[0].startswith(
         "thank-you-2026-11-18-"
     )  # Smith's letter sent
-    # 李小龙's thank-you, overdue copy, check-in and its closing day: the organization changed
-    assert len(result.updated) == 4
+    # 李小龙's overdue thank-you (one event: on today), check-in and its closing day: the
+    # organization changed
+    assert len(result.updated) == 3
     assert len(result.created) == 3  # New One's thank-you, check-in and its closing day
-    assert sorted(m for m, _ in log) == ["DELETE", "PROPFIND"] + ["PUT"] * 7 + ["REPORT"]
-    assert result.unchanged == 21 - 1 - 4
+    assert sorted(m for m, _ in log) == ["DELETE", "PROPFIND"] + ["PUT"] * 6 + ["REPORT"]
+    assert result.unchanged == 19 - 1 - 3
     after = {str(o.icalendar_component["uid"]): o.url for o in server_objects(url)}
     assert all(after[uid] == before[uid] for uid in result.updated)  # replaced in place, same UID
     assert_holds_exactly_the_notes(url, awkward)
@@ -162,7 +163,7 @@ def test_events_push_did_not_add_are_left_alone(url: str, awkward: Path, tmp_pat
     shutil.rmtree(awkward / "Contacts")  # nothing due any more: every event push added goes
     (awkward / "Contacts").mkdir()
     result = push_vault(awkward, url)
-    assert len(result.deleted) == 20 and result.foreign == []
+    assert len(result.deleted) == 18 and result.foreign == []
     left = {str(o.icalendar_component["uid"]): o for o in server_objects(url)}
     assert sorted(left) == sorted(["dentist@example.com", taken])
     assert all(MARK not in obj.icalendar_component for obj in left.values())
@@ -170,7 +171,7 @@ def test_events_push_did_not_add_are_left_alone(url: str, awkward: Path, tmp_pat
 
     restored = make_awkward_vault(tmp_path / "again")
     result = push_vault(restored, url)
-    assert result.foreign == [taken] and len(result.created) == 20
+    assert result.foreign == [taken] and len(result.created) == 18
     assert (
         str(
             {str(o.icalendar_component["uid"]): o for o in server_objects(url)}[taken].icalendar_component[
@@ -183,14 +184,14 @@ def test_events_push_did_not_add_are_left_alone(url: str, awkward: Path, tmp_pat
 
 def test_the_sample_vault_floating_times(url: str) -> None:
     result = push_vault(SAMPLE_VAULT, url)
-    assert len(result.created) == 35
+    assert len(result.created) == 32
     assert_holds_exactly_the_notes(url, SAMPLE_VAULT)
 
 
 def test_resources_carry_their_time_zone_and_a_digest(awkward: Path) -> None:
     data = calendar_bytes(load_vault(awkward), SAMPLE_TODAY)
     split = resources(data)
-    assert len(split) == 21 and len({r.digest for r in split}) == 21
+    assert len(split) == 19 and len({r.digest for r in split}) == 19
     zoned = [r for r in split if b"TZID=America/New_York" in r.data]
     assert len(zoned) == 1 and zoned[0].data.count(b"BEGIN:VTIMEZONE") == 1
     assert all(r.data.count(b"BEGIN:VEVENT") == 1 and f"{MARK}:{r.digest}".encode() in r.data for r in split)
@@ -257,12 +258,12 @@ def test_push_command_with_the_password_in_the_environment(url: str, awkward: Pa
     code, out, err = run_cli(*args, env={"VS_PW": PASSWORD})
     assert (code, out, err) == (
         0,
-        f"pushed to {url}: made the calendar, 21 added, 0 replaced, 0 deleted, 0 unchanged\n",
+        f"pushed to {url}: made the calendar, 19 added, 0 replaced, 0 deleted, 0 unchanged\n",
         "",
     )
     assert run_cli(*args, env={"VS_PW": PASSWORD})[:2] == (
         0,
-        f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 21 unchanged\n",
+        f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 19 unchanged\n",
     )
 
 
@@ -270,7 +271,7 @@ def test_push_command_asks_for_the_password_on_a_terminal(url: str, awkward: Pat
     command = ["push", str(awkward), "--url", url, "--user", USER, "--today", "2026-11-20"]
     code, seen = on_a_terminal(command, PASSWORD + "\n")
     assert code == 0 and seen.startswith(f"Password for {USER}: ")
-    assert seen.endswith("21 added, 0 replaced, 0 deleted, 0 unchanged\r\n") and PASSWORD not in seen
+    assert seen.endswith("19 added, 0 replaced, 0 deleted, 0 unchanged\r\n") and PASSWORD not in seen
 
 
 def on_a_terminal(command: list[str], typed: str) -> tuple[int, str]:
@@ -308,7 +309,7 @@ def test_push_with_no_terminal_for_the_password_exits_2(awkward: Path) -> None:
 
 def test_push_command_reports_unreadable_notes_and_exits_1(url: str) -> None:
     code, out, err = run_cli(*push_args(SAMPLE_VAULT, url), env={"VS_PW": PASSWORD})
-    assert code == 1 and "35 added" in out
+    assert code == 1 and "32 added" in out
     assert err.splitlines() == [
         "vaultsync: Contacts/Chris Park.md:3: invalid YAML in the front-matter: while scanning a quoted scalar; found unexpected end of stream",
         "vaultsync: Contacts/Kofi Mensah.md:6: interviews: 'next tuesday' is not a date (write YYYY-MM-DD, or YYYY-MM-DDTHH:MM for a time)",
@@ -368,16 +369,16 @@ def test_the_pusher_pushes_changed_builds_and_retries_after_a_failure(
     log: list[tuple[str, str]] = []
     pusher = Pusher(url, username=USER, password=PASSWORD, client=counting_client(log))
     first = pusher.push_now(build(awkward, SAMPLE_TODAY, calendar))
-    assert first is not None and len(first.created) == 21 and pusher.in_step
+    assert first is not None and len(first.created) == 19 and pusher.in_step
 
     unchanged = build(awkward, SAMPLE_TODAY, calendar)
     assert not unchanged.written and pusher.push_now(unchanged) is None  # nothing sent at all
-    assert sum(m == "MKCALENDAR" for m, _ in log) == 1 and len(log) == 4 + 21  # the first push only
+    assert sum(m == "MKCALENDAR" for m, _ in log) == 1 and len(log) == 4 + 19  # the first push only
 
     (awkward / "Contacts/李小龙.md").unlink()
     changed = build(awkward, SAMPLE_TODAY, calendar)
     result = pusher.push_now(changed)
-    assert result is not None and len(result.deleted) == 4 and result.created == []
+    assert result is not None and len(result.deleted) == 3 and result.created == []
     assert_holds_exactly_the_notes(url, awkward)
 
     down = Pusher(f"http://127.0.0.1:{_free_port()}/alice/x/", username=USER, password=PASSWORD)
@@ -410,17 +411,17 @@ def test_watch_push_url_pushes_each_change(url: str, awkward: Path, tmp_path: Pa
     env = {**os.environ, "VS_PW": PASSWORD, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     process = start_watch(awkward, url, "--user", USER, "--password-env", "VS_PW", env=env)
     try:
-        _wait_until(lambda: len(server_objects_or_none(url)) == 21)
+        _wait_until(lambda: len(server_objects_or_none(url)) == 19)
         assert_holds_exactly_the_notes(url, awkward)
         (awkward / "Contacts/李小龙.md").unlink()
-        _wait_until(lambda: len(server_objects_or_none(url)) == 17)
+        _wait_until(lambda: len(server_objects_or_none(url)) == 16)
         assert_holds_exactly_the_notes(url, awkward)
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=20)
     assert process.returncode == 0 and "Traceback" not in err and PASSWORD not in err
-    assert f"pushed to {url}: made the calendar, 21 added, 0 replaced, 0 deleted, 0 unchanged" in err
-    assert f"pushed to {url}: 0 added, 0 replaced, 4 deleted, 17 unchanged" in err
+    assert f"pushed to {url}: made the calendar, 19 added, 0 replaced, 0 deleted, 0 unchanged" in err
+    assert f"pushed to {url}: 0 added, 0 replaced, 3 deleted, 16 unchanged" in err
 
 
 def test_watch_goes_on_when_a_push_fails(awkward: Path, tmp_path: Path) -> None:
@@ -490,7 +491,7 @@ def test_push_to_an_account_url_makes_nothing_and_says_where_to_push(server: Rad
     assert sorted(p.name for p in (server.storage / "collection-root" / CAROL).iterdir()) == ["interviews"]
     assert push_as(awkward, calendar, CAROL)[:2] == (
         0,
-        f"pushed to {calendar}: 0 added, 0 replaced, 0 deleted, 21 unchanged\n",
+        f"pushed to {calendar}: 0 added, 0 replaced, 0 deleted, 19 unchanged\n",
     )
 
 
@@ -741,13 +742,13 @@ def xandikos_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_xandikos_push_makes_fills_and_keeps_the_calendar(xandikos_base: str, awkward: Path) -> None:
     url = f"{xandikos_base}user/calendars/interviews/"
     first = push_vault(awkward, url, username=None, password=None)
-    assert first.made_calendar and len(first.created) == 21
+    assert first.made_calendar and len(first.created) == 19
     assert_holds_exactly_the_notes(url, awkward)
     log: list[tuple[str, str]] = []
     assert push_vault(awkward, url, log, username=None, password=None).writes == 0
     assert log == [("PROPFIND", url), ("REPORT", url)]
     (awkward / "Contacts/李小龙.md").unlink()
-    assert len(push_vault(awkward, url, username=None, password=None).deleted) == 4
+    assert len(push_vault(awkward, url, username=None, password=None).deleted) == 3
     assert_holds_exactly_the_notes(url, awkward)
 
 

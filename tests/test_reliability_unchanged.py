@@ -95,11 +95,11 @@ def test_push_changes_no_note(tmp_path: Path) -> None:
         refused = run_cli(*push, env={"VS_PW": "wrong"})
     assert made[:2] == (
         1,
-        f"pushed to {url}: made the calendar, 35 added, 0 replaced, 0 deleted, 0 unchanged\n",
+        f"pushed to {url}: made the calendar, 32 added, 0 replaced, 0 deleted, 0 unchanged\n",
     )
     assert again[:2] == (
         1,
-        f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 35 unchanged\n",
+        f"pushed to {url}: 0 added, 0 replaced, 0 deleted, 32 unchanged\n",
     )  # 1: broken notes
     assert refused[:2] == (3, "") and "refused the user name or password" in refused[2]  # 3: push failed
     assert tree_state(vault) == before

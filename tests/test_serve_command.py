@@ -98,7 +98,7 @@ def test_serve_prints_the_urls_and_serves_the_calendar(
     ]
     port = urlsplit(serving.url).port
     assert serving.out == [
-        f"serving 35 events of 'Informational interviews' from {vault}",
+        f"serving 32 events of 'Informational interviews' from {vault}",
         f"  subscribe: webcal://127.0.0.1:{port}/{token}/vaultsync.ics",
         f"  or:        http://127.0.0.1:{port}/{token}/vaultsync.ics",
         "only this computer can reach it (127.0.0.1); a phone: see docs/subscribing.md. Ctrl-C stops.",
@@ -118,7 +118,7 @@ def test_the_start_lines_come_before_any_log_line(vault: Path, env: dict[str, st
     problems came before the lines saying where it serves."""
     running = Serving(str(vault), "--port", "0", "--today", "2026-11-20", env=env, merged=True)
     try:
-        assert running.out[0] == f"serving 35 events of 'Informational interviews' from {vault}"
+        assert running.out[0] == f"serving 32 events of 'Informational interviews' from {vault}"
         assert running.out[3].startswith("only this computer can reach it")
         assert running.get()[0] == 200
         assert running.stop()[0] == 0

@@ -32,7 +32,7 @@ def test_interviews_before_since_start_no_reminder(tmp_path: Path) -> None:
     built = pipeline.build(tmp_path, TODAY, tmp_path / "out.ics")
     calendar = (tmp_path / "out.ics").read_text()
     assert "Old" not in calendar and "Both" in calendar
-    assert built.events == 4  # Both only: the thank-you (due, then overdue), the check-in window
+    assert built.events == 3  # Both only: the thank-you (overdue: one event, on today), the check-in window
 
 
 def test_since_is_a_date(tmp_path: Path) -> None:

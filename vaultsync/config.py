@@ -49,6 +49,7 @@ class Settings:
     interview_minutes: int
     calendar_path: str
     calendar_name: str
+    calendar_day_limit: int
     refresh_minutes: int
     timezone: str
     reminder_time: str

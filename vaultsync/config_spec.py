@@ -71,6 +71,12 @@ def _minutes(value: Any) -> int:
     return value
 
 
+def _limit(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+        raise ValueError("expected a whole number of events from 0 (no limit) to 100000")
+    return value
+
+
 def _timezone(value: Any) -> str:
     text = _text(value)
     if text:
@@ -316,6 +322,15 @@ SPEC: tuple[Setting, ...] = (
         _text,
         '"Informational interviews"',
         "The calendar's name as clients show it (`NAME`, `X-WR-CALNAME`).",
+    ),
+    Setting(
+        "calendar_day_limit",
+        10,
+        _limit,
+        "10",
+        "At most this many events of one kind on one day in the calendar, the most urgent first; "
+        "the rest of that kind on that day are one event that lists them (docs/subscribing.md). "
+        "0 = no limit.",
     ),
     Setting(
         "refresh_minutes",

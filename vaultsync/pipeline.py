@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from vaultsync.model.audit import Audit, Build
     from vaultsync.model.contact import Contact
     from vaultsync.model.finding import Finding
+    from vaultsync.outputs.calendar import Event
     from vaultsync.outputs.events import NoteLinks
 
 
@@ -150,7 +151,7 @@ def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, 
     the calendar in pieces and when they change by themselves."""
     from vaultsync.model.audit import Audit
     from vaultsync.model.referral import across_contacts
-    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, person_events
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, calm_events, person_events
     from vaultsync.outputs.events import note_linker
 
     links = note_linker(scan.root)
@@ -173,18 +174,18 @@ def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, 
     )
     head = calendar_head(vault.settings, zones)
     until = min((now.next_day, *filter(None, (result[0][3] for result in results))))
-    pieces = calendar_pieces(head, map(itemgetter(1), events))
+    pieces = calendar_pieces(head, calm_events(events, now.day, vault.settings, links))
     return vault, Audit(vault, now, found, scan), pieces, until
 
 
 #: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: when
 #: (``Made``), the note links (the vault's folder, its Obsidian name), the findings, the events
-#: (their ``event_order`` and bytes) and the time zones they use.
+#: (``outputs.calendar.Event``: their ``event_order``, bytes and ``Brief``) and the time zones they use.
 Results = tuple[
     "Made",
     tuple[str, "str | None"],
     tuple["Finding", ...],
-    tuple[tuple[tuple[dt.date, str], bytes], ...],
+    tuple["Event", ...],
     frozenset[str],
 ]
 

@@ -32,12 +32,20 @@ from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_in
 from vaultsync.model.rules import contact_findings
 from vaultsync.model.settle import settle
 from vaultsync.model.vault import Vault
-from vaultsync.outputs.calendar import calendar_head, calendar_pieces, event_bytes, event_zones
-from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker, person_items
+from vaultsync.outputs.calendar import (
+    Event,
+    calendar_head,
+    calendar_pieces,
+    calm_bytes,
+    event_bytes,
+    event_zones,
+)
+from vaultsync.outputs.digest import Calm
+from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker
+from vaultsync.outputs.person_events import person_items
 from vaultsync.outputs.vdir import KeptVdir
 from vaultsync.store.files import KeptFile
 
-Event = tuple[tuple[dt.date, str], bytes]  # (event_order, VEVENT bytes)
 _PATH = attrgetter("path")
 Exactly = tuple[Item, frozenset[str]]  # what makes an event's bytes (``_exactly``)
 
@@ -102,7 +110,7 @@ class BuildMemo:
         self._levels: Counter[str] = Counter()  # how many of each contact's findings at each level
         self._zones: Counter[str] = Counter()  # how many contacts' events use each time zone
         self._keys: list[tuple[dt.date, str]] = []  # every event's event_order, in that order
-        self._events: list[bytes] = []  # ... and its bytes
+        self._events: list[Event] = []  # ... and the event
         self._referrals: Referrals | None = None  # None: to be made again from every contact
         self._referral_found: tuple[Finding, ...] = ()  # the referral rule's findings as found
         self._referral_settled: tuple[tuple[Finding, ...], Counter[str]] = ((), Counter())  # model.settle
@@ -117,6 +125,7 @@ class BuildMemo:
             list[tuple[Finding, ...]] | None, dict[str, tuple[str, ...]], list[tuple[Finding, ...]]
         ] = (None, {}, [])
         self._pieces: list[bytes] | None = None  # the last calendar; None: the events changed since
+        self._calm: Calm[bytes] | None = None  # its crowded days, on the basis of the last build
         #: No contact's results change by themselves before then (some may later: it is only
         #: made exact when reached).
         self._until: dt.datetime | None = None
@@ -140,11 +149,15 @@ class BuildMemo:
         kept = self._referrals  # made by _referral_findings
         found_in = self._told(self._findings, kept.met() if kept is not None else {})
         head = self._calendar_head(vault.settings)
-        if self._pieces is None or self._pieces[0] is not head:
-            self._pieces = calendar_pieces(head, self._events)
+        if self._pieces is None:
+            calm = self._calm  # made with the basis: never None by then
+            shown = calm.shown(self._events) if calm is not None else [event[1] for event in self._events]
+            self._pieces = calendar_pieces(head, shown)
+        elif self._pieces[0] is not head:
+            self._pieces = [head, *self._pieces[1:]]
         levels = self._levels + self._referral_settled[1]  # and only the levels found: + drops zeros
         until = now.next_day if self._until is None else min(self._until, now.next_day)
-        return Built(found_in, levels, self._pieces, len(self._events), until)
+        return Built(found_in, levels, self._pieces, len(self._pieces) - 2, until)
 
     def _told(
         self, findings: list[tuple[Finding, ...]], met: dict[str, tuple[str, ...]]
@@ -216,6 +229,7 @@ class BuildMemo:
         else:  # every contact was evaluated again: start from nothing
             self._gave, self._findings, self._keys, self._events = {}, [()], [], []
             self._levels, self._zones, self._pieces = Counter(), Counter(), None
+            self._calm = calm_bytes(basis.today, basis.settings, basis.links)
             self._referrals = None  # its findings depend on the day too
             self._person_was, self._person_events = self._person_events, {}
             stale = []
@@ -247,22 +261,24 @@ class BuildMemo:
 
         A few changes are made in place, with a binary search each; many, by sorting again."""
         keys, events = self._keys, self._events
+        if self._calm is not None:
+            self._calm.remove(removed)
+            self._calm.add(added)
         if 8 * (len(removed) + len(added)) > len(keys):
             gave = chain.from_iterable(done.events for done in self._gave.values())
             across = (event for entries in self._person_events.values() for _, event in entries)
-            everything = sorted(chain(gave, across), key=itemgetter(0))
-            keys[:] = map(itemgetter(0), everything)
-            events[:] = map(itemgetter(1), everything)
+            events[:] = sorted(chain(gave, across), key=itemgetter(0))
+            keys[:] = map(itemgetter(0), events)
             return
-        for key, data in removed:
-            at = bisect_left(keys, key)
-            while events[at] is not data:  # never in practice: no two events share a day and a UID
+        for event in removed:
+            at = bisect_left(keys, event[0])
+            while events[at] is not event:  # never in practice: no two events share a day and a UID
                 at += 1
             del keys[at], events[at]
-        for key, data in added:
-            at = bisect_right(keys, key)
-            keys.insert(at, key)
-            events.insert(at, data)
+        for event in added:
+            at = bisect_right(keys, event[0])
+            keys.insert(at, event[0])
+            events.insert(at, event)
 
     def _update_referrals(self, gone: Iterable[_Gave], fresh: list[_Gave], now: Now, over: set[str]) -> None:
         """Tell the referral rule's upkeep which contacts changed what it reads of them, or had an
@@ -299,12 +315,12 @@ class BuildMemo:
             for deadline in gone:
                 was[deadline] = self._person_events.pop(deadline)
                 removed += [event for _, event in was[deadline]]
-            known = {key: event[1] for entries in was.values() for key, event in entries}
+            known = {key: event for entries in was.values() for key, event in entries}
             added = []
             for deadline in new:
                 items = person_items(deadline, basis.today, basis.settings, basis.links)
                 entries = tuple(
-                    (key, (event_order(item), known.get(key) or event_bytes(item)))
+                    (key, known.get(key) or (event_order(item), event_bytes(item), item.brief))
                     for item, key in zip(items, map(_exactly, items), strict=True)
                 )
                 self._person_events[deadline] = entries
@@ -379,10 +395,13 @@ def contact_results(
     if before is not None:
         old, then_now, were = before.contact, before.now, before.settings
         then = contact_items(deadlines(old, then_now, were), then_now, were, before.links(old.path))
-        serialised = dict(zip(map(_exactly, then), (data for _, data in before.events), strict=True))
+        serialised = dict(zip(map(_exactly, then), before.events, strict=True))
     return (
         tuple(contact_findings(contact, now, settings, open_deadlines)),
-        tuple((event_order(item), serialised.get(_exactly(item)) or event_bytes(item)) for item in items),
+        tuple(
+            serialised.get(_exactly(item)) or (event_order(item), event_bytes(item), item.brief)
+            for item in items
+        ),
         frozenset().union(*map(event_zones, items)),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +21,44 @@ from vaultsync.model.now import Asked, judged_at
 from vaultsync.model.referral import PersonDeadline, across_contacts
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
-from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker, person_items
+from vaultsync.outputs.digest import Calm, calm_items
+from vaultsync.outputs.events import (
+    Brief,
+    Item,
+    NoteLinks,
+    contact_items,
+    event_order,
+    note_linker,
+)
 from vaultsync.outputs.generated import PRODID_START, vault_file
+from vaultsync.outputs.person_events import person_items
 
 PRODID = f"{PRODID_START}{__version__}//EN"
+#: An event as a build gathers them: its ``event_order``, its VEVENT bytes, its ``Brief``.
+Event = tuple[tuple[dt.date, str], bytes, Brief | None]
 
 
 def person_events(
     deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
-) -> tuple[tuple[tuple[dt.date, str], bytes], ...]:
-    """``person_items`` as (``event_order``, VEVENT bytes), as a build gathers events."""
+) -> tuple[Event, ...]:
+    """``person_items`` as ``Event``s."""
     return tuple(
-        (event_order(item), event_bytes(item)) for item in person_items(deadline, today, settings, links)
+        (event_order(item), event_bytes(item), item.brief)
+        for item in person_items(deadline, today, settings, links)
     )
+
+
+def calm_events(events: Sequence[Event], today: dt.date, settings: Settings, links: NoteLinks) -> list[bytes]:
+    """The bytes of ``events`` (in ``event_order``) as the calendar holds them: a crowded day's
+    rest of a kind as its digest (``outputs.digest``), the only events serialised here."""
+    calm = calm_bytes(today, settings, links)
+    calm.add(events)
+    return calm.shown(events)
+
+
+def calm_bytes(today: dt.date, settings: Settings, links: NoteLinks) -> Calm[bytes]:
+    """A ``Calm`` of events as bytes."""
+    return Calm(today, settings, links, event_bytes)
 
 
 def calendar_items(vault: Vault, when: Asked) -> list[Item]:
@@ -47,7 +72,7 @@ def calendar_items(vault: Vault, when: Asked) -> list[Item]:
     ]
     for deadline in across_contacts(vault.contacts, now, settings).deadlines:
         items += person_items(deadline, now.day, settings, link)
-    return sorted(items, key=event_order)
+    return calm_items(sorted(items, key=event_order), now.day, settings, link)
 
 
 def event_bytes(item: Item) -> bytes:

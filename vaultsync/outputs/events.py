@@ -34,7 +34,6 @@ from vaultsync.model.deadlines import (
     lapsed,
 )
 from vaultsync.model.now import Now
-from vaultsync.model.referral import PersonDeadline
 from vaultsync.model.replies import no_reply_text
 
 #: The rule id each kind of event carries in CATEGORIES.
@@ -48,8 +47,32 @@ NO_REPLY_TITLE = {
 CATEGORY |= {kind: kind for kind in NO_REPLY_TITLE}
 CATEGORY |= {REFERRAL: "referral", CLOSE_LOOP: "close-loop"}  # the rules across contacts: person_items
 CATEGORY |= {KEEP_IN_TOUCH: "keep-in-touch", SEARCH_ENDED: "search-ended"}
+#: What one event of each kind is about, once and more than once: how a crowded day's digest
+#: counts those it gathers (``outputs.digest``).
+NOUNS = {
+    THANK_YOU: ("thank-you letter", "thank-you letters"),
+    CHECK_IN: ("check-in", "check-ins"),
+    INTERVIEW: ("informational interview", "informational interviews"),
+    NO_REPLY_OTHER: ("request awaiting a reply", "requests awaiting a reply"),
+    NO_REPLY_FOLLOW_UP: ("follow-up to write", "follow-ups to write"),
+    NO_REPLY_MOVE_ON: ("request to move on from", "requests to move on from"),
+    REFERRAL: ("person to reach out to", "people to reach out to"),
+    CLOSE_LOOP: ("referrer to tell", "referrers to tell"),
+    KEEP_IN_TOUCH: ("contact to keep in touch with", "contacts to keep in touch with"),
+    SEARCH_ENDED: ("contact to tell how your search ended", "contacts to tell how your search ended"),
+}
+NOUNS = {CATEGORY[kind]: nouns for kind, nouns in NOUNS.items()}  # by CATEGORY, as events carry it
 #: The UID suffix of the events a deadline has besides its first one.
 CLOSES, OVERDUE = "-closes", "-overdue"
+#: The events a crowded day's digest gathers: their day, CATEGORY, and OVERDUE for the overdue
+#: events of deadlines ("" for any other).
+Group = tuple[dt.date, str, str]
+#: Of an event a digest may gather, what the deadline is: OVERDUE or "", its last day, whom it is
+#: about and their organization ("": none).
+About = tuple[str, dt.date, str, str]
+#: What a digest reads of an event (plain values: a build's cache keeps them): its Group, then
+#: its About but the role, and its stamp. None: never gathered (a timed interview).
+Brief = tuple[Group, dt.date, str, str, dt.datetime]
 #: Where each day begins first (UTC+14, Kiribati): a stamp at the start of a day there is never in
 #: the future once that day has begun anywhere, so never later than the build, wherever it runs.
 _FIRST_ZONE = dt.timezone(dt.timedelta(hours=14))
@@ -73,6 +96,7 @@ class Item:
     stamp: dt.datetime  # DTSTAMP and LAST-MODIFIED: when the event took this form
     sequence: int  # counts the moves of its start
     busy: bool  # TRANSP:OPAQUE (a meeting) rather than TRANSPARENT (a reminder)
+    brief: Brief | None = None  # what a digest reads of it (``outputs.digest``)
 
 
 @dataclass(frozen=True)
@@ -89,6 +113,12 @@ class NoteLinks:
             return f"obsidian://open?vault={self.obsidian}&file={quote(path.removesuffix('.md'), safe='')}"
         return (self.root / path).as_uri()
 
+    def vault(self) -> str:
+        """A link that opens the vault itself."""
+        if self.obsidian is not None:
+            return f"obsidian://open?vault={self.obsidian}"
+        return self.root.as_uri()
+
 
 def note_linker(root: Path) -> NoteLinks:
     root = root.resolve()
@@ -101,7 +131,7 @@ def _uid(deadline: Deadline, suffix: str = "") -> str:
     return f"{CATEGORY[deadline.kind]}-{anchor}-{note}{suffix}@vaultsync"
 
 
-def _stamp(day: dt.date) -> dt.datetime:
+def day_stamp(day: dt.date) -> dt.datetime:
     """DTSTAMP and LAST-MODIFIED of an event that took its form on ``day``."""
     return dt.datetime.combine(day, dt.time(), _FIRST_ZONE).astimezone(dt.UTC)
 
@@ -116,7 +146,7 @@ def _interview_stamp(deadline: Deadline, now: Now) -> dt.datetime:
     contact, day = deadline.contact, deadline.interview_day
     recorded = (*map(now.day_of, contact.interviews), *contact.thank_you_sent, *contact.check_ins)
     known = [d for d in recorded if d < day and d <= now.day]
-    return _stamp(max(known)) if known else UNDATED
+    return day_stamp(max(known)) if known else UNDATED
 
 
 def _context(contact: Contact, link: str) -> str:
@@ -131,7 +161,7 @@ def _context(contact: Contact, link: str) -> str:
     return "\n\n".join(parts)
 
 
-def _day_event(
+def day_event(
     uid: str,
     days: tuple[dt.date, dt.date],
     summary: str,
@@ -141,19 +171,21 @@ def _day_event(
     link: str,
     stamp: dt.datetime,
     sequence: int = 0,
+    about: About | None = None,
 ) -> Item:
-    """An all-day reminder from the first of ``days`` to the last inclusive, shown as free time."""
+    """An all-day reminder from the first of ``days`` to the last inclusive, shown as free time;
+    a digest may gather it when it is ``about`` a deadline."""
     first, last = days
-    return Item(
-        uid, first, last + _ONE_DAY, summary, description, category, alarms, link, stamp, sequence, False
-    )
+    end = last + _ONE_DAY
+    brief = None if about is None else ((first, category, about[0]), *about[1:], stamp)
+    return Item(uid, first, end, summary, description, category, alarms, link, stamp, sequence, False, brief)
 
 
 def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[Item]:
     contact, today = deadline.contact, now.day
     context = _context(contact, link)
-    stamp = _stamp(deadline.interview_day)  # the deadline comes with the interview it follows
-    at_reminder = _reminder_time(settings)
+    stamp = day_stamp(deadline.interview_day)  # the deadline comes with the interview it follows
+    at_reminder = reminder_offset(settings)
     held = deadline.interview_day
     category = CATEGORY[deadline.kind]
     if deadline.kind == INTERVIEW:
@@ -174,7 +206,7 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
                 0, (at_reminder, f"Write the thank-you letter to {contact.display}, due {deadline.end}")
             )
         items = [
-            _day_event(
+            day_event(
                 _uid(deadline),
                 (first, deadline.end),
                 summary,
@@ -183,14 +215,19 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
                 tuple(alarms),
                 link,
                 stamp,
+                about=("", deadline.end, contact.name, contact.organization),
             )
         ]
     elif deadline.kind in NO_REPLY_TITLE:  # one day, the stage's first
         summary = NO_REPLY_TITLE[deadline.kind].format(contact.display)
         text = no_reply_text(deadline, now, settings)
         days, alarm = (deadline.start, deadline.start), (at_reminder, summary)
+        about = ("", deadline.end, contact.name, contact.organization)
+        description = f"{text}\n\n{context}"
         items = [
-            _day_event(_uid(deadline), days, summary, f"{text}\n\n{context}", category, (alarm,), link, stamp)
+            day_event(
+                _uid(deadline), days, summary, description, category, (alarm,), link, stamp, about=about
+            )
         ]
     else:
         summary, closing, text = _WINDOWS[deadline.kind](deadline)
@@ -199,7 +236,7 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
         if closing and ahead:
             shown.append((CLOSES, deadline.end, closing))
         items = [
-            _day_event(
+            day_event(
                 _uid(deadline, suffix),
                 (day, day),
                 title,
@@ -208,23 +245,22 @@ def _items(deadline: Deadline, now: Now, settings: Settings, link: str) -> list[
                 ((at_reminder, title),),
                 link,
                 stamp,
+                about=("", deadline.end, contact.name, contact.organization),
             )
             for suffix, day, title in shown
         ]
-    if today > deadline.end:
-        items.append(
-            _overdue(
+    if today > deadline.end:  # one event, on today: its own days are past (docs/subscribing.md)
+        return [
+            overdue_event(
                 _uid(deadline, OVERDUE),
-                deadline.end,
-                today,
-                summary,
-                text,
-                context,
+                (deadline.end, today),
+                (summary, text, context),
+                (contact.name, contact.organization),
                 category,
                 at_reminder,
                 link,
             )
-        )
+        ]
     return items
 
 
@@ -262,20 +298,21 @@ def _search_ended_words(deadline: Deadline) -> tuple[str, str | None, str]:
 _WINDOWS = {CHECK_IN: _check_in_words, KEEP_IN_TOUCH: _keep_in_touch_words, SEARCH_ENDED: _search_ended_words}
 
 
-def _overdue(
+def overdue_event(
     uid: str,
-    end: dt.date,
-    today: dt.date,
-    summary: str,
-    text: str,
-    context: str,
+    days: tuple[dt.date, dt.date],
+    words: tuple[str, str, str],
+    about: tuple[str, str],
     category: str,
     at_reminder: dt.timedelta,
     link: str,
 ) -> Item:
-    """The event of a deadline past its last day, ``end``: on ``today``, moving to each new day."""
+    """The event of a deadline past its last day: on today, moving to each new day. ``days``: its
+    last day and today; ``words``: its summary, what to do, the context; ``about``: whom it is
+    about and their organization."""
+    (end, today), (summary, text, context) = days, words
     overdue = f"Overdue: {summary[0].lower()}{summary[1:]}"
-    return _day_event(
+    return day_event(
         uid,
         (today, today),
         overdue,
@@ -283,8 +320,9 @@ def _overdue(
         category,
         ((at_reminder, overdue),),
         link,
-        _stamp(today),  # it moves to each new day: that is its change
+        day_stamp(today),  # it moves to each new day: that is its change
         (today - end).days - 1,  # 0 on the first day overdue
+        (OVERDUE, end, *about),
     )
 
 
@@ -301,6 +339,7 @@ def _interview(
         f"Informational interview with {contact.display}. "
         "Prepare the questions most important to you; respect their time."
     )
+    stamp, who = _interview_stamp(deadline, now), (contact.name, contact.organization)
     return Item(
         _uid(deadline),
         start,
@@ -310,9 +349,13 @@ def _interview(
         CATEGORY[INTERVIEW],
         ((before, f"Tomorrow: informational interview with {contact.display}. Prepare your questions."),),
         link,
-        _interview_stamp(deadline, now),
+        stamp,
         0,
         busy=timed,
+        # a meeting at a time is never gathered in a digest: it is the day's plan, not a reminder
+        brief=None
+        if timed
+        else ((day_of(start), CATEGORY[INTERVIEW], ""), deadline.interview_day, *who, stamp),
     )
 
 
@@ -333,54 +376,8 @@ def _event_time(moment: dt.datetime, timezone: str) -> dt.datetime:
     return moment.replace(tzinfo=ZoneInfo(timezone)) if timezone else moment
 
 
-def _reminder_time(settings: Settings) -> dt.timedelta:
+def reminder_offset(settings: Settings) -> dt.timedelta:
     return dt.timedelta(hours=int(settings.reminder_time[:2]), minutes=int(settings.reminder_time[3:]))
-
-
-def person_items(
-    deadline: PersonDeadline, today: dt.date, settings: Settings, links: NoteLinks
-) -> list[Item]:
-    """The events of a deadline across contacts (``model.referral``): from the day after the
-    referral (or the meeting) through the due day, with an alarm on each, then overdue; each
-    opens the referrer's note."""
-    link, at_reminder = links(deadline.link), _reminder_time(settings)
-    by, person = " and ".join(deadline.referrers), deadline.person
-    detail = f" ({deadline.detail})" if deadline.detail else ""
-    if deadline.kind == REFERRAL:
-        summary = f"Reach out to {person}"
-        text = (
-            f"Reach out to {person}{detail} by {deadline.end}: {by} suggested them "
-            f"(interview {deadline.anchor}). A warm introduction goes cold within about a week."
-        )
-        first_alarm = f"Reach out to {person}, suggested by {by}, by {deadline.end}"
-        last_alarm = f"Last day to reach out to {person}, suggested by {by}"
-    else:
-        summary = f"Tell {by} you met {person}"
-        text = (
-            f"Let {by} know by {deadline.end} that you met {person} (interview {deadline.anchor}), "
-            "whom they suggested: thank them for the introduction and say how it went."
-        )
-        first_alarm = f"Let {by} know you met {person}, due {deadline.end}"
-        last_alarm = f"Last day to tell {by} you met {person}"
-    uid = _person_uid(deadline)
-    context = f"Open the note: {link}"
-    alarms = [(at_reminder + (deadline.end - deadline.start), last_alarm)]
-    if deadline.start < deadline.end:
-        alarms.insert(0, (at_reminder, first_alarm))
-    span = (deadline.start, deadline.end)
-    stamp, category = _stamp(deadline.anchor), CATEGORY[deadline.kind]
-    items = [_day_event(uid, span, summary, f"{text}\n\n{context}", category, tuple(alarms), link, stamp)]
-    if today > deadline.end:
-        overdue_uid = _person_uid(deadline, OVERDUE)
-        items.append(
-            _overdue(overdue_uid, deadline.end, today, summary, text, context, category, at_reminder, link)
-        )
-    return items
-
-
-def _person_uid(deadline: PersonDeadline, suffix: str = "") -> str:
-    key = hashlib.sha256(deadline.key.encode()).hexdigest()[:16]
-    return f"{deadline.kind}-{deadline.anchor.isoformat()}-{key}{suffix}@vaultsync"
 
 
 def contact_items(open_deadlines: Iterable[Deadline], now: Now, settings: Settings, link: str) -> list[Item]:

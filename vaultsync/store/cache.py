@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 
 #: 2: section lines are plain tuples; 3: contacts keep warnings, values as written; 4: findings, and the
 #: values derived from entries (DerivedCache), which use the same fingerprint; 6: contacts keep
-#: interview ends, derived values and reports say until when they hold
-FORMAT = 6
+#: interview ends, derived values and reports say until when they hold; 7: derived events keep what
+#: a crowded day's digest reads of them
+FORMAT = 7
 MAGIC = "vaultsync entry cache"
 #: Entries per segment: small enough that one edit rewrites little, large enough to pickle well.
 SEGMENT_SIZE = 250
