@@ -79,9 +79,26 @@ class Live:
         self.root = root
         self.builds: list[Build] = []
         self.on_build: Callable[[Build], object] = self.builds.append
-        self.seen = b""  # the calendar as the last build left it
         self.watcher = Watcher(root, on_build=self._built, **options)
         self.watcher.reconcile_every = reconcile_every
+        # Updates under way (the watcher's own and build_now's): each writes the outputs, logs,
+        # then hands its build over; what a test saw on disk or in the log is only settled once
+        # none is under way. A build that writes the very bytes already there leaves the disk
+        # as it was, so the file alone cannot say that its build was handed over.
+        self.updating = 0
+        self._counting = threading.Lock()
+        update = self.watcher._update
+
+        def counted(*args: Any, **kwargs: Any) -> Build | None:
+            with self._counting:
+                self.updating += 1
+            try:
+                return update(*args, **kwargs)
+            finally:
+                with self._counting:
+                    self.updating -= 1
+
+        self.watcher._update = counted  # type: ignore[method-assign]
         self.watcher.max_wait = 0.5
         self.watcher.tick = 0.02
         self.watcher.poll_interval = 0.1
@@ -91,9 +108,6 @@ class Live:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _built(self, build: Build) -> None:
-        # The calendar is written before on_build runs: what shows() saw in the file is only
-        # settled once the build that wrote it has been handed over too.
-        self.seen = self.calendar.read_bytes() if self.calendar.exists() else b""
         self.on_build(build)
 
     def _run(self) -> None:
@@ -121,20 +135,25 @@ class Live:
     def summaries(self) -> set[str]:
         return summaries(self.calendar)
 
+    def settled(self, check: Callable[[], Any]) -> None:
+        """Wait until ``check`` holds and the build that made it so has been handed over: the
+        calendar is written, and the line logged, before ``builds`` has the build."""
+        # check() first: an update that began after it may still be under way, not one before.
+        eventually(lambda: check() and not self.updating)
+
     def shows(self, *present: str, absent: tuple[str, ...] = ()) -> None:
         """Wait until the calendar shows every summary in ``present`` and none in ``absent``."""
 
         def check() -> bool:
             now = self.summaries()
-            shown = all(s in now for s in present) and not any(s in now for s in absent)
-            return shown and self.calendar.read_bytes() == self.seen
+            return all(s in now for s in present) and not any(s in now for s in absent)
 
-        eventually(check)
+        self.settled(check)
 
     def in_step(self) -> None:
         """Wait until the calendar is byte for byte what a fresh build of the vault writes."""
         today = self.builds[-1].audit.today
-        eventually(lambda: self.calendar.read_bytes() == calendar_bytes(load_vault(self.root), today))
+        self.settled(lambda: self.calendar.read_bytes() == calendar_bytes(load_vault(self.root), today))
 
 
 ACME = "Thank-you letter: Jane Doe (Acme)"
