@@ -310,7 +310,7 @@ def test_a_note_that_becomes_a_link_out_of_the_vault_is_reported_at_once(vault, 
         path.symlink_to(outside)
         live.shows(absent=(ACME,))
         problem = f"{JANE}: a symbolic link to {outside}, outside the vault: not followed"
-        eventually(lambda: problem in caplog.text)  # reconciles are 60 s apart: this is the event's
+        live.settled(lambda: problem in caplog.text)  # reconciles are 60 s apart: this is the event's
         assert [error_line(e) for e in live.builds[-1].audit.vault.errors] == [problem]
         live.in_step()
 
