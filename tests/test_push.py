@@ -652,17 +652,29 @@ def test_an_untrusted_certificate(awkward: Path, tmp_path: Path) -> None:
 # --- a server that stalls
 
 
+def timed(answer: Any, arrivals: list[float]) -> Any:
+    """``answer``, noting when each request arrived: a push's bounds start with its first
+    request, not with the vault read and the imports before it (slow on a busy machine)."""
+
+    def noting(connection: Any, request: str) -> None:
+        arrivals.append(time.monotonic())
+        answer(connection, request)
+
+    return noting
+
+
 def test_a_stalling_server_ends_the_push_within_its_timeout(awkward: Path) -> None:
-    with scripted(trickle(0.25)) as fake:  # no read ever waits as long as the timeout
+    arrivals: list[float] = []
+    with scripted(timed(trickle(0.25), arrivals)) as fake:  # no read ever waits as long as the timeout
         started = time.monotonic()
         code, out, err = push_as(awkward, fake.url, USER, "--timeout", "1")
-        took = time.monotonic() - started
+        ended = time.monotonic()
     assert (code, out, err) == (
         3,
         "",
         f"vaultsync: {fake.url}: the server did not answer within 1 s (try again later, or give a longer --timeout)\n",
     )
-    assert 1 <= took < 1 + 1.5
+    assert ended - started >= 1 and ended - arrivals[0] < 1 + 1.5
 
 
 def slow_calendar(delay: float) -> Any:
@@ -682,14 +694,17 @@ def slow_calendar(delay: float) -> Any:
 
 def test_a_slow_server_ends_the_whole_push_within_its_deadline(awkward: Path) -> None:
     data = calendar_bytes(load_vault(awkward), SAMPLE_TODAY)
-    with scripted(slow_calendar(0.3)) as fake:
+    arrivals: list[float] = []
+    with scripted(timed(slow_calendar(0.3), arrivals)) as fake:
         started = time.monotonic()
         with pytest.raises(PushError) as raised:
             push(data, fake.url, name="x", timeout=1, deadline=2)
-        took = time.monotonic() - started
+        ended = time.monotonic()
     assert str(raised.value) == f"{fake.url}: the push did not finish within 2 s (the server is too slow)"
-    assert 2 <= took < 2 + 1.5
-    assert 3 <= sum(head.startswith("PUT ") for head in fake.requests) < 16
+    assert ended - started >= 2 and ended - arrivals[0] < 2 + 1.5
+    # Writing had begun, each answer within the timeout; far from all 21 events when cut. How
+    # many PUTs fit in the 2 s depends on the machine's load (3 or 4 here with two CPU burners).
+    assert 1 <= sum(head.startswith("PUT ") for head in fake.requests) < 16
 
 
 def test_a_watcher_pushing_to_a_stalling_server_keeps_its_calendar_and_stops(
