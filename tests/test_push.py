@@ -702,7 +702,7 @@ def test_a_slow_server_ends_the_whole_push_within_its_deadline(awkward: Path) ->
         ended = time.monotonic()
     assert str(raised.value) == f"{fake.url}: the push did not finish within 2 s (the server is too slow)"
     assert ended - started >= 2 and ended - arrivals[0] < 2 + 1.5
-    # Writing had begun, each answer within the timeout; far from all 21 events when cut. How
+    # Writing had begun, each answer within the timeout; far from all the events when cut. How
     # many PUTs fit in the 2 s depends on the machine's load (3 or 4 here with two CPU burners).
     assert 1 <= sum(head.startswith("PUT ") for head in fake.requests) < 16
 
