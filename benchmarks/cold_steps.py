@@ -31,7 +31,7 @@ import os, sys, time
 started = time.perf_counter()
 import vaultsync.drivers.cli, vaultsync.outputs.report, vaultsync.pipeline
 from vaultsync import pipeline
-from vaultsync.model import referral, vault
+from vaultsync.model import across, vault
 from vaultsync.outputs import report
 from vaultsync.store import cache, parallel
 imported = time.perf_counter()
@@ -53,7 +53,7 @@ timed(pipeline, "scan_vault", "list the vault")
 timed(parallel, "load", "read the notes (two processes)")
 timed(cache.EntryCache, "save", "save the entry cache")
 timed(vault.Vault, "from_entries", "the Vault, sorted")
-timed(referral, "across_contacts", "the referral rule")
+timed(across, "across_contacts", "the referral rule")
 timed(pipeline, "map_chunks_beside", "judge each contact (two processes)")
 report.FORMATS["text"] = timer(report.FORMATS["text"], "sort the findings, format the report")
 timed(cache.ReportCache, "__init__", "the stored report's key")

@@ -11,9 +11,9 @@ import icalendar
 import pytest
 from conftest import SAMPLE_TODAY, SAMPLE_VAULT, at, write_note
 
+from vaultsync.model.across import across_contacts
 from vaultsync.model.dates import day_of
 from vaultsync.model.deadlines import last_contact
-from vaultsync.model.referral import across_contacts
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.pipeline import build
 from vaultsync.store.loader import load_vault

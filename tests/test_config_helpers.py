@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.config_spec import SPELLING_LANGUAGES
+from vaultsync.config_values import SPELLING_LANGUAGES
 from vaultsync.errors import ConfigError
 
 

@@ -17,8 +17,8 @@ from vaultsync import pipeline
 from vaultsync.config import DEFAULTS, settings_from_mapping
 from vaultsync.incremental.index import VaultIndex
 from vaultsync.incremental.memo import BuildMemo
+from vaultsync.model.across import across_contacts, referral
 from vaultsync.model.contact import Contact
-from vaultsync.model.referral import across_contacts, referral
 from vaultsync.model.rules import evaluate
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.store.loader import load_vault

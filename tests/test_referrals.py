@@ -1,5 +1,5 @@
 """Referrals: the rules across contacts kept up to date one changed contact at a time find what
-referral.across_contacts finds from scratch (findings and deadlines), after any sequence of changes,
+across.across_contacts finds from scratch (findings and deadlines), after any sequence of changes,
 as the moment moves through the day and timed interviews end."""
 
 from __future__ import annotations
@@ -12,17 +12,12 @@ from conftest import at
 
 from vaultsync.config import DEFAULTS
 from vaultsync.incremental.referrals import Referrals
+from vaultsync.model.across import across_contacts
+from vaultsync.model.close_loop import last_told, letter_listed
 from vaultsync.model.contact import Contact, PersonRef
 from vaultsync.model.deadlines import deadlines
 from vaultsync.model.finding import Finding
-from vaultsync.model.referral import (
-    PersonDeadline,
-    across_contacts,
-    last_told,
-    letter_listed,
-    referral_day,
-    referral_inputs,
-)
+from vaultsync.model.referral import PersonDeadline, referral_day, referral_inputs
 from vaultsync.model.rules import contact_findings
 
 TODAY = dt.date(2026, 11, 20)
@@ -139,7 +134,7 @@ def test_the_same_tuple_until_a_finding_changes() -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_the_letter_listed_is_the_one_the_rules_list(seed: int) -> None:
-    """``referral.letter_listed`` (what a close-loop folds into) says a letter to write again is
+    """``close_loop.letter_listed`` (what a close-loop folds into) says a letter to write again is
     listed, not lapsed, on exactly the days the rules list a check-in or a keep-in-touch: before,
     in and after the check-in's window, then keep-in-touch, until it lapses; and it opens on the
     day the listed one's window (or keep-in-touch) opens."""

@@ -11,9 +11,9 @@ from conftest import SAMPLE_VAULT, at, contact
 from test_cache import generated_vault
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
+from vaultsync.model.across import referral
 from vaultsync.model.deadlines import held
 from vaultsync.model.finding import LAPSED, Finding
-from vaultsync.model.referral import referral
 from vaultsync.model.rules import (
     CONTACT_RULES,
     ask_referrals,

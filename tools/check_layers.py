@@ -16,7 +16,7 @@ from pathlib import Path
 
 #: Bottom to top: each layer's modules, as dotted names below the package ("x.*": a folder).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("", "errors", "obsidian", "properties", "config_spec", "config")),
+    ("base", ("", "errors", "obsidian", "properties", "config_values", "config_spec", "config")),
     ("reading", ("reading.*",)),
     ("model", ("model.*",)),
     ("store", ("store.*",)),

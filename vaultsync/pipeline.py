@@ -51,8 +51,8 @@ def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> A
     (``vaultsync.store.parallel.map_chunks_beside``); the one across contacts (``referral``) in
     this process meanwhile.
     ``cache``: reuse (and update) the entries of notes unchanged since the last run."""
+    from vaultsync.model.across import across_contacts
     from vaultsync.model.audit import Audit
-    from vaultsync.model.referral import across_contacts
     from vaultsync.model.rules import each_contact_findings, findings
 
     if isinstance(source, Vault):
@@ -73,8 +73,8 @@ def audit(source: Path | Scan | Vault, when: Asked, *, cache: bool = False) -> A
 
 
 def _told(found: list[list[Finding]], met: dict[str, tuple[str, ...]]) -> list[list[Finding]]:
-    """``found`` with the check-ins that can name people the referrer suggested (``referral.telling``)."""
-    from vaultsync.model.referral import telling
+    """``found`` with the check-ins that can name people the referrer suggested (``close_loop.telling``)."""
+    from vaultsync.model.close_loop import telling
 
     return [telling(chunk, met) for chunk in found] if met else found
 
@@ -149,8 +149,8 @@ def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, 
     on the same day with the same links (while none of its interviews ended since), and on
     another day keeps the bytes of each event that did not change. Gives the vault, its audit,
     the calendar in pieces and when they change by themselves."""
+    from vaultsync.model.across import across_contacts
     from vaultsync.model.audit import Audit
-    from vaultsync.model.referral import across_contacts
     from vaultsync.outputs.calendar import calendar_head, calendar_pieces, calm_events, person_events
     from vaultsync.outputs.events import note_linker
 

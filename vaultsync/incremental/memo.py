@@ -24,11 +24,13 @@ from typing import NamedTuple
 
 from vaultsync.config import Settings
 from vaultsync.incremental.referrals import Referrals
+from vaultsync.model.across import shown
+from vaultsync.model.close_loop import telling
 from vaultsync.model.contact import Contact
 from vaultsync.model.deadlines import deadlines, next_end
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Asked, Now, judged_at
-from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs, shown, telling
+from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs
 from vaultsync.model.rules import contact_findings
 from vaultsync.model.settle import settle
 from vaultsync.model.vault import Vault
@@ -163,7 +165,7 @@ class BuildMemo:
         self, findings: list[tuple[Finding, ...]], met: dict[str, tuple[str, ...]]
     ) -> list[tuple[Finding, ...]]:
         """``findings``, the check-ins of referrers naming whom they suggested and the user has met
-        since (``referral.telling``): the same list while neither changed. Only the span of
+        since (``close_loop.telling``): the same list while neither changed. Only the span of
         ``findings`` that changed since the last build, and the referrers whose names changed,
         are looked at."""
         base, named, shown = self._shown

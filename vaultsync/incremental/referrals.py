@@ -5,14 +5,14 @@ They judge at a moment (``now``, set before each ``update``): what they find cha
 day only as an interview ends, and the driver then gives that contact again (``update`` with it
 removed and added).
 
-``referral.referral`` looks across every contact: whom each one suggested, whether that person
+``across.referral`` looks across every contact: whom each one suggested, whether that person
 has a note and has been reached yet, and whether the referrer was told once they were met. Run
 whole, it takes tens of milliseconds at 10,000 contacts, and a save that changes someone's name
 or referrals would pay it every time. ``Referrals`` keeps what
 the rule reads (each contact's ``ReferralInputs``) indexed both ways: the contacts that hold each
 name key, and the referrers that look each key up. A changed contact then touches only itself,
 the referrers that look up one of its names, and the people those suggest. The findings and
-deadlines are ``referral.across_contacts``'s (a test compares them after random changes), in no
+deadlines are ``across.across_contacts``'s (a test compares them after random changes), in no
 particular order.
 
 Like ``index_by_name``, a name key belongs to the first contact that has it, in the vault's
@@ -26,13 +26,13 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from vaultsync.config import Settings
+from vaultsync.model.close_loop import close_loops
 from vaultsync.model.contact import PersonRef, looked_up
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Now
 from vaultsync.model.referral import (
     PersonDeadline,
     ReferralInputs,
-    close_loops,
     referral_finding,
     resolved,
     suggested,
@@ -41,7 +41,7 @@ from vaultsync.model.referral import (
 _PATH = attrgetter("path")
 Suggestion = tuple[str, PersonRef, ReferralInputs | None]  # as referral.suggested gives them
 Found = tuple[Finding, PersonDeadline | None]
-Loop = tuple[Finding, PersonDeadline]  # as referral.close_loops gives them
+Loop = tuple[Finding, PersonDeadline]  # as close_loop.close_loops gives them
 
 
 class Referrals:

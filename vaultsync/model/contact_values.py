@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from vaultsync.config import Settings
-from vaultsync.config_spec import _minutes
+from vaultsync.config_values import as_minutes
 from vaultsync.model.contact import WIKILINK, Contact, PersonRef, path_stem
 from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_interview, parse_moment
 from vaultsync.model.hints import unread_date_hints
@@ -107,7 +107,7 @@ def build_contact(
     minutes = value("interview_minutes")
     if minutes is not None and not (isinstance(minutes, str) and not minutes.strip()):
         try:
-            minutes = _minutes(minutes)
+            minutes = as_minutes(minutes)
         except ValueError as err:
             problem("interview_minutes", f"{err}, got {flow_text(written('interview_minutes'))!r}")
             minutes = None

@@ -1,33 +1,27 @@
-"""The rules across contacts: reach out to the people your contacts suggested, and let the
-referrer know once you have met them.
+"""Reach out to the people your contacts suggested (guide rule 3): the referral rule, and what
+the rules across contacts share (``model.close_loop`` lets the referrer know; ``model.across``
+runs both).
 
 They judge by the moment, as the rules about one contact do: an interview is held from its end
 (``deadlines.interview_end``), on the user's day. A note does not date its referrals: they count
 from the referrer's latest interview held by then (on or after ``since``), the meeting at which
 they are recorded. Before that meeting has ended they give nothing; a referral whose referrer has
 no interview at all to date it stays an undated ``info`` finding.
-
-Letting the referrer know and writing to them again are one letter when they fall together:
-while their check-in (or the keep-in-touch after it) is listed and opens by the close-loop's due
-day (or has opened), the close-loop folds into it (``close_loops``), and that letter names the
-person met (``telling``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
 
 from vaultsync.config import Settings
 from vaultsync.model.contact import Contact, PersonRef, find_person, index_by_name, name_key, name_keys
 from vaultsync.model.dates import Moment
-from vaultsync.model.deadlines import CLOSE_LOOP, REFERRAL, interview_end, lapsed, search_over
+from vaultsync.model.deadlines import REFERRAL, interview_end
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Now
-from vaultsync.model.settle import settle
 
 
 @dataclass(frozen=True)
@@ -55,11 +49,13 @@ def pending_referrals(
     pending: Pending = {}
     for referrer in contacts:
         if referrer.referrals:
-            _gather(pending, referrer, suggested(referrer, by_name))
-    return _pending(pending)
+            gather_suggested(pending, referrer, suggested(referrer, by_name))
+    return pending_of(pending)
 
 
-def _gather(pending: Pending, referrer: Contact, found: list[tuple[str, PersonRef, Contact | None]]) -> None:
+def gather_suggested(
+    pending: Pending, referrer: Contact, found: list[tuple[str, PersonRef, Contact | None]]
+) -> None:
     """Add the people ``referrer`` suggested (``suggested``) to ``pending``, each person once."""
     for key, person, note in found:
         entry = pending.setdefault(key, (person, note, []))
@@ -67,7 +63,7 @@ def _gather(pending: Pending, referrer: Contact, found: list[tuple[str, PersonRe
             entry[2].append(referrer)
 
 
-def _pending(pending: Pending) -> list[PendingReferral]:
+def pending_of(pending: Pending) -> list[PendingReferral]:
     return [PendingReferral(person, note, tuple(referrers)) for person, note, referrers in pending.values()]
 
 
@@ -106,8 +102,6 @@ class Referrer(Protocol):
 
 R = TypeVar("R", bound=Referrer)
 ONE_DAY = dt.timedelta(days=1)
-#: The rules of the letters that write to someone again, which a close-loop folds into.
-WRITING_AGAIN = ("check-in", "keep-in-touch")
 
 
 def reached(person: Referrer) -> bool:
@@ -143,14 +137,10 @@ def suggested(
 def held_days(person: Referrer, now: Now, settings: Settings) -> list[dt.date]:
     """The user's days of ``person``'s interviews over by ``now`` (``deadlines.interview_end``)
     that start reminders (on or after ``since``), in order."""
-    return _held_days(person, now, settings, settings.since)
+    return list(days_held(person, now, settings, settings.since))
 
 
-def _held_days(person: Referrer, now: Now, settings: Settings, since: dt.date | None) -> list[dt.date]:
-    return list(_held(person, now, settings, since))
-
-
-def _held(person: Referrer, now: Now, settings: Settings, since: dt.date | None) -> Iterator[dt.date]:
+def days_held(person: Referrer, now: Now, settings: Settings, since: dt.date | None) -> Iterator[dt.date]:
     """The user's days of ``person``'s interviews over by ``now``, on or after ``since``, in order."""
     for moment in person.interviews:
         if isinstance(moment, dt.datetime):
@@ -200,7 +190,7 @@ class PersonDeadline:
         return "upcoming" if today <= self.anchor else "due" if today <= self.end else "overdue"
 
 
-def _window(anchor: dt.date, days: int) -> tuple[dt.date, dt.date]:
+def window(anchor: dt.date, days: int) -> tuple[dt.date, dt.date]:
     """(start, end) of a deadline ``days`` after ``anchor``."""
     end = anchor + dt.timedelta(days=days)
     return min(anchor + dt.timedelta(days=1), end), end
@@ -228,7 +218,7 @@ def referral_deadline(
         first.path,
         f"{first.path}\n{note.path if note else name_key(person.name)}",  # as suggested() groups them
         day,
-        *_window(day, settings.referral_days),
+        *window(day, settings.referral_days),
     )
 
 
@@ -262,196 +252,6 @@ def referral_finding(
         rest = "no outreach or interview yet. Then record the date in outreach."
     message = f"Reach out to {name}{detail}, suggested by {by} ({when}); {rest}"
     return Finding("referral", level, name, path, deadline.end, message), deadline
-
-
-def last_told(referrer: Referrer, now: Now, settings: Settings) -> dt.date | None:
-    """The latest day by ``now`` that anything records contact with ``referrer``: an interview
-    held (however old: ``since`` does not apply), a thank-you, a check-in, a message either way,
-    another contact."""
-    return _last_told(referrer, _held_days(referrer, now, settings, None), now.day)
-
-
-def _last_told(referrer: Referrer, held: Sequence[dt.date], today: dt.date) -> dt.date | None:
-    """``last_told``, given the days of the referrer's interviews held (``since`` aside)."""
-    last = held[-1] if held else None
-    for dates in (
-        referrer.thank_you_sent,
-        referrer.check_ins,
-        referrer.outreach,
-        referrer.replies,
-        referrer.contacted,
-    ):
-        for day in dates:
-            if day <= today and (last is None or day > last):
-                last = day
-    return last
-
-
-def first_held(person: Referrer, now: Now, settings: Settings) -> dt.date | None:
-    """The day of ``person``'s first interview over by ``now`` on or after ``since``."""
-    return next(_held(person, now, settings, settings.since), None)
-
-
-def met_suggested(
-    referrer: R, notes: Sequence[tuple[PersonRef, R | None]], now: Now, settings: Settings
-) -> list[tuple[R, dt.date]]:
-    """The people ``referrer`` suggested (``resolved``) whom the user has met by ``now`` (a note
-    with an interview held, on or after ``since``), each once, with the day of that first meeting."""
-    found: list[tuple[R, dt.date]] = []
-    for _, note in notes:
-        if note is None or not note.interviews or note.path == referrer.path:
-            continue
-        if found and any(met is note for met, _ in found):  # suggested twice (a note per path)
-            continue
-        day = first_held(note, now, settings)
-        if day is not None:
-            found.append((note, day))
-    return found
-
-
-def letter_listed(
-    referrer: Referrer, latest: dt.date | None, last: dt.date | None, today: dt.date, settings: Settings
-) -> dt.date | None:
-    """The day the next letter to ``referrer`` opens, when its finding is listed on ``today`` and
-    not lapsed, as ``deadlines`` and the rules make it: the check-in after ``latest`` (their
-    latest interview held; not done, from ``check_in_notice_days`` before its window, overdue
-    after it), else the keep-in-touch that takes over from it (``keep_in_touch_days`` after
-    ``last``, the latest contact). None when no such letter is listed."""
-    if latest is None:
-        return None
-    checked = any(done > latest for done in referrer.check_ins)
-    opens = latest + dt.timedelta(days=settings.check_in_opens_days)
-    closes = latest + dt.timedelta(days=settings.check_in_closes_days)
-    if not checked and today <= closes:
-        return opens if today >= opens - dt.timedelta(days=settings.check_in_notice_days) else None
-    every = settings.keep_in_touch_days if referrer.keep_in_touch is None else referrer.keep_in_touch
-    start = (last or latest) + dt.timedelta(days=every or 0)
-    if not checked:
-        start = max(start, closes + ONE_DAY)
-    if not every or today < start:  # no keep-in-touch yet: the check-in not done stays, overdue
-        return opens if not checked and not lapsed(closes, today, settings) else None
-    end = start + dt.timedelta(days=settings.keep_in_touch_window_days)
-    return None if lapsed(end, today, settings) else start
-
-
-def close_loops(
-    referrer: R, notes: Sequence[tuple[PersonRef, R | None]], now: Now, settings: Settings
-) -> tuple[list[tuple[Finding, PersonDeadline]], tuple[str, ...]]:
-    """Let ``referrer`` know you met someone they suggested (``notes``: ``resolved``): due
-    ``close_loop_days`` after that meeting, satisfied by any contact with them since
-    (``last_told``). One letter, not two: while their check-in or keep-in-touch is listed
-    (``letter_listed``) and opens by that due day (or has opened), the close-loop folds into it,
-    and that letter names the person (the second value, for ``telling``). Nothing when they want
-    no reminders."""
-    if not referrer.follow_up or referrer.do_not_contact or not referrer.referrals:
-        return [], ()
-    met = met_suggested(referrer, notes, now, settings)
-    if not met:
-        return [], ()
-    found, folded, today, since = [], [], now.day, settings.since
-    held = _held_days(referrer, now, settings, None)  # once for both: any meeting tells them
-    told = _last_told(referrer, held, today)
-    latest = next((day for day in reversed(held) if since is None or day >= since), None)  # referral_day
-    opens = letter_listed(referrer, latest, told, today, settings)
-    for note, day in met:
-        if told is not None and told >= day:
-            continue
-        start, end = _window(day, settings.close_loop_days)
-        if opens is not None and opens <= max(end, today):
-            folded.append(note.name)
-            continue
-        key = f"{referrer.path}\n{note.path}"
-        deadline = PersonDeadline(
-            CLOSE_LOOP, note.name, "", (referrer.name,), referrer.path, referrer.path, key, day, start, end
-        )
-        level = deadline.level(today)
-        message = (
-            f"Let {referrer.name} know that you met {note.name}, whom they suggested (interview {day}; "
-            f"{'was ' if level == 'overdue' else ''}due {deadline.end}): thank them for the introduction "
-            "and say how it went. Then record the date in contacted."
-        )
-        finding = Finding("close-loop", level, referrer.name, referrer.path, deadline.end, message)
-        found.append((finding, deadline))
-    return found, tuple(folded)
-
-
-def telling(findings: Iterable[Finding], met: Mapping[str, tuple[str, ...]]) -> list[Finding]:
-    """``findings``, each check-in or keep-in-touch of a referrer in ``met`` naming the people they
-    suggested whom the user has met since (the guide: say that you have already met someone they
-    recommended)."""
-    if not met:
-        return list(findings)
-    return [told_in(f, met[f.path]) if f.rule in WRITING_AGAIN and f.path in met else f for f in findings]
-
-
-def told_in(finding: Finding, names: Sequence[str]) -> Finding:
-    """A check-in or keep-in-touch ``finding`` that names ``names``, whom the referrer suggested
-    and the user has met."""
-    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    message = f"{finding.message} Tell them that you have met {said}, whom they suggested."
-    return dataclasses.replace(finding, message=message)
-
-
-class Across(NamedTuple):
-    """What the rules across contacts give at a moment."""
-
-    findings: list[Finding]
-    deadlines: list[PersonDeadline]  # for the calendar
-    met: dict[str, tuple[str, ...]]  # a referrer's path: whom their check-in can name (``telling``)
-
-
-def across_contacts(
-    contacts: Sequence[Contact],
-    now: Now,
-    settings: Settings,
-    by_name: Mapping[str, Contact] | None = None,
-) -> Across:
-    """What the rules across contacts find at ``now``, their deadlines, and whom each referrer's
-    check-in can name."""
-    today = now.day
-    by_name = index_by_name(contacts) if by_name is None else by_name
-    found = Across([], [], {})
-    waiting: Pending = {}
-    loops = []
-    for referrer in contacts:
-        if not referrer.referrals:
-            continue
-        notes = resolved(referrer, by_name)  # once for both rules
-        _gather(waiting, referrer, suggested(referrer, by_name, notes))
-        closing, names = close_loops(referrer, notes, now, settings)
-        loops += closing
-        if names:
-            found.met[referrer.path] = names
-    for pending in _pending(waiting):
-        made = referral_finding(pending.person, pending.note, pending.referrers, now, settings)
-        if made is not None:
-            found.findings.append(made[0])
-            if made[1] is not None:
-                found.deadlines.append(made[1])
-    for finding, deadline in loops:
-        found.findings.append(finding)
-        found.deadlines.append(deadline)
-    # as for every rule (``model.settle``)
-    found.findings[:] = settle(found.findings, today, settings)
-    found.deadlines[:] = [d for d in found.deadlines if shown(d, today, settings)]
-    return found
-
-
-def shown(deadline: PersonDeadline, today: dt.date, settings: Settings) -> bool:
-    """Whether ``deadline`` is in the calendar on ``today``: not lapsed, and the search not over
-    (no rule across contacts speaks then: ``model.settle``)."""
-    return not search_over(today, settings) and not lapsed(deadline.end, today, settings)
-
-
-def referral(
-    contacts: Sequence[Contact],
-    now: Now,
-    settings: Settings,
-    by_name: Mapping[str, Contact] | None = None,
-) -> list[Finding]:
-    """Guide rule 3's other half: reach out to the people your contacts suggested, and let them
-    know once you have met them."""
-    return across_contacts(contacts, now, settings, by_name).findings
 
 
 class ReferralInputs(NamedTuple):

@@ -14,6 +14,8 @@ from typing import Protocol
 
 from vaultsync.config import Settings
 from vaultsync.model import asks
+from vaultsync.model.across import across_contacts
+from vaultsync.model.close_loop import telling
 from vaultsync.model.contact import Contact
 from vaultsync.model.deadlines import (
     CHECK_IN,
@@ -28,7 +30,6 @@ from vaultsync.model.deadlines import (
 )
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Now
-from vaultsync.model.referral import across_contacts, telling
 from vaultsync.model.replies import LEVEL as NO_REPLY_LEVEL
 from vaultsync.model.replies import no_reply
 from vaultsync.model.settle import settle
@@ -315,7 +316,7 @@ def contact_findings(
 
 def each_contact_findings(contacts: Iterable[Contact], now: Now, settings: Settings) -> list[Finding]:
     """What the rules about one contact find for each of ``contacts``: all but those across them
-    (``referral.across_contacts``), and a check-in without the people met since (``telling``),
+    (``across.across_contacts``), and a check-in without the people met since (``telling``),
     so a vault's contacts may be checked a part at a time."""
     return [f for contact in contacts for f in contact_findings(contact, now, settings)]
 

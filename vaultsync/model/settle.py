@@ -1,7 +1,7 @@
 """The last step of every rule's findings: the end of the search, and reminders that lapsed.
 
 Each rule says how urgent its own deadlines are; this step, run on every finding the rules make
-(``rules.contact_findings``, ``referral.referral``, the watcher's memo), applies what holds for
+(``rules.contact_findings``, ``across.referral``, the watcher's memo), applies what holds for
 all of them, so a new rule gets it without code of its own.
 """
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from vaultsync import __version__
 from vaultsync.config import Settings
+from vaultsync.model.across import across_contacts
 from vaultsync.model.deadlines import deadlines
 from vaultsync.model.now import Asked, judged_at
-from vaultsync.model.referral import PersonDeadline, across_contacts
+from vaultsync.model.referral import PersonDeadline
 from vaultsync.model.vault import Vault
 from vaultsync.outputs import ical_text as ical
 from vaultsync.outputs.digest import Calm, calm_items
