@@ -63,6 +63,54 @@ def test_a_meeting_note_typed_as_a_job_interview_gives_an_interview(tmp_path: Pa
     assert checked.findings == pipeline.audit(load_vault(tmp_path), TODAY).findings
 
 
+@pytest.mark.parametrize(
+    "when",
+    [
+        "date: 2026-11-20T15:00\nend: 16:15\n",  # YAML reads 16:15 as a number: read as written
+        "date: 2026-11-20T15:00\nEnd Time: '16:15'\n",
+        "date: 2026-11-20T15:00\nend: 2026-11-20T16:15\n",
+        "date: 2026-11-20T15:00/16:15\n",
+    ],
+)
+def test_a_meeting_note_gives_its_interview_an_end(tmp_path: Path, when: str) -> None:
+    person(tmp_path, "People/Jane Doe.md", "email: jane@example.org\n")
+    write_note(tmp_path, "Meetings/Jane.md", f"---\ntype: coffee chat\npeople: ['[[Jane Doe]]']\n{when}---\n")
+    jane = by_path(tmp_path)["People/Jane Doe.md"]
+    start, end = dt.datetime(2026, 11, 20, 15), dt.datetime(2026, 11, 20, 16, 15)
+    assert (jane.interviews, jane.interview_ends) == ((start,), ((start, end),))
+
+    def thank_you(at: dt.datetime) -> list[str]:
+        return [f.path for f in pipeline.audit(tmp_path, at).findings if f.rule == "thank-you"]
+
+    assert thank_you(dt.datetime(2026, 11, 20, 16, 14)) == []  # 30 minutes would have ended at 15:30
+    assert thank_you(dt.datetime(2026, 11, 20, 16, 15)) == ["People/Jane Doe.md"]
+
+
+def test_the_contacts_own_end_of_an_interview_comes_first(tmp_path: Path) -> None:
+    person(tmp_path, "People/Jane.md", "interviews: ['2026-11-20T15:00/15:45']\n")
+    write_note(
+        tmp_path, "m.md", "---\ntype: interview\nwith: Jane\ndate: 2026-11-20T15:00\nend: '17:00'\n---\n"
+    )
+    start = dt.datetime(2026, 11, 20, 15)
+    assert by_path(tmp_path)["People/Jane.md"].interview_ends == ((start, start.replace(minute=45)),)
+
+
+def test_an_end_before_the_start_is_reported_with_its_line(tmp_path: Path) -> None:
+    person(tmp_path, "People/Ana.md")
+    write_note(tmp_path, "a.md", "---\nwith: Ana\ndate: 2026-11-02\nend: '16:00'\n---\n")
+    write_note(tmp_path, "b.md", "---\nwith: Ana\ndate: 2026-11-03T15:00\nend: '14:00'\n---\n")
+    write_note(
+        tmp_path, "c.md", "---\nwith: Ana\ndate: [2026-11-04T09:00, 2026-11-05T09:00]\nend: '10:00'\n---\n"
+    )
+    result = CliRunner().invoke(cli, ["audit", str(tmp_path), "--today", "2026-11-20"])
+    assert result.exit_code == 1
+    assert "b.md:4: end: '2026-11-03T15:00/14:00' ends before it starts" in result.output
+    # A note dated by days (a trip, a conference) or with several times keeps its end to itself.
+    assert "a.md" not in result.output and "c.md" not in result.output
+    # The dates themselves still count.
+    assert len(by_path(tmp_path)["People/Ana.md"].contacted) == 4
+
+
 def test_a_chat_note_with_slugs_gives_each_person_a_date_of_contact(tmp_path: Path) -> None:
     """data/person/<slug>/index.md people, a chat note in a person's folder naming them by slug."""
     write_note(tmp_path, "data/person/ada-lovelace/index.md", "---\ntype: person\nname: Ada Lovelace\n---\n")

@@ -58,6 +58,7 @@ class Settings:
     spelling_words: tuple[str, ...]
     spelling_language: str
     interaction_dates: tuple[str, ...]
+    interaction_ends: tuple[str, ...]
     interaction_links: tuple[str, ...]
     interview_marks: tuple[str, ...]
     property_aliases: Mapping[str, tuple[str, ...]]

@@ -286,6 +286,14 @@ SPEC: tuple[Setting, ...] = (
         "that links contacts. See docs/dates.md.",
     ),
     Setting(
+        "interaction_ends",
+        ("end", "end time"),
+        as_words,
+        '["end", "end time"]',
+        "The properties that end an interaction note's one timed meeting: a time of day (`16:15`) or "
+        "a date and time (the date's own `2026-11-20T15:00/16:15` works too). See docs/dates.md.",
+    ),
+    Setting(
         "interaction_links",
         ("people", "participants", "attendees", "contacts", "with"),
         as_words,

@@ -20,7 +20,7 @@ from typing import Any
 
 from vaultsync.config import Settings
 from vaultsync.model.contact import WIKILINK, Contact
-from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_moment
+from vaultsync.model.dates import Moment, day_of, moment_sort_key, parse_interview, parse_moment
 from vaultsync.model.links import Key, PeopleIndex, contact_keys, link_texts, lookups
 from vaultsync.properties import property_key
 from vaultsync.reading.note import Note, NoteError
@@ -57,6 +57,11 @@ class Interaction:
     kind: str  # one of KINDS
     links: tuple[str, ...]  # as written: wikilinks, Markdown links, names or slugs
     sections: Sections = EMPTY  # read only when it links one person
+    ends: tuple[tuple[dt.datetime, dt.datetime], ...] = ()  # timed meetings whose end it gives
+
+
+#: A date and time with an end after a slash (ISO 8601's interval): ``2026-11-20T15:00/16:15``.
+_INTERVAL = re.compile(r"\s*\d{4}-\d{2}-\d{2}T[^/]*/")
 
 
 @lru_cache(maxsize=4096)  # the same few types and tags recur in every meeting note
@@ -91,6 +96,7 @@ def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, 
     links people, the problem with each of its dates that could not be read."""
     keys = {property_key(k): k for k in note.meta}
     moments: list[Moment] = []
+    ends: dict[dt.datetime, dt.datetime] = {}
     unread: list[NoteError] = []
     for name in settings.interaction_dates:
         key = keys.get(property_key(name))
@@ -104,11 +110,16 @@ def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, 
         for item in value if isinstance(value, list) else [value]:
             if item is None or (isinstance(item, str) and not item.strip()):
                 continue  # an empty item (a template's "- "): no date yet, not a wrong one
-            parsed = parse_moment(item, written)
+            # only an ISO start takes an end after "/": 12/01/2026 stays a date to tell about
+            interval = isinstance(item, str) and _INTERVAL.match(item) is not None
+            parsed = parse_interview(item) if interval else parse_moment(item, written)
             if isinstance(parsed, str):
                 unread.append(NoteError(note.path, note.line_of(str(key)), f"{key}: {parsed}"))
             else:
-                moments.append(parsed)
+                start, end = parsed if isinstance(parsed, tuple) else (parsed, None)
+                moments.append(start)
+                if end is not None and isinstance(start, dt.datetime):
+                    ends.setdefault(start, end)
         if moments:
             break
     if not moments and not unread:
@@ -127,11 +138,49 @@ def interaction_of(note: Note, settings: Settings) -> tuple[Interaction | None, 
         return None, unread
     sections = read_sections(note.body, note.body_line) if len(links) == 1 else EMPTY
     moments.sort(key=moment_sort_key)
+    unread += _end_property(note, keys, moments, ends, settings)
     meta = {property_key(k): v for k, v in note.meta.items()}
     interaction = Interaction(
-        note.path, tuple(dict.fromkeys(moments)), _kind(meta, settings), tuple(links), sections
+        note.path,
+        tuple(dict.fromkeys(moments)),
+        _kind(meta, settings),
+        tuple(links),
+        sections,
+        tuple(sorted(ends.items())),
     )
     return interaction, unread
+
+
+def _end_property(
+    note: Note,
+    keys: dict[str, str],
+    moments: list[Moment],
+    ends: dict[dt.datetime, dt.datetime],
+    settings: Settings,
+) -> list[NoteError]:
+    """Add to ``ends`` the end an ``interaction_ends`` property gives the note's one timed meeting
+    (``end: 16:15``, as calendar and meeting templates write it); the problem with it, if any.
+    A note dated by days, or with several times, keeps its ``end`` to itself."""
+    for name in settings.interaction_ends:
+        key = keys.get(property_key(name))
+        value = note.meta.get(key) if key is not None else None
+        if key is None or value is None or value == "":
+            continue
+        timed = [m for m in moments if isinstance(m, dt.datetime)]
+        if len(timed) != 1:  # a trip's or a conference's last day, or which meeting's end?
+            return []
+        line = note.line_of(str(key))
+        # YAML reads 16:15 as a number (sexagesimal): the end as written, then
+        text = note.written(key) if not isinstance(value, (str, dt.datetime)) else value
+        end_text = text.isoformat() if isinstance(text, dt.datetime) else str(text).strip()
+        start = timed[0].isoformat(timespec="minutes" if not timed[0].second else "seconds")
+        parsed = parse_interview(f"{start}/{end_text}")
+        if isinstance(parsed, str):
+            return [NoteError(note.path, line, f"{key}: {parsed}")]
+        if parsed[1] is not None:
+            ends.setdefault(timed[0], parsed[1])
+        return []
+    return []
 
 
 def _heading_links(body: str) -> list[str]:
@@ -311,6 +360,7 @@ def _with(contact: Contact, gained: tuple[tuple[Interaction, bool], ...]) -> Con
     """``contact`` with the dates (and, from a note that links only them, the sections) of the
     interactions ``gained``."""
     dates: dict[str, set[Any]] = {}
+    ends: dict[dt.datetime, dt.datetime] | None = None
     sources = set(contact.sources)
     sections = contact.sections
     for interaction, alone in gained:
@@ -319,12 +369,19 @@ def _with(contact: Contact, gained: tuple[tuple[Interaction, bool], ...]) -> Con
         if days is None:
             days = dates[kind] = set(getattr(contact, _FIELDS[kind]))
         days.update(moments if kind == "interview" else map(day_of, moments))
+        if kind == "interview" and interaction.ends:
+            if ends is None:
+                ends = dict(contact.interview_ends)
+            for start, end in interaction.ends:
+                ends.setdefault(start, end)  # the contact's own note says first
         sources.update([(kind, moment.isoformat(), path) for moment in moments])
         if alone and interaction.sections != EMPTY:
             sections = _merged(sections, interaction.sections)
     # dataclasses.replace checks every field again: for thousands of contacts, most of the join
     state = contact.__dict__.copy()
     state["sources"] = tuple(sorted(sources))
+    if ends is not None:
+        state["interview_ends"] = tuple(sorted(ends.items()))
     for kind, days in dates.items():
         state[_FIELDS[kind]] = tuple(sorted(days, key=moment_sort_key if kind == "interview" else None))
     if sections is not contact.sections:
