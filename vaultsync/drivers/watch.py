@@ -175,7 +175,8 @@ class Watcher(Schedule):
 
         ``watch``: start the observer too, once the vault is listed and before its notes are
         read (``VaultIndex.load``), so that the first build of ``run`` needs no second look at
-        every note: a change made while they are read is an event for the next build."""
+        every note: a change made while they are read is an event for the next build. The
+        observer is then ``run``'s to stop."""
         with self._lock:
             if self._index is not None:
                 return
