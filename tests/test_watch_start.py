@@ -84,16 +84,25 @@ def _organization(build: Build, path: str) -> str:
 
 class _Started:
     """A watcher on its own thread (``Watcher.run``), with ``during_start`` called once its
-    observer has started and before the vault's notes are read, and each build kept."""
+    observer has started (before it, when not ``watching``) and before the vault's notes are
+    read, and each build kept."""
 
-    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch, during_start: Callable[[], None]) -> None:
-        real = watch_module.Watcher._start_observing
+    def __init__(
+        self,
+        root: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        during_start: Callable[[], None],
+        watching: bool = True,
+    ) -> None:
+        class Observer(watch_module.Observer):  # type: ignore[misc, valid-type]
+            def start(self) -> None:
+                if not watching:
+                    during_start()
+                super().start()
+                if watching:
+                    during_start()
 
-        def starting(watcher: watch_module.Watcher) -> None:
-            real(watcher)
-            during_start()
-
-        monkeypatch.setattr(watch_module.Watcher, "_start_observing", starting)
+        monkeypatch.setattr(watch_module, "Observer", Observer)
         self.builds: list[Build] = []
         self.watcher = Watcher(root, today=SAMPLE_TODAY, debounce=0.05, on_build=self.builds.append)
         self.watcher.tick = 0.02
@@ -157,6 +166,20 @@ def test_an_edit_while_the_notes_are_read_is_built_next(
             assert time.monotonic() < deadline, "the edit was never built"
             time.sleep(0.01)
         assert _organization(live.builds[-1], "Contacts/Jane Doe.md").startswith("Initech, was")
+
+
+def test_an_edit_just_before_the_observer_starts_is_in_the_first_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample_vault(tmp_path / "vault")
+    jane = root / "Contacts/Jane Doe.md"
+    edited = jane.read_text(encoding="utf-8").replace("organization: ", "organization: Initech, was ", 1)
+    with _Started(
+        root, monkeypatch, lambda: jane.write_text(edited, encoding="utf-8"), watching=False
+    ) as live:
+        first = live.built()[0]
+    assert _organization(first, "Contacts/Jane Doe.md") == "Initech, was Northwind Health"
+    assert (root / "vaultsync.ics").read_bytes() == calendar_bytes(load_vault(root), SAMPLE_TODAY)
 
 
 def test_an_edit_during_the_first_build_is_built_next(
