@@ -77,6 +77,14 @@ def test_what_must_start_before_reading_starts_before_the_worker_reads(
     assert all(entry.contact for entry in entries)
 
 
+def _jane_edited(root: Path) -> tuple[Path, str]:
+    """Jane Doe's note in ``root``, and its text with another organization."""
+    jane = root / "Contacts/Jane Doe.md"
+    edited = jane.read_text(encoding="utf-8").replace("organization: ", "organization: Initech, was ", 1)
+    assert edited != jane.read_text(encoding="utf-8")
+    return jane, edited
+
+
 def _organization(build: Build, path: str) -> str:
     (contact,) = [contact for contact in build.audit.vault.contacts if contact.path == path]
     return contact.organization
@@ -149,9 +157,7 @@ def test_an_edit_while_the_notes_are_read_is_built_next(
     root = copy_sample_vault(tmp_path / "vault")
     if cached:  # the notes' signatures are then taken first, once the observer started
         pipeline.audit(root, SAMPLE_TODAY, cache=True)
-    jane = root / "Contacts/Jane Doe.md"
-    edited = jane.read_text(encoding="utf-8").replace("organization: ", "organization: Initech, was ", 1)
-    assert edited != jane.read_text(encoding="utf-8")
+    jane, edited = _jane_edited(root)
 
     def edit() -> None:
         time.sleep(0.05)
@@ -172,8 +178,7 @@ def test_an_edit_just_before_the_observer_starts_is_in_the_first_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_sample_vault(tmp_path / "vault")
-    jane = root / "Contacts/Jane Doe.md"
-    edited = jane.read_text(encoding="utf-8").replace("organization: ", "organization: Initech, was ", 1)
+    jane, edited = _jane_edited(root)
     with _Started(
         root, monkeypatch, lambda: jane.write_text(edited, encoding="utf-8"), watching=False
     ) as live:
@@ -186,8 +191,7 @@ def test_an_edit_during_the_first_build_is_built_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_sample_vault(tmp_path / "vault")
-    jane = root / "Contacts/Jane Doe.md"
-    edited = jane.read_text(encoding="utf-8").replace("organization: ", "organization: Initech, was ", 1)
+    jane, edited = _jane_edited(root)
     real_build = pipeline.build
 
     def build_and_edit(*args: Any, **kwargs: Any) -> Build:
