@@ -134,10 +134,6 @@ def measure_size(
     days = iter(range(1, 10_000))
     build_days = iter(range(1, 10_000))
 
-    def cold() -> tuple[float, float, int]:
-        shutil.rmtree(scratch, ignore_errors=True)
-        return run(vaultsync("audit", str(vault), "--today", TODAY), environment(scratch))
-
     def another_day() -> tuple[float, float, int]:
         day = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=next(days))).isoformat()
         return run(vaultsync("audit", str(vault), "--today", day), environment(other_days))
@@ -161,7 +157,7 @@ def measure_size(
 
     measurements: dict[str, Callable[[], tuple[float, float, int]]] = {
         "floor": lambda: run([sys.executable, str(HERE / "floor.py"), str(vault)], environment(scratch)),
-        "cold": cold,
+        "cold": lambda: cold_audit(vault, scratch),
         "warm": lambda: run(vaultsync("audit", str(vault), "--today", TODAY), environment(warm_cache)),
         "warm, another day": another_day,
         "no cache": lambda: run(
@@ -181,6 +177,12 @@ def measure_size(
         if incremental is not None:
             figures[name] = incremental
     return figures, feed_line(built)
+
+
+def cold_audit(vault: Path, scratch: Path) -> tuple[float, float, int]:
+    """``vaultsync audit`` of ``vault`` with an empty cache folder (``scratch``)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    return run(vaultsync("audit", str(vault), "--today", TODAY), environment(scratch))
 
 
 #: The saves the incremental measurements make: (text replaced, by what).
@@ -306,6 +308,7 @@ def measure_watch_start(notes: int, contacts: int, rounds: int, work: Path) -> d
         "floor": lambda: run([sys.executable, str(HERE / "floor.py"), str(vault)], environment(scratch)),
         "watch start, cold cache": cold,
         "watch start, warm cache": lambda: watch_start(vault, calendar, environment(warm)),
+        "audit, cold cache": lambda: cold_audit(vault, scratch),
     }
     return rotating(measurements, rounds)
 

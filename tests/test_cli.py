@@ -612,25 +612,25 @@ def test_loading_a_vault_leaves_the_collector_as_it_was(tmp_path: Path):
 
 
 def test_a_watcher_run_until_signalled_reads_the_vault_with_collection_paused():
-    """``vaultsync watch`` (and ``serve``) read the vault at the start as a one-shot command does;
-    the loop after it collects as usual."""
+    """``vaultsync watch`` (and ``serve``) read the vault at the start as a one-shot command does,
+    watching it from before its notes are read; the loop after it collects as usual."""
     import gc
 
     from vaultsync.drivers.watch_process import run_until_signalled
 
     class Driver:
-        seen: list[tuple[str, bool]] = []
+        seen: list[tuple[str, bool, bool]] = []
 
-        def open(self) -> None:
-            self.seen.append(("open", gc.isenabled()))
+        def open(self, *, watch: bool = False) -> None:
+            self.seen.append(("open", gc.isenabled(), watch))
 
         def run(self, stop: object) -> None:
-            self.seen.append(("run", gc.isenabled()))
+            self.seen.append(("run", gc.isenabled(), True))
 
     gc.unfreeze()
     try:
         run_until_signalled(Driver())
-        assert Driver.seen == [("open", False), ("run", True)]
+        assert Driver.seen == [("open", False, True), ("run", True, True)]
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

@@ -128,10 +128,12 @@ class Watcher(Schedule):
 
     def run(self, stop: threading.Event) -> None:
         """Build, then keep building until ``stop`` is set. UsageError for a missing vault."""
-        self.open()
-        self.observer = self._observe()
+        self.open(watch=True)
+        rescan = self.observer is None  # read before watching: what changed since is found by a scan
+        if self.observer is None:
+            self.observer = self._observe()
         try:
-            self._update(reason="start", rescan=True, force=True, strict=True)
+            self._update(reason="start", rescan=rescan, force=True, strict=True)
             next_reconcile = time.monotonic() + self.reconcile_every
             while not stop.is_set():
                 burst = self._next_burst()
@@ -154,8 +156,7 @@ class Watcher(Schedule):
                 except Exception as err:
                     unexpected("rebuild", err)
         finally:
-            self.observer.stop()
-            self.observer.join(timeout=5)
+            self._stop_observing()
             close = getattr(self.on_build, "close", None)
             if close is not None:  # a pusher's thread: stops within its own bound
                 close()
@@ -167,23 +168,40 @@ class Watcher(Schedule):
         assert build is not None  # a strict, forced update builds or raises
         return build
 
-    def open(self) -> None:
+    def open(self, *, watch: bool = False) -> None:
         """Read the vault, unless it was read already: what ``run`` and ``build_now`` do first. A
         driver calls it first itself to pause the garbage collector around it (see
-        ``watch_process.collection_paused``); the watcher never changes the interpreter's state."""
+        ``watch_process.collection_paused``); the watcher never changes the interpreter's state.
+
+        ``watch``: start the observer too, once the vault is listed and before its notes are
+        read (``VaultIndex.load``), so that the first build of ``run`` needs no second look at
+        every note: a change made while they are read is an event for the next build. The
+        observer is then ``run``'s to stop."""
         with self._lock:
-            if self._index is None:
-                root = vault_root(self.root)
-                self._watched, self._root_id = str(root.resolve()), folder_id(root)
-                index = VaultIndex(root)
-                index.load()  # before the observer's thread starts: two cores when it can fork
-                self._use(index)
+            if self._index is not None:
+                return
+            root = vault_root(self.root)
+            self._watched, self._root_id = str(root.resolve()), folder_id(root)
+            index = VaultIndex(root)
+            self._use(index)  # the observer's events are sorted by its settings from the start
+            try:
+                index.load(self._start_observing if watch else None)
+            except BaseException:
+                self._index = None
+                self._stop_observing()
+                raise
+
+    def _start_observing(self) -> None:
+        self.observer = self._observe()
+
+    def _stop_observing(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
 
     def _rearm(self) -> None:
         """Watch the folder that is now at the vault's path instead of the one that was."""
-        assert self.observer is not None
-        self.observer.stop()
-        self.observer.join(timeout=5)
+        self._stop_observing()
         with self._cond:
             self._watched, self._root_id = str(self.root.resolve()), folder_id(self.root)
             self._root_lost, self._pending = False, Pending()

@@ -18,7 +18,7 @@ log = logging.getLogger("vaultsync.drivers.watch")
 class Runs(Protocol):
     """A long-running driver (``vaultsync.drivers.watch.Watcher``): runs until ``stop`` is set."""
 
-    def open(self) -> None: ...
+    def open(self, *, watch: bool = False) -> None: ...
 
     def run(self, stop: threading.Event) -> None: ...
 
@@ -68,10 +68,11 @@ def collection_paused() -> Iterator[None]:
 
 def run_until_signalled(watcher: Runs) -> None:
     """Run ``watcher`` in this process until Ctrl-C or SIGTERM; the calendar is left complete.
-    The vault is first read with collection paused (``collection_paused``)."""
+    The vault is first read with collection paused (``collection_paused``), and watched from
+    before its notes are read."""
     stop = threading.Event()
     with stop_on_signals(stop):
         with collection_paused():
-            watcher.open()
+            watcher.open(watch=True)
         watcher.run(stop)
     log.info("stopped")

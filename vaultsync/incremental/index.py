@@ -13,7 +13,7 @@ import stat
 import time
 from bisect import bisect_left
 from codecs import BOM_UTF8
-from collections.abc import Iterable, KeysView
+from collections.abc import Callable, Iterable, KeysView
 from itertools import chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 from vaultsync.config import Settings, load_settings
 from vaultsync.model.interactions import Interaction, Join
 from vaultsync.model.vault import Entry, Vault
-from vaultsync.reading.listing import Scan, is_ignored, link_problem, note_paths
+from vaultsync.reading.listing import Listed, Scan, folder_status, is_ignored, link_problem, note_paths
 from vaultsync.reading.note import NoteError
+from vaultsync.store.cache import signature_of
 from vaultsync.store.entries import load_entry
 from vaultsync.store.files import file_state, settled_state
 from vaultsync.store.loader import load_entries
@@ -111,43 +112,60 @@ class VaultIndex:
         index._last_good = {path: e for path, e in self._entries.items() if _read_well(e)}
         return index
 
-    def load(self) -> None:
+    def load(self, watch: Callable[[], None] | None = None) -> None:
         """Read every note of a new index at once, through the entry cache and on two cores (as
         ``audit`` reads them: ``store.loader``), each with its state as it was before it was read.
         The next ``scan`` then only compares states; a note that changed meanwhile, or just
         before (racily), is read again there. Call it before any other thread starts: reading
-        on two cores forks."""
+        on two cores forks.
+
+        ``watch``: called after the vault is listed and before any note is read (once the
+        reading worker is forked), to start what reports every change from then on (a
+        watcher's observer). The index is then in step with the disk as of that call, and no
+        ``scan`` is needed: each folder is looked at again, and only when one gained or lost
+        an entry since it was listed (or changed just before) is the vault scanned here."""
         if self._entries or self._last_good:
             return
-        errors: list[NoteError] = []
-        paths = tuple(note_paths(self.root, self.settings, errors))
-        entries, _, read = load_entries(Scan(self.root, self.settings, paths, ()), cache=True)
+        listed: Listed = []
+        listing_from = time.time_ns()
+        paths, links, folder_errors = self._listing(listed if watch is not None else None)
+        scan = Scan(self.root, self.settings, tuple(paths), ())
+        entries, _, read = load_entries(scan, cache=True, before_reading=watch)
         by_path = {entry.path: entry for entry in entries}
-        for path, state in zip(paths, read.signatures or [None] * len(paths), strict=True):
+        for path, state in zip(scan.paths, read.signatures or [None] * len(scan.paths), strict=True):
             self._states[path] = state
             self._set(path, None, by_path[path])
+        for path in sorted(links):
+            self._update(path)
+        self._folder_errors = tuple(folder_errors)
+        if _changed_since(listed, listing_from):
+            self.scan()
 
     def scan(self) -> list[str]:
         """Walk the whole vault; re-read new and changed notes, drop vanished ones.
 
         Returns the paths whose entry changed (added, removed or different), sorted.
         """
-        folder_errors: list[NoteError] = []
-        present = set(note_paths(self.root, self.settings, folder_errors))
-        # A note that is a link out of the vault is reported as its own entry, as ``refresh`` finds it.
-        links = {
-            err.path
-            for err in folder_errors
-            if not is_ignored(err.path, self.settings) and os.path.islink(self.root / err.path)
-        }
-        changed = self.refresh(present | links | self._entries.keys())
+        present, links, folder_errors = self._listing()
+        changed = self.refresh(set(present) | links | self._entries.keys())
         self._last_good = {}
-        folder_errors = [err for err in folder_errors if err.path not in links]
         if tuple(folder_errors) != self._folder_errors:
             self._folder_errors = tuple(folder_errors)
             self._errors = self._vault = None
             changed.append(".")
         return changed
+
+    def _listing(self, listed: Listed | None = None) -> tuple[list[str], set[str], list[NoteError]]:
+        """The vault's notes as listed, its symbolic links that are reported as their own entry
+        (as ``refresh`` finds them) and the folders' other problems."""
+        folder_errors: list[NoteError] = []
+        present = list(note_paths(self.root, self.settings, folder_errors, listed))
+        links = {
+            err.path
+            for err in folder_errors
+            if not is_ignored(err.path, self.settings) and os.path.islink(self.root / err.path)
+        }
+        return present, links, [err for err in folder_errors if err.path not in links]
 
     def refresh(self, paths: Iterable[str]) -> list[str]:
         """Bring the given notes ('/'-separated, relative to the root) in step with the disk.
@@ -255,6 +273,16 @@ class VaultIndex:
             problems = entry.errors
         kept = (*problems, NoteError(path, None, KEPT))
         return Entry(path, last_good.contact, kept, interaction=last_good.interaction)
+
+
+def _changed_since(listed: Listed, listed_from: int) -> bool:
+    """Whether a folder of ``listed`` (a listing that began at ``listed_from``) has gained or
+    lost an entry since it was listed, or was changed too shortly before to tell."""
+    for folder, before in listed:
+        after = folder_status(folder)
+        if signature_of(before, listed_from) != (None if after is None else file_state(after)):
+            return True
+    return False
 
 
 def _read_well(entry: Entry) -> bool:

@@ -32,20 +32,28 @@ def is_ignored(path: str, settings: Settings) -> bool:
     return any(path.startswith(folder + "/") for folder in settings.templates_folders)
 
 
-def note_paths(root: Path, settings: Settings, errors: list[NoteError]) -> Iterator[str]:
+#: Each folder a listing went through, with its status just before it was listed (None: gone).
+Listed = list[tuple[str, os.stat_result | None]]
+
+
+def note_paths(
+    root: Path, settings: Settings, errors: list[NoteError], listed: Listed | None = None
+) -> Iterator[str]:
     """Every note of the vault as a '/'-separated path, sorted; links are not followed."""
-    return (path for path, _ in scan_notes(root, settings, errors))
+    return (path for path, _ in scan_notes(root, settings, errors, listed))
 
 
 def scan_notes(
-    root: Path, settings: Settings, errors: list[NoteError]
+    root: Path, settings: Settings, errors: list[NoteError], listed: Listed | None = None
 ) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """``note_paths``, each with its directory entry (whose ``stat`` is the note's lstat).
 
     Each folder's notes come sorted, then its folders, sorted, in turn (as ``os.walk`` would).
     What cannot be read is added to ``errors`` rather than lost in silence: a folder that cannot
     be listed, a name that is not UTF-8, a symbolic link that leads out of the vault or nowhere.
-    Links are never followed (one whose target is in the vault is read there)."""
+    Links are never followed (one whose target is in the vault is read there). ``listed``, when
+    given, gets each folder listed with its status first: a note added to a folder or taken from
+    it since then has changed that status."""
     real_root = root.resolve()
 
     def report(path: str, problem: str) -> None:
@@ -61,6 +69,8 @@ def scan_notes(
     folders = [(os.fspath(root), "")]
     while folders:
         folder, prefix = folders.pop()
+        if listed is not None:
+            listed.append((folder, folder_status(folder)))
         try:
             with os.scandir(folder) as listing:
                 found = sorted((entry.name, entry) for entry in listing)
@@ -89,6 +99,14 @@ def scan_notes(
                 else:
                     report(path, NOT_UTF8)
         folders += reversed(subfolders)
+
+
+def folder_status(path: str) -> os.stat_result | None:
+    """The status of the folder at ``path`` (links followed), or None when there is none."""
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def link_problem(real_root: Path, link: str) -> str | None:

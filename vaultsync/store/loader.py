@@ -99,10 +99,15 @@ def load_entries(
     processes: int | None = None,
     evaluate: Evaluate | None = None,
     reader: NoteReader | None = None,
+    before_reading: Callable[[], None] | None = None,
 ) -> tuple[list[Entry], list[Any], Scan]:
     """Every note's entry (the folders' errors too), what ``evaluate`` made of them, and the
-    scan as read (see ``load_and_evaluate``)."""
-    entries, evaluated, signatures = _load_entries(scan, cache, processes, evaluate, reader or NoteReader())
+    scan as read (see ``load_and_evaluate``). ``before_reading``: called once before any note
+    is read or its signature taken (the scan's own signatures aside), after the reading worker
+    is forked when the notes are read on two cores (see ``store.parallel``)."""
+    entries, evaluated, signatures = _load_entries(
+        scan, cache, processes, evaluate, reader or NoteReader(), before_reading
+    )
     entries += [Entry(err.path, None, (err,)) for err in scan.errors]
     if signatures is not scan.signatures:
         scan = replace(scan, signatures=signatures)
@@ -161,11 +166,20 @@ def _load_entries(
     processes: int | None,
     evaluate: Evaluate | None,
     reader: NoteReader,
+    before_reading: Callable[[], None] | None = None,
 ) -> tuple[list[Entry], list[Any], tuple[Signature | None, ...] | None]:
     root, settings = scan.root, scan.settings
     if not cache:
         items = [(path, None) for path in scan.paths]
-        loaded = parallel.load(root, settings, items, processes=processes, evaluate=evaluate, reader=reader)
+        loaded = parallel.load(
+            root,
+            settings,
+            items,
+            processes=processes,
+            evaluate=evaluate,
+            reader=reader,
+            before_reading=before_reading,
+        )
         read = [entry for chunk in loaded for entry in chunk.entries]
         return read, [chunk.evaluated for chunk in loaded], scan.signatures
     store = EntryCache.open(root, settings)
@@ -173,6 +187,9 @@ def _load_entries(
     # A first run has nothing to look up: each note is signed where it is read, in parallel
     # (taking every signature here first would add a pass over the vault to a cold audit).
     signed = signatures is None and store.empty
+    if before_reading is not None and not signed:  # the signatures are taken here, before forking
+        before_reading()
+        before_reading = None
     if signatures is None and not signed:  # take the signatures now, before any read
         now = time.time_ns()
         signatures = tuple(signature(os.path.join(root, path), now) for path in scan.paths)
@@ -197,6 +214,7 @@ def _load_entries(
         signed=signed,
         evaluate=evaluate,
         reader=reader,
+        before_reading=before_reading,
     )
     for chunk in loaded:
         store.add(chunk.records, chunk.blob)

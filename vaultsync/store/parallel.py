@@ -10,11 +10,14 @@ second thread, macOS, Windows) everything is read in this process.
 ``evaluate``, when given, runs on each chunk's entries in the process that read them (the
 rules about each contact, when auditing), so that work is shared as well. So does taking the
 notes' signatures for the cache (``signed``), on a first run, when nothing was there to compare
-them with before reading.
+them with before reading. ``before_reading``, when given, runs in this process once the worker
+is forked and before either reads a note: what must see every change from then on but holds a
+thread, which must not be forked (a watcher's observer).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import queue
@@ -92,17 +95,21 @@ def load(
     signed: bool = False,
     evaluate: Evaluate | None = None,
     reader: NoteReader | None = None,
+    before_reading: Callable[[], None] | None = None,
 ) -> list[Loaded]:
     """Read the notes of ``items``, a chunk at a time; each chunk pickled too when ``pickled``
     (for the cache), and passed to ``evaluate`` when given. ``signed``: take each note's
     signature just before reading it (the signatures of ``items`` are not used). ``reader``:
-    the reader of this process (the worker reads with a copy of it; its counts stay there)."""
+    the reader of this process (the worker reads with a copy of it; its counts stay there).
+    ``before_reading``: called once, before any note is read, after the worker is forked."""
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     if processes is None:
         processes = default_processes()
     if processes < 2 or len(items) < MIN_NOTES:
+        if before_reading is not None:
+            before_reading()
         return [_read(root, settings, chunk, pickled, signed, evaluate, reader) for chunk in chunks]
-    return _load_forked(root, settings, chunks, pickled, signed, evaluate, reader)
+    return _load_forked(root, settings, chunks, pickled, signed, evaluate, reader, before_reading)
 
 
 def _read(
@@ -129,6 +136,7 @@ def _load_forked(
     signed: bool,
     evaluate: Evaluate | None,
     reader: NoteReader | None,
+    before_reading: Callable[[], None] | None,
 ) -> list[Loaded]:
     def there(index: int) -> tuple[bytes | None, Any]:
         loaded = _read(root, settings, chunks[index], True, signed, evaluate, reader)
@@ -144,6 +152,7 @@ def _load_forked(
         there,
         taken,
         _nothing,
+        before_reading,
     )
     return [
         result
@@ -199,21 +208,27 @@ def _forked(
     there: Callable[[int], Any],
     taken: Callable[[Any], Any],
     beside: Callable[[], _Beside],
+    first: Callable[[], None] | None = None,
 ) -> tuple[list[Any], _Beside]:
     """Chunks 0 to ``total`` - 1 shared between this process (``here``) and one forked worker
     (``there``, its result sent through a pipe and made ``taken`` here), with ``beside()`` done
-    here before this process takes any. A chunk the worker claimed but did not send (it died)
-    is None."""
+    here before this process takes any, and ``first()`` before either does: the worker waits
+    for it. A chunk the worker claimed but did not send (it died) is None."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
     receive, send = context.Pipe(duplex=False)
+    # The worker starts when this end is closed (or this process is gone: it then finds no one
+    # to send to, and leaves).
+    wait, go = context.Pipe(duplex=False) if first is not None else (None, None)
     for stream in (sys.stdout, sys.stderr):  # or the worker would flush a copy of what is buffered
         stream.flush()
-    worker = context.Process(target=_work, args=(total, there, counter, send), daemon=True)
+    worker = context.Process(target=_work, args=(total, there, counter, send, wait, go), daemon=True)
     worker.start()
     send.close()
+    if wait is not None:
+        wait.close()
     results: list[Any] = [None] * total
     done = 0  # chunks done here or received
     receiving = True  # until the worker is gone: done, or dead
@@ -229,6 +244,12 @@ def _forked(
         done += 1
 
     try:
+        if first is not None:
+            try:
+                first()
+            finally:
+                assert go is not None
+                go.close()
         aside = beside()
         for index in _claim(counter, total):
             results[index] = here(index)
@@ -255,11 +276,16 @@ def _claim(counter: Any, total: int) -> Iterator[int]:
         yield index
 
 
-def _work(total: int, there: Callable[[int], Any], counter: Any, send: Any) -> None:
-    """The worker: do chunks until none is left, sending each as it is done (by a second thread,
-    so the work never waits for the pipe), then leave without a trace."""
+def _work(total: int, there: Callable[[int], Any], counter: Any, send: Any, wait: Any, go: Any) -> None:
+    """The worker: once ``wait`` is closed at its other end (when given), do chunks until none
+    is left, sending each as it is done (by a second thread, so the work never waits for the
+    pipe), then leave without a trace."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     gc.disable()
+    if wait is not None:
+        go.close()  # the fork's copy of the parent's end: else the end never comes
+        with contextlib.suppress(EOFError, OSError):
+            wait.recv()
     outbox: queue.SimpleQueue[tuple[int, Any] | None] = queue.SimpleQueue()
 
     def post() -> None:
