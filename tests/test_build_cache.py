@@ -10,7 +10,7 @@ import pytest
 from conftest import SAMPLE_TODAY, calls, copy_sample_vault, run_cli, write_note
 
 from vaultsync import pipeline
-from vaultsync.incremental import memo
+from vaultsync.incremental import results
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.store import cache, files
 from vaultsync.store.loader import load_vault
@@ -34,7 +34,7 @@ def built(root: Path, today: dt.date, calendar: Path) -> tuple[bytes, list[objec
 def test_kept_events_give_the_same_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_sample_vault(tmp_path / "vault")
     out = tmp_path / "out.ics"
-    serialised = calls(monkeypatch, memo, "event_bytes")
+    serialised = calls(monkeypatch, results, "event_bytes")
     built(root, SAMPLE_TODAY, out)
     events = len(serialised)
     data = out.read_bytes()  # the events across contacts (referrals) are made at each build
