@@ -4,6 +4,7 @@ and note links, give the same calendar and audit as a build from scratch."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,23 @@ def test_an_unchanged_build_is_given_again_without_reading(tmp_path: Path) -> No
     next_day = pipeline.build_report(root, SAMPLE_TODAY + dt.timedelta(days=1), out, cache=True)
     assert next_day.build is not None
     assert out.read_bytes() == calendar_bytes(load_vault(root), SAMPLE_TODAY + dt.timedelta(days=1))
+
+
+def test_only_the_events_shown_are_serialised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crowded day's digest gathers most events: a build writes the bytes of those it shows,
+    keeps them with the entries, and writes none again for an unchanged vault on the same day."""
+    root = tmp_path / "vault"
+    (root / "Contacts").mkdir(parents=True)
+    (root / ".vaultsync.toml").write_text("calendar_day_limit = 2\n")
+    for number in range(8):
+        write_note(root, f"Contacts/P{number}.md", "---\ntype: contact\ninterviews: [2026-11-18]\n---\n")
+    serialised = calls(monkeypatch, results, "event_bytes")
+    first, _ = built(root, SAMPLE_TODAY, tmp_path / "first.ics")
+    uids = re.findall(rb"\r\nUID:(.*?)\r\n", first)
+    assert sorted(item.uid.encode() for item in serialised) == sorted(
+        uid for uid in uids if not uid.endswith(b"-more@vaultsync")
+    )
+    assert len(serialised) == 6  # of the 24 events: 2 on each of 3 crowded days, with 3 digests
+    assert len(uids) == 9
+    again, _ = built(root, SAMPLE_TODAY, tmp_path / "again.ics")  # another file: read, not stored
+    assert again == first and len(serialised) == 6

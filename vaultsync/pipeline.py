@@ -250,7 +250,8 @@ def _results_of(
     before = None
     if kept is not None and kept[0][1] == zone:  # the same note at another moment, or with other links
         (_, _, then, _), (root, obsidian), _, events, _ = kept
-        before = Before(contact, Now(then, now.zone), settings, NoteLinks(Path(root), obsidian), events)
+        were = links if kept[1] == plain else NoteLinks(Path(root), obsidian)
+        before = Before(contact, Now(then, now.zone), settings, were, events)
     findings, made, zones = contact_results(contact, now, settings, links, before, shown_only=True)
     until = next_end(contact, now, settings)  # kept in UTC: the entry cache reads no other zone
     when = (now.day, zone, now.at.astimezone(dt.UTC), until and until.astimezone(dt.UTC))
@@ -281,7 +282,9 @@ def build_report(
     from vaultsync.outputs.generated import dashboard_path, vault_file
     from vaultsync.outputs.report import build_line, build_lines, error_line
 
-    scan = scan_vault(root, stat=cache)
+    # The notes' signatures are taken first only when a stored build could be given again;
+    # otherwise as the notes are read (as ``report`` does).
+    scan = scan_vault(root, stat=cache and ReportCache.stored(root, "build"))
     now = judged_at(when, scan.settings)
     path = calendar or vault_file(scan.root, scan.settings.calendar_path)
     storable = cache and vdir is None and dashboard_path(scan.root, scan.settings) is None
