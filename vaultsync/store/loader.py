@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -114,20 +115,15 @@ class Derived:
     scan as read, what ``beside`` returned; ``keep`` stores the values for next time."""
 
     def __init__(
-        self,
-        vault: Vault,
-        values: dict[str, Any],
-        scan: Scan,
-        aside: Any,
-        store: DerivedCache | None,
-        stored: dict[str, tuple[Any, Any]],
+        self, vault: Vault, values: dict[str, Any], scan: Scan, aside: Any, store: DerivedCache | None
     ) -> None:
         self.vault, self.values, self.scan, self.aside = vault, values, scan, aside
-        self._store, self._stored = store, stored
+        self._store, self._given = store, dict(values)
 
     def keep(self, values: dict[str, Any]) -> None:
         """Keep ``values`` (``values`` as given, or with some made anew) beside the entry cache,
-        when it is used; only those not kept already are pickled again."""
+        when it is used: those given are kept already (pickled where they were made); only
+        those made anew since are pickled here."""
         from vaultsync.model.interactions import gained
 
         store = self._store
@@ -135,8 +131,8 @@ class Derived:
             return
         signed = dict(zip(self.scan.paths, self.scan.signatures or (), strict=False))
         for contact in self.vault.contacts:
-            value, stored = values[contact.path], self._stored.get(contact.path)
-            if stored is None or value is not stored[1]:
+            value = values[contact.path]
+            if value is not self._given.get(contact.path):
                 store.put(contact.path, signed.get(contact.path), (gained(contact), value))
         store.save(self.scan.paths)
 
@@ -154,17 +150,16 @@ def load_and_derive(
     """Read the notes ``scan`` found (see ``load_vault``), then give what ``derive`` made of each
     of the vault's contacts, by path: once, each with the dates of the interaction notes that
     link it, on two cores, with ``beside(vault)`` run meanwhile in this process. With ``cache``,
-    what it made is kept beside the entry cache (``store.cache.DerivedCache``, by ``keep``)
-    and given back to it the next time the contact's note is unchanged and interaction notes
-    give it the same (those are derived here); as it is, without calling ``derive``, when
-    ``holds`` says so."""
+    what it made is kept beside the entry cache (``store.cache.DerivedCache``, pickled where it
+    is made), and given back to it the next time the contact's note is unchanged and
+    interaction notes give it the same (those are derived here); as it is, without calling
+    ``derive``, when ``holds`` says so."""
     from vaultsync.model.interactions import gained  # not needed to scan or serve the cache
 
     vault, _, scan = _load(scan, cache, processes, None, reader)
     signed = dict(zip(scan.paths, scan.signatures or (), strict=False))
     derived = None
     values: dict[str, Any] = {}
-    stored_values: dict[str, tuple[Any, Any]] = {}
     work: list[tuple[Contact, Any]] = []
     if cache:
         store = EntryCache(scan.root, scan.settings)
@@ -172,7 +167,6 @@ def load_and_derive(
     for contact in vault.contacts:
         stored = derived.get(contact.path, signed.get(contact.path)) if derived is not None else None
         if stored is not None and stored[0] == gained(contact):
-            stored_values[contact.path] = stored
             if holds is not None and holds(stored[1]):
                 values[contact.path] = stored[1]
                 continue
@@ -180,21 +174,36 @@ def load_and_derive(
         else:
             work.append((contact, None))
     aside = partial(beside or _nothing, vault)
-    chunks, made_aside = parallel.map_chunks_beside(
-        work, partial(_deriving, derive), aside, processes=processes
-    )
+    making = partial(_deriving, derive, signed if derived is not None else None)
+    chunks, made_aside = parallel.map_chunks_beside(work, making, aside, processes=processes)
     for chunk in chunks:
-        values.update(chunk)
-    return Derived(vault, values, scan, made_aside, derived, stored_values)
+        if isinstance(chunk, bytes):  # pickled for the cache where it was made
+            records = pickle.loads(chunk)
+            values.update((path, value) for path, (_, (_, value)) in records.items())
+            if derived is not None:
+                derived.add(records, chunk)
+        else:
+            values.update(chunk)
+    return Derived(vault, values, scan, made_aside, derived)
 
 
 def _nothing(vault: Vault) -> None:
     return None
 
 
-def _deriving(derive: Derive, work: list[tuple[Contact, Any]]) -> list[tuple[str, Any]]:
-    """``derive`` of each contact of ``work``, given what was kept of it (None: nothing)."""
-    return [(contact.path, derive(contact, kept)) for contact, kept in work]
+def _deriving(
+    derive: Derive, signed: dict[str, Signature | None] | None, work: list[tuple[Contact, Any]]
+) -> list[tuple[str, Any]] | bytes:
+    """``derive`` of each contact of ``work``, given what was kept of it (None: nothing); with
+    ``signed`` (the notes' signatures, by path), pickled as the cache keeps them, with what
+    interaction notes gave each contact (the worker sends them pickled anyway)."""
+    from vaultsync.model.interactions import gained
+
+    made = [(contact, derive(contact, kept)) for contact, kept in work]
+    if signed is None:
+        return [(contact.path, value) for contact, value in made]
+    records = {contact.path: (signed.get(contact.path), (gained(contact), value)) for contact, value in made}
+    return pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _load_entries(
