@@ -4,6 +4,7 @@ and note links, give the same calendar and audit as a build from scratch."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from pathlib import Path
 
@@ -131,3 +132,27 @@ def test_only_the_events_shown_are_serialised(tmp_path: Path, monkeypatch: pytes
     assert len(uids) == 9
     again, _ = built(root, SAMPLE_TODAY, tmp_path / "again.ics")  # another file: read, not stored
     assert again == first and len(serialised) == 6
+
+
+def test_kept_segments_are_written_as_they_were(tmp_path: Path) -> None:
+    """A segment pickled where its values were made, or read with most of them still holding,
+    goes back into the file as it was; one that mostly changed is pickled anew."""
+    sig = (1, 2, 3, 4, 5)
+    records = {"a.md": (sig, "A"), "b.md": (sig, "B")}
+    blob = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    first = cache.DerivedCache(str(tmp_path), "made by")
+    first.add(records, blob)
+    assert first.save(["a.md", "b.md"])
+    second = cache.DerivedCache(str(tmp_path), "made by")
+    assert (second.get("a.md", sig), second.get("b.md", sig), second.get("b.md", (9,))) == ("A", "B", None)
+    second.put("b.md", sig, "B2")  # one of two changed: the segment is kept, the new value after it
+    assert second.save(["a.md", "b.md"])
+    assert blob in second.path.read_bytes()
+    third = cache.DerivedCache(str(tmp_path), "made by")
+    assert (third.get("a.md", sig), third.get("b.md", sig)) == ("A", "B2")
+    third.put("a.md", sig, "A2")  # now neither holds: pickled anew, the old segment gone
+    assert third.save(["a.md", "b.md"])
+    assert blob not in third.path.read_bytes()
+    fourth = cache.DerivedCache(str(tmp_path), "made by")
+    assert (fourth.get("a.md", sig), fourth.get("b.md", sig)) == ("A2", "B2")
+    assert cache.DerivedCache(str(tmp_path), "made by another").get("a.md", sig) is None
