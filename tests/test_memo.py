@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from vaultsync import pipeline
 from vaultsync.config import DEFAULTS
 from vaultsync.incremental import memo as memo_module
-from vaultsync.incremental import results as results_module
 from vaultsync.incremental import referrals as referrals_module
+from vaultsync.incremental import results as results_module
 from vaultsync.incremental.index import KEPT, VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.contact import Contact
