@@ -4,13 +4,15 @@ and note links, give the same calendar and audit as a build from scratch."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import re
 from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_TODAY, calls, copy_sample_vault, run_cli, write_note
 
 from vaultsync import pipeline
-from vaultsync.incremental import memo
+from vaultsync.incremental import results
 from vaultsync.outputs.calendar import calendar_bytes
 from vaultsync.store import cache, files
 from vaultsync.store.loader import load_vault
@@ -34,7 +36,7 @@ def built(root: Path, today: dt.date, calendar: Path) -> tuple[bytes, list[objec
 def test_kept_events_give_the_same_calendar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_sample_vault(tmp_path / "vault")
     out = tmp_path / "out.ics"
-    serialised = calls(monkeypatch, memo, "event_bytes")
+    serialised = calls(monkeypatch, results, "event_bytes")
     built(root, SAMPLE_TODAY, out)
     events = len(serialised)
     data = out.read_bytes()  # the events across contacts (referrals) are made at each build
@@ -110,3 +112,47 @@ def test_an_unchanged_build_is_given_again_without_reading(tmp_path: Path) -> No
     next_day = pipeline.build_report(root, SAMPLE_TODAY + dt.timedelta(days=1), out, cache=True)
     assert next_day.build is not None
     assert out.read_bytes() == calendar_bytes(load_vault(root), SAMPLE_TODAY + dt.timedelta(days=1))
+
+
+def test_only_the_events_shown_are_serialised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crowded day's digest gathers most events: a build writes the bytes of those it shows,
+    keeps them with the entries, and writes none again for an unchanged vault on the same day."""
+    root = tmp_path / "vault"
+    (root / "Contacts").mkdir(parents=True)
+    (root / ".vaultsync.toml").write_text("calendar_day_limit = 2\n")
+    for number in range(8):
+        write_note(root, f"Contacts/P{number}.md", "---\ntype: contact\ninterviews: [2026-11-18]\n---\n")
+    serialised = calls(monkeypatch, results, "event_bytes")
+    first, _ = built(root, SAMPLE_TODAY, tmp_path / "first.ics")
+    uids = re.findall(rb"\r\nUID:(.*?)\r\n", first)
+    assert sorted(item.uid.encode() for item in serialised) == sorted(
+        uid for uid in uids if not uid.endswith(b"-more@vaultsync")
+    )
+    assert len(serialised) == 6  # of the 24 events: 2 on each of 3 crowded days, with 3 digests
+    assert len(uids) == 9
+    again, _ = built(root, SAMPLE_TODAY, tmp_path / "again.ics")  # another file: read, not stored
+    assert again == first and len(serialised) == 6
+
+
+def test_kept_segments_are_written_as_they_were(tmp_path: Path) -> None:
+    """A segment pickled where its values were made, or read with most of them still holding,
+    goes back into the file as it was; one that mostly changed is pickled anew."""
+    sig = (1, 2, 3, 4, 5)
+    records = {"a.md": (sig, "A"), "b.md": (sig, "B")}
+    blob = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    first = cache.DerivedCache(str(tmp_path), "made by")
+    first.add(records, blob)
+    assert first.save(["a.md", "b.md"])
+    second = cache.DerivedCache(str(tmp_path), "made by")
+    assert (second.get("a.md", sig), second.get("b.md", sig), second.get("b.md", (9,))) == ("A", "B", None)
+    second.put("b.md", sig, "B2")  # one of two changed: the segment is kept, the new value after it
+    assert second.save(["a.md", "b.md"])
+    assert blob in second.path.read_bytes()
+    third = cache.DerivedCache(str(tmp_path), "made by")
+    assert (third.get("a.md", sig), third.get("b.md", sig)) == ("A", "B2")
+    third.put("a.md", sig, "A2")  # now neither holds: pickled anew, the old segment gone
+    assert third.save(["a.md", "b.md"])
+    assert blob not in third.path.read_bytes()
+    fourth = cache.DerivedCache(str(tmp_path), "made by")
+    assert (fourth.get("a.md", sig), fourth.get("b.md", sig)) == ("A2", "B2")
+    assert cache.DerivedCache(str(tmp_path), "made by another").get("a.md", sig) is None

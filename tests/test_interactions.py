@@ -378,7 +378,7 @@ def test_a_saved_meeting_note_makes_again_only_the_contacts_it_links_and_linked(
 
 def test_each_contact_is_judged_and_serialised_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After the join, not before it and again after it."""
-    import vaultsync.incremental.memo as memo_module
+    import vaultsync.incremental.results as results_module
     import vaultsync.model.rules as rules_module
 
     for name in ("Ana", "Bo", "Cy"):
@@ -392,7 +392,7 @@ def test_each_contact_is_judged_and_serialised_once(tmp_path: Path, monkeypatch:
         return real(contact, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(rules_module, "contact_findings", counted)
-    monkeypatch.setattr(memo_module, "contact_findings", counted)
+    monkeypatch.setattr(results_module, "contact_findings", counted)
     checked = pipeline.audit(tmp_path, TODAY)
     assert sorted(judged) == ["People/Ana.md", "People/Bo.md", "People/Cy.md"]
     judged.clear()

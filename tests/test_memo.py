@@ -24,6 +24,7 @@ from vaultsync import pipeline
 from vaultsync.config import DEFAULTS
 from vaultsync.incremental import memo as memo_module
 from vaultsync.incremental import referrals as referrals_module
+from vaultsync.incremental import results as results_module
 from vaultsync.incremental.index import KEPT, VaultIndex
 from vaultsync.incremental.memo import BuildMemo
 from vaultsync.model.contact import Contact
@@ -161,8 +162,8 @@ def test_a_change_nobody_sees_changes_nothing(rebuilds: Rebuilds) -> None:
 def test_only_the_changed_contact_is_evaluated_again(
     rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    evaluated = calls(monkeypatch, memo_module, "contact_findings")
-    serialised = calls(monkeypatch, memo_module, "event_bytes")
+    evaluated = calls(monkeypatch, results_module, "contact_findings")
+    serialised = calls(monkeypatch, results_module, "event_bytes")
     referrers = calls(monkeypatch, referrals_module, "suggested")
     edit(rebuilds.root, "Contacts/Jane Doe.md", "Northwind Health", "Contoso")
     assert rebuilds.changed()
@@ -185,9 +186,11 @@ def test_a_new_day_serialises_only_the_events_that_changed(
     before = set(calendar_items(vault, rebuilds.today))
     rebuilds.today += ONE_DAY
     after = set(calendar_items(vault, rebuilds.today))
-    evaluated = calls(monkeypatch, memo_module, "contact_findings")
-    serialised = calls(monkeypatch, memo_module, "event_bytes")
+    evaluated = calls(monkeypatch, results_module, "contact_findings")
+    of_contacts = calls(monkeypatch, results_module, "event_bytes")
+    across = calls(monkeypatch, memo_module, "event_bytes")  # the events of the rules across contacts
     assert rebuilds.changed()
+    serialised = of_contacts + across
     assert len(evaluated) == len(vault.contacts)  # every finding depends on the day
     assert set(serialised) == after - before  # the overdue events, moved to the new day
     assert 0 < len(serialised) < len(after)
@@ -304,7 +307,7 @@ def test_a_build_that_fails_leaves_the_memo_as_it_was(
     rebuilds: Rebuilds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The watcher reports an unexpected error and goes on with the same memo: it must still be right."""
-    real = memo_module.contact_findings
+    real = results_module.contact_findings
 
     def failing(contact, *args):  # type: ignore[no-untyped-def]
         if contact.path == "Contacts/Wei Chen.md":
@@ -315,7 +318,7 @@ def test_a_build_that_fails_leaves_the_memo_as_it_was(
     edit(rebuilds.root, "Contacts/Wei Chen.md", "Harbor Genomics", "Harbor Labs")
     rebuilds.index.scan()
     with monkeypatch.context() as patched:
-        patched.setattr(memo_module, "contact_findings", failing)
+        patched.setattr(results_module, "contact_findings", failing)
         with pytest.raises(RuntimeError):
             rebuilds.memo.build(rebuilds.index.vault(), rebuilds.today)
     assert rebuilds.changed()
@@ -410,7 +413,7 @@ def test_a_build_evaluates_again_exactly_the_contacts_that_differ(
     memo = BuildMemo()
     memo.build(vault(before), SAMPLE_TODAY)
     with pytest.MonkeyPatch.context() as patched:
-        evaluated = calls(patched, memo_module, "contact_findings")
+        evaluated = calls(patched, results_module, "contact_findings")
         built = memo.build(vault(after), SAMPLE_TODAY)
     changed = [f"{letter}.md" for letter in sorted(new) if before.get(letter) is not after[letter]]
     assert [c.path for c in evaluated] == changed

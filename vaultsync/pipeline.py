@@ -34,10 +34,10 @@ from vaultsync.store.parallel import map_chunks_beside
 if TYPE_CHECKING:
     from vaultsync.config import Settings
     from vaultsync.incremental.memo import BuildMemo
+    from vaultsync.incremental.results import Kept
     from vaultsync.model.audit import Audit, Build
     from vaultsync.model.contact import Contact
     from vaultsync.model.finding import Finding
-    from vaultsync.outputs.calendar import Event
     from vaultsync.outputs.events import NoteLinks
 
 
@@ -143,49 +143,82 @@ def build(
 
 
 def _build_from_notes(scan: Scan, now: Now, cache: bool) -> tuple[Vault, Audit, list[bytes], dt.datetime]:
-    """Read the notes ``scan`` found, then evaluate and serialise each contact once (on two
-    cores), with the dates of the interaction notes that link it; with ``cache``, a contact whose
-    note is unchanged (and its interaction notes' gains) gives again what it gave the last build
-    on the same day with the same links (while none of its interviews ended since), and on
-    another day keeps the bytes of each event that did not change. Gives the vault, its audit,
-    the calendar in pieces and when they change by themselves."""
+    """Read the notes ``scan`` found, then evaluate each contact once and make its events (on two
+    cores), with the dates of the interaction notes that link it, while the rules across
+    contacts run here. Only the events the calendar shows are serialised: a crowded day's digest
+    gathers most of the others. With ``cache``, a contact whose note is unchanged (and its
+    interaction notes' gains) gives again what it gave the last build on the same day with the
+    same links (while none of its interviews ended since), and on another day keeps the bytes of
+    each event that did not change. Gives the vault, its audit, the calendar in pieces and when
+    they change by themselves."""
     from vaultsync.model.across import across_contacts
     from vaultsync.model.audit import Audit
-    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, calm_events, person_events
+    from vaultsync.outputs.calendar import calendar_head, calendar_pieces, event_bytes, person_events
+    from vaultsync.outputs.digest import Calm
     from vaultsync.outputs.events import note_linker
 
     links = note_linker(scan.root)
-    derive = partial(_results_of, now=now, settings=scan.settings, links=links)
-    vault, gave, scan = load_and_derive(scan, derive, cache=cache)
+    derived = load_and_derive(
+        scan,
+        partial(_results_of, now=now, settings=scan.settings, links=links),
+        holds=partial(_holds, now=now, links=links),
+        beside=lambda vault: across_contacts(vault.contacts, now, vault.settings),
+        cache=cache,
+    )
+    vault, gave, across = derived.vault, derived.values, derived.aside
     results: list[Results] = [gave[contact.path] for contact in vault.contacts]
-    across = across_contacts(vault.contacts, now, vault.settings)
     found = _told([list(result[2]) for result in results], across.met)
     found.append(across.findings)
-    deadlines = across.deadlines
     events = sorted(
         chain(
             chain.from_iterable(result[3] for result in results),
-            chain.from_iterable(person_events(d, now.day, vault.settings, links) for d in deadlines),
+            chain.from_iterable(person_events(d, now.day, vault.settings, links) for d in across.deadlines),
         ),
         key=itemgetter(0),
     )
+    calm = Calm[bytes | None](now.day, vault.settings, links, event_bytes)
+    calm.add(events)
+    shown = _written(vault, gave, calm.shown_entries(events), now, links)
+    derived.keep(gave)
     zones = (
         frozenset[str]().union(*(result[4] for result in results)) if vault.settings.timezone else frozenset()
     )
     head = calendar_head(vault.settings, zones)
     until = min((now.next_day, *filter(None, (result[0][3] for result in results))))
-    pieces = calendar_pieces(head, calm_events(events, now.day, vault.settings, links))
-    return vault, Audit(vault, now, found, scan), pieces, until
+    return vault, Audit(vault, now, found, derived.scan), calendar_pieces(head, shown), until
+
+
+def _written(
+    vault: Vault, gave: dict[str, Results], shown: list[Kept], now: Now, links: NoteLinks
+) -> list[bytes]:
+    """The bytes of the ``shown`` events: those not yet written (``results.contact_results``)
+    are written now, and kept in their contact's results in ``gave``."""
+    from vaultsync.incremental.results import serialised
+
+    unwritten = {id(event) for event in shown if event[1] is None}
+    written: dict[int, bytes] = {}
+    if unwritten:
+        for contact in vault.contacts:
+            result = gave[contact.path]
+            wanted = [event for event in result[3] if id(event) in unwritten]
+            if wanted:
+                events = serialised(contact, result[3], wanted, now, vault.settings, links)
+                gave[contact.path] = (*result[:3], events, result[4])
+                written.update(
+                    (id(old), new[1]) for old, new in zip(result[3], events, strict=True) if new[1]
+                )
+    return [event[1] if event[1] is not None else written[id(event)] for event in shown]
 
 
 #: What a build keeps of each contact (``store.cache.DerivedCache``), in plain values: when
 #: (``Made``), the note links (the vault's folder, its Obsidian name), the findings, the events
-#: (``outputs.calendar.Event``: their ``event_order``, bytes and ``Brief``) and the time zones they use.
+#: (``incremental.results.Kept``: their ``event_order``, bytes when written, ``Brief``) and the
+#: time zones they use.
 Results = tuple[
     "Made",
     tuple[str, "str | None"],
     tuple["Finding", ...],
-    tuple["Event", ...],
+    tuple["Kept", ...],
     frozenset[str],
 ]
 
@@ -195,26 +228,34 @@ Results = tuple[
 Made = tuple[dt.date, str, dt.datetime, "dt.datetime | None"]
 
 
+def _holds(kept: Results, *, now: Now, links: NoteLinks) -> bool:
+    """Whether a contact's results ``kept`` hold at ``now`` with ``links`` (its note unchanged):
+    made on the same day in the same zone with the same links, and none of its interviews has
+    ended since."""
+    until = kept[0][3]
+    same = kept[1] == (str(links.root), links.obsidian) and kept[0][:2] == (now.day, str(now.zone))
+    return same and (until is None or now.at < until)
+
+
 def _results_of(
     contact: Contact, kept: Results | None, *, now: Now, settings: Settings, links: NoteLinks
 ) -> Results:
-    from vaultsync.incremental.memo import Before, contact_results
+    from vaultsync.incremental.results import Before, contact_results
     from vaultsync.model.deadlines import next_end
     from vaultsync.outputs.events import NoteLinks
 
+    if kept is not None and _holds(kept, now=now, links=links):
+        return kept
     plain, zone = (str(links.root), links.obsidian), str(now.zone)
-    if kept is not None and kept[1] == plain and kept[0][:2] == (now.day, zone):
-        until = kept[0][3]
-        if until is None or now.at < until:
-            return kept
     before = None
     if kept is not None and kept[0][1] == zone:  # the same note at another moment, or with other links
         (_, _, then, _), (root, obsidian), _, events, _ = kept
-        before = Before(contact, Now(then, now.zone), settings, NoteLinks(Path(root), obsidian), events)
-    findings, events, zones = contact_results(contact, now, settings, links, before)
+        were = links if kept[1] == plain else NoteLinks(Path(root), obsidian)
+        before = Before(contact, Now(then, now.zone), settings, were, events)
+    findings, made, zones = contact_results(contact, now, settings, links, before, shown_only=True)
     until = next_end(contact, now, settings)  # kept in UTC: the entry cache reads no other zone
-    made = (now.day, zone, now.at.astimezone(dt.UTC), until and until.astimezone(dt.UTC))
-    return made, plain, findings, events, zones
+    when = (now.day, zone, now.at.astimezone(dt.UTC), until and until.astimezone(dt.UTC))
+    return when, plain, findings, made, zones
 
 
 class BuildReport(NamedTuple):
@@ -241,7 +282,9 @@ def build_report(
     from vaultsync.outputs.generated import dashboard_path, vault_file
     from vaultsync.outputs.report import build_line, build_lines, error_line
 
-    scan = scan_vault(root, stat=cache)
+    # The notes' signatures are taken first only when a stored build could be given again;
+    # otherwise as the notes are read (as ``report`` does).
+    scan = scan_vault(root, stat=cache and ReportCache.stored(root, "build"))
     now = judged_at(when, scan.settings)
     path = calendar or vault_file(scan.root, scan.settings.calendar_path)
     storable = cache and vdir is None and dashboard_path(scan.root, scan.settings) is None

@@ -20,36 +20,28 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, count
 from operator import attrgetter, ge, is_not, itemgetter
-from typing import NamedTuple
+from typing import cast
 
 from vaultsync.config import Settings
 from vaultsync.incremental.referrals import Referrals
+from vaultsync.incremental.results import Before, Exactly, contact_results, exactly
 from vaultsync.model.across import shown
 from vaultsync.model.close_loop import telling
 from vaultsync.model.contact import Contact
-from vaultsync.model.deadlines import deadlines, next_end
+from vaultsync.model.deadlines import next_end
 from vaultsync.model.finding import Finding
 from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.referral import PersonDeadline, ReferralInputs, referral_inputs
-from vaultsync.model.rules import contact_findings
 from vaultsync.model.settle import settle
 from vaultsync.model.vault import Vault
-from vaultsync.outputs.calendar import (
-    Event,
-    calendar_head,
-    calendar_pieces,
-    calm_bytes,
-    event_bytes,
-    event_zones,
-)
+from vaultsync.outputs.calendar import Event, calendar_head, calendar_pieces, calm_bytes, event_bytes
 from vaultsync.outputs.digest import Calm
-from vaultsync.outputs.events import Item, NoteLinks, contact_items, event_order, note_linker
+from vaultsync.outputs.events import NoteLinks, event_order, note_linker
 from vaultsync.outputs.person_events import person_items
 from vaultsync.outputs.vdir import KeptVdir
 from vaultsync.store.files import KeptFile
 
 _PATH = attrgetter("path")
-Exactly = tuple[Item, frozenset[str]]  # what makes an event's bytes (``_exactly``)
 
 
 @dataclass(frozen=True)
@@ -323,7 +315,7 @@ class BuildMemo:
                 items = person_items(deadline, basis.today, basis.settings, basis.links)
                 entries = tuple(
                     (key, known.get(key) or (event_order(item), event_bytes(item), item.brief))
-                    for item, key in zip(items, map(_exactly, items), strict=True)
+                    for item, key in zip(items, map(exactly, items), strict=True)
                 )
                 self._person_events[deadline] = entries
                 added += [event for _, event in entries]
@@ -370,45 +362,7 @@ def _give(contact: Contact, now: Now, basis: _Basis, previous: _Gave | None, las
     before = None
     if previous is not None and last is not None:
         before = Before(previous.contact, previous.now, last.settings, last.links, previous.events)
-    findings, events, zones = contact_results(contact, now, basis.settings, basis.links, before)
+    findings, made, zones = contact_results(contact, now, basis.settings, basis.links, before)
+    events = cast(tuple[Event, ...], made)  # not shown_only: every event has its bytes
     until = next_end(contact, now, basis.settings)
     return _Gave(contact, findings, events, zones, referral_inputs(contact), now, until)
-
-
-class Before(NamedTuple):
-    """What a contact gave before: the contact as it was, the moment, settings and links of
-    then, and its events' bytes."""
-
-    contact: Contact
-    now: Now
-    settings: Settings
-    links: NoteLinks
-    events: tuple[Event, ...]
-
-
-def contact_results(
-    contact: Contact, now: Now, settings: Settings, links: NoteLinks, before: Before | None = None
-) -> tuple[tuple[Finding, ...], tuple[Event, ...], frozenset[str]]:
-    """What the rules find about ``contact`` at ``now``, its events (in ``contact_items`` order)
-    and the time zones they use; an event exactly as it was ``before`` keeps its bytes."""
-    open_deadlines = deadlines(contact, now, settings)
-    items = contact_items(open_deadlines, now, settings, links(contact.path))
-    serialised = {}
-    if before is not None:
-        old, then_now, were = before.contact, before.now, before.settings
-        then = contact_items(deadlines(old, then_now, were), then_now, were, before.links(old.path))
-        serialised = dict(zip(map(_exactly, then), before.events, strict=True))
-    return (
-        tuple(contact_findings(contact, now, settings, open_deadlines)),
-        tuple(
-            serialised.get(_exactly(item)) or (event_order(item), event_bytes(item), item.brief)
-            for item in items
-        ),
-        frozenset().union(*map(event_zones, items)),
-    )
-
-
-def _exactly(item: Item) -> Exactly:
-    """What makes an event's bytes: its Item, and its time zones (two times at the same instant in
-    two zones with the same offset compare equal, but are written with different TZIDs)."""
-    return item, event_zones(item)

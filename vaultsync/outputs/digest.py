@@ -78,6 +78,10 @@ class Calm(Generic[T]):
     def shown(self, entries: Sequence[Entry[T]]) -> list[T]:
         """What the calendar holds of ``entries`` (those added and not removed, in ``event_order``):
         of each crowded group the ``calendar_day_limit`` most urgent, and a digest of the rest."""
+        return list(map(itemgetter(1), self.shown_entries(entries)))
+
+    def shown_entries(self, entries: Sequence[Entry[T]]) -> list[Entry[T]]:
+        """``shown``, each with its key and brief: the entries themselves, and the digests."""
         limit = self._limit
         for group in self._changed:
             those = self._groups[group]
@@ -95,10 +99,10 @@ class Calm(Generic[T]):
             self._gathered.update(map(id, rest))  # the entries it holds: no other has their ids
         self._changed.clear()
         if not self._digests:
-            return list(map(itemgetter(1), entries))
+            return list(entries)
         kept = compress(entries, map(not_, map(self._gathered.__contains__, map(id, entries))))
         made = (event for _, event in self._digests.values())
-        return list(map(itemgetter(1), sorted(chain(kept, made), key=itemgetter(0))))
+        return sorted(chain(kept, made), key=itemgetter(0))
 
 
 def calm_items(items: list[Item], today: dt.date, settings: Settings, links: NoteLinks) -> list[Item]:

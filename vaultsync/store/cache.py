@@ -25,6 +25,7 @@ import os
 import pickle
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
 #: 2: section lines are plain tuples; 3: contacts keep warnings, values as written; 4: findings, and the
 #: values derived from entries (DerivedCache), which use the same fingerprint; 6: contacts keep
 #: interview ends, derived values and reports say until when they hold; 7: derived events keep what
-#: a crowded day's digest reads of them
-FORMAT = 7
+#: a crowded day's digest reads of them; 8: derived values in segments, pickled where they are made
+FORMAT = 8
 MAGIC = "vaultsync entry cache"
 #: Entries per segment: small enough that one edit rewrites little, large enough to pickle well.
 SEGMENT_SIZE = 250
@@ -231,23 +232,38 @@ class DerivedCache:
     kept beside the entry cache and under the same fingerprint: a value is given back only with
     the signature of the note it was made from. Plain values only (bytes, text, numbers, dates,
     tuples, findings); what they depend on besides the note (the day, the links) is the
-    caller's to keep in them and compare. Read only when asked for: an audit never reads it."""
+    caller's to keep in them and compare. Read only when asked for: an audit never reads it.
+
+    The file holds segments, each a pickled ``{path: (signature, value)}`` with its CRC32; a
+    path in more than one has the value of the last. Segments pickled where the values were
+    made (``add``) are written as they are, and so is a segment read whose values mostly still
+    hold; the values ``put`` since, and those of the other segments, are pickled anew."""
 
     def __init__(self, root: str, fingerprint: str) -> None:
         self.root, self.fingerprint = root, fingerprint
         self.path = _cache_file(root, "derived")
         self._values: dict[str, tuple[Signature, Any]] = {}
+        self._segments: list[tuple[int, bytes, int]] = []  # (crc32, pickled records, how many)
+        self._from: dict[str, int] = {}  # the segment each value is from; not there: put since
         self._changed = False
         try:
             data = self.path.read_bytes()
-            magic, form, made_by, where, crc, blob = _PlainUnpickler(io.BytesIO(data)).load()
-            same = (magic, form, made_by, where) == (MAGIC, FORMAT, fingerprint, root)
-            if same and zlib.crc32(blob) == crc:
-                values = _EntryUnpickler(io.BytesIO(blob)).load()
-                if isinstance(values, dict):
-                    self._values = values
+            magic, form, made_by, where, segments = _PlainUnpickler(io.BytesIO(data)).load()
+            if (magic, form, made_by, where) == (MAGIC, FORMAT, fingerprint, root):
+                for crc, blob in segments:
+                    if zlib.crc32(blob) != crc:
+                        raise ValueError("a segment is corrupt")
+                    self._take(_EntryUnpickler(io.BytesIO(blob)).load(), crc, blob)
         except Exception:  # whatever is wrong with the file, derive everything again
-            self._values = {}
+            self._values, self._segments, self._from = {}, [], {}
+
+    def _take(self, records: Any, crc: int, blob: bytes) -> None:
+        if not isinstance(records, dict):
+            raise pickle.UnpicklingError("a segment is not a mapping")
+        number = len(self._segments)
+        self._segments.append((crc, blob, len(records)))
+        self._values.update(records)
+        self._from.update(dict.fromkeys(records, number))
 
     def get(self, path: str, sig: Signature | None) -> Any:
         """What was derived from ``path`` as it is now (``sig``), or None."""
@@ -259,15 +275,32 @@ class DerivedCache:
         found = self._values.get(path)
         if sig is not None and (found is None or found[0] != sig or found[1] is not value):
             self._values[path] = (sig, value)
+            self._from.pop(path, None)
             self._changed = True
+
+    def add(self, records: dict[str, tuple[Signature | None, Any]], blob: bytes) -> None:
+        """Keep ``records``, pickled as ``blob`` where they were made (``dump_records``' form); a
+        record without a signature (too recent) is never given back."""
+        self._take(records, zlib.crc32(blob), blob)
+        self._changed = True
 
     def save(self, paths: Iterable[str]) -> bool:
         """Write what was derived from ``paths`` (the vault's notes now), if anything changed."""
-        kept = {path: self._values[path] for path in paths if path in self._values}
-        if not self._changed and len(kept) == len(self._values):
+        live = set(paths)
+        holding = Counter(number for path, number in self._from.items() if path in live)
+        verbatim = {
+            number for number, (_, _, size) in enumerate(self._segments) if 2 * holding[number] >= size
+        }
+        if not self._changed and len(verbatim) == len(self._segments):
             return True
-        blob = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
-        data = (MAGIC, FORMAT, self.fingerprint, self.root, zlib.crc32(blob), blob)
+        loose = {
+            path: self._values[path]
+            for path in sorted(live & self._values.keys())
+            if self._from.get(path) not in verbatim
+        }
+        segments = [(crc, blob) for number, (crc, blob, _) in enumerate(self._segments) if number in verbatim]
+        segments += [(zlib.crc32(blob), blob) for blob in _segment_blobs(loose)]
+        data = (MAGIC, FORMAT, self.fingerprint, self.root, segments)
         return _write_atomically(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -328,10 +361,10 @@ def _cache_file(root: str, kind: str) -> Path:
     return cache_dir() / f"{zlib.crc32(os.fsencode(root)):08x}.{kind}"
 
 
-def _segment_blobs(records: dict[str, Record]) -> Iterable[bytes]:
+def _segment_blobs(records: dict[str, Any]) -> Iterable[bytes]:
     items = sorted(records.items())
     for start in range(0, len(items), SEGMENT_SIZE):
-        yield dump_records(dict(items[start : start + SEGMENT_SIZE]))
+        yield pickle.dumps(dict(items[start : start + SEGMENT_SIZE]), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _write_atomically(path: Path, data: bytes) -> bool:

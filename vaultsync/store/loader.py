@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -114,50 +115,100 @@ def load_entries(
     return entries, evaluated, scan
 
 
+class Derived:
+    """What ``load_and_derive`` gives: the vault, what was derived of each contact (by path), the
+    scan as read, what ``beside`` returned; ``keep`` stores the values for next time."""
+
+    def __init__(
+        self, vault: Vault, values: dict[str, Any], scan: Scan, aside: Any, store: DerivedCache | None
+    ) -> None:
+        self.vault, self.values, self.scan, self.aside = vault, values, scan, aside
+        self._store, self._given = store, dict(values)
+
+    def keep(self, values: dict[str, Any]) -> None:
+        """Keep ``values`` (``values`` as given, or with some made anew) beside the entry cache,
+        when it is used: those given are kept already (pickled where they were made); only
+        those made anew since are pickled here."""
+        from vaultsync.model.interactions import gained
+
+        store = self._store
+        if store is None:
+            return
+        signed = dict(zip(self.scan.paths, self.scan.signatures or (), strict=False))
+        for contact in self.vault.contacts:
+            value = values[contact.path]
+            if value is not self._given.get(contact.path):
+                store.put(contact.path, signed.get(contact.path), (gained(contact), value))
+        store.save(self.scan.paths)
+
+
 def load_and_derive(
     scan: Scan,
     derive: Derive,
     *,
+    holds: Callable[[Any], bool] | None = None,
+    beside: Callable[[Vault], Any] | None = None,
     cache: bool = False,
     processes: int | None = None,
     reader: NoteReader | None = None,
-) -> tuple[Vault, dict[str, Any], Scan]:
+) -> Derived:
     """Read the notes ``scan`` found (see ``load_vault``), then give what ``derive`` made of each
     of the vault's contacts, by path: once, each with the dates of the interaction notes that
-    link it, on two cores as the notes are read. With ``cache``, what it made is kept beside the
-    entry cache (``store.cache.DerivedCache``) and given back to it the next time the contact's
-    note is unchanged and interaction notes give it the same (those are derived here)."""
+    link it, on two cores, with ``beside(vault)`` run meanwhile in this process. With ``cache``,
+    what it made is kept beside the entry cache (``store.cache.DerivedCache``, pickled where it
+    is made), and given back to it the next time the contact's note is unchanged and
+    interaction notes give it the same (those are derived here); as it is, without calling
+    ``derive``, when ``holds`` says so."""
     from vaultsync.model.interactions import gained  # not needed to scan or serve the cache
 
     vault, _, scan = _load(scan, cache, processes, None, reader)
     signed = dict(zip(scan.paths, scan.signatures or (), strict=False))
     derived = None
     values: dict[str, Any] = {}
-    fresh: list[Contact] = []
+    work: list[tuple[Contact, Any]] = []
     if cache:
         store = EntryCache(scan.root, scan.settings)
         derived = DerivedCache(store.root, store.fingerprint)
     for contact in vault.contacts:
         stored = derived.get(contact.path, signed.get(contact.path)) if derived is not None else None
         if stored is not None and stored[0] == gained(contact):
-            value = derive(contact, stored[1])
-            values[contact.path] = value
-            if derived is not None and value is not stored[1]:
-                derived.put(contact.path, signed.get(contact.path), (stored[0], value))
+            if holds is not None and holds(stored[1]):
+                values[contact.path] = stored[1]
+                continue
+            work.append((contact, stored[1]))
         else:
-            fresh.append(contact)
-    for chunk in parallel.map_chunks(fresh, partial(_deriving, derive), processes=processes):
-        values.update(chunk)
-    if derived is not None:
-        for contact in fresh:
-            derived.put(contact.path, signed.get(contact.path), (gained(contact), values[contact.path]))
-        derived.save(scan.paths)
-    return vault, values, scan
+            work.append((contact, None))
+    aside = partial(beside or _nothing, vault)
+    making = partial(_deriving, derive, signed if derived is not None else None)
+    chunks, made_aside = parallel.map_chunks_beside(work, making, aside, processes=processes)
+    for chunk in chunks:
+        if isinstance(chunk, bytes):  # pickled for the cache where it was made
+            records = pickle.loads(chunk)
+            values.update((path, value) for path, (_, (_, value)) in records.items())
+            if derived is not None:
+                derived.add(records, chunk)
+        else:
+            values.update(chunk)
+    return Derived(vault, values, scan, made_aside, derived)
 
 
-def _deriving(derive: Derive, contacts: list[Contact]) -> list[tuple[str, Any]]:
-    """``derive`` of each of ``contacts``, nothing kept from before."""
-    return [(contact.path, derive(contact, None)) for contact in contacts]
+def _nothing(vault: Vault) -> None:
+    return None
+
+
+def _deriving(
+    derive: Derive, signed: dict[str, Signature | None] | None, work: list[tuple[Contact, Any]]
+) -> list[tuple[str, Any]] | bytes:
+    """``derive`` of each contact of ``work``, given what was kept of it (None: nothing); with
+    ``signed`` (the notes' signatures, by path), pickled as the cache keeps them, with what
+    interaction notes gave each contact (the worker sends them pickled anyway)."""
+    from vaultsync.model.interactions import gained
+
+    made = [(contact, derive(contact, kept)) for contact, kept in work]
+    if signed is None:
+        return [(contact.path, value) for contact, value in made]
+    records = {contact.path: (signed.get(contact.path), (gained(contact), value)) for contact, value in made}
+    return pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _load_entries(
