@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from test_cache import generated_vault
 
 from vaultsync.config import DEFAULTS, settings_from_mapping
-from vaultsync.model import asks, contact, interactions
+from vaultsync.model import asks, contact, interaction_note
 from vaultsync.model.contact import WIKILINK, path_stem
 from vaultsync.model.rules import job_asks
 from vaultsync.reading import fastyaml, note, sections
@@ -479,7 +479,7 @@ def _heading_links_by_line_anchors(body: str) -> list[str]:
 @example(["text", "## With [[Cy]]", "[[Ana]]"], True)
 def test_people_headings_are_found_as_with_line_anchors(lines: list[str], newline_at_end: bool):
     body = "\n".join(lines) + ("\n" if newline_at_end else "")
-    assert interactions._heading_links(body) == _heading_links_by_line_anchors(body)
+    assert interaction_note._heading_links(body) == _heading_links_by_line_anchors(body)
 
 
 @given(st.text(alphabet="ab. é", min_size=1, max_size=12).filter(lambda name: name not in (".", "..")))

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaultsync.config import Settings, load_settings
-from vaultsync.model.interactions import Interaction, Join
+from vaultsync.model.interaction_note import Interaction
+from vaultsync.model.interactions import Join
 from vaultsync.model.vault import Entry, Vault
 from vaultsync.reading.listing import Listed, Scan, folder_status, is_ignored, link_problem, note_paths
 from vaultsync.reading.note import NoteError

@@ -15,7 +15,7 @@ from vaultsync.reading.note import Note, NoteError, NoteReader
 
 if TYPE_CHECKING:
     from vaultsync.model.contact import Contact
-    from vaultsync.model.interactions import Interaction
+    from vaultsync.model.interaction_note import Interaction
 
 #: Copies that sync tools make when two devices changed the same note.
 CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-\w+|\(.*conflicted copy.*\)", re.IGNORECASE)
@@ -96,7 +96,7 @@ def _deciders() -> tuple[
     cache), once: an import statement in ``entry_of`` costs a lookup for every note read."""
     from vaultsync.model.contact import contact_mark
     from vaultsync.model.contact_values import build_contact
-    from vaultsync.model.interactions import interaction_of
+    from vaultsync.model.interaction_note import interaction_of
     from vaultsync.model.people import in_people_folder
 
     return contact_mark, build_contact, interaction_of, in_people_folder

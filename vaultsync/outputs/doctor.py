@@ -15,7 +15,7 @@ from pathlib import Path
 from vaultsync.config import CONFIG_FILE, DEFAULTS, Settings, load_settings
 from vaultsync.errors import ConfigError
 from vaultsync.model.contact import MARKS
-from vaultsync.model.interactions import KINDS
+from vaultsync.model.interaction_note import KINDS
 from vaultsync.model.now import Asked, Now, judged_at
 from vaultsync.model.vault import Vault
 from vaultsync.outputs.calendar import calendar_path
@@ -102,7 +102,7 @@ _MARK_WORDS = {
     "body tag": "#tag in the body",
     "people folder": "people folder",
 }
-#: Each kind of date an interaction note gives (``interactions.KINDS``), as doctor counts it.
+#: Each kind of date an interaction note gives (``interaction_note.KINDS``), as doctor counts it.
 _KIND_WORDS = {
     "interview": ("interview", "interviews"),
     "outreach": ("message sent", "messages sent"),

@@ -57,7 +57,7 @@ _ALLOWED = {
     ("vaultsync.model.vault", "Entry"),
     ("vaultsync.model.contact", "Contact"),
     ("vaultsync.model.contact", "PersonRef"),
-    ("vaultsync.model.interactions", "Interaction"),
+    ("vaultsync.model.interaction_note", "Interaction"),
     ("vaultsync.reading.sections", "Sections"),
     ("vaultsync.reading.note", "NoteError"),
     ("vaultsync.model.finding", "Finding"),
