@@ -65,13 +65,41 @@ ANA_ADVICE = """
 ## Advice
 - Show one redesign end to end rather than five screens.
 """
+BEN_QUESTIONS = "## Questions\n- What does a week of a design lead look like?\n"
+BEN_ADVICE = "\n## Advice\n- Learn to run a usability test on a shoestring.\n"
 ANA_SECOND_ADVICE = """
 - Join the city's service-design meetup.
 """
 
 
+def contact_note(head: str, front: str, body: str = "") -> str:
+    """A contact's note as the user saved it: the lines that never change (``head``), the day's
+    ``front`` lines, then the body."""
+    return f"---\ntype: contact\n{head}{front}---\n{body}"
+
+
 def ana(front: str, body: str = "") -> str:
-    return f"---\ntype: contact\norganization: Acme\nrole: Product designer\nemail: ana.ortiz@acme.example\n{front}---\n{body}"
+    return contact_note(
+        "organization: Acme\nrole: Product designer\nemail: ana.ortiz@acme.example\n", front, body
+    )
+
+
+def ben(front: str, body: str = "") -> str:
+    return contact_note(
+        'organization: Northwind\nemail: ben@northwind.example\nreferred_by: "[[Ana Ortiz]]"\n', front, body
+    )
+
+
+def carla(front: str) -> str:
+    return contact_note(
+        'organization: Studio Díaz\nemail: carla@diaz.example\nreferred_by: "[[Ana Ortiz]]"\n', front
+    )
+
+
+def eli(front: str) -> str:
+    return contact_note(
+        'organization: Harbor Health\nemail: eli@harbor.example\nreferred_by: "[[Ben Carter]]"\n', front
+    )
 
 
 #: The user's edits: on each day, the notes (or config) as they saved them that day.
@@ -123,15 +151,7 @@ EDITS: dict[dt.date, dict[str, str]] = {
     },
     # Wrote to Ben, suggested by Ana.
     D(2027, 1, 25): {
-        BEN: """
-            ---
-            type: contact
-            organization: Northwind
-            email: ben@northwind.example
-            referred_by: "[[Ana Ortiz]]"
-            outreach: [2027-01-25]
-            ---
-            """
+        BEN: ben("outreach: [2027-01-25]\n"),
     },
     # The thank-you to Ana, two days late.
     D(2027, 1, 26): {
@@ -144,73 +164,28 @@ EDITS: dict[dt.date, dict[str, str]] = {
     },
     # Ben said yes: Wednesday 3 February at 2 pm.
     D(2027, 1, 27): {
-        BEN: """
-            ---
-            type: contact
-            organization: Northwind
-            email: ben@northwind.example
-            referred_by: "[[Ana Ortiz]]"
-            outreach: [2027-01-25]
-            replied: [2027-01-27]
-            interviews: ["2027-02-03T14:00"]
-            ---
-            ## Questions
-            - What does a week of a design lead look like?
-            """
+        BEN: ben(
+            'outreach: [2027-01-25]\nreplied: [2027-01-27]\ninterviews: ["2027-02-03T14:00"]\n',
+            BEN_QUESTIONS,
+        ),
     },
     # Wrote to Carla (her note takes the accent Ana's line left out).
     D(2027, 1, 28): {
-        CARLA: """
-            ---
-            type: contact
-            organization: Studio Díaz
-            email: carla@diaz.example
-            referred_by: "[[Ana Ortiz]]"
-            outreach: [2027-01-28]
-            ---
-            """
+        CARLA: carla("outreach: [2027-01-28]\n"),
     },
     # The meeting with Ben: his advice, and Eli whom he suggested.
     D(2027, 2, 3): {
-        BEN: """
-            ---
-            type: contact
-            organization: Northwind
-            email: ben@northwind.example
-            referred_by: "[[Ana Ortiz]]"
-            outreach: [2027-01-25]
-            replied: [2027-01-27]
-            interviews: ["2027-02-03T14:00"]
-            referrals: ["[[Eli Brooks]]"]
-            ---
-            ## Questions
-            - What does a week of a design lead look like?
-
-            ## Advice
-            - Learn to run a usability test on a shoestring.
-            """
+        BEN: ben(
+            'outreach: [2027-01-25]\nreplied: [2027-01-27]\ninterviews: ["2027-02-03T14:00"]\nreferrals: ["[[Eli Brooks]]"]\n',
+            BEN_QUESTIONS + BEN_ADVICE,
+        ),
     },
     # The thank-you to Ben, on time; he asked not to be followed up after it.
     D(2027, 2, 4): {
-        BEN: """
-            ---
-            type: contact
-            organization: Northwind
-            email: ben@northwind.example
-            referred_by: "[[Ana Ortiz]]"
-            outreach: [2027-01-25]
-            replied: [2027-01-27]
-            interviews: ["2027-02-03T14:00"]
-            referrals: ["[[Eli Brooks]]"]
-            thank_you_sent: 2027-02-04
-            follow_up: false
-            ---
-            ## Questions
-            - What does a week of a design lead look like?
-
-            ## Advice
-            - Learn to run a usability test on a shoestring.
-            """
+        BEN: ben(
+            'outreach: [2027-01-25]\nreplied: [2027-01-27]\ninterviews: ["2027-02-03T14:00"]\nreferrals: ["[[Eli Brooks]]"]\nthank_you_sent: 2027-02-04\nfollow_up: false\n',
+            BEN_QUESTIONS + BEN_ADVICE,
+        ),
     },
     # Told Ana how the meeting with Ben went.
     D(2027, 2, 8): {
@@ -223,40 +198,15 @@ EDITS: dict[dt.date, dict[str, str]] = {
     },
     # Wrote to Eli, suggested by Ben.
     D(2027, 2, 9): {
-        ELI: """
-            ---
-            type: contact
-            organization: Harbor Health
-            email: eli@harbor.example
-            referred_by: "[[Ben Carter]]"
-            outreach: [2027-02-09]
-            ---
-            """
+        ELI: eli("outreach: [2027-02-09]\n"),
     },
     # Followed up with Carla, two days late.
     D(2027, 2, 10): {
-        CARLA: """
-            ---
-            type: contact
-            organization: Studio Díaz
-            email: carla@diaz.example
-            referred_by: "[[Ana Ortiz]]"
-            outreach: [2027-01-28, 2027-02-10]
-            ---
-            """
+        CARLA: carla("outreach: [2027-01-28, 2027-02-10]\n"),
     },
     # Eli answered: please do not contact me again.
     D(2027, 2, 16): {
-        ELI: """
-            ---
-            type: contact
-            organization: Harbor Health
-            email: eli@harbor.example
-            referred_by: "[[Ben Carter]]"
-            outreach: [2027-02-09]
-            do_not_contact: true
-            ---
-            """
+        ELI: eli("outreach: [2027-02-09]\ndo_not_contact: true\n"),
     },
     # Kept in touch with Farah.
     D(2027, 2, 22): {
