@@ -54,23 +54,24 @@ def as_since(value: Any) -> dt.date | None:
     return value
 
 
+def _whole(value: Any, low: int, high: int, expected: str) -> int:
+    """``value`` when it is a whole number (not a bool) from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(expected)
+    return value
+
+
 def as_days(value: Any) -> int:
     # Bounded so that a date plus these days stays a date (datetime ends in year 9999).
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3650:
-        raise ValueError("expected a whole number of days from 0 to 3650 (ten years)")
-    return value
+    return _whole(value, 0, 3650, "expected a whole number of days from 0 to 3650 (ten years)")
 
 
 def as_minutes(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 525_600:
-        raise ValueError("expected a whole number of minutes from 1 to 525600 (a year)")
-    return value
+    return _whole(value, 1, 525_600, "expected a whole number of minutes from 1 to 525600 (a year)")
 
 
 def as_limit(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
-        raise ValueError("expected a whole number of events from 0 (no limit) to 100000")
-    return value
+    return _whole(value, 0, 100_000, "expected a whole number of events from 0 (no limit) to 100000")
 
 
 def as_timezone(value: Any) -> str:
